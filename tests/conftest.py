@@ -1,0 +1,36 @@
+"""Shared fixtures and tolerances for tpmkit's tests."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")  # plot tests run without a display
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("TPMKIT_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+# Published figures are printed to 2-4 significant digits; compare with the source's rounding.
+ABS_TOL_DAYS = 1e-9
+
+
+def shared_path(*parts: str) -> Path:
+    """Path inside ../shared/data; skips the calling test when the folder is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"reference data {path} is absent (it lives in ../shared/data beside a checkout)")
+    return path
+
+
+def load_case(name: str) -> dict:
+    """Load a worked example from ../shared/data/cases by file stem."""
+    return json.loads(shared_path("cases", f"{name}.json").read_text())
+
+
+@pytest.fixture
+def case():
+    return load_case

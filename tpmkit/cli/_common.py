@@ -1,0 +1,97 @@
+"""Helpers shared by the command modules: input arguments, loading, JSON and atomic writes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tpmkit.errors import InputFileError
+
+__all__ = ["add_input_arguments", "jsonable", "load_project", "print_json", "write_text_atomic"]
+
+
+def add_input_arguments(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
+    """Add FILE, ``--start`` and (by default) ``--json`` to ``parser``."""
+    parser.add_argument("file", metavar="FILE",
+                        help="project file (csv, xlsx, yaml, json, MSPDI xml, xer, gan, ...) "
+                             "or sample:NAME for a bundled sample")
+    parser.add_argument("--start", metavar="DATE",
+                        help="project start date (overrides the file's), e.g. 2027-01-04")
+    if json_flag:
+        parser.add_argument("--json", action="store_true",
+                            help="print one JSON object on stdout instead of a table")
+
+
+def load_project(args: argparse.Namespace, **settings: Any):
+    """Read ``args.file`` (or ``sample:NAME``) with the command-line settings applied."""
+    from tpmkit import datasets
+    from tpmkit.io import read
+
+    if getattr(args, "start", None):
+        settings["start"] = args.start
+    if getattr(args, "status_date", None):
+        settings["status_date"] = args.status_date
+    source = str(args.file)
+    if source.startswith("sample:"):
+        return datasets.load(source.split(":", 1)[1], **settings)
+    return read(source, **settings)
+
+
+def jsonable(value: Any) -> Any:
+    """Convert numpy/pandas scalars, NaN and timestamps into JSON-friendly values."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray | pd.Index):
+        return [jsonable(v) for v in value]
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        ts = pd.Timestamp(value)
+        return None if pd.isna(ts) else ts.date().isoformat()
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        value = float(value)
+        return None if math.isnan(value) or math.isinf(value) else value
+    return value
+
+
+def print_json(obj: Any) -> None:
+    """Print ``obj`` as one JSON object on stdout."""
+    print(json.dumps(jsonable(obj), ensure_ascii=False))
+
+
+def write_text_atomic(path: str | os.PathLike, text: str | bytes, *, inputs: tuple = ()) -> Path:
+    """Write ``text`` to ``path`` through a temporary file renamed into place.
+
+    Refuses to overwrite any of ``inputs`` (the files the command read).
+    """
+    target = Path(path)
+    for src in inputs:
+        try:
+            if Path(src).exists() and target.exists() and target.samefile(src):
+                raise InputFileError(
+                    f"refusing to overwrite the input file {str(target)!r}; choose another output path")
+        except OSError:
+            pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(text, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
