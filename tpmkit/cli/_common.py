@@ -6,13 +6,13 @@ import argparse
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from tpmkit._files import atomic_path
 from tpmkit.errors import InputFileError
 
 __all__ = ["add_input_arguments", "jsonable", "load_project", "print_json", "write_text_atomic"]
@@ -78,20 +78,12 @@ def write_text_atomic(path: str | os.PathLike, text: str | bytes, *, inputs: tup
     """
     target = Path(path)
     for src in inputs:
-        try:
-            if Path(src).exists() and target.exists() and target.samefile(src):
-                raise InputFileError(
-                    f"refusing to overwrite the input file {str(target)!r}; choose another output path")
-        except OSError:
-            pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(text, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        if target.exists() and Path(src).exists() and target.resolve() == Path(src).resolve():
+            raise InputFileError(
+                f"refusing to overwrite the input file {str(target)!r}; choose another output path")
+    with atomic_path(target) as tmp:
+        if isinstance(text, bytes):
+            tmp.write_bytes(text)
+        else:
+            tmp.write_text(text, encoding="utf-8")
     return target

@@ -1,0 +1,428 @@
+"""Critical path method with precedence-diagramming links (CPM/PDM).
+
+:func:`schedule` runs the forward and backward passes over all four link types
+(FS, SS, FF, SF) with positive and negative lags (in working days or percent of the
+predecessor's duration), milestones, the six constraint types and an optional project
+deadline. It returns one row per task with early/late dates, total and free float, the
+critical flag, near-critical flag and the driving predecessor ("why does this task start
+then?"), plus calendar dates when the project has a start date.
+
+Rules (textbook PDM, e.g. Hendrickson ch. 10; Moder, Phillips & Davis):
+
+* forward: ``ES_j = max(0, FS: EF_i+L, SS: ES_i+L, FF: EF_i+L-d_j, SF: ES_i+L-d_j)``;
+  SNET/FNET raise the early dates, MSO/MFO pin them; ``EF_j = ES_j + d_j``;
+* backward from ``T`` = the project finish (or the deadline):
+  ``LF_j = min(T, FS: LS_k-L, SS: LS_k-L+d_j, FF: LF_k-L, SF: LF_k-L+d_j)``;
+  SNLT/FNLT lower the late dates, MSO/MFO pin them; ``LS_j = LF_j - d_j``;
+* total float ``LS - ES``; free float = the smallest slack on any outgoing link
+  (``T_early - EF`` for tasks without successors);
+* a task is critical when its total float ≤ max(0, smallest total float): the usual
+  "float ≤ 0" rule, which falls back to the longest path when a later deadline gives every
+  task positive float.
+
+The passes are compiled with numba and run in time linear in tasks + links.
+
+References
+----------
+Hendrickson, C. *Project Management for Construction*, ch. 10 (2008).
+Moder, J., Phillips, C., Davis, E. *Project Management with CPM, PERT and Precedence
+Diagramming*, 3rd ed. (1983).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numba import njit
+
+from tpmkit.model import Network, Project
+
+__all__ = ["critical_paths", "driving_path", "passes", "schedule", "wbs_summary"]
+
+_EPS = 1e-9
+
+
+@njit(cache=True, nogil=True)
+def _forward(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct, dur,
+             ctype, coff):  # pragma: no cover - compiled
+    n = order.shape[0]
+    es = np.zeros(n)
+    ef = np.zeros(n)
+    drive = np.full(n, -1, dtype=np.int64)  # driving link; -1 project start, -2 constraint
+    for k in range(n):
+        j = order[k]
+        d = dur[j]
+        best = 0.0
+        bl = -1
+        for q in range(pred_ptr[j], pred_ptr[j + 1]):
+            li = pred_link[q]
+            i = link_from[li]
+            L = lag[li] + lag_pct[li] * dur[i]
+            t = link_type[li]
+            if t == 0:
+                v = ef[i] + L
+            elif t == 1:
+                v = es[i] + L
+            elif t == 2:
+                v = ef[i] + L - d
+            else:
+                v = es[i] + L - d
+            if v > best + 1e-9 or (bl == -1 and v >= best - 1e-9):
+                if v > best:
+                    best = v
+                bl = li
+        c = ctype[j]
+        if c == 1 and coff[j] > best + 1e-9:
+            best = coff[j]
+            bl = -2
+        elif c == 3 and coff[j] - d > best + 1e-9:
+            best = coff[j] - d
+            bl = -2
+        elif c == 5:
+            best = coff[j]
+            bl = -2
+        elif c == 6:
+            best = coff[j] - d
+            bl = -2
+        es[j] = best
+        ef[j] = best + d
+        drive[j] = bl
+    return es, ef, drive
+
+
+@njit(cache=True, nogil=True)
+def _backward(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, dur,
+              ctype, coff, finish):  # pragma: no cover - compiled
+    n = order.shape[0]
+    ls = np.zeros(n)
+    lf = np.zeros(n)
+    for k in range(n - 1, -1, -1):
+        j = order[k]
+        d = dur[j]
+        best = finish
+        for q in range(succ_ptr[j], succ_ptr[j + 1]):
+            li = succ_link[q]
+            s = link_to[li]
+            L = lag[li] + lag_pct[li] * d
+            t = link_type[li]
+            if t == 0:
+                v = ls[s] - L
+            elif t == 1:
+                v = ls[s] - L + d
+            elif t == 2:
+                v = lf[s] - L
+            else:
+                v = lf[s] - L + d
+            if v < best:
+                best = v
+        c = ctype[j]
+        if c == 2:
+            best = min(best, coff[j] + d)
+        elif c == 4:
+            best = min(best, coff[j])
+        elif c == 5:
+            best = coff[j] + d
+        elif c == 6:
+            best = coff[j]
+        lf[j] = best
+        ls[j] = best - d
+    return ls, lf
+
+
+def passes(net: Network, durations: np.ndarray | None = None,
+           finish: float | None = None) -> dict[str, np.ndarray | float]:
+    """Forward and backward passes on network arrays (input order).
+
+    Parameters
+    ----------
+    net : Network
+        From :meth:`Project.network`.
+    durations : array, optional
+        Durations [working days] replacing ``net.duration`` (what-if analysis).
+    finish : float, optional
+        Finish offset for the backward pass (a deadline); default the early finish.
+
+    Returns
+    -------
+    dict
+        ``early_start, early_finish, late_start, late_finish, total_float, free_float``
+        arrays, ``driving_link`` (link row, -1 = project start, -2 = constraint),
+        ``link_slack`` per link, and ``project_finish`` (early) [working days].
+    """
+    dur = net.duration if durations is None else np.asarray(durations, dtype=np.float64)
+    es, ef, drive = _forward(net.order, net.pred_ptr, net.pred_link, net.link_from,
+                             net.link_type, net.lag, net.lag_percent, dur,
+                             net.constraint_type, net.constraint_offset)
+    early_finish = float(ef.max()) if len(ef) else 0.0
+    t_late = early_finish if finish is None else float(finish)
+    ls, lf = _backward(net.order, net.succ_ptr, net.succ_link, net.link_to, net.link_type,
+                       net.lag, net.lag_percent, dur, net.constraint_type,
+                       net.constraint_offset, t_late)
+    # free float: smallest slack over outgoing links, vectorised over links
+    a, b = net.link_from, net.link_to
+    L = net.lag + net.lag_percent * dur[a]
+    t = net.link_type
+    left = np.where(t == 0, es[b] - ef[a],
+           np.where(t == 1, es[b] - es[a],
+           np.where(t == 2, ef[b] - ef[a], ef[b] - es[a])))
+    link_slack = left - L
+    ff = np.full(len(es), np.inf)
+    np.minimum.at(ff, a, link_slack)
+    no_succ = np.diff(net.succ_ptr) == 0
+    ff[no_succ] = early_finish - ef[no_succ]
+    return {"early_start": es, "early_finish": ef, "late_start": ls, "late_finish": lf,
+            "total_float": ls - es, "free_float": ff, "driving_link": drive,
+            "link_slack": link_slack, "project_finish": early_finish}
+
+
+def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = None,
+             near_critical: float = 5.0, durations: object | None = None) -> pd.DataFrame:
+    """Schedule a project with CPM/PDM.
+
+    Parameters
+    ----------
+    project : Project
+        A validated project (``tpmkit.read``).
+    deadline : float, date or None
+        Finish offset [working days] or date for the backward pass; default the project's
+        ``deadline`` setting, else the early finish. A deadline before the early finish
+        gives negative total float (reported, not an error).
+    near_critical : float
+        Tasks whose total float exceeds the critical level by at most this many working
+        days are flagged ``near_critical`` [working days].
+    durations : mapping or array, optional
+        Durations that replace the task table's (what-if analysis) [working days].
+
+    Returns
+    -------
+    DataFrame
+        Indexed by task id in input order: ``name, duration, early_start, early_finish,
+        late_start, late_finish, total_float, free_float, critical, near_critical,
+        driving_predecessor`` [working days from the project start] and, with a start
+        date, ``early_start_date, early_finish_date, late_start_date, late_finish_date``.
+        ``df.attrs`` holds ``project_duration``, ``critical_path`` (ids in topological
+        order), ``driving_path`` and ``deadline``.
+
+    Examples
+    --------
+    >>> import tpmkit
+    >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B", "C"], "duration": [3, 2, 4],
+    ...                                "predecessors": ["", "A", "A"]}))
+    >>> s = tpmkit.schedule(p)
+    >>> s[["early_start", "early_finish", "total_float", "critical"]]
+        early_start  early_finish  total_float  critical
+    id
+    A           0.0           3.0          0.0      True
+    B           3.0           5.0          2.0     False
+    C           3.0           7.0          0.0      True
+    >>> s.attrs["critical_path"]
+    ['A', 'C']
+    """
+    net = project.network()
+    dur = _durations(project, net, durations)
+    finish = _deadline_offset(project, deadline)
+    r = passes(net, dur, finish)
+    tf = r["total_float"]
+    crit_level = max(0.0, float(tf.min())) if len(tf) else 0.0
+    critical = tf <= crit_level + _EPS
+    near = ~critical & (tf <= crit_level + near_critical + _EPS)
+    drive = r["driving_link"]
+    driving = np.full(len(drive), None, dtype=object)
+    has = drive >= 0
+    driving[has] = net.ids[net.link_from[drive[has]]]
+    out = pd.DataFrame({
+        "name": project.tasks["name"].to_numpy(),
+        "duration": dur,
+        "early_start": r["early_start"],
+        "early_finish": r["early_finish"],
+        "late_start": r["late_start"],
+        "late_finish": r["late_finish"],
+        "total_float": tf,
+        "free_float": r["free_float"],
+        "critical": critical,
+        "near_critical": near,
+        "driving_predecessor": driving,
+    }, index=project.tasks.index)
+    if project.start is not None:
+        _add_dates(out, project)
+    order_ids = net.ids[net.order]
+    out.attrs["project_duration"] = r["project_finish"]
+    out.attrs["critical_path"] = [str(i) for i in order_ids[critical[net.order]]]
+    out.attrs["driving_path"] = _driving_path(net, r)
+    out.attrs["deadline"] = finish
+    out.attrs["project_name"] = project.name
+    if project.start is not None:
+        out.attrs["start"] = project.start
+        out.attrs["finish_date"] = (project.calendar.finish_dates([r["project_finish"]],
+                                                                   project.start)[0]
+                                    if r["project_finish"] > 0 else project.start)
+    return out
+
+
+def _durations(project: Project, net: Network, durations: object | None) -> np.ndarray:
+    if durations is None:
+        return net.duration
+    if isinstance(durations, dict | pd.Series):
+        s = pd.Series(net.duration, index=project.tasks.index)
+        upd = pd.Series(durations, dtype=float)
+        unknown = upd.index.difference(s.index)
+        if len(unknown):
+            from tpmkit.errors import ValidationError, format_ids
+
+            raise ValidationError(f"durations given for unknown task(s) {format_ids(unknown)}; "
+                                  "use ids of the project")
+        s.update(upd)
+        dur = s.to_numpy(np.float64)
+    else:
+        dur = np.asarray(durations, dtype=np.float64)
+    if dur.shape != net.duration.shape or (dur < 0).any() or ~np.isfinite(dur).all():
+        from tpmkit.errors import ValidationError
+
+        raise ValidationError("durations must be finite, ≥ 0 and one per task")
+    return dur
+
+
+def _deadline_offset(project: Project, deadline: object) -> float | None:
+    if deadline is None:
+        return project.deadline_offset
+    if isinstance(deadline, int | float | np.number):
+        return float(deadline)
+    from tpmkit.calendar import parse_date
+    from tpmkit.errors import ValidationError
+
+    d = parse_date(deadline, "deadline")
+    if project.start is None:
+        raise ValidationError("a deadline date needs a project start date; set start or give "
+                              "the deadline in working days")
+    return float(project.calendar.offset_of([d], project.start, kind="finish")[0])
+
+
+def _add_dates(out: pd.DataFrame, project: Project) -> None:
+    cal, start = project.calendar, project.start
+    ms = out["duration"].to_numpy() == 0
+    for col in ("early", "late"):
+        s = out[f"{col}_start"].to_numpy()
+        f = out[f"{col}_finish"].to_numpy()
+        sd = cal.start_dates(s, start).to_numpy()
+        fd = cal.finish_dates(f, start).to_numpy()
+        # milestones sit at the end of the previous working day (MS Project)
+        msd = cal.finish_dates(np.maximum(s, 1.0), start).to_numpy()
+        msd = np.where(s <= 0, cal.start_dates(np.zeros_like(s), start).to_numpy(), msd)
+        out[f"{col}_start_date"] = np.where(ms, msd, sd)
+        out[f"{col}_finish_date"] = np.where(ms, msd, fd)
+
+
+def _driving_path(net: Network, r: dict) -> list[str]:
+    if net.n_tasks == 0:
+        return []
+    ef = r["early_finish"]
+    # the last task in topological order among those finishing at the project finish
+    pos = np.empty(net.n_tasks, dtype=np.int64)
+    pos[net.order] = np.arange(net.n_tasks)
+    cand = np.flatnonzero(ef >= r["project_finish"] - _EPS)
+    j = int(cand[np.argmax(pos[cand])])
+    path = [j]
+    drive = r["driving_link"]
+    while drive[j] >= 0:
+        j = int(net.link_from[drive[j]])
+        path.append(j)
+    return [str(net.ids[k]) for k in reversed(path)]
+
+
+def driving_path(sched: pd.DataFrame) -> list[str]:
+    """The driving path of a schedule: from the project finish back through driving links."""
+    return list(sched.attrs.get("driving_path", []))
+
+
+def critical_paths(project: Project, sched: pd.DataFrame | None = None,
+                   limit: int = 100) -> list[list[str]]:
+    """Every critical path (chains of critical tasks joined by zero-slack links).
+
+    Parameters
+    ----------
+    limit : int
+        Stop after this many paths (networks can have exponentially many).
+
+    Examples
+    --------
+    >>> import tpmkit
+    >>> p = tpmkit.read(pd.DataFrame({"id": list("ABCD"), "duration": [2, 3, 3, 1],
+    ...                                "predecessors": ["", "A", "A", "B;C"]}))
+    >>> critical_paths(p)
+    [['A', 'B', 'D'], ['A', 'C', 'D']]
+    """
+    net = project.network()
+    sched = schedule(project) if sched is None else sched
+    r = passes(net, sched["duration"].to_numpy(np.float64), sched.attrs.get("deadline"))
+    crit = sched["critical"].to_numpy()
+    tight = (np.abs(r["link_slack"]) <= 1e-7) & crit[net.link_from] & crit[net.link_to]
+    succ: dict[int, list[int]] = {}
+    has_pred = np.zeros(net.n_tasks, dtype=bool)
+    for li in np.flatnonzero(tight):
+        succ.setdefault(int(net.link_from[li]), []).append(int(net.link_to[li]))
+        has_pred[net.link_to[li]] = True
+    pos = np.empty(net.n_tasks, dtype=np.int64)
+    pos[net.order] = np.arange(net.n_tasks)
+    roots = sorted((int(j) for j in np.flatnonzero(crit & ~has_pred)), key=lambda j: pos[j])
+    paths: list[list[str]] = []
+    for root in roots:
+        stack = [(root, [root])]
+        while stack and len(paths) < limit:
+            node, path = stack.pop()
+            nxt = sorted(succ.get(node, []), key=lambda j: pos[j], reverse=True)
+            if not nxt:
+                paths.append([str(net.ids[k]) for k in path])
+            for s in nxt:
+                stack.append((s, [*path, s]))
+    return paths
+
+
+def wbs_summary(project: Project, sched: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Roll the schedule up to WBS summary rows (derived from the tasks' ``wbs`` codes).
+
+    Every proper prefix of a task's code (``1`` and ``1.2`` for ``1.2.3``) becomes a summary
+    row spanning its tasks: earliest early start, latest early finish, latest late finish,
+    summed cost, the smallest total float, and ``critical`` when any child is critical.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by WBS code (sorted naturally): ``tasks`` (count), ``early_start``,
+        ``early_finish``, ``late_start``, ``late_finish``, ``duration`` (span),
+        ``total_float``, ``critical``, ``cost``.
+    """
+    sched = schedule(project) if sched is None else sched
+    codes = project.tasks["wbs"]
+    rows = []
+    cost = _task_cost(project)
+    for code in sorted({p for c in codes if c for p in _prefixes(c)}, key=_natural):
+        mask = codes.eq(code) | codes.str.startswith(code + ".")
+        sub = sched[mask.to_numpy()]
+        rows.append({"wbs": code, "tasks": int(mask.sum()),
+                     "early_start": sub["early_start"].min(),
+                     "early_finish": sub["early_finish"].max(),
+                     "late_start": sub["late_start"].min(),
+                     "late_finish": sub["late_finish"].max(),
+                     "duration": sub["early_finish"].max() - sub["early_start"].min(),
+                     "total_float": sub["total_float"].min(),
+                     "critical": bool(sub["critical"].any()),
+                     "cost": float(cost[mask.to_numpy()].sum())})
+    cols = ["tasks", "early_start", "early_finish", "late_start", "late_finish", "duration",
+            "total_float", "critical", "cost"]
+    if not rows:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="wbs"))
+    return pd.DataFrame(rows).set_index("wbs")[cols]
+
+
+def _task_cost(project: Project) -> np.ndarray:
+    t = project.tasks
+    return (t["cost"].fillna(0) + t["rate"].fillna(0) * t["duration"]).to_numpy(float)
+
+
+def _prefixes(code: str) -> list[str]:
+    parts = code.split(".")
+    return [".".join(parts[:k]) for k in range(1, len(parts))]
+
+
+def _natural(code: str) -> tuple:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split("."))

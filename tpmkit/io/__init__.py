@@ -1,0 +1,181 @@
+"""Reading and writing projects: one front door for every format.
+
+``tpmkit.read(path_or_dataframe, **settings)`` returns a validated
+:class:`~tpmkit.model.Project`; the format follows the file (suffix, then content).
+Settings such as ``start=`` override the file's. ``project.write(path)`` writes the
+format of the suffix through a temporary file renamed into place, and never overwrites
+the file the project was read from.
+
+=====================  ====================================  ==========
+format                 suffixes                              write
+=====================  ====================================  ==========
+task table             .csv .tsv .txt                        yes
+Excel workbook         .xlsx .xlsm                           yes
+YAML / JSON project    .yaml .yml .json                      yes
+MS Project XML         .xml .mspdi                           yes
+Primavera P6           .xer                                  no
+GanttProject           .gan                                  no
+GNOME Planner          .planner                              no
+MPX                    .mpx                                  no
+PSPLIB / Patterson     .sm .rcp                              no
+Jira CSV export        .csv with ``Issue key`` and ``Summary``  no
+MPXJ bridge            .mpp .mpt .pmxml .fts .pp …            no
+=====================  ====================================  ==========
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tpmkit.errors import InputFileError, OptionError, TpmkitError
+from tpmkit.model import Project, build_project
+
+__all__ = ["READERS", "WRITERS", "TpmkitWarning", "read", "read_parts", "write"]
+
+#: suffix -> reader module in tpmkit.io (each provides ``read_parts(path, **settings)``)
+READERS: dict[str, str] = {
+    ".csv": "tables", ".tsv": "tables", ".txt": "tables",
+    ".xlsx": "tables", ".xlsm": "tables",
+    ".yaml": "tables", ".yml": "tables", ".json": "tables",
+    ".xml": "mspdi", ".mspdi": "mspdi",
+    ".xer": "xer",
+    ".gan": "gan",
+    ".planner": "planner",
+    ".mpx": "mpx",
+    ".sm": "psplib", ".rcp": "psplib",
+    ".mpp": "mpxj", ".mpt": "mpxj", ".pmxml": "mpxj", ".fts": "mpxj", ".pp": "mpxj",
+    ".pod": "mpxj", ".pep": "mpxj", ".ppx": "mpxj", ".prx": "mpxj", ".sdef": "mpxj",
+}
+#: suffix -> writer module in tpmkit.io (each provides ``write(project, path, **kw)``)
+WRITERS: dict[str, str] = {
+    ".csv": "tables", ".tsv": "tables", ".xlsx": "tables",
+    ".yaml": "tables", ".yml": "tables", ".json": "tables",
+    ".xml": "mspdi", ".mspdi": "mspdi",
+}
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+class TpmkitWarning(UserWarning):
+    """Something was read but not everything could be used (see the message)."""
+
+
+def _module(name: str, suffix: str, what: str):
+    try:
+        return importlib.import_module(f"tpmkit.io.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("tpmkit"):
+            raise InputFileError(f"{what} of {suffix} files is not available in this tpmkit "
+                                 "installation; convert the file to CSV, XLSX or YAML") from exc
+        raise InputFileError(f"{what} of {suffix} files needs the package {exc.name!r}; "
+                             "install it with: pip install 'tpmkit[io]'") from exc
+
+
+def read_parts(path: str | os.PathLike, **settings: Any) -> dict:
+    """Read a file into its parts (``tasks``, ``project``, ``risks``, …) without validating."""
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(f"file not found: {str(p)!r}; check the path")
+    if p.is_dir():
+        raise InputFileError(f"{str(p)!r} is a folder, not a project file; name a file")
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputFileError(f"{str(p)!r} is {size / 2**20:.0f} MiB, above the {MAX_FILE_BYTES // 2**20} MiB "
+                             "limit; split the project or raise tpmkit.io.MAX_FILE_BYTES")
+    suffix = p.suffix.lower()
+    name = READERS.get(suffix)
+    if name is None:
+        raise InputFileError(
+            f"unknown file type {suffix or '(no suffix)'!r} for {str(p)!r}; supported: "
+            f"{', '.join(sorted(READERS))}")
+    if name == "tables" and suffix in (".csv", ".tsv", ".txt"):
+        from tpmkit.io.tables import looks_like_jira
+
+        if looks_like_jira(p):
+            name = "jira"
+    module = _module(name, suffix, "reading")
+    try:
+        parts = module.read_parts(p, **settings)
+    except TpmkitError:
+        raise
+    except (UnicodeDecodeError, OSError) as exc:
+        raise InputFileError(f"cannot read {str(p)!r}: {exc}; check the file and its encoding") from exc
+    parts = dict(parts)
+    parts.setdefault("source", str(p))
+    return parts
+
+
+def read(source: str | os.PathLike | pd.DataFrame | Mapping[str, Any], **settings: Any) -> Project:
+    """Read a project from a file, a DataFrame or a mapping of parts.
+
+    Parameters
+    ----------
+    source : path, DataFrame or mapping
+        A project file in any supported format (see the module docstring), a task
+        DataFrame, or ``{"tasks": ..., "project": {...}, ...}``.
+    **settings
+        Project settings overriding the file's: ``start``, ``name``, ``calendar``,
+        ``workweek``, ``holidays``, ``status_date``, ``deadline``, ``currency``, ``bac``,
+        ``duration_from`` (``"mean"`` or ``"most_likely"`` for three-point-only tasks).
+
+    Returns
+    -------
+    Project
+
+    Raises
+    ------
+    InputFileError
+        The file is missing, unreadable, or of an unknown type.
+    ValidationError
+        The content is invalid (the message names the ids and the fix).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = read(pd.DataFrame({"id": ["A", "B"], "duration": [2, 3], "predecessors": ["", "A"]}),
+    ...          start="2027-01-04")
+    >>> p.schedule()["early_finish_date"].dt.date.tolist()
+    [datetime.date(2027, 1, 5), datetime.date(2027, 1, 8)]
+    """
+    if isinstance(source, pd.DataFrame):
+        return build_project({"tasks": source}, **settings)
+    if isinstance(source, Mapping):
+        return build_project(source, **settings)
+    if isinstance(source, str | os.PathLike):
+        parts = read_parts(source, **settings)
+        for message in parts.pop("warnings", None) or []:
+            warnings.warn(f"{Path(source).name}: {message}", TpmkitWarning, stacklevel=2)
+        try:
+            return build_project(parts, **settings)
+        except TpmkitError as exc:
+            raise type(exc)(f"{Path(source).name}: {exc}") from exc
+    raise InputFileError(f"cannot read a project from {type(source).__name__}; pass a file path, "
+                         "a DataFrame or a dict with a 'tasks' table")
+
+
+def write(project: Project, path: str | os.PathLike, **kwargs: Any) -> Path:
+    """Write ``project`` to ``path`` in the format of its suffix (atomically).
+
+    Raises
+    ------
+    InputFileError
+        When ``path`` is the file the project was read from (inputs are never overwritten).
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    name = WRITERS.get(suffix)
+    if name is None:
+        raise OptionError(f"cannot write {suffix or 'files without a suffix'!r}; choose one of: "
+                          f"{', '.join(sorted(WRITERS))}")
+    if project.source and p.exists() and Path(project.source).exists() and \
+            p.resolve() == Path(project.source).resolve():
+        raise InputFileError(f"refusing to overwrite the input file {str(p)!r}; write to another path")
+    module = _module(name, suffix, "writing")
+    module.write(project, p, **kwargs)
+    return p

@@ -1,0 +1,277 @@
+"""The task-table formats: CSV, Excel workbooks, YAML and JSON project files.
+
+* CSV/TSV: one task per row (the separator is detected: ``,``, ``;`` or tab; UTF-8 with or
+  without BOM). Project settings come from keyword arguments / CLI flags.
+* Excel ``.xlsx``: sheets ``tasks``, ``project`` (key/value rows), ``risks``, ``resources``,
+  ``periods``; a workbook with one unnamed sheet is read as the task table.
+* YAML/JSON: a mapping with ``project``, ``tasks``, ``risks``, ``resources``, ``periods``
+  keys, or a bare list of task rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tpmkit._files import atomic_path
+from tpmkit.errors import FileFormatError, InputFileError
+from tpmkit.model import Project
+
+__all__ = ["looks_like_jira", "project_to_dict", "read_parts", "write"]
+
+PARTS = ("tasks", "risks", "resources", "periods")
+_TEXT_COLUMNS = {"id", "predecessors", "wbs", "name", "resources", "task", "tasks", "key"}
+
+
+def _sniff(path: Path) -> tuple[str, str]:
+    raw = path.read_bytes()[:65536]
+    encoding = "utf-8-sig"
+    try:
+        head = raw.decode(encoding)
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+        head = raw.decode(encoding, errors="replace")
+    first = head.splitlines()[0] if head.strip() else ""
+    if path.suffix.lower() == ".tsv" or first.count("\t") > max(first.count(","), first.count(";")):
+        return "\t", encoding
+    if first.count(";") > first.count(","):
+        return ";", encoding
+    return ",", encoding
+
+
+def looks_like_jira(path: Path) -> bool:
+    """True when a CSV header looks like a Jira issue export (``Issue key`` and ``Summary``)."""
+    sep, enc = _sniff(path)
+    with open(path, encoding=enc, errors="replace", newline="") as fh:
+        header = next(csv.reader(fh, delimiter=sep), [])
+    names = {h.strip().lower() for h in header}
+    return "issue key" in names and "summary" in names
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    sep, enc = _sniff(path)
+    try:
+        header = pd.read_csv(path, sep=sep, encoding=enc, nrows=0).columns
+        dtype = {c: str for c in header if _snake(c) in _TEXT_COLUMNS}
+        df = pd.read_csv(path, sep=sep, encoding=enc, dtype=dtype, skipinitialspace=True,
+                         keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError as exc:
+        raise InputFileError(f"{path.name} is empty; add a header row and at least one task") from exc
+    except pd.errors.ParserError as exc:
+        raise FileFormatError(f"{path.name}: malformed CSV ({exc}); check quoting and the number "
+                              "of fields on that line") from exc
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path.name}: cannot decode the text ({exc}); save it as UTF-8") from exc
+    return df
+
+
+def _snake(name: object) -> str:
+    from tpmkit.model import normalise_columns
+
+    return normalise_columns(pd.DataFrame(columns=[name])).columns[0]
+
+
+def _read_excel(path: Path) -> dict:
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, dtype=object)
+    except ImportError as exc:
+        raise InputFileError("reading .xlsx needs openpyxl; install it with: pip install 'tpmkit[io]'") from exc
+    except Exception as exc:  # openpyxl raises many types for corrupt files
+        raise FileFormatError(f"{path.name}: not a readable Excel workbook ({exc}); "
+                              "save it again as .xlsx") from exc
+    lower = {str(k).strip().lower(): v for k, v in sheets.items()}
+    parts: dict[str, Any] = {}
+    for key in PARTS:
+        if key in lower:
+            parts[key] = _clean_excel(lower[key])
+    if "project" in lower:
+        parts["project"] = _key_values(lower["project"], path)
+    if "tasks" not in parts and len(sheets) == 1 and not parts:
+        parts["tasks"] = _clean_excel(next(iter(sheets.values())))
+    return parts
+
+
+def _clean_excel(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.dropna(how="all").dropna(axis=1, how="all")
+    df = df.loc[:, [not str(c).startswith("Unnamed:") for c in df.columns]]
+    return df.reset_index(drop=True)
+
+
+def _key_values(df: pd.DataFrame, path: Path) -> dict:
+    df = df.dropna(how="all")
+    if df.shape[1] < 2:
+        raise FileFormatError(f"{path.name}: sheet 'project' needs two columns (key, value)")
+    keys = [df.columns[0], *df.iloc[:, 0].tolist()] if str(df.columns[0]).lower() not in ("key", "setting") \
+        else df.iloc[:, 0].tolist()
+    values = [df.columns[1], *df.iloc[:, 1].tolist()] if str(df.columns[0]).lower() not in ("key", "setting") \
+        else df.iloc[:, 1].tolist()
+    out: dict[str, Any] = {}
+    for k, v in zip(keys, values, strict=True):
+        if k is None or (isinstance(k, float) and math.isnan(k)):
+            continue
+        if isinstance(v, float) and math.isnan(v):
+            v = None
+        key = str(k).strip().lower()
+        if key in ("holidays", "workweek") and isinstance(v, str):
+            v = [x.strip() for x in v.replace(";", ",").split(",") if x.strip()]
+        out[key] = v
+    cal = {k: out.pop(k) for k in ("holidays", "workweek") if k in out}
+    if cal:
+        out["calendar"] = cal
+    return out
+
+
+def _read_mapping(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+    except ImportError as exc:
+        raise InputFileError("reading YAML needs pyyaml; install it with: pip install 'tpmkit[io]'") from exc
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(f"{path.name}: invalid JSON at line {exc.lineno}, column {exc.colno}: "
+                              f"{exc.msg}") from exc
+    except Exception as exc:  # yaml.YAMLError and subclasses
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise FileFormatError(f"{path.name}: invalid YAML{where}: "
+                              f"{getattr(exc, 'problem', None) or exc}") from exc
+    if data is None:
+        raise InputFileError(f"{path.name} is empty; add a 'tasks' list")
+    if isinstance(data, list):
+        data = {"tasks": data}
+    if not isinstance(data, dict):
+        raise FileFormatError(f"{path.name}: expected a mapping with 'project' and 'tasks' keys or a "
+                              "list of tasks")
+    unknown = set(data) - {"project", *PARTS}
+    parts: dict[str, Any] = {"project": dict(data.get("project") or {})}
+    for key in PARTS:
+        rows = data.get(key)
+        if rows is None:
+            continue
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise FileFormatError(f"{path.name}: '{key}' must be a list of rows (mappings)")
+        parts[key] = pd.DataFrame(rows) if rows else None
+    if unknown:
+        parts["project"].setdefault("extra", {k: data[k] for k in unknown})
+    return parts
+
+
+def read_parts(path: str | Path, **settings: Any) -> dict:
+    """Read a CSV, Excel, YAML or JSON project file into parts (not yet validated)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        return {"tasks": _read_csv(path), "project": {"name": path.stem}}
+    if suffix in (".xlsx", ".xlsm"):
+        parts = _read_excel(path)
+    else:
+        parts = _read_mapping(path)
+    parts.setdefault("project", {})
+    parts["project"].setdefault("name", path.stem)
+    return parts
+
+
+# --------------------------------------------------------------------------------------
+# writing
+# --------------------------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime | np.datetime64):
+        ts = pd.Timestamp(value)
+        return None if pd.isna(ts) else ts.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        f = float(value)
+        if math.isnan(f):
+            return None
+        return int(f) if f.is_integer() and abs(f) < 2**53 else f
+    if isinstance(value, tuple | list | np.ndarray):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _rows(df: pd.DataFrame | None) -> list[dict]:
+    if df is None:
+        return []
+    out = []
+    for rec in df.to_dict("records"):
+        row = {k: _plain(v) for k, v in rec.items()}
+        out.append({k: v for k, v in row.items() if v is not None and v != ""})
+    return out
+
+
+def project_to_dict(project: Project) -> dict:
+    """The project as the mapping a YAML/JSON project file holds."""
+    data: dict[str, Any] = {"project": _plain(project.settings_dict()),
+                            "tasks": _rows(project.to_table())}
+    for key in ("risks", "resources", "periods"):
+        df = getattr(project, key)
+        if df is not None and len(df):
+            data[key] = _rows(df)
+    return data
+
+
+def write(project: Project, path: str | Path, **kwargs: Any) -> None:
+    """Write ``project`` as CSV (task table only), XLSX, YAML or JSON, atomically."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    with atomic_path(path) as tmp:
+        if suffix in (".csv", ".tsv"):
+            table = project.to_table()
+            for c in table.columns:
+                if pd.api.types.is_datetime64_any_dtype(table[c]):
+                    table[c] = table[c].dt.strftime("%Y-%m-%d")
+            table.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",",
+                         lineterminator="\n")
+        elif suffix == ".xlsx":
+            _write_excel(project, tmp)
+        elif suffix == ".json":
+            tmp.write_text(json.dumps(project_to_dict(project), indent=2, ensure_ascii=False) + "\n",
+                           encoding="utf-8")
+        else:
+            import yaml
+
+            tmp.write_text(yaml.safe_dump(project_to_dict(project), sort_keys=False,
+                                          allow_unicode=True, default_flow_style=None, width=100),
+                           encoding="utf-8")
+
+
+def _write_excel(project: Project, tmp: Path) -> None:
+    settings = _plain(project.settings_dict())
+    cal = settings.pop("calendar", {})
+    settings["workweek"] = ", ".join(cal.get("workweek", []))
+    settings["holidays"] = ", ".join(cal.get("holidays", []))
+    kv = pd.DataFrame({"key": list(settings), "value": [
+        json.dumps(v) if isinstance(v, dict | list) else v for v in settings.values()]})
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        project.to_table().to_excel(xw, sheet_name="tasks", index=False)
+        kv.to_excel(xw, sheet_name="project", index=False)
+        for key in ("risks", "resources", "periods"):
+            df = getattr(project, key)
+            if df is not None and len(df):
+                pd.DataFrame(_rows(df)).map(
+                    lambda v: ", ".join(map(str, v)) if isinstance(v, list) else v
+                ).to_excel(xw, sheet_name=key, index=False)
+    tmp.write_bytes(buf.getvalue())
