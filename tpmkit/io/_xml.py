@@ -1,0 +1,342 @@
+"""Shared helpers of the interop readers: safe XML parsing and working-time arithmetic.
+
+Every XML file tpmkit reads goes through :func:`parse_xml`, which uses :mod:`defusedxml`
+(entity declarations, external entities and DTD network access are refused), enforces a
+size limit and turns parser errors into :class:`~tpmkit.errors.FileFormatError` naming
+the file, line and column. :class:`WorkTime` converts the date-times stored by scheduling
+tools into fractional working-day offsets, so dates written by MS Project, Primavera P6,
+GanttProject or Planner can be compared with tpmkit's schedule.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+import numpy as np
+import pandas as pd
+
+from tpmkit.errors import FileFormatError, InputFileError, format_ids
+
+__all__ = [
+    "DAY_NAMES",
+    "MAX_BYTES",
+    "WorkTime",
+    "check_size",
+    "format_number",
+    "link_text",
+    "parse_xml",
+    "read_bytes",
+    "safe_ids",
+    "strip_namespaces",
+    "task_frame",
+]
+
+#: Default size limit for any imported file [bytes]; pass ``max_bytes=`` to a reader to change it.
+MAX_BYTES = 256 * 1024 * 1024
+
+#: Weekday names used in ``project["calendar"]["workweek"]``, Monday first.
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+_ID_OK = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+def check_size(path: str | os.PathLike, max_bytes: int | None = None) -> int:
+    """Return the size of ``path`` [bytes]; raise if it is missing or larger than the limit."""
+    limit = MAX_BYTES if max_bytes is None else int(max_bytes)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise InputFileError(f"file {str(p)!r} does not exist; check the path") from None
+    except OSError as exc:
+        raise InputFileError(f"cannot read {str(p)!r}: {exc.strerror or exc}; "
+                             "check the path and permissions") from None
+    if size > limit:
+        raise InputFileError(
+            f"file {str(p)!r} is {size:,} bytes, above the import limit of {limit:,} bytes; "
+            "pass max_bytes=... to the reader if the file is trusted")
+    return size
+
+
+def read_bytes(path: str | os.PathLike, max_bytes: int | None = None) -> bytes:
+    """Read ``path`` after checking its size against ``max_bytes`` (default :data:`MAX_BYTES`)."""
+    check_size(path, max_bytes)
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"cannot read {str(path)!r}: {exc.strerror or exc}; "
+                             "check the path and permissions") from None
+
+
+def strip_namespaces(root: Element) -> Element:
+    """Remove ``{namespace}`` prefixes from every tag in place and return ``root``."""
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.startswith("{"):
+            el.tag = el.tag.split("}", 1)[1]
+    return root
+
+
+def parse_xml(path: str | os.PathLike, *, max_bytes: int | None = None,
+              data: bytes | None = None) -> Element:
+    """Parse an XML file safely and return its root element without namespaces.
+
+    Parameters
+    ----------
+    path : path-like
+        The file (also used in error messages when ``data`` is given).
+    max_bytes : int, optional
+        Size limit [bytes]; default :data:`MAX_BYTES`.
+    data : bytes, optional
+        Already-read content of ``path``.
+
+    Raises
+    ------
+    FileFormatError
+        The file is not well-formed XML (message names line and column), or it declares
+        entities (a "billion laughs" bomb) or references external entities/DTDs.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "bomb.xml"
+    >>> _ = p.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>')
+    >>> parse_xml(p)
+    Traceback (most recent call last):
+    ...
+    tpmkit.errors.FileFormatError: ...declares XML entities...
+    """
+    import defusedxml
+    import defusedxml.ElementTree as SafeET
+
+    name = str(path)
+    if data is None:
+        data = read_bytes(path, max_bytes)
+    elif max_bytes is not None and len(data) > max_bytes:
+        raise InputFileError(f"file {name!r} is {len(data):,} bytes, above the import limit of "
+                             f"{int(max_bytes):,} bytes; pass max_bytes=... if the file is trusted")
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True,
+                                 forbid_external=True)
+    except defusedxml.EntitiesForbidden as exc:
+        raise FileFormatError(
+            f"{name}: refused to import: the file declares XML entities ({exc.name!r}), which "
+            "can expand into a memory-exhausting 'XML bomb'; re-export the file from the "
+            "scheduling tool without a DTD") from None
+    except (defusedxml.ExternalReferenceForbidden, defusedxml.DTDForbidden) as exc:
+        raise FileFormatError(
+            f"{name}: refused to import: the file references an external entity or DTD "
+            f"({getattr(exc, 'sysid', None) or exc}), which could read local files or the "
+            "network; re-export the file from the scheduling tool") from None
+    except ParseError as exc:
+        line, col = getattr(exc, "position", (0, 0))
+        raise FileFormatError(
+            f"{name}: not well-formed XML at line {line}, column {col + 1} ({exc.msg if hasattr(exc, 'msg') else exc}); "
+            "the file is truncated or damaged: export it again") from None
+    except (ValueError, UnicodeError) as exc:
+        raise FileFormatError(f"{name}: cannot decode the XML ({exc}); "
+                              "save the file as UTF-8 XML") from None
+    return strip_namespaces(root)
+
+
+def format_number(x: float) -> str:
+    """Format a lag or duration compactly without losing precision (``2``, ``0.5``, ``-1.25``).
+
+    Examples
+    --------
+    >>> format_number(2.0), format_number(0.125), format_number(1 / 3)
+    ('2', '0.125', '0.3333333333')
+    """
+    x = float(x)
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.10g}"
+
+
+def link_text(pred: str, kind: str = "FS", lag_days: float = 0.0,
+              lag_percent: float = 0.0) -> str:
+    """Return one predecessor entry of the task table, e.g. ``'A SS+2d'`` or ``'7 FS+50%'``.
+
+    ``lag_percent`` is a fraction of the predecessor's duration (0.5 = 50 %). A lag that
+    has both parts cannot be written in the task table, so the percent wins; the caller
+    warns.
+
+    Examples
+    --------
+    >>> link_text("A"), link_text("B", "SS", 2), link_text("C", "FF", -0.5)
+    ('A', 'B SS+2d', 'C FF-0.5d')
+    >>> link_text("7", "FS", 0, 0.5)
+    '7 FS+50%'
+    """
+    kind = kind.upper()
+    if lag_percent:
+        pct = format_number(lag_percent * 100)
+        sign = "" if pct.startswith("-") else "+"
+        return f"{pred} {kind}{sign}{pct}%"
+    if lag_days:
+        v = format_number(lag_days)
+        sign = "" if v.startswith("-") else "+"
+        return f"{pred} {kind}{sign}{v}d"
+    return pred if kind == "FS" else f"{pred} {kind}"
+
+
+def safe_ids(raw: Sequence[object], what: str = "task") -> tuple[list[str], list[str]]:
+    """Make ids valid for the task table (letters, digits, ``_``, ``-``, ``.``) and unique.
+
+    Returns the new ids and a list of warnings (one per kind of change).
+
+    Examples
+    --------
+    >>> safe_ids(["A 1", "A_1", "B"])[0]
+    ['A_1', 'A_1_2', 'B']
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    changed: list[str] = []
+    dupes: list[str] = []
+    for r in raw:
+        s = str(r).strip()
+        cand = s if _ID_OK.match(s) else (re.sub(r"[^A-Za-z0-9_.\-]+", "_", s).strip("_") or "id")
+        if cand != s:
+            changed.append(s)
+        t, k = cand, 2
+        while t in seen:
+            t = f"{cand}_{k}"
+            k += 1
+        if t != cand:
+            dupes.append(s)
+        seen.add(t)
+        out.append(t)
+    warnings = []
+    if changed:
+        warnings.append(f"{what} ids {format_ids(changed)} contain characters that are not "
+                        "allowed in ids (letters, digits, _, -, .); they were replaced by '_'")
+    if dupes:
+        warnings.append(f"{what} ids {format_ids(dupes)} are not unique; a suffix _2, _3, ... "
+                        "was added to the repeats")
+    return out, warnings
+
+
+TASK_COLUMNS = ("id", "name", "duration", "predecessors", "wbs", "constraint", "constraint_date",
+                "resources", "cost", "baseline_start", "baseline_finish", "baseline_cost",
+                "percent_complete", "actual_start", "actual_finish", "actual_cost")
+
+
+def task_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """Build the task table from row dicts: canonical columns first, extra columns after."""
+    df = pd.DataFrame(list(rows))
+    if df.empty:
+        df = pd.DataFrame(columns=list(TASK_COLUMNS))
+    for c in TASK_COLUMNS:
+        if c not in df.columns:
+            df[c] = np.nan
+    extra = [c for c in df.columns if c not in TASK_COLUMNS]
+    df = df[list(TASK_COLUMNS) + extra]
+    for c in ("name", "predecessors", "wbs", "constraint", "resources"):
+        df[c] = df[c].fillna("").astype(str)
+    for c in ("duration", "cost", "baseline_cost", "percent_complete", "actual_cost"):
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
+    for c in ("constraint_date", "baseline_start", "baseline_finish", "actual_start",
+              "actual_finish"):
+        df[c] = pd.to_datetime(df[c], errors="coerce")
+    return df.reset_index(drop=True)
+
+
+class WorkTime:
+    """Working time of a calendar at minute resolution, for date-time ↔ working-day offsets.
+
+    Parameters
+    ----------
+    weekmask : sequence of 7 bool
+        Working weekdays, Monday first.
+    holidays : sequence of dates
+        Non-working dates.
+    day_minutes : sequence of 7 lists of (from, to) minute pairs, optional
+        Working intervals of each weekday [minutes after midnight]; default 08:00–12:00,
+        13:00–17:00 on working days.
+
+    Notes
+    -----
+    The offset of a date-time ``t`` from the project start day ``s`` is the number of
+    working days in ``[s, date(t))`` plus the worked fraction of ``date(t)`` before the
+    time of ``t``. A finish at 17:00 and the next working day's start at 08:00 therefore
+    have the same offset, which is how MS Project and P6 treat them.
+
+    Examples
+    --------
+    >>> wt = WorkTime([True] * 5 + [False] * 2, [])
+    >>> start = pd.Timestamp("2006-09-21")  # a Thursday
+    >>> wt.offsets(pd.to_datetime(["2006-09-21 08:00", "2006-09-22 17:00",
+    ...                            "2006-09-25 08:00", "2006-09-21 12:00"]), start).tolist()
+    [0.0, 2.0, 2.0, 0.5]
+    """
+
+    def __init__(self, weekmask: Sequence[bool], holidays: Iterable[object] = (),
+                 day_minutes: Sequence[Sequence[tuple[int, int]]] | None = None):
+        self.weekmask = np.asarray([bool(x) for x in weekmask], dtype=bool)
+        if self.weekmask.shape != (7,):
+            raise ValueError("weekmask needs 7 entries, Monday first")
+        if not self.weekmask.any():
+            self.weekmask = np.array([True] * 5 + [False] * 2)
+        hol = pd.to_datetime(pd.Series(list(holidays), dtype=object), errors="coerce").dropna()
+        self.holidays = np.unique(hol.values.astype("datetime64[D]"))
+        if day_minutes is None:
+            day_minutes = [[(480, 720), (780, 1020)] if w else [] for w in self.weekmask]
+        self.day_minutes = [sorted((int(a), int(b)) for a, b in d) for d in day_minutes]
+        # cumulative worked minutes at each minute of the day, per weekday (7 x 1441)
+        cum = np.zeros((7, 1441))
+        for wd, intervals in enumerate(self.day_minutes):
+            mask = np.zeros(1440)
+            for a, b in intervals:
+                mask[max(a, 0):min(b, 1440)] = 1.0
+            if not mask.any() and self.weekmask[wd]:
+                mask[480:1020] = 1.0
+            cum[wd, 1:] = np.cumsum(mask)
+        self._cum = cum
+
+    def minutes_per_day(self) -> float:
+        """Mean working minutes of a working weekday [min]."""
+        days = self._cum[self.weekmask, -1]
+        return float(days.mean()) if days.size else 480.0
+
+    def offsets(self, times: Any, start: Any) -> np.ndarray:
+        """Fractional working-day offsets of date-times ``times`` from the start day ``start``.
+
+        NaT gives NaN. Times on non-working days count as the end of the previous
+        working day (whole-day offsets).
+        """
+        t = pd.to_datetime(pd.Series(np.atleast_1d(np.asarray(times, dtype=object))),
+                           errors="coerce")
+        out = np.full(len(t), np.nan)
+        ok = t.notna().to_numpy()
+        if not ok.any():
+            return out
+        tv = t[ok]
+        day = tv.dt.normalize().values.astype("datetime64[D]")
+        s = np.datetime64(pd.Timestamp(start).normalize().date(), "D")
+        whole = np.busday_count(s, day, weekmask=self.weekmask, holidays=self.holidays)
+        wd = tv.dt.weekday.to_numpy()
+        minute = (tv.dt.hour * 60 + tv.dt.minute).to_numpy() + tv.dt.second.to_numpy() / 60.0
+        lo = np.floor(minute).astype(int)
+        frac_minute = minute - lo
+        hi = np.minimum(lo + 1, 1440)
+        worked = self._cum[wd, lo] + (self._cum[wd, hi] - self._cum[wd, lo]) * frac_minute
+        total = self._cum[wd, 1440]
+        is_work = np.is_busday(day, weekmask=self.weekmask, holidays=self.holidays)
+        frac = np.where(is_work & (total > 0), worked / np.where(total > 0, total, 1.0), 0.0)
+        out[ok] = whole + frac
+        return out
+
+    def dates(self, offsets: Any, start: Any) -> pd.DatetimeIndex:
+        """Date (midnight) of the working day that contains each whole offset from ``start``."""
+        off = np.asarray(offsets, dtype=float)
+        s = np.datetime64(pd.Timestamp(start).normalize().date(), "D")
+        s = np.busday_offset(s, 0, roll="forward", weekmask=self.weekmask,
+                             holidays=self.holidays)
+        res = np.busday_offset(s, np.floor(off).astype(int), roll="forward",
+                               weekmask=self.weekmask, holidays=self.holidays)
+        return pd.DatetimeIndex(res.astype("datetime64[ns]"))

@@ -1,0 +1,767 @@
+"""Microsoft Project XML (MSPDI): import and export.
+
+MSPDI is the XML interchange format MS Project writes ("Save as → XML") and that
+ProjectLibre, GanttProject, OpenProj, Merlin and MPXJ read. :func:`read_parts` returns the
+parts tpmkit's front door (:func:`tpmkit.read`) builds a project from; :func:`write`
+exports a project.
+
+Units in the file (Microsoft Project XML schema, "mspdi_pj12.xsd"):
+
+* durations are ISO 8601 (``PT16H0M0S``) in working time → working days via the project's
+  ``MinutesPerDay`` (480 by default); elapsed durations (formats ``em``/``eh``/``ed``/
+  ``ew``/``emo``) are clock time and are converted with the stored start/finish;
+* ``LinkLag`` is in tenths of a minute of working time (tenths of a percent when
+  ``LagFormat`` is 19/20, a percentage of the predecessor's duration);
+* ``TotalSlack``/``FreeSlack`` are in tenths of a minute;
+* link ``Type``: 0 = FF, 1 = FS, 2 = SF, 3 = SS;
+* ``ConstraintType``: 0 ASAP, 1 ALAP, 2 MSO, 3 MFO, 4 SNET, 5 SNLT, 6 FNET, 7 FNLT.
+
+References
+----------
+Microsoft, "Project XML Data Interchange Schema Reference" (mspdi_pj12.xsd), MSDN.
+J. Iles, MPXJ, ``MSPDIReader``/``MSPDIWriter`` (https://www.mpxj.org) — the files in
+``../shared/data/projectfiles/mpxj`` used for the tests come from its test suite.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+from xml.sax.saxutils import escape
+
+import numpy as np
+import pandas as pd
+
+from tpmkit.errors import FileFormatError, InputFileError, format_ids
+from tpmkit.io._xml import (
+    DAY_NAMES,
+    WorkTime,
+    format_number,
+    link_text,
+    parse_xml,
+    safe_ids,
+    task_frame,
+)
+
+__all__ = ["LINK_TYPES", "read_parts", "write"]
+
+#: MSPDI link type code → tpmkit link type.
+LINK_TYPES = {0: "FF", 1: "FS", 2: "SF", 3: "SS"}
+_LINK_CODES = {v: k for k, v in LINK_TYPES.items()}
+_CONSTRAINTS = {2: "MSO", 3: "MFO", 4: "SNET", 5: "SNLT", 6: "FNET", 7: "FNLT"}
+_CONSTRAINT_CODES = {v: k for k, v in _CONSTRAINTS.items()}
+# duration/lag format codes (estimated variants are +32): unit name and whether elapsed
+_FORMATS = {3: ("m", False), 4: ("em", True), 5: ("h", False), 6: ("eh", True),
+            7: ("d", False), 8: ("ed", True), 9: ("w", False), 10: ("ew", True),
+            11: ("mo", False), 12: ("emo", True), 19: ("%", False), 20: ("e%", True),
+            21: ("d", False)}
+_ISO = re.compile(r"^(-)?P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)D)?"
+                  r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+
+
+def _fmt(code: str | None) -> tuple[str, bool]:
+    try:
+        c = int(code) if code not in (None, "") else 7
+    except ValueError:
+        c = 7
+    if c >= 35:
+        c -= 32
+    return _FORMATS.get(c, ("d", False))
+
+
+class _Ctx:
+    """Where we are in the file, for error messages."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def error(self, where: str, field: str, value: object, fix: str) -> FileFormatError:
+        return FileFormatError(f"{self.path}: {where}: field {field} has the invalid value "
+                               f"{value!r}; {fix}")
+
+
+def _txt(el: Element | None, tag: str, default: str | None = None) -> str | None:
+    if el is None:
+        return default
+    c = el.find(tag)
+    if c is None or c.text is None:
+        return default
+    t = c.text.strip()
+    return t if t != "" else default
+
+
+def _num(el: Element, tag: str, ctx: _Ctx, where: str, default: float = math.nan) -> float:
+    t = _txt(el, tag)
+    if t is None:
+        return default
+    try:
+        return float(t)
+    except ValueError:
+        raise ctx.error(where, tag, t, "it must be a number") from None
+
+
+def _date(el: Element, tag: str, ctx: _Ctx, where: str) -> pd.Timestamp:
+    t = _txt(el, tag)
+    if t is None or t.startswith("NA"):
+        return pd.NaT
+    try:
+        return pd.Timestamp(t)
+    except (ValueError, TypeError):
+        raise ctx.error(where, tag, t, "it must be an ISO date-time such as "
+                        "2024-01-08T08:00:00") from None
+
+
+def _minutes(text: str | None, ctx: _Ctx, where: str, field: str) -> float:
+    """ISO 8601 duration → minutes (NaN when absent)."""
+    if text is None:
+        return math.nan
+    m = _ISO.match(text.strip())
+    if not m or text.strip() in ("P", "PT", "-P", "-PT"):
+        raise ctx.error(where, field, text, "durations must look like PT16H0M0S")
+    sign = -1.0 if m.group(1) else 1.0
+    y, mo, d, h, mi, s = (float(g) if g else 0.0 for g in m.groups()[1:])
+    return sign * (((y * 365 + mo * 30 + d) * 24 + h) * 60 + mi + s / 60.0)
+
+
+def _time_minutes(t: str | None) -> int:
+    if not t:
+        return 0
+    hh, mm, *_ = (t.split(":") + ["0", "0"])
+    return int(hh) * 60 + int(mm)
+
+
+def _calendar(root: Element, uid: str | None, ctx: _Ctx,
+              warnings: list[str]) -> tuple[list[bool], list[str], list[list[tuple[int, int]]], str]:
+    """Resolve calendar ``uid`` (following base calendars) → weekmask, holidays, hours, name."""
+    cals = {(_txt(c, "UID") or ""): c for c in root.findall("Calendars/Calendar")}
+    if not cals:
+        return [True] * 5 + [False] * 2, [], [[(480, 720), (780, 1020)]] * 5 + [[], []], "Standard"
+    cal = cals.get(uid or "") or next(
+        (c for c in cals.values() if _txt(c, "IsBaseCalendar") == "1"), next(iter(cals.values())))
+    chain = []
+    seen: set[str] = set()
+    while cal is not None and (_txt(cal, "UID") or "") not in seen:
+        seen.add(_txt(cal, "UID") or "")
+        chain.append(cal)
+        cal = cals.get(_txt(cal, "BaseCalendarUID") or "")
+    weekmask: list[bool | None] = [None] * 7
+    minutes: list[list[tuple[int, int]] | None] = [None] * 7
+    holidays: set[str] = set()
+    working_exceptions: list[str] = []
+    name = _txt(chain[0], "Name") or "Standard"
+    for cal in reversed(chain):  # base first, derived calendars override
+        cname = _txt(cal, "Name") or "calendar"
+        for wdel in cal.findall("WeekDays/WeekDay"):
+            dtype = _txt(wdel, "DayType")
+            working = _txt(wdel, "DayWorking") == "1"
+            times = [(_time_minutes(_txt(w, "FromTime")), _time_minutes(_txt(w, "ToTime")))
+                     for w in wdel.findall("WorkingTimes/WorkingTime")]
+            times = [(a, b if b > a else b + 1440) for a, b in times]
+            if dtype == "0":  # pre-2007 exception: a date range
+                f = _date(wdel, "TimePeriod/FromDate", ctx, f"calendar {cname!r}")
+                t = _date(wdel, "TimePeriod/ToDate", ctx, f"calendar {cname!r}")
+                _exception(f, t, working, holidays, working_exceptions)
+                continue
+            try:
+                k = (int(dtype or "") + 5) % 7  # DayType 1 = Sunday ... 7 = Saturday
+            except ValueError:
+                raise ctx.error(f"calendar {cname!r}", "WeekDay/DayType", dtype,
+                                "it must be 0..7 (1 = Sunday)") from None
+            weekmask[k] = working
+            minutes[k] = times if working else []
+        for ex in cal.findall("Exceptions/Exception"):
+            working = _txt(ex, "DayWorking") == "1"
+            f = _date(ex, "TimePeriod/FromDate", ctx, f"calendar {cname!r} exception")
+            t = _date(ex, "TimePeriod/ToDate", ctx, f"calendar {cname!r} exception")
+            kind = _txt(ex, "Type", "1")
+            if kind not in ("1", None):
+                warnings.append(f"calendar {cname!r}: recurring exception "
+                                f"{_txt(ex, 'Name') or ''!r} (type {kind}) was read as one "
+                                "date range; check the holidays")
+            _exception(f, t, working, holidays, working_exceptions)
+        if cal.find("WorkWeeks/WorkWeek") is not None:
+            warnings.append(f"calendar {cname!r} has alternate work weeks; tpmkit uses the "
+                            "default work week only")
+    default_hours = [(480, 720), (780, 1020)]
+    wm = [bool(w) if w is not None else i < 5 for i, w in enumerate(weekmask)]
+    mins = [m if m is not None else (default_hours if wm[i] else [])
+            for i, m in enumerate(minutes)]
+    if working_exceptions:
+        warnings.append(f"calendar {name!r}: exceptions that make non-working days working "
+                        f"({format_ids(sorted(set(working_exceptions)))}) cannot be represented "
+                        "by a weekday/holiday calendar and were ignored")
+    return wm, sorted(holidays), mins, name
+
+
+def _exception(f, t, working: bool, holidays: set[str], working_exceptions: list[str]) -> None:
+    if pd.isna(f):
+        return
+    t = f if pd.isna(t) else t
+    if t < f:
+        f, t = t, f
+    days = pd.date_range(f.normalize(), t.normalize(), freq="D")
+    if len(days) > 366 * 50:
+        days = days[: 366 * 50]
+    if working:
+        working_exceptions.extend(d.date().isoformat() for d in days)
+    else:
+        holidays.update(d.date().isoformat() for d in days)
+
+
+def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
+               **settings: Any) -> dict[str, Any]:
+    """Read an MS Project XML (MSPDI) file into the parts of a tpmkit project.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.xml``/``.mspdi`` file.
+    max_bytes : int, optional
+        Size limit [bytes] (default :data:`tpmkit.io._xml.MAX_BYTES`).
+    **settings
+        Accepted for the front door's protocol; project-level overrides are applied by
+        :meth:`tpmkit.model.Project.from_parts`.
+
+    Returns
+    -------
+    dict
+        ``tasks`` (task table: ids are MS Project's task ``ID``; durations and lags in
+        working days), ``project`` (name, start, calendar, status_date, currency,
+        minutes_per_day), ``resources`` (id, name, capacity, rate [currency per working
+        day]), ``computed`` (MS Project's stored early/late start/finish offsets and total/
+        free slack [working days], indexed by task id) and ``warnings``.
+
+    Raises
+    ------
+    FileFormatError
+        Not an MSPDI file, an XML bomb or external entity, or a field that cannot be read
+        (the message names the file, the task and the field).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.xml"
+    >>> _ = p.write_text('''<Project xmlns="http://schemas.microsoft.com/project">
+    ... <StartDate>2024-01-08T08:00:00</StartDate><Tasks>
+    ... <Task><UID>1</UID><ID>1</ID><Name>Design</Name><Duration>PT16H0M0S</Duration></Task>
+    ... <Task><UID>2</UID><ID>2</ID><Name>Build</Name><Duration>PT24H0M0S</Duration>
+    ...  <PredecessorLink><PredecessorUID>1</PredecessorUID><Type>3</Type>
+    ...  <LinkLag>4800</LinkLag><LagFormat>7</LagFormat></PredecessorLink></Task>
+    ... </Tasks></Project>''')
+    >>> parts = read_parts(p)
+    >>> parts["tasks"][["id", "duration", "predecessors"]].to_dict("records")
+    [{'id': '1', 'duration': 2.0, 'predecessors': ''}, {'id': '2', 'duration': 3.0, 'predecessors': '1 SS+1d'}]
+    """
+    ctx = _Ctx(str(path))
+    root = parse_xml(path, max_bytes=max_bytes)
+    if root.tag != "Project":
+        raise FileFormatError(
+            f"{path}: not an MS Project XML (MSPDI) file: the root element is <{root.tag}>, "
+            "expected <Project>; save the plan from MS Project with 'Save As → XML'")
+    warnings: list[str] = []
+    mpd = _num(root, "MinutesPerDay", ctx, "project", 480.0)
+    if not mpd > 0:
+        raise ctx.error("project", "MinutesPerDay", _txt(root, "MinutesPerDay"),
+                        "it must be a positive number of minutes (480 = 8 h)")
+    mpw = _num(root, "MinutesPerWeek", ctx, "project", 5 * mpd)
+    dpm = _num(root, "DaysPerMonth", ctx, "project", 20.0)
+
+    weekmask, holidays, day_minutes, cal_name = _calendar(
+        root, _txt(root, "CalendarUID"), ctx, warnings)
+    wt = WorkTime(weekmask, holidays, day_minutes)
+    working_days_per_week = sum(weekmask)
+    # MS Project schedules in the calendar's working minutes; a tpmkit working day is one
+    # calendar working day, so durations, lags and slack are divided by the calendar's day
+    # length. MinutesPerDay only sets how MS Project *displays* "days".
+    cal_mpd = wt.minutes_per_day()
+    if abs(cal_mpd - mpd) > 1e-9:
+        warnings.append(
+            f"the project's MinutesPerDay ({format_number(mpd)} min) differs from the working "
+            f"day of calendar {cal_name!r} ({format_number(cal_mpd)} min); durations and lags "
+            "were converted with the calendar's working day so that the dates match MS "
+            f"Project (MS Project displays them in {format_number(mpd / 60)}-hour days)")
+    day_len = cal_mpd
+
+    raw = []
+    for pos, t in enumerate(root.findall("Tasks/Task"), start=1):
+        uid = _txt(t, "UID")
+        where = f"task record {pos} (UID {uid})"
+        if uid is None:
+            raise ctx.error(f"task record {pos}", "UID", None,
+                            "every <Task> needs a <UID>; re-export the file")
+        if _txt(t, "IsNull") == "1":
+            continue
+        level = _txt(t, "OutlineLevel")
+        if uid == "0" and (level in (None, "0")):
+            continue  # the project summary task
+        raw.append((pos, uid, where, t))
+
+    # ids: MS Project's visible ID, or the UID when IDs are missing/duplicated
+    ids0 = [(_txt(t, "ID") or uid) for _, uid, _, t in raw]
+    if len(set(ids0)) != len(ids0):
+        warnings.append("task IDs are not unique; the UIDs were used as task ids")
+        ids0 = [uid for _, uid, _, _ in raw]
+    ids, w = safe_ids(ids0)
+    warnings += w
+    uid_to_id = {uid: i for (_, uid, _, _), i in zip(raw, ids)}
+
+    summary = {}
+    outline = {}
+    inactive, manual, alap, other_cal, elapsed, pct_and_days = [], [], [], [], [], []
+    rows = []
+    computed = []
+    for (pos, uid, where, t), tid in zip(raw, ids):
+        where = f"task ID {tid} (record {pos})"
+        on = _txt(t, "OutlineNumber") or _txt(t, "WBS") or ""
+        outline[uid] = on
+        if _txt(t, "Summary") == "1":
+            summary[uid] = on
+            continue
+        if _txt(t, "Active") == "0":
+            inactive.append(tid)
+            continue
+        if _txt(t, "Manual") == "1":
+            manual.append(tid)
+        start = _date(t, "Start", ctx, where)
+        finish = _date(t, "Finish", ctx, where)
+        unit, is_elapsed = _fmt(_txt(t, "DurationFormat"))
+        minutes = _minutes(_txt(t, "Duration"), ctx, where, "Duration")
+        if math.isnan(minutes):
+            minutes = 0.0 if _txt(t, "Milestone") == "1" else math.nan
+        if is_elapsed:
+            elapsed.append(tid)
+            if pd.notna(start) and pd.notna(finish):
+                off = wt.offsets([start, finish], start)
+                duration = float(off[1] - off[0])
+            else:
+                duration = minutes / 1440.0 * working_days_per_week / 7.0
+        else:
+            duration = minutes / day_len
+        if math.isnan(duration):
+            raise ctx.error(where, "Duration", _txt(t, "Duration"),
+                            "a task needs a duration such as PT8H0M0S")
+        if duration < 0:
+            raise ctx.error(where, "Duration", _txt(t, "Duration"), "it must not be negative")
+        ctype = _txt(t, "ConstraintType", "0")
+        constraint, cdate = "", pd.NaT
+        if ctype == "1":
+            alap.append(tid)
+        elif ctype not in ("0", None):
+            try:
+                constraint = _CONSTRAINTS[int(ctype)]
+            except (KeyError, ValueError):
+                raise ctx.error(where, "ConstraintType", ctype, "it must be 0..7") from None
+            cdate = _date(t, "ConstraintDate", ctx, where)
+            if pd.isna(cdate):
+                raise ctx.error(where, "ConstraintDate", None,
+                                f"a {constraint} constraint needs a date")
+            cdate = cdate.normalize()
+        if _txt(t, "CalendarUID", "-1") not in ("-1", _txt(root, "CalendarUID")):
+            other_cal.append(tid)
+        preds = []
+        for lk in t.findall("PredecessorLink"):
+            puid = _txt(lk, "PredecessorUID")
+            if _txt(lk, "CrossProject") == "1":
+                warnings.append(f"task {tid}: a link to another project "
+                                f"({_txt(lk, 'CrossProjectName') or puid}) was ignored")
+                continue
+            try:
+                kind = LINK_TYPES[int(_txt(lk, "Type", "1") or "1")]
+            except (KeyError, ValueError):
+                raise ctx.error(where, "PredecessorLink/Type", _txt(lk, "Type"),
+                                "link types are 0 = FF, 1 = FS, 2 = SF, 3 = SS") from None
+            lag_raw = _num(lk, "LinkLag", ctx, where, 0.0)
+            lunit, lelapsed = _fmt(_txt(lk, "LagFormat"))
+            lag_days, lag_pct = 0.0, 0.0
+            if lunit in ("%", "e%"):
+                lag_pct = lag_raw / 10.0 / 100.0
+            elif lelapsed:
+                lag_days = lag_raw / 10.0 / 1440.0 * working_days_per_week / 7.0
+                elapsed.append(tid)
+            else:
+                lag_days = lag_raw / 10.0 / day_len
+            preds.append((puid, kind, lag_days, lag_pct))
+        baseline = next((b for b in t.findall("Baseline") if _txt(b, "Number") == "0"), None)
+        rows.append({
+            "id": tid, "_uid": uid, "_preds": preds,
+            "name": _txt(t, "Name", ""),
+            "duration": duration,
+            "wbs": _txt(t, "WBS") or on,
+            "constraint": constraint, "constraint_date": cdate,
+            "cost": _num(t, "FixedCost", ctx, where),
+            "baseline_start": _date(baseline, "Start", ctx, where) if baseline is not None else pd.NaT,
+            "baseline_finish": _date(baseline, "Finish", ctx, where) if baseline is not None else pd.NaT,
+            "baseline_cost": _num(baseline, "Cost", ctx, where) if baseline is not None else math.nan,
+            "percent_complete": _num(t, "PercentComplete", ctx, where),
+            "actual_start": _date(t, "ActualStart", ctx, where),
+            "actual_finish": _date(t, "ActualFinish", ctx, where),
+            "actual_cost": _num(t, "ActualCost", ctx, where),
+            "milestone": _txt(t, "Milestone") == "1",
+        })
+        computed.append({
+            "id": tid,
+            "start_date": start, "finish_date": finish,
+            "early_start_date": _date(t, "EarlyStart", ctx, where),
+            "early_finish_date": _date(t, "EarlyFinish", ctx, where),
+            "late_start_date": _date(t, "LateStart", ctx, where),
+            "late_finish_date": _date(t, "LateFinish", ctx, where),
+            "total_float": _num(t, "TotalSlack", ctx, where) / 10.0 / day_len,
+            "free_float": _num(t, "FreeSlack", ctx, where) / 10.0 / day_len,
+            "_elapsed": is_elapsed,
+            "critical": _txt(t, "Critical") == "1" if _txt(t, "Critical") else None,
+        })
+
+    # links on summary tasks → links on their leaf tasks (MS Project semantics)
+    leaf_uids = [r["_uid"] for r in rows]
+
+    def leaves(uid: str) -> list[str]:
+        prefix = summary[uid] + "."
+        return [u for u in leaf_uids if outline.get(u, "").startswith(prefix)]
+
+    summary_links: list[str] = []
+    for t in root.findall("Tasks/Task"):
+        uid = _txt(t, "UID")
+        if uid in summary and t.find("PredecessorLink") is not None:
+            summary_links.append(outline[uid])
+            for lk in t.findall("PredecessorLink"):
+                kind = LINK_TYPES.get(int(_txt(lk, "Type", "1") or "1"), "FS")
+                lag = _num(lk, "LinkLag", ctx, f"summary task UID {uid}", 0.0) / 10.0 / day_len
+                for leaf in leaves(uid):
+                    r = next(r for r in rows if r["_uid"] == leaf)
+                    r["_preds"].append((_txt(lk, "PredecessorUID"), kind, lag, 0.0))
+    id_of_uid = {r["_uid"]: r["id"] for r in rows}
+    missing: list[str] = []
+    for r in rows:
+        texts = []
+        for puid, kind, lag_days, lag_pct in r["_preds"]:
+            targets = [puid]
+            if puid in summary:
+                summary_links.append(outline[puid])
+                targets = leaves(puid)
+            for p in targets:
+                if p not in id_of_uid:
+                    if p not in uid_to_id or p in summary:
+                        missing.append(f"{r['id']}←UID {p}")
+                    continue
+                texts.append(link_text(id_of_uid[p], kind, lag_days, lag_pct))
+            if lag_pct and lag_days:
+                pct_and_days.append(r["id"])
+        r["predecessors"] = "; ".join(dict.fromkeys(texts))
+    if missing:
+        warnings.append(f"links to tasks that are not in the file or inactive were dropped: "
+                        f"{format_ids(missing)}")
+    if summary_links:
+        warnings.append(f"links on summary tasks {format_ids(sorted(set(summary_links)))} were "
+                        "moved to their subtasks (tpmkit derives summaries from the WBS)")
+    if inactive:
+        warnings.append(f"inactive tasks {format_ids(inactive)} were left out")
+    if manual:
+        warnings.append(f"tasks {format_ids(manual)} are manually scheduled in MS Project; "
+                        "tpmkit schedules them from their links like automatic tasks")
+    if alap:
+        warnings.append(f"tasks {format_ids(alap)} have an 'As Late As Possible' constraint, "
+                        "which tpmkit does not model; they are scheduled as soon as possible")
+    if other_cal:
+        warnings.append(f"tasks {format_ids(other_cal)} use their own calendar in MS Project; "
+                        f"tpmkit schedules every task on the project calendar {cal_name!r}")
+    if elapsed:
+        warnings.append(f"tasks {format_ids(sorted(set(elapsed)))} have elapsed (clock-time) "
+                        "durations or lags; they were converted to working days with the stored "
+                        f"dates or {sum(weekmask)}/7 working days per calendar day")
+
+    # resources and assignments
+    res_rows, res_by_uid = [], {}
+    res_raw = [r for r in root.findall("Resources/Resource")
+               if _txt(r, "UID") not in (None, "0") and _txt(r, "Name")]
+    res_ids, w = safe_ids([_txt(r, "Name") for r in res_raw], "resource")
+    warnings += w
+    per_day = {"1": day_len, "2": day_len / 60.0, "3": 1.0,
+               "4": 1.0 / max(working_days_per_week, 1), "5": 1.0 / dpm, "7": 1.0 / (dpm * 12)}
+    for r, rid in zip(res_raw, res_ids):
+        where = f"resource {rid!r}"
+        res_by_uid[_txt(r, "UID")] = rid
+        rate = _num(r, "StandardRate", ctx, where)
+        rate *= per_day.get(_txt(r, "StandardRateFormat", "2"), day_len / 60.0)
+        if _txt(r, "Type") == "0":  # material: rate is per unit of material
+            rate = _num(r, "StandardRate", ctx, where)
+        res_rows.append({"id": rid, "name": _txt(r, "Name"),
+                         "capacity": _num(r, "MaxUnits", ctx, where, 1.0),
+                         "rate": rate,
+                         "type": {"0": "material", "1": "work", "2": "cost"}.get(
+                             _txt(r, "Type", "1"), "work")})
+    by_task: dict[str, list[str]] = {}
+    for a in root.findall("Assignments/Assignment"):
+        tuid, ruid = _txt(a, "TaskUID"), _txt(a, "ResourceUID")
+        if ruid not in res_by_uid or tuid not in id_of_uid:
+            continue
+        units = _num(a, "Units", ctx, f"assignment of resource UID {ruid}", 1.0)
+        by_task.setdefault(tuid, []).append(f"{res_by_uid[ruid]}:{format_number(units)}")
+    for r in rows:
+        r["resources"] = "; ".join(by_task.get(r["_uid"], []))
+
+    tasks = task_frame({k: v for k, v in r.items() if not k.startswith("_")} for r in rows)
+    start = _date(root, "StartDate", ctx, "project")
+    if pd.isna(start):
+        starts = [c["start_date"] for c in computed if pd.notna(c["start_date"])]
+        start = min(starts) if starts else pd.NaT
+    comp = pd.DataFrame(computed)
+    if not comp.empty:
+        comp = comp.set_index("id")
+        elapsed_rows = comp.pop("_elapsed").to_numpy(dtype=bool)
+        if pd.notna(start):
+            origin = wt.offsets([start], start)[0]  # the project may start mid-morning
+            for k in ("early_start", "early_finish", "late_start", "late_finish", "start",
+                      "finish"):
+                comp[k] = wt.offsets(comp[f"{k}_date"].to_numpy(), start) - origin
+            # MS Project stores the slack of elapsed-duration tasks in elapsed minutes;
+            # measure it on the working calendar from the stored dates instead
+            ts = (comp["late_start"] - comp["early_start"]).to_numpy()
+            comp.loc[elapsed_rows, "total_float"] = ts[elapsed_rows]
+    project = {
+        "name": _txt(root, "Title") or _txt(root, "Name") or Path(path).stem,
+        "start": start.date().isoformat() if pd.notna(start) else None,
+        "calendar": {"workweek": [d for d, w in zip(DAY_NAMES, weekmask) if w],
+                     "holidays": holidays},
+        "status_date": (lambda d: d.date().isoformat() if pd.notna(d) else None)(
+            _date(root, "StatusDate", ctx, "project")),
+        "currency": _txt(root, "CurrencyCode") or "",
+        "minutes_per_day": mpd,
+        "calendar_name": cal_name,
+        "source_format": "mspdi",
+    }
+    parts: dict[str, Any] = {"tasks": tasks, "project": project, "computed": comp,
+                             "warnings": warnings}
+    if res_rows:
+        parts["resources"] = pd.DataFrame(res_rows)
+    if tasks.empty:
+        warnings.append(f"{path}: the file holds no tasks")
+    return parts
+
+
+# ----------------------------------------------------------------------------- export
+def _e(tag: str, value: object) -> str:
+    return f"<{tag}>{escape(str(value))}</{tag}>"
+
+
+def _dt(ts: pd.Timestamp, hhmm: str) -> str:
+    return f"{pd.Timestamp(ts).date().isoformat()}T{hhmm}:00"
+
+
+def _pt(minutes: float) -> str:
+    minutes = max(float(minutes), 0.0)
+    h = int(minutes // 60)
+    m = int(round(minutes - 60 * h))
+    if m == 60:
+        h, m = h + 1, 0
+    return f"PT{h}H{m}M0S"
+
+
+def write(project: Any, path: str | os.PathLike, *, inputs: tuple = ()) -> Path:
+    """Export a project to MS Project XML (MSPDI).
+
+    Writes one base calendar (the project's work week, 08:00–12:00 and 13:00–17:00, and its
+    holidays as exceptions), one task per row in input order with its duration [8 h per
+    working day], constraint, progress, cost and baseline 0, the links (type and lag, percent
+    lags as ``LagFormat`` 19), resources with their rate and assignments, and the dates
+    tpmkit computes (start/finish, early/late dates, total and free slack) so that tools
+    which do not reschedule on open still show them. MS Project, ProjectLibre and
+    GanttProject open the result.
+
+    Parameters
+    ----------
+    project : tpmkit.model.Project
+        The project (use :func:`tpmkit.read` to get one).
+    path : path-like
+        Output file; written through a temporary file renamed into place.
+    inputs : tuple of path-like
+        Files that must not be overwritten (the command line passes its input).
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    References
+    ----------
+    Microsoft, "Project XML Data Interchange Schema Reference" (element order follows
+    mspdi_pj12.xsd).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, tpmkit
+    >>> import pandas as pd
+    >>> tasks = pd.DataFrame({"id": ["A", "B"], "duration": [2, 3], "predecessors": ["", "A"]})
+    >>> prj = tpmkit.read(tasks, start="2024-01-08")
+    >>> out = write(prj, pathlib.Path(tempfile.mkdtemp()) / "plan.xml")
+    >>> read_parts(out)["tasks"]["predecessors"].tolist()
+    ['', 'A']
+    """
+    from tpmkit.cli._common import write_text_atomic
+    from tpmkit.cpm import schedule
+
+    mpd = 480.0
+    tasks = project.tasks
+    if not isinstance(tasks, pd.DataFrame):
+        raise InputFileError("write() needs a tpmkit Project; read one with tpmkit.read()")
+    cal = project.calendar
+    weekmask = [bool(x) for x in np.asarray(cal.weekmask)]
+    holidays = [pd.Timestamp(h) for h in np.asarray(cal.holidays, dtype="datetime64[D]")]
+    start = project.start if project.start is not None else pd.Timestamp.today().normalize()
+    start = pd.Timestamp(start)
+    wt = WorkTime(weekmask, holidays)
+    sched = schedule(project)
+    ids = list(tasks.index.astype(str))
+    uid = {tid: k + 1 for k, tid in enumerate(ids)}
+
+    def day(offset: float, kind: str) -> pd.Timestamp:
+        if kind == "start":
+            return wt.dates([math.floor(offset + 1e-9)], start)[0]
+        return wt.dates([max(math.ceil(offset - 1e-9) - 1, 0)], start)[0]
+
+    out: list[str] = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+                      '<Project xmlns="http://schemas.microsoft.com/project">']
+    name = getattr(project, "name", "") or "tpmkit project"
+    finish_off = float(sched["early_finish"].max()) if len(sched) else 0.0
+    n_work = max(sum(weekmask), 1)
+    out += [_e("SaveVersion", 14), _e("Name", name), _e("Title", name),
+            _e("ScheduleFromStart", 1), _e("StartDate", _dt(day(0, "start"), "08:00")),
+            _e("FinishDate", _dt(day(finish_off, "finish") if finish_off > 0 else day(0, "start"),
+                                 "17:00")),
+            _e("CurrencyCode", getattr(project, "currency", "") or "")
+            if getattr(project, "currency", "") else "",
+            _e("CalendarUID", 1), _e("DefaultStartTime", "08:00:00"),
+            _e("DefaultFinishTime", "17:00:00"), _e("MinutesPerDay", int(mpd)),
+            _e("MinutesPerWeek", int(mpd * n_work)), _e("DaysPerMonth", 20),
+            _e("DurationFormat", 7), _e("WorkFormat", 2)]
+    if getattr(project, "status_date", None) is not None:
+        out.append(_e("StatusDate", _dt(project.status_date, "17:00")))
+    # calendar: DayType 1 = Sunday ... 7 = Saturday; exceptions as DayType 0 date ranges
+    out.append("<Calendars><Calendar>" + _e("UID", 1) + _e("Name", "Standard")
+               + _e("IsBaseCalendar", 1) + _e("BaseCalendarUID", -1) + "<WeekDays>")
+    for dtype in range(1, 8):
+        working = weekmask[(dtype + 5) % 7]
+        out.append("<WeekDay>" + _e("DayType", dtype) + _e("DayWorking", int(working))
+                   + ("<WorkingTimes><WorkingTime><FromTime>08:00:00</FromTime><ToTime>12:00:00"
+                      "</ToTime></WorkingTime><WorkingTime><FromTime>13:00:00</FromTime><ToTime>"
+                      "17:00:00</ToTime></WorkingTime></WorkingTimes>" if working else "")
+                   + "</WeekDay>")
+    for h in holidays:
+        d = h.date().isoformat()
+        out.append("<WeekDay>" + _e("DayType", 0) + _e("DayWorking", 0) + "<TimePeriod>"
+                   + _e("FromDate", f"{d}T00:00:00") + _e("ToDate", f"{d}T23:59:00")
+                   + "</TimePeriod></WeekDay>")
+    out.append("</WeekDays></Calendar></Calendars><Tasks>")
+    links = project.links
+    by_succ: dict[str, list] = {}
+    for row in links.itertuples(index=False):
+        by_succ.setdefault(str(row.successor), []).append(row)
+    for k, tid in enumerate(ids):
+        t = tasks.loc[tid]
+        s = sched.loc[tid]
+        dur = float(t["duration"])
+        milestone = dur == 0
+        es, ef = float(s["early_start"]), float(s["early_finish"])
+        ls, lf = float(s["late_start"]), float(s["late_finish"])
+        sd = day(es, "start")
+        fd = day(ef, "finish") if not milestone else (day(es, "finish") if es > 0 else sd)
+        fin_time = "17:00" if not milestone or es > 0 else "08:00"
+        st_time = "08:00" if not milestone or es == 0 else "17:00"
+        wbs = str(t.get("wbs", "") or "") or str(k + 1)
+        parts = [_e("UID", uid[tid]), _e("ID", k + 1), _e("Name", t.get("name", "") or tid),
+                 _e("Active", 1), _e("Manual", 0), _e("Type", 0), _e("IsNull", 0),
+                 _e("WBS", wbs), _e("OutlineNumber", k + 1), _e("OutlineLevel", 1),
+                 _e("Priority", 500), _e("Start", _dt(sd, st_time)),
+                 _e("Finish", _dt(fd, fin_time)), _e("Duration", _pt(dur * mpd)),
+                 _e("DurationFormat", 7), _e("Milestone", int(milestone)), _e("Summary", 0),
+                 _e("Critical", int(bool(s.get("critical", False)))),
+                 _e("EarlyStart", _dt(sd, st_time)), _e("EarlyFinish", _dt(fd, fin_time)),
+                 _e("LateStart", _dt(day(ls, "start"), "08:00")),
+                 _e("LateFinish", _dt(day(lf, "finish") if lf > 0 else day(0, "start"),
+                                      "17:00" if lf > 0 else "08:00")),
+                 _e("FreeSlack", int(round(float(s["free_float"]) * mpd * 10))),
+                 _e("TotalSlack", int(round(float(s["total_float"]) * mpd * 10)))]
+        if pd.notna(t.get("cost", np.nan)):
+            parts.append(_e("FixedCost", format_number(t["cost"])))
+        pc = t.get("percent_complete", np.nan)
+        parts.append(_e("PercentComplete", int(round(pc)) if pd.notna(pc) else 0))
+        if pd.notna(t.get("actual_start", pd.NaT)):
+            parts.append(_e("ActualStart", _dt(t["actual_start"], "08:00")))
+        if pd.notna(t.get("actual_finish", pd.NaT)):
+            parts.append(_e("ActualFinish", _dt(t["actual_finish"], "17:00")))
+        if pd.notna(t.get("actual_cost", np.nan)):
+            parts.append(_e("ActualCost", format_number(t["actual_cost"])))
+        con = str(t.get("constraint", "") or "")
+        parts.append(_e("ConstraintType", _CONSTRAINT_CODES.get(con, 0)))
+        parts.append(_e("CalendarUID", -1))
+        if con:
+            cdate = t.get("constraint_date", pd.NaT)
+            coff = t.get("constraint_offset", np.nan)
+            is_finish = con in ("FNET", "FNLT", "MFO")
+            if pd.isna(cdate) and pd.notna(coff):
+                cdate = day(float(coff), "finish" if is_finish else "start")
+            if pd.notna(cdate):
+                parts.append(_e("ConstraintDate",
+                                _dt(cdate, "17:00" if is_finish else "08:00")))
+        for lk in by_succ.get(tid, []):
+            pct = float(getattr(lk, "lag_percent", 0.0) or 0.0)
+            lag = float(lk.lag or 0.0)
+            if pct and lag:
+                lag, pct = lag + pct * float(tasks.loc[str(lk.predecessor), "duration"]), 0.0
+            lag_value, fmt = (int(round(pct * 100 * 10)), 19) if pct else \
+                (int(round(lag * mpd * 10)), 7)
+            parts.append("<PredecessorLink>" + _e("PredecessorUID", uid[str(lk.predecessor)])
+                         + _e("Type", _LINK_CODES[str(lk.type)]) + _e("CrossProject", 0)
+                         + _e("LinkLag", lag_value) + _e("LagFormat", fmt)
+                         + "</PredecessorLink>")
+        bs, bf = t.get("baseline_start", pd.NaT), t.get("baseline_finish", pd.NaT)
+        bc = t.get("baseline_cost", np.nan)
+        if pd.notna(bs) or pd.notna(bf) or pd.notna(bc):
+            parts.append("<Baseline>" + _e("Number", 0)
+                         + (_e("Start", _dt(bs, "08:00")) if pd.notna(bs) else "")
+                         + (_e("Finish", _dt(bf, "17:00")) if pd.notna(bf) else "")
+                         + (_e("Cost", format_number(bc)) if pd.notna(bc) else "")
+                         + "</Baseline>")
+        out.append("<Task>" + "".join(parts) + "</Task>")
+    out.append("</Tasks>")
+    # resources: the resources table when given, else the names used in assignments
+    assignments = getattr(project, "assignments", None)
+    res_table = getattr(project, "resources", None)
+    res_names: list[str] = []
+    info: dict[str, dict] = {}
+    if isinstance(res_table, pd.DataFrame) and len(res_table):
+        rt = res_table.reset_index() if "id" not in res_table.columns else res_table
+        for r in rt.to_dict("records"):
+            res_names.append(str(r["id"]))
+            info[str(r["id"])] = r
+    if isinstance(assignments, pd.DataFrame):
+        for r in assignments["resource"].astype(str):
+            if r not in info:
+                info[r] = {"id": r}
+                res_names.append(r)
+    if res_names:
+        out.append("<Resources>")
+        for k, r in enumerate(res_names, start=1):
+            d = info[r]
+            cap = d.get("capacity", np.nan)
+            rate = d.get("rate", np.nan)
+            out.append("<Resource>" + _e("UID", k) + _e("ID", k) + _e("Name", r) + _e("Type", 1)
+                       + _e("MaxUnits", format_number(cap) if pd.notna(cap) else "1")
+                       + (_e("StandardRate", format_number(float(rate) * 60.0 / mpd))
+                          + _e("StandardRateFormat", 2) if pd.notna(rate) else "")
+                       + "</Resource>")
+        out.append("</Resources>")
+        if isinstance(assignments, pd.DataFrame) and len(assignments):
+            rid = {r: k for k, r in enumerate(res_names, start=1)}
+            out.append("<Assignments>")
+            for k, a in enumerate(assignments.itertuples(index=False), start=1):
+                out.append("<Assignment>" + _e("UID", k) + _e("TaskUID", uid[str(a.task)])
+                           + _e("ResourceUID", rid[str(a.resource)])
+                           + _e("Units", format_number(a.units)) + "</Assignment>")
+            out.append("</Assignments>")
+    out.append("</Project>")
+    text = "\n".join(x for x in out if x) + "\n"
+    return write_text_atomic(path, text, inputs=inputs)
