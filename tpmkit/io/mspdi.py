@@ -267,7 +267,6 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     if not mpd > 0:
         raise ctx.error("project", "MinutesPerDay", _txt(root, "MinutesPerDay"),
                         "it must be a positive number of minutes (480 = 8 h)")
-    mpw = _num(root, "MinutesPerWeek", ctx, "project", 5 * mpd)
     dpm = _num(root, "DaysPerMonth", ctx, "project", 20.0)
 
     weekmask, holidays, day_minutes, cal_name = _calendar(

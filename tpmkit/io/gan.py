@@ -1,0 +1,321 @@
+"""GanttProject ``.gan`` import.
+
+GanttProject stores tasks as nested ``<task>`` elements (a task with children is a
+summary), each with ``start`` (ISO date), ``duration`` [working days], ``complete`` [%]
+and ``meeting="true"`` for milestones. Dependencies are ``<depend>`` elements **on the
+predecessor** naming the successor ``id``; ``type`` 1 = SS, 2 = FS, 3 = FF, 4 = SF;
+``difference`` is the lag [working days]; ``hardness`` Strong/Rubber. The calendar holds a
+default week (``sun="1"`` = weekend day), ``only-show-weekends`` (weekends are working
+days) and ``<date>`` holidays (an empty ``year`` repeats every year). ``thirdDate`` with
+``thirdDate-constraint="1"`` is an earliest start. Resources, rates [currency per day],
+allocations (``load`` [%]) and the first baseline (``previous-tasks``) are read too.
+
+GanttProject keeps a task without predecessors where the user put it, so such a task
+gets a start-no-earlier-than constraint at its stored start when that is after the
+project start (the earliest task start); its stored start dates are returned as
+``computed`` early starts for the differential tests.
+
+References
+----------
+GanttProject file format, https://www.ganttproject.biz (``.gan`` XML written by
+GanttProject 3.x); dependency codes confirmed by the files and tests of
+blyoa/ts-ganttproject-parser (see ``../shared/data/cases/ganttproject_dependencies_and_calendar.json``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import pandas as pd
+
+from tpmkit.errors import FileFormatError, format_ids
+from tpmkit.io._xml import (
+    DAY_NAMES,
+    WorkTime,
+    format_number,
+    link_text,
+    parse_xml,
+    safe_ids,
+    task_frame,
+)
+
+__all__ = ["LINK_TYPES", "read_parts"]
+
+#: GanttProject ``<depend type=...>`` code → tpmkit link type.
+LINK_TYPES = {"1": "SS", "2": "FS", "3": "FF", "4": "SF"}
+
+
+def _float(el: Element, attr: str, path: str, where: str, default: float = math.nan) -> float:
+    v = (el.get(attr) or "").strip()
+    if not v:
+        return default
+    try:
+        return float(v)
+    except ValueError:
+        raise FileFormatError(f"{path}: {where}: attribute {attr}={v!r} is not a number; "
+                              "fix it in GanttProject and save again") from None
+
+
+def _day(el: Element, attr: str, path: str, where: str) -> pd.Timestamp:
+    v = (el.get(attr) or "").strip()
+    if not v:
+        return pd.NaT
+    try:
+        return pd.Timestamp(v).normalize()
+    except (ValueError, TypeError):
+        raise FileFormatError(f"{path}: {where}: attribute {attr}={v!r} is not a date "
+                              "(expected YYYY-MM-DD)") from None
+
+
+def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
+               **settings: Any) -> dict[str, Any]:
+    """Read a GanttProject ``.gan`` file into the parts of a tpmkit project.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.gan`` file.
+    max_bytes : int, optional
+        Size limit [bytes].
+    **settings
+        Accepted for the front door's protocol (applied by the model).
+
+    Returns
+    -------
+    dict
+        ``tasks`` (ids are GanttProject task ids; summary tasks become WBS levels),
+        ``project`` (name, start = earliest task start, calendar), ``resources`` (id, name,
+        rate [currency per working day]), ``computed`` (GanttProject's stored start and
+        finish as working-day offsets) and ``warnings``.
+
+    Raises
+    ------
+    FileFormatError
+        Not a GanttProject file, an XML bomb or external entity, or an attribute that
+        cannot be read (the message names the file, the task and the attribute).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.gan"
+    >>> _ = p.write_text('''<project name="demo"><tasks>
+    ... <task id="0" name="A" start="2024-01-08" duration="2"><depend id="1" type="1" difference="1"/></task>
+    ... <task id="1" name="B" start="2024-01-09" duration="3"/></tasks></project>''')
+    >>> read_parts(p)["tasks"][["id", "duration", "predecessors"]].to_dict("records")
+    [{'id': '0', 'duration': 2.0, 'predecessors': ''}, {'id': '1', 'duration': 3.0, 'predecessors': '0 SS+1d'}]
+    """
+    name = str(path)
+    root = parse_xml(path, max_bytes=max_bytes)
+    if root.tag != "project":
+        raise FileFormatError(f"{name}: not a GanttProject file: the root element is "
+                              f"<{root.tag}>, expected <project>; save the plan from "
+                              "GanttProject as .gan")
+    warnings: list[str] = []
+
+    # calendar
+    weekmask = [True] * 5 + [False] * 2
+    week = root.find("calendars/day-types/default-week")
+    if week is not None:
+        weekmask = [week.get(d, "0") != "1" for d in ("mon", "tue", "wed", "thu", "fri",
+                                                      "sat", "sun")]
+    only = root.find("calendars/day-types/only-show-weekends")
+    if only is not None and only.get("value") == "true":
+        weekmask = [True] * 7  # "tasks can run on weekends"
+    one_off, recurring = [], []
+    for d in root.findall("calendars/date"):
+        kind = d.get("type", "HOLIDAY")
+        if kind not in ("HOLIDAY", "NEUTRAL"):
+            if kind == "WORKING_DAY":
+                warnings.append(f"working day {d.get('year')}-{d.get('month')}-{d.get('date')} on "
+                                "a weekend cannot be represented and was ignored")
+            continue
+        if kind == "NEUTRAL":
+            continue
+        try:
+            month, day = int(d.get("month", "")), int(d.get("date", ""))
+        except ValueError:
+            raise FileFormatError(f"{name}: calendar holiday: month={d.get('month')!r} "
+                                  f"date={d.get('date')!r} is not a date") from None
+        if (d.get("year") or "").strip():
+            one_off.append((int(d.get("year")), month, day))
+        else:
+            recurring.append((month, day))
+
+    # tasks (depth-first, document order), summaries derive the WBS
+    raw: list[tuple[Element, str, bool]] = []
+
+    def walk(parent: Element, prefix: str) -> None:
+        k = 0
+        for t in parent.findall("task"):
+            k += 1
+            code = f"{prefix}{k}"
+            is_summary = t.find("task") is not None
+            raw.append((t, code, is_summary))
+            walk(t, code + ".")
+
+    tasks_el = root.find("tasks")
+    if tasks_el is not None:
+        walk(tasks_el, "")
+    for t, _, _ in raw:
+        if t.get("id") is None:
+            raise FileFormatError(f"{name}: task {t.get('name')!r}: attribute id is missing; "
+                                  "every <task> needs an id")
+    gid = [t.get("id") for t, _, _ in raw]
+    if len(set(gid)) != len(gid):
+        dup = sorted({x for x in gid if gid.count(x) > 1})
+        raise FileFormatError(f"{name}: task ids {format_ids(dup)} appear more than once; "
+                              "open and save the file in GanttProject to renumber them")
+    ids, w = safe_ids(gid)
+    warnings += w
+    id_of = dict(zip(gid, ids))
+    wbs_of = {t.get("id"): code for t, code, _ in raw}
+    summary = {t.get("id") for t, _, s in raw if s}
+    children: dict[str, list[str]] = {}
+    for t, code, _ in raw:
+        for c in t.iter("task"):
+            if c is not t and c.get("id") not in summary:
+                children.setdefault(t.get("id"), []).append(c.get("id"))
+
+    def leaves(tid: str) -> list[str]:
+        return children.get(tid, []) if tid in summary else [tid]
+
+    # links: <depend> on the predecessor
+    preds: dict[str, list[str]] = {}
+    moved: list[str] = []
+    for t, _, _ in raw:
+        for dep in t.findall("depend"):
+            succ = dep.get("id")
+            where = f"task {t.get('id')} dependency on {succ}"
+            kind = LINK_TYPES.get((dep.get("type") or "2").strip())
+            if kind is None:
+                raise FileFormatError(f"{name}: {where}: type={dep.get('type')!r} is not a "
+                                      "dependency type; GanttProject uses 1 = SS, 2 = FS, "
+                                      "3 = FF, 4 = SF")
+            if succ not in id_of:
+                warnings.append(f"{where}: successor {succ} is not in the file; link dropped")
+                continue
+            lag = _float(dep, "difference", name, where, 0.0)
+            if t.get("id") in summary or succ in summary:
+                moved.append(f"{t.get('id')}→{succ}")
+            for p in leaves(t.get("id")):
+                for s in leaves(succ):
+                    preds.setdefault(s, []).append(link_text(id_of[p], kind, lag))
+    if moved:
+        warnings.append(f"dependencies on summary tasks ({format_ids(moved)}) were moved to "
+                        "their subtasks (tpmkit derives summaries from the WBS)")
+
+    # baseline: the first <previous-tasks> set
+    base: dict[str, tuple[pd.Timestamp, float]] = {}
+    prev = root.find("previous/previous-tasks")
+    if prev is not None:
+        for pt in prev.findall("previous-task"):
+            base[pt.get("id")] = (_day(pt, "start", name, f"baseline task {pt.get('id')}"),
+                                  _float(pt, "duration", name, f"baseline task {pt.get('id')}",
+                                         0.0))
+
+    rows, starts = [], {}
+    for t, code, is_summary in raw:
+        if is_summary:
+            continue
+        tid = t.get("id")
+        where = f"task {tid} ({t.get('name')!r})"
+        start = _day(t, "start", name, where)
+        dur = _float(t, "duration", name, where, math.nan)
+        if math.isnan(dur) or dur < 0:
+            raise FileFormatError(f"{name}: {where}: attribute duration={t.get('duration')!r} "
+                                  "must be a number of days ≥ 0")
+        if t.get("meeting") == "true":
+            dur = 0.0
+        starts[tid] = (start, dur)
+        third = _day(t, "thirdDate", name, where) if t.get("thirdDate-constraint") == "1" \
+            else pd.NaT
+        bs, bd = base.get(tid, (pd.NaT, math.nan))
+        rows.append({"id": id_of[tid], "name": t.get("name", ""), "duration": dur,
+                     "predecessors": "; ".join(dict.fromkeys(preds.get(tid, []))),
+                     "wbs": code, "percent_complete": _float(t, "complete", name, where, 0.0),
+                     "_start": start, "_third": third, "_base": (bs, bd),
+                     "_has_preds": bool(preds.get(tid))})
+
+    # holidays: one-off plus recurring ones for every year the plan spans
+    years = sorted({s.year for s, _ in starts.values() if pd.notna(s)}) or [pd.Timestamp.now().year]
+    holidays = {f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in one_off}
+    for y in range(years[0] - 1, years[-1] + 6):
+        for m, d in recurring:
+            try:
+                holidays.add(pd.Timestamp(year=y, month=m, day=d).date().isoformat())
+            except ValueError:
+                continue
+    holidays_l = sorted(holidays)
+    wt = WorkTime(weekmask, holidays_l)
+    valid = [s for s, _ in starts.values() if pd.notna(s)]
+    project_start = min(valid) if valid else pd.NaT
+
+    def finish_day(start: pd.Timestamp, dur: float) -> pd.Timestamp:
+        if pd.isna(start):
+            return pd.NaT
+        off = wt.offsets([start], start)[0]
+        return wt.dates([off + max(math.ceil(dur) - 1, 0)], start)[0]
+
+    computed = []
+    for r in rows:
+        start = r.pop("_start")
+        third = r.pop("_third")
+        bs, bd = r.pop("_base")
+        has_preds = r.pop("_has_preds")
+        constraint, cdate = "", pd.NaT
+        if pd.notna(third):
+            constraint, cdate = "SNET", third
+        elif not has_preds and pd.notna(start) and start > project_start:
+            constraint, cdate = "SNET", start
+        r["constraint"], r["constraint_date"] = constraint, cdate
+        r["baseline_start"] = bs
+        r["baseline_finish"] = finish_day(bs, bd) if pd.notna(bs) else pd.NaT
+        if pd.notna(project_start) and pd.notna(start):
+            es = float(wt.offsets([start], project_start)[0])
+            computed.append({"id": r["id"], "early_start": es,
+                             "early_finish": es + r["duration"], "early_start_date": start,
+                             "early_finish_date": finish_day(start, r["duration"])})
+
+    # resources and allocations
+    res_el = root.findall("resources/resource")
+    res_ids, w = safe_ids([r.get("name") or f"resource_{r.get('id')}" for r in res_el], "resource")
+    res_of = {r.get("id"): i for r, i in zip(res_el, res_ids)}
+    alloc: dict[str, list[str]] = {}
+    for a in root.findall("allocations/allocation"):
+        tid, rid = a.get("task-id"), a.get("resource-id")
+        if rid not in res_of or tid not in id_of or tid in summary:
+            continue
+        load = _float(a, "load", name, f"allocation of resource {rid} to task {tid}", 100.0)
+        alloc.setdefault(tid, []).append(f"{res_of[rid]}:{format_number(load / 100.0)}")
+    gid_of = {v: k for k, v in id_of.items()}
+    for r in rows:
+        r["resources"] = "; ".join(alloc.get(gid_of[r["id"]], []))
+
+    parts: dict[str, Any] = {
+        "tasks": task_frame(rows),
+        "project": {
+            "name": root.get("name") or Path(name).stem,
+            "start": project_start.date().isoformat() if pd.notna(project_start) else None,
+            "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],
+                         "holidays": holidays_l},
+            "source_format": "gan",
+        },
+        "computed": pd.DataFrame(computed).set_index("id") if computed else pd.DataFrame(),
+        "warnings": warnings,
+    }
+    if res_el:
+        rates = []
+        for r in res_el:
+            rate_el = r.find("rate[@name='standard']")
+            rates.append(_float(rate_el, "value", name, f"resource {r.get('id')} rate")
+                         if rate_el is not None else math.nan)
+        parts["resources"] = pd.DataFrame({"id": res_ids,
+                                           "name": [r.get("name", "") for r in res_el],
+                                           "capacity": 1.0, "rate": rates})
+    if not rows:
+        warnings.append("the file holds no tasks")
+    return parts

@@ -1,0 +1,555 @@
+"""Primavera P6 XER import.
+
+An XER file is a tab-separated dump of P6 tables: ``%T`` names a table, ``%F`` its
+fields, ``%R`` one record, ``%E`` ends the file. :func:`read_parts` reads PROJECT,
+PROJWBS, TASK, TASKPRED, CALENDAR, SCHEDOPTIONS, RSRC, RSRCRATE, TASKRSRC, PROJCOST and
+the activity codes (ACTVTYPE, ACTVCODE, TASKACTV) and returns the parts of a tpmkit
+project. Optional tables may be missing; empty fields, fractional lags, short records
+(P6 drops trailing empty fields), UTF-8 or Windows-1252 text and several projects in one
+file are handled.
+
+Conversions:
+
+* durations: ``target_drtn_hr_cnt`` [h] / the activity calendar's ``day_hr_cnt`` [h/day];
+* lags: ``lag_hr_cnt`` [h] / ``day_hr_cnt`` of the calendar P6 uses for relationship lags
+  (SCHEDOPTIONS ``sched_calendar_on_relationship_lag``: predecessor's (P6 default),
+  successor's, project default, or 24-hour = elapsed hours);
+* link types ``PR_FS``/``PR_SS``/``PR_FF``/``PR_SF``;
+* constraints ``CS_MSO`` (must start on) → MSO, ``CS_MSOA`` (start on or after) → SNET,
+  ``CS_MSOB`` → SNLT, ``CS_MEO`` → MFO, ``CS_MEOA`` → FNET, ``CS_MEOB`` → FNLT,
+  ``CS_MANDSTART`` → MSO, ``CS_MANDFIN`` → MFO; ``CS_ALAP`` is not modelled (warning);
+* percent complete by the activity's percent-complete type: duration
+  ``(target − remaining) / target``, physical ``phys_complete_pct``, units
+  ``act_work_qty / (act_work_qty + remain_work_qty)``;
+* the data date (``last_recalc_date``) becomes the status date;
+* calendar exceptions ``(d|41519)`` are day serials counted from 1899-12-30.
+
+References
+----------
+Oracle, "Primavera P6 XER file format / P6 EPPM Data Dictionary" (table and field names).
+J. Iles, MPXJ ``PrimaveraReader`` (https://www.mpxj.org); the test files in
+``../shared/data/projectfiles/mpxj`` come from its test suite.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tpmkit.errors import FileFormatError, format_ids
+from tpmkit.io._xml import (
+    DAY_NAMES,
+    WorkTime,
+    format_number,
+    link_text,
+    read_bytes,
+    safe_ids,
+    task_frame,
+)
+
+__all__ = ["LINK_TYPES", "read_parts", "read_tables"]
+
+#: XER ``pred_type`` → tpmkit link type.
+LINK_TYPES = {"PR_FS": "FS", "PR_SS": "SS", "PR_FF": "FF", "PR_SF": "SF"}
+_CONSTRAINTS = {"CS_MSO": "MSO", "CS_MSOA": "SNET", "CS_MSOB": "SNLT", "CS_MEO": "MFO",
+                "CS_MEOA": "FNET", "CS_MEOB": "FNLT", "CS_MANDSTART": "MSO",
+                "CS_MANDFIN": "MFO"}
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def _decode(data: bytes) -> str:
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def read_tables(path: str | os.PathLike, *, max_bytes: int | None = None
+                ) -> dict[str, list[dict[str, str]]]:
+    """Read every table of an XER file as a list of ``{field: text}`` records.
+
+    Records with fewer values than fields are padded with ``""`` (P6 omits trailing empty
+    fields); each record also carries its line number under ``"_line"``.
+
+    Raises
+    ------
+    FileFormatError
+        The file does not start with ``ERMHDR``, a record appears before any ``%T``/``%F``,
+        or a record has more values than its table has fields.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.xer"
+    >>> _ = p.write_text("ERMHDR\\t8.0\\n%T\\tTASK\\n%F\\ttask_id\\ttask_code\\n%R\\t1\\tA100\\n%E\\n")
+    >>> read_tables(p)["TASK"]
+    [{'task_id': '1', 'task_code': 'A100', '_line': '4'}]
+    """
+    text = _decode(read_bytes(path, max_bytes))
+    lines = text.splitlines()
+    if not lines or not lines[0].startswith("ERMHDR"):
+        first = lines[0][:40] if lines else ""
+        raise FileFormatError(
+            f"{path}: not a Primavera XER file: line 1 is {first!r}, expected a line starting "
+            "with ERMHDR; export the project from P6 with File → Export → Primavera PM (XER)")
+    tables: dict[str, list[dict[str, str]]] = {}
+    table, fields = None, None
+    for n, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        tag = parts[0]
+        if tag == "%T":
+            table = parts[1].strip() if len(parts) > 1 else ""
+            fields = None
+            tables.setdefault(table, [])
+        elif tag == "%F":
+            if table is None:
+                raise FileFormatError(f"{path}: line {n}: a %F field list before any %T table "
+                                      "name; the file is damaged: export it again")
+            fields = [f.strip() for f in parts[1:]]
+        elif tag == "%R":
+            if table is None or fields is None:
+                raise FileFormatError(f"{path}: line {n}: a %R record before the %T/%F lines "
+                                      "of its table; the file is damaged: export it again")
+            values = parts[1:]
+            if len(values) > len(fields):
+                extra = values[len(fields):]
+                if any(v.strip() for v in extra):
+                    raise FileFormatError(
+                        f"{path}: line {n}: table {table} record has {len(values)} values but "
+                        f"{len(fields)} fields (a tab inside a text field?); fix the record or "
+                        "export the file again")
+                values = values[: len(fields)]
+            rec = dict(zip(fields, values + [""] * (len(fields) - len(values))))
+            rec["_line"] = str(n)
+            tables[table].append(rec)
+        elif tag == "%E":
+            break
+    return tables
+
+
+class _Reader:
+    def __init__(self, path: str, tables: dict[str, list[dict[str, str]]]):
+        self.path = path
+        self.t = tables
+
+    def num(self, rec: dict[str, str], field: str, table: str,
+            default: float = math.nan) -> float:
+        v = (rec.get(field) or "").strip()
+        if not v:
+            return default
+        try:
+            return float(v.replace(",", "."))
+        except ValueError:
+            raise FileFormatError(
+                f"{self.path}: line {rec.get('_line')}: table {table}, field {field}: "
+                f"{v!r} is not a number; correct the value in P6 and export again") from None
+
+    def date(self, rec: dict[str, str], field: str, table: str) -> pd.Timestamp:
+        v = (rec.get(field) or "").strip()
+        if not v:
+            return pd.NaT
+        try:
+            return pd.Timestamp(v)
+        except (ValueError, TypeError):
+            raise FileFormatError(
+                f"{self.path}: line {rec.get('_line')}: table {table}, field {field}: "
+                f"{v!r} is not a date (expected YYYY-MM-DD HH:MM)") from None
+
+
+_INTERVAL = re.compile(r"\(\s*0\|\|\d+\(([^()]*)\)\s*\(\s*\)\s*\)")
+
+
+def _hhmm(s: str) -> int:
+    hh, _, mm = s.strip().partition(":")
+    return int(hh) * 60 + int(mm or 0)
+
+
+def _intervals(body: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _INTERVAL.finditer(body):
+        kv = m.group(1).split("|")
+        d = dict(zip(kv[0::2], kv[1::2]))
+        if "s" in d and "f" in d:
+            a, b = _hhmm(d["s"]), _hhmm(d["f"])
+            out.append((a, b if b > a else b + 1440))
+    return out
+
+
+def _parse_calendar(data: str) -> tuple[list[bool] | None, list[list[tuple[int, int]]] | None,
+                                        list[str], list[str]]:
+    """clndr_data → weekmask, working intervals per weekday, holidays, working exceptions."""
+    if not data or "DaysOfWeek" not in data:
+        return None, None, [], []
+    dow_start = data.find("DaysOfWeek")
+    exc_start = data.find("Exceptions")
+    dow = data[dow_start: exc_start if exc_start > dow_start else len(data)]
+    weekmask: list[bool] = [False] * 7
+    minutes: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+    # split the DaysOfWeek block at each day marker (0||1()...) .. (0||7()...)
+    marks = [(m.start(), int(m.group(1))) for m in re.finditer(r"\(0\|\|([1-7])\(\)", dow)]
+    for k, (pos, day) in enumerate(marks):
+        end = marks[k + 1][0] if k + 1 < len(marks) else len(dow)
+        iv = _intervals(dow[pos + 7: end])
+        wd = (day + 5) % 7  # 1 = Sunday
+        minutes[wd] = iv
+        weekmask[wd] = bool(iv)
+    holidays, working = [], []
+    if exc_start > 0:
+        block = data[exc_start:]
+        marks = [(m.start(), int(m.group(1))) for m in re.finditer(r"\(0\|\|\d+\(d\|(\d+)\)", block)]
+        for k, (pos, serial) in enumerate(marks):
+            end = marks[k + 1][0] if k + 1 < len(marks) else len(block)
+            day = (_EXCEL_EPOCH + pd.Timedelta(days=serial)).date().isoformat()
+            (working if _intervals(block[pos:end]) else holidays).append(day)
+    return weekmask, minutes, holidays, working
+
+
+def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
+               project_id: str | None = None, **settings: Any) -> dict[str, Any]:
+    """Read a Primavera P6 XER file into the parts of a tpmkit project.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.xer`` file.
+    max_bytes : int, optional
+        Size limit [bytes].
+    project_id : str, optional
+        ``proj_id`` or ``proj_short_name`` of the project to read when the file holds
+        several (default: the first).
+    **settings
+        Accepted for the front door's protocol (applied by the model).
+
+    Returns
+    -------
+    dict
+        ``tasks`` (ids are P6 activity ids), ``project``, ``resources`` (id, name, capacity
+        [units], cost_per_hour [currency/h]), ``computed`` (P6's stored early/late dates as
+        working-day offsets and total/free float [working days]) and ``warnings``.
+
+    Raises
+    ------
+    FileFormatError
+        Not an XER file, a damaged record, or a field that cannot be read (the message
+        names the file, the line, the table and the field).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> rows = ["ERMHDR\\t8.0",
+    ...         "%T\\tPROJECT", "%F\\tproj_id\\tproj_short_name\\tplan_start_date",
+    ...         "%R\\t1\\tDEMO\\t2024-01-08 00:00",
+    ...         "%T\\tTASK", "%F\\ttask_id\\tproj_id\\ttask_code\\ttask_name\\ttarget_drtn_hr_cnt",
+    ...         "%R\\t10\\t1\\tA100\\tDesign\\t16", "%R\\t11\\t1\\tA110\\tBuild\\t24",
+    ...         "%T\\tTASKPRED", "%F\\ttask_id\\tpred_task_id\\tpred_type\\tlag_hr_cnt",
+    ...         "%R\\t11\\t10\\tPR_SS\\t8", "%E"]
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "demo.xer"
+    >>> _ = p.write_text("\\n".join(rows))
+    >>> read_parts(p)["tasks"][["id", "duration", "predecessors"]].to_dict("records")
+    [{'id': 'A100', 'duration': 2.0, 'predecessors': ''}, {'id': 'A110', 'duration': 3.0, 'predecessors': 'A100 SS+1d'}]
+    """
+    name = str(path)
+    tables = read_tables(path, max_bytes=max_bytes)
+    r = _Reader(name, tables)
+    warnings: list[str] = []
+
+    projects = tables.get("PROJECT", [])
+    proj: dict[str, str] = {}
+    if projects:
+        if project_id is not None:
+            match = [p for p in projects
+                     if project_id in (p.get("proj_id"), p.get("proj_short_name"))]
+            if not match:
+                raise FileFormatError(
+                    f"{name}: no project {project_id!r} in the file; it holds "
+                    f"{format_ids(p.get('proj_short_name') or p.get('proj_id') for p in projects)}")
+            proj = match[0]
+        else:
+            proj = projects[0]
+            if len(projects) > 1:
+                warnings.append(
+                    f"the file holds {len(projects)} projects "
+                    f"({format_ids(p.get('proj_short_name') or p.get('proj_id') for p in projects)}); "
+                    f"read {proj.get('proj_short_name') or proj.get('proj_id')!r} — pass "
+                    "project_id=... to choose another")
+    pid = proj.get("proj_id")
+
+    # calendars
+    cals: dict[str, dict[str, Any]] = {}
+    default_cal = None
+    for c in tables.get("CALENDAR", []):
+        try:
+            wm, mins, hol, work = _parse_calendar(c.get("clndr_data", ""))
+        except (ValueError, IndexError):
+            wm, mins, hol, work = None, None, [], []
+        hpd = r.num(c, "day_hr_cnt", "CALENDAR", math.nan)
+        if wm is None or not any(wm):
+            if c.get("clndr_data"):
+                warnings.append(f"calendar {c.get('clndr_name') or c.get('clndr_id')!r} has "
+                                "invalid working-time data; Monday–Friday, 8 h/day was used")
+            wm = [True] * 5 + [False] * 2
+            mins = None
+        cals[c.get("clndr_id", "")] = {"name": c.get("clndr_name", ""), "weekmask": wm,
+                                       "minutes": mins, "holidays": hol, "working": work,
+                                       "hours": hpd}
+        if c.get("default_flag") == "Y" and default_cal is None:
+            default_cal = c.get("clndr_id")
+    proj_cal_id = proj.get("clndr_id") or default_cal or next(iter(cals), None)
+    pcal = cals.get(proj_cal_id or "", {"name": "Standard", "weekmask": [True] * 5 + [False] * 2,
+                                        "minutes": None, "holidays": [], "working": [],
+                                        "hours": 8.0})
+    for c in cals.values():
+        if not (c["hours"] > 0):
+            wt_c = WorkTime(c["weekmask"], c["holidays"], c["minutes"])
+            c["hours"] = wt_c.minutes_per_day() / 60.0
+    wt = WorkTime(pcal["weekmask"], pcal["holidays"], pcal["minutes"])
+    if pcal["working"]:
+        warnings.append(f"calendar {pcal['name']!r}: working exceptions on non-working days "
+                        f"({format_ids(pcal['working'])}) cannot be represented and were ignored")
+
+    def hours_per_day(cal_id: str | None) -> float:
+        c = cals.get(cal_id or "") or pcal
+        return float(c["hours"]) if c["hours"] > 0 else 8.0
+
+    # WBS codes from the PROJWBS tree (the project node itself is left out)
+    wbs_nodes = {w.get("wbs_id"): w for w in tables.get("PROJWBS", [])
+                 if pid is None or w.get("proj_id") == pid}
+
+    def wbs_code(wbs_id: str | None) -> str:
+        parts, seen = [], set()
+        while wbs_id in wbs_nodes and wbs_id not in seen:
+            seen.add(wbs_id)
+            w = wbs_nodes[wbs_id]
+            if w.get("proj_node_flag") == "Y":
+                break
+            parts.append(w.get("wbs_short_name") or w.get("wbs_id", ""))
+            wbs_id = w.get("parent_wbs_id")
+        return ".".join(reversed(parts))
+
+    all_tasks = tables.get("TASK", [])
+    tasks_raw = [t for t in all_tasks if pid is None or t.get("proj_id") in (pid, None, "")]
+    skipped_types: dict[str, list[str]] = {}
+    kept = []
+    for t in tasks_raw:
+        ttype = t.get("task_type", "")
+        if ttype in ("TT_LOE", "TT_WBS"):
+            skipped_types.setdefault(ttype, []).append(t.get("task_code") or t.get("task_id"))
+            continue
+        kept.append(t)
+    for ttype, codes in skipped_types.items():
+        what = "level-of-effort" if ttype == "TT_LOE" else "WBS-summary"
+        warnings.append(f"{what} activities {format_ids(codes)} were left out: their dates "
+                        "follow the activities they span, which tpmkit derives from the WBS")
+    ids, w = safe_ids([t.get("task_code") or t.get("task_id", "") for t in kept], "activity")
+    warnings += w
+    id_of = {t.get("task_id"): i for t, i in zip(kept, ids)}
+    cal_of = {t.get("task_id"): t.get("clndr_id") for t in kept}
+
+    # activity codes
+    code_type = {a.get("actv_code_type_id"): a.get("actv_code_type") or a.get("actv_code_type_id")
+                 for a in tables.get("ACTVTYPE", [])}
+    code_val = {c.get("actv_code_id"): (c.get("actv_code_type_id"), c.get("short_name")
+                                        or c.get("actv_code_name"))
+                for c in tables.get("ACTVCODE", [])}
+    codes: dict[str, dict[str, str]] = {}
+    for ta in tables.get("TASKACTV", []):
+        tid = ta.get("task_id")
+        ctid, value = code_val.get(ta.get("actv_code_id"), (ta.get("actv_code_type_id"), None))
+        if tid in id_of and value is not None:
+            col = "code_" + re.sub(r"\W+", "_", str(code_type.get(ctid, ctid))).strip("_").lower()
+            codes.setdefault(tid, {})[col] = value
+
+    # assignments and costs
+    res_recs = tables.get("RSRC", [])
+    res_ids, w = safe_ids([x.get("rsrc_short_name") or x.get("rsrc_name") or x.get("rsrc_id")
+                           for x in res_recs], "resource")
+    res_of = {x.get("rsrc_id"): i for x, i in zip(res_recs, res_ids)}
+    budget: dict[str, float] = {}
+    actual: dict[str, float] = {}
+    assigned: dict[str, dict[str, float]] = {}
+    for a in tables.get("TASKRSRC", []):
+        tid = a.get("task_id")
+        if tid not in id_of:
+            continue
+        budget[tid] = budget.get(tid, 0.0) + r.num(a, "target_cost", "TASKRSRC", 0.0)
+        actual[tid] = actual.get(tid, 0.0) + r.num(a, "act_reg_cost", "TASKRSRC", 0.0) \
+            + r.num(a, "act_ot_cost", "TASKRSRC", 0.0)
+        rid = res_of.get(a.get("rsrc_id"))
+        if rid is not None:
+            # several assignments of one resource (e.g. in different roles) add up
+            units = r.num(a, "target_qty_per_hr", "TASKRSRC", 1.0)
+            per_task = assigned.setdefault(tid, {})
+            per_task[rid] = per_task.get(rid, 0.0) + units
+    for c in tables.get("PROJCOST", []):
+        tid = c.get("task_id")
+        if tid in id_of:
+            budget[tid] = budget.get(tid, 0.0) + r.num(c, "target_cost", "PROJCOST", 0.0)
+            actual[tid] = actual.get(tid, 0.0) + r.num(c, "act_cost", "PROJCOST", 0.0)
+
+    # relationship lag calendar (P6 scheduling option)
+    lag_cal = "rcal_Predecessor"
+    for so in tables.get("SCHEDOPTIONS", []):
+        if pid is None or so.get("proj_id") == pid:
+            lag_cal = so.get("sched_calendar_on_relationship_lag") or lag_cal
+    preds: dict[str, list[str]] = {}
+    dropped = []
+    for lk in tables.get("TASKPRED", []):
+        succ, pred = lk.get("task_id"), lk.get("pred_task_id")
+        if succ not in id_of or pred not in id_of:
+            if succ in id_of or pred in id_of:
+                dropped.append(f"{pred}→{succ}")
+            continue
+        kind = LINK_TYPES.get((lk.get("pred_type") or "PR_FS").strip())
+        if kind is None:
+            raise FileFormatError(
+                f"{name}: line {lk.get('_line')}: table TASKPRED, field pred_type: "
+                f"{lk.get('pred_type')!r} is not a link type; use PR_FS, PR_SS, PR_FF or PR_SF")
+        hours = r.num(lk, "lag_hr_cnt", "TASKPRED", 0.0)
+        if lag_cal == "rcal_24Hour":
+            lag = hours / 24.0 * sum(pcal["weekmask"]) / 7.0
+        else:
+            cal_id = {"rcal_Successor": cal_of.get(succ),
+                      "rcal_ProjDefault": proj_cal_id}.get(lag_cal, cal_of.get(pred))
+            lag = hours / hours_per_day(cal_id)
+        preds.setdefault(succ, []).append(link_text(id_of[pred], kind, lag))
+    if dropped:
+        warnings.append(f"relationships to activities outside the project or left out were "
+                        f"dropped: {format_ids(dropped)}")
+    if lag_cal == "rcal_24Hour":
+        warnings.append("relationship lags use P6's 24-hour calendar; they were converted to "
+                        f"working days at {sum(pcal['weekmask'])}/7 working days per calendar day")
+
+    rows, computed = [], []
+    alap, other_cal = [], []
+    for t, tid in zip(kept, ids):
+        key = t.get("task_id")
+        hpd = hours_per_day(t.get("clndr_id"))
+        if t.get("clndr_id") and t.get("clndr_id") != proj_cal_id \
+                and cals.get(t.get("clndr_id"), {}).get("weekmask") != pcal["weekmask"]:
+            other_cal.append(tid)
+        target = r.num(t, "target_drtn_hr_cnt", "TASK")
+        remain = r.num(t, "remain_drtn_hr_cnt", "TASK")
+        hours = target if not math.isnan(target) else remain
+        if math.isnan(hours):
+            hours = 0.0
+        ttype = t.get("task_type", "")
+        duration = 0.0 if ttype in ("TT_Mile", "TT_FinMile") else hours / hpd
+        if duration < 0:
+            raise FileFormatError(f"{name}: line {t.get('_line')}: table TASK, field "
+                                  f"target_drtn_hr_cnt: negative duration {hours}")
+        pct_type = t.get("complete_pct_type") or proj.get("def_complete_pct_type") or "CP_Drtn"
+        if t.get("status_code") == "TK_Complete":
+            pct = 100.0
+        elif pct_type == "CP_Phys":
+            pct = r.num(t, "phys_complete_pct", "TASK", 0.0)
+        elif pct_type == "CP_Units":
+            done = r.num(t, "act_work_qty", "TASK", 0.0)
+            left = r.num(t, "remain_work_qty", "TASK", 0.0)
+            pct = 100.0 * done / (done + left) if done + left > 0 else 0.0
+        else:
+            pct = 100.0 * (target - remain) / target if target and target > 0 \
+                and not math.isnan(remain) else 0.0
+        cstr = (t.get("cstr_type") or "").strip()
+        constraint, cdate = "", pd.NaT
+        if cstr == "CS_ALAP":
+            alap.append(tid)
+        elif cstr:
+            constraint = _CONSTRAINTS.get(cstr, "")
+            if not constraint:
+                raise FileFormatError(f"{name}: line {t.get('_line')}: table TASK, field "
+                                      f"cstr_type: unknown constraint {cstr!r}")
+            cdate = r.date(t, "cstr_date", "TASK")
+            if pd.isna(cdate):
+                constraint = ""
+            else:
+                cdate = cdate.normalize()
+        if (t.get("cstr_type2") or "").strip():
+            warnings.append(f"activity {tid}: the secondary constraint "
+                            f"{t.get('cstr_type2')} was ignored (tpmkit keeps one per task)")
+        row = {"id": tid, "name": t.get("task_name", ""), "duration": duration,
+               "predecessors": "; ".join(preds.get(key, [])),
+               "wbs": wbs_code(t.get("wbs_id")), "constraint": constraint,
+               "constraint_date": cdate, "resources": "; ".join(f"{k}:{format_number(v)}"
+                                            for k, v in assigned.get(key, {}).items()),
+               "cost": budget.get(key, math.nan), "actual_cost": actual.get(key, math.nan),
+               "percent_complete": pct,
+               "actual_start": r.date(t, "act_start_date", "TASK"),
+               "actual_finish": r.date(t, "act_end_date", "TASK"),
+               "status": t.get("status_code", ""),
+               "percent_complete_type": pct_type}
+        row.update(codes.get(key, {}))
+        rows.append(row)
+        computed.append({
+            "id": tid,
+            "early_start_date": r.date(t, "early_start_date", "TASK"),
+            "early_finish_date": r.date(t, "early_end_date", "TASK"),
+            "late_start_date": r.date(t, "late_start_date", "TASK"),
+            "late_finish_date": r.date(t, "late_end_date", "TASK"),
+            "total_float": r.num(t, "total_float_hr_cnt", "TASK") / hpd,
+            "free_float": r.num(t, "free_float_hr_cnt", "TASK") / hpd,
+        })
+    if alap:
+        warnings.append(f"activities {format_ids(alap)} have an 'As Late As Possible' "
+                        "constraint, which tpmkit does not model; scheduled as soon as possible")
+    if other_cal:
+        warnings.append(f"activities {format_ids(other_cal)} use another calendar in P6; "
+                        f"tpmkit schedules every activity on the project calendar {pcal['name']!r}")
+
+    tasks = task_frame(rows)
+    start = pd.NaT
+    for f in ("plan_start_date", "last_recalc_date"):
+        if proj.get(f):
+            start = r.date(proj, f, "PROJECT")
+            break
+    if pd.isna(start):
+        es = [c["early_start_date"] for c in computed if pd.notna(c["early_start_date"])]
+        start = min(es) if es else pd.NaT
+    comp = pd.DataFrame(computed)
+    if not comp.empty:
+        comp = comp.set_index("id")
+        if pd.notna(start):
+            origin = wt.offsets([start], start)[0]
+            for k in ("early_start", "early_finish", "late_start", "late_finish"):
+                comp[k] = wt.offsets(comp[f"{k}_date"].to_numpy(), start) - origin
+    status = r.date(proj, "last_recalc_date", "PROJECT") if proj else pd.NaT
+    currency = ""
+    for cur in tables.get("CURRTYPE", [])[:1]:
+        currency = cur.get("curr_short_name", "")
+    project = {
+        "name": proj.get("proj_short_name") or Path(name).stem,
+        "start": start.date().isoformat() if pd.notna(start) else None,
+        "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, pcal["weekmask"]) if x],
+                     "holidays": sorted(pcal["holidays"])},
+        "status_date": status.date().isoformat() if pd.notna(status) else None,
+        "currency": currency,
+        "hours_per_day": hours_per_day(proj_cal_id),
+        "calendar_name": pcal["name"],
+        "source_format": "xer",
+    }
+    parts: dict[str, Any] = {"tasks": tasks, "project": project, "computed": comp,
+                             "warnings": warnings}
+    if res_recs:
+        rates: dict[str, float] = {}
+        for rr in tables.get("RSRCRATE", []):
+            rates.setdefault(rr.get("rsrc_id"), r.num(rr, "cost_per_qty", "RSRCRATE"))
+        caps: dict[str, float] = {}
+        for rr in tables.get("RSRCRATE", []):
+            caps.setdefault(rr.get("rsrc_id"), r.num(rr, "max_qty_per_hr", "RSRCRATE", 1.0))
+        parts["resources"] = pd.DataFrame([
+            {"id": i, "name": x.get("rsrc_name") or i,
+             "capacity": caps.get(x.get("rsrc_id"), 1.0),
+             "cost_per_hour": rates.get(x.get("rsrc_id"), np.nan),
+             "type": x.get("rsrc_type", "")} for x, i in zip(res_recs, res_ids)])
+    if not rows:
+        warnings.append("the file holds no activities")
+    return parts
