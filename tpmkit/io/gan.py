@@ -172,10 +172,9 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     ids, w = safe_ids(gid)
     warnings += w
     id_of = dict(zip(gid, ids))
-    wbs_of = {t.get("id"): code for t, code, _ in raw}
     summary = {t.get("id") for t, _, s in raw if s}
     children: dict[str, list[str]] = {}
-    for t, code, _ in raw:
+    for t, _, _ in raw:
         for c in t.iter("task"):
             if c is not t and c.get("id") not in summary:
                 children.setdefault(t.get("id"), []).append(c.get("id"))
