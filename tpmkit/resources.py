@@ -594,3 +594,855 @@ def cost(project) -> pd.DataFrame:
     out.attrs["by_resource"] = (pd.Series(each, index=a["resource"].astype(str).to_numpy())
                                 .groupby(level=0, sort=False).sum())
     return out
+
+
+# --------------------------------------------------------------------------- difference constraints
+
+
+def _pass(n: int, frm: np.ndarray, to: np.ndarray, w: np.ndarray, bound: np.ndarray,
+          forward: bool = True) -> np.ndarray:
+    """Longest-path pass over difference constraints ``s[to] >= s[frm] + w``.
+
+    Forward: the least ``s >= bound`` satisfying every arc (earliest starts).
+    Backward: the greatest ``s <= bound`` satisfying every arc (latest starts).
+    Vectorised label-correcting: each sweep relaxes all arcs at once; a DAG needs at
+    most its depth in sweeps, more than ``n + 1`` sweeps means a positive cycle.
+    """
+    s = bound.astype(float).copy()
+    if len(frm) == 0:
+        return s
+    key, other = (to, frm) if forward else (frm, to)
+    order = np.argsort(key, kind="stable")
+    key_s, other_s, w_s = key[order], other[order], w[order]
+    heads = np.flatnonzero(np.r_[True, key_s[1:] != key_s[:-1]])
+    targets = key_s[heads]
+    for _ in range(n + 2):
+        if forward:
+            cand = np.maximum.reduceat(s[other_s] + w_s, heads)
+            new = np.maximum(s[targets], cand)
+        else:
+            cand = np.minimum.reduceat(s[other_s] - w_s, heads)
+            new = np.minimum(s[targets], cand)
+        changed = np.abs(new - s[targets]) > _TOL * np.maximum(1.0, np.abs(new))
+        if not changed.any():
+            return s
+        s[targets] = new
+    from tpmkit.errors import CycleError
+
+    raise CycleError("the precedence network (with resource order) contains a cycle of positive "
+                     "length; remove a link or a negative lag that closes the loop")
+
+
+def _arc_weights(link_type: np.ndarray, lag: np.ndarray, pct: np.ndarray,
+                 d_from: np.ndarray, d_to: np.ndarray) -> np.ndarray:
+    """Start-to-start distance of each PDM link: ``s_to >= s_from + w`` (contract rules)."""
+    eff = lag + pct * d_from
+    return np.select(
+        [link_type == 0, link_type == 1, link_type == 2, link_type == 3],
+        [d_from + eff, eff, d_from + eff - d_to, eff - d_to])
+
+
+def _lower_bounds(net, duration: np.ndarray) -> np.ndarray:
+    """Earliest allowed start of each task from SNET/FNET/MSO/MFO (as lower bounds)."""
+    ct = np.asarray(net.constraint_type)
+    off = np.asarray(net.constraint_offset, dtype=float)
+    lb = np.zeros(len(duration))
+    start_kind = np.isin(ct, (1, 5)) & np.isfinite(off)
+    finish_kind = np.isin(ct, (3, 6)) & np.isfinite(off)
+    lb[start_kind] = np.maximum(lb[start_kind], off[start_kind])
+    lb[finish_kind] = np.maximum(lb[finish_kind], off[finish_kind] - duration[finish_kind])
+    return lb
+
+
+# --------------------------------------------------------------------------- crashing
+
+
+@dataclass
+class CrashResult:
+    """Minimum-cost compression of a project to a target duration.
+
+    Attributes
+    ----------
+    target : float
+        Requested project duration [working days].
+    duration : float
+        Project duration of the compressed schedule [working days] (<= target).
+    normal_duration, crash_duration : float
+        Project duration with all normal durations, and the shortest achievable one.
+    added_cost : float
+        Minimum extra direct cost of the compression [currency].
+    normal_cost : float
+        Sum of the normal task costs [currency] (NaN when not given).
+    table : pandas.DataFrame
+        Per task: ``normal_duration``, ``crash_duration``, ``cost_slope`` [currency per
+        working day], ``duration`` (chosen), ``crashed_by``, ``added_cost``,
+        ``early_start``, ``early_finish``, ``total_float``, ``critical``.
+    """
+
+    target: float
+    duration: float
+    normal_duration: float
+    crash_duration: float
+    added_cost: float
+    normal_cost: float
+    table: pd.DataFrame
+
+    @property
+    def direct_cost(self) -> float:
+        """Normal cost plus the added crash cost [currency]."""
+        return self.normal_cost + self.added_cost
+
+    def _repr_html_(self) -> str:
+        crashed = self.table[self.table["crashed_by"] > _TOL]
+        return (f"<b>Crashing</b>: {self.normal_duration:g} → {self.duration:g} working days "
+                f"(target {self.target:g}, shortest possible {self.crash_duration:g}); "
+                f"added cost {self.added_cost:,.2f}"
+                + crashed[["normal_duration", "duration", "crashed_by", "cost_slope",
+                           "added_cost"]].to_html(float_format=lambda v: f"{v:,.2f}"))
+
+
+@dataclass
+class TimeCostCurve:
+    """The project time--cost trade-off curve through its exact breakpoints.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per breakpoint, longest duration first: ``duration`` [working days],
+        ``added_cost``, ``direct_cost``, ``cost_per_day`` (slope of the segment ending
+        at this breakpoint [currency per working day saved]) and, with an indirect cost
+        rate, ``indirect_cost`` and ``total_cost``. Between breakpoints the curve is
+        linear, so ``numpy.interp`` on it is exact.
+    durations : pandas.DataFrame
+        The task durations of each breakpoint's minimum-cost solution (rows as in
+        ``table``, one column per task).
+    optimal_duration : float
+        Duration with the least total cost (NaN without an indirect cost rate).
+    """
+
+    table: pd.DataFrame
+    durations: pd.DataFrame
+    optimal_duration: float = float("nan")
+
+    def cost_at(self, duration: float) -> float:
+        """Minimum added cost of reaching ``duration`` [currency] (linear interpolation)."""
+        t = self.table.sort_values("duration")
+        return float(np.interp(duration, t["duration"], t["added_cost"]))
+
+    def _repr_html_(self) -> str:
+        return "<b>Time–cost trade-off</b>" + self.table.to_html(float_format=lambda v: f"{v:,.2f}")
+
+
+class _CrashModel:
+    """The crashing linear program of one project (built once, solved per target)."""
+
+    def __init__(self, project, crash_duration: str, crash_cost: str, normal_cost: str,
+                 cost_slope: str):
+        from scipy import sparse
+
+        tasks = project.tasks
+        net = project.network()
+        self.ids = tasks.index
+        self.net = net
+        n = len(tasks)
+        self.n = n
+        d = np.asarray(net.duration, dtype=float)
+        if crash_duration not in tasks.columns:
+            raise DataError(
+                f"crashing needs a task column {crash_duration!r} with the crash durations "
+                "[working days]; add it (leave it empty for tasks that cannot be shortened)")
+        dc = pd.to_numeric(tasks[crash_duration], errors="coerce").to_numpy(dtype=float)
+        dc = np.where(np.isnan(dc), d, dc)
+        bad = (dc < 0) | (dc > d + _TOL)
+        if bad.any():
+            raise ValidationError(
+                f"crash duration must lie between 0 and the normal duration; bad for "
+                f"{format_ids(self.ids[bad])}; fix column {crash_duration!r}")
+        dc = np.minimum(dc, d)
+        if cost_slope in tasks.columns:
+            slope = pd.to_numeric(tasks[cost_slope], errors="coerce").to_numpy(dtype=float)
+        elif crash_cost in tasks.columns:
+            cc = pd.to_numeric(tasks[crash_cost], errors="coerce").to_numpy(dtype=float)
+            nc = pd.to_numeric(tasks.get(normal_cost, pd.Series(np.nan, index=self.ids)),
+                               errors="coerce").to_numpy(dtype=float)
+            need = (d - dc > _TOL) & np.isnan(cc)
+            if need.any():
+                raise ValidationError(
+                    f"tasks {format_ids(self.ids[need])} have a crash duration but no {crash_cost!r}; "
+                    "give the total cost at the crash duration")
+            need = (d - dc > _TOL) & np.isnan(nc)
+            if need.any():
+                raise ValidationError(
+                    f"tasks {format_ids(self.ids[need])} have a {crash_cost!r} but no normal cost "
+                    f"{normal_cost!r}; give the cost at the normal duration")
+            span = np.where(d - dc > _TOL, d - dc, 1.0)
+            slope = np.where(d - dc > _TOL, (cc - nc) / span, 0.0)
+        else:
+            raise DataError(
+                f"crashing needs crash costs: a task column {crash_cost!r} (total cost at the "
+                f"crash duration, with {normal_cost!r} the normal cost) or {cost_slope!r} "
+                "[currency per working day saved]")
+        slope = np.where(d - dc > _TOL, slope, 0.0)
+        bad = np.isnan(slope) | (slope < 0)
+        if bad.any():
+            raise ValidationError(
+                f"crash cost must not be below the normal cost; bad for {format_ids(self.ids[bad])}; "
+                "fix the crash costs (a shorter duration never costs less in this model)")
+        self.d, self.dc, self.slope = d, dc, slope
+        nc = pd.to_numeric(tasks.get(normal_cost, pd.Series(np.nan, index=self.ids)),
+                           errors="coerce")
+        self.normal_cost = float(nc.sum()) if nc.notna().any() else float("nan")
+
+        # Variables x = [S_0..S_{n-1}, y_0..y_{n-1}, T].
+        frm = np.asarray(net.link_from, dtype=np.int64)
+        to = np.asarray(net.link_to, dtype=np.int64)
+        lt = np.asarray(net.link_type)
+        lag = np.asarray(net.lag, dtype=float)
+        pct = np.asarray(net.lag_percent, dtype=float)
+        m = len(frm)
+        rows, cols, vals = [], [], []
+        r = np.arange(m)
+        # s_to >= s_from + [d_from if FS/FF] + lag + pct*d_from - [d_to if FF/SF]
+        rows += [r, r, r]
+        cols += [frm, to, n + frm]
+        vals += [np.ones(m), -np.ones(m), np.isin(lt, (0, 2)).astype(float) + pct]
+        sub = np.isin(lt, (2, 3))
+        rows.append(r[sub])
+        cols.append(n + to[sub])
+        vals.append(-np.ones(int(sub.sum())))
+        b = [-lag]
+        k = np.arange(n)
+        rows += [m + k, m + k, m + k]           # S_j + y_j - T <= 0
+        cols += [k, n + k, np.full(n, 2 * n)]
+        vals += [np.ones(n), np.ones(n), -np.ones(n)]
+        b.append(np.zeros(n))
+        ct = np.asarray(net.constraint_type)
+        off = np.asarray(net.constraint_offset, dtype=float)
+        fin = np.flatnonzero(np.isin(ct, (3, 6)) & np.isfinite(off))   # FNET/MFO: S+y >= c
+        base = m + n
+        rows += [base + np.arange(len(fin))] * 2
+        cols += [fin, n + fin]
+        vals += [-np.ones(len(fin))] * 2
+        b.append(-off[fin])
+        self.target_row = base + len(fin)
+        rows.append(np.array([self.target_row]))
+        cols.append(np.array([2 * n]))
+        vals.append(np.array([1.0]))
+        b.append(np.array([np.inf]))
+        self.A = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                                   shape=(self.target_row + 1, 2 * n + 1))
+        self.b = np.concatenate(b)
+        lb = np.zeros(n)
+        st = np.isin(ct, (1, 5)) & np.isfinite(off)                      # SNET/MSO: S >= c
+        lb[st] = np.maximum(0.0, off[st])
+        self.s_bounds = [(float(v), None) for v in lb]
+        from tpmkit.cpm import passes
+
+        self.normal_T = float(passes(net, d)["project_finish"])
+        self.crash_T = self._solve_min_T()
+
+    def _linprog(self, c, bounds, b):
+        from scipy.optimize import linprog
+
+        res = linprog(c, A_ub=self.A, b_ub=b, bounds=bounds, method="highs")
+        if res.status != 0:
+            raise DataError(f"the crashing linear program failed ({res.message}); "
+                            "check the constraints and crash data")
+        return res
+
+    def _bounds(self, y_lo, y_hi):
+        return self.s_bounds + list(zip(y_lo.tolist(), y_hi.tolist())) + [(0.0, None)]
+
+    def _solve_min_T(self) -> float:
+        c = np.zeros(2 * self.n + 1)
+        c[-1] = 1.0
+        b = self.b.copy()
+        b[self.target_row] = 1e15
+        return float(self._linprog(c, self._bounds(self.dc, self.d), b).x[-1])
+
+    def solve(self, target: float) -> tuple[float, float, np.ndarray]:
+        """(added cost, d cost / d target, durations) of the cheapest schedule <= target."""
+        n = self.n
+        b = self.b.copy()
+        b[self.target_row] = target
+        c = np.zeros(2 * n + 1)
+        c[n:2 * n] = -self.slope
+        const = float(self.slope @ self.d)
+        res = self._linprog(c, self._bounds(self.dc, self.d), b)
+        best = res.fun + const
+        slope = float(res.ineqlin.marginals[self.target_row])
+        # Among the cheapest solutions prefer the least crashing (longest durations).
+        from scipy import sparse
+
+        scale = max(1.0, abs(best))
+        A2 = sparse.vstack([self.A, sparse.csr_matrix(np.r_[np.zeros(n), -self.slope, 0.0])])
+        c2 = np.zeros(2 * n + 1)
+        c2[n:2 * n] = -1.0
+        from scipy.optimize import linprog
+
+        res2 = linprog(c2, A_ub=A2, b_ub=np.r_[b, best + 1e-9 * scale - const],
+                       bounds=self._bounds(self.dc, self.d), method="highs")
+        y = res2.x[n:2 * n] if res2.status == 0 else res.x[n:2 * n]
+        y = np.clip(y, self.dc, self.d)
+        return max(best, 0.0), slope, y
+
+
+def crash(project, target: float, *, crash_duration: str = "crash_duration",
+          crash_cost: str = "crash_cost", normal_cost: str = "cost",
+          cost_slope: str = "crash_cost_per_day") -> CrashResult:
+    """Cheapest compression of the project to ``target`` working days.
+
+    Each task ``j`` may be shortened from its normal duration ``d_j`` down to its crash
+    duration ``dc_j`` at a constant cost slope ``c_j`` [currency per working day], with
+    ``c_j = (crash cost - normal cost) / (d_j - dc_j)``. The linear program
+
+    ``min sum_j c_j (d_j - y_j)`` subject to the PDM link constraints on starts ``S``
+    and durations ``y`` (FS/SS/FF/SF with lags; percentage lags follow the crashed
+    duration), ``S_j + y_j <= T <= target``, ``dc_j <= y_j <= d_j``, ``S_j >= 0``
+
+    is solved with HiGHS; among equally cheap solutions the one that crashes least is
+    returned. SNET/MSO and FNET/MFO act as earliest start/finish bounds; late
+    constraints (SNLT, FNLT) do not restrict how short a project can be and are ignored.
+
+    Parameters
+    ----------
+    project : Project
+        Task columns ``duration`` (normal), ``crash_duration`` (empty = cannot be
+        shortened) and either ``crash_cost`` with ``cost`` (total costs at crash and
+        normal duration) or ``crash_cost_per_day``.
+    target : float
+        Project duration to reach [working days].
+    crash_duration, crash_cost, normal_cost, cost_slope : str
+        Column names, when the table uses other names.
+
+    Returns
+    -------
+    CrashResult
+
+    Raises
+    ------
+    DataError
+        Crash data missing, or ``target`` shorter than the shortest achievable duration.
+
+    References
+    ----------
+    .. [1] Kelley, J. E. (1961). Critical-path planning and scheduling: mathematical
+       basis. *Operations Research* 9(3), 296-320.
+    .. [2] Hillier, F. S., Lieberman, G. J., *Introduction to Operations Research*,
+       McGraw-Hill, ch. "Project Management with PERT/CPM", section "Time-cost
+       trade-offs" (the linear-programming model of crashing).
+
+    Examples
+    --------
+    >>> import tpmkit
+    >>> p = tpmkit.read(pd.DataFrame({
+    ...     "id": ["A", "B", "C"], "duration": [4, 3, 5], "predecessors": ["", "A", ""],
+    ...     "crash_duration": [2, 3, 4], "cost": [100, 100, 100], "crash_cost": [300, 100, 250]}))
+    >>> r = crash(p, target=5)
+    >>> r.duration, r.added_cost
+    (5.0, 200.0)
+    >>> float(r.table.loc["A", "duration"])
+    2.0
+    """
+    model = _CrashModel(project, crash_duration, crash_cost, normal_cost, cost_slope)
+    target = float(target)
+    if not math.isfinite(target) or target < model.crash_T - 1e-7:
+        raise DataError(
+            f"target {target:g} working days is shorter than the shortest possible project "
+            f"duration {model.crash_T:g} (every task at its crash duration); choose a target "
+            f">= {model.crash_T:g}")
+    from tpmkit.cpm import passes
+
+    added, _, y = model.solve(min(target, model.normal_T))
+    r = passes(model.net, y)
+    es, ls, makespan = r["early_start"], r["late_start"], float(r["project_finish"])
+    table = pd.DataFrame({
+        "normal_duration": model.d, "crash_duration": model.dc, "cost_slope": model.slope,
+        "duration": y, "crashed_by": model.d - y, "added_cost": model.slope * (model.d - y),
+        "early_start": es, "early_finish": es + y, "total_float": ls - es,
+    }, index=model.ids)
+    table["critical"] = table["total_float"] <= _TOL * max(1.0, makespan)
+    return CrashResult(target, makespan, model.normal_T, model.crash_T, added,
+                       model.normal_cost, table)
+
+
+def time_cost_curve(project, *, indirect_cost_per_day: float | None = None,
+                    crash_duration: str = "crash_duration", crash_cost: str = "crash_cost",
+                    normal_cost: str = "cost", cost_slope: str = "crash_cost_per_day",
+                    max_solves: int = 500) -> TimeCostCurve:
+    """The project time--cost trade-off curve (minimum direct cost per duration).
+
+    The minimum added cost ``f(T)`` of finishing within ``T`` is convex and piecewise
+    linear in ``T``. Its breakpoints are found exactly by the sandwich (tangent
+    intersection) method: at two known points, intersect the supporting lines whose
+    slopes are the linear program's dual values of the ``T <= target`` row; if ``f``
+    meets the intersection the curve is linear there, else split and repeat. This needs
+    about two solves per breakpoint instead of one per day.
+
+    Parameters
+    ----------
+    project : Project
+        Crash data as for :func:`crash`.
+    indirect_cost_per_day : float, optional
+        Indirect (overhead) cost [currency per working day]; adds ``indirect_cost`` and
+        ``total_cost`` and sets ``optimal_duration`` (the minimum of the total, always
+        at a breakpoint).
+    max_solves : int
+        Safety limit on linear-program solves.
+
+    Returns
+    -------
+    TimeCostCurve
+
+    References
+    ----------
+    .. [1] Fulkerson, D. R. (1961). A network flow computation for project cost curves.
+       *Management Science* 7(2), 167-178.
+    .. [2] Kelley, J. E. (1961). Critical-path planning and scheduling: mathematical
+       basis. *Operations Research* 9(3), 296-320.
+
+    Examples
+    --------
+    >>> import tpmkit
+    >>> p = tpmkit.read(pd.DataFrame({
+    ...     "id": ["A", "B"], "duration": [4, 3], "predecessors": ["", "A"],
+    ...     "crash_duration": [2, 2], "crash_cost_per_day": [100, 50]}))
+    >>> time_cost_curve(p).table[["duration", "added_cost", "cost_per_day"]]
+       duration  added_cost  cost_per_day
+    0       7.0         0.0           NaN
+    1       6.0        50.0          50.0
+    2       4.0       250.0         100.0
+    """
+    model = _CrashModel(project, crash_duration, crash_cost, normal_cost, cost_slope)
+    lo, hi = model.crash_T, model.normal_T
+    points: dict[float, tuple[float, float, np.ndarray]] = {hi: (0.0, 0.0, model.d.copy())}
+    scale = max(1.0, float(model.slope @ (model.d - model.dc)))
+    tol_c, tol_t = 1e-7 * scale, 1e-7 * max(1.0, hi)
+    if hi - lo > tol_t:
+        points[lo] = model.solve(lo)
+        fh, gh, _ = model.solve(hi)
+        points[hi] = (fh, gh, points[hi][2])
+        stack, solves = [(lo, hi)], 3
+        while stack:
+            a, b = stack.pop()
+            fa, ga, _ = points[a]
+            fb, gb, _ = points[b]
+            if abs(ga - gb) <= 1e-9 * max(1.0, abs(ga)):
+                continue
+            x = (fb - fa + ga * a - gb * b) / (ga - gb)
+            if x - a <= tol_t or b - x <= tol_t:
+                continue
+            line = fa + ga * (x - a)
+            if solves >= max_solves:
+                raise DataError(f"the time-cost curve needed more than {max_solves} solves; "
+                                "raise max_solves")
+            points[x] = model.solve(x)
+            solves += 1
+            if points[x][0] <= line + tol_c:
+                continue
+            stack += [(a, x), (x, b)]
+    durations = np.array(sorted(points, reverse=True))
+    costs = np.array([points[t][0] for t in durations])
+    # Keep breakpoints only: drop points collinear with their neighbours.
+    keep = np.ones(len(durations), dtype=bool)
+    for i in range(1, len(durations) - 1):
+        j = np.flatnonzero(keep[:i])[-1]
+        s1 = (costs[i] - costs[j]) / (durations[j] - durations[i])
+        s2 = (costs[i + 1] - costs[i]) / (durations[i] - durations[i + 1])
+        keep[i] = abs(s1 - s2) > 1e-7 * max(1.0, abs(s1), abs(s2))
+    durations, costs = durations[keep], costs[keep]
+    per_day = np.r_[np.nan, np.diff(costs) / -np.diff(durations)]
+    table = pd.DataFrame({"duration": durations, "added_cost": costs,
+                          "direct_cost": model.normal_cost + costs, "cost_per_day": per_day})
+    optimal = float("nan")
+    if indirect_cost_per_day is not None:
+        table["indirect_cost"] = float(indirect_cost_per_day) * table["duration"]
+        total = table["added_cost"] + table["indirect_cost"]
+        table["total_cost"] = table["direct_cost"] + table["indirect_cost"] if not math.isnan(
+            model.normal_cost) else total
+        optimal = float(table["duration"].iloc[int(np.argmin(total.to_numpy()))])
+    dur_table = pd.DataFrame([points[t][2] for t in durations], columns=model.ids)
+    return TimeCostCurve(table, dur_table, optimal)
+
+
+# --------------------------------------------------------------------------- critical chain
+
+
+@dataclass
+class CriticalChain:
+    """A critical-chain plan: aggressive durations, the chain, buffers and their placement.
+
+    Attributes
+    ----------
+    chain : list of str
+        Task ids of the critical chain, first to last.
+    schedule : pandas.DataFrame
+        Per task: ``safe_duration``, ``aggressive_duration`` [working days],
+        ``early_start`` (aggressive, resource order of the input schedule kept),
+        ``start``, ``finish`` (planned: chain tasks as early as possible, feeding chains as
+        late as their buffers allow), ``on_chain``, ``feeding_buffer`` (buffer name for
+        tasks that feed the chain, else ""), and dates when the project has a start.
+    buffers : pandas.DataFrame
+        One row per buffer: ``name`` ("PB", "FB1", ...), ``kind`` ("project"/"feeding"),
+        ``after`` (the last task of the protected chain), ``before`` (the chain task it
+        protects, or "" for the project end), ``size`` [working days], ``start``,
+        ``finish``, ``available`` (room actually left in the plan [working days]),
+        ``conflict`` (available < size) and ``tasks`` (the chain the buffer protects).
+    project_buffer : float
+        Project-buffer size [working days].
+    chain_finish, project_finish : float
+        End of the critical chain, and that end plus the project buffer [working days].
+    safe_duration : float
+        Makespan of the input schedule with the safe durations [working days].
+    method : str
+        ``"cut_and_paste"`` or ``"rsem"``.
+    """
+
+    chain: list[str]
+    schedule: pd.DataFrame
+    buffers: pd.DataFrame
+    project_buffer: float
+    chain_finish: float
+    project_finish: float
+    safe_duration: float
+    method: str
+    _arcs: tuple = field(repr=False, default=())
+    _lower: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    _project: Any = field(repr=False, default=None)
+
+    def fever_chart(self, snapshots: pd.DataFrame, *, yellow: tuple[float, float] = (1 / 3, 0.0),
+                    red: tuple[float, float] = (2 / 3, 0.0)) -> pd.DataFrame:
+        """Fever-chart series: project-buffer consumption against chain completion.
+
+        For every status in ``snapshots`` the remaining work is re-scheduled with the
+        plan's precedence and resource order (finished tasks drop out, started tasks keep
+        only their finish-side links, nothing unfinished starts before the status), and
+        ``buffer_consumption = (projected chain end - planned chain end) / project buffer``,
+        ``chain_completion = sum(a_i * pc_i) / sum(a_i)`` over the chain's aggressive
+        durations ``a_i``.
+
+        Parameters
+        ----------
+        snapshots : DataFrame
+            Long format: ``status`` (working-day offset, or a date when the project has a
+            start), ``task``, ``percent_complete`` [0-100] and optionally ``remaining``
+            [working days, overrides the percentage]. Tasks missing from a status have not
+            started.
+        yellow, red : (intercept, slope)
+            Zone boundaries ``consumption = intercept + slope * completion`` (fractions);
+            the default flat thirds are Goldratt's buffer zones, a positive slope gives the
+            sloped chart of buffer-management tools.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per status, in order: ``status``, ``chain_completion`` and
+            ``buffer_consumption`` (fractions; consumption may be < 0 or > 1),
+            ``projected_chain_finish`` [working days] and ``zone``
+            ("green"/"yellow"/"red").
+
+        References
+        ----------
+        .. [1] Goldratt, E. M. (1997). *Critical Chain*. North River Press.
+        .. [2] Leach, L. P. (2014). *Critical Chain Project Management*, 3rd ed., Artech
+           House, ch. "Buffer management" (fever chart).
+        """
+        needed = {"status", "task", "percent_complete"}
+        if not isinstance(snapshots, pd.DataFrame) or not needed <= set(snapshots.columns):
+            raise ValidationError(
+                "fever-chart snapshots need columns status, task and percent_complete; "
+                "give one row per task and status")
+        ids = self.schedule.index
+        pos = ids.get_indexer(snapshots["task"].astype(str))
+        if (pos < 0).any():
+            raise ValidationError(
+                f"snapshots name unknown tasks {format_ids(pd.unique(snapshots['task'][pos < 0]))}; "
+                "use task ids of the project")
+        pc_all = pd.to_numeric(snapshots["percent_complete"], errors="coerce").to_numpy(float)
+        bad = np.isnan(pc_all) | (pc_all < 0) | (pc_all > 100)
+        if bad.any():
+            raise ValidationError(
+                f"percent_complete must lie in 0..100; bad for tasks "
+                f"{format_ids(snapshots['task'][bad])}; fix the snapshots")
+        status = snapshots["status"]
+        if not pd.api.types.is_numeric_dtype(status):
+            p = self._project
+            if p is None or getattr(p, "start", None) is None:
+                raise DataError("snapshot statuses are dates but the project has no start date; "
+                                "give statuses as working-day offsets")
+            status = pd.Series(p.calendar.offset_of(pd.to_datetime(status), p.start,
+                                                    kind="finish"), index=snapshots.index)
+        status = status.to_numpy(dtype=float)
+        rem_col = (pd.to_numeric(snapshots["remaining"], errors="coerce").to_numpy(float)
+                   if "remaining" in snapshots.columns else np.full(len(snapshots), np.nan))
+        a = self.schedule["aggressive_duration"].to_numpy(dtype=float)
+        chain_pos = ids.get_indexer(self.chain)
+        rows = []
+        for st in pd.unique(status):
+            sel = status == st
+            pc = np.zeros(len(ids))
+            pc[pos[sel]] = pc_all[sel] / 100.0
+            rem = a * (1.0 - pc)
+            given = sel & ~np.isnan(rem_col)
+            rem[pos[given]] = np.maximum(rem_col[given], 0.0)
+            projected = self._projected_end(rem, pc, float(st), chain_pos)
+            completion = float((a[chain_pos] * pc[chain_pos]).sum() / max(a[chain_pos].sum(), _TOL))
+            consumption = ((projected - self.chain_finish) / self.project_buffer
+                           if self.project_buffer > _TOL else float("nan"))
+            rows.append({"status": float(st), "chain_completion": completion,
+                         "buffer_consumption": consumption, "projected_chain_finish": projected})
+        out = pd.DataFrame(rows, columns=["status", "chain_completion", "buffer_consumption",
+                                          "projected_chain_finish"])
+        y_line = yellow[0] + yellow[1] * out["chain_completion"]
+        r_line = red[0] + red[1] * out["chain_completion"]
+        out["zone"] = np.where(out["buffer_consumption"] >= r_line, "red",
+                               np.where(out["buffer_consumption"] >= y_line, "yellow", "green"))
+        return out
+
+    def fever_point(self, project=None, **zones: tuple[float, float]) -> pd.DataFrame:
+        """The fever-chart point of a project's own progress at its status date.
+
+        Uses ``percent_complete`` and ``status_date`` of ``project`` (default the planned
+        project); see :meth:`fever_chart`.
+        """
+        p = self._project if project is None else project
+        st = getattr(p, "status_offset", None)
+        if st is None:
+            raise DataError("the project has no status date (or no start date); set status_date "
+                            "and start to place it on the fever chart")
+        pc = pd.to_numeric(p.tasks["percent_complete"], errors="coerce").fillna(0.0)
+        snap = pd.DataFrame({"status": float(st), "task": p.tasks.index.astype(str),
+                             "percent_complete": pc.to_numpy(dtype=float)})
+        return self.fever_chart(snap, **zones)
+
+    def _projected_end(self, rem, pc, status, chain_pos) -> float:
+        frm, to, lt, base_w, kind = self._arcs
+        done = pc >= 1.0 - 1e-12
+        started = (pc > 0) & ~done
+        # Recompute start-to-start distances with the remaining durations.
+        lag = base_w  # lag part of each arc (effective, already including % lags)
+        w = np.select([lt == 0, lt == 1, lt == 2, lt == 3],
+                      [rem[frm] + lag, lag, rem[frm] + lag - rem[to], lag - rem[to]])
+        keep = ~done[frm] & ~(started[frm] & np.isin(lt, (1, 3)))
+        lower = np.where(done, 0.0, np.maximum(self._lower, status))
+        s = _pass(len(rem), frm[keep], to[keep], w[keep], lower, forward=True)
+        fin = s + rem
+        fin[done] = np.minimum(self.schedule["finish"].to_numpy(dtype=float)[done], status)
+        return float(fin[chain_pos].max())
+
+    def _repr_html_(self) -> str:
+        head = (f"<b>Critical chain</b> ({self.method}): {len(self.chain)} tasks, chain ends at "
+                f"{self.chain_finish:g}, project buffer {self.project_buffer:g}, project finish "
+                f"{self.project_finish:g} working days (safe schedule {self.safe_duration:g})")
+        return head + self.buffers.to_html(float_format=lambda v: f"{v:,.2f}")
+
+
+def _buffer_size(method: str, safe: np.ndarray, aggressive: np.ndarray, fraction: float) -> float:
+    if method == "cut_and_paste":
+        return float(fraction * aggressive.sum())
+    return float(np.sqrt(((safe - aggressive) ** 2).sum()))
+
+
+def _default_schedule(project):
+    try:
+        from tpmkit.levelling import level
+    except ImportError:  # levelling not installed: the CPM schedule (resource-unconstrained)
+        return None
+    return level(project)
+
+
+def critical_chain(project, schedule: pd.DataFrame | Any = None, *,
+                   method: str = "cut_and_paste", cut: float = 0.5,
+                   buffer_fraction: float = 0.5, aggressive: str | None = None) -> CriticalChain:
+    """Critical-chain plan with project and feeding buffers.
+
+    Steps (Goldratt 1997; Leach 2014): (1) cut each task's safe duration ``s_i`` to an
+    aggressive estimate ``a_i`` (``(1 - cut) * s_i``, or a column); (2) keep the order
+    of the given (levelled) schedule: every link plus, for each resource, "i before j"
+    for tasks that do not overlap in that schedule -- any schedule keeping this order
+    stays within capacity; (3) schedule the aggressive durations as early as possible;
+    the critical chain is the tight (precedence or resource) path ending last;
+    (4) size the buffers over the chain a buffer protects:
+
+    * cut-and-paste: ``buffer = buffer_fraction * sum(a_i)`` (50 % of the chain);
+    * root square error (RSEM): ``buffer = sqrt(sum((s_i - a_i) ** 2))``;
+
+    (5) put the project buffer after the chain and a feeding buffer wherever a non-chain
+    task links into the chain (or ends the project), and start feeding chains as late
+    as their buffers allow, never earlier than they can (a buffer that does not fit is
+    reported with ``conflict``).
+
+    Parameters
+    ----------
+    project : Project
+    schedule : DataFrame or levelling result, optional
+        Task start/finish with safe durations whose resource order is kept; default
+        ``tpmkit.levelling.level(project)`` when available, else the CPM schedule.
+    method : {"cut_and_paste", "rsem"}
+    cut : float
+        Fraction of each safe duration removed (0.5 = the classic 50 %).
+    buffer_fraction : float
+        Cut-and-paste buffer as a fraction of the protected chain (0.5).
+    aggressive : str, optional
+        Task column holding the aggressive durations (e.g. ``"most_likely"``);
+        overrides ``cut``.
+
+    Returns
+    -------
+    CriticalChain
+
+    References
+    ----------
+    .. [1] Goldratt, E. M. (1997). *Critical Chain*. North River Press.
+    .. [2] Newbold, R. C. (1998). *Project Management in the Fast Lane: Applying the
+       Theory of Constraints*. St. Lucie Press (root-square-error buffers).
+    .. [3] Tukel, O. I., Rom, W. O., Eksioglu, S. D. (2006). An investigation of buffer
+       sizing techniques in critical chain scheduling. *European Journal of Operational
+       Research* 172(2), 401-416.
+
+    Examples
+    --------
+    >>> import tpmkit
+    >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B", "C"], "duration": [10, 6, 4],
+    ...                                "predecessors": ["", "A", "A"]}))
+    >>> cc = critical_chain(p, tpmkit.schedule(p))
+    >>> cc.chain, cc.chain_finish, cc.project_buffer, cc.project_finish
+    (['A', 'B'], 8.0, 4.0, 12.0)
+    >>> cc.buffers[["name", "after", "before", "size", "start", "finish"]]
+      name after before  size  start  finish
+    0   PB     B          4.0    8.0    12.0
+    1  FB1     C          1.0    7.0     8.0
+    """
+    method = check_option(method, ["cut_and_paste", "rsem"], "buffer method")
+    if not (0.0 <= float(cut) < 1.0):
+        raise ValidationError(f"cut must be a fraction in [0, 1), got {cut!r}; 0.5 is the classic 50 %")
+    if not (float(buffer_fraction) >= 0.0):
+        raise ValidationError(f"buffer_fraction must be >= 0, got {buffer_fraction!r}")
+    if schedule is None:
+        schedule = _default_schedule(project)
+    start, finish = _schedule_times(project, schedule)
+    net = project.network()
+    ids = project.tasks.index
+    n = len(ids)
+    safe = np.asarray(net.duration, dtype=float)
+    if aggressive is None:
+        agg = safe * (1.0 - float(cut))
+    else:
+        if aggressive not in project.tasks.columns:
+            raise DataError(f"no task column {aggressive!r} for the aggressive durations; "
+                            "add it or use cut=")
+        agg = pd.to_numeric(project.tasks[aggressive], errors="coerce").to_numpy(dtype=float)
+        agg = np.where(np.isnan(agg), safe, agg)
+        bad = (agg < 0) | (agg > safe + _TOL)
+        if bad.any():
+            raise ValidationError(
+                f"aggressive durations must lie between 0 and the task duration; bad for "
+                f"{format_ids(ids[bad])}; fix column {aggressive!r}")
+
+    # Arcs: links (effective lag) and resource order of the input schedule.
+    frm = np.asarray(net.link_from, dtype=np.int64)
+    to = np.asarray(net.link_to, dtype=np.int64)
+    lt = np.asarray(net.link_type).astype(np.int64)
+    eff_lag = np.asarray(net.lag, dtype=float) + np.asarray(net.lag_percent, dtype=float) * agg[frm]
+    is_link = np.ones(len(frm), dtype=bool)
+    a = _assignments(project)
+    if len(a):
+        tpos = ids.get_indexer(a["task"].astype(str))
+        rf, rt = [], []
+        for _, grp in pd.Series(tpos).groupby(a["resource"].astype(str).to_numpy()):
+            k = np.unique(grp.to_numpy())
+            k = k[safe[k] > 0]
+            if len(k) < 2:
+                continue
+            before = finish[k][:, None] <= start[k][None, :] + _TOL
+            i, j = np.nonzero(before)
+            rf.append(k[i])
+            rt.append(k[j])
+        if rf:
+            pairs = np.unique(np.c_[np.concatenate(rf), np.concatenate(rt)], axis=0)
+            frm = np.r_[frm, pairs[:, 0]]
+            to = np.r_[to, pairs[:, 1]]
+            lt = np.r_[lt, np.zeros(len(pairs), dtype=np.int64)]
+            eff_lag = np.r_[eff_lag, np.zeros(len(pairs))]
+            is_link = np.r_[is_link, np.zeros(len(pairs), dtype=bool)]
+    w = np.select([lt == 0, lt == 1, lt == 2, lt == 3],
+                  [agg[frm] + eff_lag, eff_lag, agg[frm] + eff_lag - agg[to], eff_lag - agg[to]])
+    lower = _lower_bounds(net, agg)
+    es = _pass(n, frm, to, w, lower, forward=True)
+    ef = es + agg
+    chain_end = float(ef.max(initial=0.0))
+    tol = 1e-7 * max(1.0, chain_end)
+    tight = np.abs(es[to] - (es[frm] + w)) <= tol
+
+    def trace(task: int, allowed: np.ndarray) -> list[int]:
+        path = [task]
+        seen = {task}
+        while True:
+            cand = np.flatnonzero(tight & (to == path[-1]) & allowed[frm])
+            cand = cand[[c not in seen for c in frm[cand]]] if len(cand) else cand
+            if not len(cand):
+                return path[::-1]
+            # Prefer links over resource order, then the longer predecessor.
+            best = cand[np.lexsort((-agg[frm[cand]], ~is_link[cand]))[0]]
+            path.append(int(frm[best]))
+            seen.add(int(frm[best]))
+
+    ends = np.flatnonzero(np.abs(ef - chain_end) <= tol)
+    last = ends[np.argmax(agg[ends])] if len(ends) else 0
+    chain_idx = trace(int(last), np.ones(n, dtype=bool)) if n else []
+    on_chain = np.zeros(n, dtype=bool)
+    on_chain[chain_idx] = True
+    pb = _buffer_size(method, safe[chain_idx], agg[chain_idx], float(buffer_fraction))
+
+    # Feeding points: non-chain tasks linked into the chain, and non-chain project ends.
+    into_chain = is_link & ~on_chain[frm] & on_chain[to]
+    has_succ = np.zeros(n, dtype=bool)
+    has_succ[np.asarray(net.link_from, dtype=np.int64)] = True
+    feeders = list(dict.fromkeys(frm[into_chain].tolist()))
+    feeders += [int(i) for i in np.flatnonzero(~on_chain & ~has_succ & (agg > 0)) if i not in feeders]
+    fb = np.zeros(n)
+    feed_paths: dict[int, list[int]] = {}
+    for i in feeders:
+        path = trace(i, ~on_chain)
+        feed_paths[i] = path
+        fb[i] = _buffer_size(method, safe[path], agg[path], float(buffer_fraction))
+
+    # Latest starts with buffers in front of the chain (chain tasks pinned early).
+    w_buf = w + np.where(into_chain, fb[frm], 0.0)
+    ub = np.where(on_chain, es, chain_end - agg - np.where(has_succ, 0.0, fb))
+    ls = _pass(n, frm, to, w_buf, ub, forward=False)
+    planned = np.where(on_chain, es, np.maximum(es, ls))
+    pf = planned + agg
+
+    rows = [{"name": "PB", "kind": "project", "after": str(ids[chain_idx[-1]]) if chain_idx else "",
+             "before": "", "size": pb, "start": chain_end, "finish": chain_end + pb,
+             "available": pb, "conflict": False, "tasks": [str(ids[k]) for k in chain_idx]}]
+    fb_name = np.full(n, "", dtype=object)
+    for k, i in enumerate(feeders, start=1):
+        arcs = np.flatnonzero(into_chain & (frm == i))
+        if len(arcs):
+            gaps = planned[to[arcs]] - (planned[i] + w[arcs])
+            g = int(np.argmin(gaps))
+            available, before = float(gaps[g]), str(ids[to[arcs[g]]])
+        else:
+            available, before = float(chain_end - pf[i]), ""
+        name = f"FB{k}"
+        fb_name[i] = name
+        rows.append({"name": name, "kind": "feeding", "after": str(ids[i]), "before": before,
+                     "size": float(fb[i]), "start": float(pf[i]), "finish": float(pf[i] + fb[i]),
+                     "available": available, "conflict": bool(available < fb[i] - tol),
+                     "tasks": [str(ids[t]) for t in feed_paths[i]]})
+    buffers = pd.DataFrame(rows, columns=["name", "kind", "after", "before", "size", "start",
+                                          "finish", "available", "conflict", "tasks"])
+    table = pd.DataFrame({"safe_duration": safe, "aggressive_duration": agg, "early_start": es,
+                          "start": planned, "finish": pf, "on_chain": on_chain,
+                          "feeding_buffer": fb_name}, index=ids)
+    if getattr(project, "start", None) is not None:
+        cal = project.calendar
+        table["start_date"] = cal.start_dates(planned, project.start)
+        table["finish_date"] = cal.finish_dates(pf, project.start)
+        buffers["finish_date"] = cal.finish_dates(buffers["finish"].to_numpy(float), project.start)
+    safe_T = float(finish.max(initial=0.0))
+    return CriticalChain([str(ids[k]) for k in chain_idx], table, buffers, pb, chain_end,
+                         chain_end + pb, safe_T, method,
+                         _arcs=(frm, to, lt, eff_lag, is_link), _lower=lower, _project=project)
