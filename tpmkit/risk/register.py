@@ -1,0 +1,511 @@
+"""Risk register: validation, P×I scoring, heat map, expected monetary value and ranking.
+
+One schema serves the PM's register and the Monte Carlo engine: :func:`normalize_register`
+turns the rows a user types (CSV, an Excel sheet ``risks``, the ``risks`` key of a YAML/JSON
+project, a DataFrame) into one canonical row per risk, and the simulation
+(:func:`tpmkit.risk.simulate`) consumes exactly those columns — ``mitigated=True`` uses the
+``post_*`` ones.
+
+Input columns (all but ``id`` and ``probability`` optional): ``id, description, owner,
+category, type`` (threat | opportunity), ``probability`` (0–1 or 0–100 %), ``tasks`` (ids
+separated by ``;`` or ``,``), ``impact_days``, ``impact_percent`` (percent of each affected
+task's duration: ``20`` = 20 %), ``impact_cost`` (one number or three points ``o,m,p`` as a
+list or ``"2,5,10"``), ``probability_score``, ``impact_score`` (1–5), ``response`` (avoid,
+mitigate, transfer, accept, exploit, enhance, share, escalate), ``post_probability``,
+``post_impact_days``, ``post_impact_percent``, ``post_impact_cost``, ``status``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tpmkit.errors import ValidationError, format_ids
+from tpmkit.scope import read_table, split_ids
+
+__all__ = [
+    "DEFAULT_BANDS",
+    "REGISTER_COLUMNS",
+    "RESPONSES",
+    "RISK_TYPES",
+    "exposure",
+    "heat_map",
+    "normalize_register",
+    "read_register",
+]
+
+RESPONSES = ("avoid", "mitigate", "transfer", "accept", "exploit", "enhance", "share", "escalate")
+RISK_TYPES = ("threat", "opportunity")
+#: Upper bounds of scores 1–4 (score 5 above the last): a value v gets score 1 + #{cut < v}.
+DEFAULT_BANDS: dict[str, tuple[float, float, float, float]] = {
+    "probability": (0.10, 0.30, 0.50, 0.70),   # PMBOK-style very low … very high
+    "days": (1.0, 5.0, 10.0, 20.0),            # working days of delay
+    "percent": (5.0, 10.0, 20.0, 40.0),        # percent of the affected task's duration
+    "cost": (1_000.0, 5_000.0, 20_000.0, 50_000.0),  # currency
+}
+#: Canonical columns returned by :func:`normalize_register` (the index is ``id``).
+REGISTER_COLUMNS = (
+    "description", "owner", "category", "type", "probability", "tasks", "impact_unit",
+    "impact_min", "impact_likely", "impact_max", "cost_min", "cost_likely", "cost_max",
+    "probability_score", "impact_score", "score", "response", "post_probability",
+    "post_impact_min", "post_impact_likely", "post_impact_max", "post_cost_min",
+    "post_cost_likely", "post_cost_max", "emv_days", "emv_cost", "rank",
+)
+_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _blank(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and np.isnan(v):
+        return True
+    return isinstance(v, str) and v.strip() == ""
+
+
+def _points(v: Any, rid: str, col: str) -> tuple[float, float, float] | None:
+    """One number or three points o,m,p → (o, m, p); blank → None."""
+    if _blank(v):
+        return None
+    if isinstance(v, list | tuple | np.ndarray):
+        parts = [str(x).strip() for x in v]
+    else:
+        parts = [p.strip() for p in re.split(r"[;,]", str(v).strip().strip("[]()"))]
+    parts = [p.rstrip("%").strip() for p in parts if p != ""]
+    if len(parts) not in (1, 3) or not all(_NUM.match(p) for p in parts):
+        raise ValidationError(
+            f"risk {rid}: {col} {v!r} is not one number or three numbers o,m,p; write e.g. 5 or "
+            "'2,5,10'"
+        )
+    x = [float(p) for p in parts]
+    o, m, p = (x[0], x[0], x[0]) if len(x) == 1 else (x[0], x[1], x[2])
+    if not (o <= m <= p):
+        raise ValidationError(
+            f"risk {rid}: {col} {o:g},{m:g},{p:g} is not ordered o ≤ m ≤ p; list the "
+            "optimistic, most likely and pessimistic values in that order"
+        )
+    return o, m, p
+
+
+def _signed(pts: tuple[float, float, float] | None, rid: str, col: str,
+            opportunity: bool) -> tuple[float, float, float]:
+    """Sign convention: threats ≥ 0, opportunities ≤ 0 (magnitudes may be typed positive)."""
+    if pts is None:
+        return (np.nan, np.nan, np.nan)
+    o, m, p = pts
+    if opportunity:
+        if p <= 0:  # typed already negative: keep
+            return o, m, p
+        if o < 0:
+            raise ValidationError(f"risk {rid}: {col} mixes signs; give an opportunity's impact as "
+                                  "positive magnitudes (savings)")
+        return -p, -m, -o
+    if o < 0:
+        raise ValidationError(f"risk {rid}: threat with negative {col}; enter the extra days/cost "
+                              "as positive numbers, or set type = opportunity")
+    return o, m, p
+
+
+def _probabilities(df: pd.DataFrame, col: str, ids: pd.Index, required: bool) -> np.ndarray:
+    if col not in df.columns:
+        if required:
+            raise ValidationError("risk register lacks a 'probability' column; add the chance "
+                                  "of each risk (0–1 or percent)")
+        return np.full(len(df), np.nan)
+    raw = df[col].astype(object)
+    text = raw.where(raw.notna(), "").astype(str).str.strip()
+    is_pct = text.str.endswith("%").to_numpy()
+    num = pd.to_numeric(text.str.rstrip("%").str.strip(), errors="coerce").to_numpy(float)
+    bad = np.isnan(num) & (text != "").to_numpy()
+    if bad.any():
+        raise ValidationError(f"risk register: {col} is not a number for {format_ids(ids[bad])}; "
+                              "enter 0–1 or a percentage such as 30%")
+    missing = np.isnan(num)
+    if required and missing.any():
+        raise ValidationError(f"risk register: no probability for {format_ids(ids[missing])}; "
+                              "enter the chance that each risk occurs")
+    plain = ~is_pct & ~missing
+    over = plain & (num > 1)
+    frac = plain & (num > 0) & (num < 1)
+    if over.any() and frac.any():
+        raise ValidationError(
+            f"risk register: {col} mixes fractions ({format_ids(ids[frac])}) and percentages "
+            f"({format_ids(ids[over])}); use 0–1 throughout or add % signs"
+        )
+    scale = np.where(is_pct | (plain & over.any()), 0.01, 1.0)
+    p = num * scale
+    out = ~missing & ((p < 0) | (p > 1))
+    if out.any():
+        raise ValidationError(f"risk register: {col} outside [0, 1] (0–100 %) for "
+                              f"{format_ids(ids[out])}; enter a chance between 0 and 1")
+    return p
+
+
+def _scores(df: pd.DataFrame, col: str, ids: pd.Index) -> np.ndarray:
+    if col not in df.columns:
+        return np.full(len(df), np.nan)
+    raw = df[col]
+    s = pd.to_numeric(raw, errors="coerce").to_numpy(float)
+    given = raw.notna().to_numpy() & (raw.astype(str).str.strip() != "").to_numpy()
+    bad = given & (np.isnan(s) | (s < 1) | (s > 5) | (s != np.round(s)))
+    if bad.any():
+        raise ValidationError(f"risk register: {col} must be an integer 1–5; bad for "
+                              f"{format_ids(ids[bad])}")
+    return s
+
+
+def _band(values: np.ndarray, cuts: Iterable[float]) -> np.ndarray:
+    cuts = np.asarray(tuple(cuts), dtype=float)
+    if cuts.shape != (4,) or np.any(np.diff(cuts) <= 0):
+        raise ValidationError(f"score bands must be four increasing cut points, got {cuts.tolist()}")
+    s = np.searchsorted(cuts, np.abs(values), side="left") + 1.0
+    return np.where(np.isnan(values), np.nan, s)
+
+
+def _pert_mean(lo: np.ndarray, ml: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    return (lo + 4.0 * ml + hi) / 6.0
+
+
+def normalize_register(
+    df: Any,
+    task_ids: Iterable[str] | None = None,
+    *,
+    bands: Mapping[str, Iterable[float]] | None = None,
+    durations: Mapping[str, float] | pd.Series | None = None,
+) -> pd.DataFrame:
+    """Validate a risk register and return one canonical row per risk.
+
+    Parameters
+    ----------
+    df : DataFrame or path
+        Register rows (see the module docstring for the columns).
+    task_ids : iterable of str, optional
+        Task ids of the project; a risk naming another task raises.
+    bands : mapping, optional
+        Overrides of :data:`DEFAULT_BANDS` (keys ``probability``, ``days``, ``percent``,
+        ``cost``; four increasing cut points each) used to derive 1–5 scores that are not
+        given.
+    durations : mapping or Series, optional
+        Task durations [working days]; lets ``emv_days`` count percent impacts (mean percent
+        × the summed duration of the affected tasks).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``id`` in input order with :data:`REGISTER_COLUMNS`: ``impact_unit`` is
+        ``'days'``, ``'percent'`` or ``''``; ``impact_*`` and ``cost_*`` are signed three
+        points (opportunities negative, min ≤ likely ≤ max); ``post_*`` equal the pre-response
+        figures when none are given; ``score`` = probability_score × impact_score;
+        ``emv_days`` and ``emv_cost`` = probability × PERT mean impact ((min + 4·likely +
+        max)/6); ``rank`` 1 = highest score (ties: larger |emv_cost|, then |emv_days|, then
+        input order). Extra columns: ``post_probability_score``, ``post_impact_score``,
+        ``post_score``, ``post_emv_days``, ``post_emv_cost``, ``status`` (default ``open``).
+
+    Raises
+    ------
+    ValidationError
+        Duplicate or blank ids, probability outside [0, 1], unknown task, three points not
+        ordered, unknown response or type, both ``impact_days`` and ``impact_percent`` (or
+        post figures in the other unit), a threat with a negative impact, scores outside 1–5.
+        The message names the risk ids and the fix.
+
+    Notes
+    -----
+    A derived impact score is the larger of the schedule and cost scores of the PERT mean
+    impact magnitude.
+
+    References
+    ----------
+    .. [1] PMI, *PMBOK Guide*, 6th ed., §11.3 (probability and impact matrix) and §11.4.2.5
+       (expected monetary value).
+    .. [2] D. Hillson, *Effective Opportunity Management for Projects: Exploiting Positive
+       Risk*, Marcel Dekker 2004 (threats and opportunities in one register).
+
+    Examples
+    --------
+    >>> reg = normalize_register(pd.DataFrame({
+    ...     "id": ["R1", "R2"], "probability": ["30%", "20%"], "tasks": ["A", "B"],
+    ...     "impact_days": ["2,5,11", "4"], "type": ["threat", "opportunity"]}))
+    >>> reg[["impact_min", "impact_max", "emv_days", "rank"]].values.tolist()
+    [[2.0, 11.0, 1.65, 1.0], [-4.0, -4.0, -0.8, 2.0]]
+    """
+    df = read_table(df)
+    if "id" not in df.columns:
+        raise ValidationError("risk register lacks an 'id' column; give every risk an id (R1, …)")
+    raw_ids = df["id"].astype("string").str.strip()
+    blank = raw_ids.isna() | (raw_ids == "")
+    if blank.any():
+        rows = [str(i + 2) for i in np.flatnonzero(blank.to_numpy())]
+        raise ValidationError(f"risk register: blank id in row(s) {format_ids(rows)} (header = "
+                              "row 1); give every risk an id")
+    ids = pd.Index(raw_ids.astype(str).to_numpy(), name="id")
+    dup = ids[ids.duplicated()].unique()
+    if len(dup):
+        raise ValidationError(f"risk register: duplicate risk id(s) {format_ids(dup)}; make each "
+                              "id unique")
+    if "probability" not in df.columns and len(df) == 0:
+        df["probability"] = pd.Series(dtype=float)
+    cut = {**DEFAULT_BANDS, **({k: tuple(v) for k, v in bands.items()} if bands else {})}
+    unknown_bands = set(cut) - set(DEFAULT_BANDS)
+    if unknown_bands:
+        raise ValidationError(f"unknown score band(s) {format_ids(sorted(unknown_bands))}; use "
+                              "probability, days, percent, cost")
+
+    def text(col: str, default: str = "") -> pd.Series:
+        if col not in df.columns:
+            return pd.Series(default, index=df.index, dtype=object)
+        s = df[col].astype(object).where(df[col].notna(), "").astype(str).str.strip()
+        return s.where(s != "", default)
+
+    kind = text("type", "threat").str.lower()
+    bad = ~kind.isin(RISK_TYPES)
+    if bad.any():
+        raise ValidationError(f"risk register: unknown type for {format_ids(ids[bad.to_numpy()])}; "
+                              "use threat or opportunity")
+    opp = (kind == "opportunity").to_numpy()
+    response = text("response").str.lower()
+    bad = (response != "") & ~response.isin(RESPONSES)
+    if bad.any():
+        raise ValidationError(f"risk register: unknown response for "
+                              f"{format_ids(ids[bad.to_numpy()])}; use one of {', '.join(RESPONSES)}")
+
+    prob = _probabilities(df, "probability", ids, required=True)
+    post_prob = _probabilities(df, "post_probability", ids, required=False)
+    post_prob = np.where(np.isnan(post_prob), prob, post_prob)
+
+    tasks = [split_ids(v) if not _blank(v) else () for v in (
+        df["tasks"] if "tasks" in df.columns else [None] * len(df))]
+    if task_ids is not None:
+        known = {str(t) for t in task_ids}
+        bad_rows = [rid for rid, t in zip(ids, tasks) if set(t) - known]
+        if bad_rows:
+            missing = sorted({x for t in tasks for x in t} - known)
+            raise ValidationError(f"risk register: risk(s) {format_ids(bad_rows)} name unknown "
+                                  f"task(s) {format_ids(missing)}; use ids from the task table")
+
+    def column(col: str) -> list[Any]:
+        return list(df[col]) if col in df.columns else [None] * len(df)
+
+    n = len(df)
+    unit = np.full(n, "", dtype=object)
+    imp = np.full((n, 3), np.nan)
+    cost = np.full((n, 3), np.nan)
+    post_imp = np.full((n, 3), np.nan)
+    post_cost = np.full((n, 3), np.nan)
+    for i, rid in enumerate(ids):
+        days = _points(column("impact_days")[i], rid, "impact_days")
+        pct = _points(column("impact_percent")[i], rid, "impact_percent")
+        if days is not None and pct is not None:
+            raise ValidationError(f"risk {rid}: both impact_days and impact_percent given; keep "
+                                  "one schedule impact per risk")
+        if days is not None or pct is not None:
+            unit[i] = "days" if days is not None else "percent"
+        imp[i] = _signed(days if days is not None else pct, rid, "impact", opp[i])
+        cost[i] = _signed(_points(column("impact_cost")[i], rid, "impact_cost"), rid,
+                          "impact_cost", opp[i])
+        pdays = _points(column("post_impact_days")[i], rid, "post_impact_days")
+        ppct = _points(column("post_impact_percent")[i], rid, "post_impact_percent")
+        if pdays is not None and ppct is not None:
+            raise ValidationError(f"risk {rid}: both post_impact_days and post_impact_percent "
+                                  "given; keep one")
+        post_unit = "days" if pdays is not None else ("percent" if ppct is not None else "")
+        if post_unit and post_unit != unit[i]:
+            raise ValidationError(
+                f"risk {rid}: post-response schedule impact is in {post_unit} but the "
+                f"pre-response impact is in {unit[i] or 'nothing'}; give both in the same unit"
+            )
+        post_imp[i] = _signed(pdays if pdays is not None else ppct, rid, "post impact",
+                              opp[i]) if post_unit else imp[i]
+        pc = _points(column("post_impact_cost")[i], rid, "post_impact_cost")
+        post_cost[i] = _signed(pc, rid, "post_impact_cost", opp[i]) if pc is not None else cost[i]
+
+    needs_task = (unit == "percent") & np.array([len(t) == 0 for t in tasks], dtype=bool)
+    if needs_task.any():
+        raise ValidationError(f"risk register: percent impact without tasks for "
+                                  f"{format_ids(ids[needs_task])}; name the affected tasks")
+
+    dur = pd.Series(durations, dtype=float) if durations is not None else None
+
+    def emv_days(p: np.ndarray, pts: np.ndarray) -> np.ndarray:
+        mean = _pert_mean(pts[:, 0], pts[:, 1], pts[:, 2])
+        out = np.where(unit == "days", p * mean, np.nan)
+        out = np.where(unit == "", 0.0, out)
+        if dur is not None:
+            span = np.array([float(dur.reindex(list(t)).fillna(0.0).sum()) for t in tasks])
+            out = np.where(unit == "percent", p * mean / 100.0 * span, out)
+        return out
+
+    def emv_cost(p: np.ndarray, pts: np.ndarray) -> np.ndarray:
+        return np.nan_to_num(p * _pert_mean(pts[:, 0], pts[:, 1], pts[:, 2]), nan=0.0)
+
+    def impact_score(pts: np.ndarray, cpts: np.ndarray) -> np.ndarray:
+        mean = np.abs(_pert_mean(pts[:, 0], pts[:, 1], pts[:, 2]))
+        sched = np.full(n, np.nan)
+        for u in ("days", "percent"):
+            sel = unit == u
+            sched[sel] = _band(mean[sel], cut[u])
+        money = _band(np.abs(_pert_mean(cpts[:, 0], cpts[:, 1], cpts[:, 2])), cut["cost"])
+        return np.fmax(sched, money)
+
+    ps_given = _scores(df, "probability_score", ids)
+    is_given = _scores(df, "impact_score", ids)
+    p_score = np.where(np.isnan(ps_given), _band(prob, cut["probability"]), ps_given)
+    i_derived = impact_score(imp, cost)
+    i_score = np.where(np.isnan(is_given), i_derived, is_given)
+    post_p_score = _band(post_prob, cut["probability"])
+    post_i_derived = impact_score(post_imp, post_cost)
+    same_impact = np.all((post_imp == imp) | (np.isnan(post_imp) & np.isnan(imp)), axis=1) & np.all(
+        (post_cost == cost) | (np.isnan(post_cost) & np.isnan(cost)), axis=1)
+    post_i_score = np.where(same_impact, i_score, post_i_derived)
+
+    out = pd.DataFrame(index=ids)
+    for col in ("description", "owner", "category"):
+        out[col] = text(col).to_numpy()
+    out["type"] = kind.to_numpy()
+    out["probability"] = prob
+    out["tasks"] = pd.Series(tasks, index=ids, dtype=object)
+    out["impact_unit"] = unit
+    out["impact_min"], out["impact_likely"], out["impact_max"] = imp.T
+    out["cost_min"], out["cost_likely"], out["cost_max"] = cost.T
+    out["probability_score"] = p_score
+    out["impact_score"] = i_score
+    out["score"] = p_score * i_score
+    out["response"] = response.to_numpy()
+    out["post_probability"] = post_prob
+    out["post_impact_min"], out["post_impact_likely"], out["post_impact_max"] = post_imp.T
+    out["post_cost_min"], out["post_cost_likely"], out["post_cost_max"] = post_cost.T
+    out["emv_days"] = emv_days(prob, imp)
+    out["emv_cost"] = emv_cost(prob, cost)
+    key = pd.DataFrame({"s": -np.nan_to_num(out["score"].to_numpy(float), nan=-1.0),
+                        "c": -np.abs(out["emv_cost"].to_numpy(float)),
+                        "d": -np.nan_to_num(np.abs(out["emv_days"].to_numpy(float))),
+                        "i": np.arange(n)})
+    order = key.sort_values(["s", "c", "d", "i"]).index.to_numpy()
+    rank = np.empty(n, dtype=int)
+    rank[order] = np.arange(1, n + 1)
+    out["rank"] = rank
+    out["post_probability_score"] = post_p_score
+    out["post_impact_score"] = post_i_score
+    out["post_score"] = post_p_score * post_i_score
+    out["post_emv_days"] = emv_days(post_prob, post_imp)
+    out["post_emv_cost"] = emv_cost(post_prob, post_cost)
+    out["status"] = text("status", "open").str.lower().to_numpy()
+    return out
+
+
+def read_register(source: Any, task_ids: Iterable[str] | None = None, **options: Any
+                  ) -> pd.DataFrame:
+    """Read and normalise a register from a Project, a file or a DataFrame.
+
+    Parameters
+    ----------
+    source : Project, DataFrame or path
+        A :class:`~tpmkit.model.Project` (its ``risks`` table, checked against its task ids
+        and durations), a CSV/XLSX (sheet ``risks``)/YAML/JSON (key ``risks``) file, or rows.
+    task_ids : iterable of str, optional
+        Known task ids (taken from the Project when one is given).
+    **options
+        ``bands``, ``durations`` as in :func:`normalize_register`.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`normalize_register`; empty (with all columns) for a Project without risks.
+
+    Examples
+    --------
+    >>> read_register(pd.DataFrame({"id": ["R1"], "probability": [0.5]}))["score"].tolist()
+    [nan]
+    """
+    if hasattr(source, "tasks") and hasattr(source, "risks"):
+        risks = source.risks
+        if task_ids is None:
+            task_ids = list(source.tasks.index)
+        options.setdefault("durations", source.tasks["duration"])
+        if risks is None:
+            risks = pd.DataFrame({"id": pd.Series(dtype=str),
+                                  "probability": pd.Series(dtype=float)})
+        return normalize_register(risks, task_ids, **options)
+    if isinstance(source, pd.DataFrame):
+        return normalize_register(source, task_ids, **options)
+    from pathlib import Path
+
+    suffix = Path(str(source)).suffix.lower()
+    sheet = "risks" if suffix in (".xlsx", ".xlsm", ".yaml", ".yml", ".json") else None
+    return normalize_register(read_table(source, sheet), task_ids, **options)
+
+
+def heat_map(register: pd.DataFrame, *, post: bool = False) -> pd.DataFrame:
+    """5×5 probability × impact counts of a normalised register.
+
+    Parameters
+    ----------
+    register : DataFrame
+        Output of :func:`normalize_register`.
+    post : bool
+        Count post-response scores instead.
+
+    Returns
+    -------
+    DataFrame
+        Index ``probability_score`` 5…1 (top row = most likely), columns ``impact_score``
+        1…5; risks without a score are not counted (``attrs["unscored"]`` lists them).
+
+    Examples
+    --------
+    >>> reg = normalize_register(pd.DataFrame({"id": ["R1"], "probability": [0.6],
+    ...                                        "impact_score": [5]}))
+    >>> int(heat_map(reg).loc[4, 5])
+    1
+    """
+    p = register["post_probability_score" if post else "probability_score"].to_numpy(float)
+    i = register["post_impact_score" if post else "impact_score"].to_numpy(float)
+    ok = ~(np.isnan(p) | np.isnan(i))
+    counts = np.zeros((5, 5), dtype=int)
+    np.add.at(counts, (5 - p[ok].astype(int), i[ok].astype(int) - 1), 1)
+    out = pd.DataFrame(counts, index=pd.Index(range(5, 0, -1), name="probability_score"),
+                       columns=pd.Index(range(1, 6), name="impact_score"))
+    out.attrs["unscored"] = [str(x) for x in register.index[~ok]]
+    return out
+
+
+def exposure(register: pd.DataFrame, by: str = "category") -> pd.DataFrame:
+    """Risk exposure per group: counts and expected values before and after response.
+
+    Parameters
+    ----------
+    register : DataFrame
+        Output of :func:`normalize_register`.
+    by : str
+        Grouping column (``category``, ``owner``, ``response``, ``type``, ``status``).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by group: ``count``, ``emv_days``, ``post_emv_days`` [working days],
+        ``emv_cost``, ``post_emv_cost`` [currency], ``max_score``; plus a ``total`` row.
+
+    Examples
+    --------
+    >>> reg = normalize_register(pd.DataFrame({"id": ["R1", "R2"], "probability": [0.5, 0.2],
+    ...     "impact_cost": [1000, 500], "category": ["tech", "tech"]}))
+    >>> float(exposure(reg).loc["tech", "emv_cost"])
+    600.0
+    """
+    if by not in register.columns:
+        raise ValidationError(f"cannot group the register by {by!r}; use one of "
+                              "category, owner, response, type, status")
+    cols = ["emv_days", "post_emv_days", "emv_cost", "post_emv_cost"]
+    key = register[by].replace("", "(none)")
+    g = register.groupby(key, sort=True)
+    out = g[cols].sum(min_count=1)
+    out.insert(0, "count", g.size())
+    out["max_score"] = g["score"].max()
+    total = register[cols].sum(min_count=1).to_frame().T
+    total.insert(0, "count", len(register))
+    total["max_score"] = register["score"].max()
+    total.index = ["total"]
+    return pd.concat([out, total])
