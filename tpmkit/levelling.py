@@ -70,7 +70,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from tpmkit.errors import CycleError, DataError, ValidationError, check_option, format_ids
+from tpmkit.errors import CycleError, ValidationError, check_option, format_ids
 
 __all__ = [
     "RULES",
@@ -1050,3 +1050,329 @@ def solve_rcpsp(duration: Sequence[int] | np.ndarray,
     return RcpspSolution(start=start, finish=start + d, makespan=int(out.fitness),
                          lower_bound=out.lower_bound, schedules=out.schedules,
                          elapsed=out.elapsed, seed=out.seed)
+
+
+# ----------------------------------------------------------------------------------------
+# project-level API
+# ----------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _holders(rec, start, dur, demand):
+    """(delayed task, holding task) pairs for the blocking (task, day, resource) records."""
+    n = start.shape[0]
+    out = np.empty((rec.shape[0] * 4 + 16, 2), np.int64)
+    c = 0
+    for k in range(rec.shape[0]):
+        j, tau, r = rec[k, 0], rec[k, 1], rec[k, 2]
+        for h in range(n):
+            if h != j and demand[h, r] > 0 and start[h] <= tau < start[h] + dur[h]:
+                if c >= out.shape[0]:
+                    bigger = np.empty((out.shape[0] * 2, 2), np.int64)
+                    bigger[:c] = out[:c]
+                    out = bigger
+                out[c, 0] = j
+                out[c, 1] = h
+                c += 1
+    return out[:c]
+
+
+_GRID = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 48, 100)
+
+
+def _grid_scale(values: np.ndarray) -> int:
+    """Smallest subdivision of a working day on which all ``values`` are whole."""
+    v = np.abs(values[np.isfinite(values)])
+    for k in _GRID:
+        if np.all(np.abs(v * k - np.round(v * k)) <= 1e-6):
+            return k
+    return _GRID[-1]  # finer than 1/100 day: durations and lags are rounded up
+
+
+@dataclass
+class LevelResult:
+    """A resource-levelled schedule.
+
+    Attributes
+    ----------
+    schedule : pandas.DataFrame
+        Indexed by task id in input order: ``name``, ``duration``, ``early_start`` (CPM),
+        ``start``, ``finish`` [working days from the project start], ``delay`` (start −
+        CPM early start), ``resource_delay`` (start − earliest start the levelled
+        predecessors allow), ``delayed_by_resource`` and ``delayed_by_tasks`` (``"; "``-
+        joined ids of the resources that were short and of the tasks holding them on the
+        days the task could not start), ``driving_predecessor`` (the predecessor that sets
+        the levelled earliest start, empty when the project start or a constraint does),
+        ``over_allocated`` (left over capacity, only when levelling within float) and,
+        with a project start date, ``start_date``, ``finish_date``.
+    makespan : float
+        Levelled project duration [working days].
+    cpm_duration : float
+        Resource-unconstrained (CPM) duration [working days].
+    lower_bound : float
+        max(CPM duration, resource energy bound) [working days].
+    rule, scheme, search : str
+        Options used.
+    within_float : bool
+        Whether tasks were moved only within their total float.
+    unconstrained : list of str
+        Assigned resources without a capacity (not levelled).
+    schedules : int
+        Schedules generated.
+    elapsed : float
+        Wall-clock time [s].
+    seed : int
+        Seed; ``rng=seed`` with ``time_budget=None`` reproduces the run.
+    """
+
+    schedule: pd.DataFrame
+    makespan: float
+    cpm_duration: float
+    lower_bound: float
+    rule: str
+    scheme: str
+    search: str
+    within_float: bool
+    unconstrained: list[str]
+    schedules: int
+    elapsed: float
+    seed: int
+
+    @property
+    def delayed(self) -> pd.DataFrame:
+        """The rows of tasks that start later than in the CPM schedule."""
+        return self.schedule[self.schedule["delay"] > _EPS]
+
+    @property
+    def over_allocated(self) -> list[str]:
+        """Ids of tasks left over capacity (levelling within float only)."""
+        return [str(i) for i in self.schedule.index[self.schedule["over_allocated"]]]
+
+    def __repr__(self) -> str:
+        return (f"LevelResult(makespan={self.makespan:g}, cpm_duration={self.cpm_duration:g}, "
+                f"delayed={len(self.delayed)}, over_allocated={len(self.over_allocated)}, "
+                f"seed={self.seed})")
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        head = (f"<p><b>Levelled schedule</b>: makespan {self.makespan:g} working days "
+                f"(CPM {self.cpm_duration:g}, lower bound {self.lower_bound:g}); "
+                f"{len(self.delayed)} task(s) delayed; rule {esc(self.rule)}, scheme "
+                f"{esc(self.scheme)}, search {esc(self.search)}, {self.schedules} schedules "
+                f"in {self.elapsed:.2f} s, seed {self.seed}.")
+        if self.within_float:
+            head += f" Within float: {len(self.over_allocated)} task(s) left over capacity."
+        if self.unconstrained:
+            head += f" Not levelled (no capacity): {esc(format_ids(self.unconstrained))}."
+        cols = ["start", "finish", "delay", "delayed_by_resource", "delayed_by_tasks"]
+        table = self.schedule[cols].to_html(float_format=lambda x: f"{x:g}", max_rows=60)
+        return head + "</p>" + table
+
+
+def _capacities(project, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
+    """Demand matrix [units/day], capacities, levelled resource names, unconstrained names."""
+    asg = project.assignments
+    n = len(ids)
+    if asg is None or len(asg) == 0:
+        return np.zeros((n, 0)), np.zeros(0), [], []
+    res = project.resources
+    caps: dict[str, float] = {}
+    if res is not None and len(res) and "capacity" in res.columns:
+        key = res["id"] if "id" in res.columns else pd.Series(res.index, index=res.index)
+        cap = pd.to_numeric(res["capacity"], errors="coerce")
+        bad = key[(cap < 0) | (cap.notna() & ~np.isfinite(cap))]
+        if len(bad):
+            raise ValidationError(f"negative or infinite capacity for resource(s) "
+                                  f"{format_ids(bad)}; give units per working day >= 0")
+        caps = {str(k): float(c) for k, c in zip(key, cap) if pd.notna(c)}
+    names = list(dict.fromkeys(str(r) for r in asg["resource"]))
+    levelled = [r for r in names if r in caps]
+    free = [r for r in names if r not in caps]
+    pos = {t: i for i, t in enumerate(ids)}
+    col = {r: k for k, r in enumerate(levelled)}
+    demand = np.zeros((n, len(levelled)))
+    keep = asg["resource"].astype(str).isin(col)
+    rows = asg[keep]
+    np.add.at(demand, (rows["task"].map(pos).to_numpy(np.int64),
+                       rows["resource"].astype(str).map(col).to_numpy(np.int64)),
+              rows["units"].to_numpy(np.float64))
+    return demand, np.asarray([caps[r] for r in levelled]), levelled, free
+
+
+def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float | None = 2.0,
+          passes: int = 5000, within_float: bool = False,
+          rng: int | np.random.Generator | None = None, *, search: str = "ga",
+          improve: bool = True) -> LevelResult:
+    """Level a project's resources: a schedule within capacity that keeps every link.
+
+    Parameters
+    ----------
+    project : Project
+        With ``assignments`` (from the task table's ``resources`` column, units per working
+        day) and ``resources`` (``id``, ``capacity`` [units per working day]). Assigned
+        resources without a capacity are not levelled (listed in ``unconstrained``).
+    rule : {"lft", "lst", "mslk", "mts", "grpw"}
+        Priority rule of the first pass, from the CPM schedule: latest finish, latest
+        start, minimum slack (total float), most total successors, greatest rank
+        positional weight [3]_.
+    scheme : {"serial", "parallel"}
+        Schedule-generation scheme of the first pass [3]_; the search decodes with the
+        serial scheme.
+    time_budget : float or None
+        Wall-clock limit of the search [s]; None for a reproducible run bounded by
+        ``passes`` only.
+    passes : int
+        Budget of generated schedules (justification counts two); 1 gives the plain
+        priority-rule schedule (what MS Project's levelling does).
+    within_float : bool
+        Move tasks only within their total float so the project finish stays the CPM
+        finish; over-allocations that cannot be resolved so are left in place and
+        flagged in ``over_allocated``.
+    rng : None, int or numpy.random.Generator
+        Seed of the search.
+    search : {"ga", "sampling", "none"}
+        Genetic algorithm [5]_, regret-based biased random sampling, or none.
+    improve : bool
+        Forward–backward improvement (justification) [4]_.
+
+    Returns
+    -------
+    LevelResult
+
+    Notes
+    -----
+    Links of all four types with lags become minimum start-to-start distances [6]_:
+    FS ``d_i + lag``, SS ``lag``, FF ``d_i + lag − d_j``, SF ``lag − d_j`` (``lag``
+    including percent lags). SNET/FNET/MSO/MFO constraints act as release dates (a task
+    never starts before them); SNLT/FNLT deadlines are not enforced by levelling.
+    Times run on a grid of whole working days, or of 1/k day when durations or lags are
+    fractional (k ≤ 100; finer values are rounded up, which can only lengthen).
+    Progress (actual dates, percent complete) is not taken into account.
+
+    Raises
+    ------
+    ValidationError
+        When a task needs more units per day than a resource's capacity (no schedule
+        exists), or a capacity is negative.
+
+    Examples
+    --------
+    >>> import pandas as pd, tpmkit
+    >>> p = tpmkit.read({"tasks": pd.DataFrame({
+    ...         "id": ["A", "B", "C"], "duration": [3, 2, 4],
+    ...         "predecessors": ["", "", "A"], "resources": ["dev:1", "dev:1", "qa:1"]}),
+    ...     "resources": pd.DataFrame({"id": ["dev", "qa"], "capacity": [1, 1]})})
+    >>> r = level(p, rng=0)
+    >>> r.schedule[["start", "finish", "delay", "delayed_by_resource", "delayed_by_tasks"]]
+        start  finish  delay delayed_by_resource delayed_by_tasks
+    id
+    A     0.0     3.0    0.0
+    B     3.0     5.0    3.0                 dev                A
+    C     3.0     7.0    0.0
+    >>> r.makespan
+    7.0
+    """
+    from tpmkit.cpm import passes as cpm_passes
+
+    rule, scheme, search, passes = _check_common(rule, scheme, search, passes, time_budget)
+    net = project.network()
+    ids = np.asarray(net.ids, dtype=object)
+    n = len(ids)
+    dur = np.asarray(net.duration, dtype=np.float64)
+    frm, to = np.asarray(net.link_from, np.int64), np.asarray(net.link_to, np.int64)
+    lag = net.lag + net.lag_percent * dur[frm]
+    ltype = np.asarray(net.link_type)
+    delta_real = np.select([ltype == 0, ltype == 1, ltype == 2],
+                           [dur[frm] + lag, lag, dur[frm] + lag - dur[to]], lag - dur[to])
+    ctype, coff = np.asarray(net.constraint_type), np.asarray(net.constraint_offset, float)
+    release = np.select([(ctype == 1) | (ctype == 5), (ctype == 3) | (ctype == 6)],
+                        [coff, coff - dur], 0.0)
+    release = np.maximum(np.nan_to_num(release, nan=0.0), 0.0)
+    cpm = cpm_passes(net)
+    k = _grid_scale(np.concatenate([dur, delta_real, release]))
+
+    def grid(x: np.ndarray) -> np.ndarray:
+        return np.ceil(np.asarray(x, float) * k - 1e-6).astype(np.int64)
+
+    demand, cap, res_names, free = _capacities(project, ids)
+    d = grid(dur)
+    latest = (np.floor(cpm["late_start"] * k + 1e-6).astype(np.int64) if within_float
+              else np.full(n, _BIG, np.int64))
+    prob = _Problem(ids=ids, dur=d, link_from=frm, link_to=to, delta=grid(delta_real),
+                    demand=np.ascontiguousarray(demand), cap=cap, resources=res_names,
+                    earliest=grid(release), latest=latest)
+    _check_demand(prob)
+    out = _run(prob, rule, scheme, search, passes, time_budget, improve, within_float, rng)
+    return _result(project, prob, out, cpm, dur, k, rule, scheme, search, within_float, free)
+
+
+def _result(project, prob: _Problem, out: _Outcome, cpm: dict, dur: np.ndarray, k: int,
+            rule: str, scheme: str, search: str, within_float: bool,
+            free: list[str]) -> LevelResult:
+    ids, n = prob.ids, len(prob.ids)
+    S = out.start
+    frm, to, delta = prob.link_from, prob.link_to, prob.delta
+    es = prob.earliest.copy()
+    if len(frm):
+        np.maximum.at(es, to, S[frm] + delta)
+    drive = np.full(n, "", dtype=object)
+    if len(frm):
+        tight = (S[frm] + delta == es[to]) & (es[to] > prob.earliest[to])
+        for li in np.flatnonzero(tight)[::-1]:  # keep the first link per task
+            drive[to[li]] = ids[frm[li]]
+    c = prob.ctx
+    rec = _blockers(S, prob.dur, es, prob.demand, c[9], c[10], prob.cap, prob.H)
+    by_res = [set() for _ in range(n)]
+    by_task: list[dict] = [{} for _ in range(n)]
+    for j, r in np.unique(rec[:, [0, 2]], axis=0) if len(rec) else []:
+        by_res[j].add(prob.resources[r])
+    pairs = _holders(rec, S, prob.dur, prob.demand)
+    if len(pairs):
+        pairs = pairs[np.lexsort((S[pairs[:, 1]], pairs[:, 0]))]
+        for j, h in pairs:
+            by_task[j].setdefault(ids[h], None)
+    usage = np.zeros((prob.H, max(len(prob.cap), 1)))
+    over = np.zeros(n, dtype=bool)
+    if within_float and len(prob.cap):
+        for j in np.flatnonzero(prob.dur > 0):
+            usage[S[j]:S[j] + prob.dur[j], :len(prob.cap)] += prob.demand[j]
+        bad_day = (usage[:, :len(prob.cap)] > prob.cap + 1e-9)
+        for j in np.flatnonzero(prob.dur > 0):
+            span = bad_day[S[j]:S[j] + prob.dur[j]]
+            over[j] = bool((span & (prob.demand[j] > 0)).any())
+    start = S / k
+    finish = start + dur
+    early = np.asarray(cpm["early_start"], float)
+    sched = pd.DataFrame({
+        "name": project.tasks["name"].to_numpy() if "name" in project.tasks else "",
+        "duration": dur,
+        "early_start": early,
+        "start": start,
+        "finish": finish,
+        "delay": start - early,
+        "resource_delay": (S - es) / k,
+        "delayed_by_resource": ["; ".join(sorted(s)) for s in by_res],
+        "delayed_by_tasks": ["; ".join(map(str, t)) for t in by_task],
+        "driving_predecessor": drive,
+        "over_allocated": over,
+    }, index=project.tasks.index)
+    if project.start is not None:
+        cal = project.calendar
+        ms = dur == 0
+        sd = cal.start_dates(start, project.start).to_numpy()
+        fd = cal.finish_dates(finish, project.start).to_numpy()
+        md = np.where(start <= 0, cal.start_dates(np.zeros(n), project.start).to_numpy(),
+                      cal.milestone_dates(np.maximum(start, 1.0), project.start).to_numpy())
+        sched["start_date"] = np.where(ms, md, sd)
+        sched["finish_date"] = np.where(ms, md, fd)
+    makespan = float(finish.max()) if n else 0.0
+    sched.attrs["project_duration"] = makespan
+    sched.attrs["cpm_duration"] = float(cpm["project_finish"])
+    if not len(prob.cap):
+        sched.attrs["note"] = "no resource with a capacity is assigned: nothing to level"
+    return LevelResult(schedule=sched, makespan=makespan,
+                       cpm_duration=float(cpm["project_finish"]),
+                       lower_bound=max(out.lower_bound / k, float(cpm["project_finish"])),
+                       rule=rule, scheme=scheme, search=search, within_float=within_float,
+                       unconstrained=free, schedules=out.schedules, elapsed=out.elapsed,
+                       seed=out.seed)
