@@ -19,7 +19,7 @@ PROJECT = {
     "name": "Product release 3.0 (SaaS)",
     "start": "2027-01-04",
     "currency": "EUR",
-    "deadline": "2027-05-21",
+    "deadline": "2027-05-14",
     "calendar": {"workweek": ["Mon", "Tue", "Wed", "Thu", "Fri"],
                  "holidays": ["2027-04-02", "2027-04-05", "2027-05-06", "2027-05-17",
                               "2027-10-03", "2027-12-24", "2027-12-27", "2027-12-31"]},

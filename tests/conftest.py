@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 import pytest
 
 matplotlib.use("Agg")  # plot tests run without a display
@@ -34,3 +35,20 @@ def load_case(name: str) -> dict:
 @pytest.fixture
 def case():
     return load_case
+
+
+def case_table(activities: list[dict]) -> pd.DataFrame:
+    """Turn a case's ``activities`` list into a task table (predecessors as link strings)."""
+    rows = []
+    for a in activities:
+        links = []
+        for p in a.get("predecessors", []):
+            lag = p.get("lag", 0) or 0
+            lag_txt = f"{lag:+g}" if lag else ""
+            links.append(f"{p['id']} {p.get('type', 'FS')}{lag_txt}")
+        row = {"id": a["id"], "name": a.get("name", ""), "predecessors": "; ".join(links)}
+        for key in ("duration", "optimistic", "most_likely", "pessimistic"):
+            if key in a:
+                row[key] = a[key]
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -198,7 +198,9 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
     DataFrame
         Indexed by task id in input order: ``name, duration, early_start, early_finish,
         late_start, late_finish, total_float, free_float, critical, near_critical,
-        driving_predecessor`` [working days from the project start] and, with a start
+        driving_predecessor, driven_by`` [working days from the project start; the driving
+        predecessor is missing and ``driven_by`` says ``"start"`` or ``"constraint"`` when
+        the project start or a constraint sets the early start] and, with a start
         date, ``early_start_date, early_finish_date, late_start_date, late_finish_date``.
         ``df.attrs`` holds ``project_duration``, ``critical_path`` (ids in topological
         order), ``driving_path`` and ``deadline``.
@@ -242,6 +244,7 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
         "critical": critical,
         "near_critical": near,
         "driving_predecessor": driving,
+        "driven_by": np.where(drive >= 0, "link", np.where(drive == -2, "constraint", "start")),
     }, index=project.tasks.index)
     if project.start is not None:
         _add_dates(out, project)

@@ -612,7 +612,7 @@ def _parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | No
                               "write codes like 1.2.3")
     # dates
     for col, kind in TASK_COLUMNS.items():
-        if kind == "date":
+        if kind == "date" and col != "constraint_date":  # that one may be an offset
             df[col] = _to_dates(df, col)
     both = df["actual_start"].notna() & df["actual_finish"].notna() & (df["actual_finish"] < df["actual_start"])
     if both.any():

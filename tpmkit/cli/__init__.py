@@ -75,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TpmkitError as exc:
         print(f"tpmkit {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `tpmkit schedule x | head`
+        sys.stderr.close()
+        return 0
     except OSError as exc:  # unreadable/unwritable files the readers did not wrap
         where = f" {exc.filename!r}" if getattr(exc, "filename", None) else ""
         print(f"tpmkit {args.command}: error: cannot access{where}: {exc.strerror or exc}; "
