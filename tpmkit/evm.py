@@ -131,7 +131,7 @@ class _Undefined:
         bad = rows & ((den <= 0) if positive else (den == 0)) & ~np.isnan(num)
         out = np.full(np.broadcast(num, den).shape, np.nan)
         ok = rows & ~bad & ~np.isnan(den)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             q = num / den
         out[ok] = np.broadcast_to(q, out.shape)[ok]
         if bad.any():
@@ -139,10 +139,15 @@ class _Undefined:
         return out
 
     def warn(self) -> None:
+        # one warning per cause: figures undefined for the same reason in the same periods
+        groups: dict[tuple[str, tuple], list[str]] = {}
         for name, labels, why in self.found:
+            groups.setdefault((why, tuple(labels.tolist())), []).append(name)
+        for (why, labels), names in groups.items():
+            verb = "is" if len(names) == 1 else "are"
             warnings.warn(
-                f"{name} is undefined for period(s) {format_ids(labels)} ({why}); "
-                "set to NaN", EVMWarning, stacklevel=3)
+                f"{', '.join(names)} {verb} undefined for period(s) {format_ids(labels)} "
+                f"({why}); set to NaN", EVMWarning, stacklevel=4)
 
 
 # --------------------------------------------------------------------------------------
@@ -553,7 +558,11 @@ def _curves_from_periods(periods: pd.DataFrame, status_date: pd.Timestamp | None
             raise ValidationError(f"period(s) {format_ids(df['period'][dup].unique())} appear "
                                   "twice in the period table; give one row per period")
         pv, ev, ac, etc = (df[c].to_numpy(dtype=float) for c in ("pv", "ev", "ac", "etc"))
-    diff = np.diff(np.concatenate([[0.0], np.nan_to_num(pv, nan=0.0)]))
+    if np.isnan(pv).any():
+        raise DataError(f"planned value (pv) is missing for period(s) "
+                        f"{format_ids(labels[np.isnan(pv)])}; every period needs its "
+                        "cumulative PV, future periods included")
+    diff = np.diff(np.concatenate([[0.0], pv]))
     if (diff < -1e-9 * max(1.0, np.nanmax(pv))).any():
         raise ValidationError(f"the cumulative PV decreases in period(s) "
                               f"{format_ids(labels[diff < 0])}; pv must be cumulative "

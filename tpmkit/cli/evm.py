@@ -1,0 +1,102 @@
+"""``tpmkit evm FILE``: earned value, earned schedule and forecasts for the status period.
+
+Prints the period table (or, with ``--json``, one object with ``bac``, ``periods[]`` and
+``latest``). Reads period data (a ``periods`` table with cumulative PV/EV/AC) or computes it
+from the baseline and the tasks' progress.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from tpmkit import evm
+from tpmkit.cli._common import add_input_arguments, jsonable, load_project, print_json
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "earned value and earned schedule: SPI/CPI, EACs, ES, SPI(t), nine time forecasts"
+
+# the status-period figures every script can rely on (the JSON contract); more follow
+LATEST_KEYS = ("pv", "ev", "ac", "sv", "cv", "spi", "cpi", "eac", "etc", "vac", "tcpi_bac",
+               "tcpi_eac", "es", "at", "sv_t", "spi_t", "tspi", "ieac_t")
+# columns of the printed table (the JSON carries all of them)
+_SHOWN = ("date", "pv", "ev", "ac", "spi", "cpi", "eac", "es", "spi_t", "ieac_t")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``evm`` options to ``parser``."""
+    add_input_arguments(parser)
+    parser.add_argument("--status-date", metavar="DATE",
+                        help="status date (overrides the file's); later periods count as future")
+    parser.add_argument("--source", default="auto", choices=("auto", "periods", "tasks"),
+                        help="input route: the periods table or the baseline + task progress "
+                             "(default: periods when the file has a pv column)")
+    parser.add_argument("--eac-method", default="cpi", choices=evm.EAC_METHODS,
+                        help="EAC in the eac column: BAC/CPI (default), AC+BAC-EV, "
+                             "AC+(BAC-EV)/(CPI*SPI) or AC+bottom-up ETC")
+    parser.add_argument("--spread", default="linear", choices=evm.SPREADS,
+                        help="budget spread over baseline working days (tasks route)")
+    parser.add_argument("--ev-rule", default="percent", choices=evm.EV_RULES,
+                        help="earning rule for percent complete (tasks route)")
+    parser.add_argument("--freq", default="month", choices=evm.FREQUENCIES,
+                        help="reporting period (tasks route; default month)")
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    rows = table.reset_index()
+    return [jsonable(r) for r in rows.to_dict(orient="records")]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute the EVM table and print it (text or JSON); return 0."""
+    project = load_project(args)
+    table = evm.metrics(project, status_date=args.status_date, source=args.source,
+                        eac_method=args.eac_method, spread=args.spread, ev_rule=args.ev_rule,
+                        freq=args.freq)
+    last = evm.latest(table)
+    attrs = table.attrs
+    if args.json:
+        latest = {"period": int(last.name)}
+        if "date" in table:
+            latest["date"] = last["date"]
+        latest.update({k: last[k] for k in LATEST_KEYS})
+        latest.update({k: last[k] for k in table.columns if k not in latest})
+        print_json({
+            "project": project.name,
+            "currency": project.currency,
+            "source": attrs["source"],
+            "bac": attrs["bac"],
+            "planned_duration": attrs["planned_duration"],
+            "planned_finish_date": attrs["planned_finish_date"],
+            "status_period": attrs["status_period"],
+            "eac_method": attrs["eac_method"],
+            "time_unit": "periods",
+            "latest": latest,
+            "periods": _records(table),
+        })
+        return 0
+    cur = f" [{project.currency}]" if project.currency else ""
+    print(f"{project.name}: earned value{cur}, status period {attrs['status_period']} of "
+          f"{attrs['planned_duration']} planned (source: {attrs['source']})")
+    shown = table[[c for c in _SHOWN if c in table]]
+    with pd.option_context("display.width", 120, "display.max_columns", 20,
+                           "display.float_format", "{:,.2f}".format):
+        print(shown.to_string(na_rep=""))
+    lines = [
+        f"BAC {attrs['bac']:,.2f}   EAC {last['eac']:,.2f}   ETC {last['etc']:,.2f}   "
+        f"VAC {last['vac']:,.2f}   TCPI {last['tcpi_bac']:.3f}",
+        f"SV {last['sv']:,.2f}   CV {last['cv']:,.2f}   SPI {last['spi']:.3f}   "
+        f"CPI {last['cpi']:.3f}",
+        f"ES {last['es']:.2f}   AT {last['at']:.2f}   SV(t) {last['sv_t']:.2f}   "
+        f"SPI(t) {last['spi_t']:.3f}   IEAC(t) {last['ieac_t']:.2f} periods",
+    ]
+    if "ieac_t_date" in table and pd.notna(last["ieac_t_date"]):
+        planned = attrs["planned_finish_date"]
+        lines.append(f"planned finish {planned.date()}   ES forecast finish "
+                     f"{last['ieac_t_date'].date()}")
+    if "p_factor" in table and pd.notna(last["p_factor"]):
+        lines.append(f"schedule adherence (p-factor) {last['p_factor']:.3f}")
+    print("\n".join(lines))
+    return 0
