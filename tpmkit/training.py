@@ -1,0 +1,603 @@
+"""Exercises for the tpmkit course: generated from a seed, checked with hints and solutions.
+
+Each lesson notebook (01–06) ends with exercises. :func:`exercise` shows one (its data are
+generated from ``variant``, an integer seed, so every learner can ask for a fresh one);
+:func:`check` says right or wrong, names what is wrong, gives a hint on the first miss and
+the worked solution on request; :func:`solution` prints the worked solution. The expected
+answers are computed by the same tpmkit functions the lessons teach, never typed in.
+
+Examples
+--------
+>>> from tpmkit import training
+>>> ex = training.exercise("three-point-estimate", variant=3)
+>>> fb = training.check("three-point-estimate", (0, 0), variant=3, tutor=training.Tutor())
+>>> fb.correct, fb.hint != ""
+(False, True)
+"""
+
+from __future__ import annotations
+
+import html
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tpmkit.errors import OptionError, ValidationError, format_ids
+
+__all__ = [
+    "Exercise",
+    "Feedback",
+    "Tutor",
+    "check",
+    "cpm_steps",
+    "exercise",
+    "exercises",
+    "solution",
+]
+
+
+# --------------------------------------------------------------------------- framework
+@dataclass(frozen=True)
+class _Spec:
+    id: str
+    lesson: str
+    title: str
+    answer_format: str
+    make: Callable[[np.random.Generator], dict[str, Any]]
+    prompt: Callable[[dict[str, Any]], str]
+    solve: Callable[[dict[str, Any]], Any]
+    compare: Callable[[Any, Any], list[str]]
+    hint: str
+    explain: Callable[[dict[str, Any], Any], str]
+
+
+_REGISTRY: dict[str, _Spec] = {}
+
+
+def _register(spec: _Spec) -> None:
+    _REGISTRY[spec.id] = spec
+
+
+def _spec(exercise_id: str) -> _Spec:
+    if exercise_id not in _REGISTRY:
+        raise OptionError(
+            f"unknown exercise {exercise_id!r}; choose one of: {', '.join(_REGISTRY)} "
+            "(tpmkit.training.exercises() lists them by lesson)")
+    return _REGISTRY[exercise_id]
+
+
+def _rng(exercise_id: str, variant: int) -> np.random.Generator:
+    if isinstance(variant, bool) or not isinstance(variant, int | np.integer) or variant < 0:
+        raise ValidationError(
+            f"variant {variant!r} is not a non-negative integer; pass variant=0, 1, 2, … "
+            "to get a different version of the exercise")
+    # crc32 is stable across processes (unlike hash()), so variant n is the same everywhere.
+    return np.random.default_rng([zlib.crc32(exercise_id.encode()), int(variant)])
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One generated exercise: its prompt, its data and the answer format.
+
+    Attributes
+    ----------
+    id : str
+    variant : int
+        The seed the data were generated from.
+    title, prompt, answer_format : str
+    data : dict
+        The generated inputs (a :class:`tpmkit.Project` under ``"project"`` where there is
+        one, plus tables and numbers the prompt refers to).
+    """
+
+    id: str
+    variant: int
+    lesson: str
+    title: str
+    prompt: str
+    answer_format: str
+    data: dict[str, Any] = field(repr=False)
+
+    def __str__(self) -> str:
+        return (f"[{self.id}, variant {self.variant}] {self.title}\n{self.prompt}\n"
+                f"Answer format: {self.answer_format}\n"
+                f"Check with: training.check({self.id!r}, answer, variant={self.variant})")
+
+    def _repr_html_(self) -> str:
+        tables = "".join(
+            f"<p><b>{html.escape(k)}</b></p>{v.to_html()}" for k, v in self.data.items()
+            if isinstance(v, pd.DataFrame))
+        return (f"<h4>{html.escape(self.title)} <small>({html.escape(self.id)}, variant "
+                f"{self.variant})</small></h4><p>{html.escape(self.prompt)}</p>{tables}"
+                f"<p><i>Answer format:</i> {html.escape(self.answer_format)}<br>"
+                f"<code>training.check({self.id!r}, answer, variant={self.variant})</code></p>")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer.
+
+    Attributes
+    ----------
+    correct : bool
+    message : str
+        Right, or what is wrong (which items).
+    hint : str
+        Shown after a miss (empty when correct).
+    solution : str
+        The worked solution, filled when requested or after the answer was right.
+    attempts : int
+        Number of answers checked so far for this exercise and variant.
+    """
+
+    exercise_id: str
+    variant: int
+    correct: bool
+    message: str
+    hint: str = ""
+    solution: str = ""
+    attempts: int = 1
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __str__(self) -> str:
+        parts = [("✔ Right! " if self.correct else "✘ Not yet. ") + self.message]
+        if self.hint:
+            parts.append(f"Hint: {self.hint}")
+        if self.solution:
+            parts.append(f"Worked solution:\n{self.solution}")
+        elif not self.correct:
+            parts.append(f"Ask for the worked solution with training.solution("
+                         f"{self.exercise_id!r}, variant={self.variant}).")
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        color = "#1a7f37" if self.correct else "#b42318"
+        return (f'<pre style="white-space:pre-wrap;color:{color}">'
+                f"{html.escape(str(self))}</pre>")
+
+
+class Tutor:
+    """Keeps the attempt count per exercise and variant (one per learner session).
+
+    The first miss on an exercise shows the hint; later misses repeat it and point to the
+    worked solution. :func:`check` uses a module-level tutor unless one is passed.
+    """
+
+    def __init__(self) -> None:
+        self.attempts: dict[tuple[str, int], int] = {}
+        self.solved: set[tuple[str, int]] = set()
+
+    def check(self, exercise_id: str, answer: Any, variant: int = 0, *,
+              show_solution: bool = False) -> Feedback:
+        """See :func:`check`."""
+        spec = _spec(exercise_id)
+        data = spec.make(_rng(exercise_id, variant))
+        expected = spec.solve(data)
+        wrong = spec.compare(answer, expected)
+        key = (exercise_id, int(variant))
+        self.attempts[key] = self.attempts.get(key, 0) + 1
+        n = self.attempts[key]
+        worked = spec.explain(data, expected)
+        if not wrong:
+            self.solved.add(key)
+            return Feedback(exercise_id, int(variant), True, "Your answer matches.",
+                            solution=worked if show_solution else "", attempts=n)
+        message = "; ".join(wrong)
+        hint = spec.hint if n == 1 else (
+            f"{spec.hint} (attempt {n}: compare your working with the worked solution)")
+        return Feedback(exercise_id, int(variant), False, message, hint=hint,
+                        solution=worked if show_solution else "", attempts=n)
+
+
+_TUTOR = Tutor()
+
+
+def exercises(lesson: str | None = None) -> pd.DataFrame:
+    """List the exercises: id, lesson, title and answer format.
+
+    Parameters
+    ----------
+    lesson : str, optional
+        ``"01_scoping"`` … ``"06_resources"`` to list one lesson's exercises.
+
+    Examples
+    --------
+    >>> exercises("03_scheduling").index.tolist()[:2]
+    ['cpm-forward-pass', 'cpm-backward-pass']
+    """
+    frame = pd.DataFrame(
+        [{"id": s.id, "lesson": s.lesson, "title": s.title, "answer_format": s.answer_format}
+         for s in _REGISTRY.values()]).set_index("id")
+    if lesson is not None:
+        lessons = sorted(set(frame["lesson"]))
+        if lesson not in lessons:
+            raise OptionError(f"unknown lesson {lesson!r}; choose one of: {', '.join(lessons)}")
+        frame = frame[frame["lesson"] == lesson]
+    return frame
+
+
+def exercise(exercise_id: str, variant: int = 0) -> Exercise:
+    """Generate exercise ``exercise_id`` from seed ``variant``.
+
+    Examples
+    --------
+    >>> ex = exercise("evm-indices", variant=1)
+    >>> ex.answer_format
+    '(cpi, spi) as two numbers, at least 2 decimals'
+    """
+    spec = _spec(exercise_id)
+    data = spec.make(_rng(exercise_id, variant))
+    return Exercise(spec.id, int(variant), spec.lesson, spec.title, spec.prompt(data),
+                    spec.answer_format, data)
+
+
+def check(exercise_id: str, answer: Any, variant: int = 0, *, show_solution: bool = False,
+          tutor: Tutor | None = None) -> Feedback:
+    """Check an answer: right or wrong, what is wrong, a hint on a miss, the solution on request.
+
+    Parameters
+    ----------
+    exercise_id : str
+        See :func:`exercises`.
+    answer : object
+        In the exercise's ``answer_format``.
+    variant : int
+        The seed the exercise was generated from.
+    show_solution : bool
+        Include the worked solution in the feedback.
+    tutor : Tutor, optional
+        Attempt counter (default: one per Python session).
+
+    Returns
+    -------
+    Feedback
+        Truthy when right; prints and renders as a short verdict.
+
+    Examples
+    --------
+    >>> ex = exercise("evm-indices", variant=0)
+    >>> check("evm-indices", (1, 1), variant=0, tutor=Tutor()).attempts
+    1
+    """
+    return (tutor or _TUTOR).check(exercise_id, answer, variant, show_solution=show_solution)
+
+
+def solution(exercise_id: str, variant: int = 0) -> str:
+    """Return the worked solution of an exercise variant as text.
+
+    Examples
+    --------
+    >>> "CPI = EV / AC" in solution("evm-indices", 2)
+    True
+    """
+    spec = _spec(exercise_id)
+    data = spec.make(_rng(exercise_id, variant))
+    return spec.explain(data, spec.solve(data))
+
+
+# --------------------------------------------------------------------------- comparisons
+# Learners type numbers rounded to two decimals: a tolerance of 0.006 absolute (half a unit
+# in the second decimal plus slack) or 0.1 % relative for large values accepts that rounding.
+_ABS, _REL = 0.006, 1e-3
+
+
+def _close(a: float, e: float, abs_tol: float = _ABS) -> bool:
+    return bool(abs(a - e) <= max(abs_tol, _REL * abs(e)))
+
+
+def _as_float(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if np.isfinite(v) else None
+
+
+def _compare_numbers(names: Sequence[str], abs_tol: float = _ABS):
+    def compare(answer: Any, expected: Sequence[float]) -> list[str]:
+        values = [answer] if len(names) == 1 and not isinstance(answer, list | tuple | np.ndarray
+                                                                ) else list(answer)
+        if len(values) != len(names):
+            return [f"expected {len(names)} number(s) ({', '.join(names)}), got {len(values)}"]
+        wrong = []
+        for name, a, e in zip(names, values, expected):
+            v = _as_float(a)
+            if v is None:
+                wrong.append(f"{name} is not a number ({a!r})")
+            elif not _close(v, float(e), abs_tol):
+                wrong.append(f"{name} = {v:g} is not right")
+        return wrong
+    return compare
+
+
+def _compare_mapping(columns: Sequence[str]):
+    """Compare ``{id: value or (v1, v2, …)}`` (or a DataFrame with ``columns``)."""
+
+    def compare(answer: Any, expected: pd.DataFrame) -> list[str]:
+        if isinstance(answer, pd.DataFrame):
+            missing = [c for c in columns if c not in answer.columns]
+            if missing:
+                return [f"the table lacks column(s) {', '.join(missing)}"]
+            answer = {str(i): tuple(r) for i, r in zip(answer.index, answer[list(columns)]
+                                                       .itertuples(index=False))}
+        if not isinstance(answer, Mapping):
+            return [f"expected a dict {{task id: {'(' + ', '.join(columns) + ')' if len(columns) > 1 else columns[0]}}}"]
+        answer = {str(k): v for k, v in answer.items()}
+        missing = [i for i in expected.index if i not in answer]
+        extra = [k for k in answer if k not in expected.index]
+        wrong: list[str] = []
+        if missing:
+            wrong.append(f"missing task(s) {format_ids(missing)}")
+        if extra:
+            wrong.append(f"unknown task(s) {format_ids(extra)}")
+        bad = []
+        for i in expected.index:
+            if i not in answer:
+                continue
+            got = answer[i]
+            got = list(got) if isinstance(got, list | tuple | np.ndarray) else [got]
+            want = expected.loc[i, list(columns)].to_numpy(float)
+            nums = [_as_float(g) for g in got]
+            if len(nums) != len(want) or any(n is None or not _close(n, w)
+                                            for n, w in zip(nums, want)):
+                bad.append(i)
+        if bad:
+            wrong.append(f"wrong value(s) for {format_ids(bad)}")
+        return wrong
+    return compare
+
+
+def _compare_set(what: str):
+    def compare(answer: Any, expected: Sequence[str]) -> list[str]:
+        if isinstance(answer, str):
+            answer = [a for a in answer.replace("→", ",").replace(";", ",").replace(" ", ",")
+                      .split(",") if a]
+        try:
+            got = {str(a) for a in answer}
+        except TypeError:
+            return [f"expected a list of {what}"]
+        want = {str(e) for e in expected}
+        wrong = []
+        if want - got:
+            wrong.append(f"{len(want - got)} {what} missing")
+        if got - want:
+            wrong.append(f"{format_ids(sorted(got - want))} should not be in it")
+        return wrong
+    return compare
+
+
+def _g(x: float) -> str:
+    return f"{x:.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
+
+
+# --------------------------------------------------------------------------- CPM passes
+_TYPES = np.array(["FS", "SS", "FF", "SF"])
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def cpm_steps(project, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the CPM passes as one row per step: forward in topological order, then backward.
+
+    Parameters
+    ----------
+    project : tpmkit.Project
+        A validated project.
+    table : pandas.DataFrame, optional
+        Its :func:`tpmkit.schedule` table (computed when omitted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by step number (0, 1, …; ``2 n`` rows). Columns: ``phase`` (``"forward"``
+        or ``"backward"``), ``task``, ``value_start`` and ``value_finish`` (early or late
+        start/finish [working days]), ``driver`` (the neighbour whose link decides the
+        value, ``""`` when the project start/finish or a constraint decides) and
+        ``explanation`` (the rule with every candidate written out).
+
+    Notes
+    -----
+    Forward: :math:`ES_j = \\max(0,\\ EF_i + l\\ (FS),\\ ES_i + l\\ (SS),\\ EF_i + l - d_j\\ (FF),
+    \\ ES_i + l - d_j\\ (SF))`, :math:`EF_j = ES_j + d_j`. Backward from the finish
+    :math:`T`: :math:`LF_j = \\min(T,\\ LS_k - l\\ (FS),\\ LS_k - l + d_j\\ (SS),\\ LF_k - l\\
+    (FF),\\ LF_k - l + d_j\\ (SF))`, :math:`LS_j = LF_j - d_j`. The numbers are those of
+    the schedule table (constraints included); the candidates explain them.
+
+    References
+    ----------
+    .. [1] Moder, Phillips and Davis (1983), ch. 4.
+
+    Examples
+    --------
+    >>> import pandas as pd, tpmkit
+    >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B", "C"], "duration": [3, 2, 4],
+    ...                               "predecessors": ["", "A", "A"]}))
+    >>> from tpmkit.training import cpm_steps
+    >>> steps = cpm_steps(p)
+    >>> steps.loc[[0, 2, 3], ["phase", "task", "value_start", "value_finish"]].values.tolist()
+    [['forward', 'A', 0.0, 3.0], ['forward', 'C', 3.0, 7.0], ['backward', 'C', 3.0, 7.0]]
+    >>> steps.loc[4, "explanation"]
+    'LF(B) = min(T = 7) = 7; LS = LF − d = 7 − 2 = 5'
+    """
+    if table is None:
+        from tpmkit.cpm import schedule
+
+        table = schedule(project)
+    net = project.network()
+    ids = np.asarray(net.ids, dtype=object)
+    d = np.asarray(net.duration, dtype=float)
+    es = table["early_start"].to_numpy(float)
+    ef = table["early_finish"].to_numpy(float)
+    ls = table["late_start"].to_numpy(float)
+    lf = table["late_finish"].to_numpy(float)
+    finish = float(table.attrs.get("project_duration", np.nanmax(ef) if len(ef) else 0.0))
+    horizon = float(np.nanmax(lf)) if len(lf) else finish
+    eff_lag = np.asarray(net.lag, float) + np.asarray(net.lag_percent, float) * d[net.link_from]
+    ltype = np.asarray(net.link_type, dtype=np.int64)
+    order = np.asarray(net.order, dtype=np.int64)
+
+    def lag_text(lag: float) -> str:
+        return "" if lag == 0 else (f" + {_fmt(lag)}" if lag > 0 else f" − {_fmt(-lag)}")
+
+    rows: list[dict[str, Any]] = []
+    for j in order:
+        links = net.pred_link[net.pred_ptr[j]:net.pred_ptr[j + 1]]
+        preds = net.link_from[links]
+        t = ltype[links]
+        lag = eff_lag[links]
+        # Contract PDM forward rule, one candidate per incoming link.
+        base = np.where((t == 0) | (t == 2), ef[preds], es[preds])
+        cand = base + lag - np.where(t >= 2, d[j], 0.0)
+        terms = ["0"]
+        for i, tt, lg, c in zip(preds, t, lag, cand):
+            ref = ("EF" if tt in (0, 2) else "ES") + f"({ids[i]})"
+            minus_d = f" − d({ids[j]})" if tt >= 2 else ""
+            label = "" if tt == 0 else f" [{_TYPES[tt]}]"
+            terms.append(f"{ref}{lag_text(lg)}{minus_d}{label} = {_fmt(c)}")
+        top = float(np.max(cand)) if len(cand) else 0.0
+        driver = str(ids[preds[int(np.argmax(cand))]]) if len(cand) and top >= 0 and np.isclose(
+            top, es[j]) else ""
+        text = f"ES({ids[j]}) = max({', '.join(terms)}) = {_fmt(max(top, 0.0))}"
+        if not np.isclose(max(top, 0.0), es[j]):
+            text += f"; its constraint moves it to {_fmt(es[j])}"
+        text += f"; EF = ES + d = {_fmt(es[j])} + {_fmt(d[j])} = {_fmt(ef[j])}"
+        rows.append({"phase": "forward", "task": str(ids[j]), "value_start": es[j],
+                     "value_finish": ef[j], "driver": driver, "explanation": text})
+    for j in order[::-1]:
+        links = net.succ_link[net.succ_ptr[j]:net.succ_ptr[j + 1]]
+        succs = net.link_to[links]
+        t = ltype[links]
+        lag = eff_lag[links]
+        # Contract PDM backward rule, one candidate per outgoing link.
+        base = np.where((t == 0) | (t == 1), ls[succs], lf[succs])
+        cand = base - lag + np.where((t == 1) | (t == 3), d[j], 0.0)
+        terms = [f"T = {_fmt(horizon)}"]
+        for k, tt, lg, c in zip(succs, t, lag, cand):
+            ref = ("LS" if tt in (0, 1) else "LF") + f"({ids[k]})"
+            plus_d = f" + d({ids[j]})" if tt in (1, 3) else ""
+            label = "" if tt == 0 else f" [{_TYPES[tt]}]"
+            terms.append(f"{ref}{lag_text(-lg)}{plus_d}{label} = {_fmt(c)}")
+        low = float(np.min(cand)) if len(cand) else horizon
+        low = min(low, horizon)
+        driver = ""
+        if len(cand) and np.isclose(low, lf[j]) and float(np.min(cand)) <= horizon:
+            driver = str(ids[succs[int(np.argmin(cand))]])
+        text = f"LF({ids[j]}) = min({', '.join(terms)}) = {_fmt(low)}"
+        if not np.isclose(low, lf[j]):
+            text += f"; its constraint moves it to {_fmt(lf[j])}"
+        text += f"; LS = LF − d = {_fmt(lf[j])} − {_fmt(d[j])} = {_fmt(ls[j])}"
+        rows.append({"phase": "backward", "task": str(ids[j]), "value_start": ls[j],
+                     "value_finish": lf[j], "driver": driver, "explanation": text})
+    out = pd.DataFrame(rows, columns=["phase", "task", "value_start", "value_finish", "driver",
+                                      "explanation"])
+    out.index.name = "step"
+    return out
+
+
+# --------------------------------------------------------------------------- 03 scheduling
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _random_tasks(rng: np.random.Generator, n_min: int = 6, n_max: int = 8,
+                  pdm: bool = False) -> pd.DataFrame:
+    """A small random activity-on-node network (one start task, 1–2 predecessors each)."""
+    n = int(rng.integers(n_min, n_max + 1))
+    ids = list(_LETTERS[:n])
+    duration = rng.integers(1, 10, size=n)
+    preds = [""]
+    for j in range(1, n):
+        k = int(rng.integers(1, min(2, j) + 1))
+        chosen = sorted(rng.choice(j, size=k, replace=False).tolist())
+        links = [ids[i] for i in chosen]
+        if pdm and j >= 2 and rng.random() < 0.35:
+            kind = str(rng.choice(["SS", "FF"]))
+            links[-1] = f"{links[-1]} {kind}+{int(rng.integers(1, 4))}"
+        preds.append("; ".join(links))
+    # Every task except the last one feeds something, so the network has one finish.
+    used = {p.split()[0] for text in preds for p in text.split("; ") if p}
+    dangling = [ids[i] for i in range(n - 1) if ids[i] not in used]
+    if dangling:
+        preds[-1] = "; ".join([preds[-1], *dangling]) if preds[-1] else "; ".join(dangling)
+    return pd.DataFrame({"id": ids, "duration": duration.astype(float), "predecessors": preds})
+
+
+def _network_data(rng: np.random.Generator) -> dict[str, Any]:
+    from tpmkit.io import read
+
+    tasks = _random_tasks(rng, pdm=bool(rng.random() < 0.5))
+    return {"tasks": tasks.set_index("id"), "project": read(tasks)}
+
+
+def _schedule_of(data: dict[str, Any]) -> pd.DataFrame:
+    from tpmkit.cpm import schedule
+
+    return schedule(data["project"])
+
+
+def _steps_text(data: dict[str, Any], phase: str) -> str:
+    steps = cpm_steps(data["project"], _schedule_of(data))
+    lines = steps.loc[steps["phase"] == phase, "explanation"]
+    order = "topological order" if phase == "forward" else "reverse topological order"
+    return f"Take the tasks in {order}:\n" + "\n".join(f"  {t}" for t in lines)
+
+
+_register(_Spec(
+    id="cpm-forward-pass", lesson="03_scheduling", title="CPM forward pass",
+    answer_format="dict {task id: (early_start, early_finish)} in working days",
+    make=_network_data,
+    prompt=lambda d: ("For the network in data['tasks'] (durations in working days; links "
+                      "FS unless marked SS/FF with a lag), compute the early start and early "
+                      "finish of every task. The first task starts at 0; finish = start + "
+                      "duration."),
+    solve=lambda d: _schedule_of(d)[["early_start", "early_finish"]],
+    compare=_compare_mapping(["early_start", "early_finish"]),
+    hint=("Go through the tasks so that every predecessor is done first. ES is the largest "
+          "value any incoming link allows: EF(pred) + lag for FS, ES(pred) + lag for SS, "
+          "EF(pred) + lag − d for FF; then EF = ES + d."),
+    explain=lambda d, e: _steps_text(d, "forward"),
+))
+
+_register(_Spec(
+    id="cpm-backward-pass", lesson="03_scheduling", title="CPM backward pass",
+    answer_format="dict {task id: (late_start, late_finish)} in working days",
+    make=_network_data,
+    prompt=lambda d: ("For the network in data['tasks'], compute the late start and late "
+                      "finish of every task, working back from the project finish (the "
+                      "largest early finish)."),
+    solve=lambda d: _schedule_of(d)[["late_start", "late_finish"]],
+    compare=_compare_mapping(["late_start", "late_finish"]),
+    hint=("Start from the project finish T = the largest early finish. Take tasks in reverse "
+          "order: LF is the smallest value any outgoing link allows (LS(succ) − lag for FS, "
+          "LS(succ) − lag + d for SS, LF(succ) − lag for FF, and T itself); LS = LF − d."),
+    explain=lambda d, e: _steps_text(d, "backward"),
+))
+
+
+def _critical_explain(d: dict[str, Any], expected: list[str]) -> str:
+    table = _schedule_of(d)
+    lines = [f"  TF({i}) = LS − ES = {_fmt(r.late_start)} − {_fmt(r.early_start)} = "
+             f"{_fmt(r.total_float)}" for i, r in table.iterrows()]
+    return ("Total float = LS − ES for each task:\n" + "\n".join(lines)
+            + f"\nThe tasks with zero total float are critical: {', '.join(expected)}.")
+
+
+_register(_Spec(
+    id="critical-path", lesson="03_scheduling", title="Total float and the critical path",
+    answer_format="list of the critical task ids, e.g. ['A', 'C', 'F']",
+    make=_network_data,
+    prompt=lambda d: ("For the network in data['tasks'], which tasks are critical (zero total "
+                      "float)?"),
+    solve=lambda d: [str(i) for i in _schedule_of(d).query("critical").index],
+    compare=_compare_set("critical tasks"),
+    hint=("Do the forward and the backward pass; total float = LS − ES. A task is critical when "
+          "its total float is zero: delaying it delays the project."),
+    explain=_critical_explain,
+))
