@@ -1,0 +1,450 @@
+"""Schedule health: the DCMA 14-point assessment.
+
+:func:`dcma14` runs the fourteen checks of the US Defense Contract Management Agency's
+schedule assessment on a project and returns a :class:`HealthReport`: for every check
+the metric, its numerator and denominator, the threshold, pass/fail and the ids of the
+tasks that fail it. Thresholds are configurable; the defaults are the published ones.
+
+What is counted (as the guideline does): *normal* tasks -- rows flagged as summaries or
+level-of-effort in an optional ``summary`` (truthy) or ``type`` column (``summary``,
+``loe``, ``level_of_effort``, ``hammock``) are left out; most checks count only the
+*incomplete* tasks (``percent_complete < 100`` and no ``actual_finish``). Durations and
+floats are in working days of the project calendar; "44 working days" is two months.
+
+===  ====================  ================================================  =========
+ #   check                 metric                                            threshold
+===  ====================  ================================================  =========
+ 1   logic                 incomplete tasks without predecessor or           <= 5 %
+                           successor / incomplete tasks
+ 2   leads                 links with negative lag / links                   0 %
+ 3   lags                  links with positive lag / links                   <= 5 %
+ 4   relationship_types    finish-to-start links / links                     >= 90 %
+ 5   hard_constraints      incomplete tasks with MSO, MFO, SNLT, FNLT /      <= 5 %
+                           incomplete tasks
+ 6   high_float            incomplete tasks with total float > 44 d          <= 5 %
+ 7   negative_float        incomplete tasks with total float < 0             0 %
+ 8   high_duration         incomplete tasks with baseline duration > 44 d    <= 5 %
+ 9   invalid_dates         tasks with a forecast before or an actual after   0 %
+                           the status date / tasks
+ 10  resources             incomplete tasks >= 1 d without resources or      0 %
+                           cost / those tasks
+ 11  missed_tasks          tasks due by the status date (baseline finish)    <= 5 %
+                           that finished late or not at all / tasks due
+ 12  critical_path_test    add 600 d to a critical task: the finish must     slip = 600
+                           slip by 600 d
+ 13  cpli                  (critical path length + critical path float) /    >= 0.95
+                           critical path length
+ 14  bei                   tasks completed / tasks due by the status date    >= 0.95
+===  ====================  ================================================  =========
+
+"Links" are the relationships that touch an incomplete task. The project's start
+milestone (no predecessor) and finish milestone (no successor) are not logic failures.
+A check that lacks its data (no status date, no baselines, no deadline) is reported
+with ``passed = None`` and a note, never silently as passed.
+
+References
+----------
+.. [1] Defense Contract Management Agency, *DCMA 14-Point Schedule Assessment*
+   (09NOV09), and *Earned Value Management System (EVMS) Program Analysis Pamphlet*,
+   DCMA-EA PAM 200.1, October 2012, section 4 (schedule metrics).
+.. [2] Winter, R. (2011). *DCMA 14-Point Schedule Assessment*. Ron Winter Consulting
+   (check-by-check interpretation for scheduling tools).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tpmkit.errors import DataError, OptionError, ValidationError, format_ids
+
+__all__ = ["CHECKS", "DEFAULT_THRESHOLDS", "HealthReport", "dcma14"]
+
+#: The fourteen checks in guideline order: name -> (comparison, default threshold).
+CHECKS: dict[str, tuple[str, float]] = {
+    "logic": ("<=", 0.05),
+    "leads": ("<=", 0.0),
+    "lags": ("<=", 0.05),
+    "relationship_types": (">=", 0.90),
+    "hard_constraints": ("<=", 0.05),
+    "high_float": ("<=", 0.05),
+    "negative_float": ("<=", 0.0),
+    "high_duration": ("<=", 0.05),
+    "invalid_dates": ("<=", 0.0),
+    "resources": ("<=", 0.0),
+    "missed_tasks": ("<=", 0.05),
+    "critical_path_test": ("==", 600.0),
+    "cpli": (">=", 0.95),
+    "bei": (">=", 0.95),
+}
+
+#: Published thresholds (fractions; the critical path test's is the required slip in days).
+DEFAULT_THRESHOLDS: dict[str, float] = {k: v for k, (_, v) in CHECKS.items()}
+
+_HARD = ("MSO", "MFO", "SNLT", "FNLT")
+_EXCLUDED_TYPES = {"summary", "loe", "level_of_effort", "level of effort", "hammock"}
+_TOL = 1e-9
+
+
+@dataclass
+class HealthReport:
+    """Result of :func:`dcma14`.
+
+    Attributes
+    ----------
+    checks : pandas.DataFrame
+        One row per check, indexed by name in guideline order: ``number``, ``value``,
+        ``threshold``, ``comparison`` (``<=``, ``>=``, ``==``), ``passed`` (True, False
+        or None when not applicable), ``numerator``, ``denominator``, ``tasks`` (failing
+        task ids) and ``note``. Ratios are fractions (0.05 = 5 %).
+    project : str
+        Project name.
+    status_date : pandas.Timestamp or None
+    settings : dict
+        ``high_float_days``, ``high_duration_days``, ``critical_path_delay`` and the
+        task tested by the critical path test.
+    """
+
+    checks: pd.DataFrame
+    project: str = ""
+    status_date: pd.Timestamp | None = None
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        """True when no applicable check fails."""
+        return not (self.checks["passed"] == False).any()  # noqa: E712 - None means n/a
+
+    @property
+    def failed(self) -> list[str]:
+        """Names of the failing checks."""
+        return [k for k, v in self.checks["passed"].items() if v is False]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: ``project``, ``status_date``, ``passed``, ``checks[]``."""
+        rows = []
+        for name, r in self.checks.iterrows():
+            rows.append({"number": int(r["number"]), "name": name, "value": _num(r["value"]),
+                         "threshold": _num(r["threshold"]), "comparison": r["comparison"],
+                         "passed": None if r["passed"] is None else bool(r["passed"]),
+                         "numerator": _num(r["numerator"]), "denominator": _num(r["denominator"]),
+                         "tasks": list(r["tasks"]), "note": r["note"]})
+        return {"project": self.project,
+                "status_date": None if self.status_date is None else self.status_date.date().isoformat(),
+                "passed": self.passed,
+                "n_passed": int((self.checks["passed"] == True).sum()),  # noqa: E712
+                "n_failed": len(self.failed),
+                "n_not_applicable": int(self.checks["passed"].isna().sum()),
+                "settings": self.settings,
+                "checks": rows}
+
+    def _repr_html_(self) -> str:
+        view = self.checks[["number", "value", "threshold", "passed", "numerator", "denominator"]].copy()
+        view["failing tasks"] = [format_ids(t) for t in self.checks["tasks"]]
+        verdict = "passes" if self.passed else f"fails {len(self.failed)} check(s)"
+        return (f"<b>DCMA 14-point assessment</b> of {self.project}: {verdict}"
+                + view.to_html(float_format=lambda v: f"{v:.3g}"))
+
+
+def _num(v: Any) -> Any:
+    if v is None:
+        return None
+    v = float(v)
+    return None if math.isnan(v) else (int(v) if v.is_integer() and abs(v) < 2**53 else v)
+
+
+def _normal_mask(tasks: pd.DataFrame) -> np.ndarray:
+    keep = np.ones(len(tasks), dtype=bool)
+    if "summary" in tasks.columns:
+        s = tasks["summary"]
+        flag = s.map(lambda v: str(v).strip().lower() in ("1", "true", "yes", "y")
+                     if not isinstance(v, bool | np.bool_) else bool(v))
+        keep &= ~flag.to_numpy(dtype=bool)
+    if "type" in tasks.columns:
+        t = tasks["type"].astype(str).str.strip().str.lower()
+        keep &= ~t.isin(_EXCLUDED_TYPES).to_numpy()
+    return keep
+
+
+def _thresholds(given: Mapping[str, float] | None) -> dict[str, float]:
+    out = dict(DEFAULT_THRESHOLDS)
+    for k, v in (given or {}).items():
+        if k not in out:
+            raise OptionError(f"unknown DCMA check {k!r}; choose one of: {', '.join(out)}")
+        try:
+            out[k] = float(v)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(f"threshold for {k} must be a number, got {v!r}") from exc
+    return out
+
+
+def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] | None = None,
+           high_float_days: float = 44.0, high_duration_days: float = 44.0,
+           critical_path_delay: float = 600.0, critical_task: str | None = None,
+           schedule: pd.DataFrame | None = None) -> HealthReport:
+    """Run the DCMA 14-point schedule assessment.
+
+    Parameters
+    ----------
+    project : Project
+        Validated project; uses links, constraints, baselines, progress, resources and
+        costs, the deadline and the status date.
+    status_date : date, optional
+        Overrides ``project.status_date``.
+    thresholds : mapping, optional
+        Check name -> threshold (fractions, e.g. ``{"logic": 0.10}``); the others keep
+        :data:`DEFAULT_THRESHOLDS`.
+    high_float_days, high_duration_days : float
+        Limits of checks 6 and 8 [working days] (44 = two months).
+    critical_path_delay : float
+        Delay added by the critical path test [working days].
+    critical_task : str, optional
+        Task for the critical path test; default the first incomplete critical task with
+        a duration, in network order.
+    schedule : DataFrame, optional
+        The CPM table (:func:`tpmkit.schedule`) if already computed.
+
+    Returns
+    -------
+    HealthReport
+
+    References
+    ----------
+    .. [1] DCMA, *14-Point Schedule Assessment* (09NOV09); DCMA-EA PAM 200.1 (2012).
+
+    Examples
+    --------
+    >>> import tpmkit
+    >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B", "C"], "duration": [5, 60, 0],
+    ...                                "predecessors": ["", "A SS+2", "B"],
+    ...                                "resources": ["dev:1", "dev:1", ""]}))
+    >>> r = dcma14(p)
+    >>> r.checks.loc["lags", ["value", "passed", "tasks"]].tolist()
+    [0.5, False, ['B']]
+    >>> r.checks.loc["high_duration", ["numerator", "denominator", "tasks"]].tolist()
+    [1, 3, ['B']]
+    >>> r.checks.loc["critical_path_test", ["value", "passed"]].tolist()
+    [600.0, True]
+    """
+    from tpmkit.cpm import passes
+    from tpmkit.cpm import schedule as cpm_schedule
+
+    th = _thresholds(thresholds)
+    tasks = project.tasks
+    ids = tasks.index
+    net = project.network()
+    n = len(ids)
+    sched = cpm_schedule(project) if schedule is None else schedule
+    normal = _normal_mask(tasks)
+    pc = pd.to_numeric(tasks["percent_complete"], errors="coerce").fillna(0.0).to_numpy(float)
+    done = (pc >= 100.0) | tasks["actual_finish"].notna().to_numpy()
+    incomplete = normal & ~done
+    dur = np.asarray(net.duration, dtype=float)
+    start = getattr(project, "start", None)
+    cal = project.calendar
+    status = project.status_date if status_date is None else pd.Timestamp(status_date)
+    if status is not None and pd.isna(status):
+        status = None
+    status_off = None
+    if status is not None:
+        if start is None:
+            raise DataError("a status date needs a project start date to compare with the "
+                            "schedule; set the project start")
+        status_off = float(cal.offset_of([status], start, kind="finish")[0])
+
+    results: dict[str, dict[str, Any]] = {}
+
+    def ratio(name: str, fail: np.ndarray, base: np.ndarray, task_idx: np.ndarray | None = None,
+              note: str = "") -> None:
+        num, den = int(fail.sum()), int(base.sum())
+        comp = CHECKS[name][0]
+        if den == 0:
+            results[name] = dict(value=float("nan"), passed=None, numerator=num, denominator=0,
+                                 tasks=[], note=note or "no tasks to count")
+            return
+        value = num / den
+        ok = value <= th[name] + _TOL if comp == "<=" else value >= th[name] - _TOL
+        idx = np.flatnonzero(fail) if task_idx is None else task_idx
+        results[name] = dict(value=value, passed=bool(ok), numerator=num, denominator=den,
+                             tasks=[str(t) for t in pd.unique(ids[idx])], note=note)
+
+    def not_applicable(name: str, note: str) -> None:
+        results[name] = dict(value=float("nan"), passed=None, numerator=float("nan"),
+                             denominator=float("nan"), tasks=[], note=note)
+
+    # 1 logic ------------------------------------------------------------------------------
+    frm = np.asarray(net.link_from, dtype=np.int64)
+    to = np.asarray(net.link_to, dtype=np.int64)
+    has_pred = np.zeros(n, dtype=bool)
+    has_pred[to] = True
+    has_succ = np.zeros(n, dtype=bool)
+    has_succ[frm] = True
+    es = sched["early_start"].reindex(ids).to_numpy(float)
+    ef = sched["early_finish"].reindex(ids).to_numpy(float)
+    exempt = np.zeros(n, dtype=bool)
+    cand = np.flatnonzero(~has_pred & (dur == 0) & normal)
+    if len(cand):
+        exempt[cand[np.argmin(es[cand])]] = True
+    cand = np.flatnonzero(~has_succ & (dur == 0) & normal)
+    if len(cand):
+        exempt[cand[::-1][np.argmax(ef[cand][::-1])]] = True
+    open_start = ~has_pred & ~exempt
+    open_finish = ~has_succ & ~exempt
+    ratio("logic", incomplete & (open_start | open_finish), incomplete,
+          note="the start and finish milestones are exempt")
+
+    # 2-4 relationships (links touching an incomplete task) --------------------------------
+    eff_lag = np.asarray(net.lag, float) + np.asarray(net.lag_percent, float) * dur[frm]
+    link_base = (incomplete[frm] | incomplete[to]) & normal[frm] & normal[to]
+    ltype = np.asarray(net.link_type)
+    ratio("leads", link_base & (eff_lag < -_TOL), link_base,
+          task_idx=to[link_base & (eff_lag < -_TOL)])
+    ratio("lags", link_base & (eff_lag > _TOL), link_base, task_idx=to[link_base & (eff_lag > _TOL)])
+    fs = link_base & (ltype == 0)
+    ratio("relationship_types", fs, link_base, task_idx=to[link_base & (ltype != 0)])
+
+    # 5 hard constraints -------------------------------------------------------------------
+    hard = tasks["constraint"].astype(str).str.upper().isin(_HARD).to_numpy()
+    ratio("hard_constraints", incomplete & hard, incomplete)
+
+    # 6-7 float ----------------------------------------------------------------------------
+    tf = sched["total_float"].reindex(ids).to_numpy(float)
+    ratio("high_float", incomplete & (tf > high_float_days + _TOL), incomplete,
+          note=f"total float > {high_float_days:g} working days")
+    ratio("negative_float", incomplete & (tf < -_TOL), incomplete)
+
+    # 8 high duration (baseline duration where a baseline exists) --------------------------
+    bs, bf = tasks["baseline_start"], tasks["baseline_finish"]
+    has_bl = (bs.notna() & bf.notna()).to_numpy()
+    base_dur = dur.copy()
+    if has_bl.any() and start is not None:
+        s_off = cal.offset_of(bs[has_bl].to_numpy(), start, kind="start")
+        f_off = cal.offset_of(bf[has_bl].to_numpy(), start, kind="finish")
+        base_dur[has_bl] = np.maximum(f_off - s_off, 0.0)
+    ratio("high_duration", incomplete & (base_dur > high_duration_days + _TOL), incomplete,
+          note=(f"baseline duration > {high_duration_days:g} working days"
+                + ("" if has_bl.all() else "; planned duration where no baseline")))
+
+    # 9 invalid dates ----------------------------------------------------------------------
+    if status_off is None:
+        not_applicable("invalid_dates", "needs a status date")
+    else:
+        no_as = tasks["actual_start"].isna().to_numpy()
+        no_af = tasks["actual_finish"].isna().to_numpy()
+        started = ~no_as | (pc > 0)
+        fc_start_past = ~done & ~started & (es < status_off - _TOL)
+        fc_finish_past = ~done & (ef <= status_off - 1.0 + _TOL) & (ef > 0) & no_af & (dur > 0)
+        a_s = cal.offset_of(tasks["actual_start"].to_numpy(), start, kind="start")
+        a_f = cal.offset_of(tasks["actual_finish"].to_numpy(), start, kind="finish")
+        actual_future = (~no_as & (a_s >= status_off - _TOL)) | (~no_af & (a_f > status_off + _TOL))
+        ratio("invalid_dates", normal & (fc_start_past | fc_finish_past | actual_future), normal,
+              note="forecast start/finish before the status date or actual dates after it; "
+                   "denominator: all tasks")
+
+    # 10 resources -------------------------------------------------------------------------
+    assigned = np.zeros(n, dtype=bool)
+    a = getattr(project, "assignments", None)
+    if a is not None and len(a):
+        pos = ids.get_indexer(a["task"].astype(str))
+        units = a["units"].to_numpy(float)
+        assigned[pos[(pos >= 0) & (units > 0)]] = True
+    money = np.zeros(n, dtype=bool)
+    for col in ("cost", "rate", "baseline_cost"):
+        money |= (pd.to_numeric(tasks[col], errors="coerce").fillna(0.0) > 0).to_numpy()
+    long_enough = incomplete & (dur >= 1.0)
+    ratio("resources", long_enough & ~assigned & ~money, long_enough,
+          note="tasks of at least one day with neither resources nor cost; DCMA reports "
+               "this ratio without a numeric limit, tpmkit expects 0 %")
+
+    # 11 missed tasks / 14 BEI --------------------------------------------------------------
+    if status is None or not bf.notna().any():
+        why = "needs a status date" if status is None else "needs baseline finish dates"
+        not_applicable("missed_tasks", why)
+        not_applicable("bei", why)
+    else:
+        due = normal & bf.notna().to_numpy() & (bf <= status).to_numpy()
+        af = tasks["actual_finish"]
+        late_actual = (af.notna() & bf.notna() & (af > bf)).to_numpy()
+        ratio("missed_tasks", due & (late_actual | ~done), due,
+              note="baseline finish on or before the status date, finished later or not yet")
+        completed = normal & done
+        num = int(completed.sum())
+        den = int(due.sum())
+        if den == 0:
+            not_applicable("bei", "no task has a baseline finish on or before the status date")
+        else:
+            value = num / den
+            fail_idx = np.flatnonzero(due & ~done)
+            results["bei"] = dict(value=value, passed=bool(value >= th["bei"] - _TOL),
+                                  numerator=num, denominator=den,
+                                  tasks=[str(t) for t in ids[fail_idx]],
+                                  note="tasks completed / tasks with baseline finish by the status date")
+
+    # 12 critical path test ----------------------------------------------------------------
+    crit = sched["critical"].reindex(ids).to_numpy(bool)
+    order = np.asarray(net.order)
+    if critical_task is not None:
+        if critical_task not in ids:
+            raise ValidationError(f"critical_task {critical_task!r} is not a task of the project; "
+                                  "give a task id")
+        tested = int(ids.get_loc(critical_task))
+    else:
+        cand = [j for j in order if crit[j] and incomplete[j] and dur[j] > 0]
+        tested = int(cand[0]) if cand else -1
+    if tested < 0:
+        not_applicable("critical_path_test", "no incomplete critical task with a duration")
+    else:
+        base_finish = float(passes(net, dur)["project_finish"])
+        longer = dur.copy()
+        longer[tested] += critical_path_delay
+        slip = float(passes(net, longer)["project_finish"]) - base_finish
+        ok = abs(slip - critical_path_delay) <= 1e-6 * max(1.0, critical_path_delay)
+        results["critical_path_test"] = dict(
+            value=slip, passed=bool(ok), numerator=slip, denominator=critical_path_delay,
+            tasks=[] if ok else [str(ids[tested])],
+            note=f"added {critical_path_delay:g} working days to {ids[tested]}; the finish slipped "
+                 f"{slip:g}")
+
+    # 13 CPLI --------------------------------------------------------------------------------
+    finish = float(sched.attrs.get("project_duration", float(np.nanmax(ef)) if n else 0.0))
+    target, source = None, ""
+    if project.deadline is not None:
+        target, source = float(project.deadline_offset), "deadline"
+    elif bf.notna().any() and start is not None:
+        target = float(cal.offset_of([bf.max()], start, kind="finish")[0])
+        source = "baseline finish"
+    if target is None:
+        not_applicable("cpli", "needs a deadline or baseline finish dates to measure the critical "
+                               "path float against")
+    else:
+        origin = status_off if status_off is not None else 0.0
+        cpl = finish - origin
+        cp_float = target - finish
+        if cpl <= _TOL:
+            not_applicable("cpli", "the critical path ends at or before the status date")
+        else:
+            value = (cpl + cp_float) / cpl
+            ok = value >= th["cpli"] - _TOL
+            results["cpli"] = dict(
+                value=value, passed=bool(ok), numerator=cpl + cp_float, denominator=cpl,
+                tasks=[] if ok else [str(t) for t in sched.attrs.get("critical_path", [])],
+                note=f"critical path length {cpl:g}, float {cp_float:g} working days to the {source}")
+
+    rows = []
+    for k, name in enumerate(CHECKS, start=1):
+        r = results[name]
+        rows.append({"number": k, "value": r["value"], "threshold": th[name],
+                     "comparison": CHECKS[name][0], "passed": r["passed"],
+                     "numerator": r["numerator"], "denominator": r["denominator"],
+                     "tasks": r["tasks"], "note": r["note"]})
+    checks = pd.DataFrame(rows, index=pd.Index(list(CHECKS), name="check"))
+    checks["passed"] = checks["passed"].astype(object)
+    settings = {"high_float_days": high_float_days, "high_duration_days": high_duration_days,
+                "critical_path_delay": critical_path_delay,
+                "critical_task": None if tested < 0 else str(ids[tested])}
+    return HealthReport(checks, getattr(project, "name", ""), status, settings)
