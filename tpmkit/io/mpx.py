@@ -1,0 +1,443 @@
+"""MPX (Microsoft Project Exchange, MS Project 4.0–98) import.
+
+MPX is a delimited text format: the first line ``MPX<sep>program<sep>version<sep>codepage``
+fixes the separator (usually ``,``) and the code page; every other line is a record
+whose first field is its type: 10 currency, 11 default settings (hours per day and per
+week), 12 date/time settings (date order 0 = M/D/Y, 1 = D/M/Y, 2 = Y/M/D), 20 base
+calendar (Sun..Sat: 0 non-working, 1 working), 25 calendar hours, 26 calendar exception,
+30 project header, 41 resource field codes, 50 resource, 61 task field codes, 70 task,
+75 resource assignment. Durations are text with units (``2d``, ``16h``, ``1w``,
+``1mo``, elapsed ``2ed``); predecessors are MS-Project style ``3FS+1d`` lists.
+
+References
+----------
+Microsoft, "MPX Field Definitions" (Microsoft Project 98 resource kit, MPXFILE.DOC);
+J. Iles, MPXJ ``MPXReader`` (https://www.mpxj.org).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tpmkit.errors import FileFormatError, format_ids
+from tpmkit.io._xml import (
+    DAY_NAMES,
+    WorkTime,
+    format_number,
+    link_text,
+    read_bytes,
+    safe_ids,
+    task_frame,
+)
+
+__all__ = ["read_parts"]
+
+_TASK_FIELDS = {1: "name", 2: "wbs", 3: "outline_level", 30: "cost_total", 31: "baseline_cost",
+                32: "actual_cost", 35: "fixed_cost", 40: "duration", 44: "percent_complete",
+                50: "start", 51: "finish", 52: "early_start", 53: "early_finish",
+                54: "late_start", 55: "late_finish", 56: "baseline_start",
+                57: "baseline_finish", 58: "actual_start", 59: "actual_finish",
+                68: "constraint_date", 70: "predecessors", 81: "milestone", 90: "id",
+                91: "constraint_type", 93: "free_slack", 94: "total_slack", 98: "unique_id",
+                120: "summary"}
+_CONSTRAINTS = {"as soon as possible": "", "as late as possible": "ALAP",
+                "must start on": "MSO", "must finish on": "MFO",
+                "start no earlier than": "SNET", "start no later than": "SNLT",
+                "finish no earlier than": "FNET", "finish no later than": "FNLT",
+                "0": "", "1": "ALAP", "2": "MSO", "3": "MFO", "4": "SNET", "5": "SNLT",
+                "6": "FNET", "7": "FNLT"}
+_DUR = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(e?)(mo|m|h|d|w|y|%)?\??\s*$", re.I)
+_LINK = re.compile(r"^\s*(\d+)\s*(FS|SS|FF|SF)?\s*(?:([+-])\s*(\d+(?:[.,]\d+)?)\s*(e?)(mo|m|h|d|w|y|%)?\??)?\s*$",
+                   re.I)
+_CODEPAGES = {"ANSI": "cp1252", "MAC": "mac_roman", "850": "cp850", "437": "cp437",
+              "DOS": "cp437"}
+
+
+class _Units:
+    def __init__(self, hpd: float, hpw: float, dpm: float, wdays: int):
+        self.days = {"m": 1 / (60 * hpd), "h": 1 / hpd, "d": 1.0, "w": hpw / hpd,
+                     "mo": dpm, "y": dpm * 12}
+        self.wdays = wdays
+
+    def to_days(self, value: float, elapsed: bool, unit: str) -> float:
+        unit = (unit or "d").lower()
+        if elapsed:  # clock time: 24 h days, 7-day weeks, 30-day months
+            cal = {"m": 1 / 1440, "h": 1 / 24, "d": 1.0, "w": 7.0, "mo": 30.0, "y": 365.0}
+            return value * cal.get(unit, 1.0) * self.wdays / 7.0
+        return value * self.days.get(unit, 1.0)
+
+
+def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
+               **settings: Any) -> dict[str, Any]:
+    """Read an MPX file into the parts of a tpmkit project.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.mpx`` file.
+    max_bytes : int, optional
+        Size limit [bytes].
+    **settings
+        Accepted for the front door's protocol (applied by the model).
+
+    Returns
+    -------
+    dict
+        ``tasks`` (ids are MS Project task IDs), ``project``, ``resources``, ``computed``
+        (the stored early/late dates as working-day offsets, total/free slack [working
+        days]) and ``warnings``.
+
+    Raises
+    ------
+    FileFormatError
+        Not an MPX file, or a value that cannot be read (names the line and the field).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.mpx"
+    >>> _ = p.write_text("MPX,Microsoft Project for Windows,4.0,ANSI\\n"
+    ...                  "61,90,1,40,70\\n70,1,Design,2d,\\n70,2,Build,3d,1SS+1d\\n")
+    >>> read_parts(p)["tasks"][["id", "duration", "predecessors"]].to_dict("records")
+    [{'id': '1', 'duration': 2.0, 'predecessors': ''}, {'id': '2', 'duration': 3.0, 'predecessors': '1 SS+1d'}]
+    """
+    name = str(path)
+    data = read_bytes(path, max_bytes)
+    head = data[:200].decode("latin-1")
+    if not head.startswith("MPX") or len(head) < 4:
+        raise FileFormatError(f"{name}: not an MPX file: line 1 must start with 'MPX,'; "
+                              "save the plan from MS Project 98 (or MPXJ) as MPX")
+    sep = head[3]
+    first = head.splitlines()[0].split(sep)
+    enc = _CODEPAGES.get(first[3].strip().upper() if len(first) > 3 else "ANSI", "cp1252")
+    try:
+        text = data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        text = data.decode("cp1252", errors="replace")
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    warnings: list[str] = []
+
+    def err(line: int, field: str, value: object, fix: str) -> FileFormatError:
+        return FileFormatError(f"{name}: line {line}: field {field}: {value!r} {fix}")
+
+    hpd, hpw, dpm, date_order, default_start = 8.0, 40.0, 20.0, 1, 480
+    weekmask = [True] * 5 + [False] * 2
+    minutes: list[list[tuple[int, int]] | None] = [None] * 7
+    holidays: list[str] = []
+    cal_seen = False
+    task_codes: list[int] = []
+    res_codes: list[int] = []
+    tasks_raw: list[tuple[int, dict[str, str]]] = []
+    res_raw: list[tuple[int, dict[int, str]]] = []
+    assign: list[tuple[int, list[str]]] = []
+    project_name, project_start = "", ""
+
+    def num(v: str, line: int, field: str, default: float) -> float:
+        v = (v or "").strip().replace(",", ".")
+        if not v:
+            return default
+        try:
+            return float(v)
+        except ValueError:
+            raise err(line, field, v, "is not a number") from None
+
+    def hhmm(v: str) -> int:
+        m = re.match(r"^\s*(\d{1,2})[:.](\d{2})\s*(am|pm)?\s*$", v or "", re.I)
+        if not m:
+            return 0
+        h, mi = int(m.group(1)), int(m.group(2))
+        if m.group(3):
+            h = h % 12 + (12 if m.group(3).lower() == "pm" else 0)
+        return h * 60 + mi
+
+    in_calendar = False
+    for n, rec in enumerate(rows, start=1):
+        if not rec or n == 1:
+            continue
+        kind = rec[0].strip()
+        if kind == "11" and len(rec) > 5:
+            hpd = num(rec[4], n, "default hours per day", 8.0) or 8.0
+            hpw = num(rec[5], n, "default hours per week", 40.0) or 40.0
+        elif kind == "12":
+            date_order = int(num(rec[1], n, "date order", 1.0)) if len(rec) > 1 else 1
+            if len(rec) > 3:
+                default_start = int(num(rec[3], n, "default start time", 480.0))
+            if len(rec) > 10:
+                dpm = num(rec[10], n, "days per month", 20.0) or 20.0
+        elif kind == "20":
+            in_calendar = not cal_seen  # the first base calendar is the project calendar
+            if in_calendar:
+                cal_seen = True
+                flags = (rec[2:9] + ["1"] * 7)[:7]
+                # Sun..Sat → Mon..Sun
+                weekmask = [flags[(k + 1) % 7].strip() != "0" for k in range(7)]
+        elif kind == "25" and in_calendar and len(rec) > 1:
+            day = int(num(rec[1], n, "calendar day", 1.0))
+            times = [hhmm(x) for x in rec[2:] if x.strip()]
+            iv = [(a, b if b > a else b + 1440) for a, b in zip(times[0::2], times[1::2])]
+            minutes[(day + 5) % 7] = iv
+        elif kind == "26" and in_calendar and len(rec) > 2:
+            f, t = _date(rec[1], date_order), _date(rec[2], date_order)
+            working = len(rec) > 3 and rec[3].strip() == "1"
+            if pd.notna(f) and not working:
+                for d in pd.date_range(f.normalize(), (t if pd.notna(t) else f).normalize()):
+                    holidays.append(d.date().isoformat())
+            elif working:
+                warnings.append(f"line {n}: a working exception ({rec[1]}) cannot be "
+                                "represented and was ignored")
+        elif kind in ("21", "22", "23", "40", "50", "60", "70", "75"):
+            in_calendar = False if kind not in ("25", "26") else in_calendar
+        if kind == "30":
+            project_name = rec[1] if len(rec) > 1 else ""
+            project_start = rec[5] if len(rec) > 5 else ""
+        elif kind == "41":
+            res_codes = [int(num(c, n, "resource field code", 0)) for c in rec[1:] if c.strip()]
+        elif kind == "50":
+            res_raw.append((n, {c: v for c, v in zip(res_codes, rec[1:])}))
+        elif kind == "61":
+            task_codes = [int(num(c, n, "task field code", 0)) for c in rec[1:] if c.strip()]
+        elif kind == "70":
+            if not task_codes:
+                raise err(n, "record type", "70", "(a task) appears before the task field "
+                          "list (record 61); export the file again")
+            vals = {}
+            for c, v in zip(task_codes, rec[1:]):
+                if c in _TASK_FIELDS:
+                    vals[_TASK_FIELDS[c]] = v.strip()
+            tasks_raw.append((n, vals))
+        elif kind == "75" and tasks_raw:
+            assign.append((len(tasks_raw) - 1, rec[1:]))
+    day_minutes = [minutes[k] if minutes[k] else ([(480, 720), (780, 1020)] if weekmask[k] else [])
+                   for k in range(7)]
+    if not any(weekmask):
+        weekmask = [True] * 5 + [False] * 2
+    wt = WorkTime(weekmask, holidays, day_minutes)
+    units = _Units(hpd, hpw, dpm, sum(weekmask))
+
+    def duration(v: str, line: int, field: str) -> tuple[float, bool, bool]:
+        """→ (working days or fraction for %, elapsed?, percent?)"""
+        if not v or v.upper() == "NA":
+            return math.nan, False, False
+        m = _DUR.match(v)
+        if not m:
+            raise err(line, field, v, "is not a duration such as 2d, 16h, 1w or 2ed")
+        value = float(m.group(1).replace(",", "."))
+        if m.group(3) == "%":
+            return value / 100.0, bool(m.group(2)), True
+        return units.to_days(value, bool(m.group(2)), m.group(3) or "d"), bool(m.group(2)), False
+
+    # task rows (ID 0 is the project summary)
+    recs = [(n, v) for n, v in tasks_raw if v.get("id", "") not in ("0", "")
+            or (not v.get("id") and v.get("unique_id") not in ("0",))]
+    ids0 = [v.get("id") or v.get("unique_id") or str(k + 1) for k, (n, v) in enumerate(recs)]
+    ids, w = safe_ids(ids0)
+    warnings += w
+    id_of = dict(zip(ids0, ids))
+    outline: list[tuple[int, bool]] = []
+    for n, v in recs:
+        lvl = int(num(v.get("outline_level", ""), n, "Outline Level", 1))
+        outline.append((lvl, v.get("summary", "").lower() in ("yes", "1", "true")))
+    # a row followed by a deeper row is a summary even when the flag is missing
+    is_summary = [s or (k + 1 < len(outline) and outline[k + 1][0] > outline[k][0])
+                  for k, (_, s) in enumerate(outline)]
+    wbs_codes, counters = [], [0] * 64
+    for lvl, _ in outline:
+        lvl = max(1, min(lvl, 63))
+        counters[lvl] += 1
+        counters[lvl + 1:] = [0] * (63 - lvl)
+        wbs_codes.append(".".join(str(c) for c in counters[1:lvl + 1]))
+    leaves: dict[str, list[str]] = {}
+    for k, (lvl, _) in enumerate(outline):
+        if is_summary[k]:
+            j = k + 1
+            while j < len(outline) and outline[j][0] > lvl:
+                if not is_summary[j]:
+                    leaves.setdefault(ids0[k], []).append(ids0[j])
+                j += 1
+
+    start = _date(project_start, date_order)
+    rows, computed, alap, elapsed, moved = [], [], [], [], []
+    for k, ((n, v), raw_id) in enumerate(zip(recs, ids0)):
+        if is_summary[k]:
+            if v.get("predecessors"):
+                moved.append(raw_id)
+            continue
+        d, el, _ = duration(v.get("duration", ""), n, "Duration")
+        if el:
+            elapsed.append(raw_id)
+        if v.get("milestone", "").lower() in ("yes", "1") and (math.isnan(d) or d == 0):
+            d = 0.0
+        if math.isnan(d) or d < 0:
+            raise err(n, "Duration", v.get("duration"), "must be a duration ≥ 0 such as 2d")
+        con = _CONSTRAINTS.get(v.get("constraint_type", "").strip().lower(), "")
+        cdate = pd.NaT
+        if con == "ALAP":
+            alap.append(raw_id)
+            con = ""
+        elif con:
+            cdate = _date(v.get("constraint_date", ""), date_order)
+            if pd.isna(cdate):
+                con = ""
+            else:
+                cdate = cdate.normalize()
+        preds = []
+        for token in _split_links(v.get("predecessors", "")):
+            m = _LINK.match(token)
+            if not m:
+                raise err(n, "Predecessors", token, "is not a link such as 3FS+1d")
+            pid, kind = m.group(1), (m.group(2) or "FS").upper()
+            lag_days, lag_pct = 0.0, 0.0
+            if m.group(4):
+                value = float(m.group(4).replace(",", ".")) * (-1 if m.group(3) == "-" else 1)
+                if m.group(6) == "%":
+                    lag_pct = value / 100.0
+                else:
+                    lag_days = units.to_days(value, bool(m.group(5)), m.group(6) or "d")
+                    if m.group(5):
+                        elapsed.append(raw_id)
+            targets = leaves.get(pid, [pid])
+            if pid in leaves:
+                moved.append(pid)
+            for t in targets:
+                if t not in id_of:
+                    warnings.append(f"task {raw_id}: predecessor {t} is not in the file; "
+                                    "link dropped")
+                    continue
+                preds.append(link_text(id_of[t], kind, lag_days, lag_pct))
+        money = {f: _money(v.get(f, ""), n, f, name)
+                 for f in ("fixed_cost", "baseline_cost", "actual_cost")}
+        pct = v.get("percent_complete", "").rstrip("%")
+        rows.append({"id": id_of[raw_id], "name": v.get("name", ""), "duration": d,
+                     "predecessors": "; ".join(dict.fromkeys(preds)),
+                     "wbs": v.get("wbs") or wbs_codes[k], "constraint": con,
+                     "constraint_date": cdate, "cost": money["fixed_cost"],
+                     "baseline_cost": money["baseline_cost"], "actual_cost": money["actual_cost"],
+                     "baseline_start": _date(v.get("baseline_start", ""), date_order),
+                     "baseline_finish": _date(v.get("baseline_finish", ""), date_order),
+                     "actual_start": _date(v.get("actual_start", ""), date_order),
+                     "actual_finish": _date(v.get("actual_finish", ""), date_order),
+                     "percent_complete": num(pct, n, "% Complete", math.nan),
+                     "_row": k})
+        ts = duration(v.get("total_slack", ""), n, "Total Slack")[0]
+        fs = duration(v.get("free_slack", ""), n, "Free Slack")[0]
+        computed.append({"id": id_of[raw_id], "_milestone": d == 0,
+                         **{f"{c}_date": _date(v.get(c, ""), date_order)
+                            for c in ("early_start", "early_finish", "late_start",
+                                      "late_finish")},
+                         "total_float": ts, "free_float": fs})
+    if moved:
+        warnings.append(f"links on summary tasks {format_ids(sorted(set(moved)))} were moved "
+                        "to their subtasks (tpmkit derives summaries from the WBS)")
+    if alap:
+        warnings.append(f"tasks {format_ids(alap)} are 'As Late As Possible', which tpmkit does "
+                        "not model; scheduled as soon as possible")
+    if elapsed:
+        warnings.append(f"tasks {format_ids(sorted(set(elapsed)))} have elapsed durations or "
+                        f"lags; converted at {sum(weekmask)}/7 working days per calendar day")
+
+    # resources and assignments (record 75: resource ID, units, ...)
+    res_ids, w = safe_ids([r.get(1) or r.get(40, "") for _, r in res_raw], "resource")
+    res_by_id = {r.get(40, ""): i for (_, r), i in zip(res_raw, res_ids)}
+    by_row: dict[int, list[str]] = {}
+    for k, rec in assign:
+        if rec and rec[0].strip() in res_by_id:
+            u = (rec[1] if len(rec) > 1 else "1").strip().rstrip("%")
+            val = num(u, 0, "assignment units", 1.0)
+            val = val / 100.0 if (len(rec) > 1 and rec[1].strip().endswith("%")) or val > 10 \
+                else val
+            by_row.setdefault(k, []).append(f"{res_by_id[rec[0].strip()]}:{format_number(val)}")
+    rec_index = {id(v): k for k, (_, v) in enumerate(tasks_raw)}
+    recs_pos = [rec_index[id(v)] for _, v in recs]
+    for r in rows:
+        r["resources"] = "; ".join(by_row.get(recs_pos[r.pop("_row")], []))
+
+    if pd.isna(start):
+        es = [c["early_start_date"] for c in computed if pd.notna(c["early_start_date"])]
+        start = min(es) if es else pd.NaT
+    comp = pd.DataFrame(computed)
+    if not comp.empty:
+        comp = comp.set_index("id")
+        milestone = comp.pop("_milestone").to_numpy(dtype=bool)
+        if pd.notna(start):
+            t0 = start.normalize() + pd.Timedelta(minutes=default_start)
+            origin = wt.offsets([t0], t0)[0]
+            for c in ("early_start", "late_start", "early_finish", "late_finish"):
+                dates = comp[f"{c}_date"]
+                has_time = ((dates.dt.hour != 0) | (dates.dt.minute != 0)).to_numpy()
+                off = wt.offsets(dates.to_numpy(), t0) - origin
+                # date-only values: a start is the beginning of its day, a finish its end;
+                # a milestone sits at the end of its day unless it is on the first day
+                if c.endswith("finish"):
+                    whole = off + np.where(milestone & (off == 0), 0.0, 1.0)
+                else:
+                    whole = off + np.where(milestone & (off > 0), 1.0, 0.0)
+                comp[c] = np.where(has_time, off, whole)
+    parts: dict[str, Any] = {
+        "tasks": task_frame(rows),
+        "project": {"name": project_name or Path(name).stem,
+                    "start": start.date().isoformat() if pd.notna(start) else None,
+                    "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],
+                                 "holidays": sorted(set(holidays))},
+                    "hours_per_day": hpd, "source_format": "mpx"},
+        "computed": comp, "warnings": warnings,
+    }
+    if res_raw:
+        parts["resources"] = pd.DataFrame({
+            "id": res_ids, "name": [r.get(1, "") for _, r in res_raw],
+            "capacity": [num((r.get(41) or "100").rstrip("%"), n, "Max Units", 100.0) / 100.0
+                         for n, r in res_raw]})
+    if not rows:
+        warnings.append("the file holds no tasks")
+    return parts
+
+
+def _split_links(text: str) -> list[str]:
+    return [t for t in re.split(r"[,;]", text or "") if t.strip()]
+
+
+def _money(v: str, line: int, field: str, path: str) -> float:
+    s = re.sub(r"[^\d.,\-]", "", v or "")
+    if not s:
+        return math.nan
+    if s.count(",") and s.count("."):
+        s = s.replace(",", "")
+    else:
+        s = s.replace(",", ".")
+    try:
+        return float(s)
+    except ValueError:
+        raise FileFormatError(f"{path}: line {line}: field {field}: {v!r} is not an "
+                              "amount") from None
+
+
+def _date(v: str, order: int) -> pd.Timestamp:
+    """Parse an MPX date such as ``Fri 17/10/14``, ``07/02/2006`` or ``17/10/14 08:00``."""
+    s = (v or "").strip()
+    if not s or s.upper() == "NA":
+        return pd.NaT
+    s = re.sub(r"^[A-Za-z]+\.?\s+", "", s)  # weekday name
+    m = re.match(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:\s+(\d{1,2})[:.](\d{2})\s*(am|pm)?)?$",
+                 s, re.I)
+    if not m:
+        return pd.NaT
+    a, b, c = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    y, mo, d = {0: (c, a, b), 1: (c, b, a), 2: (a, b, c)}.get(order, (c, b, a))
+    if y < 100:
+        y += 2000 if y < 70 else 1900
+    h = int(m.group(4) or 0)
+    mi = int(m.group(5) or 0)
+    if m.group(6):
+        h = h % 12 + (12 if m.group(6).lower() == "pm" else 0)
+    try:
+        return pd.Timestamp(year=y, month=mo, day=d, hour=h, minute=mi)
+    except ValueError:
+        return pd.NaT

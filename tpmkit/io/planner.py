@@ -1,0 +1,284 @@
+"""GNOME Planner ``.planner`` import.
+
+Planner (formerly MrProject) writes XML with nested ``<task>`` elements (a task with
+children is a summary), ``work`` [s of working time], ``duration`` [s] for fixed-duration
+tasks, ``type="milestone"``, ``percent-complete``, ``<constraint type="must-start-on"|
+"start-no-earlier-than">``, ``<predecessor predecessor-id type="FS|SS|FF|SF" lag>`` (lag
+[s], one working day per 86 400 s as Planner schedules it), calendars with a default week
+(day types 0 = working, 1 = non-working, 2 = as the base calendar), working intervals and
+date overrides, resources (``std-rate`` [currency/h]) and allocations (``units`` [%]).
+
+A fixed-work task lasts ``work / Σ allocation units`` of working time; durations become
+working days with the project calendar's working hours per day. Planner's computed dates
+(``work-start`` and ``end``) are returned as ``computed`` offsets for differential tests.
+
+References
+----------
+GNOME Planner, ``mrp-parser.c``/``planner-1.0.dtd`` (file format); J. Iles, MPXJ
+``PlannerReader`` (https://www.mpxj.org), whose test files are in
+``../shared/data/projectfiles/mpxj``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import pandas as pd
+
+from tpmkit.errors import FileFormatError, format_ids
+from tpmkit.io._xml import (
+    DAY_NAMES,
+    WorkTime,
+    format_number,
+    link_text,
+    parse_xml,
+    safe_ids,
+    task_frame,
+)
+
+__all__ = ["read_parts"]
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_CONSTRAINTS = {"must-start-on": "MSO", "start-no-earlier-than": "SNET"}
+
+
+def _when(el: Element, attr: str, path: str, where: str) -> pd.Timestamp:
+    v = (el.get(attr) or "").strip()
+    if not v:
+        return pd.NaT
+    try:
+        return pd.to_datetime(v.rstrip("Z"), format="%Y%m%dT%H%M%S")
+    except ValueError:
+        try:
+            return pd.to_datetime(v.rstrip("Z"), format="%Y%m%d")
+        except ValueError:
+            raise FileFormatError(f"{path}: {where}: attribute {attr}={v!r} is not a Planner "
+                                  "date-time (YYYYMMDDTHHMMSSZ)") from None
+
+
+def _num(el: Element, attr: str, path: str, where: str, default: float = math.nan) -> float:
+    v = (el.get(attr) or "").strip()
+    if not v:
+        return default
+    try:
+        return float(v)
+    except ValueError:
+        raise FileFormatError(f"{path}: {where}: attribute {attr}={v!r} is not a number") from None
+
+
+def _calendar(root: Element, cal_id: str | None, path: str, warnings: list[str]):
+    cals: dict[str, tuple[Element, Element | None]] = {}
+
+    def collect(parent: Element, base: Element | None) -> None:
+        for c in parent.findall("calendar"):
+            cals[c.get("id", "")] = (c, base)
+            collect(c, c)
+
+    collect(root.find("calendars") if root.find("calendars") is not None else root, None)
+    if not cals:
+        return [True] * 5 + [False] * 2, [], None, "Default"
+    cal, base = cals.get(cal_id or "", next(iter(cals.values())))
+    chain = [cal]
+    while base is not None:
+        chain.append(base)
+        base = cals.get(base.get("id", ""), (None, None))[1]
+    weekmask: list[bool | None] = [None] * 7
+    intervals: list[tuple[int, int]] | None = None
+    holidays: set[str] = set()
+    working: list[str] = []
+    for c in chain:  # derived first: the first definite value wins
+        week = c.find("default-week")
+        for k, d in enumerate(_DAYS):
+            v = week.get(d) if week is not None else None
+            if weekmask[k] is None and v in ("0", "1"):
+                weekmask[k] = v == "0"
+        ov = c.find("overridden-day-types/overridden-day-type[@id='0']")
+        if intervals is None and ov is not None:
+            intervals = []
+            for iv in ov.findall("interval"):
+                a, b = iv.get("start", "0800"), iv.get("end", "1700")
+                intervals.append((int(a[:2]) * 60 + int(a[2:4]), int(b[:2]) * 60 + int(b[2:4])))
+        for day in c.findall("days/day"):
+            date = _when(day, "date", path, f"calendar {c.get('name')!r} day")
+            if pd.isna(date) or day.get("type") != "day-type":
+                continue
+            if day.get("id") == "1":
+                holidays.add(date.date().isoformat())
+            elif day.get("id") == "0":
+                working.append(date.date().isoformat())
+    wm = [bool(x) if x is not None else k < 5 for k, x in enumerate(weekmask)]
+    hol = sorted(holidays)
+    # a working override on a normally working day is no change; on a weekend it is lost
+    lost = [d for d in working if not wm[pd.Timestamp(d).weekday()]]
+    if lost:
+        warnings.append(f"calendar {cal.get('name')!r}: working days on weekends "
+                        f"({format_ids(sorted(set(lost)))}) cannot be represented and were ignored")
+    minutes = [intervals if (w and intervals) else ([] if not w else None) for w in wm]
+    minutes = [m if m is not None else [(480, 720), (780, 1020)] for m in minutes]
+    return wm, hol, minutes, cal.get("name", "")
+
+
+def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
+               **settings: Any) -> dict[str, Any]:
+    """Read a GNOME Planner file into the parts of a tpmkit project.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.planner`` file.
+    max_bytes : int, optional
+        Size limit [bytes].
+    **settings
+        Accepted for the front door's protocol (applied by the model).
+
+    Returns
+    -------
+    dict
+        ``tasks``, ``project``, ``resources``, ``computed`` (Planner's work start and end
+        as working-day offsets) and ``warnings``.
+
+    Raises
+    ------
+    FileFormatError
+        Not a Planner file, unsafe XML, or an attribute that cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.planner"
+    >>> _ = p.write_text('''<project name="x" project-start="20240108T000000Z"><tasks>
+    ... <task id="1" name="A" work="57600" type="normal" scheduling="fixed-work"/>
+    ... <task id="2" name="B" work="28800" type="normal" scheduling="fixed-work">
+    ... <predecessors><predecessor id="1" predecessor-id="1" type="FS"/></predecessors></task>
+    ... </tasks></project>''')
+    >>> read_parts(p)["tasks"][["id", "duration", "predecessors"]].to_dict("records")
+    [{'id': '1', 'duration': 2.0, 'predecessors': ''}, {'id': '2', 'duration': 1.0, 'predecessors': '1'}]
+    """
+    name = str(path)
+    root = parse_xml(path, max_bytes=max_bytes)
+    if root.tag != "project" or (root.get("mrproject-version") is None and \
+            root.find("tasks") is None):
+        raise FileFormatError(f"{name}: not a GNOME Planner file: the root element is "
+                              f"<{root.tag}>, expected <project> with <tasks>")
+    warnings: list[str] = []
+    weekmask, holidays, minutes, cal_name = _calendar(root, root.get("calendar"), name, warnings)
+    wt = WorkTime(weekmask, holidays, minutes)
+    sec_per_day = wt.minutes_per_day() * 60.0
+
+    raw: list[tuple[Element, str, bool]] = []
+
+    def walk(parent: Element, prefix: str) -> None:
+        for k, t in enumerate(parent.findall("task"), start=1):
+            code = f"{prefix}{k}"
+            raw.append((t, code, t.find("task") is not None))
+            walk(t, code + ".")
+
+    if root.find("tasks") is not None:
+        walk(root.find("tasks"), "")
+    pid = [t.get("id", "") for t, _, _ in raw]
+    ids, w = safe_ids(pid)
+    warnings += w
+    id_of = dict(zip(pid, ids))
+    summary = {t.get("id") for t, _, s in raw if s}
+    leaves: dict[str, list[str]] = {}
+    for t, _, s in raw:
+        if s:
+            leaves[t.get("id")] = [c.get("id") for c in t.iter("task")
+                                   if c is not t and c.get("id") not in summary]
+
+    res_el = root.findall("resources/resource")
+    res_ids, w = safe_ids([r.get("name") or r.get("short-name") or f"resource_{r.get('id')}"
+                           for r in res_el], "resource")
+    res_of = {r.get("id"): i for r, i in zip(res_el, res_ids)}
+    alloc: dict[str, list[tuple[str, float]]] = {}
+    for a in root.findall("allocations/allocation"):
+        tid, rid = a.get("task-id"), a.get("resource-id")
+        if rid in res_of and tid in id_of:
+            units = _num(a, "units", name, f"allocation of resource {rid}", 100.0) / 100.0
+            alloc.setdefault(tid, []).append((res_of[rid], units))
+
+    preds: dict[str, list[str]] = {}
+    moved = []
+    for t, _, _ in raw:
+        for p in t.findall("predecessors/predecessor"):
+            src = p.get("predecessor-id")
+            where = f"task {t.get('id')} predecessor {src}"
+            kind = (p.get("type") or "FS").upper()
+            if kind not in ("FS", "SS", "FF", "SF"):
+                raise FileFormatError(f"{name}: {where}: type={p.get('type')!r} is not FS, SS, "
+                                      "FF or SF")
+            if src not in id_of:
+                warnings.append(f"{where}: task {src} is not in the file; link dropped")
+                continue
+            lag = _num(p, "lag", name, where, 0.0) / 86400.0
+            if src in summary or t.get("id") in summary:
+                moved.append(f"{src}→{t.get('id')}")
+            for a in leaves.get(src, [src]):
+                for b in leaves.get(t.get("id"), [t.get("id")]):
+                    preds.setdefault(b, []).append(link_text(id_of[a], kind, lag))
+    if moved:
+        warnings.append(f"links on summary tasks ({format_ids(moved)}) were moved to their "
+                        "subtasks (tpmkit derives summaries from the WBS)")
+
+    start = _when(root, "project-start", name, "project")
+    rows, computed = [], []
+    for t, code, is_summary in raw:
+        if is_summary:
+            continue
+        tid = t.get("id")
+        where = f"task {tid} ({t.get('name')!r})"
+        units = sum(u for _, u in alloc.get(tid, [])) or 1.0
+        if t.get("type") == "milestone":
+            dur = 0.0
+        elif t.get("scheduling") == "fixed-duration" and t.get("duration"):
+            dur = _num(t, "duration", name, where) / sec_per_day
+        else:
+            dur = _num(t, "work", name, where, 0.0) / units / sec_per_day
+        if dur < 0 or math.isnan(dur):
+            raise FileFormatError(f"{name}: {where}: attribute work/duration must be a number "
+                                  "of seconds ≥ 0")
+        con = t.find("constraint")
+        constraint, cdate = "", pd.NaT
+        if con is not None:
+            constraint = _CONSTRAINTS.get(con.get("type", ""), "")
+            if not constraint:
+                warnings.append(f"{where}: constraint {con.get('type')!r} is not supported; "
+                                "ignored")
+            else:
+                cdate = _when(con, "time", name, where).normalize()
+        rows.append({"id": id_of[tid], "name": t.get("name", ""), "duration": dur,
+                     "predecessors": "; ".join(dict.fromkeys(preds.get(tid, []))), "wbs": code,
+                     "constraint": constraint, "constraint_date": cdate,
+                     "percent_complete": _num(t, "percent-complete", name, where, 0.0),
+                     "resources": "; ".join(f"{r}:{format_number(u)}"
+                                            for r, u in alloc.get(tid, []))})
+        ws, end = _when(t, "work-start", name, where), _when(t, "end", name, where)
+        computed.append({"id": id_of[tid], "early_start_date": ws, "early_finish_date": end})
+    comp = pd.DataFrame(computed)
+    if not comp.empty:
+        comp = comp.set_index("id")
+        if pd.notna(start):
+            origin = wt.offsets([start], start)[0]
+            comp["early_start"] = wt.offsets(comp["early_start_date"].to_numpy(), start) - origin
+            comp["early_finish"] = wt.offsets(comp["early_finish_date"].to_numpy(), start) - origin
+    parts: dict[str, Any] = {
+        "tasks": task_frame(rows),
+        "project": {"name": root.get("name") or Path(name).stem,
+                    "start": start.date().isoformat() if pd.notna(start) else None,
+                    "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],
+                                 "holidays": holidays},
+                    "calendar_name": cal_name, "source_format": "planner"},
+        "computed": comp, "warnings": warnings,
+    }
+    if res_el:
+        parts["resources"] = pd.DataFrame({
+            "id": res_ids, "name": [r.get("name", "") for r in res_el], "capacity": 1.0,
+            "rate": [_num(r, "std-rate", name, f"resource {r.get('id')}") * sec_per_day / 3600.0
+                     for r in res_el]})
+    if not rows:
+        warnings.append("the file holds no tasks")
+    return parts
