@@ -198,7 +198,8 @@ def normalize_register(
         Indexed by ``id`` in input order with :data:`REGISTER_COLUMNS`: ``impact_unit`` is
         ``'days'``, ``'percent'`` or ``''``; ``impact_*`` and ``cost_*`` are signed three
         points (opportunities negative, min ≤ likely ≤ max); ``post_*`` equal the pre-response
-        figures when none are given; ``score`` = probability_score × impact_score;
+        figures when none are given; absent impacts are 0 (``impact_unit`` ``''`` marks a risk
+        without schedule impact); ``score`` = probability_score × impact_score;
         ``emv_days`` and ``emv_cost`` = probability × PERT mean impact ((min + 4·likely +
         max)/6); ``rank`` 1 = highest score (ties: larger |emv_cost|, then |emv_days|, then
         input order). Extra columns: ``post_probability_score``, ``post_impact_score``,
@@ -368,15 +369,15 @@ def normalize_register(
     out["probability"] = prob
     out["tasks"] = pd.Series(tasks, index=ids, dtype=object)
     out["impact_unit"] = unit
-    out["impact_min"], out["impact_likely"], out["impact_max"] = imp.T
-    out["cost_min"], out["cost_likely"], out["cost_max"] = cost.T
+    out["impact_min"], out["impact_likely"], out["impact_max"] = np.nan_to_num(imp).T
+    out["cost_min"], out["cost_likely"], out["cost_max"] = np.nan_to_num(cost).T
     out["probability_score"] = p_score
     out["impact_score"] = i_score
     out["score"] = p_score * i_score
     out["response"] = response.to_numpy()
     out["post_probability"] = post_prob
-    out["post_impact_min"], out["post_impact_likely"], out["post_impact_max"] = post_imp.T
-    out["post_cost_min"], out["post_cost_likely"], out["post_cost_max"] = post_cost.T
+    out["post_impact_min"], out["post_impact_likely"], out["post_impact_max"] = np.nan_to_num(post_imp).T
+    out["post_cost_min"], out["post_cost_likely"], out["post_cost_max"] = np.nan_to_num(post_cost).T
     out["emv_days"] = emv_days(prob, imp)
     out["emv_cost"] = emv_cost(prob, cost)
     key = pd.DataFrame({"s": -np.nan_to_num(out["score"].to_numpy(float), nan=-1.0),
