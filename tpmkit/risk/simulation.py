@@ -1,0 +1,906 @@
+"""Monte Carlo schedule risk analysis on the CPM/PDM network (AACE RP 57R-09).
+
+:func:`simulate` samples every uncertain duration, the risk events of the risk register and
+probabilistic branches, schedules each iteration with the PDM rules of :mod:`tpmkit.cpm`
+and returns a :class:`SimulationResult`: the finish and cost distributions (percentiles,
+S-curve, histogram, probability of any date, joint confidence of date and cost) and, per
+task, criticality, significance, schedule sensitivity and cruciality, a tornado, the merge
+bias of every merge node and the ranking of the risk drivers. :func:`compare_mitigation`
+runs the register before and after the responses with common random numbers.
+
+Speed and memory: iterations run in chunks through one compiled loop (numba, cached on
+disk) that samples, schedules and updates streaming statistics without ever holding the
+iterations × tasks matrix; a numpy implementation of the same arithmetic
+(``engine="numpy"``) serves as the bit-identical reference.
+
+References
+----------
+AACE International (2011). RP 57R-09, *Integrated Cost and Schedule Risk Analysis using
+Monte Carlo Simulation of a CPM Model*.
+Williams, T. M. (1992). Criticality in stochastic networks. *Journal of the Operational
+Research Society* 43(4), 353–357 (criticality and significance index).
+PMI (2009). *Practice Standard for Project Risk Management* (schedule sensitivity index).
+Vanhoucke, M. (2010). Using activity sensitivity and network topology information to
+monitor project time performance. *Omega* 38(5), 359–370 (CI, SI, SSI, CRI).
+Hulett, D. (2009). *Practical Schedule Risk Analysis*, Gower (merge bias, risk drivers).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numba import njit
+from scipy import stats
+
+from tpmkit.errors import DataError, ValidationError, check_option, format_ids
+from tpmkit.risk import _engine
+from tpmkit.risk.correlation import correlation_matrix, iman_conover
+from tpmkit.risk.distributions import FIXED, build_sampler
+from tpmkit.risk.distributions import latin_hypercube as _lhs
+
+__all__ = ["MitigationComparison", "SimulationResult", "compare_mitigation", "simulate"]
+
+PERCENTILES = tuple(range(5, 100, 5))
+_N_BINS = 64          # finish bins of the streaming rank correlation and the tornado
+_PILOT = 256          # iterations of the pilot run that places those bins
+_KEEP = 1000          # iterations whose task durations are kept (Kendall, exact ranks)
+_EPS = _engine.EPS
+
+
+# --------------------------------------------------------------------------------------
+# result objects
+# --------------------------------------------------------------------------------------
+@dataclass(eq=False)
+class SimulationResult:
+    """The outcome of :func:`simulate` (all times in working days from the project start).
+
+    Attributes
+    ----------
+    iterations : int
+        Iterations run (fewer than asked when the run stopped at convergence).
+    seed : int or None
+        Seed that reproduces the run (None when a ``Generator`` was passed; its initial
+        state is in ``rng_state``).
+    finish : ndarray
+        Project finish of every iteration [working days].
+    cost : ndarray
+        Total cost of every iteration [currency]: fixed + rate × duration + risk costs.
+    deterministic_duration : float
+        CPM duration of the deterministic schedule [working days].
+    deterministic_cost : float
+        Cost of the deterministic schedule without risk events [currency].
+    tasks : DataFrame
+        Per task (input order): ``duration_mean``, ``duration_std`` [working days],
+        ``criticality`` (share of iterations in which the task is critical),
+        ``significance`` (Williams' SI), ``ssi`` (criticality × σ_task/σ_finish),
+        ``cruciality_pearson``, ``cruciality_spearman``, ``cruciality_kendall``
+        (correlation of the task's duration with the finish), ``start_mean``,
+        ``finish_mean`` [working days].
+    tornado : DataFrame
+        Uncertain tasks ranked by their swing of the finish P80: ``p80_low`` / ``p80_high``
+        (P80 of the finish when the task falls in its lowest / highest decile),
+        ``p80_swing``, and ``variance_share`` (ρ², the share of the finish variance the
+        task explains linearly).
+    merge_bias : DataFrame
+        Tasks with two or more predecessors: ``deterministic_start``, ``mean_start``,
+        ``merge_bias`` (simulated mean early start − deterministic early start).
+    risks : DataFrame
+        Per risk event: ``probability``, ``occurrence`` (simulated frequency),
+        ``p80_contribution`` / ``mean_contribution`` (drop of the finish P80 / mean when the
+        risk is removed, common random numbers) and ``rank``; empty without a register.
+    correlation_target, correlation_achieved : DataFrame or None
+        Target and achieved rank correlation of the correlated tasks.
+    converged : bool or None
+        Whether the stop-at-convergence criterion was met (None when not requested).
+    standard_error : dict
+        Monte Carlo standard error of the mean and of the P80 of the finish [working days].
+    """
+
+    iterations: int
+    seed: int | None
+    finish: np.ndarray
+    cost: np.ndarray
+    deterministic_duration: float
+    deterministic_cost: float
+    tasks: pd.DataFrame
+    tornado: pd.DataFrame
+    merge_bias: pd.DataFrame
+    risks: pd.DataFrame
+    correlation_target: pd.DataFrame | None
+    correlation_achieved: pd.DataFrame | None
+    converged: bool | None
+    standard_error: dict[str, float]
+    settings: dict[str, Any] = field(default_factory=dict)
+    start: pd.Timestamp | None = None
+    calendar: Any = None
+    deadline: float | None = None
+    currency: str = ""
+    rng_state: dict | None = None
+    task_start: pd.DataFrame | None = None
+    task_finish: pd.DataFrame | None = None
+    elapsed: float = 0.0
+
+    # -- summary statistics -------------------------------------------------------------
+    @property
+    def mean(self) -> float:
+        """Mean project finish [working days]."""
+        return float(self.finish.mean())
+
+    @property
+    def std(self) -> float:
+        """Standard deviation of the project finish [working days] (n − 1 denominator)."""
+        return float(self.finish.std(ddof=1)) if len(self.finish) > 1 else 0.0
+
+    def percentile(self, q: float | Sequence[float], of: str = "finish") -> float | np.ndarray:
+        """Percentile(s) ``q`` (0–100) of the finish [working days] or of the cost."""
+        of = check_option(of, ["finish", "cost"], "quantity")
+        x = np.percentile(self.finish if of == "finish" else self.cost, q)
+        return float(x) if np.ndim(x) == 0 else x
+
+    @property
+    def percentiles(self) -> pd.DataFrame:
+        """P5 … P95: ``finish`` [working days], ``finish_date`` (with a start date), ``cost``."""
+        idx = [f"p{q}" for q in PERCENTILES]
+        out = pd.DataFrame({"finish": np.percentile(self.finish, PERCENTILES),
+                            "cost": np.percentile(self.cost, PERCENTILES)}, index=idx)
+        if self.start is not None:
+            out.insert(1, "finish_date", self._dates(out["finish"].to_numpy()))
+        return out
+
+    @property
+    def deterministic_confidence(self) -> float:
+        """Probability of finishing by the deterministic CPM date (its confidence level)."""
+        return self.probability(self.deterministic_duration)
+
+    def _offset(self, target: float | str | pd.Timestamp) -> float:
+        if isinstance(target, int | float | np.number):
+            return float(target)
+        if self.start is None:
+            raise DataError("a target date needs a project start date; set the project's "
+                            "start or give the target in working days")
+        from tpmkit.calendar import parse_date
+
+        d = parse_date(target, "target date")
+        return float(self.calendar.offset_of([d], self.start, kind="finish")[0])
+
+    def probability(self, target: float | str | pd.Timestamp | None = None) -> float:
+        """Probability of finishing by ``target`` (working days or a date; default deadline).
+
+        Examples
+        --------
+        >>> import tpmkit
+        >>> p = tpmkit.read(pd.DataFrame({"id": ["A"], "optimistic": [2],
+        ...     "most_likely": [4], "pessimistic": [6], "distribution": ["uniform"]}))
+        >>> r = simulate(p, 20_000, rng=1, progress=False)
+        >>> round(r.probability(4), 1)
+        0.5
+        """
+        if target is None:
+            if self.deadline is None:
+                raise DataError("no target given and the project has no deadline; pass a "
+                                "date or a number of working days")
+            target = self.deadline
+        return float(np.mean(self.finish <= self._offset(target) + _EPS))
+
+    def joint_confidence(self, finish: float | str | pd.Timestamp | None = None,
+                         cost: float | None = None) -> float:
+        """Joint confidence level: share of iterations finishing by ``finish`` within ``cost``.
+
+        Defaults: the deterministic duration and cost (the JCL of the plan).
+        """
+        t = self.deterministic_duration if finish is None else self._offset(finish)
+        c = self.deterministic_cost if cost is None else float(cost)
+        return float(np.mean((self.finish <= t + _EPS) & (self.cost <= c + _EPS * max(1, c))))
+
+    @property
+    def scatter(self) -> pd.DataFrame:
+        """One row per iteration: ``finish`` [working days] and ``cost`` (JCL scatter data)."""
+        return pd.DataFrame({"finish": self.finish, "cost": self.cost})
+
+    @property
+    def s_curve(self) -> pd.DataFrame:
+        """Cumulative distribution of the finish: ``finish`` (sorted) and ``probability``."""
+        x, counts = np.unique(self.finish, return_counts=True)
+        out = pd.DataFrame({"finish": x, "probability": np.cumsum(counts) / len(self.finish)})
+        if self.start is not None:
+            out["finish_date"] = self._dates(x)
+        return out
+
+    def histogram(self, bins: int | Sequence[float] = 30, of: str = "finish") -> pd.DataFrame:
+        """Histogram data: ``left``, ``right`` bin edges, ``count`` and ``density``."""
+        of = check_option(of, ["finish", "cost"], "quantity")
+        count, edges = np.histogram(self.finish if of == "finish" else self.cost, bins=bins)
+        width = np.diff(edges)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dens = np.where(width > 0, count / (count.sum() * width), np.nan)
+        return pd.DataFrame({"left": edges[:-1], "right": edges[1:], "count": count,
+                             "density": dens})
+
+    def _dates(self, offsets: np.ndarray) -> pd.DatetimeIndex:
+        return self.calendar.finish_dates(offsets, self.start)
+
+    @property
+    def finish_dates(self) -> pd.DatetimeIndex:
+        """Finish date of every iteration (requires a project start date)."""
+        if self.start is None:
+            raise DataError("the project has no start date; set one to get finish dates")
+        return self._dates(self.finish)
+
+    # -- presentation -------------------------------------------------------------------
+    def to_dict(self, target: float | str | pd.Timestamp | None = None) -> dict[str, Any]:
+        """Plain summary (the command line's JSON)."""
+        pct = {f"p{q}": float(np.percentile(self.finish, q)) for q in PERCENTILES}
+        out: dict[str, Any] = {
+            "iterations": self.iterations, "seed": self.seed,
+            "deterministic_duration": self.deterministic_duration,
+            "deterministic_confidence": self.deterministic_confidence,
+            "mean": self.mean, "std": self.std, "percentiles": pct,
+            "standard_error": self.standard_error, "converged": self.converged,
+            "cost": {"deterministic": self.deterministic_cost,
+                     "mean": float(self.cost.mean()),
+                     "p50": float(np.percentile(self.cost, 50)),
+                     "p80": float(np.percentile(self.cost, 80)),
+                     "joint_confidence": self.joint_confidence()},
+        }
+        if self.start is not None:
+            out["percentile_dates"] = {k: d.date().isoformat() for k, d in
+                                       zip(pct, self._dates(np.array(list(pct.values()))))}
+            out["deterministic_finish_date"] = self._dates(
+                np.array([self.deterministic_duration]))[0].date().isoformat()
+        if target is not None or self.deadline is not None:
+            out["target"] = target if target is not None else self.deadline
+            out["probability"] = self.probability(target)
+        t = self.tasks
+        out["tasks"] = [{"id": str(i), "criticality": float(r.criticality),
+                         "significance": float(r.significance), "ssi": float(r.ssi),
+                         "cruciality": float(r.cruciality_spearman),
+                         "cruciality_pearson": float(r.cruciality_pearson),
+                         "cruciality_kendall": float(r.cruciality_kendall)}
+                        for i, r in t.iterrows()]
+        out["risks"] = [{"id": str(i), **{k: float(v) for k, v in r.items()}}
+                        for i, r in self.risks.iterrows()]
+        out["merge_bias"] = [{"id": str(i), "merge_bias": float(r.merge_bias)}
+                             for i, r in self.merge_bias.iterrows()]
+        return out
+
+    def __repr__(self) -> str:
+        return (f"SimulationResult(iterations={self.iterations}, seed={self.seed}, "
+                f"mean={self.mean:.4g}, p50={self.percentile(50):.4g}, "
+                f"p80={self.percentile(80):.4g}, deterministic={self.deterministic_duration:.4g})")
+
+    def _repr_html_(self) -> str:
+        p = self.percentiles
+        date = "finish_date" in p
+
+        def row(label: str, q: str, strong: bool = False) -> str:
+            cells = f"<td>{p.at[q, 'finish']:.1f}</td>"
+            if date:
+                cells += f"<td>{p.at[q, 'finish_date'].date()}</td>"
+            cells += f"<td>{p.at[q, 'cost']:,.0f}</td>"
+            style = ' style="font-weight:bold"' if strong else ""
+            return f"<tr{style}><th>{label}</th>{cells}</tr>"
+
+        head = "<tr><th></th><th>finish [d]</th>" + ("<th>date</th>" if date else "") + \
+               f"<th>cost {html.escape(self.currency)}</th></tr>"
+        rows = "".join(row(q.upper(), q, q in ("p50", "p80")) for q in
+                       ("p10", "p50", "p80", "p90"))
+        extra = ""
+        if self.deadline is not None:
+            extra = f"; P(finish ≤ deadline {self.deadline:g} d) = {self.probability():.1%}"
+        top = self.tasks.sort_values("criticality", ascending=False).head(10)
+        trows = "".join(f"<tr><td>{html.escape(str(i))}</td><td>{r.criticality:.2f}</td>"
+                        f"<td>{r.ssi:.2f}</td><td>{r.cruciality_spearman:.2f}</td></tr>"
+                        for i, r in top.iterrows())
+        return (
+            f"<div><b>Schedule risk simulation</b>: {self.iterations:,} iterations, seed "
+            f"{self.seed}<br>deterministic {self.deterministic_duration:.1f} d "
+            f"(confidence {self.deterministic_confidence:.1%}); mean {self.mean:.1f} d, "
+            f"std {self.std:.2f} d{extra}; standard error of the mean "
+            f"{self.standard_error['mean']:.3f} d"
+            f"<table>{head}{rows}</table>"
+            "<table><tr><th>task</th><th>criticality</th><th>ssi</th><th>cruciality</th></tr>"
+            f"{trows}</table></div>")
+
+
+@dataclass(eq=False)
+class MitigationComparison:
+    """Pre- and post-response simulations with common random numbers (:func:`compare_mitigation`)."""
+
+    pre: SimulationResult
+    post: SimulationResult
+    table: pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        return "<b>Risk responses: before and after</b>" + self.table.to_html(float_format="{:.2f}".format)
+
+
+# --------------------------------------------------------------------------------------
+# inputs
+# --------------------------------------------------------------------------------------
+def _seed(rng: object) -> tuple[np.random.Generator, int | None, dict | None]:
+    if isinstance(rng, np.random.Generator):
+        return rng, None, rng.bit_generator.state
+    if rng is None:
+        seed = int(np.random.SeedSequence().entropy % (2 ** 63))
+    elif isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0:
+        seed = int(rng)
+    else:
+        raise ValidationError(f"rng must be None, a non-negative int seed or a "
+                              f"numpy.random.Generator, got {rng!r}")
+    return np.random.default_rng(seed), seed, None
+
+
+def _register(project, risks: object, task_ids: list[str], durations: pd.Series
+              ) -> pd.DataFrame | None:
+    if risks is False:
+        return None
+    src = project.risks if risks is None else risks
+    if src is None or (isinstance(src, pd.DataFrame) and len(src) == 0):
+        return None
+    from tpmkit.risk.register import normalize_register
+
+    if isinstance(src, pd.DataFrame) and {"impact_unit", "impact_min", "post_probability"} <= set(
+            src.columns):
+        reg = src.copy()
+    else:
+        reg = normalize_register(src, task_ids=task_ids, durations=durations)
+    reg.index = reg.index.astype(str)
+    # checks that also cover a hand-made canonical frame
+    known = set(task_ids)
+    for col in ("probability", "post_probability"):
+        p = pd.to_numeric(reg[col], errors="coerce")
+        bad = ~((p >= 0) & (p <= 1))
+        if bad.any():
+            raise ValidationError(f"risk register: {col} outside [0, 1] for risk(s) "
+                                  f"{format_ids(reg.index[bad.to_numpy()])}; give a probability "
+                                  "between 0 and 1")
+    for rid, tasks in reg["tasks"].items():
+        unknown = [t for t in (tasks or ()) if str(t) not in known]
+        if unknown:
+            raise ValidationError(f"risk register: risk {rid} names unknown task(s) "
+                                  f"{format_ids(unknown)}; use ids from the task table")
+    for pre in ("", "post_"):
+        for a, b in ((f"{pre}impact_min", f"{pre}impact_likely"),
+                     (f"{pre}impact_likely", f"{pre}impact_max"),
+                     (f"{pre}cost_min", f"{pre}cost_likely"),
+                     (f"{pre}cost_likely", f"{pre}cost_max")):
+            bad = (reg[a] > reg[b]).to_numpy()
+            if bad.any():
+                raise ValidationError(f"risk register: {a} > {b} for risk(s) "
+                                      f"{format_ids(reg.index[bad])}; order the three points "
+                                      "min ≤ likely ≤ max")
+    if "status" in reg:
+        reg = reg[reg["status"].astype(str).str.lower() != "closed"]
+    return reg
+
+
+def _risk_arrays(reg: pd.DataFrame | None, index: pd.Index, mitigated: bool) -> dict:
+    if reg is None or len(reg) == 0:
+        z5 = np.zeros((0, 5))
+        return {"ids": [], "prob": np.zeros(0), "unit": np.zeros(0, np.int64), "imp": z5,
+                "cost": z5, "ptr": np.zeros(1, np.int64), "task": np.zeros(0, np.int64)}
+    pre = "post_" if mitigated else ""
+    prob = reg[f"{pre}probability"].to_numpy(np.float64)
+    unit = reg["impact_unit"].map({"days": 1, "percent": 2}).fillna(0).to_numpy(np.int64)
+    imp = _engine.tri_params(reg[f"{pre}impact_min"], reg[f"{pre}impact_likely"],
+                             reg[f"{pre}impact_max"])
+    cost = _engine.tri_params(reg[f"{pre}cost_min"], reg[f"{pre}cost_likely"],
+                              reg[f"{pre}cost_max"])
+    tasks = [index.get_indexer([str(t) for t in (ts or ())]).astype(np.int64)
+             for ts in reg["tasks"]]
+    ptr = np.zeros(len(tasks) + 1, np.int64)
+    np.cumsum([len(t) for t in tasks], out=ptr[1:])
+    task = np.concatenate(tasks) if tasks else np.zeros(0, np.int64)
+    return {"ids": [str(i) for i in reg.index], "prob": prob, "unit": unit, "imp": imp,
+            "cost": cost, "ptr": ptr, "task": task.astype(np.int64)}
+
+
+def _existence(project, existence: Mapping[str, float] | None, ids: list[str]) -> np.ndarray:
+    xp = np.ones(len(ids))
+    if "existence_probability" in project.tasks:
+        col = pd.to_numeric(project.tasks["existence_probability"], errors="coerce").to_numpy()
+        xp = np.where(np.isfinite(col), col, 1.0)
+    if existence:
+        pos = {t: k for k, t in enumerate(ids)}
+        unknown = [t for t in existence if str(t) not in pos]
+        if unknown:
+            raise ValidationError(f"existence probability given for unknown task(s) "
+                                  f"{format_ids(unknown)}; use task ids of the project")
+        for t, p in existence.items():
+            xp[pos[str(t)]] = float(p)
+    bad = ~((xp > 0) & (xp <= 1))
+    if bad.any():
+        raise ValidationError(f"existence probability outside (0, 1] for task(s) "
+                              f"{format_ids(np.array(ids)[bad])}; give the chance that the "
+                              "branch happens, e.g. 0.3")
+    return xp
+
+
+def _money(project, col: str) -> np.ndarray:
+    if col not in project.tasks:
+        return np.zeros(len(project.tasks))
+    return np.nan_to_num(pd.to_numeric(project.tasks[col], errors="coerce").to_numpy(np.float64))
+
+
+@njit(cache=True, nogil=True)
+def _kendall(d, t):  # pragma: no cover - compiled
+    """Kendall's τ-b between each column of ``d`` and ``t`` (O(n²) per column)."""
+    n, k = d.shape
+    out = np.full(k, np.nan)
+    for j in range(k):
+        conc = 0.0
+        tie_x = 0.0
+        tie_y = 0.0
+        tot = 0.0
+        for a in range(n):
+            for b in range(a + 1, n):
+                dx = d[b, j] - d[a, j]
+                dy = t[b] - t[a]
+                tot += 1.0
+                if dx == 0.0:
+                    tie_x += 1.0
+                if dy == 0.0:
+                    tie_y += 1.0
+                if dx != 0.0 and dy != 0.0:
+                    conc += 1.0 if (dx > 0.0) == (dy > 0.0) else -1.0
+        den = math.sqrt((tot - tie_x) * (tot - tie_y))
+        if den > 0.0:
+            out[j] = conc / den
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# the simulation
+# --------------------------------------------------------------------------------------
+def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator | None = None,
+             *, distribution: str = "pert", pert_lambda: float = 4.0,
+             latin_hypercube: bool = False, correlation: object = None,
+             risks: object = None, mitigated: bool = False,
+             existence: Mapping[str, float] | None = None,
+             empirical: Mapping[str, Sequence[float]] | None = None,
+             ratios: Sequence[float] | None = None,
+             tolerance: float | None = None, chunk_size: int | None = None,
+             keep_task_samples: bool = False, risk_drivers: bool = True,
+             progress: bool | None = None, engine: str = "numba") -> SimulationResult:
+    """Monte Carlo simulation of the project schedule and cost.
+
+    Parameters
+    ----------
+    project : Project
+        A validated project (``tpmkit.read``). Tasks with ``optimistic``, ``most_likely``,
+        ``pessimistic`` are uncertain; the others keep their ``duration``.
+    iterations : int
+        Number of iterations (the maximum when ``tolerance`` is set).
+    rng : int, numpy.random.Generator or None
+        Seed or generator; a seeded run is reproducible bit for bit. The seed is stored in
+        the result (a fresh one is drawn when None).
+    distribution : str
+        Default family for tasks whose ``distribution`` column is blank: ``pert``,
+        ``triangular``, ``uniform``, ``normal``, ``lognormal``, ``fixed``, ``empirical``.
+    pert_lambda : float
+        Weight λ of the most likely value in the beta-PERT (4 = classic PERT).
+    latin_hypercube : bool
+        Stratify the uniforms (Latin hypercube within each chunk).
+    correlation : DataFrame, groups or pairs, optional
+        Target rank correlation between task durations (see
+        :func:`tpmkit.risk.correlation.correlation_matrix`), induced by Iman–Conover.
+    risks : DataFrame, False or None
+        Risk register (raw or normalised); None uses ``project.risks``; False ignores it.
+        Risks with status ``closed`` are skipped.
+    mitigated : bool
+        Use the post-response (``post_*``) figures of the register.
+    existence : mapping, optional
+        Probabilistic branching: ``{task id: probability that the task happens}``
+        (also read from a task column ``existence_probability``). An absent task has zero
+        duration and cost.
+    empirical : mapping, optional
+        Observed durations per task id [working days] (the task becomes ``empirical``).
+    ratios : sequence of float, optional
+        Historical actual/estimate ratios; an ``empirical`` task without own values samples
+        ``ratio × duration``.
+    tolerance : float, optional
+        Stop at convergence: when the mean and the P80 of the finish change by less than
+        ``tolerance`` (relative) over two successive chunks.
+    chunk_size : int, optional
+        Iterations per chunk (default from a memory budget of about 64 MB per chunk).
+    keep_task_samples : bool
+        Keep every task's early start and finish per iteration (``task_start`` and
+        ``task_finish``; memory iterations × tasks × 16 bytes).
+    risk_drivers : bool
+        Rank the risk events by re-running without each one (common random numbers).
+    progress : bool or None
+        Progress bar (``tqdm.auto``); None shows it only when the run takes over a second.
+    engine : str
+        ``numba`` (compiled) or ``numpy`` (the slower reference; identical results).
+
+    Returns
+    -------
+    SimulationResult
+
+    Raises
+    ------
+    ValidationError
+        Bad register rows (unknown task, probability outside [0, 1], unordered three
+        points), bad correlation matrix, bad distribution settings.
+
+    References
+    ----------
+    AACE RP 57R-09 (2011); Williams (1992); Vanhoucke (2010); Iman & Conover (1982).
+
+    Examples
+    --------
+    >>> import tpmkit
+    >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B"], "optimistic": [2, 3],
+    ...     "most_likely": [4, 4], "pessimistic": [9, 5], "predecessors": ["", "A"]}))
+    >>> r = simulate(p, 5000, rng=7, progress=False)
+    >>> r.deterministic_duration
+    8.5
+    >>> round(r.mean, 1)
+    8.5
+    >>> r.tasks["criticality"].tolist()
+    [1.0, 1.0]
+    """
+    t_start = time.perf_counter()
+    engine = check_option(engine, ["numba", "numpy"], "engine")
+    if not isinstance(iterations, int | np.integer) or iterations < 1:
+        raise ValidationError(f"iterations must be a positive integer, got {iterations!r}")
+    iterations = int(iterations)
+    if tolerance is not None and not (0 < tolerance < 1):
+        raise ValidationError(f"tolerance must be between 0 and 1 (relative), got {tolerance!r}")
+    gen, seed, state = _seed(rng)
+    net = project.network()
+    n = net.n_tasks
+    if n == 0:
+        raise DataError("the project has no tasks; add tasks before simulating")
+    index = pd.Index([str(i) for i in project.tasks.index])
+    ids = list(index)
+    smp = build_sampler(project.tasks, net.duration, default=distribution,
+                        pert_lambda=pert_lambda, empirical=empirical, ratios=ratios)
+    from tpmkit.cpm import passes
+
+    det = passes(net)
+    t_det = float(det["project_finish"])
+    reg = _register(project, risks, ids, pd.Series(net.duration, index=index))
+    ra = _risk_arrays(reg, index, mitigated)
+    xp = _existence(project, existence, ids)
+    cfix, rate = _money(project, "cost"), _money(project, "rate")
+    det_cost = float((cfix + rate * net.duration).sum())
+
+    stoch = smp.stochastic
+    ucol = np.full(n, -1, np.int64)
+    ucol[stoch] = np.arange(len(stoch))
+    branch = np.flatnonzero(xp < 1)
+    xcol = np.full(n, -1, np.int64)
+    xcol[branch] = np.arange(len(branch))
+    aff = np.unique(ra["task"]).astype(np.int64)
+
+    target = None
+    ic_cols = None
+    if correlation is not None:
+        target = correlation_matrix(correlation, ids)
+        keep = [t for t in target.index if ucol[index.get_loc(t)] >= 0]
+        target = target.loc[keep, keep]
+        ic_cols = np.array([ucol[index.get_loc(t)] for t in keep], np.int64)
+        if len(keep) < 2:
+            target, ic_cols = None, None
+
+    per_row = max(len(stoch) + len(branch) + 2 * len(ra["prob"]), 1)
+    if chunk_size is None:
+        chunk = int(np.clip(8_000_000 // per_row, 512, 65_536))
+        if tolerance is not None:
+            chunk = min(chunk, max(500, iterations // 20))
+    else:
+        chunk = int(chunk_size)
+        if chunk < 1:
+            raise ValidationError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    chunk = min(chunk, iterations)
+
+    def inputs(g: np.random.Generator, rows: int, prob: np.ndarray, nkeep: int,
+               bins: tuple[float, float], store: bool) -> _engine.Inputs:
+        u = (_lhs(g, rows, len(stoch)) if latin_hypercube
+             else g.random((rows, len(stoch))))
+        if ic_cols is not None:
+            u[:, ic_cols] = iman_conover(u[:, ic_cols], target.to_numpy(), g)
+        x = g.random((rows, len(branch)))
+        ro = g.random((rows, len(ra["prob"])))
+        ri = g.random((rows, len(ra["prob"])))
+        return _engine.Inputs(
+            u=u, ucol=ucol, x=x, xcol=xcol, xp=xp, ro=ro, ri=ri, r_prob=prob,
+            r_unit=ra["unit"], r_imp=ra["imp"], r_cost=ra["cost"], r_ptr=ra["ptr"],
+            r_task=ra["task"], aff=aff, cfix=cfix, rate=rate, d0=net.duration,
+            es0=det["early_start"], t0=t_det, bin_lo=bins[0], bin_w=bins[1], nkeep=nkeep,
+            store=store)
+
+    compiled = engine == "numba"
+    # pilot run on an independent stream: places the finish bins of the streaming statistics
+    pilot_rows = min(_PILOT, iterations)
+    pg = np.random.default_rng(gen.spawn(1)[0].bit_generator)
+    pout = _engine.Outputs(k=n, n=pilot_rows, r=len(ra["prob"]), nb=1, keep_rows=0, store=False)
+    _engine.run_chunk(net, smp, inputs(pg, pilot_rows, ra["prob"], 0, (0.0, 1.0), False),
+                      pout, 0, compiled)
+    lo, hi = float(pout.finish.min()), float(pout.finish.max())
+    span = hi - lo if hi > lo else max(1.0, abs(hi)) * 1e-3
+    bins = (lo - 0.25 * span, 1.5 * span / _N_BINS)
+
+    def run(prob: np.ndarray, g: np.random.Generator, with_progress: bool, store: bool
+            ) -> tuple[_engine.Outputs, int, bool | None, np.ndarray | None]:
+        keep_rows = min(_KEEP, iterations)
+        out = _engine.Outputs(k=n, n=iterations, r=len(prob), nb=_N_BINS,
+                              keep_rows=keep_rows, store=store)
+        done = 0
+        converged = None if tolerance is None else False
+        history: list[tuple[float, float]] = []
+        bar = None
+        t0 = time.perf_counter()
+        corr_sum = None if ic_cols is None else np.zeros((len(ic_cols), len(ic_cols)))
+        corr_s = None if ic_cols is None else np.zeros(len(ic_cols))
+        while done < iterations:
+            rows = min(chunk, iterations - done)
+            inp = inputs(g, rows, prob, max(0, min(rows, keep_rows - done)), bins, store)
+            if corr_sum is not None:
+                uc = inp.u[:, ic_cols]
+                corr_sum += uc.T @ uc
+                corr_s += uc.sum(axis=0)
+            _engine.run_chunk(net, smp, inp, out, done, compiled)
+            done += rows
+            if with_progress and bar is None and done < iterations and (
+                    progress or (time.perf_counter() - t0) * iterations / done > 1.0):
+                from tqdm.auto import tqdm
+
+                bar = tqdm(total=iterations, initial=done, unit="it", desc="simulate")
+            elif bar is not None:
+                bar.update(rows)
+            if tolerance is not None:
+                f = out.finish[:done]
+                history.append((float(f.mean()), float(np.percentile(f, 80))))
+                if len(history) >= 3 and all(
+                        abs(history[-a][b] - history[-a - 1][b])
+                        <= tolerance * max(abs(history[-1][b]), _EPS)
+                        for a in (1, 2) for b in (0, 1)):
+                    converged = True
+                    break
+        if bar is not None:
+            bar.close()
+        achieved = None
+        if corr_sum is not None:
+            m = corr_s / done
+            cov = corr_sum / done - np.outer(m, m)
+            sd = np.sqrt(np.diag(cov))
+            achieved = cov / np.outer(sd, sd)
+        return out, done, converged, achieved
+
+    show = progress is not False
+    out, done, converged, achieved = run(ra["prob"], gen, show, keep_task_samples)
+    finish = out.finish[:done].copy()
+    cost = out.cost[:done].copy()
+
+    tasks = _task_table(project, net, smp, out, finish, done, aff, branch,
+                        det["early_start"], t_det, min(done, _KEEP), bins)
+    tornado = _tornado(out, smp, tasks, bins, ids)
+    merge = _merge_bias(project, net, out, det["early_start"], done)
+
+    risk_table = pd.DataFrame(columns=["probability", "occurrence", "p80_contribution",
+                                       "mean_contribution", "rank"])
+    if ra["ids"]:
+        p80 = float(np.percentile(finish, 80))
+        mean = float(finish.mean())
+        rows = []
+        for r in range(len(ra["ids"])):
+            row = {"probability": float(ra["prob"][r]),
+                   "occurrence": float(out.rocc[r] / done),
+                   "p80_contribution": np.nan, "mean_contribution": np.nan}
+            if risk_drivers and tolerance is None:
+                prob = ra["prob"].copy()
+                prob[r] = 0.0
+                o2, d2, _, _ = run(prob, _replay(seed, state), False, False)
+                f2 = o2.finish[:d2]
+                row["p80_contribution"] = p80 - float(np.percentile(f2, 80))
+                row["mean_contribution"] = mean - float(f2.mean())
+            rows.append(row)
+        risk_table = pd.DataFrame(rows, index=pd.Index(ra["ids"], name="id"))
+        key = risk_table["p80_contribution"].abs().fillna(-1)
+        risk_table["rank"] = key.rank(ascending=False, method="first").astype(int)
+
+    ctarget = cach = None
+    if target is not None:
+        ctarget = target
+        cach = pd.DataFrame(achieved, index=target.index, columns=target.columns)
+    sd = float(finish.std(ddof=1)) if done > 1 else 0.0
+    se = {"mean": sd / math.sqrt(done), "p80": _quantile_se(finish, 0.8)}
+    task_start = task_finish = None
+    if keep_task_samples:
+        task_start = pd.DataFrame(out.es[:done], columns=index)
+        task_finish = pd.DataFrame(out.ef[:done], columns=index)
+    return SimulationResult(
+        iterations=done, seed=seed, finish=finish, cost=cost, deterministic_duration=t_det,
+        deterministic_cost=det_cost, tasks=tasks, tornado=tornado, merge_bias=merge,
+        risks=risk_table, correlation_target=ctarget, correlation_achieved=cach,
+        converged=converged, standard_error=se,
+        settings={"distribution": distribution, "pert_lambda": pert_lambda,
+                  "latin_hypercube": latin_hypercube, "mitigated": mitigated,
+                  "engine": engine, "chunk_size": chunk, "tolerance": tolerance},
+        start=project.start, calendar=project.calendar, deadline=project.deadline_offset,
+        currency=getattr(project, "currency", ""), rng_state=state, task_start=task_start,
+        task_finish=task_finish, elapsed=time.perf_counter() - t_start)
+
+
+def _replay(seed: int | None, state: dict | None) -> np.random.Generator:
+    """A generator in the initial state of the main run (common random numbers)."""
+    if seed is not None:
+        return np.random.default_rng(seed)
+    g = np.random.default_rng()
+    g.bit_generator.state = state
+    return g
+
+
+def _quantile_se(x: np.ndarray, p: float) -> float:
+    """Standard error of the sample p-quantile: √(p(1−p)/n) / f(q), f from a ±2 % band."""
+    n = len(x)
+    if n < 10:
+        return float("nan")
+    lo, hi = np.percentile(x, [100 * (p - 0.02), 100 * (p + 0.02)])
+    if hi <= lo:
+        return 0.0
+    dens = 0.04 / (hi - lo)
+    return float(math.sqrt(p * (1 - p) / n) / dens)
+
+
+def _task_table(project, net, smp, out, finish, done, aff, branch, es_det, t_det, keep,
+                bins) -> pd.DataFrame:
+    n = net.n_tasks
+    index = project.tasks.index
+    mean_x = out.sx / done
+    var_d = np.maximum(out.sxx / done - mean_x ** 2, 0.0)
+    y = finish - t_det
+    mean_y = y.mean()
+    var_t = max(float(np.mean((y - mean_y) ** 2)), 0.0)
+    sd_t = math.sqrt(var_t)
+    cov = out.sxy / done - mean_x * mean_y
+    varying = var_d > 1e-12 * np.maximum(1.0, net.duration ** 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pearson = np.where(varying & (sd_t > 0), cov / np.sqrt(var_d) / sd_t, np.nan)
+    pearson = np.clip(pearson, -1.0, 1.0)
+    crit = out.crit / done
+    sd_d = np.sqrt(var_d)
+    ssi = crit * (sd_d / sd_t if sd_t > 0 else np.zeros(n))
+    mean_t = float(finish.mean())
+    si = out.ssi / done / mean_t if mean_t > 0 else np.zeros(n)
+    # streaming Spearman: the task's percentile u against the finish's rank, the finish rank
+    # averaged within the finish bins that the kernel summed u over
+    g = (stats.rankdata(finish) - 0.5) / done
+    b = np.clip(((finish - bins[0]) / bins[1]).astype(np.int64), 0, out.nb - 1)
+    cnt = np.bincount(b, minlength=out.nb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gbar = np.where(cnt > 0, np.bincount(b, weights=g, minlength=out.nb) / cnt, 0.0)
+    mu_u = out.su / done
+    var_u = np.maximum(out.suu / done - mu_u ** 2, 0.0)
+    var_g = float(g.var())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spearman = (out.ubin @ gbar / done - mu_u * g.mean()) / np.sqrt(var_u * var_g)
+    spearman = np.where(smp.code != FIXED, np.clip(spearman, -1.0, 1.0), np.nan)
+    # tasks whose duration is not a monotone function of u: exact ranks on the kept rows
+    exact = np.union1d(aff, branch).astype(np.int64)
+    kd = out.d_keep[:keep]
+    kt = finish[:keep]
+    if len(exact) and keep > 2:
+        for k in exact:
+            col = kd[:, k]
+            if np.ptp(col) > 0 and np.ptp(kt) > 0:
+                spearman[k] = stats.spearmanr(col, kt).statistic
+            else:
+                spearman[k] = np.nan
+    kendall = np.full(n, np.nan)
+    vary_keep = np.flatnonzero(varying)
+    if keep > 2 and len(vary_keep):
+        kendall[vary_keep] = _kendall(np.ascontiguousarray(kd[:, vary_keep]), kt)
+    spearman = np.where(varying, spearman, np.nan)
+    start_mean = es_det + out.ses / done
+    return pd.DataFrame({
+        "name": project.tasks["name"].to_numpy() if "name" in project.tasks else "",
+        "distribution": np.array(["fixed", "uniform", "triangular", "pert", "normal",
+                                  "lognormal", "empirical"])[smp.code],
+        "duration_mean": net.duration + mean_x, "duration_std": sd_d,
+        "criticality": crit, "significance": si, "ssi": ssi,
+        "cruciality_pearson": pearson, "cruciality_spearman": spearman,
+        "cruciality_kendall": kendall, "start_mean": start_mean,
+        "finish_mean": start_mean + net.duration + mean_x,
+    }, index=index)
+
+
+def _cond_quantile(h: np.ndarray, lo: float, w: float, q: float) -> float:
+    tot = h.sum()
+    if tot == 0:
+        return float("nan")
+    c = np.cumsum(h) / tot
+    b = int(np.searchsorted(c, q))
+    prev = c[b - 1] if b > 0 else 0.0
+    frac = (q - prev) / (c[b] - prev) if c[b] > prev else 0.0
+    return lo + (b + frac) * w
+
+
+def _tornado(out, smp, tasks: pd.DataFrame, bins, ids) -> pd.DataFrame:
+    lo, w = bins
+    rows = []
+    for k in smp.stochastic:
+        p_lo = _cond_quantile(out.hlo[k], lo, w, 0.8)
+        p_hi = _cond_quantile(out.hhi[k], lo, w, 0.8)
+        rho = tasks["cruciality_pearson"].iat[k]
+        rows.append((ids[k], p_lo, p_hi, p_hi - p_lo,
+                     float(rho ** 2) if np.isfinite(rho) else 0.0))
+    t = pd.DataFrame(rows, columns=["id", "p80_low", "p80_high", "p80_swing",
+                                    "variance_share"]).set_index("id")
+    return t.sort_values("p80_swing", ascending=False, kind="stable")
+
+
+def _merge_bias(project, net, out, es_det, done) -> pd.DataFrame:
+    npred = np.diff(net.pred_ptr)
+    merge = np.flatnonzero(npred >= 2)
+    mean_start = es_det + out.ses / done
+    return pd.DataFrame({"predecessors": npred[merge], "deterministic_start": es_det[merge],
+                         "mean_start": mean_start[merge],
+                         "merge_bias": mean_start[merge] - es_det[merge]},
+                        index=project.tasks.index[merge])
+
+
+# --------------------------------------------------------------------------------------
+# before/after responses
+# --------------------------------------------------------------------------------------
+def compare_mitigation(project, iterations: int = 10_000,
+                       rng: int | np.random.Generator | None = None,
+                       **options: Any) -> MitigationComparison:
+    """Simulate the register before and after its responses with common random numbers.
+
+    Parameters
+    ----------
+    project : Project
+        A project with a risk register (``risks``).
+    iterations : int
+        Iterations of each run.
+    rng : int, Generator or None
+        Seed shared by both runs (the difference is then due to the responses only).
+    **options
+        Further :func:`simulate` options.
+
+    Returns
+    -------
+    MitigationComparison
+        ``pre``, ``post`` results and ``table`` with rows ``pre``, ``post``,
+        ``difference`` (post − pre) and columns ``mean``, ``p50``, ``p80``, ``p90``
+        [working days], ``cost_mean``, ``cost_p80`` [currency] and, with a deadline,
+        ``probability``.
+
+    Examples
+    --------
+    >>> import tpmkit
+    >>> p = tpmkit.read(pd.DataFrame({"id": ["A"], "duration": [10]}))
+    >>> reg = pd.DataFrame({"id": ["R1"], "probability": [1.0], "tasks": ["A"],
+    ...     "impact_days": ["4"], "post_probability": [0.0], "response": ["avoid"]})
+    >>> c = compare_mitigation(p, 200, rng=1, risks=reg, progress=False)
+    >>> c.table.loc["difference", "mean"]
+    -4.0
+    """
+    gen, seed, state = _seed(rng)
+    for key in ("mitigated",):
+        options.pop(key, None)
+    pre = simulate(project, iterations, _replay(seed, state), mitigated=False, **options)
+    post = simulate(project, iterations, _replay(seed, state), mitigated=True, **options)
+    pre.seed = post.seed = seed
+
+    def row(r: SimulationResult) -> dict[str, float]:
+        d = {"mean": r.mean, "p50": r.percentile(50), "p80": r.percentile(80),
+             "p90": r.percentile(90), "cost_mean": float(r.cost.mean()),
+             "cost_p80": r.percentile(80, of="cost")}
+        if r.deadline is not None:
+            d["probability"] = r.probability()
+        return d
+
+    table = pd.DataFrame([row(pre), row(post)], index=["pre", "post"])
+    table.loc["difference"] = table.loc["post"] - table.loc["pre"]
+    return MitigationComparison(pre=pre, post=post, table=table)
