@@ -396,7 +396,7 @@ def scale_to_days(values: Any, scale: str = "days", *, days_per_point: float = 1
     if scale == "fibonacci":
         off = ~np.isin(num, FIBONACCI)
         if off.any():
-            raise ValidationError(f"estimate(s) {format_ids(sorted(set(num[off])))} for "
+            raise ValidationError(f"estimate(s) {format_ids(f'{x:g}' for x in sorted(set(num[off])))} for "
                                   f"{format_ids(labels[off])} are not planning-poker cards; use "
                                   f"{', '.join(f'{c:g}' for c in FIBONACCI)}")
     if scale in ("points", "fibonacci"):
