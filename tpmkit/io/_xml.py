@@ -212,6 +212,9 @@ def safe_ids(raw: Sequence[object], what: str = "task") -> tuple[list[str], list
         seen.add(t)
         out.append(t)
     warnings = []
+    if what == "resource":  # resource names with spaces are normal; the table keeps the name
+        changed = [c for c in changed if re.sub(r"\s+", "_", c.strip()) != re.sub(
+            r"[^A-Za-z0-9_.\-]+", "_", c.strip()).strip("_")]
     if changed:
         warnings.append(f"{what} ids {format_ids(changed)} contain characters that are not "
                         "allowed in ids (letters, digits, _, -, .); they were replaced by '_'")

@@ -54,6 +54,9 @@ LINK_TYPES = {0: "FF", 1: "FS", 2: "SF", 3: "SS"}
 _LINK_CODES = {v: k for k, v in LINK_TYPES.items()}
 _CONSTRAINTS = {2: "MSO", 3: "MFO", 4: "SNET", 5: "SNLT", 6: "FNET", 7: "FNLT"}
 _CONSTRAINT_CODES = {v: k for k, v in _CONSTRAINTS.items()}
+# tpmkit ids are free text; an export keeps them in the Text1 custom field under this alias
+_ID_ALIAS = "tpmkit id"
+_TEXT1 = "188743731"
 # duration/lag format codes (estimated variants are +32): unit name and whether elapsed
 _FORMATS = {3: ("m", False), 4: ("em", True), 5: ("h", False), 6: ("eh", True),
             7: ("d", False), 8: ("ed", True), 9: ("w", False), 10: ("ew", True),
@@ -258,6 +261,10 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     """
     ctx = _Ctx(str(path))
     root = parse_xml(path, max_bytes=max_bytes)
+    if root.tag == "APIBusinessObjects":  # Primavera PMXML saved with an .xml suffix
+        from tpmkit.io import mpxj
+
+        return mpxj.read_parts(path, max_bytes=max_bytes, **settings)
     if root.tag != "Project":
         raise FileFormatError(
             f"{path}: not an MS Project XML (MSPDI) file: the root element is <{root.tag}>, "
@@ -299,8 +306,19 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             continue  # the project summary task
         raw.append((pos, uid, where, t))
 
-    # ids: MS Project's visible ID, or the UID when IDs are missing/duplicated
-    ids0 = [(_txt(t, "ID") or uid) for _, uid, _, t in raw]
+    # ids: the tpmkit id a tpmkit export stored in a text field, else MS Project's
+    # visible ID, or the UID when IDs are missing/duplicated
+    own_field = next((_txt(a, "FieldID") for a in root.findall("ExtendedAttributes/"
+                                                                  "ExtendedAttribute")
+                      if _txt(a, "Alias") == _ID_ALIAS), None)
+
+    def own_id(t: Element) -> str | None:
+        if own_field is None:
+            return None
+        return next((_txt(a, "Value") for a in t.findall("ExtendedAttribute")
+                     if _txt(a, "FieldID") == own_field), None)
+
+    ids0 = [(own_id(t) or _txt(t, "ID") or uid) for _, uid, _, t in raw]
     if len(set(ids0)) != len(ids0):
         warnings.append("task IDs are not unique; the UIDs were used as task ids")
         ids0 = [uid for _, uid, _, _ in raw]
@@ -389,7 +407,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             "id": tid, "_uid": uid, "_preds": preds,
             "name": _txt(t, "Name", ""),
             "duration": duration,
-            "wbs": _txt(t, "WBS") or on,
+            "wbs": _txt(t, "WBS") or ("" if own_field else on),
             "constraint": constraint, "constraint_date": cdate,
             "cost": _num(t, "FixedCost", ctx, where),
             "baseline_start": _date(baseline, "Start", ctx, where) if baseline is not None else pd.NaT,
@@ -551,15 +569,14 @@ def _dt(ts: pd.Timestamp, hhmm: str) -> str:
 
 
 def _pt(minutes: float) -> str:
-    minutes = max(float(minutes), 0.0)
-    h = int(minutes // 60)
-    m = int(round(minutes - 60 * h))
-    if m == 60:
-        h, m = h + 1, 0
-    return f"PT{h}H{m}M0S"
+    """Minutes → ``PT#H#M#S`` rounded to the second (MS Project's resolution)."""
+    total = int(round(max(float(minutes), 0.0) * 60.0))
+    h, rest = divmod(total, 3600)
+    m, sec = divmod(rest, 60)
+    return f"PT{h}H{m}M{sec}S"
 
 
-def write(project: Any, path: str | os.PathLike, *, inputs: tuple = ()) -> Path:
+def write(project: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
     """Export a project to MS Project XML (MSPDI).
 
     Writes one base calendar (the project's work week, 08:00–12:00 and 13:00–17:00, and its
@@ -576,8 +593,8 @@ def write(project: Any, path: str | os.PathLike, *, inputs: tuple = ()) -> Path:
         The project (use :func:`tpmkit.read` to get one).
     path : path-like
         Output file; written through a temporary file renamed into place.
-    inputs : tuple of path-like
-        Files that must not be overwritten (the command line passes its input).
+    **kwargs
+        Accepted for the front door's writer protocol; none is used.
 
     Returns
     -------
@@ -599,7 +616,7 @@ def write(project: Any, path: str | os.PathLike, *, inputs: tuple = ()) -> Path:
     >>> read_parts(out)["tasks"]["predecessors"].tolist()
     ['', 'A']
     """
-    from tpmkit.cli._common import write_text_atomic
+    from tpmkit._files import atomic_path
     from tpmkit.cpm import schedule
 
     mpd = 480.0
@@ -638,6 +655,9 @@ def write(project: Any, path: str | os.PathLike, *, inputs: tuple = ()) -> Path:
             _e("DurationFormat", 7), _e("WorkFormat", 2)]
     if getattr(project, "status_date", None) is not None:
         out.append(_e("StatusDate", _dt(project.status_date, "17:00")))
+    out.append("<ExtendedAttributes><ExtendedAttribute>" + _e("FieldID", _TEXT1)
+               + _e("FieldName", "Text1") + _e("Alias", _ID_ALIAS)
+               + "</ExtendedAttribute></ExtendedAttributes>")
     # calendar: DayType 1 = Sunday ... 7 = Saturday; exceptions as DayType 0 date ranges
     out.append("<Calendars><Calendar>" + _e("UID", 1) + _e("Name", "Standard")
                + _e("IsBaseCalendar", 1) + _e("BaseCalendarUID", -1) + "<WeekDays>")
@@ -669,10 +689,11 @@ def write(project: Any, path: str | os.PathLike, *, inputs: tuple = ()) -> Path:
         fd = day(ef, "finish") if not milestone else (day(es, "finish") if es > 0 else sd)
         fin_time = "17:00" if not milestone or es > 0 else "08:00"
         st_time = "08:00" if not milestone or es == 0 else "17:00"
-        wbs = str(t.get("wbs", "") or "") or str(k + 1)
+        wbs = str(t.get("wbs", "") or "")
         parts = [_e("UID", uid[tid]), _e("ID", k + 1), _e("Name", t.get("name", "") or tid),
                  _e("Active", 1), _e("Manual", 0), _e("Type", 0), _e("IsNull", 0),
-                 _e("WBS", wbs), _e("OutlineNumber", k + 1), _e("OutlineLevel", 1),
+                 _e("WBS", wbs) if wbs else "", _e("OutlineNumber", k + 1),
+                 _e("OutlineLevel", 1),
                  _e("Priority", 500), _e("Start", _dt(sd, st_time)),
                  _e("Finish", _dt(fd, fin_time)), _e("Duration", _pt(dur * mpd)),
                  _e("DurationFormat", 7), _e("Milestone", int(milestone)), _e("Summary", 0),
@@ -716,6 +737,8 @@ def write(project: Any, path: str | os.PathLike, *, inputs: tuple = ()) -> Path:
                          + _e("Type", _LINK_CODES[str(lk.type)]) + _e("CrossProject", 0)
                          + _e("LinkLag", lag_value) + _e("LagFormat", fmt)
                          + "</PredecessorLink>")
+        parts.append("<ExtendedAttribute>" + _e("FieldID", _TEXT1) + _e("Value", tid)
+                     + "</ExtendedAttribute>")
         bs, bf = t.get("baseline_start", pd.NaT), t.get("baseline_finish", pd.NaT)
         bc = t.get("baseline_cost", np.nan)
         if pd.notna(bs) or pd.notna(bf) or pd.notna(bc):
@@ -763,4 +786,7 @@ def write(project: Any, path: str | os.PathLike, *, inputs: tuple = ()) -> Path:
             out.append("</Assignments>")
     out.append("</Project>")
     text = "\n".join(x for x in out if x) + "\n"
-    return write_text_atomic(path, text, inputs=inputs)
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return target
