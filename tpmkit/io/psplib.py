@@ -48,7 +48,8 @@ import pandas as pd
 
 from tpmkit.errors import FileFormatError, InputFileError
 
-__all__ = ["PsplibInstance", "instance_tables", "load_instance", "parse_instance", "read_psplib"]
+__all__ = ["PsplibInstance", "instance_tables", "load_instance", "parse_instance", "read_parts",
+           "read_psplib"]
 
 _FORMATS = ("sm", "rcp")
 
@@ -366,3 +367,32 @@ def instance_tables(inst: PsplibInstance) -> dict:
                               ignore_index=True)
     project = {"name": inst.name, **inst.settings}
     return {"tasks": tasks, "resources": resources, "project": project}
+
+
+def read_parts(path: str | os.PathLike, **settings: object) -> dict:
+    """Reader protocol of :func:`tpmkit.read`: the parts of a PSPLIB/Patterson file.
+
+    Parameters
+    ----------
+    path : path-like
+        A ``.sm`` or ``.rcp`` file.
+    **settings
+        Accepted for the front door's protocol (applied by the model).
+
+    Returns
+    -------
+    dict
+        ``tasks``, ``resources`` and ``project`` as :func:`read_psplib` gives them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "tiny.rcp"
+    >>> _ = f.write_text("3 1\n4\n0 0 1 2\n5 3 1 3\n0 0 0\n")
+    >>> parts = read_parts(f)
+    >>> parts["tasks"][["id", "duration", "predecessors", "resources"]].to_dict("records")[1]
+    {'id': '2', 'duration': 5, 'predecessors': '1', 'resources': 'R1:3'}
+    >>> parts["resources"].to_dict("records")
+    [{'id': 'R1', 'capacity': 4, 'kind': 'renewable'}]
+    """
+    return read_psplib(path)
