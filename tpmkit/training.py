@@ -601,3 +601,386 @@ _register(_Spec(
           "its total float is zero: delaying it delays the project."),
     explain=_critical_explain,
 ))
+
+
+def _pert_data(rng: np.random.Generator) -> dict[str, Any]:
+    from tpmkit.io import read
+
+    n = int(rng.integers(3, 5))
+    o = rng.integers(2, 8, size=n).astype(float)
+    m = o + rng.integers(1, 5, size=n)
+    p = m + rng.integers(2, 10, size=n)
+    tasks = pd.DataFrame({"id": list(_LETTERS[:n]), "optimistic": o, "most_likely": m,
+                          "pessimistic": p, "predecessors": [""] + list(_LETTERS[:n - 1])})
+    mean = float(((o + 4 * m + p) / 6).sum())
+    target = float(np.round(mean + rng.uniform(-1.5, 2.5)))
+    return {"tasks": tasks.set_index("id"), "project": read(tasks), "target": target}
+
+
+def _pert_solve(d: dict[str, Any]) -> list[float]:
+    from tpmkit.pert import analyze
+
+    return [float(analyze(d["project"], target=d["target"]).probability)]
+
+
+def _pert_explain(d: dict[str, Any], e: list[float]) -> str:
+    from tpmkit.pert import analyze
+
+    r = analyze(d["project"], target=d["target"])
+    t = r.tasks
+    lines = [f"  {i}: mean = ({_fmt(row.optimistic)} + 4·{_fmt(row.most_likely)} + "
+             f"{_fmt(row.pessimistic)}) / 6 = {row.task_mean:.3f}, variance = "
+             f"(({_fmt(row.pessimistic)} − {_fmt(row.optimistic)}) / 6)² = {row.task_var:.3f}"
+             for i, row in d["tasks"].assign(task_mean=t["mean"], task_var=t["variance"])
+             .iterrows()]
+    z = (d["target"] - r.expected_duration) / r.std
+    return ("The tasks form one chain, so the critical path holds them all:\n" + "\n".join(lines)
+            + f"\nProject mean = {r.expected_duration:.3f}, σ = √{r.variance:.3f} = "
+            f"{r.std:.3f}; z = ({_fmt(d['target'])} − {r.expected_duration:.3f}) / "
+            f"{r.std:.3f} = {z:.3f}; P = Φ(z) = {e[0]:.4f}.")
+
+
+_register(_Spec(
+    id="pert-probability", lesson="03_scheduling", title="PERT probability of meeting a date",
+    answer_format="probability as a number between 0 and 1, at least 2 decimals",
+    make=_pert_data,
+    prompt=lambda d: (f"The tasks in data['tasks'] run one after the other. With classic PERT "
+                      f"(beta means and variances, normal approximation), what is the "
+                      f"probability of finishing within {_fmt(d['target'])} working days?"),
+    solve=_pert_solve,
+    compare=_compare_numbers(["probability"]),
+    hint=("Mean of a task = (o + 4m + p)/6, variance = ((p − o)/6)². Add means and variances "
+          "along the critical path, then z = (target − mean)/σ and P = Φ(z)."),
+    explain=_pert_explain,
+))
+
+
+# --------------------------------------------------------------------------- 02 estimation
+def _three_point_data(rng: np.random.Generator) -> dict[str, Any]:
+    o = float(rng.integers(2, 10))
+    m = o + float(rng.integers(1, 8))
+    p = m + float(rng.integers(2, 15))
+    return {"optimistic": o, "most_likely": m, "pessimistic": p}
+
+
+def _three_point_solve(d: dict[str, Any]) -> list[float]:
+    from tpmkit.estimate import three_point
+
+    r = three_point([d["optimistic"]], [d["most_likely"]], [d["pessimistic"]])
+    return [float(r["mean"].iloc[0]), float(r["std_classic"].iloc[0])]
+
+
+_register(_Spec(
+    id="three-point-estimate", lesson="02_estimation", title="Three-point (PERT) estimate",
+    answer_format="(mean, standard deviation) in working days, at least 2 decimals",
+    make=_three_point_data,
+    prompt=lambda d: (f"A task is estimated at optimistic {_fmt(d['optimistic'])}, most likely "
+                      f"{_fmt(d['most_likely'])} and pessimistic {_fmt(d['pessimistic'])} "
+                      "working days. Give its PERT mean and its classic PERT standard "
+                      "deviation."),
+    solve=_three_point_solve,
+    compare=_compare_numbers(["mean", "standard deviation"]),
+    hint="PERT mean = (o + 4m + p) / 6; classic standard deviation = (p − o) / 6.",
+    explain=lambda d, e: (
+        f"mean = ({_fmt(d['optimistic'])} + 4·{_fmt(d['most_likely'])} + "
+        f"{_fmt(d['pessimistic'])}) / 6 = {e[0]:.4f}; σ = ({_fmt(d['pessimistic'])} − "
+        f"{_fmt(d['optimistic'])}) / 6 = {e[1]:.4f} working days."),
+))
+
+_SF_RATINGS = ["very_low", "low", "nominal", "high", "very_high"]
+
+
+def _cocomo_data(rng: np.random.Generator) -> dict[str, Any]:
+    from tpmkit.estimate import COCOMO2_SCALE_FACTORS
+
+    factors = list(COCOMO2_SCALE_FACTORS)
+    chosen = rng.choice(len(factors), size=2, replace=False)
+    return {"ksloc": float(rng.integers(10, 120)),
+            "scale_factors": {factors[i]: str(rng.choice(_SF_RATINGS)) for i in chosen},
+            "effort_multipliers": {"CPLX": str(rng.choice(["low", "nominal", "high"]))}}
+
+
+def _cocomo_result(d: dict[str, Any]):
+    from tpmkit.estimate import cocomo2
+
+    return cocomo2(d["ksloc"], d["scale_factors"], d["effort_multipliers"])
+
+
+def _cocomo_explain(d: dict[str, Any], e: list[float]) -> str:
+    r = _cocomo_result(d)
+    rated = {k: v for k, v in r.ratings.items() if v != "nominal"}
+    return (f"ΣSF = {r.scale_factor_sum:.2f} (non-nominal ratings {rated}); E = 0.91 + 0.01·ΣSF = "
+            f"{r.exponent:.4f}; EAF = ΠEM = {r.eaf:.4f}; PM = 2.94 · {_fmt(d['ksloc'])}^E · EAF "
+            f"= {e[0]:.2f} person-months.")
+
+
+_register(_Spec(
+    id="cocomo2-effort", lesson="02_estimation", title="COCOMO II effort",
+    answer_format="effort in person-months (a number; 0.1 % accepted)",
+    make=_cocomo_data,
+    prompt=lambda d: (f"A {_fmt(d['ksloc'])} KSLOC system has scale factors "
+                      f"{d['scale_factors']} (others nominal) and effort multipliers "
+                      f"{d['effort_multipliers']} (others nominal). Estimate its COCOMO II.2000 "
+                      "effort."),
+    solve=lambda d: [float(_cocomo_result(d).effort_pm)],
+    compare=_compare_numbers(["effort"], abs_tol=0.05),
+    hint=("Look up the scale-factor weights in tpmkit.estimate.COCOMO2_SCALE_FACTORS (nominal "
+          "ones count too), E = 0.91 + 0.01·ΣSF, PM = 2.94 · KSLOC^E · ΠEM."),
+    explain=_cocomo_explain,
+))
+
+
+def _throughput_data(rng: np.random.Generator) -> dict[str, Any]:
+    history = rng.integers(2, 12, size=int(rng.integers(8, 14)))
+    return {"history": pd.Series(history, index=pd.RangeIndex(1, len(history) + 1,
+                                                                name="week"), name="items"),
+            "remaining": int(rng.integers(25, 60)), "seed": int(rng.integers(0, 10_000))}
+
+
+def _throughput_result(d: dict[str, Any]):
+    from tpmkit.estimate import throughput_forecast
+
+    return throughput_forecast(d["history"], remaining=d["remaining"], trials=10_000,
+                               confidence=(85,), rng=d["seed"])
+
+
+_register(_Spec(
+    id="throughput-forecast", lesson="02_estimation", title="When will N items be done?",
+    answer_format="number of weeks at 85 % confidence (a whole number)",
+    make=_throughput_data,
+    prompt=lambda d: (f"The team finished data['history'] items per week. Run "
+                      f"tpmkit.estimate.throughput_forecast(history, remaining={d['remaining']}, "
+                      f"trials=10_000, confidence=(85,), rng={d['seed']}): in how many weeks "
+                      f"are the {d['remaining']} remaining items done with 85 % confidence?"),
+    solve=lambda d: [float(_throughput_result(d).table.iloc[0, 0])],
+    compare=_compare_numbers(["weeks"], abs_tol=0.5),
+    hint=("Each trial draws past weeks at random (with replacement) until the backlog is "
+          "done; the 85 % forecast is the 85th percentile of the trial lengths. With the "
+          "same seed you get the same answer."),
+    explain=lambda d, e: (
+        f"Mean throughput {d['history'].mean():.2f} items/week gives a naive "
+        f"{d['remaining'] / d['history'].mean():.1f} weeks; the bootstrap's 85th percentile "
+        f"over 10,000 trials is {_fmt(e[0])} weeks."),
+))
+
+
+# --------------------------------------------------------------------------- 05 earned value
+def _evm_data(rng: np.random.Generator) -> dict[str, Any]:
+    n = int(rng.integers(8, 13))
+    monthly = rng.integers(5, 20, size=n) * 1000.0
+    pv = np.cumsum(monthly)
+    status = int(rng.integers(3, n - 2))
+    ev_frac = rng.uniform(0.75, 1.1)
+    ev = np.round(pv[:status] * ev_frac * np.linspace(0.95, 1.0, status), -2)
+    ev = np.maximum.accumulate(np.minimum(ev, pv[-1]))
+    ac = np.round(ev * rng.uniform(0.85, 1.25), -2)
+    periods = pd.DataFrame({"period": np.arange(1, n + 1), "pv": pv,
+                            "ev": np.r_[ev, np.full(n - status, np.nan)],
+                            "ac": np.r_[ac, np.full(n - status, np.nan)]}).set_index("period")
+    return {"periods": periods, "status_period": status, "bac": float(pv[-1])}
+
+
+def _evm_row(d: dict[str, Any]) -> pd.Series:
+    from tpmkit.evm import metrics
+
+    table = metrics(d["periods"].reset_index(), bac=d["bac"])
+    return table.loc[d["status_period"]]
+
+
+def _evm_prompt(question: str):
+    return lambda d: (f"data['periods'] holds cumulative PV, EV and AC per month (BAC = "
+                      f"{d['bac']:,.0f}); the status date is the end of month "
+                      f"{d['status_period']}. {question}")
+
+
+def _indices_explain(d: dict[str, Any], e: list[float]) -> str:
+    r = _evm_row(d)
+    return (f"At month {d['status_period']}: PV = {r.pv:,.0f}, EV = {r.ev:,.0f}, AC = "
+            f"{r.ac:,.0f}. CPI = EV / AC = {e[0]:.4f}; SPI = EV / PV = {e[1]:.4f}.")
+
+
+_register(_Spec(
+    id="evm-indices", lesson="05_earned_value", title="Cost and schedule performance indices",
+    answer_format="(cpi, spi) as two numbers, at least 2 decimals",
+    make=_evm_data,
+    prompt=_evm_prompt("Compute CPI and SPI at the status date."),
+    solve=lambda d: [float(_evm_row(d)["cpi"]), float(_evm_row(d)["spi"])],
+    compare=_compare_numbers(["cpi", "spi"]),
+    hint="Use the cumulative values at the status month: CPI = EV / AC, SPI = EV / PV.",
+    explain=_indices_explain,
+))
+
+
+def _eac_explain(d: dict[str, Any], e: list[float]) -> str:
+    r = _evm_row(d)
+    return (f"CPI = EV / AC = {r.ev:,.0f} / {r.ac:,.0f} = {r.cpi:.4f}; EAC = BAC / CPI = "
+            f"{d['bac']:,.0f} / {r.cpi:.4f} = {e[0]:,.2f}; SPI = {r.spi:.4f}; EAC(CPI×SPI) = "
+            f"AC + (BAC − EV) / (CPI·SPI) = {e[1]:,.2f}.")
+
+
+_register(_Spec(
+    id="evm-eac", lesson="05_earned_value", title="Estimate at completion",
+    answer_format="(eac_cpi, eac_cpi_spi) in currency units (0.1 % accepted)",
+    make=_evm_data,
+    prompt=_evm_prompt("Forecast the estimate at completion twice: with the CPI (future work "
+                       "at today's cost efficiency) and with CPI × SPI."),
+    solve=lambda d: [float(_evm_row(d)["eac_cpi"]), float(_evm_row(d)["eac_cpi_spi"])],
+    compare=_compare_numbers(["EAC (CPI)", "EAC (CPI×SPI)"]),
+    hint="EAC = BAC / CPI; EAC = AC + (BAC − EV) / (CPI · SPI).",
+    explain=_eac_explain,
+))
+
+
+def _es_explain(d: dict[str, Any], e: list[float]) -> str:
+    r = _evm_row(d)
+    pv = d["periods"]["pv"].to_numpy()
+    c = int(np.sum(pv <= r.ev))
+    pv_c = pv[c - 1] if c else 0.0
+    pv_next = pv[c] if c < len(pv) else pv[-1]
+    return (f"EV = {r.ev:,.0f} lies between cumulative PV {pv_c:,.0f} (end of month {c}) and "
+            f"{pv_next:,.0f} (month {c + 1}). ES = C + (EV − PV_C) / (PV_C+1 − PV_C) = {c} + "
+            f"({r.ev:,.0f} − {pv_c:,.0f}) / ({pv_next:,.0f} − {pv_c:,.0f}) = {e[0]:.4f} months; "
+            f"SPI(t) = ES / AT = {e[0]:.4f} / {d['status_period']} = {e[1]:.4f}.")
+
+
+_register(_Spec(
+    id="earned-schedule", lesson="05_earned_value", title="Earned schedule",
+    answer_format="(es, spi_t): ES in months and SPI(t), at least 2 decimals",
+    make=_evm_data,
+    prompt=_evm_prompt("When was today's earned value planned to be earned? Give the earned "
+                       "schedule ES and the time-based index SPI(t) = ES / AT."),
+    solve=lambda d: [float(_evm_row(d)["es"]), float(_evm_row(d)["spi_t"])],
+    compare=_compare_numbers(["ES", "SPI(t)"]),
+    hint=("Find the last month C whose cumulative PV is ≤ EV, then interpolate linearly "
+          "into month C + 1 (Lipke): ES = C + (EV − PV_C)/(PV_C+1 − PV_C)."),
+    explain=_es_explain,
+))
+
+
+# --------------------------------------------------------------------------- 01 scoping
+def _wbs_data(rng: np.random.Generator) -> dict[str, Any]:
+    rows = []
+    for a in range(1, int(rng.integers(2, 4)) + 1):
+        for b in range(1, int(rng.integers(2, 4)) + 1):
+            for c in range(1, int(rng.integers(1, 4)) + 1):
+                rows.append({"wbs": f"{a}.{b}.{c}", "name": f"work package {a}.{b}.{c}",
+                             "cost": float(rng.integers(2, 30) * 500)})
+    frame = pd.DataFrame(rows)
+    target = str(rng.choice(sorted({r["wbs"].rsplit(".", 1)[0] for r in rows}
+                                   | {r["wbs"].split(".")[0] for r in rows})))
+    return {"work_packages": frame.set_index("wbs"), "node": target}
+
+
+def _wbs_solve(d: dict[str, Any]) -> list[float]:
+    from tpmkit.scope import wbs_rollup
+
+    return [float(wbs_rollup(d["work_packages"].reset_index()).loc[d["node"], "cost"])]
+
+
+_register(_Spec(
+    id="wbs-rollup", lesson="01_scoping", title="WBS cost roll-up",
+    answer_format="cost of the WBS element [currency]",
+    make=_wbs_data,
+    prompt=lambda d: (f"data['work_packages'] lists the work packages of a WBS with their "
+                      f"cost. What is the rolled-up cost of WBS element {d['node']}?"),
+    solve=_wbs_solve,
+    compare=_compare_numbers(["cost"]),
+    hint=("A summary element costs the sum of everything beneath it: add the work packages "
+          "whose code starts with the element's code followed by a dot."),
+    explain=lambda d, e: (
+        f"Work packages under {d['node']}: " + " + ".join(
+            f"{c:,.0f} ({w})" for w, c in d["work_packages"]["cost"].items()
+            if str(w).startswith(d["node"] + ".")) + f" = {e[0]:,.0f}."),
+))
+
+_ROLES = ["sponsor", "pm", "architect", "dev", "qa", "ops"]
+
+
+def _raci_data(rng: np.random.Generator) -> dict[str, Any]:
+    deliverables = ["charter", "design", "build", "test plan", "release", "training",
+                    "handover"][: int(rng.integers(5, 8))]
+    matrix = pd.DataFrame("", index=pd.Index(deliverables, name="task"), columns=_ROLES)
+    for t in deliverables:
+        roles = rng.permutation(len(_ROLES))
+        matrix.loc[t, _ROLES[roles[0]]] = "A"
+        matrix.loc[t, _ROLES[roles[1]]] = "R"
+        matrix.loc[t, _ROLES[roles[2]]] = str(rng.choice(["C", "I"]))
+    broken = rng.choice(deliverables, size=int(rng.integers(1, 3)), replace=False)
+    for t in broken:
+        kind = rng.integers(0, 3)
+        a_role = matrix.columns[matrix.loc[t] == "A"][0]
+        if kind == 0:      # no accountable
+            matrix.loc[t, a_role] = "R"
+        elif kind == 1:    # two accountables
+            free = matrix.columns[matrix.loc[t] == ""][0]
+            matrix.loc[t, free] = "A"
+        else:              # no responsible
+            r_role = matrix.columns[matrix.loc[t] == "R"][0]
+            matrix.loc[t, r_role] = "I"
+    return {"raci": matrix}
+
+
+def _raci_solve(d: dict[str, Any]) -> list[str]:
+    from tpmkit.scope import raci
+
+    bad = []
+    for t in d["raci"].index:
+        try:
+            raci(d["raci"].loc[[t]].reset_index())
+        except ValidationError:
+            bad.append(str(t))
+    return bad
+
+
+_register(_Spec(
+    id="raci-check", lesson="01_scoping", title="Validate a RACI matrix",
+    answer_format="list of the deliverables (row names) that break the RACI rules",
+    make=_raci_data,
+    prompt=lambda d: ("data['raci'] assigns roles to deliverables. Which rows break the RACI "
+                      "rules (exactly one A, at least one R)?"),
+    solve=_raci_solve,
+    compare=_compare_set("rows"),
+    hint="Count the A's in each row (must be exactly one) and check that some role holds an R.",
+    explain=lambda d, e: "\n".join(
+        f"  {t}: {(row == 'A').sum()} A, {row.str.contains('R').sum()} R"
+        + ("  ← breaks the rules" if t in e else "") for t, row in d["raci"].iterrows()),
+))
+
+
+def _risk_data(rng: np.random.Generator) -> dict[str, Any]:
+    n = int(rng.integers(5, 8))
+    lo = rng.integers(1, 5, size=n)
+    ml = lo + rng.integers(0, 6, size=n)
+    hi = ml + rng.integers(1, 10, size=n)
+    reg = pd.DataFrame({
+        "id": [f"R{i + 1}" for i in range(n)],
+        "probability": np.round(rng.uniform(0.05, 0.8, size=n), 2),
+        "impact_days": [f"{a},{b},{c}" for a, b, c in zip(lo, ml, hi)]})
+    return {"register": reg.set_index("id")}
+
+
+def _risk_reg(d: dict[str, Any]) -> pd.DataFrame:
+    from tpmkit.risk.register import normalize_register
+
+    return normalize_register(d["register"].reset_index())
+
+
+_register(_Spec(
+    id="risk-emv", lesson="01_scoping", title="Expected schedule impact of a risk register",
+    answer_format="(total emv_days, id of the risk with the largest emv_days)",
+    make=_risk_data,
+    prompt=lambda d: ("data['register'] lists threats with probability and a three-point "
+                      "schedule impact (min, likely, max working days). What is the total "
+                      "expected schedule impact (EMV in days) and which risk contributes most?"),
+    solve=lambda d: [float(_risk_reg(d)["emv_days"].sum()),
+                     str(_risk_reg(d)["emv_days"].idxmax())],
+    compare=lambda a, e: (
+        ["expected (total, risk id)"] if not isinstance(a, list | tuple) or len(a) != 2 else
+        _compare_numbers(["total EMV"])(a[0], e[:1])
+        + ([] if str(a[1]) == e[1] else [f"{a[1]} is not the largest contributor"])),
+    hint="EMV = probability × PERT mean impact, with mean = (min + 4·likely + max)/6; sum them.",
+    explain=lambda d, e: "\n".join(
+        f"  {i}: {r.probability:g} × ({r.impact_min:g} + 4·{r.impact_likely:g} + "
+        f"{r.impact_max:g})/6 = {r.emv_days:.4f}" for i, r in _risk_reg(d).iterrows())
+    + f"\nTotal = {e[0]:.4f} days; largest: {e[1]}.",
+))

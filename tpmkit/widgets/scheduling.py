@@ -309,18 +309,13 @@ def whatif_update(project, durations: dict[str, float] | None = None,
         "early_finish_before": before["early_finish"], "early_finish_after": after["early_finish"],
         "total_float_before": before["total_float"], "total_float_after": after["total_float"],
     })
-    fig = figure(7.5, 0.6 + 0.32 * len(after))
+    from tpmkit.plot import gantt
+
+    fig = figure(9.0, 1.2 + 0.28 * len(after))
     ax = fig.add_subplot()
-    ypos = np.arange(len(after))
-    colors = np.where(after["critical"].to_numpy(bool), "#c0392b", "#4a90d9")
-    ax.barh(ypos, after["duration"].to_numpy(float), left=after["early_start"].to_numpy(float),
-            color=colors, height=0.6)
-    ax.barh(ypos, after["total_float"].to_numpy(float), left=after["early_finish"].to_numpy(float),
-            color="#ccc", height=0.25)
+    gantt(after, changed, time="offsets", title=None, ax=ax)
     ax.axvline(d0, ls="--", color="#333", lw=1)
-    ax.set_yticks(ypos, [str(i) for i in after.index])
-    ax.invert_yaxis()
-    ax.set_xlabel("working days from project start (grey: total float; dashed: original finish)")
+    ax.set_xlabel("working days from project start (dashed: finish before the change)")
     path = list(after.attrs.get("critical_path", []))
     text = (f"Project duration {_fmt(d0)} → {_fmt(d1)} working days "
             f"({'+' if d1 >= d0 else '−'}{_fmt(abs(d1 - d0))}); critical path "
