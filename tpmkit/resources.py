@@ -371,7 +371,7 @@ def loading(project, schedule: pd.DataFrame | Any = None) -> Loading:
             raise DataError(
                 f"resources {format_ids(np.array(res_ids)[has_cal])} have their own calendars "
                 "but the project has no start date; set the project start")
-        wd = dates.weekday.to_numpy()
+        wd = dates.day_of_week.to_numpy()
         days64 = dates.to_numpy().astype("datetime64[D]")
         for j, (week, hol) in enumerate(zip(table["workweek"], table["holidays"])):
             off = np.zeros(horizon, dtype=bool)
@@ -537,7 +537,11 @@ def histogram(project, schedule=None, resource: str | None = None, by: str = "da
 def cost(project) -> pd.DataFrame:
     """Cost of every task from its fixed cost, task rate and resource rates.
 
-    ``total_cost = cost + rate * duration + sum_r units_r * rate_r * duration``.
+    ``total_cost = cost + rate * duration`` for a task with a ``rate``; a task without
+    one is priced from its resources, ``cost + sum_r units_r * rate_r * duration``. A
+    task rate is the task's whole time-dependent cost (it already covers the people on
+    it, as in tools that store a task cost rate), so resource rates never add to it --
+    this keeps ``total_cost`` equal to the budget the EVM and CPM modules use.
 
     Parameters
     ----------
@@ -549,9 +553,11 @@ def cost(project) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by task id: ``fixed_cost``, ``time_cost``, ``resource_cost``,
-        ``total_cost`` [currency]; ``attrs["total"]`` and ``attrs["by_resource"]``
-        (a Series of resource cost per resource).
+        Indexed by task id: ``fixed_cost``, ``time_cost`` (task rate x duration),
+        ``resource_cost`` (resources x their rates x duration, tasks without a rate),
+        ``total_cost`` [currency]. ``attrs["total"]`` is the project total and
+        ``attrs["by_resource"]`` a Series with every assignment valued at its resource's
+        rate, per resource (whether or not the task has its own rate).
 
     References
     ----------
@@ -564,19 +570,22 @@ def cost(project) -> pd.DataFrame:
     >>> tasks = pd.DataFrame({"duration": [5.0, 2.0], "cost": [1000.0, float("nan")],
     ...                       "rate": [float("nan"), 100.0]}, index=pd.Index(["A", "B"], name="id"))
     >>> p = SimpleNamespace(tasks=tasks, resources=pd.DataFrame({"id": ["dev"], "rate": [800.0]}),
-    ...     assignments=pd.DataFrame({"task": ["A"], "resource": ["dev"], "units": [0.5]}))
+    ...     assignments=pd.DataFrame({"task": ["A", "B"], "resource": ["dev", "dev"], "units": [0.5, 1.0]}))
     >>> cost(p)
         fixed_cost  time_cost  resource_cost  total_cost
     id
     A       1000.0        0.0         2000.0      3000.0
     B          0.0      200.0            0.0       200.0
+    >>> cost(p).attrs["by_resource"]["dev"]
+    np.float64(3600.0)
     """
     tasks = project.tasks
     dur = pd.to_numeric(tasks["duration"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
     fixed = pd.to_numeric(tasks.get("cost", pd.Series(np.nan, index=tasks.index)),
                           errors="coerce").fillna(0.0).to_numpy(dtype=float)
     rate = pd.to_numeric(tasks.get("rate", pd.Series(np.nan, index=tasks.index)),
-                         errors="coerce").fillna(0.0).to_numpy(dtype=float)
+                         errors="coerce").to_numpy(dtype=float)
+    has_rate = ~np.isnan(rate)
     table = resource_table(project)
     a = _assignments(project)
     pos = tasks.index.get_indexer(a["task"].astype(str))
@@ -587,7 +596,9 @@ def cost(project) -> pd.DataFrame:
     r_rate = table["rate"].reindex(a["resource"].astype(str)).to_numpy(dtype=float)
     each = a["units"].to_numpy(dtype=float) * r_rate * dur[pos]
     res_cost = np.bincount(pos, weights=each, minlength=len(tasks))
-    out = pd.DataFrame({"fixed_cost": fixed, "time_cost": rate * dur, "resource_cost": res_cost},
+    out = pd.DataFrame({"fixed_cost": fixed,
+                        "time_cost": np.where(has_rate, np.nan_to_num(rate) * dur, 0.0),
+                        "resource_cost": np.where(has_rate, 0.0, res_cost)},
                        index=tasks.index)
     out["total_cost"] = out.sum(axis=1)
     out.attrs["total"] = float(out["total_cost"].sum())
@@ -884,6 +895,9 @@ class _CrashModel:
                        bounds=self._bounds(self.dc, self.d), method="highs")
         y = res2.x[n:2 * n] if res2.status == 0 else res.x[n:2 * n]
         y = np.clip(y, self.dc, self.d)
+        # Snap solver noise (HiGHS works to ~1e-7) onto the normal and crash durations.
+        near = 1e-7 * np.maximum(1.0, self.d)
+        y = np.where(self.d - y <= near, self.d, np.where(y - self.dc <= near, self.dc, y))
         return max(best, 0.0), slope, y
 
 
