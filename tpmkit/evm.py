@@ -278,6 +278,9 @@ class _Curves:
     etc: np.ndarray | None = None  # bottom-up estimate to complete, when given
     task_pv: np.ndarray | None = None  # (n_tasks, n) cumulative PV per task
     task_ev: np.ndarray | None = None  # (n_tasks, n) cumulative EV per task
+    task_ac: np.ndarray | None = None
+    task_etc: np.ndarray | None = None
+    task_ids: np.ndarray | None = None
     calendar: Calendar | None = None
     source: str = "periods"
 
@@ -469,8 +472,14 @@ def _numbers(df: pd.DataFrame, col: str, where: str) -> np.ndarray:
     if col not in df:
         return np.full(len(df), np.nan)
     raw = df[col]
-    num = pd.to_numeric(raw, errors="coerce")
-    bad = num.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        num = raw.astype(float)
+        bad = pd.Series(False, index=raw.index)
+    else:
+        num = pd.to_numeric(raw, errors="coerce")
+        suspect = num.isna() & raw.notna()          # text that is not a number (or blank)
+        bad = suspect.copy()
+        bad[suspect] = raw[suspect].astype(str).str.strip() != ""
     if bad.any():
         rows = df["period"][bad] if "period" in df else df.index[bad]
         raise ValidationError(f"column '{col}' of the {where} is not a number in period(s) "
@@ -539,19 +548,26 @@ def _curves_from_periods(periods: pd.DataFrame, status_date: pd.Timestamp | None
     labels = np.sort(df["period"].unique())
     task_pv = task_ev = None
     if "task" in df:
-        dup = df.duplicated(["task", "period"])
+        codes, tasks = pd.factorize(df["task"].astype(str))
+        col = np.searchsorted(labels, df["period"].to_numpy())
+        key = codes.astype(np.int64) * labels.size + col
+        dup = pd.Series(key).duplicated().to_numpy()
         if dup.any():
             raise ValidationError(f"the period table repeats task(s) "
                                   f"{format_ids(df['task'][dup].unique())} within one period; "
                                   "give one row per task and period")
-        wide = {c: df.pivot(index="task", columns="period", values=c).reindex(columns=labels)
-                for c in ("pv", "ev", "ac", "etc")}
+        wide = {}
+        for c in ("pv", "ev", "ac", "etc"):
+            w = np.full((tasks.size, labels.size), np.nan)
+            w[codes, col] = df[c].to_numpy(dtype=float)
+            wide[c] = w
         # a task without a row in a period contributes nothing to that period's totals
-        tot = {c: wide[c].sum(axis=0, min_count=1).to_numpy(dtype=float) for c in wide}
-        # a status period needs EV and AC of every task that has a row in it
+        # (a period where no task has a value stays NaN)
+        tot = {c: np.where(np.isnan(w).all(axis=0), np.nan, np.nansum(w, axis=0))
+               for c, w in wide.items()}
         pv, ev, ac, etc = tot["pv"], tot["ev"], tot["ac"], tot["etc"]
-        task_pv = wide["pv"].ffill(axis=1).fillna(0.0).to_numpy(dtype=float)
-        task_ev = wide["ev"].to_numpy(dtype=float)
+        task_pv = np.nan_to_num(pd.DataFrame(wide["pv"]).ffill(axis=1).to_numpy(), nan=0.0)
+        task_ev = wide["ev"]
     else:
         dup = df["period"].duplicated()
         if dup.any():
@@ -798,6 +814,8 @@ def _history(project: Project) -> pd.DataFrame | None:
     if per is None:
         return None
     df = _normalise(per)
+    if "actual_cost" not in df and "ac" in df:
+        df = df.rename(columns={"ac": "actual_cost"})   # per-task AC is the actual cost
     if "task" not in df or not ({"percent_complete", "actual_cost"} & set(df.columns)):
         return None
     return df
@@ -858,6 +876,27 @@ def periods_from_project(project: Project, *, status_date: Any = None, freq: str
     spread = check_option(spread, SPREADS, "spread")
     ev_rule = check_option(ev_rule, EV_RULES, "ev_rule")
     freq = check_option(freq, FREQUENCIES, "period frequency")
+    c = _project_curves(project, status_date, freq, spread, ev_rule)
+    n_t, n_p = c.task_pv.shape
+    if by_task:
+        out = pd.DataFrame({
+            "period": np.tile(c.labels, n_t),
+            "date": pd.DatetimeIndex(np.tile(c.dates, n_t)),
+            "task": np.repeat(c.task_ids, n_p),
+            "pv": c.task_pv.ravel(), "ev": c.task_ev.ravel(), "ac": c.task_ac.ravel()})
+        if c.task_etc is not None:
+            out["etc"] = c.task_etc.ravel()
+        return out
+    out = pd.DataFrame({"period": c.labels, "date": pd.DatetimeIndex(c.dates), "pv": c.pv,
+                        "ev": c.ev, "ac": c.ac})
+    if c.etc is not None:
+        out["etc"] = c.etc
+    return out
+
+
+def _project_curves(project: Project, status_date: Any, freq: str, spread: str,
+                    ev_rule: str) -> _Curves:
+    """Task-level PV/EV/AC on the period grid from the baseline and the progress."""
     t = project.tasks
     budget = task_budgets(project)
     if not (budget > 0).any():
@@ -876,6 +915,13 @@ def periods_from_project(project: Project, *, status_date: Any = None, freq: str
                                   "the task table")
         if status is None:
             status = pd.Timestamp(hist_dates.max())
+        # progress recorded after the status date is the future as seen from that date
+        keep = hist_dates <= np.datetime64(pd.Timestamp(status).date(), "D")
+        hist, hist_dates = hist[keep], hist_dates[keep]
+        if not keep.any():
+            raise DataError(f"the status history starts after the status date "
+                            f"{pd.Timestamp(status).date()}; choose a later status date")
+        status = pd.Timestamp(hist_dates.max())      # the last progress record is the status
     if status is None:
         raise DataError("no status date: set project.status_date (or pass status_date=…) to "
                         "say when percent_complete and actual_cost were recorded")
@@ -937,6 +983,10 @@ def periods_from_project(project: Project, *, status_date: Any = None, freq: str
     else:
         k = int(np.searchsorted(ends64, status64))
         pc = t["percent_complete"].to_numpy(dtype=float)
+        if np.isnan(pc).all() and t["actual_cost"].isna().all():
+            raise DataError("no progress is recorded: no task has percent_complete or "
+                            "actual_cost; enter the progress at the status date (or use "
+                            "period data with ev and ac columns)")
         af = t["actual_finish"].to_numpy(dtype="datetime64[D]")
         as_ = t["actual_start"].to_numpy(dtype="datetime64[D]")
         fin = ~np.isnat(af) & (af <= status64)
@@ -954,23 +1004,13 @@ def periods_from_project(project: Project, *, status_date: Any = None, freq: str
         if "etc" in t:
             etc_task[:, k] = np.nan_to_num(pd.to_numeric(t["etc"], errors="coerce").to_numpy(
                 dtype=float))
-    labels = np.arange(1, n_p + 1)
-    if by_task:
-        out = pd.DataFrame({
-            "period": np.repeat(labels[None, :], n_t, axis=0).ravel(),
-            "date": pd.DatetimeIndex(np.tile(ends64, n_t)),
-            "task": np.repeat(t.index.to_numpy(), n_p),
-            "pv": pv_task.ravel(), "ev": ev_task.ravel(), "ac": ac_task.ravel()})
-        if not np.isnan(etc_task).all():
-            out["etc"] = etc_task.ravel()
-        return out
-    ev = ev_task.sum(axis=0)
-    ac = ac_task.sum(axis=0)   # NaN where any task is missing: only status columns are filled
-    out = pd.DataFrame({"period": labels, "date": ends, "pv": pv_task.sum(axis=0),
-                        "ev": ev, "ac": ac})
-    if not np.isnan(etc_task).all():
-        out["etc"] = etc_task.sum(axis=0)
-    return out
+    has_etc = not np.isnan(etc_task).all()
+    # only status columns are filled, for every task: the sums are NaN elsewhere
+    return _Curves(labels=np.arange(1, n_p + 1), dates=ends64, pv=pv_task.sum(axis=0),
+                   ev=ev_task.sum(axis=0), ac=ac_task.sum(axis=0),
+                   etc=etc_task.sum(axis=0) if has_etc else None, task_pv=pv_task,
+                   task_ev=ev_task, task_ac=ac_task, task_etc=etc_task if has_etc else None,
+                   task_ids=t.index.to_numpy(), calendar=project.calendar, source="tasks")
 
 
 def _history_dates(hist: pd.DataFrame, project: Project) -> tuple[pd.DataFrame, np.ndarray]:
@@ -1101,10 +1141,7 @@ def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_da
                                 "'pv' column; add a periods table or use source='tasks'")
             curves = _curves_from_periods(per, status, project.calendar)
         else:
-            table = periods_from_project(project, status_date=status, freq=freq, spread=spread,
-                                         ev_rule=ev_rule, by_task=True)
-            curves = _curves_from_periods(table, None, project.calendar)
-            curves.source = "tasks"
+            curves = _project_curves(project, status, freq, spread, ev_rule)
     return _compute(curves, bac, planned_duration, eac_method)
 
 

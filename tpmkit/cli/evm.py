@@ -8,11 +8,15 @@ from the baseline and the tasks' progress.
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
+from pathlib import Path
 
 import pandas as pd
 
 from tpmkit import evm
 from tpmkit.cli._common import add_input_arguments, jsonable, load_project, print_json
+from tpmkit.model import Project, build_project
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -30,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_input_arguments(parser)
     parser.add_argument("--status-date", metavar="DATE",
                         help="status date (overrides the file's); later periods count as future")
+    parser.add_argument("--bac", type=float, metavar="AMOUNT",
+                        help="budget at completion (overrides the file's; default the last PV)")
     parser.add_argument("--source", default="auto", choices=("auto", "periods", "tasks"),
                         help="input route: the periods table or the baseline + task progress "
                              "(default: periods when the file has a pv column)")
@@ -49,12 +55,58 @@ def _records(table: pd.DataFrame) -> list[dict]:
     return [jsonable(r) for r in rows.to_dict(orient="records")]
 
 
+def _is_period_csv(path: Path) -> bool:
+    """A CSV/TSV whose header has a pv column and no task id: a bare period table."""
+    if path.suffix.lower() not in (".csv", ".tsv", ".txt") or not path.is_file():
+        return False
+    header = pd.read_csv(path, sep=None, engine="python", nrows=0, encoding="utf-8-sig")
+    names = {str(c).strip().lower() for c in header.columns}
+    return "pv" in names and not names & {"id", "task", "task_id"}
+
+
+def _load(args: argparse.Namespace) -> Project:
+    """The project, or a period table (bare CSV, table sample) wrapped as a project."""
+    source = str(args.file)
+    table = None
+    if source.startswith("sample:"):
+        from tpmkit import datasets
+
+        loaded = datasets.load(source.split(":", 1)[1], **(
+            {"status_date": args.status_date} if args.status_date else {}))
+        if isinstance(loaded, Project):
+            project = loaded
+        else:
+            table, name = loaded, source.split(":", 1)[1]
+    elif _is_period_csv(Path(source)):
+        table = pd.read_csv(source, sep=None, engine="python", encoding="utf-8-sig")
+        name = Path(source).stem
+    else:
+        project = load_project(args)
+    if table is not None:
+        project = build_project({"periods": table, "project": {"name": name}},
+                                status_date=args.status_date, start=args.start)
+    return project
+
+
+def _num(value: float, fmt: str) -> str:
+    return "n/a" if pd.isna(value) else format(value, fmt)
+
+
 def run(args: argparse.Namespace) -> int:
     """Compute the EVM table and print it (text or JSON); return 0."""
-    project = load_project(args)
-    table = evm.metrics(project, status_date=args.status_date, source=args.source,
-                        eac_method=args.eac_method, spread=args.spread, ev_rule=args.ev_rule,
-                        freq=args.freq)
+    project = _load(args)
+    # undefined figures (NaN) are reported as one-line notes on stderr, not tracebacks
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", evm.EVMWarning)
+        table = evm.metrics(project, bac=args.bac, status_date=args.status_date,
+                            source=args.source,
+                            eac_method=args.eac_method, spread=args.spread,
+                            ev_rule=args.ev_rule, freq=args.freq)
+    for w in caught:
+        if issubclass(w.category, evm.EVMWarning):
+            print(f"tpmkit evm: note: {w.message}", file=sys.stderr)
+        else:  # pragma: no cover - anything else goes through the normal channel
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     last = evm.latest(table)
     attrs = table.attrs
     if args.json:
@@ -84,13 +136,16 @@ def run(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 120, "display.max_columns", 20,
                            "display.float_format", "{:,.2f}".format):
         print(shown.to_string(na_rep=""))
+    money, ratio, time = ",.2f", ".3f", ".2f"
     lines = [
-        f"BAC {attrs['bac']:,.2f}   EAC {last['eac']:,.2f}   ETC {last['etc']:,.2f}   "
-        f"VAC {last['vac']:,.2f}   TCPI {last['tcpi_bac']:.3f}",
-        f"SV {last['sv']:,.2f}   CV {last['cv']:,.2f}   SPI {last['spi']:.3f}   "
-        f"CPI {last['cpi']:.3f}",
-        f"ES {last['es']:.2f}   AT {last['at']:.2f}   SV(t) {last['sv_t']:.2f}   "
-        f"SPI(t) {last['spi_t']:.3f}   IEAC(t) {last['ieac_t']:.2f} periods",
+        f"BAC {_num(attrs['bac'], money)}   EAC {_num(last['eac'], money)}   "
+        f"ETC {_num(last['etc'], money)}   VAC {_num(last['vac'], money)}   "
+        f"TCPI {_num(last['tcpi_bac'], ratio)}",
+        f"SV {_num(last['sv'], money)}   CV {_num(last['cv'], money)}   "
+        f"SPI {_num(last['spi'], ratio)}   CPI {_num(last['cpi'], ratio)}",
+        f"ES {_num(last['es'], time)}   AT {_num(last['at'], time)}   "
+        f"SV(t) {_num(last['sv_t'], time)}   SPI(t) {_num(last['spi_t'], ratio)}   "
+        f"TSPI {_num(last['tspi'], ratio)}   IEAC(t) {_num(last['ieac_t'], time)} periods",
     ]
     if "ieac_t_date" in table and pd.notna(last["ieac_t_date"]):
         planned = attrs["planned_finish_date"]

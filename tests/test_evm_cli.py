@@ -1,0 +1,182 @@
+"""The tracking sample (both input routes agree) and the ``tpmkit evm`` command."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import tpmkit
+from tests.conftest import ROOT
+from tpmkit import evm
+from tpmkit.cli import main
+
+SAMPLE = ROOT / "datasets" / "software_release_tracking.yaml"
+TOTALS = ROOT / "datasets" / "software_release_tracking.csv"
+PLAN = ROOT / "datasets" / "software_release.yaml"
+# the figures every status period of the sample leaves undefined (the project is late and
+# over budget: AC passed the BAC in April, the planned finish in May)
+SAMPLE_NOTES = {
+    "TCPI (BAC) is undefined for period(s) 4, 5, 6 (AC ≥ BAC: the budget is spent); set to NaN",
+    "TSPI is undefined for period(s) 5, 6 (AT ≥ PD: the planned finish has passed, use "
+    "ieac_t); set to NaN",
+}
+
+
+def _metrics(*args, **kwargs) -> tuple[pd.DataFrame, set[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = evm.metrics(*args, **kwargs)
+    return table, {str(w.message) for w in caught}
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return tpmkit.read(SAMPLE)
+
+
+# --------------------------------------------------------------------------------------
+# the sample
+# --------------------------------------------------------------------------------------
+def test_sample_is_the_plan_with_six_monthly_status_periods(sample):
+    plan = tpmkit.read(PLAN)
+    cols = ["name", "duration", "predecessors", "wbs", "resources", "cost", "rate",
+            "baseline_start", "baseline_finish", "baseline_cost"]
+    pd.testing.assert_frame_equal(sample.tasks[cols], plan.tasks[cols])
+    assert sample.status_date == pd.Timestamp("2027-06-30")
+    assert sample.bac == pytest.approx(plan.tasks["baseline_cost"].sum(), abs=0.005)
+    per = sample.periods
+    task = "task" if "task" in per else "id"         # the reader may map task → id
+    assert set(per.columns) >= {"period", "date", task, "percent_complete", "pv", "ev", "ac"}
+    assert per["period"].nunique() >= 6
+    # every task is reported in every period, and the task table holds the last report
+    assert (per.groupby("period")[task].nunique() == len(sample.tasks)).all()
+    last = per[per["period"] == per["period"].max()].set_index(task)
+    np.testing.assert_array_equal(last["percent_complete"].reindex(sample.tasks.index),
+                                  sample.tasks["percent_complete"])
+    np.testing.assert_array_equal(last["ac"].reindex(sample.tasks.index),
+                                  sample.tasks["actual_cost"])
+
+
+def test_sample_routes_agree(sample):
+    """Period data (task rows and the CSV totals) and the baseline + progress route give
+    the same EVM table. The generator rounded each task's PV to cents, so PV agrees within
+    half a cent per task; everything else follows from it."""
+    by_rows, notes_rows = _metrics(sample)
+    from_baseline, notes_base = _metrics(sample, source="tasks")
+    totals, notes_tot = _metrics(pd.read_csv(TOTALS), bac=sample.bac)
+    assert by_rows.attrs["source"] == "periods" and from_baseline.attrs["source"] == "tasks"
+    assert notes_rows == notes_base == notes_tot == SAMPLE_NOTES
+    tol_pv = 0.005 * len(sample.tasks)
+    num = [c for c in by_rows.select_dtypes("number").columns]
+    for other in (from_baseline, totals):
+        assert other.index.tolist() == by_rows.index.tolist()
+        for col in num:
+            if col not in other:
+                continue
+            a, b = by_rows[col].to_numpy(), other[col].to_numpy()
+            np.testing.assert_array_equal(np.isnan(a), np.isnan(b), err_msg=col)
+            scale = np.maximum(1.0, np.abs(a))
+            # relative effect of ≤ tol_pv on PV-derived figures (PV ≥ 26,000 here)
+            assert np.nanmax(np.abs(a - b) / scale) < 1e-6 or np.nanmax(np.abs(a - b)) <= tol_pv, col
+    np.testing.assert_allclose(from_baseline["pv"], by_rows["pv"], atol=tol_pv, rtol=0)
+    np.testing.assert_array_equal(from_baseline["ev"], by_rows["ev"])
+    np.testing.assert_array_equal(from_baseline["ac"], by_rows["ac"])
+    np.testing.assert_allclose(from_baseline["p_factor"], by_rows["p_factor"], rtol=1e-6)
+    assert "p_factor" not in totals                # the totals carry no task detail
+    pd.testing.assert_series_equal(from_baseline["ieac_t_date"], by_rows["ieac_t_date"])
+
+
+def test_sample_status(sample):
+    """The status period of the sample: late and over budget, six periods against five."""
+    t, _ = _metrics(sample)
+    r = evm.latest(t)
+    assert r.name == 6 and t.attrs["planned_duration"] == 5
+    assert r.cpi < 1 and r["sv_t"] < 0 and r.spi_t < r.spi       # SPI drifts to 1, SPI(t) not
+    assert r.eac_bottom_up == pytest.approx(r.ac + r.etc_bottom_up)
+    assert r.ieac_t_date > t.attrs["planned_finish_date"]
+
+
+# --------------------------------------------------------------------------------------
+# the command line
+# --------------------------------------------------------------------------------------
+def _run(capsys, *argv):
+    code = main(["evm", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_json_contract(capsys, sample):
+    code, out, err = _run(capsys, SAMPLE, "--json")
+    assert code == 0
+    data = json.loads(out)
+    t, _ = _metrics(sample)
+    assert data["bac"] == t.attrs["bac"] and len(data["periods"]) == len(t)
+    latest = data["latest"]
+    for key in ("pv", "ev", "ac", "sv", "cv", "spi", "cpi", "eac", "etc", "vac", "tcpi_bac",
+                "es", "at", "sv_t", "spi_t", "ieac_t"):
+        assert key in latest, key
+        want = evm.latest(t)[key]
+        assert (latest[key] is None and np.isnan(want)) or latest[key] == pytest.approx(want)
+    assert latest["period"] == 6 and latest["date"] == "2027-06-30"
+    assert latest["ieac_t_date"] == evm.latest(t)["ieac_t_date"].date().isoformat()
+    assert data["periods"][0]["period"] == 1 and data["periods"][0]["date"] == "2027-01-29"
+    # undefined figures are notes on stderr, one line each
+    assert sorted(err.strip().splitlines()) == sorted(f"tpmkit evm: note: {n}"
+                                                      for n in SAMPLE_NOTES)
+
+
+def test_cli_text_and_status_date(capsys):
+    code, out, _ = _run(capsys, SAMPLE, "--status-date", "2027-03-31", "--source", "tasks")
+    assert code == 0
+    assert "status period 3 of 5 planned (source: tasks)" in out
+    assert "ES forecast finish" in out and "p-factor" in out
+
+
+def test_cli_period_only_files(capsys, tmp_path):
+    """A file with only project + periods (YAML) and a bare period CSV both work."""
+    periods = [{"period": k + 1, "date": d, "pv": pv, **({"ev": ev, "ac": ac} if ev else {})}
+               for k, (d, pv, ev, ac) in enumerate([
+                   ("2027-01-29", 10e3, 8e3, 9e3), ("2027-02-26", 20e3, 15e3, 18e3),
+                   ("2027-03-31", 40e3, 35e3, 38e3), ("2027-04-30", 70e3, None, None),
+                   ("2027-05-31", 100e3, None, None)])]
+    path = tmp_path / "status.yaml"
+    path.write_text(yaml.safe_dump({"project": {"name": "Periods only", "currency": "EUR"},
+                                    "periods": periods}))
+    code, out, _ = _run(capsys, path, "--json")
+    latest = json.loads(out)["latest"]
+    assert code == 0 and latest["es"] == pytest.approx(2.75) and latest["spi"] == 0.875
+    csv = tmp_path / "status.csv"
+    pd.DataFrame(periods).to_csv(csv, index=False)
+    code, out, _ = _run(capsys, csv, "--json", "--bac", "120000")
+    data = json.loads(out)
+    assert code == 0 and data["bac"] == 120000 and data["latest"]["eac"] == pytest.approx(
+        120000 * 38 / 35)
+    code, out, _ = _run(capsys, csv, "--status-date", "2027-02-28")
+    assert code == 0 and "status period 2 of 5" in out
+
+
+@pytest.mark.parametrize(("content", "match"), [
+    ("project: {name: x}\nperiods:\n  - {period: 1, pv: 10, ev: 5, ac: 5}\n"
+     "  - {period: 3, pv: 20}\n", r"skips period\(s\) 2"),
+    ("project: {name: x}\nperiods:\n  - {period: 1, pv: 10}\n", "no period has both"),
+])
+def test_cli_bad_input_is_one_line_exit_2(capsys, tmp_path, content, match):
+    path = tmp_path / "bad.yaml"
+    path.write_text(content)
+    code, out, err = _run(capsys, path)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tpmkit evm: error:")
+    assert pytest.importorskip("re").search(match, lines[0])
+
+
+def test_cli_bad_option_value(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["evm", str(SAMPLE), "--eac-method", "typical"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'typical'" in capsys.readouterr().err
