@@ -160,7 +160,7 @@ def test_calendar_without_start_is_an_error():
         loading(p)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.floats(0, 20), st.floats(0, 10), st.floats(0.1, 3),
                           st.sampled_from(["r1", "r2"])), min_size=1, max_size=12))
 def test_usage_conserves_unit_days(rows):
@@ -334,7 +334,7 @@ def crash_networks(draw):
     return rows
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(crash_networks(), st.floats(0, 1))
 def test_crash_lp_equals_brute_force(rows, where):
     """With integer data the crashing LP has an integral optimum (its matrix is a network
@@ -471,7 +471,7 @@ def serial_sgs(p, caps):
     return pd.DataFrame({"start": start, "finish": start + d}, index=net.ids)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(resource_projects(), st.sampled_from(["cut_and_paste", "rsem"]))
 def test_critical_chain_plan_is_feasible(rows, method):
     """The planned critical-chain schedule keeps every link and every capacity."""
