@@ -580,10 +580,9 @@ def delphi(
     })
     r["std"] = r["std"].fillna(0.0)
     r = r.sort_index(level=["item", "round"], sort_remaining=False)
-    item_order = pd.unique(df["item"])
+    position = {item: k for k, item in enumerate(pd.unique(df["item"]))}
     r = r.reindex(pd.MultiIndex.from_tuples(
-        sorted(r.index, key=lambda k: (list(item_order).index(k[0]), k[1])),
-        names=["item", "round"]))
+        sorted(r.index, key=lambda k: (position[k[0]], k[1])), names=["item", "round"]))
     with np.errstate(divide="ignore", invalid="ignore"):
         r["cv"] = np.where(r["mean"] > 0, r["std"] / r["mean"], 0.0)
         r["spread"] = r["max"] - r["min"]
@@ -594,7 +593,7 @@ def delphi(
     j = df.join(lo, on=["item", "round"]).join(hi, on=["item", "round"])
     out_mask = (j["days"] < j["lo"]) | (j["days"] > j["hi"])
     outl = j[out_mask].groupby(["item", "round"])["estimator"].agg(tuple)
-    r["outliers"] = [outl.get(k, ()) for k in r.index]
+    r["outliers"] = [x if isinstance(x, tuple) else () for x in outl.reindex(r.index)]
     r["cv_change"] = r.groupby(level="item")["cv"].diff()
     r["converged"] = r["cv"] <= cv_threshold
     if len(r):

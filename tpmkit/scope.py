@@ -185,7 +185,9 @@ def _numeric(df: pd.DataFrame, column: str, what: str, ids: pd.Index,
         return pd.Series(np.nan, index=df.index, dtype=float)
     raw = df[column]
     values = pd.to_numeric(raw, errors="coerce").astype(float)
-    bad = values.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
+    bad = values.isna() & raw.notna()
+    if bad.any():  # blanks typed as spaces are missing values, not errors
+        bad &= raw.astype(str).str.strip() != ""
     if bad.any():
         raise ValidationError(
             f"{what}: column {column!r} holds non-numbers for {format_ids(ids[bad.to_numpy()])}; "
@@ -244,7 +246,7 @@ def _wbs_codes(df: pd.DataFrame, what: str) -> pd.Series:
             f"{what}: malformed WBS code(s) {format_ids(codes[bad].unique())}; use dot-separated "
             "positive integers such as 1, 1.2, 1.2.3"
         )
-    zero = given & codes.str.split(".").map(lambda parts: any(int(p) == 0 for p in parts))
+    zero = given & codes.str.contains(r"(?:^|\.)0+(?:\.|$)", regex=True)
     if zero.any():
         raise ValidationError(
             f"{what}: WBS code(s) {format_ids(codes[zero].unique())} contain a 0 level; "
@@ -287,6 +289,11 @@ def wbs_tree(codes: Iterable[str] | pd.DataFrame) -> pd.DataFrame:
         given = _wbs_codes(codes, "WBS")
     else:
         given = _wbs_codes(pd.DataFrame({"wbs": list(codes)}), "WBS")
+    return _tree(given)
+
+
+def _tree(given: pd.Series) -> pd.DataFrame:
+    """The tree of already validated codes (see :func:`wbs_tree`)."""
     given_set = set(given[given != ""])
     every = set(given_set)
     for code in given_set:
@@ -327,7 +334,7 @@ def _wbs_frame(data: Any) -> pd.DataFrame:
 def _pairs(codes: pd.Series) -> pd.DataFrame:
     """(row position, ancestor-or-self code) pairs for the rows that have a code."""
     rows = np.flatnonzero((codes != "").to_numpy())
-    node = [[*_ancestors(c), c] for c in codes.iloc[rows]]
+    node = [[*_ancestors(c), c] for c in codes.iloc[rows].tolist()]
     lens = np.fromiter((len(x) for x in node), dtype=np.int64, count=len(node))
     flat = [c for chain in node for c in chain]
     return pd.DataFrame({"row": np.repeat(rows, lens), "wbs": flat})
@@ -394,7 +401,7 @@ def wbs_rollup(
     df = _wbs_frame(data)
     codes = _wbs_codes(df, "WBS")
     ids = pd.Index([str(i) for i in range(len(df))])
-    tree = wbs_tree(codes)
+    tree = _tree(codes)
     pairs = _pairs(codes)
     out = tree.drop(columns="children").copy()
     out["rows"] = pairs.groupby("wbs").size().reindex(out.index, fill_value=0).astype(int)
@@ -492,7 +499,7 @@ def check_wbs(data: Any, *, complete: bool | None = None, rtol: float = 1e-6) ->
     codes = _wbs_codes(df, "WBS")
     if complete is None:
         complete = not ({"id", "duration"} & set(df.columns))
-    tree = wbs_tree(codes)
+    tree = _tree(codes)
     given = set(codes[codes != ""])
     findings: list[tuple[str, str, str]] = []
     if complete:

@@ -287,8 +287,12 @@ def normalize_register(
             raise ValidationError(f"risk register: risk(s) {format_ids(bad_rows)} name unknown "
                                   f"task(s) {format_ids(missing)}; use ids from the task table")
 
+    columns = {col: (list(df[col]) if col in df.columns else [None] * len(df)) for col in (
+        "impact_days", "impact_percent", "impact_cost", "post_impact_days", "post_impact_percent",
+        "post_impact_cost")}
+
     def column(col: str) -> list[Any]:
-        return list(df[col]) if col in df.columns else [None] * len(df)
+        return columns[col]
 
     n = len(df)
     unit = np.full(n, "", dtype=object)
