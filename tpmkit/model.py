@@ -127,11 +127,12 @@ def parse_link(token: str, known: Mapping[str, Any] | set[str] | None = None
         if not pid or not _ID_RE.match(pid):
             continue
         m = _LINK_REST.match(text[cut:])
-        if not m:
-            continue
-        if known is None or pid in known:
+        if m and (known is None or pid in known):
             candidates.append((pid, m))
-            break
+    if known is None and len(candidates) > 1:
+        # without the id list, read MS-Project style "3SS+2d" as id 3 + SS
+        numeric = [c for c in candidates if c[0].isdigit() and c[1].group("type")]
+        candidates = numeric or candidates
     if not candidates:
         # report the most plausible reading: the id before the first space/sign/type
         m = re.match(r"^\s*([A-Za-z0-9_.\-]+?)(?=\s|[+-]|(?:FS|SS|FF|SF)\b|$)", text, re.I)
@@ -468,7 +469,30 @@ def _build_network(tasks: pd.DataFrame, links: pd.DataFrame) -> Network:
 # validation
 # --------------------------------------------------------------------------------------
 def _is_blank(s: pd.Series) -> pd.Series:
-    return s.isna() | (s.astype(str).str.strip() == "")
+    na = s.isna()
+    if na.all() or pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+        return na
+    return pd.Series(_strip(s) == "", index=s.index)
+
+
+def _strip(s: pd.Series) -> np.ndarray:
+    """Stripped strings as a numpy array ('' for missing), vectorised in C (numpy.strings)."""
+    arr = s.to_numpy(dtype=object, na_value="")
+    return np.strings.strip(arr.astype(str)) if len(arr) else arr.astype(str)
+
+
+def _text_column(s: pd.Series) -> pd.Series:
+    """Strings, stripped, '' for missing; whole floats lose their '.0' (ids like 3.0)."""
+    if s.isna().all():
+        return pd.Series("", index=s.index, dtype=object)
+    if pd.api.types.is_float_dtype(s):
+        whole = s.notna() & (s % 1 == 0)
+        out = s.astype(object).where(s.notna(), "")
+        out[whole] = s[whole].astype(np.int64).astype(str)
+        return out.astype(str)
+    if pd.api.types.is_numeric_dtype(s):
+        return s.astype(str)
+    return pd.Series(_strip(s).astype(object), index=s.index)
 
 
 def _to_number(df: pd.DataFrame, col: str) -> pd.Series:
@@ -490,6 +514,8 @@ def _to_number(df: pd.DataFrame, col: str) -> pd.Series:
 
 def _to_dates(df: pd.DataFrame, col: str) -> pd.Series:
     raw = df[col]
+    if raw.isna().all():
+        return pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
     if pd.api.types.is_datetime64_any_dtype(raw):
         out = raw
         if getattr(out.dt, "tz", None) is not None:
@@ -506,12 +532,12 @@ def _to_dates(df: pd.DataFrame, col: str) -> pd.Series:
     return out.dt.normalize()
 
 
-def normalise_columns(df: pd.DataFrame) -> pd.DataFrame:
-    """Snake-case the column names and map common aliases (``Task ID`` → ``id``)."""
+def normalise_columns(df: pd.DataFrame, aliases: bool = True) -> pd.DataFrame:
+    """Snake-case the column names and (for task tables) map aliases (``Task ID`` → ``id``)."""
     def snake(c: object) -> str:
         s = re.sub(r"[^0-9a-zA-Z]+", "_", str(c).strip()).strip("_")
         s = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", s).lower()
-        return _ALIASES.get(s, s)
+        return _ALIASES.get(s, s) if aliases else s
     out = df.copy()
     out.columns = [snake(c) for c in df.columns]
     dup = out.columns[out.columns.duplicated()].unique()
@@ -539,8 +565,12 @@ def _parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | No
     if _is_blank(idcol).any():
         rows = (np.flatnonzero(_is_blank(idcol).to_numpy()) + 1).tolist()
         raise ValidationError(f"task id missing in row(s) {format_ids(rows)}; give every task an id")
-    ids = idcol.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
-    bad = ids[~ids.str.match(_ID_RE.pattern)]
+    ids = _text_column(idcol)
+    if re.search(r"[^A-Za-z0-9_.\-\n]", "\n".join(ids.to_numpy(dtype=object).tolist())) \
+            or (ids == "").any():
+        bad = ids[[not _ID_RE.match(x) for x in ids]]
+    else:
+        bad = ids.iloc[:0]
     if len(bad):
         raise ValidationError(f"invalid task id(s) {format_ids(repr(b) for b in bad)}; use letters, "
                               "digits, '_', '-' and '.' only")
@@ -597,7 +627,8 @@ def _parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | No
     pert_mean = (o + 4 * m + p) / 6.0
     df.loc[derived, "duration"] = (pert_mean if duration_from == "mean" else m)[derived]
     # distributions
-    dist = df["distribution"].where(~_is_blank(df["distribution"]), "").astype(str).str.strip().str.lower()
+    dist = _text_column(df["distribution"])
+    dist = pd.Series(np.strings.lower(dist.to_numpy(dtype=str)).astype(object), index=df.index)
     bad = dist[(dist != "") & ~dist.isin(DISTRIBUTIONS)]
     if len(bad):
         raise ValidationError(f"unknown distribution {bad.iloc[0]!r} for task(s) {format_ids(bad.index)}; "
@@ -605,8 +636,11 @@ def _parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | No
     df["distribution"] = dist
     # text columns
     for col in ("name", "wbs", "resources", "predecessors"):
-        df[col] = df[col].where(~_is_blank(df[col]), "").map(_text)
-    wbs_bad = df["wbs"].ne("") & ~df["wbs"].str.match(r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$")
+        df[col] = _text_column(df[col])
+    has_wbs = df["wbs"].ne("")
+    wbs_bad = has_wbs.copy()
+    if has_wbs.any():
+        wbs_bad[has_wbs] = ~df.loc[has_wbs, "wbs"].str.match(r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$")
     if wbs_bad.any():
         raise ValidationError(f"malformed WBS code for task(s) {format_ids(df.index[wbs_bad])}; "
                               "write codes like 1.2.3")
@@ -631,14 +665,9 @@ def _parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | No
     return df, links, assignments, derived
 
 
-def _text(v: object) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
 def _parse_constraints(df: pd.DataFrame, start: pd.Timestamp | None, calendar: Calendar) -> None:
-    ctype = df["constraint"].where(~_is_blank(df["constraint"]), "").astype(str).str.strip().str.upper()
+    ctype = _text_column(df["constraint"])
+    ctype = pd.Series(np.strings.upper(ctype.to_numpy(dtype=str)).astype(object), index=df.index)
     bad = ctype[(ctype != "") & ~ctype.isin(CONSTRAINT_TYPES)]
     if len(bad):
         raise ValidationError(f"unknown constraint {bad.iloc[0]!r} for task(s) {format_ids(bad.index)}; "
@@ -646,6 +675,10 @@ def _parse_constraints(df: pd.DataFrame, start: pd.Timestamp | None, calendar: C
     df["constraint"] = ctype
     raw = df["constraint_date"]
     offset = pd.Series(np.nan, index=df.index)
+    if raw.isna().all() and not (ctype != "").any():
+        df["constraint_date"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+        df["constraint_offset"] = offset
+        return
     if pd.api.types.is_datetime64_any_dtype(raw):
         dates = raw
         numeric = pd.Series(np.nan, index=df.index)
@@ -707,12 +740,15 @@ def _parse_links(df: pd.DataFrame) -> pd.DataFrame:
     if not has.any():
         return pd.DataFrame({c: pd.Series(dtype=float if c in ("lag", "lag_percent") else object)
                              for c in cols})
-    s = preds[has].str.split(r"[;,]", regex=True).explode().str.strip()
-    s = s[s != ""]
-    succ = s.index.to_numpy(dtype=object)
-    tokens = s.to_numpy(dtype=object)
-    known = set(df.index)
+    text = np.strings.replace(preds[has].to_numpy(dtype=object).astype(str), ",", ";")
+    counts = np.strings.count(text, ";") + 1
+    pieces = np.array(";".join(text.tolist()).split(";"), dtype=str)
+    pieces = np.strings.strip(pieces)
+    keep = pieces != ""
+    succ = np.repeat(preds.index[has].to_numpy(dtype=object), counts)[keep]
+    tokens = pieces[keep].astype(object)
     simple = pd.Index(tokens).isin(df.index)
+    known = set(df.index.to_numpy(dtype=object).tolist()) if not simple.all() else set()
     pred = np.empty(len(tokens), dtype=object)
     ltype = np.full(len(tokens), "FS", dtype=object)
     lag = np.zeros(len(tokens))
@@ -865,4 +901,4 @@ def _frame(obj: object) -> pd.DataFrame | None:
     df = obj if isinstance(obj, pd.DataFrame) else pd.DataFrame(obj)
     if df.empty and len(df.columns) == 0:
         return None
-    return normalise_columns(df)
+    return normalise_columns(df, aliases=False)
