@@ -281,13 +281,24 @@ def test_forecast_finish_date_from_period_ends():
     t = evm.metrics(per)
     r = evm.latest(t)
     assert r.name == 2 and r.ieac_t == pytest.approx(5.0, abs=EXACT)   # ES 1.6, AT 2
-    # beyond the table the mean period length (30.3 d) extends the grid: period 5 ends
-    # 2027-04-30 + 30 d = Sunday 2027-05-30, rolled back to Friday 2027-05-28
-    assert r.ieac_t_date == pd.Timestamp("2027-05-28")
+    # beyond the table month ends continue: period 5 ends Monday 2027-05-31
+    assert r.ieac_t_date == pd.Timestamp("2027-05-31")
     assert t.attrs["planned_finish_date"] == pd.Timestamp("2027-04-30")
-    # inside a period: t = 2.5 → the 12th of 23 working days of March (ceil(11.5) = 12)
-    got = evm._time_to_dates(np.array([2.5]), ends.values.astype("datetime64[D]"), None)[0]
-    assert got == pd.Timestamp("2027-03-16")
+    # inside a period: t = 2.5 → the 12th of 23 working days of March (ceil(11.5) = 12);
+    # t = 6.25 → 6 of 22 working days into July 2027 (ceil(5.5)) = Thursday 8 July
+    got = evm.time_to_date([2.5, 6.25, 0.0, np.nan], ends)
+    assert got[:3].tolist() == pd.to_datetime(["2027-03-16", "2027-07-08", "2026-12-31"]).tolist()
+    assert pd.isna(got[3])
+
+
+def test_time_to_date_continues_weekly_and_irregular_grids():
+    weeks = pd.to_datetime(["2027-01-08", "2027-01-15", "2027-01-22"])
+    assert evm.time_to_date([5.0], weeks)[0] == pd.Timestamp("2027-02-05")
+    # a fixed 15-day rhythm: 2027-01-15 + 2·15 d = Sunday 2027-02-14 → Friday 2027-02-12
+    odd = pd.to_datetime(["2026-12-31", "2027-01-15"])
+    assert evm.time_to_date([4.0], odd)[0] == pd.Timestamp("2027-02-12")
+    with pytest.raises(DataError, match="increase"):
+        evm.time_to_date([1.0], ["2027-02-01", "2027-01-01"])
 
 
 # --------------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ __all__ = [
     "planned_value",
     "schedule_adherence",
     "task_budgets",
+    "time_to_date",
 ]
 
 #: how a task's budget is spread over its baseline working days (cumulative fraction F(x),
@@ -410,7 +411,7 @@ def _compute(cv: _Curves, bac: float | None, planned_duration: float | None,
             und.found.append(("p-factor", cv.labels[s & np.isnan(p)], "nothing earned yet"))
         out["p_factor"] = p
     if cv.dates is not None:
-        out["ieac_t_date"] = _time_to_dates(ieac_t, cv.dates, cv.calendar)
+        out["ieac_t_date"] = time_to_date(ieac_t, cv.dates, cv.calendar)
     und.warn()
 
     table = pd.DataFrame(out, index=pd.Index(cv.labels, name="period"))
@@ -422,34 +423,90 @@ def _compute(cv: _Curves, bac: float | None, planned_duration: float | None,
     return table
 
 
-def _time_to_dates(t: np.ndarray, ends: np.ndarray, calendar: Calendar | None) -> pd.DatetimeIndex:
-    """Map times [periods] to calendar dates through the period ends (working days inside)."""
+def _month_end_grid(ends: np.ndarray, cal: np.busdaycalendar) -> bool:
+    """Is every end the last working day of its month?"""
+    month_end = np.busday_offset(
+        (pd.DatetimeIndex(ends) + pd.offsets.MonthEnd(0)).values.astype("datetime64[D]"), 0,
+        roll="backward", busdaycal=cal)
+    return bool(np.array_equal(month_end, ends))
+
+
+def _extend_ends(ends: np.ndarray, count: int, cal: np.busdaycalendar) -> np.ndarray:
+    """``count`` further period ends after ``ends``, following the grid's own rhythm."""
+    if count <= 0:
+        return ends
+    k = np.arange(1, count + 1)
+    last = pd.Timestamp(ends[-1])
+    if _month_end_grid(ends, cal):
+        # month-end grid (the last working day of each month)
+        base = last + pd.offsets.MonthEnd(0)
+        raw = pd.DatetimeIndex([base + pd.offsets.MonthEnd(int(i)) for i in k])
+    else:
+        diffs = np.diff(ends).astype(np.int64)
+        step = float(np.median(diffs)) if diffs.size else 30.0
+        if diffs.size and np.all(diffs == diffs[0]):
+            step = float(diffs[0])                  # a fixed rhythm (weeks, 4-week periods)
+        raw = pd.DatetimeIndex(ends[-1] + np.round(step * k).astype("timedelta64[D]"))
+    extra = np.busday_offset(raw.values.astype("datetime64[D]"), 0, roll="backward",
+                             busdaycal=cal)
+    return np.concatenate([ends, extra])
+
+
+def time_to_date(times: Any, period_ends: Any, calendar: Calendar | None = None
+                 ) -> pd.DatetimeIndex:
+    """Calendar dates of times measured in periods (ES, IEAC(t), any EAC(t)).
+
+    A whole time ``k`` is the end of period ``k``; a fraction ``k + f`` is the working day
+    reached after a share ``f`` of period ``k+1``'s working days (rounded up to a whole day).
+    Times beyond the table follow its rhythm: month ends stay month ends, fixed spacings
+    (weeks) are continued, otherwise the median period length is used; period 0 ends one
+    period before the first end.
+
+    Parameters
+    ----------
+    times : array_like
+        Times [periods]; NaN and negative values give NaT.
+    period_ends : array_like of dates
+        End date of periods 1, 2, … (increasing).
+    calendar : Calendar, optional
+        Working days (default Monday–Friday, no holidays).
+
+    Returns
+    -------
+    pandas.DatetimeIndex
+
+    Examples
+    --------
+    >>> ends = ["2027-01-29", "2027-02-26", "2027-03-31"]
+    >>> time_to_date([2.0, 2.5, 4.0], ends).strftime("%Y-%m-%d").tolist()
+    ['2027-02-26', '2027-03-16', '2027-04-30']
+    """
     cal = _busdaycal(calendar)
-    ends = np.asarray(ends, dtype="datetime64[D]")
-    t = np.asarray(t, dtype=float)
+    ends = _days(period_ends)
+    if ends.size == 0 or np.isnat(ends).any() or (np.diff(ends).astype(np.int64) <= 0).any():
+        raise DataError("period end dates must be given for every period and increase; "
+                        "check the date column")
+    t = np.atleast_1d(np.asarray(times, dtype=float))
     ok = np.isfinite(t) & (t >= 0)
     out = np.full(t.shape, np.datetime64("NaT"), dtype="datetime64[D]")
     if not ok.any():
         return pd.DatetimeIndex(out)
-    need = int(np.ceil(t[ok].max())) + 1
-    if need > ends.size:
-        # extend the grid with the mean period length in calendar days (rolled to workdays)
-        step = float(np.mean(np.diff(ends).astype(float))) if ends.size > 1 else 30.0
-        extra = ends[-1] + np.round(step * np.arange(1, need - ends.size + 1)).astype("timedelta64[D]")
-        ends = np.concatenate([ends, np.busday_offset(extra, 0, roll="backward", busdaycal=cal)])
-    # period 0 ends one period before the first end
-    first_len = (ends[1] - ends[0]) if ends.size > 1 else np.timedelta64(30, "D")
-    grid = np.concatenate([[ends[0] - first_len], ends])
+    ends = _extend_ends(ends, int(np.ceil(t[ok].max())) + 1 - ends.size, cal)
+    if _month_end_grid(ends, cal):
+        before = (pd.Timestamp(ends[0]) - pd.offsets.MonthEnd(1)).to_datetime64()
+    else:
+        before = ends[0] - ((ends[1] - ends[0]) if ends.size > 1 else np.timedelta64(30, "D"))
+    before = np.busday_offset(np.datetime64(before, "D"), 0, roll="backward", busdaycal=cal)
+    grid = np.concatenate([[before], ends])
     lengths = np.busday_count(grid[:-1] + 1, grid[1:] + 1, busdaycal=cal)  # working days
     tk = t[ok]
-    k = np.floor(tk).astype(np.int64)
-    frac = tk - k
+    k = np.floor(tk + 1e-12).astype(np.int64)
+    frac = np.clip(tk - k, 0.0, None)
     whole = frac <= 1e-12
-    k_next = np.minimum(k, lengths.size - 1)
-    days = np.ceil(frac * lengths[k_next] - 1e-9).astype(np.int64)
-    inside = np.busday_offset(grid[k] + 1, np.maximum(days - 1, 0), roll="forward", busdaycal=cal)
-    res = np.where(whole, grid[k], inside)
-    out[ok] = res
+    days = np.ceil(frac * lengths[np.minimum(k, lengths.size - 1)] - 1e-9).astype(np.int64)
+    inside = np.busday_offset(grid[k] + 1, np.maximum(days - 1, 0), roll="forward",
+                              busdaycal=cal)
+    out[ok] = np.where(whole, grid[k], inside)
     return pd.DatetimeIndex(out)
 
 
