@@ -2,9 +2,9 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lab lint bench clean
+.PHONY: demo test lab lint bench browser-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -12,15 +12,24 @@ $(PY):
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[all,test]"
+	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-## demo: run the main job on the bundled sample project
+## demo: the main job on the bundled sample project
 demo: $(STAMP)
 	@mkdir -p build
 	$(VENV)/bin/tpmkit schedule sample:software_release --csv build/schedule.csv
 
-## test: ruff, then pytest (unit tests, doctests, notebooks)
-test: $(STAMP)
+## browser-deps: Debian chromium for the real-browser tests (only when missing and root)
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	    fonts-liberation fonts-dejavu-core >/dev/null) || echo "chromium not installed: browser tests will skip"; \
+	fi
+
+## test: ruff, then pytest (unit tests, doctests, browser tests, notebooks)
+test: $(STAMP) browser-deps
 	$(VENV)/bin/ruff check tpmkit tests benchmarks
 	$(PY) -m pytest -q tests tpmkit
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
@@ -31,6 +40,7 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter-lab notebooks
 
+## bench: the speed benchmarks (compare against baselines in the same run)
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
 
