@@ -90,6 +90,7 @@ _EPS = 1e-9
 _BIG = np.int64(2**62)
 _POP = 40  # GA population size (Hartmann 1998 uses 40-90 for 1000-5000 schedules)
 _MUTATION = 0.05  # per-position swap probability (Hartmann 1998)
+_RESTART = 10  # generations without a better incumbent before the population is resampled
 
 
 # ----------------------------------------------------------------------------------------
@@ -381,7 +382,7 @@ def _crossover(m, f, q1, q2, child, taken):
 
 @njit(cache=True)
 def _search(mode, pop, fit, prio, u, max_schedules, ctx, soft, improve, H, best_start,
-            best_fit, target):
+            best_fit, target, stall, restart_after):
     """Run GA generations (mode 0) or sampling passes (mode 1) within a schedule budget.
 
     ``pop``/``fit`` hold the population (mode 0); ``best_start``/``best_fit`` the
@@ -410,6 +411,7 @@ def _search(mode, pop, fit, prio, u, max_schedules, ctx, soft, improve, H, best_
     cfit = np.empty(P, np.float64)
     ui = 0
     used = 0
+    last_best = best_fit[0]
     while used < max_schedules and best_fit[0] > target:
         if mode == 1:
             ui = _rbrs_list(prio, ctx, u, ui, lst1, left, elig)
@@ -446,13 +448,40 @@ def _search(mode, pop, fit, prio, u, max_schedules, ctx, soft, improve, H, best_
                 if f < best_fit[0]:
                     best_fit[0] = f
                     best_start[:] = start
-        # ranking selection: keep the best P of parents and children; children win ties
+        # ranking selection: the best P distinct individuals of parents and children
+        # (children win ties); duplicates only fill up, which keeps the population diverse
         allfit = np.concatenate((cfit, fit))
-        keep = np.argsort(allfit, kind="mergesort")[:P]
+        order2 = np.argsort(allfit, kind="mergesort")
+        hashes = np.empty(2 * P, np.int64)
+        for i in range(2 * P):
+            row = child[i] if i < P else pop[i - P]
+            h = np.int64(0)
+            for q in range(n):
+                h = h * np.int64(1000003) + row[q] + 1
+            hashes[i] = h
+        chosen = np.empty(P, np.int64)
+        nc = 0
+        for i in range(2 * P):
+            k = order2[i]
+            dup = False
+            for c in range(nc):
+                if hashes[chosen[c]] == hashes[k] and allfit[chosen[c]] == allfit[k]:
+                    dup = True
+                    break
+            if not dup:
+                chosen[nc] = k
+                nc += 1
+                if nc == P:
+                    break
+        i = 0
+        while nc < P:
+            chosen[nc] = order2[i]
+            nc += 1
+            i += 1
         newpop = np.empty_like(pop)
         newfit = np.empty_like(fit)
         for i in range(P):
-            k = keep[i]
+            k = chosen[i]
             if k < P:
                 newpop[i] = child[k]
             else:
@@ -460,6 +489,23 @@ def _search(mode, pop, fit, prio, u, max_schedules, ctx, soft, improve, H, best_
             newfit[i] = allfit[k]
         pop[:] = newpop
         fit[:] = newfit
+        # restart on stagnation: keep the elite, resample the rest [5]
+        if best_fit[0] < last_best:
+            last_best = best_fit[0]
+            stall[0] = 0
+        else:
+            stall[0] += 1
+        if stall[0] >= restart_after:
+            stall[0] = 0
+            for i in range(1, P):
+                ui = _rbrs_list(prio, ctx, u, ui, pop[i], left, elig)
+                f, cnt = _evaluate(pop[i], ctx, soft, improve, H, avail, dirty, start, order,
+                                   key, s2, s3)
+                used += cnt
+                fit[i] = f
+                if f < best_fit[0]:
+                    best_fit[0] = f
+                    best_start[:] = start
     return used
 
 
@@ -888,13 +934,16 @@ def _run(prob: _Problem, rule: str, scheme: str, search: str, passes: int,
             budget_left -= _evaluate_lists(pop, ctx, soft, improve, H, fit, best_start, best)
         else:
             pop, fit = np.empty((2, n), np.int64), np.empty(2)
+        stall = np.zeros(1, np.int64)
         while budget_left > 0 and best[0] > lb:
             if deadline is not None and time.perf_counter() >= deadline:
                 break
-            chunk = min(budget_left, 600)
-            size = (chunk // 2 + 2) * (n + 3) if mode == 0 else (chunk + 1) * n
+            # chunks keep the time checks frequent and the random block small
+            chunk = min(budget_left, 600, max(2 * _POP, 200_000 // (n + 3)))
+            size = (chunk + 3 * _POP) * (n + 3) if mode == 0 else (chunk + 1) * n
             budget_left -= _search(mode, pop, fit, prio, gen.random(max(size, 4)), chunk, ctx,
-                                   soft, improve, H, best_start, best, float(lb))
+                                   soft, improve, H, best_start, best, float(lb), stall,
+                                   _RESTART)
     return _Outcome(start=best_start, fitness=float(best[0]), schedules=passes - budget_left,
                     elapsed=time.perf_counter() - t0, seed=seed, lower_bound=lb)
 
