@@ -492,3 +492,21 @@ def test_critical_chain_plan_is_feasible(rows, method):
     # the plan never starts a chain task later than its earliest aggressive start
     on = s["on_chain"]
     np.testing.assert_allclose(s.loc[on, "start"], s.loc[on, "early_start"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 15), st.integers(1, 5)), min_size=1, max_size=14))
+def test_resource_order_arcs_span_the_whole_order(intervals):
+    """The reduced "finishes before starts" arcs have the full order as transitive closure."""
+    from tpmkit.resources import _order_arcs
+
+    s = np.array([a for a, _ in intervals], float)
+    f = s + np.array([d for _, d in intervals], float)
+    full = f[:, None] <= s[None, :]
+    i, j = _order_arcs(s, f)
+    assert full[i, j].all(), "every arc must be part of the order"
+    reach = np.zeros_like(full)
+    reach[i, j] = True
+    for _ in range(len(s)):
+        reach = reach | ((reach.astype(int) @ reach.astype(int)) > 0)
+    np.testing.assert_array_equal(reach, full)

@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
 
@@ -610,8 +611,70 @@ def cost(project) -> pd.DataFrame:
 # --------------------------------------------------------------------------- difference constraints
 
 
+@njit(cache=True, nogil=True)
+def _dag_pass(n, frm, to, w, bound, forward):  # pragma: no cover - compiled
+    """Longest-path pass in topological (Kahn) order; ok=False when the arcs have a cycle."""
+    m = frm.shape[0]
+    src = frm if forward else to
+    dst = to if forward else frm
+    indeg = np.zeros(n, np.int64)
+    ptr = np.zeros(n + 1, np.int64)
+    for e in range(m):
+        indeg[dst[e]] += 1
+        ptr[src[e] + 1] += 1
+    for v in range(n):
+        ptr[v + 1] += ptr[v]
+    fill = ptr[:-1].copy()
+    adj = np.empty(m, np.int64)
+    for e in range(m):
+        adj[fill[src[e]]] = e
+        fill[src[e]] += 1
+    s = bound.copy()
+    queue = np.empty(n, np.int64)
+    tail = 0
+    for v in range(n):
+        if indeg[v] == 0:
+            queue[tail] = v
+            tail += 1
+    head = 0
+    while head < tail:
+        u = queue[head]
+        head += 1
+        for q in range(ptr[u], ptr[u + 1]):
+            e = adj[q]
+            v = dst[e]
+            if forward:
+                cand = s[u] + w[e]
+                if cand > s[v]:
+                    s[v] = cand
+            else:
+                cand = s[u] - w[e]
+                if cand < s[v]:
+                    s[v] = cand
+            indeg[v] -= 1
+            if indeg[v] == 0:
+                queue[tail] = v
+                tail += 1
+    return s, tail == n
+
+
 def _pass(n: int, frm: np.ndarray, to: np.ndarray, w: np.ndarray, bound: np.ndarray,
           forward: bool = True) -> np.ndarray:
+    """Earliest (forward) or latest (backward) starts under ``s[to] >= s[frm] + w``.
+
+    Topological order in compiled code; arcs with a (non-positive) cycle -- possible when
+    a negative-lag link points against the resource order -- fall back to vectorised
+    label correcting.
+    """
+    s, ok = _dag_pass(n, np.ascontiguousarray(frm, dtype=np.int64),
+                      np.ascontiguousarray(to, dtype=np.int64),
+                      np.ascontiguousarray(w, dtype=np.float64),
+                      np.ascontiguousarray(bound, dtype=np.float64), forward)
+    return s if ok else _relax(n, frm, to, w, bound, forward)
+
+
+def _relax(n: int, frm: np.ndarray, to: np.ndarray, w: np.ndarray, bound: np.ndarray,
+           forward: bool = True) -> np.ndarray:
     """Longest-path pass over difference constraints ``s[to] >= s[frm] + w``.
 
     Forward: the least ``s >= bound`` satisfying every arc (earliest starts).
@@ -871,34 +934,41 @@ class _CrashModel:
         b[self.target_row] = 1e15
         return float(self._linprog(c, self._bounds(self.dc, self.d), b).x[-1])
 
-    def solve(self, target: float) -> tuple[float, float, np.ndarray]:
-        """(added cost, d cost / d target, durations) of the cheapest schedule <= target."""
+    def cheapest(self, target: float) -> tuple[float, float, Any]:
+        """(added cost, d cost / d target, LP result) of the cheapest schedule <= target."""
         n = self.n
         b = self.b.copy()
         b[self.target_row] = target
         c = np.zeros(2 * n + 1)
         c[n:2 * n] = -self.slope
-        const = float(self.slope @ self.d)
         res = self._linprog(c, self._bounds(self.dc, self.d), b)
-        best = res.fun + const
-        slope = float(res.ineqlin.marginals[self.target_row])
-        # Among the cheapest solutions prefer the least crashing (longest durations).
-        from scipy import sparse
+        best = float(res.fun + self.slope @ self.d)
+        return max(best, 0.0), float(res.ineqlin.marginals[self.target_row]), res
 
-        scale = max(1.0, abs(best))
+    def least_crash(self, target: float, best: float, fallback: Any) -> np.ndarray:
+        """Durations of the cheapest schedule that crashes least (lexicographic 2nd LP)."""
+        from scipy import sparse
+        from scipy.optimize import linprog
+
+        n = self.n
+        b = self.b.copy()
+        b[self.target_row] = target
+        const = float(self.slope @ self.d)
         A2 = sparse.vstack([self.A, sparse.csr_matrix(np.r_[np.zeros(n), -self.slope, 0.0])])
         c2 = np.zeros(2 * n + 1)
         c2[n:2 * n] = -1.0
-        from scipy.optimize import linprog
-
-        res2 = linprog(c2, A_ub=A2, b_ub=np.r_[b, best + 1e-9 * scale - const],
+        res2 = linprog(c2, A_ub=A2, b_ub=np.r_[b, best + 1e-9 * max(1.0, best) - const],
                        bounds=self._bounds(self.dc, self.d), method="highs")
-        y = res2.x[n:2 * n] if res2.status == 0 else res.x[n:2 * n]
+        y = res2.x[n:2 * n] if res2.status == 0 else fallback.x[n:2 * n]
         y = np.clip(y, self.dc, self.d)
         # Snap solver noise (HiGHS works to ~1e-7) onto the normal and crash durations.
         near = 1e-7 * np.maximum(1.0, self.d)
-        y = np.where(self.d - y <= near, self.d, np.where(y - self.dc <= near, self.dc, y))
-        return max(best, 0.0), slope, y
+        return np.where(self.d - y <= near, self.d, np.where(y - self.dc <= near, self.dc, y))
+
+    def solve(self, target: float) -> tuple[float, float, np.ndarray]:
+        """(added cost, d cost / d target, durations) of the cheapest schedule <= target."""
+        best, slope, res = self.cheapest(target)
+        return best, slope, self.least_crash(target, best, res)
 
 
 def crash(project, target: float, *, crash_duration: str = "crash_duration",
@@ -991,7 +1061,8 @@ def time_cost_curve(project, *, indirect_cost_per_day: float | None = None,
     intersection) method: at two known points, intersect the supporting lines whose
     slopes are the linear program's dual values of the ``T <= target`` row; if ``f``
     meets the intersection the curve is linear there, else split and repeat. This needs
-    about two solves per breakpoint instead of one per day.
+    about two solves per breakpoint instead of one per day, plus one per breakpoint for
+    its least-crashing durations.
 
     Parameters
     ----------
@@ -1029,13 +1100,12 @@ def time_cost_curve(project, *, indirect_cost_per_day: float | None = None,
     """
     model = _CrashModel(project, crash_duration, crash_cost, normal_cost, cost_slope)
     lo, hi = model.crash_T, model.normal_T
-    points: dict[float, tuple[float, float, np.ndarray]] = {hi: (0.0, 0.0, model.d.copy())}
+    points: dict[float, tuple[float, float, Any]] = {hi: (0.0, 0.0, None)}
     scale = max(1.0, float(model.slope @ (model.d - model.dc)))
     tol_c, tol_t = 1e-7 * scale, 1e-7 * max(1.0, hi)
     if hi - lo > tol_t:
-        points[lo] = model.solve(lo)
-        fh, gh, _ = model.solve(hi)
-        points[hi] = (fh, gh, points[hi][2])
+        points[lo] = model.cheapest(lo)
+        points[hi] = model.cheapest(hi)
         stack, solves = [(lo, hi)], 3
         while stack:
             a, b = stack.pop()
@@ -1050,7 +1120,7 @@ def time_cost_curve(project, *, indirect_cost_per_day: float | None = None,
             if solves >= max_solves:
                 raise DataError(f"the time-cost curve needed more than {max_solves} solves; "
                                 "raise max_solves")
-            points[x] = model.solve(x)
+            points[x] = model.cheapest(x)
             solves += 1
             if points[x][0] <= line + tol_c:
                 continue
@@ -1075,7 +1145,9 @@ def time_cost_curve(project, *, indirect_cost_per_day: float | None = None,
         table["total_cost"] = table["direct_cost"] + table["indirect_cost"] if not math.isnan(
             model.normal_cost) else total
         optimal = float(table["duration"].iloc[int(np.argmin(total.to_numpy()))])
-    dur_table = pd.DataFrame([points[t][2] for t in durations], columns=model.ids)
+    dur_table = pd.DataFrame(
+        [model.d if points[t][2] is None else model.least_crash(t, points[t][0], points[t][2])
+         for t in durations], columns=model.ids)
     return TimeCostCurve(table, dur_table, optimal)
 
 
@@ -1251,6 +1323,28 @@ class CriticalChain:
         return head + self.buffers.to_html(float_format=lambda v: f"{v:,.2f}")
 
 
+def _order_arcs(start: np.ndarray, finish: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Arcs i -> j (i finishes before j starts) whose transitive closure is the whole order.
+
+    For task j let P_j be the tasks finished by its start and M_j the latest start in
+    P_j; every i in P_j with finish <= M_j precedes some k in P_j that precedes j, so only
+    the i with finish > M_j need an arc (a suffix of P_j in finish order).
+    """
+    by_f = np.argsort(finish, kind="stable")
+    f_sorted = finish[by_f]
+    prefix_max_start = np.maximum.accumulate(start[by_f])
+    cnt = np.searchsorted(f_sorted, start + _TOL, side="right")   # |P_j|
+    has = cnt > 0
+    m_j = np.where(has, prefix_max_start[np.maximum(cnt - 1, 0)], -np.inf)
+    lo = np.searchsorted(f_sorted, m_j + _TOL, side="right")
+    lo = np.minimum(lo, cnt)
+    sizes = np.where(has, cnt - lo, 0)
+    j = np.repeat(np.arange(len(start)), sizes)
+    first = np.cumsum(sizes) - sizes
+    i = by_f[lo[j] + (np.arange(j.size) - first[j])]
+    return i, j
+
+
 def _buffer_size(method: str, safe: np.ndarray, aggressive: np.ndarray, fraction: float) -> float:
     if method == "cut_and_paste":
         return float(fraction * aggressive.sum())
@@ -1368,8 +1462,7 @@ def critical_chain(project, schedule: pd.DataFrame | Any = None, *,
             k = k[safe[k] > 0]
             if len(k) < 2:
                 continue
-            before = finish[k][:, None] <= start[k][None, :] + _TOL
-            i, j = np.nonzero(before)
+            i, j = _order_arcs(start[k], finish[k])
             rf.append(k[i])
             rt.append(k[j])
         if rf:
@@ -1388,18 +1481,23 @@ def critical_chain(project, schedule: pd.DataFrame | Any = None, *,
     tol = 1e-7 * max(1.0, chain_end)
     tight = np.abs(es[to] - (es[frm] + w)) <= tol
 
+    # Tight arcs grouped by target, best first: links before resource order, then the
+    # longer predecessor.
+    t_arcs = np.flatnonzero(tight)
+    t_arcs = t_arcs[np.lexsort((-agg[frm[t_arcs]], ~is_link[t_arcs], to[t_arcs]))]
+    t_ptr = np.searchsorted(to[t_arcs], np.arange(n + 1))
+
     def trace(task: int, allowed: np.ndarray) -> list[int]:
         path = [task]
         seen = {task}
         while True:
-            cand = np.flatnonzero(tight & (to == path[-1]) & allowed[frm])
-            cand = cand[[c not in seen for c in frm[cand]]] if len(cand) else cand
-            if not len(cand):
+            cur = path[-1]
+            nxt = next((int(frm[e]) for e in t_arcs[t_ptr[cur]:t_ptr[cur + 1]]
+                        if allowed[frm[e]] and int(frm[e]) not in seen), None)
+            if nxt is None:
                 return path[::-1]
-            # Prefer links over resource order, then the longer predecessor.
-            best = cand[np.lexsort((-agg[frm[cand]], ~is_link[cand]))[0]]
-            path.append(int(frm[best]))
-            seen.add(int(frm[best]))
+            path.append(nxt)
+            seen.add(nxt)
 
     ends = np.flatnonzero(np.abs(ef - chain_end) <= tol)
     last = ends[np.argmax(agg[ends])] if len(ends) else 0
