@@ -1,0 +1,139 @@
+"""Real-browser test: JupyterLab 4 + headless Debian Chromium drive the workbench widgets.
+
+Starts JupyterLab on 127.0.0.1 (free port, random token, stopped by its PID), opens copies of
+``03_scheduling`` and ``04_risk``, runs all cells, steps the CPM forward pass and moves a
+what-if slider, changes a Monte Carlo control and presses Run, and asserts that the shown
+text and figures change accordingly. Screenshots go to ``$TPMKIT_SCREENSHOTS`` (default
+``build/screenshots``; ``docs/screenshots`` holds the committed README copies). Follows
+``../shared/JUPYTER-TESTING.md``. Skips with a reason when chromium or playwright is
+missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = pathlib.Path(os.environ.get("TPMKIT_SCREENSHOTS", ROOT / "build" / "screenshots"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+if not pathlib.Path(CHROMIUM).exists():
+    pytest.skip("Debian chromium is not installed (apt-get install -y chromium "
+                "fonts-liberation fonts-dejavu-core)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    work = tmp_path_factory.mktemp("lab")
+    for name in ("03_scheduling.ipynb", "04_risk.ipynb"):
+        if (NOTEBOOKS / name).exists():
+            shutil.copy(NOTEBOOKS / name, work / name)   # the server may autosave: use copies
+    settings = work / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)                          # no "Jupyter news?" toast
+    (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = secrets.token_hex(16)
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(work / "ws"), JUPYTER_CONFIG_DIR=str(work / "cfg"),
+               TPMKIT_ITERATIONS=os.environ.get("TPMKIT_ITERATIONS", "500"),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT),
+                                                        os.environ.get("PYTHONPATH")])))
+    log = open(work / "lab.log", "w")  # noqa: SIM115 - closed in finally
+    proc = subprocess.Popen(
+        [str(pathlib.Path(sys.executable).with_name("jupyter-lab")), "--no-browser",
+         "--allow-root", "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={work}"],
+        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail("JupyterLab exited:\n" + (work / "lab.log").read_text())
+                time.sleep(0.5)
+        yield lambda name: f"{base}/lab/tree/{name}?reset&token={token}"
+    finally:
+        proc.terminate()                                  # by PID; the server stops its kernels
+        proc.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    with sync_api.sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("profile")), executable_path=CHROMIUM, headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
+        page = ctx.new_page()
+        page.set_default_timeout(60_000)
+        yield page
+        ctx.close()
+
+
+def _open_and_run_all(page, url: str) -> None:
+    page.goto(url)
+    # Kernel really ready: the debugger button is enabled only then ("Idle" can be too early).
+    expect(page.locator(".jp-DebuggerBugButton")).to_have_attribute(
+        "aria-disabled", "false", timeout=90_000)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+
+
+def _shot(locator, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    locator.scroll_into_view_if_needed()
+    locator.screenshot(path=str(SHOTS / name))
+
+
+def test_scheduling_stepper_and_whatif(lab, page):
+    if not (NOTEBOOKS / "03_scheduling.ipynb").exists():
+        pytest.fail("notebooks/03_scheduling.ipynb is missing")
+    _open_and_run_all(page, lab("03_scheduling.ipynb"))
+    stepper = page.locator(".tpmkit-stepper").first
+    expect(stepper).to_contain_text("Press Next", timeout=90_000)
+    image = stepper.locator("img").first
+    src0 = image.get_attribute("src")
+    stepper.get_by_role("button", name="Next ▶").click()
+    expect(stepper).to_contain_text("ES(A) = max(0) = 0; EF = ES + d = 0 + 4 = 4")
+    expect(image).not_to_have_attribute("src", src0)        # node A now highlighted
+    for task in "BCDE":   # topological order A, B, C, D, E; wait for each round trip
+        stepper.get_by_role("button", name="Next ▶").click()
+        expect(stepper).to_contain_text(f"ES({task}) = max(")
+    # fifth step of the topological order (A, B, C, D, E): E waits for C
+    expect(stepper).to_contain_text("ES(E) = max(0, EF(B) = 3, EF(C) = 12) = 12")
+    expect(stepper.locator(".widget-readout").first).to_have_text("5")
+    _shot(stepper, "scheduling_stepper.png")
+
+    whatif = page.locator(".tpmkit-whatif").first
+    expect(whatif).to_contain_text("Project duration 30 → 30 working days")
+    slider = whatif.locator(".widget-slider", has=page.locator("label", has_text=re.compile(r"^C$")))
+    slider.locator(".noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")                   # C: 8 → 9 working days (step 0.5)
+    expect(whatif).to_contain_text("Project duration 30 → 31 working days")
+    _shot(whatif, "scheduling_whatif.png")

@@ -1,0 +1,194 @@
+"""Tests of tpmkit.training: every exercise accepts its right answer and rejects wrong ones.
+
+The expected answers come from the tpmkit functions the lessons teach; these tests check
+them against independent textbook formulas (PERT, EVM, earned schedule, WBS roll-up, RACI,
+EMV, CPM forward pass) computed here from the generated data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tpmkit import training
+from tpmkit.errors import OptionError, ValidationError
+
+IDS = list(training.exercises().index)
+
+
+def _expected(exercise_id: str, variant: int):
+    spec = training._REGISTRY[exercise_id]
+    data = spec.make(training._rng(exercise_id, variant))
+    return data, spec.solve(data)
+
+
+def _learner_answer(expected):
+    """The expected answer as a learner types it: numbers rounded to two decimals."""
+    if isinstance(expected, pd.DataFrame):
+        return {i: tuple(round(float(v), 2) for v in row)
+                for i, row in zip(expected.index, expected.itertuples(index=False))}
+    if isinstance(expected, list) and expected and isinstance(expected[0], str):
+        return list(expected)
+    out = [round(v, 2) if isinstance(v, float) else v for v in expected]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _wrong_answer(expected):
+    if isinstance(expected, pd.DataFrame):
+        ans = _learner_answer(expected)
+        first = next(iter(ans))
+        ans[first] = tuple(v + 1 for v in ans[first])
+        return ans
+    if isinstance(expected, list) and expected and isinstance(expected[0], str):
+        return expected[:-1]
+    out = [v * 1.5 + 1 if isinstance(v, float) else v for v in expected]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def test_catalogue_covers_every_lesson_with_three_or_more_exercises():
+    counts = training.exercises()["lesson"].value_counts()
+    for lesson in ["01_scoping", "02_estimation", "03_scheduling", "05_earned_value"]:
+        assert counts[lesson] >= 3, lesson
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_right_answer_accepted_wrong_rejected_with_hint_then_solution(exercise_id):
+    tutor = training.Tutor()
+    data, expected = _expected(exercise_id, 1)
+    wrong = tutor_check = tutor.check(exercise_id, _wrong_answer(expected), variant=1)
+    assert not wrong.correct and not bool(wrong)
+    assert wrong.message and wrong.hint == training._REGISTRY[exercise_id].hint
+    assert "training.solution(" in str(wrong)
+    again = tutor.check(exercise_id, _wrong_answer(expected), variant=1, show_solution=True)
+    assert again.attempts == 2 and "attempt 2" in again.hint and again.solution
+    right = tutor.check(exercise_id, _learner_answer(expected), variant=1)
+    assert right.correct and right.hint == "" and "Right" in str(right), tutor_check
+    assert training.solution(exercise_id, 1) == again.solution
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_variants_are_reproducible_and_differ(exercise_id):
+    a = training.exercise(exercise_id, 4)
+    b = training.exercise(exercise_id, 4)
+    assert a.prompt == b.prompt and str(a) == str(b)
+    prompts = {training.exercise(exercise_id, v).prompt
+               + repr({k: v for k, v in training.exercise(exercise_id, v).data.items()
+                       if k != "project"}) for v in range(4)}
+    assert len(prompts) > 1
+    assert exercise_id in a._repr_html_()
+
+
+def test_bad_exercise_and_variant_errors_name_the_fix():
+    with pytest.raises(OptionError, match="unknown exercise 'cpm-fwd'.*cpm-forward-pass"):
+        training.check("cpm-fwd", 1)
+    with pytest.raises(ValidationError, match="variant -1 .*variant=0, 1, 2"):
+        training.exercise("cpm-forward-pass", -1)
+    with pytest.raises(OptionError, match="unknown lesson '07'"):
+        training.exercises("07")
+
+
+def test_wrong_answer_message_names_the_wrong_tasks():
+    data, expected = _expected("cpm-forward-pass", 2)
+    answer = _learner_answer(expected)
+    bad = list(answer)[-2:]
+    for task in bad:
+        answer[task] = (answer[task][0] + 3, answer[task][1] + 3)
+    fb = training.check("cpm-forward-pass", answer, variant=2, tutor=training.Tutor())
+    assert f"wrong value(s) for {bad[0]}, {bad[1]}" in fb.message
+    del answer[bad[0]]
+    fb = training.check("cpm-forward-pass", answer, variant=2, tutor=training.Tutor())
+    assert f"missing task(s) {bad[0]}" in fb.message
+    fb = training.check("cpm-forward-pass", [1, 2], variant=2, tutor=training.Tutor())
+    assert "expected a dict" in fb.message
+
+
+def _forward_oracle(tasks: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Independent PDM forward pass over the typed predecessor text (FS/SS/FF + lag)."""
+    es: dict[str, float] = {}
+    ef: dict[str, float] = {}
+    for tid, row in tasks.iterrows():  # generated in topological (input) order
+        d = float(row["duration"])
+        start = 0.0
+        for token in filter(None, str(row["predecessors"]).split("; ")):
+            parts = token.split()
+            pred, kind, lag = parts[0], "FS", 0.0
+            if len(parts) == 2:
+                kind, lag = parts[1][:2], float(parts[1][2:])
+            start = max(start, {"FS": ef.get(pred, 0) + lag, "SS": es.get(pred, 0) + lag,
+                                "FF": ef.get(pred, 0) + lag - d}[kind])
+        es[tid], ef[tid] = start, start + d
+    return {k: (es[k], ef[k]) for k in es}
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(variant=st.integers(0, 10_000))
+def test_cpm_forward_pass_matches_independent_oracle(variant):
+    data, expected = _expected("cpm-forward-pass", variant)
+    oracle = _forward_oracle(data["tasks"])
+    assert training.check("cpm-forward-pass", oracle, variant=variant, tutor=training.Tutor())
+    crit = training._REGISTRY["critical-path"].solve(data)
+    table = training._schedule_of(data)
+    # Critical tasks have zero float and the project finish equals the largest EF.
+    assert (table.loc[crit, "total_float"].abs() < 1e-9).all()
+    assert max(v[1] for v in oracle.values()) == table.attrs["project_duration"]
+
+
+@settings(max_examples=6, deadline=None)
+@given(variant=st.integers(0, 10_000))
+def test_formula_exercises_match_textbook_formulas(variant):
+    d, e = _expected("three-point-estimate", variant)
+    o, m, p = d["optimistic"], d["most_likely"], d["pessimistic"]
+    assert e == pytest.approx([(o + 4 * m + p) / 6, (p - o) / 6], rel=1e-12)
+
+    d, e = _expected("evm-indices", variant)
+    row = d["periods"].loc[d["status_period"]]
+    assert e == pytest.approx([row.ev / row.ac, row.ev / row.pv], rel=1e-12)
+    d, e = _expected("evm-eac", variant)
+    row = d["periods"].loc[d["status_period"]]
+    cpi, spi = row.ev / row.ac, row.ev / row.pv
+    assert e == pytest.approx([d["bac"] / cpi, row.ac + (d["bac"] - row.ev) / (cpi * spi)],
+                              rel=1e-12)
+    d, e = _expected("earned-schedule", variant)
+    pv = np.r_[0.0, d["periods"]["pv"].to_numpy()]
+    ev = d["periods"].loc[d["status_period"], "ev"]
+    c = int(np.searchsorted(pv, ev, side="right")) - 1   # Lipke (2003): last PV_C ≤ EV
+    es = c + (ev - pv[c]) / (pv[c + 1] - pv[c])
+    assert e == pytest.approx([es, es / d["status_period"]], rel=1e-12)
+
+    d, e = _expected("wbs-rollup", variant)
+    wp = d["work_packages"]
+    assert e[0] == pytest.approx(wp.loc[[w.startswith(d["node"] + ".") for w in wp.index],
+                                        "cost"].sum())
+
+    d, e = _expected("raci-check", variant)
+    m = d["raci"]
+    broken = [t for t, r in m.iterrows() if (r == "A").sum() != 1 or not r.str.contains("R").any()]
+    assert sorted(e) == sorted(broken) and broken
+
+    d, e = _expected("risk-emv", variant)
+    reg = d["register"]
+    pts = np.array([[float(x) for x in s.split(",")] for s in reg["impact_days"]])
+    emv = reg["probability"].to_numpy() * (pts[:, 0] + 4 * pts[:, 1] + pts[:, 2]) / 6
+    assert e[0] == pytest.approx(emv.sum(), rel=1e-12)
+    assert e[1] == reg.index[int(np.argmax(emv))]
+
+
+def test_cpm_steps_reproduce_hendrickson_published_event_times():
+    """Hendrickson, *Project Management for Construction*, ch. 10, Table 10-2: E = 0, 4, 12, 21,
+    24, 30 and the published max() steps, e.g. E2 = max(0 + 3, 4 + 8) = 12."""
+    import tpmkit
+
+    p = tpmkit.read(pd.DataFrame({
+        "id": list("ABCDEFGHI"), "duration": [4, 3, 8, 7, 9, 12, 2, 5, 6],
+        "predecessors": ["", "", "A", "A", "B; C", "B; C", "D; E", "D; E", "F; G"]}))
+    steps = training.cpm_steps(p).set_index(["phase", "task"])
+    fwd = steps.loc["forward"]
+    assert fwd.loc["E", "explanation"].startswith("ES(E) = max(0, EF(B) = 3, EF(C) = 12) = 12")
+    assert fwd.loc["G", "explanation"].startswith("ES(G) = max(0, EF(D) = 11, EF(E) = 21) = 21")
+    assert fwd.loc["I", "driver"] == "F" and fwd.loc["I", "value_finish"] == 30
+    bwd = steps.loc["backward"]
+    assert bwd.loc["D", "explanation"].startswith("LF(D) = min(T = 30, LS(G) = 22, LS(H) = 25)")
+    assert bwd.loc["B", "value_start"] == 9 and bwd.loc["B", "driver"] == "F"
