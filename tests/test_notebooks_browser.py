@@ -60,7 +60,7 @@ def lab(tmp_path_factory):
                TPMKIT_ITERATIONS=os.environ.get("TPMKIT_ITERATIONS", "500"),
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT),
                                                         os.environ.get("PYTHONPATH")])))
-    log = open(work / "lab.log", "w")  # noqa: SIM115 - closed in finally
+    log = open(work / "lab.log", "w")
     proc = subprocess.Popen(
         [str(pathlib.Path(sys.executable).with_name("jupyter-lab")), "--no-browser",
          "--allow-root", "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",

@@ -13,10 +13,9 @@ import pandas as pd
 import pytest
 
 import tpmkit
+from tests.conftest import load_case
 from tpmkit.errors import OptionError, ValidationError
 from tpmkit.widgets import scheduling
-
-from tests.conftest import load_case
 
 widgets = pytest.importorskip("ipywidgets")
 
