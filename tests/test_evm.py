@@ -510,6 +510,21 @@ def test_status_date_inside_a_month_anchors_the_periods():
     assert r.name == 2 and r.pv == pytest.approx(2000 + 4000 * 11 / 20)
 
 
+def test_period_ends_week_and_quarter():
+    wk = evm.period_ends("2027-01-04", "2027-01-20", freq="week")
+    assert wk.strftime("%m-%d").tolist() == ["01-08", "01-15", "01-22"]
+    q = evm.period_ends("2027-01-04", "2027-05-10", freq="quarter")
+    assert q.strftime("%m-%d").tolist() == ["03-31", "06-30"]
+    # holidays move a period end to the last working day before it
+    from tpmkit.calendar import Calendar
+
+    cal = Calendar(holidays=["2027-12-31"])
+    assert evm.period_ends("2027-12-01", "2027-12-20", calendar=cal)[-1] == pd.Timestamp(
+        "2027-12-30")
+    with pytest.raises(OptionError, match="month, week, quarter"):
+        evm.period_ends("2027-01-04", "2027-02-01", freq="fortnight")
+
+
 def test_project_without_baseline_names_the_tasks():
     t = pd.DataFrame({"id": ["A", "B"], "duration": [3, 2], "baseline_cost": [10.0, 20.0],
                       "baseline_start": ["2027-01-04", None],

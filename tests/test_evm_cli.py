@@ -180,3 +180,21 @@ def test_cli_bad_option_value(capsys):
         main(["evm", str(SAMPLE), "--eac-method", "typical"])
     assert exc.value.code == 2
     assert "invalid choice: 'typical'" in capsys.readouterr().err
+
+
+def test_cli_table_sample_is_wrapped_as_period_data(capsys, monkeypatch):
+    """A ``kind: table`` sample (a DataFrame) is read as a period-only project."""
+    from tpmkit import datasets
+
+    real = datasets.load
+
+    def load(name, **settings):
+        if name == "periods_table":
+            return pd.read_csv(TOTALS)
+        return real(name, **settings)
+
+    monkeypatch.setattr(datasets, "load", load)
+    code, out, _ = _run(capsys, "sample:periods_table", "--json", "--bac", "246850")
+    data = json.loads(out)
+    assert code == 0 and data["project"] == "periods_table" and data["status_period"] == 6
+    assert data["latest"]["ev"] == 243145.0

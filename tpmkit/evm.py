@@ -16,15 +16,17 @@ Inputs come two ways (see :func:`metrics`):
   is spread over its baseline working days (:func:`planned_value`); ``percent_complete``
   earns value (``percent``, ``0/100`` or ``50/50`` rule) and ``actual_cost`` is the actual
   cost at the status date. A task-level status history in ``project.periods`` (columns
-  ``task``, ``date`` or ``period``, ``percent_complete``, ``actual_cost``) gives EV and AC for
-  every past period (:func:`periods_from_project`).
+  ``task``, ``date``, ``percent_complete``, ``actual_cost``) gives EV and AC for every past
+  period (:func:`periods_from_project`).
 
 Time is counted in **periods** (Lipke): the planned duration ``PD`` is the number of periods
 until the cumulative PV reaches the BAC, the actual time ``AT`` of a status row is its period
-number, and the earned schedule ``ES`` is interpolated linearly inside a period.
+number (frozen once EV reaches the BAC: the actual duration), and the earned schedule ``ES``
+is interpolated linearly inside a period.
 
 Undefined ratios (SPI with PV = 0, CPI with AC = 0, TCPI once the budget is spent, …) are
-NaN and raise one :class:`EVMWarning` per figure, naming the periods; they never crash.
+NaN and raise one :class:`EVMWarning` per cause, naming the figures and the periods; they
+never crash.
 
 References
 ----------
@@ -39,7 +41,7 @@ References
    forecasting methods using earned value metrics", *International Journal of Project
    Management* 24 (2006) 289-302 (the planned-value, earned-duration and earned-schedule
    methods, each with PF = 1, SPI/SPI(t), SCI/SCI(t)).
-.. [5] W. F. Anbari, "Earned value project management method and extensions", *Project
+.. [5] F. T. Anbari, "Earned value project management method and extensions", *Project
    Management Journal* 34(4) (2003) 12-23 (time variance TV = SV / PV rate).
 .. [6] D. S. Jacob, "Forecasting project schedule completion with earned value metrics",
    *The Measurable News*, March 2003 (earned duration ED = AT · SPI).
@@ -889,9 +891,12 @@ def periods_from_project(project: Project, *, status_date: Any = None, freq: str
     half at the start, the rest at the finish); AC = Σ ``actual_cost``.
 
     Progress comes from the task table (the state at the status date), or — for every past
-    period — from a status history in ``project.periods`` with columns ``task``, ``date`` (or
-    ``period``), ``percent_complete`` and ``actual_cost``: one row per task and status date
-    (tasks without a row in a period have not started).
+    period — from a status history in ``project.periods`` with columns ``task``, ``date``,
+    ``percent_complete`` and ``actual_cost`` (or ``ac``), optionally ``etc`` and
+    ``actual_finish``: one row per task and status date, cumulative. The status dates must be
+    period ends (month ends, or the same day each month); the last one on or before the
+    status date is the status period. A task without a row on a status date keeps its last
+    reported status (before its first row it has not started).
 
     Parameters
     ----------
@@ -1131,7 +1136,8 @@ def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_da
         with task-level data; ``ieac_t_date`` (ES-based forecast finish) when dates are known.
         Rows after the status period carry PV only. ``attrs``: ``bac``,
         ``planned_duration``, ``status_period``, ``eac_method``, ``source``,
-        ``planned_finish_date``.
+        ``planned_finish_date`` (the end of period PD, when dates are known).
+        Note: ``at`` clashes with pandas' ``.at`` accessor; write ``table["at"]``.
 
     Warns
     -----
@@ -1159,7 +1165,7 @@ def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_da
     .. [2] W. Lipke, "Schedule is different", The Measurable News, March 2003.
     .. [3] W. Lipke, *Earned Schedule*, 2009 (TSPI, IEAC(t), schedule adherence).
     .. [4] S. Vandevoorde and M. Vanhoucke, Int. J. Project Management 24 (2006) 289-302.
-    .. [5] W. F. Anbari, Project Management Journal 34(4) (2003) 12-23.
+    .. [5] F. T. Anbari, Project Management Journal 34(4) (2003) 12-23.
     .. [6] D. S. Jacob, The Measurable News, March 2003.
 
     Examples
