@@ -19,6 +19,11 @@ DATASETS = ROOT / "datasets"
 TEMPLATES = ROOT / "templates"
 
 
+@pytest.fixture(scope="module")
+def sample_project():
+    return tpmkit.datasets.load("software_release")
+
+
 # --------------------------------------------------------------------------- WBS
 def test_wbs_tree_derives_summaries_in_outline_order():
     t = scope.wbs_tree(["2", "1.10", "1.2.1", "1.9"])
@@ -42,7 +47,7 @@ codes_strategy = st.lists(
     min_size=1, max_size=25)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(codes_strategy, st.data())
 def test_rollups_equal_sums_of_rows_beneath(codes, data):
     n = len(codes)
@@ -80,8 +85,8 @@ def test_rollup_weights_and_missing_values():
         scope.wbs_rollup(df, weight="value")
 
 
-def test_rollup_of_a_project_uses_the_schedule():
-    project = tpmkit.datasets.load("software_release")
+def test_rollup_of_a_project_uses_the_schedule(sample_project):
+    project = sample_project
     r = scope.wbs_rollup(project, cost="baseline_cost")
     sched = tpmkit.schedule(project)
     dev = [i for i, c in project.tasks["wbs"].items() if c.startswith("4.")]
@@ -230,8 +235,8 @@ def test_raci_validation_messages(cells, message):
         scope.raci(pd.DataFrame({"task": ["T1", "T2"], **cells}))
 
 
-def test_raci_sample_against_project_tasks():
-    project = tpmkit.datasets.load("software_release")
+def test_raci_sample_against_project_tasks(sample_project):
+    project = sample_project
     res = scope.read_artefact(DATASETS / "software_release_raci.csv", "raci",
                               task_ids=project.tasks.index)
     assert (res.tasks["accountable"] != "").all()
@@ -283,9 +288,8 @@ def test_every_template_loads_through_validation(kind):
 
 
 @pytest.mark.parametrize("kind", scope.ARTEFACTS)
-def test_every_sample_artefact_loads(kind):
-    project = tpmkit.datasets.load("software_release")
-    options = {"task_ids": list(project.tasks.index)} if kind in ("raci", "changes",
+def test_every_sample_artefact_loads(kind, sample_project):
+    options = {"task_ids": list(sample_project.tasks.index)} if kind in ("raci", "changes",
                                                                    "risks") else {}
     result = scope.read_artefact(DATASETS / f"software_release_{kind}.csv", kind, **options)
     size = len(result.matrix) if isinstance(result, scope.RaciResult) else (
