@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -21,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tpmkit
-from tests.conftest import ROOT, shared_path
+from tests.conftest import shared_path
+from tpmkit.cli import main
 from tpmkit.errors import CycleError, OptionError, ValidationError
 from tpmkit.io.psplib import load_instance
 from tpmkit.levelling import LevelResult, level, solve_rcpsp
@@ -383,16 +382,18 @@ def test_array_input_errors():
 # ------------------------------------------------------------------ command line
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "tpmkit", "level", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+def _cli(capsys, *args):
+    """Run ``tpmkit level ARGS`` in-process; returns (exit status, stdout, stderr)."""
+    code = main(["level", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
 
 
-def test_cli_level_psplib_json():
+def test_cli_level_psplib_json(capsys):
     path = shared_path("psplib", "j30", "j301_1.sm")
-    out = _cli(str(path), "--json", "--seed", "4", "--time-budget", "0")
-    assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)
+    code, out, err = _cli(capsys, str(path), "--json", "--seed", "4", "--time-budget", "0")
+    assert code == 0, err
+    data = json.loads(out)
     assert data["makespan"] >= 43 and data["seed"] == 4
     tasks = {t["id"]: t for t in data["tasks"]}
     assert len(tasks) == 32 and tasks["1"]["start"] == 0
@@ -401,15 +402,17 @@ def test_cli_level_psplib_json():
         assert t["finish"] - t["start"] == t["duration"]
 
 
-def test_cli_level_table_and_errors(tmp_path):
+def test_cli_level_table_and_errors(tmp_path, capsys):
     csv = tmp_path / "p.yaml"
     csv.write_text("project: {name: Tiny, start: 2027-01-04}\n"
                    "tasks:\n  - {id: A, duration: 3, resources: 'dev:1'}\n"
                    "  - {id: B, duration: 2, resources: 'dev:1'}\n"
                    "resources:\n  - {id: dev, capacity: 1}\n")
-    out = _cli(str(csv), "--seed", "1", "--csv", str(tmp_path / "out.csv"))
-    assert out.returncode == 0, out.stderr
-    assert "levelled duration 5 working days" in out.stdout
+    code, out, err = _cli(capsys, str(csv), "--seed", "1", "--csv", str(tmp_path / "out.csv"))
+    assert code == 0, err
+    assert "levelled duration 5 working days" in out
     assert pd.read_csv(tmp_path / "out.csv")["finish"].max() == 5
-    bad = _cli(str(tmp_path / "missing.sm"))
-    assert bad.returncode == 2 and "not found" in bad.stderr and "Traceback" not in bad.stderr
+    code, out, err = _cli(capsys, str(tmp_path / "missing.sm"))
+    assert code == 2 and "not found" in err and out == ""
+    code, out, err = _cli(capsys, str(csv), "--passes", "0")
+    assert code == 2 and "passes must be a whole number" in err
