@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
-from tpmkit.risk.distributions import ppf_numpy, ppf_one
+from tpmkit.risk.distributions import ppf_numpy, ppf_row
 
 __all__: list[str] = []
 
@@ -30,13 +30,13 @@ EPS = 1e-9  # float tolerance of the critical test, as in tpmkit.cpm
 class Inputs:
     """Everything one chunk needs besides the network and the sampler."""
 
-    u: np.ndarray           # (C, Ks) uniforms of the stochastic tasks
-    ucol: np.ndarray        # (K,) column of task k in u, -1 when fixed
-    x: np.ndarray           # (C, Kx) uniforms deciding branch existence
-    xcol: np.ndarray        # (K,) column in x, -1 when the task always exists
+    u: np.ndarray           # (Ks, C) uniforms of the stochastic tasks (row per task)
+    ucol: np.ndarray        # (K,) row of task k in u, -1 when fixed
+    x: np.ndarray           # (Kx, C) uniforms deciding branch existence
+    xcol: np.ndarray        # (K,) row in x, -1 when the task always exists
     xp: np.ndarray          # (K,) existence probability
-    ro: np.ndarray          # (C, R) occurrence uniforms of the risk events
-    ri: np.ndarray          # (C, R) impact uniforms
+    ro: np.ndarray          # (R, C) occurrence uniforms of the risk events
+    ri: np.ndarray          # (R, C) impact uniforms
     r_prob: np.ndarray      # (R,)
     r_unit: np.ndarray      # (R,) 0 no schedule impact, 1 days, 2 percent
     r_imp: np.ndarray       # (R, 5) triangular parameters of the schedule impact
@@ -93,7 +93,7 @@ class Outputs:
         self.crit = np.zeros(k, np.int64)
         for name in ("sx", "sxx", "sxy", "ssi", "ses", "su", "suu"):
             setattr(self, name, np.zeros(k))
-        self.ubin = np.zeros((k, self.nb))
+        self.ubin = np.zeros((k, self.nb))  # task-major: the kernel's loop is per task
         self.hlo = np.zeros((k, self.nb), np.int64)
         self.hhi = np.zeros((k, self.nb), np.int64)
         self.rocc = np.zeros(self.r, np.int64)
@@ -109,7 +109,7 @@ class Outputs:
                 "es": self.es[store], "ef": self.ef[store]}
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _tri(u, p):  # pragma: no cover - compiled
     if u < p[2]:
         return p[0] + math.sqrt(u * p[3])
@@ -138,176 +138,230 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
            cfix, rate, d0, es0, t0, bin_lo, bin_w, nkeep, store,
            o_finish, o_cost, o_crit, o_sx, o_sxx, o_sxy, o_ssi, o_ses, o_su, o_suu, o_ubin,
            o_hlo, o_hhi, o_rocc, o_dkeep, o_es, o_ef):  # pragma: no cover - compiled
+    # Tasks outside, a block of iterations inside: the passes then run over contiguous
+    # rows of B iterations (vectorised max/min), and the working set stays in cache.
     n = order.shape[0]
-    nc = u.shape[0]
+    nc = u.shape[1]
     nr = r_prob.shape[0]
     nb = o_ubin.shape[1]
-    d = np.zeros(n)
-    base = np.zeros(n)
-    add = np.zeros(n)
-    exists = np.ones(n, dtype=np.bool_)
-    es = np.zeros(n)
-    ef = np.zeros(n)
-    ls = np.zeros(n)
-    lf = np.zeros(n)
-    for i in range(nc):
-        # durations
+    bs = max(8, min(512, 262144 // max(n, 1)))
+    d = np.empty((n, bs))
+    base = np.empty((n, bs))
+    es = np.empty((n, bs))
+    ef = np.empty((n, bs))
+    ls = np.empty((n, bs))
+    lf = np.empty((n, bs))
+    exists = np.empty((n, bs), dtype=np.bool_)
+    best = np.empty(bs)
+    fin = np.empty(bs)
+    cost = np.empty(bs)
+    delay = np.empty(bs)
+    level = np.empty(bs)
+    bins = np.empty(bs, dtype=np.int64)
+    occ = np.empty(bs, dtype=np.bool_)
+    for i0 in range(0, nc, bs):
+        m = min(bs, nc - i0)
+        # durations by the quantile functions
         for k in range(n):
             c = ucol[k]
             if c >= 0:
-                base[k] = ppf_one(k, u[i, c], code, par, tab, q_lo, s_lo, q_mid, s_mid,
-                                  q_hi, s_hi, emp_ptr, emp_val)
+                ppf_row(k, u, c, i0, m, base, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi,
+                        s_hi, emp_ptr, emp_val)
             else:
-                base[k] = par[k, 0]
-            d[k] = base[k]
-        cost = 0.0
-        # risk events
+                for i in range(m):
+                    base[k, i] = par[k, 0]
+            for i in range(m):
+                d[k, i] = base[k, i]
+        # risk events: extra days (or percent of the sampled duration) on the tasks hit
         for a in range(aff.shape[0]):
-            add[aff[a]] = 0.0
-        delay = 0.0  # schedule impacts of risks that name no task delay the finish
+            for i in range(m):
+                es[aff[a], i] = 0.0  # es doubles as the "added days" buffer here
+        for i in range(m):
+            delay[i] = 0.0  # impacts of risks that name no task delay the finish
+            cost[i] = 0.0
         for r in range(nr):
-            if ro[i, r] < r_prob[r]:
-                o_rocc[r] += 1
-                if r_unit[r] > 0:
-                    imp = _tri(ri[i, r], r_imp[r])
-                    if r_ptr[r] == r_ptr[r + 1]:
-                        delay += imp
-                    for q in range(r_ptr[r], r_ptr[r + 1]):
-                        t = r_task[q]
-                        if r_unit[r] == 1:
-                            add[t] += imp
-                        else:
-                            add[t] += imp / 100.0 * base[t]
+            for i in range(m):
+                occ[i] = ro[r, i0 + i] < r_prob[r]
+                if occ[i]:
+                    o_rocc[r] += 1
+            if r_unit[r] > 0:
+                for i in range(m):
+                    if occ[i]:
+                        imp = _tri(ri[r, i0 + i], r_imp[r])
+                        if r_ptr[r] == r_ptr[r + 1]:
+                            delay[i] += imp
+                        for q in range(r_ptr[r], r_ptr[r + 1]):
+                            t = r_task[q]
+                            if r_unit[r] == 1:
+                                es[t, i] += imp
+                            else:
+                                es[t, i] += imp / 100.0 * base[t, i]
         for a in range(aff.shape[0]):
             t = aff[a]
-            d[t] = max(base[t] + add[t], 0.0)
+            for i in range(m):
+                d[t, i] = max(base[t, i] + es[t, i], 0.0)
         # probabilistic branches
         for k in range(n):
             c = xcol[k]
-            exists[k] = True
-            if c >= 0 and x[i, c] >= xp[k]:
-                exists[k] = False
-                d[k] = 0.0
-        # cost: fixed + rate × duration, then risk costs
+            for i in range(m):
+                exists[k, i] = True
+                if c >= 0 and x[c, i0 + i] >= xp[k]:
+                    exists[k, i] = False
+                    d[k, i] = 0.0
+        # cost: fixed + rate × duration of the tasks that happen, then the risk costs
         for k in range(n):
-            if exists[k]:
-                cost += cfix[k] + rate[k] * d[k]
+            for i in range(m):
+                if exists[k, i]:
+                    cost[i] += cfix[k] + rate[k] * d[k, i]
         for r in range(nr):
-            if ro[i, r] < r_prob[r]:
-                cost += _tri(ri[i, r], r_cost[r])
+            for i in range(m):
+                if ro[r, i0 + i] < r_prob[r]:
+                    cost[i] += _tri(ri[r, i0 + i], r_cost[r])
         # forward pass (the PDM rules of tpmkit.cpm)
-        fin = -np.inf
+        for i in range(m):
+            fin[i] = -np.inf
         for kk in range(n):
             j = order[kk]
-            dj = d[j]
-            best = 0.0
+            for i in range(m):
+                best[i] = 0.0
             for q in range(pred_ptr[j], pred_ptr[j + 1]):
                 li = pred_link[q]
                 p = link_from[li]
-                L = lag[li] + lag_pct[li] * d[p]
                 t = link_type[li]
-                if t == 0:
-                    v = ef[p] + L
-                elif t == 1:
-                    v = es[p] + L
-                elif t == 2:
-                    v = ef[p] + L - dj
-                else:
-                    v = es[p] + L - dj
-                if v > best:
-                    best = v
+                for i in range(m):
+                    L = lag[li] + lag_pct[li] * d[p, i]
+                    if t == 0:
+                        v = ef[p, i] + L
+                    elif t == 1:
+                        v = es[p, i] + L
+                    elif t == 2:
+                        v = ef[p, i] + L - d[j, i]
+                    else:
+                        v = es[p, i] + L - d[j, i]
+                    if v > best[i]:
+                        best[i] = v
             c = ctype[j]
-            if c == 1:
-                if coff[j] > best + EPS:
-                    best = coff[j]
-            elif c == 3:
-                if coff[j] - dj > best + EPS:
-                    best = coff[j] - dj
-            elif c == 5:
-                best = coff[j]
-            elif c == 6:
-                best = coff[j] - dj
-            es[j] = best
-            ef[j] = best + dj
-            if ef[j] > fin:
-                fin = ef[j]
-        fin = fin + delay
-        # backward pass from this iteration's finish
+            cj = coff[j]
+            for i in range(m):
+                bi = best[i]
+                if c == 1:
+                    if cj > bi + EPS:
+                        bi = cj
+                elif c == 3:
+                    if cj - d[j, i] > bi + EPS:
+                        bi = cj - d[j, i]
+                elif c == 5:
+                    bi = cj
+                elif c == 6:
+                    bi = cj - d[j, i]
+                es[j, i] = bi
+                ef[j, i] = bi + d[j, i]
+                if ef[j, i] > fin[i]:
+                    fin[i] = ef[j, i]
+        for i in range(m):
+            fin[i] = fin[i] + delay[i]
+        # backward pass from each iteration's finish
         for kk in range(n - 1, -1, -1):
             j = order[kk]
-            dj = d[j]
-            best = fin
+            for i in range(m):
+                best[i] = fin[i]
             for q in range(succ_ptr[j], succ_ptr[j + 1]):
                 li = succ_link[q]
                 s = link_to[li]
-                L = lag[li] + lag_pct[li] * dj
                 t = link_type[li]
-                if t == 0:
-                    v = ls[s] - L
-                elif t == 1:
-                    v = ls[s] - L + dj
-                elif t == 2:
-                    v = lf[s] - L
-                else:
-                    v = lf[s] - L + dj
-                if v < best:
-                    best = v
+                for i in range(m):
+                    L = lag[li] + lag_pct[li] * d[j, i]
+                    if t == 0:
+                        v = ls[s, i] - L
+                    elif t == 1:
+                        v = ls[s, i] - L + d[j, i]
+                    elif t == 2:
+                        v = lf[s, i] - L
+                    else:
+                        v = lf[s, i] - L + d[j, i]
+                    if v < best[i]:
+                        best[i] = v
             c = ctype[j]
-            if c == 2:
-                best = min(best, coff[j] + dj)
-            elif c == 4:
-                best = min(best, coff[j])
-            elif c == 5:
-                best = coff[j] + dj
-            elif c == 6:
-                best = coff[j]
-            lf[j] = best
-            ls[j] = best - dj
-        mintf = np.inf
+            cj = coff[j]
+            for i in range(m):
+                bi = best[i]
+                if c == 2:
+                    bi = min(bi, cj + d[j, i])
+                elif c == 4:
+                    bi = min(bi, cj)
+                elif c == 5:
+                    bi = cj + d[j, i]
+                elif c == 6:
+                    bi = cj
+                lf[j, i] = bi
+                ls[j, i] = bi - d[j, i]
+        for i in range(m):
+            level[i] = np.inf
         for k in range(n):
-            tf = ls[k] - es[k]
-            if tf < mintf:
-                mintf = tf
-        level = max(0.0, mintf) + EPS
-        o_finish[i] = fin
-        o_cost[i] = cost
-        y = fin - t0
-        b = int((fin - bin_lo) / bin_w)
-        b = min(max(b, 0), nb - 1)
+            for i in range(m):
+                tf = ls[k, i] - es[k, i]
+                if tf < level[i]:
+                    level[i] = tf
+        for i in range(m):
+            level[i] = max(0.0, level[i]) + EPS
+            o_finish[i0 + i] = fin[i]
+            o_cost[i0 + i] = cost[i]
+            b = int((fin[i] - bin_lo) / bin_w)
+            bins[i] = min(max(b, 0), nb - 1)
+        # streaming statistics, each total summed in iteration order
         for k in range(n):
-            tf = ls[k] - es[k]
-            dk = d[k]
-            if exists[k] and tf <= level:
-                o_crit[k] += 1
-            xk = dk - d0[k]
-            o_sx[k] += xk
-            o_sxx[k] += xk * xk
-            o_sxy[k] += xk * y
-            if dk + tf > 0.0:
-                o_ssi[k] += dk / (dk + tf) * fin
-            o_ses[k] += es[k] - es0[k]
+            ck = 0
+            sx = o_sx[k]
+            sxx = o_sxx[k]
+            sxy = o_sxy[k]
+            ssi = o_ssi[k]
+            ses = o_ses[k]
+            for i in range(m):
+                tf = ls[k, i] - es[k, i]
+                dk = d[k, i]
+                if exists[k, i] and tf <= level[i]:
+                    ck += 1
+                xk = dk - d0[k]
+                sx += xk
+                sxx += xk * xk
+                sxy += xk * (fin[i] - t0)
+                if dk + tf > 0.0:
+                    ssi += dk / (dk + tf) * fin[i]
+                ses += es[k, i] - es0[k]
+            o_crit[k] += ck
+            o_sx[k] = sx
+            o_sxx[k] = sxx
+            o_sxy[k] = sxy
+            o_ssi[k] = ssi
+            o_ses[k] = ses
             c = ucol[k]
             if c >= 0:
-                uk = u[i, c]
-                o_su[k] += uk
-                o_suu[k] += uk * uk
-                o_ubin[k, b] += uk
-                if uk < 0.1:
-                    o_hlo[k, b] += 1
-                elif uk >= 0.9:
-                    o_hhi[k, b] += 1
-        if i < nkeep:
-            for k in range(n):
-                o_dkeep[i, k] = d[k]
-        if store:
-            for k in range(n):
-                o_es[i, k] = es[k]
-                o_ef[i, k] = ef[k]
+                su = o_su[k]
+                suu = o_suu[k]
+                for i in range(m):
+                    uk = u[c, i0 + i]
+                    su += uk
+                    suu += uk * uk
+                    o_ubin[k, bins[i]] += uk
+                    if uk < 0.1:
+                        o_hlo[k, bins[i]] += 1
+                    elif uk >= 0.9:
+                        o_hhi[k, bins[i]] += 1
+                o_su[k] = su
+                o_suu[k] = suu
+        for i in range(m):
+            if i0 + i < nkeep:
+                for k in range(n):
+                    o_dkeep[i0 + i, k] = d[k, i]
+            if store:
+                for k in range(n):
+                    o_es[i0 + i, k] = es[k, i]
+                    o_ef[i0 + i, k] = ef[k, i]
 
 
 def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = True) -> None:
-    """Run the iterations ``start:start + len(inp.u)`` with the compiled kernel or numpy."""
-    v = out.view(start, start + inp.u.shape[0])
+    """Run the iterations ``start:start + inp.u.shape[1]`` (compiled kernel or numpy)."""
+    v = out.view(start, start + inp.u.shape[1])
     args = (net.order, net.pred_ptr, net.pred_link, net.succ_ptr, net.succ_link,
             net.link_from, net.link_to, net.link_type, net.lag, net.lag_percent,
             net.constraint_type, net.constraint_offset)
@@ -333,20 +387,20 @@ def _seqsum(total: np.ndarray, a: np.ndarray) -> None:
 def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict) -> None:
     """The reference path: the same arithmetic as ``_chunk``, vectorised over iterations."""
     n = net.n_tasks
-    nc = inp.u.shape[0]
+    nc = inp.u.shape[1]
     base = np.empty((nc, n))
     for k in range(n):
         c = inp.ucol[k]
-        base[:, k] = ppf_numpy(k, inp.u[:, c], smp) if c >= 0 else smp.par[k, 0]
+        base[:, k] = ppf_numpy(k, inp.u[c], smp) if c >= 0 else smp.par[k, 0]
     d = base.copy()
-    occ = inp.ro < inp.r_prob[None, :]
+    occ = (inp.ro < inp.r_prob[:, None]).T
     out.rocc += occ.sum(axis=0)
     add = np.zeros((nc, n))
     delay = np.zeros(nc)
     for r in range(len(inp.r_prob)):
         if inp.r_unit[r] == 0:
             continue
-        imp = np.where(occ[:, r], _tri_np(inp.ri[:, r], inp.r_imp[r]), 0.0)
+        imp = np.where(occ[:, r], _tri_np(inp.ri[r], inp.r_imp[r]), 0.0)
         if inp.r_ptr[r] == inp.r_ptr[r + 1]:
             delay = np.where(occ[:, r], delay + imp, delay)
         for t in inp.r_task[inp.r_ptr[r]:inp.r_ptr[r + 1]]:
@@ -358,13 +412,13 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict) -> None:
     for k in range(n):
         c = inp.xcol[k]
         if c >= 0:
-            exists[:, k] = ~(inp.x[:, c] >= inp.xp[k])
+            exists[:, k] = ~(inp.x[c] >= inp.xp[k])
             d[:, k] = np.where(exists[:, k], d[:, k], 0.0)
     cost = np.zeros(nc)
     for k in range(n):
         cost = np.where(exists[:, k], cost + (inp.cfix[k] + inp.rate[k] * d[:, k]), cost)
     for r in range(len(inp.r_prob)):
-        cost = np.where(occ[:, r], cost + _tri_np(inp.ri[:, r], inp.r_cost[r]), cost)
+        cost = np.where(occ[:, r], cost + _tri_np(inp.ri[r], inp.r_cost[r]), cost)
     es, ef = np.zeros((nc, n)), np.zeros((nc, n))
     fin = np.full(nc, -np.inf)
     for j in net.order:
@@ -430,7 +484,7 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict) -> None:
     b = np.minimum(np.maximum(((fin - inp.bin_lo) / inp.bin_w).astype(np.int64), 0),
                    out.nb - 1)
     for k in np.flatnonzero(inp.ucol >= 0):
-        uk = inp.u[:, inp.ucol[k]]
+        uk = inp.u[inp.ucol[k]]
         _seqsum(out.su[k:k + 1], uk[:, None])
         _seqsum(out.suu[k:k + 1], (uk * uk)[:, None])
         np.add.at(out.ubin[k], b, uk)

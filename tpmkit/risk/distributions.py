@@ -122,8 +122,8 @@ def _exp_py(x: float) -> float:  # pragma: no cover - also compiled
 
 
 _ndtri = njit(cache=True, nogil=True)(_ndtri_py)
-_pow = njit(cache=True, nogil=True)(_pow_py)
-_exp = njit(cache=True, nogil=True)(_exp_py)
+_pow = njit(cache=True, nogil=True, inline="always")(_pow_py)
+_exp = njit(cache=True, nogil=True, inline="always")(_exp_py)
 
 # elementwise versions for the numpy path: the same scalar code (libm), not numpy's SIMD
 # loops, whose last bit may differ from libm
@@ -139,7 +139,7 @@ def _hermite(t, y0, y1, s0, s1, h):
             + t * t * (3.0 - 2.0 * t) * y1 + t * t * (t - 1.0) * h * s1)
 
 
-_hermite_nb = njit(cache=True, nogil=True)(_hermite)
+_hermite_nb = njit(cache=True, nogil=True, inline="always")(_hermite)
 
 
 # --------------------------------------------------------------------------------------
@@ -345,44 +345,60 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
 # quantile functions: compiled scalar and numpy vector versions (same arithmetic)
 # --------------------------------------------------------------------------------------
 @njit(cache=True, nogil=True)
-def ppf_one(k, u, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr,
-            emp_val):  # pragma: no cover - compiled
-    """Duration of task ``k`` at uniform ``u`` (compiled path)."""
+def ppf_row(k, u, row, i0, m, out, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi,
+            emp_ptr, emp_val):  # pragma: no cover - compiled
+    """Durations of task ``k`` at ``u[row, i0:i0+m]`` into ``out[k, :m]`` (compiled path).
+
+    One call per task and block of iterations: dispatching per value would pay the
+    argument overhead of a dozen arrays for every sample.
+    """
     c = code[k]
     if c == FIXED:
-        return par[k, 0]
-    if c == UNIFORM:
-        return par[k, 0] + u * par[k, 1]
-    if c == TRIANGULAR:
-        if u < par[k, 2]:
-            return par[k, 0] + math.sqrt(u * par[k, 3])
-        return par[k, 1] - math.sqrt((1.0 - u) * par[k, 4])
-    if c == PERT:
+        for i in range(m):
+            out[k, i] = par[k, 0]
+    elif c == UNIFORM:
+        for i in range(m):
+            out[k, i] = par[k, 0] + u[row, i0 + i] * par[k, 1]
+    elif c == TRIANGULAR:
+        for i in range(m):
+            x = u[row, i0 + i]
+            if x < par[k, 2]:
+                out[k, i] = par[k, 0] + math.sqrt(x * par[k, 3])
+            else:
+                out[k, i] = par[k, 1] - math.sqrt((1.0 - x) * par[k, 4])
+    elif c == PERT:
         r = tab[k]
-        if u < TAIL:
-            s = _pow(u / TAIL, par[k, 2]) * M_TAIL
-            j = min(int(s), M_TAIL - 1)
-            q = _hermite_nb(s - j, q_lo[r, j], q_lo[r, j + 1], s_lo[r, j], s_lo[r, j + 1],
-                            1.0 / M_TAIL)
-        elif u >= 1.0 - TAIL:
-            s = _pow((1.0 - u) / TAIL, par[k, 3]) * M_TAIL
-            j = min(int(s), M_TAIL - 1)
-            q = _hermite_nb(s - j, q_hi[r, j], q_hi[r, j + 1], s_hi[r, j], s_hi[r, j + 1],
-                            1.0 / M_TAIL)
-        else:
-            s = (u - TAIL) / (1.0 - 2.0 * TAIL) * G_MID
-            j = min(int(s), G_MID - 1)
-            q = _hermite_nb(s - j, q_mid[r, j], q_mid[r, j + 1], s_mid[r, j],
-                            s_mid[r, j + 1], 1.0 / G_MID)
-        q = min(max(q, 0.0), 1.0)
-        return par[k, 0] + par[k, 1] * q
-    if c == NORMAL:
-        return max(par[k, 0] + par[k, 1] * _ndtri(par[k, 2] + u * (1.0 - par[k, 2])), 0.0)
-    if c == LOGNORMAL:
-        return _exp(par[k, 0] + par[k, 1] * _ndtri(u))
-    a = emp_ptr[k]
-    n = emp_ptr[k + 1] - a
-    return emp_val[a + min(int(u * n), n - 1)]
+        for i in range(m):
+            x = u[row, i0 + i]
+            if x < TAIL:
+                s = _pow(x / TAIL, par[k, 2]) * M_TAIL
+                j = min(int(s), M_TAIL - 1)
+                q = _hermite_nb(s - j, q_lo[r, j], q_lo[r, j + 1], s_lo[r, j],
+                                s_lo[r, j + 1], 1.0 / M_TAIL)
+            elif x >= 1.0 - TAIL:
+                s = _pow((1.0 - x) / TAIL, par[k, 3]) * M_TAIL
+                j = min(int(s), M_TAIL - 1)
+                q = _hermite_nb(s - j, q_hi[r, j], q_hi[r, j + 1], s_hi[r, j],
+                                s_hi[r, j + 1], 1.0 / M_TAIL)
+            else:
+                s = (x - TAIL) / (1.0 - 2.0 * TAIL) * G_MID
+                j = min(int(s), G_MID - 1)
+                q = _hermite_nb(s - j, q_mid[r, j], q_mid[r, j + 1], s_mid[r, j],
+                                s_mid[r, j + 1], 1.0 / G_MID)
+            q = min(max(q, 0.0), 1.0)
+            out[k, i] = par[k, 0] + par[k, 1] * q
+    elif c == NORMAL:
+        for i in range(m):
+            z = _ndtri(par[k, 2] + u[row, i0 + i] * (1.0 - par[k, 2]))
+            out[k, i] = max(par[k, 0] + par[k, 1] * z, 0.0)
+    elif c == LOGNORMAL:
+        for i in range(m):
+            out[k, i] = _exp(par[k, 0] + par[k, 1] * _ndtri(u[row, i0 + i]))
+    else:
+        a = emp_ptr[k]
+        n = emp_ptr[k + 1] - a
+        for i in range(m):
+            out[k, i] = emp_val[a + min(int(u[row, i0 + i] * n), n - 1)]
 
 
 def ppf_numpy(k: int, u: np.ndarray, s: Sampler) -> np.ndarray:

@@ -50,7 +50,8 @@ __all__ = ["MitigationComparison", "SimulationResult", "compare_mitigation", "si
 PERCENTILES = tuple(range(5, 100, 5))
 _N_BINS = 64          # finish bins of the streaming rank correlation and the tornado
 _PILOT = 256          # iterations of the pilot run that places those bins
-_KEEP = 1000          # iterations whose task durations are kept (Kendall, exact ranks)
+_KEEP = 1000          # iterations whose task durations are kept (exact ranks)
+_KENDALL = 500        # of those, the iterations Kendall's tau uses (O(n²) per task)
 _EPS = _engine.EPS
 
 
@@ -82,7 +83,11 @@ class SimulationResult:
         ``significance`` (Williams' SI), ``ssi`` (criticality × σ_task/σ_finish),
         ``cruciality_pearson``, ``cruciality_spearman``, ``cruciality_kendall``
         (correlation of the task's duration with the finish), ``start_mean``,
-        ``finish_mean`` [working days].
+        ``finish_mean`` [working days]. Pearson uses every iteration (streamed moments);
+        Spearman streams the rank of the task's sampled percentile against the finish's
+        rank (averaged within 64 finish bins), except for tasks hit by risk events or
+        branches, whose exact ranks come from the first 1,000 iterations; Kendall's τ-b
+        uses the first 500 iterations and is computed when first read.
     tornado : DataFrame
         Uncertain tasks ranked by their swing of the finish P80: ``p80_low`` / ``p80_high``
         (P80 of the finish when the task falls in its lowest / highest decile),
@@ -109,7 +114,7 @@ class SimulationResult:
     cost: np.ndarray
     deterministic_duration: float
     deterministic_cost: float
-    tasks: pd.DataFrame
+    _tasks: pd.DataFrame
     tornado: pd.DataFrame
     merge_bias: pd.DataFrame
     risks: pd.DataFrame
@@ -126,6 +131,19 @@ class SimulationResult:
     task_start: pd.DataFrame | None = None
     task_finish: pd.DataFrame | None = None
     elapsed: float = 0.0
+    _kendall: tuple | None = None
+
+    @property
+    def tasks(self) -> pd.DataFrame:
+        """Per-task statistics (see the class docstring); Kendall's τ is computed on first use."""
+        if self._kendall is not None:
+            d, t, cols = self._kendall
+            self._kendall = None
+            tau = np.full(len(self._tasks), np.nan)
+            if len(cols) and len(t) > 2:
+                tau[cols] = _kendall_tau(np.ascontiguousarray(d[:, cols]), t)
+            self._tasks["cruciality_kendall"] = tau
+        return self._tasks
 
     # -- summary statistics -------------------------------------------------------------
     @property
@@ -430,7 +448,7 @@ def _money(project, col: str) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _kendall(d, t):  # pragma: no cover - compiled
+def _kendall_tau(d, t):  # pragma: no cover - compiled
     """Kendall's τ-b between each column of ``d`` and ``t`` (O(n²) per column)."""
     n, k = d.shape
     out = np.full(k, np.nan)
@@ -604,13 +622,14 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
 
     def inputs(g: np.random.Generator, rows: int, prob: np.ndarray, nkeep: int,
                bins: tuple[float, float], store: bool) -> _engine.Inputs:
-        u = (_lhs(g, rows, len(stoch)) if latin_hypercube
-             else g.random((rows, len(stoch))))
+        # one row of uniforms per task, iterations contiguous (the kernel's inner loop)
+        u = (np.ascontiguousarray(_lhs(g, rows, len(stoch)).T) if latin_hypercube
+             else g.random((len(stoch), rows)))
         if ic_cols is not None:
-            u[:, ic_cols] = iman_conover(u[:, ic_cols], target.to_numpy(), g)
-        x = g.random((rows, len(branch)))
-        ro = g.random((rows, len(ra["prob"])))
-        ri = g.random((rows, len(ra["prob"])))
+            u[ic_cols] = iman_conover(u[ic_cols].T, target.to_numpy(), g).T
+        x = g.random((len(branch), rows))
+        ro = g.random((len(ra["prob"]), rows))
+        ri = g.random((len(ra["prob"]), rows))
         return _engine.Inputs(
             u=u, ucol=ucol, x=x, xcol=xcol, xp=xp, ro=ro, ri=ri, r_prob=prob,
             r_unit=ra["unit"], r_imp=ra["imp"], r_cost=ra["cost"], r_ptr=ra["ptr"],
@@ -645,7 +664,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
             rows = min(chunk, iterations - done)
             inp = inputs(g, rows, prob, max(0, min(rows, keep_rows - done)), bins, store)
             if corr_sum is not None:
-                uc = inp.u[:, ic_cols]
+                uc = inp.u[ic_cols].T
                 corr_sum += uc.T @ uc
                 corr_s += uc.sum(axis=0)
             _engine.run_chunk(net, smp, inp, out, done, compiled)
@@ -720,7 +739,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         task_finish = pd.DataFrame(out.ef[:done], columns=index)
     return SimulationResult(
         iterations=done, seed=seed, finish=finish, cost=cost, deterministic_duration=t_det,
-        deterministic_cost=det_cost, tasks=tasks, tornado=tornado, merge_bias=merge,
+        deterministic_cost=det_cost, _tasks=tasks, tornado=tornado, merge_bias=merge,
         risks=risk_table, correlation_target=ctarget, correlation_achieved=cach,
         converged=converged, standard_error=se,
         settings={"distribution": distribution, "pert_lambda": pert_lambda,
@@ -728,7 +747,9 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
                   "engine": engine, "chunk_size": chunk, "tolerance": tolerance},
         start=project.start, calendar=project.calendar, deadline=project.deadline_offset,
         currency=getattr(project, "currency", ""), rng_state=state, task_start=task_start,
-        task_finish=task_finish, elapsed=time.perf_counter() - t_start)
+        task_finish=task_finish, elapsed=time.perf_counter() - t_start,
+        _kendall=(out.d_keep[:min(done, _KENDALL)].copy(), finish[:min(done, _KENDALL)],
+                  np.flatnonzero(tasks["duration_std"].to_numpy() > 0)))
 
 
 def _replay(seed: int | None, state: dict | None) -> np.random.Generator:
@@ -797,9 +818,6 @@ def _task_table(project, net, smp, out, finish, done, aff, branch, es_det, t_det
             else:
                 spearman[k] = np.nan
     kendall = np.full(n, np.nan)
-    vary_keep = np.flatnonzero(varying)
-    if keep > 2 and len(vary_keep):
-        kendall[vary_keep] = _kendall(np.ascontiguousarray(kd[:, vary_keep]), kt)
     spearman = np.where(varying, spearman, np.nan)
     start_mean = es_det + out.ses / done
     return pd.DataFrame({
