@@ -253,3 +253,10 @@ def test_unconstrained_fs_networks_pass_the_logic_free_checks(table):
     assert row(r, "critical_path_test")["passed"] is True
     links = row(r, "relationship_types")
     assert links["denominator"] == 0 or links["value"] == 1.0
+
+
+def test_report_repr_and_failed_list():
+    r = assess(changes={"predecessors": {"B": "A FS+2"}})
+    # the 2-day lag also pushes the finish 2 days past the deadline
+    assert r.failed == ["lags", "negative_float", "cpli"]
+    assert "DCMA" in r._repr_html_() and "<table" in r._repr_html_()

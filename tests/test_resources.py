@@ -510,3 +510,24 @@ def test_resource_order_arcs_span_the_whole_order(intervals):
     for _ in range(len(s)):
         reach = reach | ((reach.astype(int) @ reach.astype(int)) > 0)
     np.testing.assert_array_equal(reach, full)
+
+
+def test_sample_project_critical_chain_on_levelled_schedule():
+    """Default schedule = the levelled one: the plan keeps every capacity of the sample."""
+    p = tpmkit.datasets.load("software_release")
+    cc = critical_chain(p)
+    s = cc.schedule
+    assert s.loc[cc.chain, "on_chain"].all() and cc.project_buffer > 0
+    assert cc.project_finish == pytest.approx(cc.chain_finish + cc.project_buffer)
+    shortened = p.replace(tasks=p.to_table().assign(duration=s["aggressive_duration"].to_numpy()))
+    assert not loading(shortened, s).overallocated
+    assert {"start_date", "finish_date"} <= set(s.columns)
+
+
+def test_result_reprs():
+    p = crash_project(HEIZER)
+    for obj in (crash(p, 13), time_cost_curve(p), critical_chain(p, tpmkit.schedule(p))):
+        assert "<table" in obj._repr_html_()
+    small = project({"id": ["A"], "duration": [2], "resources": ["x:2"]})
+    html = loading(small)._repr_html_()
+    assert "over-allocation" in html and "<table" in html
