@@ -139,7 +139,7 @@ def three_point(
     ----------
     .. [1] D. G. Malcolm, J. H. Roseboom, C. E. Clark, W. Fazar, "Application of a technique
        for research and development program evaluation", *Operations Research* 7(5), 1959.
-    .. [2] D. Vose, *Risk Analysis: A Quantitative Guide*, 3rd ed., Wiley 2008, §III.A (PERT and
+    .. [2] D. Vose, *Risk Analysis: A Quantitative Guide*, 3rd ed., Wiley 2008 (PERT and
        triangular distributions).
 
     Examples
@@ -852,7 +852,8 @@ def throughput_forecast(
     ThroughputForecast
         ``items`` at confidence c is the (100 − c)-th percentile of items done (so P95 ≤ P85 ≤
         P50); ``periods_needed`` at c is the c-th percentile of periods needed (P50 ≤ P85 ≤
-        P95).
+        P95). Both are order statistics of the trials, rounded to the conservative side
+        (fewer items, more periods), so they are whole numbers for integer histories.
 
     References
     ----------
@@ -977,7 +978,7 @@ def burnup_forecast(
 
     References
     ----------
-    .. [1] M. Cohn, *Agile Estimating and Planning*, Prentice Hall 2005, ch. 16 (velocity
+    .. [1] M. Cohn, *Agile Estimating and Planning*, Prentice Hall 2005, ch. 16–17 (velocity
        range from the mean of the worst three and best three iterations).
 
     Examples
@@ -1295,7 +1296,8 @@ def cocomo2(
     References
     ----------
     .. [1] B. W. Boehm et al., *COCOMO II Model Definition Manual*, version 2000.0, USC
-       Center for Software Engineering, 2000, §3 (Eq. 1, 11; Tables 10, 11, 17–38).
+       Center for Software Engineering, 2000 (post-architecture effort and schedule
+       equations, scale-factor and effort-multiplier rating tables).
     .. [2] B. W. Boehm et al., *Software Cost Estimation with COCOMO II*, Prentice Hall 2000.
 
     Examples
