@@ -495,6 +495,13 @@ def test_project_route_status_period():
     assert t.loc[3, "pv"] == 7000 and np.isnan(t.loc[3, "ev"])
 
 
+def test_project_route_bottom_up_etc_from_tasks():
+    tasks = _project().tasks.reset_index().assign(etc=[0.0, 3500.0, 0.0, 1000.0])
+    p = build_project(tasks, start="2027-02-01", status_date="2027-03-31")
+    r = evm.latest(evm.metrics(p, eac_method="bottom_up"))
+    assert r.etc_bottom_up == 4500.0 and r.eac == 3300.0 + 4500.0 and r.etc == 4500.0
+
+
 @pytest.mark.parametrize(("rule", "ev"), [("percent", 3000.0), ("0/100", 2000.0),
                                           ("50/50", 4000.0)])
 def test_earning_rules(rule, ev):

@@ -198,3 +198,20 @@ def test_cli_table_sample_is_wrapped_as_period_data(capsys, monkeypatch):
     data = json.loads(out)
     assert code == 0 and data["project"] == "periods_table" and data["status_period"] == 6
     assert data["latest"]["ev"] == 243145.0
+
+
+def test_cli_period_only_workbook_honours_its_status_date(capsys, tmp_path):
+    """An .xlsx with sheets project (key/value, incl. status_date) and periods only."""
+    path = tmp_path / "status.xlsx"
+    with pd.ExcelWriter(path) as xw:
+        pd.DataFrame({"key": ["name", "currency", "bac", "status_date"],
+                      "value": ["XL", "EUR", 100000, "2027-02-26"]}).to_excel(
+            xw, sheet_name="project", index=False)
+        pd.DataFrame({"period": [1, 2, 3], "date": pd.to_datetime(
+            ["2027-01-29", "2027-02-26", "2027-03-31"]), "PV": [10e3, 20e3, 100e3],
+            "EV": [8e3, 15e3, 35e3], "AC": [9e3, 18e3, 38e3]}).to_excel(
+            xw, sheet_name="periods", index=False)
+    code, out, _ = _run(capsys, path, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["status_period"] == 2 and data["latest"]["spi"] == 0.75
+    assert data["periods"][2]["ev"] is None            # after the file's status date

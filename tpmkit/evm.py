@@ -1107,7 +1107,7 @@ def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_da
         Budget at completion [currency]; default ``project.bac``, else the largest PV.
     status_date : date, optional
         Period data: periods ending after it are treated as future (EV, AC ignored).
-        Project route: the date of the progress columns (default ``project.status_date``).
+        Project route: the date of the progress columns. Default ``project.status_date``.
     source : {"auto", "periods", "tasks"}
         Force the input route.
     eac_method : {"cpi", "atypical", "cpi_spi", "bottom_up"}
@@ -1202,7 +1202,11 @@ def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_da
             if per is None or not has_pv:
                 raise DataError("source='periods' but the project has no period table with a "
                                 "'pv' column; add a periods table or use source='tasks'")
-            curves = _curves_from_periods(per, status, project.calendar)
+            # the file's status date applies too, when the periods carry dates
+            implied = project.status_date if status is None else None
+            has_dates = "date" in _normalise(per).columns
+            curves = _curves_from_periods(per, status if status is not None else (
+                implied if has_dates else None), project.calendar)
         else:
             curves = _project_curves(project, status, freq, spread, ev_rule)
     return _compute(curves, bac, planned_duration, eac_method)
