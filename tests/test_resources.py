@@ -151,6 +151,8 @@ def test_schedule_errors(small):
         loading(small, pd.DataFrame({"begin": [0]}))
     with pytest.raises(ValidationError, match="B"):
         loading(small, sched({"A": 0, "B": 3, "C": 0}, {"A": 1, "B": 2, "C": 1}))
+    with pytest.raises(ValidationError, match="negative .* C"):
+        loading(small, sched({"A": 0, "B": 0, "C": -1}, {"A": 1, "B": 2, "C": 1}))
 
 
 def test_calendar_without_start_is_an_error():
@@ -307,6 +309,10 @@ def test_crash_errors():
                        "crash_cost": [50, None]})
     with pytest.raises(ValidationError, match="normal cost"):
         crash(no_cost, 2)
+    no_slope = project({"id": ["A", "B"], "duration": [3, 2], "crash_duration": [2, 1],
+                        "crash_cost_per_day": [5, None]})
+    with pytest.raises(ValidationError, match="B .*crash_cost_per_day"):
+        crash(no_slope, 3)
     with pytest.raises(DataError, match="crash_duration"):
         crash(project({"id": ["A"], "duration": [3]}), 2)
     with pytest.raises(DataError, match="crash costs"):

@@ -107,11 +107,11 @@ def _schedule_times(project, schedule) -> tuple[np.ndarray, np.ndarray]:
             "compute the schedule from this project")
     start = schedule[s_col].reindex(ids).to_numpy(dtype=float)
     finish = schedule[f_col].reindex(ids).to_numpy(dtype=float)
-    bad = ~(np.isfinite(start) & np.isfinite(finish)) | (finish < start - _TOL)
+    bad = ~(np.isfinite(start) & np.isfinite(finish)) | (finish < start - _TOL) | (start < -_TOL)
     if bad.any():
         raise ValidationError(
-            f"schedule has missing or reversed start/finish for {format_ids(ids[bad])}; "
-            "every task needs start <= finish [working-day offsets]")
+            f"schedule has missing, negative or reversed start/finish for {format_ids(ids[bad])}; "
+            "every task needs 0 <= start <= finish [working-day offsets]")
     return start, finish
 
 
@@ -835,6 +835,11 @@ class _CrashModel:
         dc = np.minimum(dc, d)
         if cost_slope in tasks.columns:
             slope = pd.to_numeric(tasks[cost_slope], errors="coerce").to_numpy(dtype=float)
+            need = (d - dc > _TOL) & np.isnan(slope)
+            if need.any():
+                raise ValidationError(
+                    f"tasks {format_ids(self.ids[need])} have a crash duration but no "
+                    f"{cost_slope!r}; give the cost per working day saved")
         elif crash_cost in tasks.columns:
             cc = pd.to_numeric(tasks[crash_cost], errors="coerce").to_numpy(dtype=float)
             nc = pd.to_numeric(tasks.get(normal_cost, pd.Series(np.nan, index=self.ids)),
@@ -1302,7 +1307,7 @@ class CriticalChain:
         return self.fever_chart(snap, **zones)
 
     def _projected_end(self, rem, pc, status, chain_pos) -> float:
-        frm, to, lt, base_w, kind = self._arcs
+        frm, to, lt, base_w, _is_link = self._arcs
         done = pc >= 1.0 - 1e-12
         started = (pc > 0) & ~done
         # Recompute start-to-start distances with the remaining durations.
