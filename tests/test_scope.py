@@ -160,6 +160,8 @@ def test_requirements_wiegers_priority_by_hand():
     assert r["score_rank"].tolist() == list(pd.Series(-expect).rank().astype(int))
     assert r["rank"].tolist() == [2, 1, 3]
     assert r.loc["R2", "wbs"] == ("1.2", "2")
+    again = scope.requirements(r.reset_index())      # tuples from a previous pass stay intact
+    assert again["wbs"].tolist() == r["wbs"].tolist()
 
 
 def test_requirements_errors():
@@ -256,6 +258,7 @@ def test_change_log_workflow_and_summary():
     moved = scope.change_transition(log, "CR03", "approved", "2027-03-04")
     assert moved.loc["CR03", "status"] == "approved"
     assert moved.loc["CR03", "decided"] == pd.Timestamp("2027-03-04")
+    pd.testing.assert_series_equal(moved["tasks"], log["tasks"])
     done = scope.change_transition(moved, "CR03", "implemented", "2027-03-10")
     assert done.loc["CR03", "implemented"] == pd.Timestamp("2027-03-10")
     with pytest.raises(ValidationError, match="CR04 cannot go from rejected to approved"):

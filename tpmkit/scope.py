@@ -82,12 +82,10 @@ def split_ids(value: Any) -> tuple[str, ...]:
     >>> split_ids(float("nan"))
     ()
     """
-    if value is None:
-        return ()
     if isinstance(value, list | tuple | np.ndarray | pd.Series):
         parts = [str(v).strip() for v in value]
     else:
-        if isinstance(value, float) and np.isnan(value):
+        if value is None or pd.isna(value):
             return ()
         parts = [p.strip() for p in _ID_SPLIT.split(str(value))]
     return tuple(p for p in parts if p and p.lower() != "nan")
@@ -749,7 +747,7 @@ def requirements(
     rank = np.empty(len(ids), dtype=int)
     rank[ranked] = np.arange(1, len(ids) + 1)
     out["rank"] = rank
-    traced = _text(df, "wbs").map(split_ids).set_axis(ids) if "wbs" in df.columns else (
+    traced = df["wbs"].map(split_ids).set_axis(ids) if "wbs" in df.columns else (
         pd.Series([()] * len(ids), index=ids, dtype=object))
     if wbs is not None:
         known_codes = set(wbs_tree(wbs).index)
@@ -1147,7 +1145,7 @@ def change_log(data: Any, *, task_ids: Iterable[str] | None = None) -> pd.DataFr
                               f"{format_ids(ids[early.to_numpy()])}; need raised ≤ decided ≤ "
                               "implemented")
     out["raised"], out["decided"], out["implemented"] = raised, decided, implemented
-    tasks = _text(df, "tasks").map(split_ids).set_axis(ids) if "tasks" in df.columns else (
+    tasks = df["tasks"].map(split_ids).set_axis(ids) if "tasks" in df.columns else (
         pd.Series([()] * len(ids), index=ids, dtype=object))
     if task_ids is not None:
         known = set(map(str, task_ids))
