@@ -301,8 +301,12 @@ def _as_float(x: Any) -> float | None:
 
 def _compare_numbers(names: Sequence[str], abs_tol: float = _ABS):
     def compare(answer: Any, expected: Sequence[float]) -> list[str]:
-        values = [answer] if len(names) == 1 and not isinstance(answer, list | tuple | np.ndarray
-                                                                ) else list(answer)
+        if isinstance(answer, list | tuple | np.ndarray):
+            values = list(answer)
+        elif len(names) == 1:
+            values = [answer]
+        else:
+            return [f"expected {len(names)} numbers ({', '.join(names)}), got {answer!r}"]
         if len(values) != len(names):
             return [f"expected {len(names)} number(s) ({', '.join(names)}), got {len(values)}"]
         wrong = []
