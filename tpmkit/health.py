@@ -224,12 +224,15 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
     ...                                "predecessors": ["", "A SS+2", "B"],
     ...                                "resources": ["dev:1", "dev:1", ""]}))
     >>> r = dcma14(p)
-    >>> r.checks.loc["lags", ["value", "passed", "tasks"]].tolist()
-    [0.5, False, ['B']]
-    >>> r.checks.loc["high_duration", ["numerator", "denominator", "tasks"]].tolist()
-    [1, 3, ['B']]
-    >>> r.checks.loc["critical_path_test", ["value", "passed"]].tolist()
-    [600.0, True]
+    >>> lags = r.checks.loc["lags"]
+    >>> float(lags["value"]), lags["passed"], lags["tasks"]
+    (0.5, False, ['B'])
+    >>> long = r.checks.loc["high_duration"]
+    >>> int(long["numerator"]), int(long["denominator"]), long["tasks"]
+    (1, 3, ['B'])
+    >>> cpt = r.checks.loc["critical_path_test"]
+    >>> float(cpt["value"]), cpt["passed"]
+    (600.0, True)
     """
     from tpmkit.cpm import passes
     from tpmkit.cpm import schedule as cpm_schedule

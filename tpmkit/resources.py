@@ -1237,6 +1237,18 @@ class CriticalChain:
         .. [1] Goldratt, E. M. (1997). *Critical Chain*. North River Press.
         .. [2] Leach, L. P. (2014). *Critical Chain Project Management*, 3rd ed., Artech
            House, ch. "Buffer management" (fever chart).
+
+        Examples
+        --------
+        >>> import tpmkit
+        >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B"], "duration": [10, 6],
+        ...                                "predecessors": ["", "A"]}))
+        >>> cc = critical_chain(p, tpmkit.schedule(p))   # chain 5 + 3 days, buffer 4
+        >>> snaps = pd.DataFrame({"status": [7, 7], "task": ["A", "B"],
+        ...                       "percent_complete": [100, 0]})
+        >>> cc.fever_chart(snaps)[["chain_completion", "buffer_consumption", "zone"]]
+           chain_completion  buffer_consumption    zone
+        0             0.625                 0.5  yellow
         """
         needed = {"status", "task", "percent_complete"}
         if not isinstance(snapshots, pd.DataFrame) or not needed <= set(snapshots.columns):

@@ -13,6 +13,8 @@ from tpmkit.cli._common import add_input_arguments, load_project, print_json
 from tpmkit.errors import ValidationError, format_ids
 from tpmkit.health import CHECKS, dcma14
 
+__all__ = ["HELP", "add_arguments", "format_report", "run"]
+
 HELP = "DCMA 14-point schedule health check (logic, leads, lags, float, BEI, CPLI, ...)"
 
 
