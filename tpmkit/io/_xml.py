@@ -123,6 +123,11 @@ def parse_xml(path: str | os.PathLike, *, max_bytes: int | None = None,
         root = SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True,
                                  forbid_external=True)
     except defusedxml.EntitiesForbidden as exc:
+        if getattr(exc, "sysid", None) or getattr(exc, "pubid", None):
+            raise FileFormatError(
+                f"{name}: refused to import: the file declares an external entity "
+                f"({exc.name!r} → {exc.sysid or exc.pubid!r}), which could read local files or "
+                "the network; re-export the file from the scheduling tool") from None
         raise FileFormatError(
             f"{name}: refused to import: the file declares XML entities ({exc.name!r}), which "
             "can expand into a memory-exhausting 'XML bomb'; re-export the file from the "
@@ -322,7 +327,7 @@ class WorkTime:
         day = tv.dt.normalize().values.astype("datetime64[D]")
         s = np.datetime64(pd.Timestamp(start).normalize().date(), "D")
         whole = np.busday_count(s, day, weekmask=self.weekmask, holidays=self.holidays)
-        wd = tv.dt.weekday.to_numpy()
+        wd = tv.dt.day_of_week.to_numpy()
         minute = (tv.dt.hour * 60 + tv.dt.minute).to_numpy() + tv.dt.second.to_numpy() / 60.0
         lo = np.floor(minute).astype(int)
         frac_minute = minute - lo

@@ -536,8 +536,10 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                 comp[k] = wt.offsets(comp[f"{k}_date"].to_numpy(), start) - origin
             # MS Project stores the slack of elapsed-duration tasks in elapsed minutes;
             # measure it on the working calendar from the stored dates instead
+            # (free slack cannot be rebuilt from the task's own dates, so it is left out)
             ts = (comp["late_start"] - comp["early_start"]).to_numpy()
             comp.loc[elapsed_rows, "total_float"] = ts[elapsed_rows]
+            comp.loc[elapsed_rows, "free_float"] = np.nan
     project = {
         "name": _txt(root, "Title") or _txt(root, "Name") or Path(path).stem,
         "start": start.date().isoformat() if pd.notna(start) else None,

@@ -1,0 +1,277 @@
+"""MS Project XML (MSPDI) import and export (``tpmkit.io.mspdi``).
+
+Unit conventions checked against the MSPDI schema reference and the MS Project files in
+``../shared/data/projectfiles/mpxj`` (saved by MS Project 2003/2019; MPXJ test suite).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tpmkit
+from tests.conftest import shared_path
+from tpmkit.cpm import schedule
+from tpmkit.errors import FileFormatError
+from tpmkit.io import TpmkitWarning, mspdi
+
+HEAD = '<Project xmlns="http://schemas.microsoft.com/project">'
+CAL = """<CalendarUID>1</CalendarUID><MinutesPerDay>{mpd}</MinutesPerDay>
+<Calendars><Calendar><UID>1</UID><Name>Standard</Name><IsBaseCalendar>1</IsBaseCalendar>
+<WeekDays>
+<WeekDay><DayType>1</DayType><DayWorking>0</DayWorking></WeekDay>
+{work}
+<WeekDay><DayType>7</DayType><DayWorking>0</DayWorking></WeekDay>
+<WeekDay><DayType>0</DayType><DayWorking>0</DayWorking><TimePeriod>
+<FromDate>2024-01-10T00:00:00</FromDate><ToDate>2024-01-11T23:59:00</ToDate></TimePeriod></WeekDay>
+</WeekDays>
+<Exceptions><Exception><EnteredByOccurrences>0</EnteredByOccurrences><TimePeriod>
+<FromDate>2024-02-01T00:00:00</FromDate><ToDate>2024-02-01T23:59:00</ToDate></TimePeriod>
+<Occurrences>1</Occurrences><Name>Holiday</Name><Type>1</Type><DayWorking>0</DayWorking>
+</Exception></Exceptions></Calendar>
+<Calendar><UID>2</UID><Name>Derived</Name><IsBaseCalendar>0</IsBaseCalendar>
+<BaseCalendarUID>1</BaseCalendarUID><WeekDays>
+<WeekDay><DayType>6</DayType><DayWorking>0</DayWorking></WeekDay></WeekDays></Calendar>
+</Calendars>"""
+WORKDAY = ("<WeekDay><DayType>{d}</DayType><DayWorking>1</DayWorking><WorkingTimes>"
+           "<WorkingTime><FromTime>08:00:00</FromTime><ToTime>12:00:00</ToTime></WorkingTime>"
+           "<WorkingTime><FromTime>13:00:00</FromTime><ToTime>17:00:00</ToTime></WorkingTime>"
+           "</WorkingTimes></WeekDay>")
+
+
+def _task(uid, dur="PT8H0M0S", fmt=7, links=(), extra=""):
+    lk = "".join(f"<PredecessorLink><PredecessorUID>{p}</PredecessorUID><Type>{t}</Type>"
+                 f"<LinkLag>{lag}</LinkLag><LagFormat>{lf}</LagFormat></PredecessorLink>"
+                 for p, t, lag, lf in links)
+    return (f"<Task><UID>{uid}</UID><ID>{uid}</ID><Name>T{uid}</Name><Duration>{dur}</Duration>"
+            f"<DurationFormat>{fmt}</DurationFormat>{extra}{lk}</Task>")
+
+
+def _write(tmp_path, tasks, mpd=480, cal_uid=1, more=""):
+    work = "".join(WORKDAY.format(d=d) for d in range(2, 7))
+    text = (HEAD + "<Name>t</Name><StartDate>2024-01-08T08:00:00</StartDate>"
+            + CAL.format(mpd=mpd, work=work).replace("<CalendarUID>1</CalendarUID>",
+                                                       f"<CalendarUID>{cal_uid}</CalendarUID>")
+            + "<Tasks>" + "".join(tasks) + "</Tasks>" + more + "</Project>")
+    path = tmp_path / "p.xml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_durations_in_every_unit(tmp_path):
+    tasks = [_task(1, "PT0H30M0S", 3), _task(2, "PT4H0M0S", 5), _task(3, "PT16H0M0S", 7),
+             _task(4, "PT80H0M0S", 9), _task(5, "PT160H0M0S", 11), _task(6, "PT8H0M0S", 39),
+             _task(7, "PT0H0M0S", 7, extra="<Milestone>1</Milestone>")]
+    parts = mspdi.read_parts(_write(tmp_path, tasks))
+    assert parts["tasks"]["duration"].tolist() == [30 / 480, 0.5, 2.0, 10.0, 20.0, 1.0, 0.0]
+    assert parts["tasks"]["milestone"].tolist() == [False] * 6 + [True]
+
+
+def test_elapsed_duration_uses_stored_dates_and_warns(tmp_path):
+    # 1 elapsed day from Mon 08:00 to Tue 08:00 is one working day; 1 ew is 5
+    tasks = [_task(1, "PT24H0M0S", 8, extra="<Start>2024-01-08T08:00:00</Start>"
+                                            "<Finish>2024-01-09T08:00:00</Finish>"),
+             _task(2, "PT168H0M0S", 10, extra="<Start>2024-01-15T08:00:00</Start>"
+                                              "<Finish>2024-01-22T08:00:00</Finish>"),
+             _task(3, "PT168H0M0S", 42)]  # no dates: 7 calendar days * 5/7
+    parts = mspdi.read_parts(_write(tmp_path, tasks))
+    assert parts["tasks"]["duration"].tolist() == pytest.approx([1.0, 5.0, 5.0])
+    assert any("elapsed" in w and "1, 2, 3" in w for w in parts["warnings"])
+
+
+@pytest.mark.parametrize(("link_type", "expected"), [(0, "FF"), (1, "FS"), (2, "SF"), (3, "SS")])
+def test_link_types(tmp_path, link_type, expected):
+    parts = mspdi.read_parts(_write(tmp_path, [_task(1), _task(2, links=[(1, link_type, 0, 7)])]))
+    want = "1" if expected == "FS" else f"1 {expected}"
+    assert parts["tasks"]["predecessors"].tolist() == ["", want]
+
+
+@pytest.mark.parametrize(("lag", "fmt", "text"), [
+    (600, 3, "1 FS+0.125d"),        # 60 minutes
+    (2400, 5, "1 FS+0.5d"),         # 4 hours
+    (9600, 7, "1 FS+2d"),           # 2 days
+    (-4800, 7, "1 FS-1d"),          # lead of 1 day
+    (24000, 9, "1 FS+5d"),          # 1 week of 2400 min
+    (96000, 11, "1 FS+20d"),        # 1 month = 20 days
+    (9600, 39, "1 FS+2d"),          # estimated days
+    (500, 19, "1 FS+50%"),          # 50 % of the predecessor (tenths of a percent)
+    (14400, 8, "1 FS+0.7142857143d"),  # 1 elapsed day = 5/7 working day
+])
+def test_lags_in_every_unit(tmp_path, lag, fmt, text):
+    parts = mspdi.read_parts(_write(tmp_path, [_task(1), _task(2, links=[(1, 1, lag, fmt)])]))
+    assert parts["tasks"]["predecessors"].iloc[1] == text
+
+
+def test_calendar_weekdays_holidays_and_derived_calendar(tmp_path):
+    parts = mspdi.read_parts(_write(tmp_path, [_task(1)]))
+    cal = parts["project"]["calendar"]
+    assert cal["workweek"] == ["Mon", "Tue", "Wed", "Thu", "Fri"]
+    assert cal["holidays"] == ["2024-01-10", "2024-01-11", "2024-02-01"]
+    # the derived calendar makes Friday non-working and inherits the rest
+    parts = mspdi.read_parts(_write(tmp_path, [_task(1)], cal_uid=2))
+    assert parts["project"]["calendar"]["workweek"] == ["Mon", "Tue", "Wed", "Thu"]
+    assert parts["project"]["calendar_name"] == "Derived"
+
+
+def test_minutes_per_day_differs_from_calendar(tmp_path):
+    parts = mspdi.read_parts(_write(tmp_path, [_task(1, "PT12H0M0S")], mpd=360))
+    # scheduled over the calendar's 8-hour days, as MS Project does
+    assert parts["tasks"]["duration"].iloc[0] == 1.5
+    assert any("MinutesPerDay (360 min) differs" in w for w in parts["warnings"])
+
+
+def test_constraints_progress_costs_baseline(tmp_path):
+    extra = ("<ConstraintType>{c}</ConstraintType><ConstraintDate>2024-01-15T08:00:00"
+             "</ConstraintDate><PercentComplete>40</PercentComplete><FixedCost>250</FixedCost>"
+             "<ActualStart>2024-01-08T08:00:00</ActualStart><ActualCost>120</ActualCost>"
+             "<Baseline><Number>0</Number><Start>2024-01-08T08:00:00</Start>"
+             "<Finish>2024-01-09T17:00:00</Finish><Cost>300</Cost></Baseline>"
+             "<Baseline><Number>1</Number><Cost>999</Cost></Baseline>")
+    tasks = [_task(k, extra=extra.format(c=c)) for k, c in enumerate(range(8), start=1)]
+    with_alap = mspdi.read_parts(_write(tmp_path, tasks))
+    t = with_alap["tasks"]
+    assert t["constraint"].tolist() == ["", "", "MSO", "MFO", "SNET", "SNLT", "FNET", "FNLT"]
+    assert t["constraint_date"].iloc[2] == pd.Timestamp("2024-01-15")
+    assert pd.isna(t["constraint_date"].iloc[0])
+    assert any("tasks 2 have an 'As Late As Possible'" in w for w in with_alap["warnings"])
+    row = t.iloc[0]
+    assert (row.percent_complete, row.cost, row.actual_cost, row.baseline_cost) == (40, 250, 120, 300)
+    assert row.actual_start == pd.Timestamp("2024-01-08 08:00")
+    assert (row.baseline_start, row.baseline_finish) == (pd.Timestamp("2024-01-08 08:00"),
+                                                         pd.Timestamp("2024-01-09 17:00"))
+
+
+def test_summary_tasks_become_wbs_and_their_links_move_to_subtasks(tmp_path):
+    def t(uid, on, summary=0, links=()):
+        return _task(uid, links=links, extra=f"<OutlineNumber>{on}</OutlineNumber>"
+                                             f"<Summary>{summary}</Summary>")
+    tasks = [t(1, "1", 1), t(2, "1.1"), t(3, "1.2"), t(4, "2", links=[(1, 1, 0, 7)]),
+             _task(5, extra="<IsNull>1</IsNull>"), _task(6, extra="<Active>0</Active>")]
+    parts = mspdi.read_parts(_write(tmp_path, tasks))
+    t = parts["tasks"].set_index("id")
+    assert list(t.index) == ["2", "3", "4"]
+    assert t.loc["4", "predecessors"] == "2; 3"
+    assert any("summary tasks 1" in w for w in parts["warnings"])
+    assert any("inactive tasks 6" in w for w in parts["warnings"])
+
+
+def test_resources_and_assignments(tmp_path):
+    more = ("<Resources><Resource><UID>0</UID><ID>0</ID></Resource>"
+            "<Resource><UID>1</UID><ID>1</ID><Name>Dev Team</Name><Type>1</Type>"
+            "<MaxUnits>2</MaxUnits><StandardRate>50</StandardRate>"
+            "<StandardRateFormat>2</StandardRateFormat></Resource></Resources>"
+            "<Assignments><Assignment><UID>1</UID><TaskUID>1</TaskUID><ResourceUID>1</ResourceUID>"
+            "<Units>0.5</Units></Assignment><Assignment><UID>2</UID><TaskUID>1</TaskUID>"
+            "<ResourceUID>-65535</ResourceUID><Units>1</Units></Assignment></Assignments>")
+    parts = mspdi.read_parts(_write(tmp_path, [_task(1)], more=more))
+    assert parts["tasks"]["resources"].tolist() == ["Dev_Team:0.5"]
+    res = parts["resources"].set_index("id")
+    assert res.loc["Dev_Team", "capacity"] == 2.0
+    assert res.loc["Dev_Team", "rate"] == 400.0  # 50 per hour x 8 h per working day
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (_task(1, "PT8X"), r"task ID 1 \(record 1\): field Duration has the invalid value 'PT8X'"),
+    (_task(1, extra="<ConstraintType>4</ConstraintType>"),
+     r"task ID 1 .*field ConstraintDate.*SNET constraint needs a date"),
+    (_task(2, links=[(1, 7, 0, 7)]) + _task(1),
+     r"task ID 2 .*field PredecessorLink/Type has the invalid value '7'.*0 = FF, 1 = FS"),
+    (_task(1, extra="<PercentComplete>lots</PercentComplete>"),
+     r"task ID 1 .*field PercentComplete has the invalid value 'lots'; it must be a number"),
+    (_task(1, extra="<Start>yesterday</Start>"), r"task ID 1 .*field Start .*ISO date-time"),
+])
+def test_malformed_fields_name_file_task_and_field(tmp_path, body, message):
+    with pytest.raises(FileFormatError, match=r"p\.xml: " + message):
+        mspdi.read_parts(_write(tmp_path, [body]))
+
+
+def test_not_an_mspdi_file(tmp_path):
+    path = tmp_path / "other.xml"
+    path.write_text("<svg><g/></svg>")
+    with pytest.raises(FileFormatError, match=r"other\.xml: not an MS Project XML.*<svg>"):
+        mspdi.read_parts(path)
+
+
+def test_real_file_links_and_stored_dates():
+    """mspdirelations.xml: FS, SS+1d, FF, SF chain; stored dates as offsets (see case json)."""
+    parts = mspdi.read_parts(shared_path("projectfiles", "mpxj", "mspdirelations.xml"))
+    t = parts["tasks"].set_index("id")
+    assert t["predecessors"].tolist() == ["", "1", "2 SS+1d", "3 FF", "4 SF"]
+    c = parts["computed"]
+    assert c["early_start"].tolist() == [0.0, 1.0, 2.0, 2.0, 1.0]
+    assert c["total_float"].tolist() == [0.0, 0.0, 0.0, 0.0, 1.0]
+    assert parts["project"]["start"] == "2006-09-21" and parts["project"]["currency"] == "GBP"
+
+
+def test_real_file_baselines_and_costs():
+    parts = mspdi.read_parts(shared_path(
+        "projectfiles", "mpxj", "generated__task-baselines__task-baselines-project2019-mspdi.xml"))
+    assert len(parts["tasks"]) == 110
+    assert parts["tasks"]["baseline_cost"].notna().any()
+
+
+# ------------------------------------------------------------------------- export
+def _rt(project, tmp_path):
+    out = tmp_path / "rt.xml"
+    mspdi.write(project, out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TpmkitWarning)
+        return tpmkit.read(out), mspdi.read_parts(out)
+
+
+@pytest.mark.parametrize("rel", ["mpxj/mspdirelations.xml", "ganttproject/HouseBuildingSample.gan",
+                                 "mpxj/generated__task-links__task-links-project2003-mspdi.xml",
+                                 "mpxj/project1.planner"])
+def test_round_trip_preserves_tasks_links_calendar_dates(tmp_path, rel):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TpmkitWarning)
+        p = tpmkit.read(shared_path("projectfiles", *rel.split("/")))
+    q, parts = _rt(p, tmp_path)
+    assert list(q.tasks.index) == list(p.tasks.index)
+    for col in ("name", "wbs", "constraint", "constraint_date", "resources", "percent_complete"):
+        pd.testing.assert_series_equal(q.tasks[col], p.tasks[col], check_dtype=False)
+    # durations are stored to the second: 1 s of an 8-hour day
+    np.testing.assert_allclose(q.tasks["duration"], p.tasks["duration"], atol=1 / 28800)
+    cols = ["predecessor", "successor", "type", "lag", "lag_percent"]
+    pd.testing.assert_frame_equal(q.links[cols], p.links[cols])
+    assert q.calendar.to_dict() == p.calendar.to_dict() and q.start == p.start
+    a, b = schedule(p), schedule(q)
+    for col in ("early_start_date", "early_finish_date", "late_start_date", "late_finish_date"):
+        assert (a[col] == b[col]).all(), col
+    # the slack written into the file is tpmkit's own, in tenths of a minute (1/4800 day)
+    np.testing.assert_allclose(parts["computed"]["total_float"], a["total_float"], atol=1 / 4800)
+
+
+ids = st.lists(st.from_regex(r"[A-Z][a-z0-9]{0,3}", fullmatch=True), min_size=2, max_size=8,
+               unique=True)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ids, st.data())
+def test_round_trip_random_networks(tmp_path, names, data):
+    """Random acyclic networks with all link types, lags, percent lags and holidays survive."""
+    rows = []
+    for k, tid in enumerate(names):
+        links = []
+        for p in data.draw(st.lists(st.sampled_from(names[:k]), unique=True, max_size=2)) if k else []:
+            kind = data.draw(st.sampled_from(["FS", "SS", "FF", "SF"]))
+            lag = data.draw(st.sampled_from(["", "+1d", "-1d", "+2.5d", "+50%"]))
+            links.append(f"{p} {kind}{lag}")
+        rows.append({"id": tid, "name": f"task {tid}", "duration": data.draw(st.integers(0, 9)),
+                     "predecessors": "; ".join(links)})
+    hol = data.draw(st.lists(st.sampled_from(["2027-01-06", "2027-01-12", "2027-02-01"]),
+                             unique=True))
+    p = tpmkit.read({"tasks": pd.DataFrame(rows),
+                     "project": {"start": "2027-01-04", "calendar": {"holidays": hol}}})
+    q, _ = _rt(p, tmp_path)
+    cols = ["predecessor", "successor", "type", "lag", "lag_percent"]
+    pd.testing.assert_frame_equal(q.links[cols], p.links[cols])
+    assert list(q.tasks.index) == list(p.tasks.index)
+    a, b = schedule(p), schedule(q)
+    np.testing.assert_allclose(b[["early_start", "late_finish", "total_float"]],
+                               a[["early_start", "late_finish", "total_float"]], atol=1e-9)

@@ -1,0 +1,77 @@
+"""``tpmkit convert IN OUT [--start DATE] [--strict] [--json]``.
+
+Reads any supported project file (MS Project XML, Primavera XER, GanttProject, Planner, MPX,
+Jira CSV, PSPLIB, CSV/XLSX/YAML/JSON, and MPP & co. through the optional MPXJ bridge) and
+writes it in the format of OUT's suffix: ``.csv``/``.tsv`` (task table), ``.xlsx``,
+``.yaml``/``.yml``, ``.json`` or ``.xml``/``.mspdi`` (MS Project XML). Import warnings
+(e.g. an ALAP constraint tpmkit does not model) go to stderr; ``--strict`` turns them into
+an error (exit status 2) so nothing is converted silently with losses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+from pathlib import Path
+
+from tpmkit.cli._common import add_input_arguments, load_project, print_json
+from tpmkit.errors import InputFileError, OptionError, format_ids
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = ("convert a project file (MS Project XML, XER, GanttProject, Planner, MPX, Jira CSV, …) "
+        "to CSV, XLSX, YAML, JSON or MS Project XML")
+
+_NAMES = {".csv": "CSV task table", ".tsv": "TSV task table", ".xlsx": "Excel workbook",
+          ".yaml": "YAML project", ".yml": "YAML project", ".json": "JSON project",
+          ".xml": "MS Project XML", ".mspdi": "MS Project XML"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add FILE, OUT, ``--start``, ``--status-date``, ``--strict`` and ``--json``."""
+    add_input_arguments(parser)
+    parser.add_argument("output", metavar="OUT",
+                        help="output file; its suffix picks the format: "
+                             + ", ".join(sorted(_NAMES)))
+    parser.add_argument("--status-date", metavar="DATE",
+                        help="status (data) date, overriding the file's")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail (exit 2) instead of converting when the import warns")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Convert ``args.file`` to ``args.output``; return 0."""
+    from tpmkit.io import WRITERS, write
+
+    out = Path(args.output)
+    if out.suffix.lower() not in WRITERS:
+        raise OptionError(f"cannot write {out.suffix or 'a file without a suffix'!r} "
+                          f"({str(out)!r}); choose one of: {', '.join(sorted(WRITERS))}")
+    src = str(args.file)
+    if not src.startswith("sample:") and Path(src).exists() and out.exists() \
+            and out.resolve() == Path(src).resolve():
+        raise InputFileError(f"refusing to overwrite the input file {src!r}; name another "
+                             "output file")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        project = load_project(args)
+    messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    if messages and args.strict:
+        raise InputFileError(f"{src}: the import reported {len(messages)} problem(s): "
+                             f"{messages[0]}{' …' if len(messages) > 1 else ''}; fix the "
+                             "source file or run without --strict")
+    write(project, out)
+    summary = {"input": src, "output": str(out), "format": _NAMES.get(out.suffix.lower(), ""),
+               "tasks": len(project.tasks), "links": len(project.links),
+               "warnings": messages}
+    if args.json:
+        print_json(summary)
+    else:
+        import sys
+
+        for m in messages:
+            print(f"tpmkit convert: warning: {m}", file=sys.stderr)
+        ids = format_ids(project.tasks.index) if len(project.tasks) else "no tasks"
+        print(f"wrote {out} ({summary['format']}): {summary['tasks']} tasks ({ids}), "
+              f"{summary['links']} links")
+    return 0
