@@ -939,7 +939,7 @@ def _run(prob: _Problem, rule: str, scheme: str, search: str, passes: int,
             if deadline is not None and time.perf_counter() >= deadline:
                 break
             # chunks keep the time checks frequent and the random block small
-            chunk = min(budget_left, 600, max(2 * _POP, 200_000 // (n + 3)))
+            chunk = min(budget_left, 250, max(2 * _POP, 100_000 // (n + 3)))
             size = (chunk + 3 * _POP) * (n + 3) if mode == 0 else (chunk + 1) * n
             budget_left -= _search(mode, pop, fit, prio, gen.random(max(size, 4)), chunk, ctx,
                                    soft, improve, H, best_start, best, float(lb), stall,
