@@ -522,6 +522,10 @@ def test_period_ends_week_and_quarter():
     assert wk.strftime("%m-%d").tolist() == ["01-08", "01-15", "01-22"]
     q = evm.period_ends("2027-01-04", "2027-05-10", freq="quarter")
     assert q.strftime("%m-%d").tolist() == ["03-31", "06-30"]
+    # anchored quarters keep the anchor (Thursday 2027-05-13) as a period end
+    qa = evm.period_ends("2027-01-04", "2027-09-10", freq="quarter", anchor="2027-05-13")
+    assert qa.strftime("%Y-%m-%d").tolist() == ["2027-02-12", "2027-05-13", "2027-08-13",
+                                                "2027-11-12"]
     # holidays move a period end to the last working day before it
     from tpmkit.calendar import Calendar
 
@@ -530,6 +534,24 @@ def test_period_ends_week_and_quarter():
         "2027-12-30")
     with pytest.raises(OptionError, match="month, week, quarter"):
         evm.period_ends("2027-01-04", "2027-02-01", freq="fortnight")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2000), st.integers(0, 400), st.floats(0.0, 1.0),
+       st.sampled_from(evm.FREQUENCIES))
+def test_period_ends_cover_the_span_and_keep_the_anchor(offset, span, where, freq):
+    first = pd.Timestamp("2026-01-01") + pd.Timedelta(days=offset)
+    last = first + pd.Timedelta(days=span)
+    anchor = first + pd.Timedelta(days=round(where * span))
+    anchor = pd.Timestamp(np.busday_offset(np.datetime64(anchor.date(), "D"), 0,
+                                           roll="backward"))
+    ends = evm.period_ends(first, last, freq=freq, anchor=anchor)
+    assert ends.is_monotonic_increasing and ends.is_unique
+    assert ends[0] >= first - pd.Timedelta(days=3) and ends[-1] >= last
+    assert len(ends) == 1 or ends[-2] < last
+    assert np.is_busday(ends.values.astype("datetime64[D]")).all()
+    if anchor >= first:
+        assert anchor in ends
 
 
 def test_project_without_baseline_names_the_tasks():

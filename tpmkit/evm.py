@@ -792,8 +792,8 @@ def period_ends(first: Any, last: Any, freq: str = "month", anchor: Any = None,
 
     Periods are calendar months (weeks, quarters) ending on the last working day of the
     period. With ``anchor`` (usually the status date) the grid is shifted so that ``anchor``
-    is a period end — monthly reporting on the 15th, say — unless ``anchor`` already is the
-    last working day of its month.
+    is a period end — monthly reporting on the 15th, say; an anchor on the last working day
+    of its month makes every period close a month (quarters ending in the anchor's month).
 
     Parameters
     ----------
@@ -823,12 +823,6 @@ def period_ends(first: Any, last: Any, freq: str = "month", anchor: Any = None,
         last_d = first_d
     months = {"month": 1, "quarter": 3}.get(freq)
     anchor_d = pd.Timestamp(anchor).normalize() if anchor is not None else None
-    if anchor_d is not None and months:
-        month_end = pd.Timestamp(np.busday_offset(
-            np.datetime64((anchor_d + pd.offsets.MonthEnd(0)).date(), "D"), 0, roll="backward",
-            busdaycal=cal))
-        if month_end == anchor_d:
-            anchor_d = None                           # a month-end grid already hits it
     if freq == "week":
         # weeks end on Friday unless anchored at the status date
         a = anchor_d if anchor_d is not None else (
@@ -836,15 +830,23 @@ def period_ends(first: Any, last: Any, freq: str = "month", anchor: Any = None,
         k0 = -int(np.ceil((a - first_d).days / 7)) - 1
         k1 = int(np.ceil((last_d - a).days / 7)) + 1
         raw = pd.DatetimeIndex([a + pd.Timedelta(weeks=k) for k in range(k0, k1 + 1)])
-    elif anchor_d is not None:
-        span = (last_d.year - first_d.year) * 12 + last_d.month - first_d.month
-        da = (anchor_d.year - first_d.year) * 12 + anchor_d.month - first_d.month
-        raw = pd.DatetimeIndex([anchor_d + pd.DateOffset(months=k)
-                                for k in range(-da - months, span - da + 2 * months, months)])
-    else:
+    elif anchor_d is None:
         raw = pd.date_range(first_d + pd.offsets.MonthEnd(0) - pd.offsets.MonthEnd(months),
                             last_d + pd.offsets.MonthEnd(months),
                             freq="ME" if months == 1 else "QE")
+    else:
+        span = (last_d.year - first_d.year) * 12 + last_d.month - first_d.month
+        da = (anchor_d.year - first_d.year) * 12 + anchor_d.month - first_d.month
+        # whole multiples of the period length around the anchor (k = 0 is the anchor)
+        ks = range(-da // months - 1, -(-(span - da) // months) + 2)
+        month_end = anchor_d + pd.offsets.MonthEnd(0)
+        last_workday = pd.Timestamp(np.busday_offset(np.datetime64(month_end.date(), "D"), 0,
+                                                     roll="backward", busdaycal=cal))
+        if last_workday == anchor_d:
+            # the anchor closes its month: every period closes a month
+            raw = pd.DatetimeIndex([month_end + pd.offsets.MonthEnd(months * k) for k in ks])
+        else:
+            raw = pd.DatetimeIndex([anchor_d + pd.DateOffset(months=months * k) for k in ks])
     ends = np.busday_offset(raw.values.astype("datetime64[D]"), 0, roll="backward",
                             busdaycal=cal)
     ends = np.unique(ends)
