@@ -354,3 +354,29 @@ def test_cocomo2_effort_grows_with_size(size, factor):
     assert large.effort_pm > small.effort_pm and large.schedule_months > small.schedule_months
     # diseconomy of scale at nominal ratings (E > 1)
     assert large.effort_pm / small.effort_pm > factor
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.integers(1, 40), min_size=1, max_size=6), min_size=1, max_size=3),
+       st.sampled_from(["range", "quantile", "fit"]))
+def test_delphi_consensus_is_ordered_and_convergence_matches_cv(rounds, method):
+    rows = [("X", r + 1, f"e{k}", v) for r, values in enumerate(rounds)
+            for k, v in enumerate(values)]
+    res = estimate.delphi(pd.DataFrame(rows, columns=["item", "round", "estimator", "estimate"]),
+                          method=method, cv_threshold=0.2)
+    c = res.consensus.loc["X"]
+    assert 0 <= c["optimistic"] <= c["most_likely"] <= c["pessimistic"]
+    assert c["rounds"] == len(rounds)
+    assert (res.rounds["converged"] == (res.rounds["cv"] <= 0.2)).all()
+    last = np.array(rounds[-1], dtype=float)
+    assert c["most_likely"] == pytest.approx(np.median(last))
+    if method == "range":
+        assert (c["optimistic"], c["pessimistic"]) == (last.min(), last.max())
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0, 1e4), st.floats(0, 0.99), st.floats(0, 3))
+def test_from_uncertainty_brackets_the_estimate(e, low, high):
+    out = estimate.from_uncertainty([e], (-low, high))
+    o, m, p = out.loc[0, ["optimistic", "most_likely", "pessimistic"]]
+    assert o <= m <= p and m == e

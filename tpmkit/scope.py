@@ -374,7 +374,9 @@ def wbs_rollup(
     DataFrame
         Indexed by WBS code in outline order: ``parent``, ``depth``, ``leaf``, ``given``,
         ``rows`` (number of input rows beneath), ``start`` (min), ``finish`` (max),
-        ``span`` (finish − start), ``cost``, ``work`` (sums, NaN when no row has a value),
+        ``span`` (finish − start: working days for contract offsets, where finish = start +
+        duration; a Timedelta between the first start date and the last finish date for
+        dates), ``cost``, ``work`` (sums, NaN when no row has a value),
         ``percent_complete`` (weighted mean).
 
     Notes
