@@ -260,3 +260,14 @@ def test_report_repr_and_failed_list():
     # the 2-day lag also pushes the finish 2 days past the deadline
     assert r.failed == ["lags", "negative_float", "cpli"]
     assert "DCMA" in r._repr_html_() and "<table" in r._repr_html_()
+
+
+def test_12_default_task_is_one_whose_finish_drives():
+    """A is critical only through its start (SS link): lengthening it cannot move the finish,
+    so the default test uses B; forcing A shows the slip the guideline would flag."""
+    p = tpmkit.read(pd.DataFrame({"id": ["A", "B", "C"], "duration": [5, 60, 0],
+                                  "predecessors": ["", "A SS+2", "B"]}))
+    r = dcma14(p)
+    assert r.settings["critical_task"] == "B" and row(r, "critical_path_test")["passed"] is True
+    forced = row(dcma14(p, critical_task="A"), "critical_path_test")
+    assert forced["passed"] is False and forced["value"] == pytest.approx(605 - 62)

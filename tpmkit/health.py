@@ -30,8 +30,8 @@ floats are in working days of the project calendar; "44 working days" is two mon
                            cost / those tasks
  11  missed_tasks          tasks due by the status date (baseline finish)    <= 5 %
                            that finished late or not at all / tasks due
- 12  critical_path_test    add 600 d to a critical task: the finish must     slip = 600
-                           slip by 600 d
+ 12  critical_path_test    add 600 d to a critical task whose finish drives  slip = 600
+                           the path: the project finish must slip by 600 d
  13  cpli                  (critical path length + critical path float) /    >= 0.95
                            critical path length
  14  bei                   tasks completed / tasks due by the status date    >= 0.95
@@ -204,8 +204,9 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
     critical_path_delay : float
         Delay added by the critical path test [working days].
     critical_task : str, optional
-        Task for the critical path test; default the first incomplete critical task with
-        a duration, in network order.
+        Task for the critical path test; default the first (in network order) incomplete
+        critical task with a duration whose finish ends the project or drives a critical
+        successor through a finish-to-start or finish-to-finish link.
     schedule : DataFrame, optional
         The CPM table (:func:`tpmkit.schedule`) if already computed.
 
@@ -397,7 +398,15 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
                                   "give a task id")
         tested = int(ids.get_loc(critical_task))
     else:
-        cand = [j for j in order if crit[j] and incomplete[j] and dur[j] > 0]
+        # A task whose *finish* carries the critical path on: its finish ends the project
+        # or drives a critical successor through a tight FS/FF link. (A task linked only by
+        # SS is critical by its start; lengthening it cannot move the finish.)
+        base = passes(net, dur)
+        tight = (np.abs(base["link_slack"]) <= 1e-9) & np.isin(ltype, (0, 2)) & crit[to]
+        finish_drives = np.zeros(n, dtype=bool)
+        finish_drives[frm[tight]] = True
+        finish_drives |= np.abs(ef - base["project_finish"]) <= 1e-9
+        cand = [j for j in order if crit[j] and incomplete[j] and dur[j] > 0 and finish_drives[j]]
         tested = int(cand[0]) if cand else -1
     if tested < 0:
         not_applicable("critical_path_test", "no incomplete critical task with a duration")
