@@ -122,3 +122,9 @@ def test_datasets_catalog():
     assert 35 <= len(p.tasks) <= 45
     assert set(p.links["type"]) >= {"FS", "SS", "FF"}
     assert p.tasks["baseline_start"].notna().all()
+
+
+@pytest.mark.parametrize("name", sorted(tpmkit.datasets.list()))
+def test_every_dataset_loads(name):
+    assert tpmkit.datasets.load(name) is not None
+    assert tpmkit.datasets.path(name).exists()

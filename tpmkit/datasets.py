@@ -59,8 +59,12 @@ def path(name: str) -> Path:
 
 
 def load(name: str, **settings: Any):
-    """Load a bundled dataset: a :class:`~tpmkit.model.Project` for project files, a DataFrame
-    for artefact tables (``kind`` in the catalog says which).
+    """Load a bundled dataset.
+
+    Project files give a :class:`~tpmkit.model.Project`; artefacts (``kind`` in the
+    catalog: wbs, requirements, stakeholders, raci, risks, changes, estimation rounds,
+    throughput history, estimates vs actuals) go through the same validation as user files
+    (:func:`tpmkit.scope.read_artefact`) and come back as that artefact's result.
 
     Examples
     --------
@@ -75,6 +79,9 @@ def load(name: str, **settings: Any):
 
         project = read(file, **settings)
         return project
-    import pandas as pd
+    from tpmkit import scope
 
-    return pd.read_csv(file)
+    kind = entry.get("kind")
+    if kind in scope.ARTEFACTS:
+        return scope.read_artefact(file, kind)
+    return scope.read_table(file)
