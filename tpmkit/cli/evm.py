@@ -8,6 +8,7 @@ from the baseline and the tasks' progress.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -59,8 +60,12 @@ def _is_period_csv(path: Path) -> bool:
     """A CSV/TSV whose header has a pv column and no task id: a bare period table."""
     if path.suffix.lower() not in (".csv", ".tsv", ".txt") or not path.is_file():
         return False
-    header = pd.read_csv(path, sep=None, engine="python", nrows=0, encoding="utf-8-sig")
-    names = {str(c).strip().lower() for c in header.columns}
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            first = fh.readline()
+    except (OSError, UnicodeDecodeError):
+        return False        # not a readable table: the regular reader reports the problem
+    names = {c.strip().strip('"').lower() for c in re.split(r"[,;\t]", first)}
     return "pv" in names and not names & {"id", "task", "task_id"}
 
 
