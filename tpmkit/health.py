@@ -269,7 +269,7 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
         comp = CHECKS[name][0]
         if den == 0:
             results[name] = dict(value=float("nan"), passed=None, numerator=num, denominator=0,
-                                 tasks=[], note=note or "no tasks to count")
+                                 tasks=[], note="nothing to count" + (f" ({note})" if note else ""))
             return
         value = num / den
         ok = value <= th[name] + _TOL if comp == "<=" else value >= th[name] - _TOL
