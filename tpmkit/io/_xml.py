@@ -245,7 +245,8 @@ def task_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
     extra = [c for c in df.columns if c not in TASK_COLUMNS]
     df = df[list(TASK_COLUMNS) + extra]
     for c in ("name", "predecessors", "wbs", "constraint", "resources"):
-        df[c] = df[c].fillna("").astype(str)
+        df[c] = ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+                 for v in df[c]]
     for c in ("duration", "cost", "baseline_cost", "percent_complete", "actual_cost"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
     for c in ("constraint_date", "baseline_start", "baseline_finish", "actual_start",
