@@ -247,6 +247,15 @@ def test_completion_is_handled_as_lipke_defines():
     assert done.eac == pytest.approx(110, rel=EXACT)
 
 
+def test_blank_pv_after_the_planned_finish_stays_at_the_bac():
+    """A late project's table often leaves PV blank after the plan ended."""
+    per = _periods([50.0, 100.0, np.nan, np.nan], [40, 70, 90, 100], [45, 80, 95, 115])
+    with pytest.warns(evm.EVMWarning, match="TSPI"):
+        t = evm.metrics(per)
+    assert t["pv"].tolist() == [50.0, 100.0, 100.0, 100.0]
+    assert t.attrs["planned_duration"] == 2 and t.loc[4, "es"] == 2 and t.loc[4, "at"] == 4
+
+
 def test_es_never_exceeds_planned_duration_when_ev_overshoots():
     t = evm.metrics(_periods([50.0, 100.0], [120.0], [100.0]), bac=100.0)
     assert evm.latest(t).es == 2
@@ -349,8 +358,10 @@ def test_pv_below_bac_warns_and_uses_all_periods():
      ValidationError, r"period\(s\) 1 appear twice"),
     (pd.DataFrame({"period": [1, 2], "ev": [1.0, None], "ac": [1.0, None]}),
      DataError, "no 'pv' column"),
-    (pd.DataFrame({"period": [1, 2], "pv": [1.0, None], "ev": [1.0, None], "ac": [1.0, None]}),
-     DataError, r"missing for period\(s\) 2"),
+    (pd.DataFrame({"period": [1, 2, 3], "pv": [1.0, None, 3.0], "ev": [1.0, None, None],
+                   "ac": [1.0, None, None]}), DataError, r"missing for period\(s\) 2;"),
+    (pd.DataFrame({"period": [1, 2], "ev": [1.0, None], "ac": [1.0, None], "pv": [None, None]}),
+     DataError, r"missing for period\(s\) 1, 2"),
     (_periods([10.0, 20.0]), DataError, "no period has both earned value"),
     (_periods([10.0, 20.0], ["x"], [1.0]), ValidationError, r"'ev' .* not a number .* 1"),
     (_periods([10.0, 20.0], [-1.0], [1.0]), ValidationError, r"'ev' .* negative .* 1"),

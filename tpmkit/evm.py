@@ -9,7 +9,8 @@ One call gives the whole period table::
 Inputs come two ways (see :func:`metrics`):
 
 * **period data** — a ``periods`` table with ``period`` and/or ``date`` (the period end) and
-  cumulative ``pv``, ``ev``, ``ac`` (future periods carry ``pv`` only). Rows may also be given
+  cumulative ``pv``, ``ev``, ``ac`` (future periods carry ``pv`` only; ``pv`` left blank after
+  the planned finish stays at its last value). Rows may also be given
   per task (a ``task`` column): the totals are then summed and the schedule adherence
   (p-factor) is available;
 * **the project** — each task's budget (``baseline_cost``, else ``cost`` + ``rate`` × duration)
@@ -633,10 +634,15 @@ def _curves_from_periods(periods: pd.DataFrame, status_date: pd.Timestamp | None
             raise ValidationError(f"period(s) {format_ids(df['period'][dup].unique())} appear "
                                   "twice in the period table; give one row per period")
         pv, ev, ac, etc = (df[c].to_numpy(dtype=float) for c in ("pv", "ev", "ac", "etc"))
-    if np.isnan(pv).any():
-        raise DataError(f"planned value (pv) is missing for period(s) "
-                        f"{format_ids(labels[np.isnan(pv)])}; every period needs its "
-                        "cumulative PV, future periods included")
+    given = np.flatnonzero(~np.isnan(pv))
+    gaps = np.isnan(pv) & (np.arange(pv.size) < (given[-1] if given.size else 0))
+    if not given.size or gaps.any():
+        missing = labels[gaps] if given.size else labels
+        raise DataError(f"planned value (pv) is missing for period(s) {format_ids(missing)}; "
+                        "every planned period needs its cumulative PV")
+    # after the planned finish the cumulative PV stays where it ended (periods of a late
+    # project often leave it blank)
+    pv = np.where(np.isnan(pv), pv[given[-1]], pv)
     diff = np.diff(np.concatenate([[0.0], pv]))
     if (diff < -1e-9 * max(1.0, np.nanmax(pv))).any():
         raise ValidationError(f"the cumulative PV decreases in period(s) "
