@@ -406,8 +406,9 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
         finish_drives = np.zeros(n, dtype=bool)
         finish_drives[frm[tight]] = True
         finish_drives |= np.abs(ef - base["project_finish"]) <= 1e-9
-        cand = [j for j in order if crit[j] and incomplete[j] and dur[j] > 0 and finish_drives[j]]
-        tested = int(cand[0]) if cand else -1
+        ok_task = crit & incomplete & (dur > 0) & finish_drives
+        cand = order[ok_task[order]]
+        tested = int(cand[0]) if len(cand) else -1
     if tested < 0:
         not_applicable("critical_path_test", "no incomplete critical task with a duration")
     else:
