@@ -599,6 +599,17 @@ def test_period_ends_cover_the_span_and_keep_the_anchor(offset, span, where, fre
         assert anchor in ends
 
 
+def test_explicit_period_ends():
+    """Fiscal periods given as dates: PV on each, the status date must be one of them."""
+    ends = ["2027-02-12", "2027-03-12", "2027-03-31", "2027-04-30"]
+    t = evm.metrics(_project(), ends=ends)
+    assert t["date"].dt.strftime("%m-%d").tolist() == ["02-12", "03-12", "03-31", "04-30"]
+    assert t["pv"].tolist() == pytest.approx([1000.0, 2000 + 4000 * 10 / 20, 6000.0, 7000.0])
+    assert t.attrs["status_period"] == 3
+    with pytest.raises(ValidationError, match="status date 2027-03-31 is not one of"):
+        evm.metrics(_project(), ends=ends[:2])
+
+
 def test_project_without_baseline_names_the_tasks():
     t = pd.DataFrame({"id": ["A", "B"], "duration": [3, 2], "baseline_cost": [10.0, 20.0],
                       "baseline_start": ["2027-01-04", None],

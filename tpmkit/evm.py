@@ -890,7 +890,7 @@ def _history(project: Project) -> pd.DataFrame | None:
 
 def periods_from_project(project: Project, *, status_date: Any = None, freq: str = "month",
                          spread: str = "linear", ev_rule: str = "percent",
-                         by_task: bool = False) -> pd.DataFrame:
+                         ends: Any = None, by_task: bool = False) -> pd.DataFrame:
     """Build the period table (cumulative PV, EV, AC) from the baseline and the progress.
 
     PV comes from :func:`planned_value` at each period end (:func:`period_ends`, anchored at
@@ -914,6 +914,9 @@ def periods_from_project(project: Project, *, status_date: Any = None, freq: str
     freq : {"month", "week", "quarter"}
     spread : {"linear", "front", "back", "start", "end"}
     ev_rule : {"percent", "0/100", "50/50"}
+    ends : array_like of dates, optional
+        Explicit period end dates (fiscal periods, 4-4-5 calendars, …) instead of ``freq``;
+        the status date must be one of them.
     by_task : bool
         Return one row per task and period (columns ``period, date, task, pv, ev, ac``) —
         the input :func:`metrics` needs for the schedule adherence.
@@ -946,7 +949,7 @@ def periods_from_project(project: Project, *, status_date: Any = None, freq: str
     spread = check_option(spread, SPREADS, "spread")
     ev_rule = check_option(ev_rule, EV_RULES, "ev_rule")
     freq = check_option(freq, FREQUENCIES, "period frequency")
-    c = _project_curves(project, status_date, freq, spread, ev_rule)
+    c = _project_curves(project, status_date, freq, spread, ev_rule, ends)
     n_t, n_p = c.task_pv.shape
     if by_task:
         out = pd.DataFrame({
@@ -965,7 +968,7 @@ def periods_from_project(project: Project, *, status_date: Any = None, freq: str
 
 
 def _project_curves(project: Project, status_date: Any, freq: str, spread: str,
-                    ev_rule: str) -> _Curves:
+                    ev_rule: str, given_ends: Any = None) -> _Curves:
     """Task-level PV/EV/AC on the period grid from the baseline and the progress."""
     t = project.tasks
     budget = task_budgets(project)
@@ -1003,7 +1006,10 @@ def _project_curves(project: Project, status_date: Any, freq: str, spread: str,
     first = project.start if project.start is not None else pd.Timestamp(start[has].min())
     first = min(pd.Timestamp(first), pd.Timestamp(start[has].min()))
     last = max(pd.Timestamp(finish[has].max()), status)
-    ends = period_ends(first, last, freq=freq, anchor=status, calendar=project.calendar)
+    if given_ends is None:
+        ends = period_ends(first, last, freq=freq, anchor=status, calendar=project.calendar)
+    else:
+        ends = _given_ends(given_ends, status, project.calendar)
     ends64 = ends.values.astype("datetime64[D]")
     pv_task = planned_value(project, ends, spread=spread).to_numpy()
     n_t, n_p = pv_task.shape
@@ -1083,6 +1089,24 @@ def _project_curves(project: Project, status_date: Any, freq: str, spread: str,
                    task_ids=t.index.to_numpy(), calendar=project.calendar, source="tasks")
 
 
+def _given_ends(ends: Any, status: pd.Timestamp, calendar: Calendar | None
+                ) -> pd.DatetimeIndex:
+    """User period ends: sorted, unique, rolled back to working days; must hold the status."""
+    try:
+        d = _days(ends)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(f"cannot read the period end dates ({exc}); give dates as "
+                              "YYYY-MM-DD") from exc
+    if d.size == 0 or np.isnat(d).any():
+        raise ValidationError("the period end dates are empty or hold a blank; give one date "
+                              "per period")
+    d = np.unique(np.busday_offset(d, 0, roll="backward", busdaycal=_busdaycal(calendar)))
+    if np.datetime64(status.date(), "D") not in d:
+        raise ValidationError(f"the status date {status.date()} is not one of the period ends; "
+                              "add it to ends (or change the status date)")
+    return pd.DatetimeIndex(d)
+
+
 def _history_dates(hist: pd.DataFrame, project: Project) -> tuple[pd.DataFrame, np.ndarray]:
     if "date" in hist:
         d = pd.to_datetime(hist["date"], errors="coerce")
@@ -1102,7 +1126,7 @@ def _history_dates(hist: pd.DataFrame, project: Project) -> tuple[pd.DataFrame, 
 # --------------------------------------------------------------------------------------
 def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_date: Any = None,
             source: str = "auto", eac_method: str = "cpi", spread: str = "linear",
-            ev_rule: str = "percent", freq: str = "month",
+            ev_rule: str = "percent", freq: str = "month", ends: Any = None,
             planned_duration: int | None = None) -> pd.DataFrame:
     """Every earned-value and earned-schedule figure, one row per period.
 
@@ -1121,7 +1145,7 @@ def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_da
     eac_method : {"cpi", "atypical", "cpi_spi", "bottom_up"}
         Which EAC fills ``eac`` (and so ``etc``, ``vac``, ``tcpi_eac``); all EACs are
         returned as their own columns.
-    spread, ev_rule, freq
+    spread, ev_rule, freq, ends
         Project route options, see :func:`periods_from_project`.
     planned_duration : int, optional
         PD [periods]; default the first period whose cumulative PV reaches the BAC.
@@ -1216,7 +1240,7 @@ def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_da
             curves = _curves_from_periods(per, status if status is not None else (
                 implied if has_dates else None), project.calendar)
         else:
-            curves = _project_curves(project, status, freq, spread, ev_rule)
+            curves = _project_curves(project, status, freq, spread, ev_rule, ends)
     return _compute(curves, bac, planned_duration, eac_method)
 
 
