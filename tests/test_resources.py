@@ -537,3 +537,20 @@ def test_result_reprs():
     small = project({"id": ["A"], "duration": [2], "resources": ["x:2"]})
     html = loading(small)._repr_html_()
     assert "over-allocation" in html and "<table" in html
+
+
+def test_crash_percent_lag_and_start_constraint():
+    # B starts when half of A is done, so crashing A also pulls B forward
+    p = project({"id": ["A", "B"], "duration": [10, 4], "crash_duration": [6, 4],
+                 "crash_cost_per_day": [100, 0], "predecessors": ["", "A SS+50%"]})
+    r = crash(p, 8)
+    assert r.normal_duration == 10 and r.duration == 8
+    assert r.added_cost == pytest.approx(200, abs=1e-6)
+    assert r.table.loc["B", "early_start"] == pytest.approx(4)
+    # an SNET on the last task bounds the compression from below
+    q = project({"id": ["A", "B"], "duration": [5, 3], "crash_duration": [1, 2],
+                 "crash_cost_per_day": [10, 50], "predecessors": ["", "A"],
+                 "constraint": ["", "SNET"], "constraint_date": [None, 4]})
+    assert crash(q, 7).crash_duration == pytest.approx(6)
+    r = crash(q, 7)
+    assert r.added_cost == pytest.approx(10, abs=1e-6) and r.table.loc["A", "crashed_by"] == 1
