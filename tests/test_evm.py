@@ -366,6 +366,10 @@ def test_pv_below_bac_warns_and_uses_all_periods():
     (_periods([10.0, 20.0], ["x"], [1.0]), ValidationError, r"'ev' .* not a number .* 1"),
     (_periods([10.0, 20.0], [-1.0], [1.0]), ValidationError, r"'ev' .* negative .* 1"),
     (pd.DataFrame({"pv": [1.0], "ev": [1.0], "ac": [1.0]}), ValidationError, "'period' column"),
+    (pd.DataFrame({"period": [1, 1], "task": ["A", "B"], "pv": [1.0, 1.0], "ev": [1.0, "x"],
+                   "ac": [1.0, 1.0]}), ValidationError, r"'ev' .* not a number in task\(s\) B"),
+    (pd.DataFrame({"period": [1, 1], "task": ["A", "A"], "pv": [1.0, 1.0], "ev": [1.0, 1.0],
+                   "ac": [1.0, 1.0]}), ValidationError, r"repeats task\(s\) A within one"),
 ])
 def test_bad_period_tables(per, error, match):
     with pytest.raises(error, match=match):

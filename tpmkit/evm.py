@@ -121,7 +121,7 @@ def _days(values: Any) -> np.ndarray:
 
 
 class _Undefined:
-    """Collects the periods where a ratio is undefined, then warns once per figure."""
+    """Collects the periods where a ratio is undefined, then warns once per cause."""
 
     def __init__(self, labels: np.ndarray):
         self.labels = labels
@@ -541,16 +541,23 @@ def _numbers(df: pd.DataFrame, col: str, where: str) -> np.ndarray:
         bad = suspect.copy()
         bad[suspect] = raw[suspect].astype(str).str.strip() != ""
     if bad.any():
-        rows = df["period"][bad] if "period" in df else df.index[bad]
-        raise ValidationError(f"column '{col}' of the {where} is not a number in period(s) "
-                              f"{format_ids(rows)} (e.g. {raw[bad].iloc[0]!r}); write plain "
-                              "numbers, leave future EV/AC empty")
+        raise ValidationError(f"column '{col}' of the {where} is not a number in "
+                              f"{_where_rows(df, bad.to_numpy())} (e.g. {raw[bad].iloc[0]!r}); "
+                              "write plain numbers, leave future EV/AC empty")
     out = num.to_numpy(dtype=float)
     if (out < 0).any():
-        rows = df["period"][out < 0] if "period" in df else df.index[out < 0]
-        raise ValidationError(f"column '{col}' of the {where} is negative in period(s) "
-                              f"{format_ids(rows)}; cumulative values are ≥ 0")
+        raise ValidationError(f"column '{col}' of the {where} is negative in "
+                              f"{_where_rows(df, out < 0)}; cumulative values are ≥ 0")
     return out
+
+
+def _where_rows(df: pd.DataFrame, mask: np.ndarray) -> str:
+    """'period(s) 2, 3', 'task(s) A, B' or 'row(s) 4' for the messages."""
+    if "task" in df:
+        return f"task(s) {format_ids(pd.unique(df['task'][mask]))}"
+    if "period" in df:
+        return f"period(s) {format_ids(pd.unique(df['period'][mask]))}"
+    return f"row(s) {format_ids(np.flatnonzero(mask) + 1)}"
 
 
 def _period_axis(df: pd.DataFrame, where: str) -> tuple[pd.DataFrame, np.ndarray | None]:
