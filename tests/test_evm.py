@@ -655,6 +655,9 @@ def test_status_history_gives_every_past_period():
     assert t["p_factor"].iloc[:2].tolist() == pytest.approx([1.0, 1.0])   # work in plan order
     by_task = evm.periods_from_project(p, by_task=True)
     assert len(by_task) == 3 * 4
+    with pytest.raises(ValidationError, match=r"above 100 .* task\(s\) B"):
+        evm.metrics(build_project({"tasks": _project().tasks.reset_index(),
+                                   "periods": hist.assign(percent_complete=[80, 100, 120])}))
     with pytest.raises(ValidationError, match=r"unknown task\(s\) Z"):
         evm.metrics(build_project({"tasks": _project().tasks.reset_index(),
                                    "periods": hist.assign(task=["A", "Z", "B"])}))

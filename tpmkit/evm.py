@@ -1049,7 +1049,12 @@ def _project_curves(project: Project, status_date: Any, freq: str, spread: str,
         for name in ("percent_complete", "actual_cost", "etc"):
             g = np.full((n_t, n_p), np.nan)
             if name in hist:
-                g[row, col] = _numbers(hist, name, "status history")
+                values = _numbers(hist, name, "status history")
+                if name == "percent_complete" and (values > 100).any():
+                    raise ValidationError(
+                        f"percent_complete above 100 in the status history for "
+                        f"{_where_rows(hist, values > 100)}; give 0-100")
+                g[row, col] = values
             g = pd.DataFrame(g[:, reported]).ffill(axis=1).to_numpy()
             grids[name] = g
         fin = np.zeros((n_t, n_p), dtype=bool)
