@@ -542,6 +542,21 @@ def test_project_route_status_period():
     assert r.es == pytest.approx(1 + 1000 / 4000, abs=EXACT)
     assert t.attrs["planned_duration"] == 3
     assert t.loc[3, "pv"] == 7000 and np.isnan(t.loc[3, "ev"])
+    # work done in plan order: PV_i(ES = 1.25) = (2000, 1000, 0) = EV_i → P = 1
+    assert r.p_factor == pytest.approx(1.0, abs=EXACT)
+
+
+def test_project_route_schedule_adherence_out_of_sequence():
+    """A done, B not started, C (planned in April) half done by 31 March (Lipke's P):
+    EV 2500 → ES = 1 + 500/4000 = 1.125, PV_i(ES) = (2000, 500, 0), P = 2000/2500."""
+    tasks = _project().tasks.reset_index()
+    tasks["percent_complete"] = [100.0, 0.0, 0.0, 50.0]
+    tasks["actual_start"] = pd.to_datetime(["2027-02-01", None, None, "2027-03-15"])
+    tasks["actual_cost"] = [2500.0, 0.0, 0.0, 600.0]
+    p = build_project(tasks, start="2027-02-01", status_date="2027-03-31")
+    r = evm.latest(evm.metrics(p))
+    assert r.ev == 2500 and r.es == pytest.approx(1.125, abs=EXACT)
+    assert r.p_factor == pytest.approx(0.8, abs=EXACT)
 
 
 def test_project_route_bottom_up_etc_from_tasks():
