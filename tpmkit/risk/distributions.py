@@ -79,11 +79,15 @@ U_MAX = float(np.nextafter(1.0, 0.0))  # largest double below 1
 # scalar kernels shared by the compiled engine and the numpy reference path
 # --------------------------------------------------------------------------------------
 def _ndtri_py(p: float) -> float:  # pragma: no cover - also compiled
-    """Standard normal quantile (Acklam + one Halley step)."""
+    """Standard normal quantile (Acklam + one Halley step), by symmetry from the lower tail."""
     if p <= 0.0:
         return -math.inf
     if p >= 1.0:
         return math.inf
+    sign = 1.0
+    if p > 0.5:  # 1 − p is exact here (Sterbenz); the lower tail keeps full relative accuracy
+        p = 1.0 - p
+        sign = -1.0
     if p < 0.02425:
         q = math.sqrt(-2.0 * math.log(p))
         x = ((((((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q
@@ -91,13 +95,6 @@ def _ndtri_py(p: float) -> float:  # pragma: no cover - also compiled
                + 4.374664141464968e+00) * q + 2.938163982698783e+00)
              / ((((7.784695709041462e-03 * q + 3.224671290700398e-01) * q
                   + 2.445134137142996e+00) * q + 3.754408661907416e+00) * q + 1.0))
-    elif p > 1.0 - 0.02425:
-        q = math.sqrt(-2.0 * math.log1p(-p))
-        x = -((((((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q
-                  - 2.400758277161838e+00) * q - 2.549732539343734e+00) * q
-                + 4.374664141464968e+00) * q + 2.938163982698783e+00)
-              / ((((7.784695709041462e-03 * q + 3.224671290700398e-01) * q
-                   + 2.445134137142996e+00) * q + 3.754408661907416e+00) * q + 1.0))
     else:
         q = p - 0.5
         r = q * q
@@ -110,7 +107,7 @@ def _ndtri_py(p: float) -> float:  # pragma: no cover - also compiled
     # one Halley step on Φ(x) − p (Acklam's refinement)
     e = 0.5 * math.erfc(-x / math.sqrt(2.0)) - p
     u = e * math.sqrt(2.0 * math.pi) * math.exp(x * x / 2.0)
-    return x - u / (1.0 + x * u / 2.0)
+    return sign * (x - u / (1.0 + x * u / 2.0))
 
 
 def _pow_py(x: float, y: float) -> float:  # pragma: no cover - also compiled

@@ -1,0 +1,190 @@
+"""The Monte Carlo engine: compiled vs numpy reference, CPM equivalence, quantile functions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy import special, stats
+
+import tpmkit
+from tpmkit.errors import ValidationError
+from tpmkit.risk import quantile, simulate
+from tpmkit.risk.distributions import _ndtri_py, build_sampler, ppf_numpy
+
+LINK_TYPES = ["FS", "SS", "FF", "SF"]
+
+
+@st.composite
+def pdm_networks(draw, three_point: bool = False):
+    """Random PDM networks: all link types, lags in days and percent, a few constraints."""
+    n = draw(st.integers(2, 9))
+    rows = []
+    for j in range(n):
+        d = draw(st.integers(0, 8))
+        preds = []
+        for i in draw(st.lists(st.integers(0, max(j - 1, 0)), max_size=3, unique=True)
+                      if j else st.just([])):
+            t = draw(st.sampled_from(LINK_TYPES))
+            lag = draw(st.sampled_from(["", "+1", "-1", "+2", "+50%", "-25%"]))
+            preds.append(f"T{i} {t}{lag}")
+        row = {"id": f"T{j}", "duration": d, "predecessors": "; ".join(preds)}
+        if three_point:
+            o = draw(st.integers(0, 5))
+            m = o + draw(st.integers(0, 4))
+            row.update(optimistic=o, most_likely=m, pessimistic=m + draw(st.integers(0, 6)),
+                       distribution=draw(st.sampled_from(
+                           ["pert", "triangular", "uniform", "normal", "lognormal", "fixed"])))
+        c = draw(st.sampled_from(["", "", "", "SNET", "FNET", "SNLT", "FNLT"]))
+        if c:
+            row.update(constraint=c, constraint_date=draw(st.integers(0, 20)))
+        rows.append(row)
+    return tpmkit.read(pd.DataFrame(rows))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pdm_networks())
+def test_fixed_durations_reproduce_cpm(project):
+    """o = m = p (here: plain durations) gives the CPM schedule in every iteration."""
+    sched = tpmkit.schedule(project)
+    r = simulate(project, 20, rng=1, progress=False, keep_task_samples=True)
+    assert np.all(r.finish == sched.attrs["project_duration"])
+    np.testing.assert_array_equal(r.task_start.iloc[0].to_numpy(), sched["early_start"])
+    np.testing.assert_array_equal(r.tasks["start_mean"].to_numpy(), sched["early_start"])
+    # criticality in the CPM sense (float ≤ max(0, min float)) when no deadline is set
+    np.testing.assert_array_equal(r.tasks["criticality"].to_numpy(),
+                                  sched["critical"].to_numpy(float))
+    assert r.deterministic_duration == sched.attrs["project_duration"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pdm_networks(three_point=True), st.integers(0, 2 ** 32))
+def test_compiled_engine_is_bit_identical_to_numpy(project, seed):
+    """The numba kernel and the numpy reference give the same bits for every output."""
+    kw = {"rng": seed, "progress": False, "keep_task_samples": True, "chunk_size": 37}
+    a = simulate(project, 90, **kw)
+    b = simulate(project, 90, engine="numpy", **kw)
+    _assert_same(a, b)
+
+
+def _assert_same(a, b):
+    np.testing.assert_array_equal(a.finish, b.finish)
+    np.testing.assert_array_equal(a.cost, b.cost)
+    pd.testing.assert_frame_equal(a.tasks, b.tasks, check_exact=True)
+    pd.testing.assert_frame_equal(a.tornado, b.tornado, check_exact=True)
+    pd.testing.assert_frame_equal(a.merge_bias, b.merge_bias, check_exact=True)
+    pd.testing.assert_frame_equal(a.risks, b.risks, check_exact=True)
+    if a.task_start is not None:
+        pd.testing.assert_frame_equal(a.task_start, b.task_start, check_exact=True)
+        pd.testing.assert_frame_equal(a.task_finish, b.task_finish, check_exact=True)
+
+
+def test_bit_identical_with_every_feature():
+    """Risks in days / percent / without tasks, branches, correlation, LHS, empirical."""
+    p = tpmkit.read(pd.DataFrame({
+        "id": list("ABCDEFG"),
+        "optimistic": [2, 3, 1, 4, 2, 1, np.nan], "most_likely": [4, 4, 2, 6, 3, 1, np.nan],
+        "pessimistic": [9, 8, 6, 12, 5, 1, np.nan],
+        "duration": [np.nan] * 6 + [5],
+        "distribution": ["pert", "triangular", "normal", "lognormal", "uniform", "fixed",
+                         "empirical"],
+        "empirical": [""] * 6 + ["3, 5, 5, 8"],
+        "predecessors": ["", "A SS+50%", "A", "B FF+1; C", "C SF+2", "D; E", "B"],
+        "constraint": ["", "", "", "", "SNET", "", "FNLT"],
+        "constraint_date": [np.nan, np.nan, np.nan, np.nan, 6, np.nan, 30],
+        "cost": [100, 0, 50, 0, 0, 10, 0], "rate": [10, 20, 0, 5, 0, 0, 1],
+        "existence_probability": [np.nan, np.nan, 0.6, np.nan, np.nan, np.nan, np.nan]}))
+    reg = pd.DataFrame({"id": ["R1", "R2", "R3", "O1"], "probability": [0.4, 0.3, 0.2, 0.5],
+                        "tasks": ["B; D", "D", "", "C"],
+                        "impact_days": ["1,2,5", None, "3", None],
+                        "impact_percent": [None, "10,20,40", None, "5,10,15"],
+                        "impact_cost": ["100,200,900", "50", None, "10,20,30"],
+                        "type": ["threat", "threat", "threat", "opportunity"],
+                        "post_probability": [0.1, 0.3, 0.2, 0.5]})
+    kw = {"rng": 11, "progress": False, "keep_task_samples": True, "chunk_size": 150,
+          "risks": reg, "latin_hypercube": True,
+          "correlation": [(["A", "B", "D"], 0.5)]}
+    for mitigated in (False, True):
+        a = simulate(p, 400, mitigated=mitigated, **kw)
+        b = simulate(p, 400, engine="numpy", mitigated=mitigated, **kw)
+        _assert_same(a, b)
+        assert a.tasks["cruciality_kendall"].notna().sum() >= 5
+
+
+def test_constraints_and_deterministic_dates_match_cpm():
+    """MSO/MFO pins and percent lags in a deterministic network equal tpmkit.schedule."""
+    p = tpmkit.read(pd.DataFrame({
+        "id": ["A", "B", "C", "D"], "duration": [4, 3, 5, 2],
+        "predecessors": ["", "A SS+25%", "B FF+1", "C"],
+        "constraint": ["", "", "MSO", "MFO"], "constraint_date": [np.nan, np.nan, 3, 14]}))
+    s = tpmkit.schedule(p)
+    r = simulate(p, 5, rng=0, progress=False, keep_task_samples=True)
+    np.testing.assert_array_equal(r.task_start.iloc[-1].to_numpy(), s["early_start"])
+    np.testing.assert_array_equal(r.task_finish.iloc[-1].to_numpy(), s["early_finish"])
+
+
+# -- quantile functions -------------------------------------------------------------------
+def test_pert_table_matches_betaincinv():
+    """The tabulated beta-PERT quantile is within 1e-4·(p − o) of scipy's betaincinv."""
+    u = np.random.default_rng(0).random(20_000)
+    for o, m, p in [(0, 0, 10), (0, 10, 10), (2, 5, 30), (1, 1.2, 2), (3, 5, 7)]:
+        a = 1 + 4 * (m - o) / (p - o)
+        b = 1 + 4 * (p - m) / (p - o)
+        exact = o + (p - o) * special.betaincinv(a, b, u)
+        got = quantile("pert", u, o, m, p)
+        assert np.max(np.abs(got - exact)) < 1e-4 * (p - o)
+        assert abs(got.mean() - exact.mean()) < 1e-6 * (p - o)
+
+
+def test_closed_form_quantiles():
+    u = np.linspace(0, 0.999, 1000)
+    np.testing.assert_allclose(quantile("uniform", u, 2, 3, 6), 2 + 4 * u)
+    np.testing.assert_allclose(quantile("triangular", u, 1, 3, 9),
+                               stats.triang.ppf(u, 2 / 8, loc=1, scale=8), atol=1e-12)
+    # normal: PERT mean and (p − o)/6, truncated at 0 (negligible here)
+    np.testing.assert_allclose(quantile("normal", u[1:], 10, 12, 20),
+                               stats.norm.ppf(u[1:], 13.0, 10 / 6), atol=1e-9)
+    mu, sd = 13.0, 10 / 6
+    s2 = np.log1p((sd / mu) ** 2)
+    np.testing.assert_allclose(quantile("lognormal", u[1:], 10, 12, 20),
+                               stats.lognorm.ppf(u[1:], np.sqrt(s2), scale=mu * np.exp(-s2 / 2)),
+                               rtol=1e-12)
+    assert np.all(quantile("normal", u, 0, 1, 10) >= 0)  # truncated at 0
+
+
+def test_ndtri_matches_scipy():
+    p = np.concatenate([np.random.default_rng(3).random(5000), [1e-300, 1e-10, 0.5, 1 - 1e-12]])
+    got = np.array([_ndtri_py(x) for x in p])
+    np.testing.assert_allclose(got, special.ndtri(p), rtol=1e-13, atol=1e-13)
+
+
+def test_pert_lambda_changes_the_mean():
+    """Modified PERT: mean (o + λm + p)/(λ + 2)."""
+    u = (np.arange(200_000) + 0.5) / 200_000
+    for lam in (2.0, 4.0, 8.0):
+        got = quantile("pert", u, 1, 3, 11, pert_lambda=lam).mean()
+        assert got == pytest.approx((1 + lam * 3 + 11) / (lam + 2), abs=1e-4)
+
+
+def test_sampler_errors_name_the_task():
+    df = pd.DataFrame({"optimistic": [1], "most_likely": [2], "pessimistic": [3],
+                       "distribution": ["gamma"]}, index=["X1"])
+    with pytest.raises(ValidationError, match="X1"):
+        build_sampler(df, np.array([2.0]))
+    df = pd.DataFrame({"distribution": ["empirical"], "optimistic": [np.nan],
+                       "most_likely": [np.nan], "pessimistic": [np.nan]}, index=["E9"])
+    with pytest.raises(ValidationError, match="E9.*observed values"):
+        build_sampler(df, np.array([2.0]))
+
+
+def test_empirical_and_ratios():
+    df = pd.DataFrame({"distribution": ["empirical", "empirical"],
+                       "optimistic": [np.nan] * 2, "most_likely": [np.nan] * 2,
+                       "pessimistic": [np.nan] * 2}, index=["A", "B"])
+    s = build_sampler(df, np.array([10.0, 4.0]), empirical={"A": [3, 8, 4]},
+                      ratios=[0.5, 1.0, 2.0])
+    u = np.array([0.0, 0.34, 0.99])
+    np.testing.assert_array_equal(ppf_numpy(0, u, s), [3, 4, 8])
+    np.testing.assert_array_equal(ppf_numpy(1, u, s), [2, 4, 8])

@@ -1,0 +1,94 @@
+"""``tpmkit risk FILE [--iterations N] [--seed S] [--target DATE|DAYS] [--json]``."""
+
+from __future__ import annotations
+
+import argparse
+
+from tpmkit.cli._common import add_input_arguments, load_project, print_json
+from tpmkit.errors import ValidationError
+
+HELP = ("Monte Carlo schedule risk analysis: finish percentiles (P50/P80), probability of a "
+        "date, criticality and sensitivity per task, risk drivers, cost and joint confidence")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_input_arguments(parser)
+    parser.add_argument("--iterations", "-n", type=int, default=10_000, metavar="N",
+                        help="number of iterations (default 10000)")
+    parser.add_argument("--seed", type=int, default=None, metavar="S",
+                        help="random seed; the same seed reproduces the run exactly")
+    parser.add_argument("--target", metavar="DATE|DAYS",
+                        help="report the probability of finishing by this date or number of "
+                             "working days (default: the project's deadline)")
+    parser.add_argument("--distribution", default="pert",
+                        help="distribution of tasks without their own (pert, triangular, "
+                             "uniform, normal, lognormal, fixed; default pert)")
+    parser.add_argument("--lhs", action="store_true", help="Latin hypercube sampling")
+    parser.add_argument("--mitigated", action="store_true",
+                        help="use the risk register's post-response figures")
+    parser.add_argument("--tolerance", type=float, default=None, metavar="REL",
+                        help="stop when the mean and P80 are stable within REL (e.g. 0.001)")
+    parser.add_argument("--top", type=int, default=15, metavar="K",
+                        help="tasks shown in the text report (default 15)")
+
+
+def _target(text: str | None) -> float | str | None:
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def run(args: argparse.Namespace) -> int:
+    from tpmkit.risk import simulate
+
+    if args.iterations < 1:
+        raise ValidationError(f"--iterations must be at least 1, got {args.iterations}")
+    if args.seed is not None and args.seed < 0:
+        raise ValidationError(f"--seed must be a non-negative integer, got {args.seed}")
+    project = load_project(args)
+    result = simulate(project, args.iterations, rng=args.seed, distribution=args.distribution,
+                      latin_hypercube=args.lhs, mitigated=args.mitigated,
+                      tolerance=args.tolerance, progress=False if args.json else None)
+    target = _target(args.target)
+    if args.json:
+        print_json(result.to_dict(target))
+        return 0
+    print(format_report(result, target, args.top))
+    return 0
+
+
+def format_report(result, target: float | str | None = None, top: int = 15) -> str:
+    """The human-readable report of a :class:`~tpmkit.risk.SimulationResult`."""
+    d = result.to_dict(target)
+    lines = [f"Monte Carlo schedule risk: {d['iterations']:,} iterations, seed {d['seed']}"
+             + (" (converged)" if d["converged"] else ""),
+             f"deterministic duration {d['deterministic_duration']:.2f} d "
+             f"(confidence {d['deterministic_confidence']:.1%})",
+             f"mean {d['mean']:.2f} d, std {d['std']:.2f} d, standard error of the mean "
+             f"{d['standard_error']['mean']:.3f} d"]
+    dates = d.get("percentile_dates", {})
+    for q in ("p10", "p50", "p80", "p90"):
+        when = f"  {dates[q]}" if q in dates else ""
+        mark = " <" if q in ("p50", "p80") else ""
+        lines.append(f"  {q.upper():>4} {d['percentiles'][q]:10.2f} d{when}{mark}")
+    if "probability" in d:
+        lines.append(f"P(finish by {d['target']}) = {d['probability']:.1%}")
+    c = d["cost"]
+    lines.append(f"cost: deterministic {c['deterministic']:,.0f}, mean {c['mean']:,.0f}, "
+                 f"P80 {c['p80']:,.0f}; joint confidence (plan date and cost) "
+                 f"{c['joint_confidence']:.1%}")
+    tasks = sorted(d["tasks"], key=lambda t: -t["criticality"])[:top]
+    lines.append(f"{'task':<14}{'criticality':>12}{'ssi':>8}{'cruciality':>12}")
+    for t in tasks:
+        cr = t["cruciality"]
+        lines.append(f"{t['id']:<14}{t['criticality']:>12.3f}{t['ssi']:>8.3f}"
+                     f"{(f'{cr:.3f}' if cr == cr else '-'):>12}")
+    if d["risks"]:
+        lines.append("risk drivers (drop of P80 without the risk):")
+        for r in sorted(d["risks"], key=lambda r: r["rank"]):
+            lines.append(f"  {r['id']:<12} p={r['probability']:.2f}  "
+                         f"ΔP80 {r['p80_contribution']:+.2f} d")
+    return "\n".join(lines)
