@@ -531,6 +531,31 @@ def test_planned_value_matches_a_day_by_day_count(tasks, cut_offsets, spread):
         pytest.approx(sum(r["baseline_cost"] for r in rows), rel=1e-12)
 
 
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 90), st.integers(1, 40), st.floats(1.0, 1e4),
+                          st.integers(0, 100)), min_size=1, max_size=6),
+       st.integers(20, 150), st.sampled_from(evm.EV_RULES))
+def test_routes_agree_on_random_projects(tasks, status_offset, rule):
+    """metrics(project) equals metrics(periods_from_project(project, by_task=True))."""
+    day0 = pd.Timestamp("2027-01-04")
+    rows = [{"id": f"T{i}", "duration": n, "baseline_cost": b,
+             "baseline_start": day0 + pd.Timedelta(days=off),
+             "baseline_finish": day0 + pd.Timedelta(days=off + n),
+             "percent_complete": pc, "actual_cost": b * pc / 90}
+            for i, (off, n, b, pc) in enumerate(tasks)]
+    p = build_project(pd.DataFrame(rows), start=day0,
+                      status_date=day0 + pd.Timedelta(days=status_offset))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", evm.EVMWarning)   # e.g. EV = 0: CV% undefined
+        a = evm.metrics(p, ev_rule=rule)
+        b = evm.metrics(evm.periods_from_project(p, ev_rule=rule, by_task=True))
+        c = evm.metrics(evm.periods_from_project(p, ev_rule=rule), bac=a.attrs["bac"])
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
+    shared = [col for col in a.columns if col != "p_factor"]
+    pd.testing.assert_frame_equal(a[shared], c[shared], check_exact=False, rtol=1e-9)
+    assert a.attrs["planned_duration"] == b.attrs["planned_duration"]
+
+
 def test_project_route_status_period():
     p = _project()
     t = evm.metrics(p)
