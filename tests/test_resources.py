@@ -554,3 +554,36 @@ def test_crash_percent_lag_and_start_constraint():
     assert crash(q, 7).crash_duration == pytest.approx(6)
     r = crash(q, 7)
     assert r.added_cost == pytest.approx(10, abs=1e-6) and r.table.loc["A", "crashed_by"] == 1
+
+
+@st.composite
+def wide_networks(draw):
+    n = draw(st.integers(5, 25))
+    rows = {"id": [f"T{i}" for i in range(n)], "duration": [], "crash_duration": [],
+            "crash_cost_per_day": [], "predecessors": []}
+    for i in range(n):
+        d = draw(st.integers(0, 9))
+        rows["duration"].append(d)
+        rows["crash_duration"].append(d - draw(st.integers(0, d)))
+        rows["crash_cost_per_day"].append(draw(st.integers(1, 50)))
+        preds = [f"T{j} {draw(st.sampled_from(LINKS))}{draw(st.sampled_from(['', '+1', '-1', '+30%']))}"
+                 for j in range(max(0, i - 4), i) if draw(st.integers(0, 2)) == 0]
+        rows["predecessors"].append("; ".join(preds))
+    return rows
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wide_networks(), st.floats(0, 1))
+def test_pruned_lp_equals_full_lp(rows, where):
+    """Solving only the tasks on too-long paths (plus constraint generation) is exact."""
+    from tpmkit.resources import _CrashModel
+
+    p = project(rows)
+    args = ("crash_duration", "crash_cost", "cost", "crash_cost_per_day")
+    pruned, full = _CrashModel(p, *args, prune=True), _CrashModel(p, *args, prune=False)
+    assert pruned.crash_T == pytest.approx(full.crash_T, abs=1e-6)
+    target = full.crash_T + where * (full.normal_T - full.crash_T)
+    cost_p, _, y_p = pruned.solve(target)
+    cost_f, _, _ = full.solve(target)
+    assert cost_p == pytest.approx(cost_f, rel=1e-7, abs=1e-6)
+    assert full.finish(y_p) <= target + 1e-6

@@ -811,9 +811,7 @@ class _CrashModel:
     """The crashing linear program of one project (built once, solved per target)."""
 
     def __init__(self, project, crash_duration: str, crash_cost: str, normal_cost: str,
-                 cost_slope: str):
-        from scipy import sparse
-
+                 cost_slope: str, prune: bool = True):
         tasks = project.tasks
         net = project.network()
         self.ids = tasks.index
@@ -872,108 +870,184 @@ class _CrashModel:
                            errors="coerce")
         self.normal_cost = float(nc.sum()) if nc.notna().any() else float("nan")
 
-        # Variables x = [S_0..S_{n-1}, y_0..y_{n-1}, T].
-        frm = np.asarray(net.link_from, dtype=np.int64)
-        to = np.asarray(net.link_to, dtype=np.int64)
-        lt = np.asarray(net.link_type)
-        lag = np.asarray(net.lag, dtype=float)
-        pct = np.asarray(net.lag_percent, dtype=float)
-        m = len(frm)
-        rows, cols, vals = [], [], []
-        r = np.arange(m)
-        # s_to >= s_from + [d_from if FS/FF] + lag + pct*d_from - [d_to if FF/SF]
-        rows += [r, r, r]
-        cols += [frm, to, n + frm]
-        vals += [np.ones(m), -np.ones(m), np.isin(lt, (0, 2)).astype(float) + pct]
-        sub = np.isin(lt, (2, 3))
-        rows.append(r[sub])
-        cols.append(n + to[sub])
-        vals.append(-np.ones(int(sub.sum())))
-        b = [-lag]
-        k = np.arange(n)
-        rows += [m + k, m + k, m + k]           # S_j + y_j - T <= 0
-        cols += [k, n + k, np.full(n, 2 * n)]
-        vals += [np.ones(n), np.ones(n), -np.ones(n)]
-        b.append(np.zeros(n))
+        self.frm = np.asarray(net.link_from, dtype=np.int64)
+        self.to = np.asarray(net.link_to, dtype=np.int64)
+        self.lt = np.asarray(net.link_type).astype(np.int64)
+        self.lag = np.asarray(net.lag, dtype=float)
+        self.pct = np.asarray(net.lag_percent, dtype=float)
         ct = np.asarray(net.constraint_type)
         off = np.asarray(net.constraint_offset, dtype=float)
-        fin = np.flatnonzero(np.isin(ct, (3, 6)) & np.isfinite(off))   # FNET/MFO: S+y >= c
-        base = m + n
-        rows += [base + np.arange(len(fin))] * 2
-        cols += [fin, n + fin]
-        vals += [-np.ones(len(fin))] * 2
-        b.append(-off[fin])
-        self.target_row = base + len(fin)
-        rows.append(np.array([self.target_row]))
-        cols.append(np.array([2 * n]))
-        vals.append(np.array([1.0]))
-        b.append(np.array([np.inf]))
-        self.A = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                                   shape=(self.target_row + 1, 2 * n + 1))
-        self.b = np.concatenate(b)
-        lb = np.zeros(n)
-        st = np.isin(ct, (1, 5)) & np.isfinite(off)                      # SNET/MSO: S >= c
-        lb[st] = np.maximum(0.0, off[st])
-        self.s_bounds = [(float(v), None) for v in lb]
-        from tpmkit.cpm import passes
-
-        self.normal_T = float(passes(net, d)["project_finish"])
+        self.start_lb = np.where(np.isin(ct, (1, 5)) & np.isfinite(off), np.maximum(off, 0.0), 0.0)
+        self.finish_lb = np.where(np.isin(ct, (3, 6)) & np.isfinite(off), off, -np.inf)
+        self.prune = prune
+        self._lps: dict[bytes, tuple] = {}
+        self.normal_T = self.finish(d)
         self.crash_T = self._solve_min_T()
 
-    def _linprog(self, c, bounds, b):
+    # -- the network under the LP's rules (constraints as earliest bounds) ----------------
+    def _times(self, y: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+        """Early starts, finish and the longest path through each task, for durations y."""
+        n = self.n
+        w = _arc_weights(self.lt, self.lag, self.pct, y[self.frm], y[self.to])
+        lb = np.maximum(self.start_lb, self.finish_lb - y)
+        es = _pass(n, self.frm, self.to, w, lb, forward=True)
+        finish = float((es + y).max(initial=0.0))
+        ls = _pass(n, self.frm, self.to, w, finish - y, forward=False)
+        return es, finish, finish - (ls - es)
+
+    def finish(self, y: np.ndarray) -> float:
+        return self._times(y)[1]
+
+    def _lp(self, keep: np.ndarray) -> tuple:
+        """Constraint matrix of the LP over the tasks in ``keep`` (cached per task set)."""
+        key = keep.tobytes()
+        if key in self._lps:
+            return self._lps[key]
+        from scipy import sparse
+
+        idx = np.flatnonzero(keep)
+        k = len(idx)
+        local = np.full(self.n, -1, dtype=np.int64)
+        local[idx] = np.arange(k)
+        on = keep[self.frm] & keep[self.to]
+        frm, to, lt = local[self.frm[on]], local[self.to[on]], self.lt[on]
+        lag, pct = self.lag[on], self.pct[on]
+        m = len(frm)
+        # Variables x = [S (k), y (k), T]; one row per link:
+        # s_to >= s_from + [y_from if FS/FF] + lag + pct*y_from - [y_to if FF/SF]
+        r = np.arange(m)
+        sub = np.isin(lt, (2, 3))
+        rows = [r, r, r, r[sub]]
+        cols = [frm, to, k + frm, k + to[sub]]
+        vals = [np.ones(m), -np.ones(m), np.isin(lt, (0, 2)).astype(float) + pct,
+                -np.ones(int(sub.sum()))]
+        b = [-lag]
+        j = np.arange(k)
+        rows += [m + j] * 3                     # S_j + y_j - T <= 0
+        cols += [j, k + j, np.full(k, 2 * k)]
+        vals += [np.ones(k), np.ones(k), -np.ones(k)]
+        b.append(np.zeros(k))
+        fin = np.flatnonzero(np.isfinite(self.finish_lb[idx]))   # FNET/MFO: S + y >= c
+        base = m + k
+        rows += [base + np.arange(len(fin))] * 2
+        cols += [fin, k + fin]
+        vals += [-np.ones(len(fin))] * 2
+        b.append(-self.finish_lb[idx][fin])
+        target_row = base + len(fin)
+        rows.append(np.array([target_row]))
+        cols.append(np.array([2 * k]))
+        vals.append(np.array([1.0]))
+        b.append(np.array([np.inf]))
+        A = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                              shape=(target_row + 1, 2 * k + 1))
+        lb = np.r_[self.start_lb[idx], self.dc[idx], 0.0]
+        ub = np.r_[np.full(k, np.inf), self.d[idx], np.inf]
+        out = (idx, A, np.concatenate(b), target_row, np.c_[lb, ub])
+        self._lps[key] = out
+        return out
+
+    def _linprog(self, c, A, b, bounds):
         from scipy.optimize import linprog
 
-        res = linprog(c, A_ub=self.A, b_ub=b, bounds=bounds, method="highs")
+        res = linprog(c, A_ub=A, b_ub=b, bounds=bounds, method="highs")
         if res.status != 0:
             raise DataError(f"the crashing linear program failed ({res.message}); "
                             "check the constraints and crash data")
         return res
 
-    def _bounds(self, y_lo, y_hi):
-        return self.s_bounds + list(zip(y_lo.tolist(), y_hi.tolist())) + [(0.0, None)]
+    def _relevant(self, target: float) -> np.ndarray:
+        """Tasks on some path longer than ``target`` at normal durations (all without pruning)."""
+        if not self.prune:
+            return np.ones(self.n, dtype=bool)
+        return self._times(self.d)[2] > target + 1e-9 * max(1.0, target)
+
+    def _grow(self, keep: np.ndarray, y_full: np.ndarray, target: float) -> bool:
+        """Verify durations on the whole network; add the tasks of too-long paths.
+
+        The LP over a subset of tasks is a relaxation of the full one (fewer constraints,
+        the other tasks' costs are >= 0), so once its solution, with the other tasks at
+        their normal durations, fits the target on the whole network it is optimal there.
+        """
+        _, finish, through = self._times(y_full)
+        tol = 1e-7 * max(1.0, target)
+        if finish <= target + tol or keep.all():
+            return False
+        more = through > target + tol
+        if (more & ~keep).any():
+            keep |= more
+        else:   # cannot happen for an exact relaxation; fall back to the whole network
+            keep[:] = True
+        return True
 
     def _solve_min_T(self) -> float:
-        c = np.zeros(2 * self.n + 1)
-        c[-1] = 1.0
-        b = self.b.copy()
-        b[self.target_row] = 1e15
-        return float(self._linprog(c, self._bounds(self.dc, self.d), b).x[-1])
+        keep = self._relevant(self._times(self.dc)[1])
+        while True:
+            idx, A, b, row, bounds = self._lp(keep)
+            k = len(idx)
+            c = np.zeros(2 * k + 1)
+            c[-1] = 1.0
+            b = b.copy()
+            b[row] = 1e15
+            res = self._linprog(c, A, b, bounds)
+            y_full = self.d.copy()
+            y_full[idx] = np.clip(res.x[k:2 * k], self.dc[idx], self.d[idx])
+            if not self._grow(keep, y_full, float(res.x[-1])):
+                return float(res.x[-1]) if k else self.normal_T
 
     def cheapest(self, target: float) -> tuple[float, float, Any]:
-        """(added cost, d cost / d target, LP result) of the cheapest schedule <= target."""
-        n = self.n
-        b = self.b.copy()
-        b[self.target_row] = target
-        c = np.zeros(2 * n + 1)
-        c[n:2 * n] = -self.slope
-        res = self._linprog(c, self._bounds(self.dc, self.d), b)
-        best = float(res.fun + self.slope @ self.d)
-        return max(best, 0.0), float(res.ineqlin.marginals[self.target_row]), res
+        """(added cost, d cost / d target, state) of the cheapest schedule <= target."""
+        keep = self._relevant(target)
+        while True:
+            if not keep.any():
+                return 0.0, 0.0, (keep, None)
+            idx, A, b, row, bounds = self._lp(keep)
+            k = len(idx)
+            b = b.copy()
+            b[row] = target
+            c = np.zeros(2 * k + 1)
+            c[k:2 * k] = -self.slope[idx]
+            res = self._linprog(c, A, b, bounds)
+            y_full = self.d.copy()
+            y_full[idx] = np.clip(res.x[k:2 * k], self.dc[idx], self.d[idx])
+            if not self._grow(keep, y_full, target):
+                best = float(res.fun + self.slope[idx] @ self.d[idx])
+                return max(best, 0.0), float(res.ineqlin.marginals[row]), (keep, res)
 
-    def least_crash(self, target: float, best: float, fallback: Any) -> np.ndarray:
+    def least_crash(self, target: float, best: float, state: Any) -> np.ndarray:
         """Durations of the cheapest schedule that crashes least (lexicographic 2nd LP)."""
         from scipy import sparse
-        from scipy.optimize import linprog
 
-        n = self.n
-        b = self.b.copy()
-        b[self.target_row] = target
-        const = float(self.slope @ self.d)
-        A2 = sparse.vstack([self.A, sparse.csr_matrix(np.r_[np.zeros(n), -self.slope, 0.0])])
-        c2 = np.zeros(2 * n + 1)
-        c2[n:2 * n] = -1.0
-        res2 = linprog(c2, A_ub=A2, b_ub=np.r_[b, best + 1e-9 * max(1.0, best) - const],
-                       bounds=self._bounds(self.dc, self.d), method="highs")
-        y = res2.x[n:2 * n] if res2.status == 0 else fallback.x[n:2 * n]
-        y = np.clip(y, self.dc, self.d)
+        keep, res = state
+        keep = keep.copy()
+        while True:
+            if res is None or not keep.any():
+                return self.d.copy()
+            idx, A, b, row, bounds = self._lp(keep)
+            k = len(idx)
+            b = b.copy()
+            b[row] = target
+            const = float(self.slope[idx] @ self.d[idx])
+            A2 = sparse.vstack([A, sparse.csr_matrix(np.r_[np.zeros(k), -self.slope[idx], 0.0])])
+            c2 = np.zeros(2 * k + 1)
+            c2[k:2 * k] = -1.0
+            from scipy.optimize import linprog
+
+            res2 = linprog(c2, A_ub=A2, b_ub=np.r_[b, best + 1e-9 * max(1.0, best) - const],
+                           bounds=bounds, method="highs")
+            sol = res2 if res2.status == 0 else res
+            y_full = self.d.copy()
+            y_full[idx] = np.clip(sol.x[k:2 * k], self.dc[idx], self.d[idx])
+            if res2.status != 0 or not self._grow(keep, y_full, target):
+                break
         # Snap solver noise (HiGHS works to ~1e-7) onto the normal and crash durations.
         near = 1e-7 * np.maximum(1.0, self.d)
+        y = y_full
         return np.where(self.d - y <= near, self.d, np.where(y - self.dc <= near, self.dc, y))
 
     def solve(self, target: float) -> tuple[float, float, np.ndarray]:
         """(added cost, d cost / d target, durations) of the cheapest schedule <= target."""
-        best, slope, res = self.cheapest(target)
-        return best, slope, self.least_crash(target, best, res)
+        best, slope, state = self.cheapest(target)
+        return best, slope, self.least_crash(target, best, state)
 
 
 def crash(project, target: float, *, crash_duration: str = "crash_duration",
