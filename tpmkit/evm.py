@@ -1183,6 +1183,18 @@ def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_da
         ``planned_finish_date`` (the end of period PD, when dates are known).
         Note: ``at`` clashes with pandas' ``.at`` accessor; write ``table["at"]``.
 
+    Raises
+    ------
+    ValidationError
+        Malformed period data (skipped or repeated periods, decreasing PV, text or negative
+        numbers, dates out of order) or baseline dates in the wrong order; names the periods
+        or tasks.
+    DataError
+        Missing data: no PV, no status period, no baseline or budget, no status date, no
+        progress; says what to add.
+    OptionError
+        An unknown ``source``, ``eac_method``, ``spread``, ``ev_rule`` or ``freq``.
+
     Warns
     -----
     EVMWarning
