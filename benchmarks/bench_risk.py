@@ -30,8 +30,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import tpmkit  # noqa: E402
-from tpmkit.risk import simulate  # noqa: E402
+import tpmkit
+from tpmkit.risk import simulate
 
 
 def random_project(n: int, seed: int = 0, window: int = 50) -> tpmkit.Project:
