@@ -1,8 +1,8 @@
 """Every file in ``../shared/data/projectfiles`` imports through the front door.
 
-Pure-Python formats (MSPDI, XER, GanttProject, Planner, MPX, Jira CSV) must import; binary
-and other formats (``.mpp``, ``.fts``, ``.pmxml`` and Primavera PMXML saved as ``.xml``)
-go through the optional MPXJ bridge: they import when it is installed and otherwise fail
+Pure-Python formats (MSPDI, XER, Primavera PMXML — also when saved as ``.xml`` —,
+GanttProject, Planner, MPX, Jira CSV) must import; binary formats (``.mpp``, ``.fts``) go
+through the optional MPXJ bridge: they import when it is installed and otherwise fail
 with an :class:`InputFileError` that says how to install it. A file without tasks (an
 empty project, a calendar-only file, a header-only Jira export) reads into parts with a
 warning saying so.
@@ -20,7 +20,7 @@ from tpmkit.errors import InputFileError, ValidationError
 from tpmkit.io import TpmkitWarning, read_parts
 from tpmkit.io.mpxj import available
 
-BRIDGED = {".mpp", ".mpt", ".fts", ".pmxml"}
+BRIDGED = {".mpp", ".mpt", ".fts"}
 
 
 def _all() -> list[str]:
@@ -32,8 +32,7 @@ def _all() -> list[str]:
 
 
 def _needs_bridge(path) -> bool:
-    return path.suffix.lower() in BRIDGED or (
-        path.suffix.lower() == ".xml" and b"APIBusinessObjects" in path.read_bytes()[:400])
+    return path.suffix.lower() in BRIDGED
 
 
 @pytest.mark.parametrize("rel", _all())

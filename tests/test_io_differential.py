@@ -8,9 +8,10 @@ stored, converted to working-day offsets with the file's own calendar.
 
 Every deviation is listed in ``EXCEPTIONS`` with the reason, and the test checks that the
 deviation really occurs (with the stored values where the reason quotes them), so the
-list cannot go stale. Primavera XER: none of the XER files in the folder stores early/late
-dates of unfinished activities (their only stored dates are actuals), so P6 is covered by
-the hand-computed XER tests in ``test_io_xer.py``, not here.
+list cannot go stale. Primavera P6: none of the XER/PMXML files in the folder stores early/late dates
+of an unfinished activity (the stored sets belong to a completed activity, listed
+below), so P6's CPM conversion is covered by the hand-computed XER tests in
+``test_io_xer.py``.
 
 Tolerance: MS Project, GanttProject and P6 store whole minutes, and tpmkit schedules with the
 same durations, so offsets agree exactly (1e-6 working days absorbs float round-off). GNOME
@@ -82,6 +83,16 @@ EXCEPTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
                "(the end of 7 Jan) is written as 'Wed 08/01/03', which reads as the end of "
                "8 Jan; late dates as task 2"),
     },
+    **{f"mpxj/{stem}": {
+        "A1000": (COLUMNS[:4], "completed activity: P6 stores the zero remaining work of "
+                               "finished activities as early dates at the data date (PMXML: "
+                               "actual finish 2021-04-19, data date 2021-05-17; XER: actual "
+                               "finish 2019-06-12, data date 2019-10-02) and late dates from "
+                               "its remaining-work backward pass; textbook CPM ignores "
+                               "progress")}
+       for stem in ("PredecessorCalendar.xml", "PredecessorCalendar.xer",
+                    "SuccessorCalendar.xer", "ProjectDefaultCalendar.xer",
+                    "TwentyFourHourCalendar.xer")},
     "mpxj/project1.planner": {
         "11": (("early_finish",),
                "fixed-duration task: Planner stores an 80-hour duration but its end date "
@@ -99,14 +110,13 @@ EXCLUDED = {
 
 
 def _files() -> list[str]:
-    """Files the pure-Python readers handle (Primavera PMXML saved as .xml needs MPXJ)."""
+    """Files the pure-Python readers handle."""
     base = SHARED_DATA / "projectfiles"
     if not base.exists():
         return []
     out = []
-    for pattern in ("*/*.xml", "*/*.mpx", "*/*.planner", "*/*.gan"):
-        out += [str(p.relative_to(base)) for p in sorted(base.glob(pattern))
-                if b"APIBusinessObjects" not in p.read_bytes()[:400]]
+    for pattern in ("*/*.xml", "*/*.pmxml", "*/*.xer", "*/*.mpx", "*/*.planner", "*/*.gan"):
+        out += [str(p.relative_to(base)) for p in sorted(base.glob(pattern))]
     return out
 
 

@@ -1,7 +1,9 @@
 """Optional MPXJ bridge for binary and other formats (``.mpp``, ``.mpt``, ``.pmxml``, …).
 
 `MPXJ <https://www.mpxj.org>`_ (Java, LGPL) reads binary MS Project ``.mpp`` files and about
-twenty other formats (FastTrack, Primavera PMXML, Phoenix, Asta, Sure Trak, …). When the
+twenty other formats (FastTrack, Phoenix, Asta, Sure Trak, …); Primavera PMXML
+(``.pmxml``) is recognised by its content and read in pure Python by
+:func:`tpmkit.io.xer.read_pmxml_parts` without MPXJ. When the
 Python package ``mpxj`` (with JPype) and a Java runtime are present, :func:`read_parts`
 lets MPXJ read the file, has MPXJ write it as MS Project XML into a temporary file, and
 reads that with :func:`tpmkit.io.mspdi.read_parts` — so every bridged format gets exactly
@@ -99,6 +101,12 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     """
     name = str(path)
     check_size(path, max_bytes)
+    with open(name, "rb") as fh:
+        head = fh.read(1024)
+    if b"APIBusinessObjects" in head:  # Primavera PMXML: read in pure Python, no Java needed
+        from tpmkit.io import xer
+
+        return xer.read_pmxml_parts(path, max_bytes=max_bytes, **settings)
     ok, reason = available()
     if not ok:
         raise InputFileError(f"{name}: reading {Path(name).suffix or 'this'} files needs MPXJ, "

@@ -262,9 +262,9 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     ctx = _Ctx(str(path))
     root = parse_xml(path, max_bytes=max_bytes)
     if root.tag == "APIBusinessObjects":  # Primavera PMXML saved with an .xml suffix
-        from tpmkit.io import mpxj
+        from tpmkit.io import xer
 
-        return mpxj.read_parts(path, max_bytes=max_bytes, **settings)
+        return xer.read_pmxml_parts(path, max_bytes=max_bytes, **settings)
     if root.tag != "Project":
         raise FileFormatError(
             f"{path}: not an MS Project XML (MSPDI) file: the root element is <{root.tag}>, "

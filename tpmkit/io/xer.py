@@ -53,7 +53,7 @@ from tpmkit.io._xml import (
     task_frame,
 )
 
-__all__ = ["LINK_TYPES", "read_parts", "read_tables"]
+__all__ = ["LINK_TYPES", "read_parts", "read_pmxml_parts", "read_tables"]
 
 #: XER ``pred_type`` → tpmkit link type.
 LINK_TYPES = {"PR_FS": "FS", "PR_SS": "SS", "PR_FF": "FF", "PR_SF": "SF"}
@@ -259,7 +259,15 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     [{'id': 'A100', 'duration': 2.0, 'predecessors': ''}, {'id': 'A110', 'duration': 3.0, 'predecessors': 'A100 SS+1d'}]
     """
     name = str(path)
-    tables = read_tables(path, max_bytes=max_bytes)
+    head = read_bytes(path, max_bytes)[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        return read_pmxml_parts(path, max_bytes=max_bytes, project_id=project_id)
+    return _assemble(name, read_tables(path, max_bytes=max_bytes), project_id)
+
+
+def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
+              project_id: str | None) -> dict[str, Any]:
+    """Build the parts from XER-style tables (also used for PMXML)."""
     r = _Reader(name, tables)
     warnings: list[str] = []
 
@@ -448,7 +456,9 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             raise FileFormatError(f"{name}: line {t.get('_line')}: table TASK, field "
                                   f"target_drtn_hr_cnt: negative duration {hours}")
         pct_type = t.get("complete_pct_type") or proj.get("def_complete_pct_type") or "CP_Drtn"
-        if t.get("status_code") == "TK_Complete":
+        if t.get("_pct"):  # PMXML states the percentage directly
+            pct = r.num(t, "_pct", "Activity")
+        elif t.get("status_code") == "TK_Complete":
             pct = 100.0
         elif pct_type == "CP_Phys":
             pct = r.num(t, "phys_complete_pct", "TASK", 0.0)
@@ -552,4 +562,222 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
              "type": x.get("rsrc_type", "")} for x, i in zip(res_recs, res_ids)])
     if not rows:
         warnings.append("the file holds no activities")
+    return parts
+
+
+# ----------------------------------------------------------------------------- PMXML
+_PM_TYPES = {"Task Dependent": "TT_Task", "Resource Dependent": "TT_Rsrc",
+             "Level of Effort": "TT_LOE", "Start Milestone": "TT_Mile",
+             "Finish Milestone": "TT_FinMile", "WBS Summary": "TT_WBS"}
+_PM_STATUS = {"Completed": "TK_Complete", "In Progress": "TK_Active",
+              "Not Started": "TK_NotStart"}
+_PM_PCT = {"Duration": "CP_Drtn", "Physical": "CP_Phys", "Units": "CP_Units"}
+_PM_CONSTRAINTS = {"Start On": "CS_MSO", "Start On or After": "CS_MSOA",
+                   "Start On or Before": "CS_MSOB", "Finish On": "CS_MEO",
+                   "Finish On or After": "CS_MEOA", "Finish On or Before": "CS_MEOB",
+                   "Mandatory Start": "CS_MANDSTART", "Mandatory Finish": "CS_MANDFIN",
+                   "As Late As Possible": "CS_ALAP"}
+_PM_LINKS = {"Finish to Start": "PR_FS", "Start to Start": "PR_SS", "Finish to Finish": "PR_FF",
+             "Start to Finish": "PR_SF"}
+_PM_LAG_CAL = {"Predecessor Activity Calendar": "rcal_Predecessor",
+               "Successor Activity Calendar": "rcal_Successor",
+               "24 Hour Calendar": "rcal_24Hour", "Project Default Calendar": "rcal_ProjDefault"}
+_PM_DAYS = {"Sunday": 1, "Monday": 2, "Tuesday": 3, "Wednesday": 4, "Thursday": 5, "Friday": 6,
+            "Saturday": 7}
+
+
+def _pm_time(text: str | None, finish: bool) -> str:
+    """P6 finish times are inclusive minutes (11:59 means up to 12:00)."""
+    hh, mm = (text or "00:00").split(":")[:2]
+    minutes = int(hh) * 60 + int(mm) + (1 if finish and mm.endswith("9") else 0)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _pm_intervals(parent: Any) -> str:
+    out = []
+    times = [w for w in parent.findall("WorkTime") if w.find("Start") is not None]
+    for k, wt in enumerate(times):
+        out.append(f"(0||{k}(s|{_pm_time(wt.findtext('Start'), False)}|"
+                   f"f|{_pm_time(wt.findtext('Finish'), True)})())")
+    return "".join(out)
+
+
+def _pm_calendar(cal: Any) -> str:
+    """PMXML calendar → the XER ``clndr_data`` notation, so one parser serves both."""
+    days = []
+    for h in cal.findall("StandardWorkWeek/StandardWorkHours"):
+        d = _PM_DAYS.get((h.findtext("DayOfWeek") or "").strip())
+        if d:
+            days.append(f"(0||{d}()({_pm_intervals(h)}))")
+    exc = []
+    for k, e in enumerate(cal.findall("HolidayOrExceptions/HolidayOrException")):
+        text = (e.findtext("Date") or "").strip()
+        if text:
+            serial = (pd.Timestamp(text[:10]) - _EXCEL_EPOCH).days
+            exc.append(f"(0||{k}(d|{serial})({_pm_intervals(e)}))")
+    return (f"(0||CalendarData()((0||DaysOfWeek()({''.join(days)}))"
+            f"(0||Exceptions()({''.join(exc)}))))")
+
+
+def read_pmxml_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
+                     project_id: str | None = None, **settings: Any) -> dict[str, Any]:
+    """Read a Primavera P6 PMXML file (``APIBusinessObjects``) into the parts of a project.
+
+    The PMXML elements are mapped onto the XER tables (Activity → TASK, Relationship →
+    TASKPRED, Calendar → CALENDAR, WBS → PROJWBS, Resource/ResourceRate/ResourceAssignment,
+    ActivityExpense, activity codes), so both formats follow exactly the same conversion
+    rules; percentages are taken as stored (PMXML states them directly, as fractions).
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.xml``/``.pmxml`` file.
+    max_bytes : int, optional
+        Size limit [bytes].
+    project_id : str, optional
+        ``Id`` or ``ObjectId`` of the project to read when the file holds several.
+    **settings
+        Accepted for the front door's protocol (applied by the model).
+
+    Returns
+    -------
+    dict
+        As :func:`read_parts`.
+
+    Raises
+    ------
+    FileFormatError
+        Not a PMXML file, unsafe XML, or a field that cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.xml"
+    >>> _ = p.write_text(
+    ...     "<APIBusinessObjects><Project><ObjectId>1</ObjectId><Id>P</Id>"
+    ...     "<Activity><ObjectId>10</ObjectId><Id>A</Id><PlannedDuration>16</PlannedDuration>"
+    ...     "</Activity><Activity><ObjectId>11</ObjectId><Id>B</Id>"
+    ...     "<PlannedDuration>8</PlannedDuration></Activity><Relationship>"
+    ...     "<PredecessorActivityObjectId>10</PredecessorActivityObjectId>"
+    ...     "<SuccessorActivityObjectId>11</SuccessorActivityObjectId>"
+    ...     "<Type>Start to Start</Type><Lag>8</Lag></Relationship></Project>"
+    ...     "</APIBusinessObjects>")
+    >>> read_pmxml_parts(p)["tasks"][["id", "duration", "predecessors"]].to_dict("records")
+    [{'id': 'A', 'duration': 2.0, 'predecessors': ''}, {'id': 'B', 'duration': 1.0, 'predecessors': 'A SS+1d'}]
+    """
+    from xml.etree.ElementTree import Element
+
+    from tpmkit.io._xml import parse_xml
+
+    name = str(path)
+    root = parse_xml(path, max_bytes=max_bytes)
+    if root.tag != "APIBusinessObjects":
+        raise FileFormatError(f"{name}: not a Primavera PMXML file: the root element is "
+                              f"<{root.tag}>, expected <APIBusinessObjects>")
+
+    def txt(el: Any, tag: str) -> str:
+        return (el.findtext(tag) or "").strip()
+
+    def pct(el: Any, tag: str) -> str:
+        v = txt(el, tag)
+        try:
+            return format_number(float(v) * 100.0) if v else ""
+        except ValueError:
+            raise FileFormatError(f"{name}: activity {txt(el, 'Id')!r}: field {tag}: {v!r} is "
+                                  "not a number") from None
+
+    tables: dict[str, list[dict[str, str]]] = {k: [] for k in (
+        "PROJECT", "CALENDAR", "SCHEDOPTIONS", "PROJWBS", "TASK", "TASKPRED", "RSRC",
+        "RSRCRATE", "TASKRSRC", "PROJCOST", "ACTVTYPE", "ACTVCODE", "TASKACTV")}
+    for k, p in enumerate(root.findall("Project"), start=1):  # not ProjectList/Project
+        pid = txt(p, "ObjectId") or str(k)
+        tables["PROJECT"].append({
+            "_line": f"Project {k}", "proj_id": pid, "proj_short_name": txt(p, "Id"),
+            "clndr_id": txt(p, "ActivityDefaultCalendarObjectId"),
+            "plan_start_date": txt(p, "PlannedStartDate"), "last_recalc_date": txt(p, "DataDate"),
+            "def_complete_pct_type": _PM_PCT.get(txt(p, "ActivityDefaultPercentCompleteType"), "")})
+        tables["SCHEDOPTIONS"].append({"proj_id": pid, "sched_calendar_on_relationship_lag":
+                                       _PM_LAG_CAL.get(txt(p, "RelationshipLagCalendar"),
+                                                       "rcal_Predecessor")})
+        for a in p.iter("Activity"):
+            if not txt(a, "ProjectObjectId"):
+                e = Element("ProjectObjectId")
+                e.text = pid
+                a.append(e)
+    for c in root.iter("Calendar"):
+        tables["CALENDAR"].append({
+            "_line": f"Calendar {txt(c, 'Name')!r}", "clndr_id": txt(c, "ObjectId"),
+            "clndr_name": txt(c, "Name"), "day_hr_cnt": txt(c, "HoursPerDay"),
+            "default_flag": "Y" if txt(c, "IsDefault") == "1" else "N",
+            "clndr_data": _pm_calendar(c)})
+    for w in root.iter("WBS"):
+        tables["PROJWBS"].append({"wbs_id": txt(w, "ObjectId"),
+                                  "proj_id": txt(w, "ProjectObjectId"),
+                                  "parent_wbs_id": txt(w, "ParentObjectId"),
+                                  "wbs_short_name": txt(w, "Code"), "proj_node_flag": "N"})
+    pct_field = {"CP_Drtn": "DurationPercentComplete", "CP_Phys": "PhysicalPercentComplete",
+                 "CP_Units": "UnitsPercentComplete"}
+    for a in root.iter("Activity"):
+        ptype = _PM_PCT.get(txt(a, "PercentCompleteType"), "CP_Drtn")
+        tables["TASK"].append({
+            "_line": f"Activity {txt(a, 'Id')!r}", "task_id": txt(a, "ObjectId"),
+            "proj_id": txt(a, "ProjectObjectId"), "wbs_id": txt(a, "WBSObjectId"),
+            "clndr_id": txt(a, "CalendarObjectId"), "task_code": txt(a, "Id"),
+            "task_name": txt(a, "Name"), "task_type": _PM_TYPES.get(txt(a, "Type"), "TT_Task"),
+            "status_code": _PM_STATUS.get(txt(a, "Status"), ""),
+            "target_drtn_hr_cnt": txt(a, "PlannedDuration"),
+            "remain_drtn_hr_cnt": txt(a, "RemainingDuration"), "complete_pct_type": ptype,
+            "_pct": pct(a, pct_field[ptype]) or pct(a, "PercentComplete"),
+            "cstr_type": _PM_CONSTRAINTS.get(txt(a, "PrimaryConstraintType"), ""),
+            "cstr_date": txt(a, "PrimaryConstraintDate"),
+            "cstr_type2": _PM_CONSTRAINTS.get(txt(a, "SecondaryConstraintType"), ""),
+            "act_start_date": txt(a, "ActualStartDate"),
+            "act_end_date": txt(a, "ActualFinishDate"),
+            "early_start_date": txt(a, "EarlyStartDate"),
+            "early_end_date": txt(a, "EarlyFinishDate"),
+            "late_start_date": txt(a, "LateStartDate"), "late_end_date": txt(a, "LateFinishDate"),
+            "total_float_hr_cnt": txt(a, "TotalFloat"), "free_float_hr_cnt": txt(a, "FreeFloat")})
+    for k, rel in enumerate(root.iter("Relationship"), start=1):
+        kind = txt(rel, "Type") or "Finish to Start"
+        if kind not in _PM_LINKS:
+            raise FileFormatError(f"{name}: Relationship {k}: field Type: {kind!r} is not a "
+                                  "relationship type (Finish to Start, Start to Start, ...)")
+        tables["TASKPRED"].append({"_line": f"Relationship {k}",
+                                   "task_id": txt(rel, "SuccessorActivityObjectId"),
+                                   "pred_task_id": txt(rel, "PredecessorActivityObjectId"),
+                                   "pred_type": _PM_LINKS[kind], "lag_hr_cnt": txt(rel, "Lag")})
+    for res in root.iter("Resource"):
+        tables["RSRC"].append({"rsrc_id": txt(res, "ObjectId"), "rsrc_short_name": txt(res, "Id"),
+                               "rsrc_name": txt(res, "Name"),
+                               "rsrc_type": txt(res, "ResourceType")})
+    for rr in root.iter("ResourceRate"):
+        tables["RSRCRATE"].append({"_line": "ResourceRate", "rsrc_id": txt(rr, "ResourceObjectId"),
+                                   "cost_per_qty": txt(rr, "PricePerUnit"),
+                                   "max_qty_per_hr": txt(rr, "MaxUnitsPerTime")})
+    for ra in root.iter("ResourceAssignment"):
+        tables["TASKRSRC"].append({"_line": "ResourceAssignment",
+                                   "task_id": txt(ra, "ActivityObjectId"),
+                                   "rsrc_id": txt(ra, "ResourceObjectId"),
+                                   "target_qty_per_hr": txt(ra, "PlannedUnitsPerTime"),
+                                   "target_cost": txt(ra, "PlannedCost"),
+                                   "act_reg_cost": txt(ra, "ActualRegularCost"),
+                                   "act_ot_cost": txt(ra, "ActualOvertimeCost")})
+    for ex in root.iter("ActivityExpense"):
+        tables["PROJCOST"].append({"_line": "ActivityExpense",
+                                   "task_id": txt(ex, "ActivityObjectId"),
+                                   "target_cost": txt(ex, "PlannedCost"),
+                                   "act_cost": txt(ex, "ActualCost")})
+    for ct in root.iter("ActivityCodeType"):
+        tables["ACTVTYPE"].append({"actv_code_type_id": txt(ct, "ObjectId"),
+                                   "actv_code_type": txt(ct, "Name")})
+    for ac in root.iter("ActivityCode"):
+        tables["ACTVCODE"].append({"actv_code_id": txt(ac, "ObjectId"),
+                                   "actv_code_type_id": txt(ac, "CodeTypeObjectId"),
+                                   "short_name": txt(ac, "CodeValue")})
+    for aa in root.iter("ActivityCodeAssignment"):
+        tables["TASKACTV"].append({"task_id": txt(aa, "ActivityObjectId"),
+                                   "actv_code_type_id": txt(aa, "ActivityCodeTypeObjectId"),
+                                   "actv_code_id": txt(aa, "ActivityCodeObjectId")})
+    parts = _assemble(name, tables, project_id)
+    parts["project"]["source_format"] = "pmxml"
     return parts
