@@ -57,8 +57,10 @@ def test_stepper_fills_forward_then_backward_pass_with_published_values(nine, pu
 
 
 def test_stepper_each_step_reveals_exactly_one_task(nine):
-    known = [scheduling.stepper_update(nine, k).tables["passes"].drop(columns="duration")
-             .notna().sum().sum() for k in range(0, 19)]
+    table = tpmkit.schedule(nine)
+    steps = scheduling.cpm_steps(nine, table)
+    known = [scheduling.stepper_update(nine, k, steps, table).tables["passes"]
+             .drop(columns="duration").notna().sum().sum() for k in range(0, 19)]
     # two values per step; the last step adds the nine total floats
     assert np.diff(known).tolist() == [2] * 17 + [2 + 9]
 
@@ -157,3 +159,217 @@ def test_whatif_and_pert_ui_react_to_sliders(nine):
     assert label.value != old
     with pytest.raises(OptionError, match="choose one of: stepper, whatif, pert"):
         scheduling.build_ui(nine, "gantt")
+
+
+# --------------------------------------------------------------------------- risk
+@pytest.fixture(scope="module")
+def chain():
+    return tpmkit.read(pd.DataFrame({
+        "id": ["A", "B", "C"], "optimistic": [2, 3, 1], "most_likely": [3, 4, 2],
+        "pessimistic": [6, 9, 4], "predecessors": ["", "A", "A"]}))
+
+
+def test_merge_bias_parallel_paths_lower_the_confidence():
+    from scipy import stats
+
+    from tpmkit.widgets import risk as bench
+
+    n = 4000
+    v = bench.merge_bias_update(paths=5, iterations=n, seed=11)
+    q = v.values["confidence_one"]
+    # Independent identical paths: P(all ≤ t) = q⁵; binomial standard error of each estimate.
+    se = np.sqrt(q * (1 - q) / n) * 5 * q**4 + np.sqrt(q**5 * (1 - q**5) / n)
+    assert abs(v.values["confidence_many"] - q**5) < 4 * se
+    assert v.values["mean_many"] > v.values["mean_one"]
+    assert v.values["deterministic"] == pytest.approx((8 + 40 + 16) / 6)
+    # one path: the beta-PERT median is below the mean here (right skew), so q > 0.5
+    assert 0.5 < q < stats.norm.cdf(1)
+    with pytest.raises(ValidationError, match="paths 25 is outside 1 … 20"):
+        bench.merge_bias_project(25)
+
+
+def test_simulate_update_matches_simulate_and_reacts_to_settings(chain):
+    from tpmkit.risk import simulate
+    from tpmkit.widgets import risk as bench
+
+    v = bench.simulate_update(chain, iterations=2000, seed=5)
+    ref = simulate(chain, 2000, rng=5, progress=False)
+    assert v.values["p80"] == pytest.approx(float(ref.percentile(80)))
+    assert f"P80 = {v.values['p80']:.1f}" in v.text
+    assert set(v.figures) == {"histogram", "s_curve", "tornado", "criticality"}
+    corr = bench.simulate_update(chain, iterations=2000, correlation=0.8, seed=5)
+    assert corr.values["p80"] != v.values["p80"]
+    with pytest.raises(ValidationError, match="correlation 1.2 is outside"):
+        bench.simulate_update(chain, correlation=1.2)
+    with pytest.raises(OptionError, match="choose one of: pert, triangular"):
+        bench.simulate_update(chain, distribution="beta")
+
+
+def test_simulate_update_risk_toggles_and_mitigation():
+    from tpmkit.widgets import risk as bench
+
+    p = tpmkit.datasets.load("software_release")
+    ids = p.risks["id"].astype(str).tolist()
+    all_on = bench.simulate_update(p, iterations=500, seed=3)
+    none_on = bench.simulate_update(p, iterations=500, risks=[], seed=3)
+    mitigated = bench.simulate_update(p, iterations=500, mitigated=True, seed=3)
+    assert none_on.values["p80"] < all_on.values["p80"]
+    assert mitigated.values["p80"] <= all_on.values["p80"]
+    assert len(all_on.tables["risks"]) == len(ids) and len(none_on.tables["risks"]) == 0
+    with pytest.raises(ValidationError, match="unknown risk id.*R99"):
+        bench.simulate_update(p, iterations=500, risks=["R99"])
+
+
+def test_risk_ui_run_button_updates_headline(chain):
+    from tpmkit.widgets import risk as bench
+
+    ui = bench.build_ui(chain, iterations=500)
+    headline = _find(ui, widgets.HTML, lambda h: "P80 =" in h.value)[0]
+    first = headline.value
+    _find(ui, widgets.FloatSlider, lambda s: s.description == "correlation")[0].value = 0.8
+    assert headline.value == first          # nothing runs before Run is pressed
+    _find(ui, widgets.Button, lambda b: b.description == "Run")[0].click()
+    assert headline.value != first
+    merge = bench.build_ui(part="merge_bias", iterations=500)
+    assert "parallel paths only in" in _find(merge, widgets.HTML)[0].value
+
+
+# --------------------------------------------------------------------------- estimation
+def test_three_point_update_pert_moments_and_percentiles():
+    from tpmkit.widgets import estimation
+
+    v = estimation.three_point_update(4, 6, 14)
+    assert v.values["mean"] == pytest.approx((4 + 4 * 6 + 14) / 6)
+    assert 4 < v.values["p10"] < v.values["p50"] < v.values["p90"] < 14
+    tri = estimation.three_point_update(4, 6, 14, "triangular")
+    assert tri.values["mean"] == pytest.approx(8.0)
+    # triangular median (b - a > 2 (c - a)): b − sqrt((b − a)(b − c)/2)
+    assert tri.values["p50"] == pytest.approx(14 - np.sqrt(10 * 8 / 2))
+
+
+def test_delphi_rounds_converge_and_are_summarised_by_estimate_delphi():
+    from tpmkit.widgets import estimation
+
+    v = estimation.delphi_update(estimators=8, rounds=6, pull=0.7, seed=4)
+    cv = v.values["cv"]
+    assert len(cv) == 6 and cv[-1] < 0.15 < cv[0] and v.values["converged_round"] is not None
+    none = estimation.delphi_update(estimators=8, rounds=3, pull=0.0, spread=0.6, seed=4)
+    assert none.values["converged_round"] is None
+    with pytest.raises(ValidationError, match="estimators ≥ 2"):
+        estimation.delphi_rounds(estimators=1)
+
+
+def test_throughput_calibration_cocomo_updates_use_estimate():
+    from tpmkit import estimate
+    from tpmkit.widgets import estimation
+
+    hist = [3, 5, 4, 6, 2, 5, 7, 4]
+    v = estimation.throughput_update(hist, remaining=40, trials=3000, seed=9)
+    ref = estimate.throughput_forecast(hist, remaining=40, trials=3000, rng=9,
+                                       confidence=(50, 85, 95))
+    assert v.values["p85"] == ref.table.loc["P85", "periods_needed"]
+    # 40 items at 4.5 items/period take about 9 periods
+    assert 7 <= v.values["p50"] <= 11
+    data = pd.DataFrame({"estimate": [10, 5, 8, 4, 6], "actual": [12, 6, 8, 6, 9]})
+    cal = estimation.calibration_update(data)
+    assert cal.values["bias"] == pytest.approx(np.median([1.2, 1.2, 1.0, 1.5, 1.5]) - 1)
+    # Boehm et al. (2000): nominal 100 KSLOC → PM = 2.94 · 100^1.0997 = 465.3
+    assert estimation.cocomo_update(100).values["effort_pm"] == pytest.approx(465.3, abs=0.05)
+
+
+def test_estimation_uis_build_and_react():
+    from tpmkit.widgets import estimation
+
+    ui = estimation.build_ui("three_point")
+    head = _find(ui, widgets.HTML, lambda h: "mean" in h.value)[0]
+    before = head.value
+    _find(ui, widgets.FloatSlider, lambda s: s.description == "pessimistic")[0].value = 30
+    assert head.value != before
+    _find(ui, widgets.FloatSlider, lambda s: s.description == "optimistic")[0].value = 40
+    assert "optimistic ≤ most likely" in _find(ui, widgets.HTML)[-1].value
+    for part in ("delphi", "cocomo"):
+        assert _find(estimation.build_ui(part), widgets.Image)[0].value
+    with pytest.raises(ValidationError, match="needs the history"):
+        estimation.build_ui("throughput")
+
+
+# --------------------------------------------------------------------------- earned value
+def test_evm_status_update_moves_with_status_date():
+    import warnings
+
+    from tpmkit import evm
+    from tpmkit.widgets import earned_value
+
+    tracking = tpmkit.datasets.load("software_release_tracking")
+    dates = earned_value.status_dates(tracking)
+    early = earned_value.status_update(tracking, dates[1])
+    late = earned_value.status_update(tracking, dates[-1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", evm.EVMWarning)
+        ref = evm.metrics(tracking, status_date=dates[1])
+    assert early.values["status_period"] == 2 and late.values["status_period"] == len(dates)
+    assert early.values["cpi"] == ref.loc[2, "cpi"] and early.values["es"] == ref.loc[2, "es"]
+    assert len(early.tables["forecasts"]) == 10
+    assert set(early.figures) == {"s_curve", "trend", "earned_schedule", "forecasts"}
+    assert late.values["warnings"]           # undefined ratios late in the project are reported
+    with pytest.raises(ValidationError, match="no dated period table"):
+        earned_value.status_dates(pd.DataFrame({"pv": [1.0]}))
+
+
+# --------------------------------------------------------------------------- resources
+def test_levelling_update_resolves_overallocation():
+    from tpmkit.widgets import resources as bench
+
+    p = tpmkit.read({"tasks": pd.DataFrame({"id": ["A", "B", "C"], "duration": [3, 2, 4],
+                                            "resources": ["dev:1", "dev:1", "qa:1"]}),
+                     "resources": pd.DataFrame({"id": ["dev", "qa"], "capacity": [1, 1]})})
+    v = bench.levelling_update(p)
+    assert v.values["cpm_duration"] == 4 and v.values["levelled_duration"] == 5
+    assert v.values["overallocated_days_before"] == 2 and v.values["overallocated_days_after"] == 0
+    assert v.values["resource"] == "dev"
+    with pytest.raises(ValidationError, match="unknown resource 'ux'"):
+        bench.levelling_update(p, resource="ux")
+
+
+def test_health_update_lists_failing_checks():
+    from tpmkit import health
+    from tpmkit.widgets import resources as bench
+
+    p = tpmkit.datasets.load("software_release")
+    v = bench.health_update(p)
+    report = health.dcma14(p)
+    assert sorted(v.values["failed"]) == sorted(report.failed)
+    assert len(v.values["passed"]) + len(v.values["failed"]) + len(
+        v.values["not_applicable"]) == 14
+
+
+# --------------------------------------------------------------------------- scoping
+def test_scoping_updates_report_problems_instead_of_raising():
+    from tpmkit.widgets import scoping
+
+    wbs = pd.DataFrame({"wbs": ["1", "1.1", "1.2", "3.1"], "name": ["p", "a", "b", "orphan"],
+                        "cost": [None, 2.0, 3.0, 1.0]})
+    v = scoping.wbs_update(wbs)
+    assert not v.values["valid"] and any("3.1" in m for m in v.values["messages"])
+    bad = scoping.raci_update(pd.DataFrame({"task": ["T1", "T2"], "pm": ["A", "A"],
+                                            "dev": ["R", ""]}))
+    assert not bad.values["valid"] and "T2" in bad.values["messages"][0]
+    reg = scoping.risks_update(pd.DataFrame({"id": ["R1"], "probability": [-0.2]}))
+    assert not reg.values["valid"] and "R1" in reg.values["messages"][0]
+
+
+def test_table_editor_edit_revalidates_live():
+    from tpmkit.widgets import scoping
+
+    frame = pd.DataFrame({"task": ["T1", "T2"], "pm": ["A", "A"], "dev": ["R", "R"]})
+    ui = scoping.build_ui("raci", frame)
+    messages = _find(ui, widgets.HTML, lambda h: "no problems" in h.value or "•" in h.value)[0]
+    assert "no problems" in messages.value or "consult" in messages.value
+    cell = ui.editor.cells[1][1]             # T2, pm
+    cell.value = ""
+    assert "no A on T2" in messages.value
+    assert ui.editor.frame.loc[1, "pm"] == ""
+    cell.value = "A"
+    assert "no A" not in messages.value
+    ui.editor.add_row()
+    assert len(ui.editor.cells) == 3 and len(ui.editor.frame) == 2   # blank rows are ignored

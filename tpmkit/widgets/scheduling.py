@@ -204,19 +204,14 @@ def stepper_update(project, step: int, steps: pd.DataFrame | None = None,
             text += (f". Done: total float = LS − ES; the critical path (zero float) is {path}, "
                      f"project duration {_fmt(float(table.attrs.get('project_duration', 0)))} "
                      "working days.")
-    fig = figure(*_network_size(project))
+    layout = network_layout(project)
+    fig = figure(min(2.0 + 1.6 * (int(layout["x"].max()) + 1), 14.0),
+                 min(1.2 + 1.0 * (int(layout["y"].max()) + 1), 10.0))
     ax = fig.add_subplot()
-    _draw_network(ax, project, network_layout(project), known, current, driver, critical)
+    _draw_network(ax, project, layout, known, current, driver, critical)
     ax.set_title(f"step {step} of {total}" + (f" — {phase} pass" if phase else ""), fontsize=9)
     return View(figures={"network": fig}, tables={"passes": known}, text=text,
                 values={"step": step, "phase": phase, "task": current, "complete": complete})
-
-
-def _network_size(project) -> tuple[float, float]:
-    lay = network_layout(project)
-    cols = int(lay["x"].max()) + 1 if len(lay) else 1
-    rows = int(lay["y"].max()) + 1 if len(lay) else 1
-    return min(2.0 + 1.6 * cols, 14.0), min(1.2 + 1.0 * rows, 10.0)
 
 
 def whatif_project(project, durations: dict[str, float] | None = None,
