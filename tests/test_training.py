@@ -192,3 +192,64 @@ def test_cpm_steps_reproduce_hendrickson_published_event_times():
     bwd = steps.loc["backward"]
     assert bwd.loc["D", "explanation"].startswith("LF(D) = min(T = 30, LS(G) = 22, LS(H) = 25)")
     assert bwd.loc["B", "value_start"] == 9 and bwd.loc["B", "driver"] == "F"
+
+
+def test_every_exercise_answers_none_with_a_message_not_an_error():
+    tutor = training.Tutor()
+    for exercise_id in IDS:
+        fb = tutor.check(exercise_id, None, variant=0)
+        assert not fb.correct and fb.message and fb.hint, exercise_id
+
+
+@settings(max_examples=6, deadline=None)
+@given(variant=st.integers(0, 10_000))
+def test_risk_and_resource_exercises_match_independent_computations(variant):
+    from scipy import stats
+
+    d, e = _expected("merge-bias", variant)
+    o, m, p = d["optimistic"], d["most_likely"], d["pessimistic"]
+    q = stats.norm.cdf((d["target"] - (o + 4 * m + p) / 6) / ((p - o) / 6))
+    assert e[0] == pytest.approx(q ** d["paths"], rel=1e-9)
+
+    d, e = _expected("resource-peak", variant)
+    table = training._schedule_of(d)
+    units = d["tasks"]["resources"].str.extract(r"^(\w+):(\d+)$")
+    horizon = int(table["early_finish"].max())
+    dev = np.zeros(horizon)
+    for tid, row in table.iterrows():
+        if units.loc[tid, 0] == "dev":
+            dev[int(row.early_start):int(row.early_finish)] += float(units.loc[tid, 1])
+    assert e == [dev.max(), float(np.argmax(dev))]
+    d, e = _expected("overallocated-days", variant)
+    table = training._schedule_of(d)
+    units = d["tasks"]["resources"].str.extract(r"^(\w+):(\d+)$")
+    dev = np.zeros(int(table["early_finish"].max()))
+    for tid, row in table.iterrows():
+        if units.loc[tid, 0] == "dev":
+            dev[int(row.early_start):int(row.early_finish)] += float(units.loc[tid, 1])
+    assert e == [float((dev > 2).sum())]
+
+    d, e = _expected("dcma-logic", variant)
+    tasks = d["tasks"]
+    has_pred = {t for t, text in tasks["predecessors"].items() if text}
+    has_succ = {tok.split()[0] for text in tasks["predecessors"] for tok in text.split("; ")
+                if tok}
+    assert sorted(e) == sorted(t for t in tasks.index if t not in has_pred or t not in has_succ)
+
+
+def test_prompt_recipes_reproduce_the_expected_answer():
+    """Following the prompt (same call, same seed) must give an accepted answer."""
+    from tpmkit import estimate, risk
+
+    ex = training.exercise("monte-carlo-p80", 3)
+    res = risk.simulate(ex.data["project"], ex.data["iterations"], rng=ex.data["seed"])
+    assert training.check("monte-carlo-p80", round(float(res.percentile(80)), 2), variant=3,
+                          tutor=training.Tutor())
+    assert training.check("deterministic-confidence", 0.0, variant=3,
+                          tutor=training.Tutor()).correct is False
+    ex = training.exercise("throughput-forecast", 3)
+    d = ex.data
+    fc = estimate.throughput_forecast(d["history"], remaining=d["remaining"], trials=10_000,
+                                      confidence=(85,), rng=d["seed"])
+    assert training.check("throughput-forecast", int(fc.table.loc["P85", "periods_needed"]),
+                          variant=3, tutor=training.Tutor())
