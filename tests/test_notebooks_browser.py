@@ -137,3 +137,43 @@ def test_scheduling_stepper_and_whatif(lab, page):
     page.keyboard.press("ArrowRight")                   # C: 8 → 9 working days (step 0.5)
     expect(whatif).to_contain_text("Project duration 30 → 31 working days")
     _shot(whatif, "scheduling_whatif.png")
+
+
+def _p80(text: str) -> float:
+    match = re.search(r"P80 = ([0-9.]+) working days", text)
+    assert match, text
+    return float(match.group(1))
+
+
+def test_risk_workbench_run_button_and_merge_bias(lab, page):
+    if not (NOTEBOOKS / "04_risk.ipynb").exists():
+        pytest.fail("notebooks/04_risk.ipynb is missing")
+    _open_and_run_all(page, lab("04_risk.ipynb"))
+    bench = page.locator(".tpmkit-risk").first
+    expect(bench).to_contain_text("P80 =", timeout=120_000)
+    before = _p80(bench.inner_text())
+    image = bench.locator("img").first
+    src0 = image.get_attribute("src")
+    corr = bench.locator(".widget-slider", has=page.locator("label", has_text="correlation"))
+    corr.locator(".noUi-handle").focus()
+    for _ in range(8):                                  # correlation 0 → 0.8 (step 0.1)
+        page.keyboard.press("ArrowRight")
+    expect(corr.locator(".widget-readout")).to_have_text("0.80")
+    bench.get_by_role("button", name="Run").click()
+    # correlated durations widen the finish distribution: the shown P80 rises
+    expect(bench).not_to_contain_text(f"P80 = {before:.1f} working days", timeout=60_000)
+    after = _p80(bench.inner_text())
+    assert after > before
+    expect(image).not_to_have_attribute("src", src0)    # histogram redrawn
+    _shot(bench, "risk_workbench.png")
+
+    merge = page.locator(".tpmkit-merge-bias").first
+    expect(merge).to_contain_text("5 parallel paths only in")
+    paths = merge.locator(".widget-slider", has=page.locator("label", has_text="paths"))
+    paths.locator(".noUi-handle").focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    merge.get_by_role("button", name="Run").click()
+    expect(merge).to_contain_text("2 parallel paths only in", timeout=60_000)
+    _shot(merge, "risk_merge_bias.png")
