@@ -1557,12 +1557,12 @@ def critical_chain(project, schedule: pd.DataFrame | Any = None, *,
             rf.append(k[i])
             rt.append(k[j])
         if rf:
-            pairs = np.unique(np.c_[np.concatenate(rf), np.concatenate(rt)], axis=0)
-            frm = np.r_[frm, pairs[:, 0]]
-            to = np.r_[to, pairs[:, 1]]
-            lt = np.r_[lt, np.zeros(len(pairs), dtype=np.int64)]
-            eff_lag = np.r_[eff_lag, np.zeros(len(pairs))]
-            is_link = np.r_[is_link, np.zeros(len(pairs), dtype=bool)]
+            key = np.unique(np.concatenate(rf) * n + np.concatenate(rt))  # shared resources
+            frm = np.r_[frm, key // n]
+            to = np.r_[to, key % n]
+            lt = np.r_[lt, np.zeros(len(key), dtype=np.int64)]
+            eff_lag = np.r_[eff_lag, np.zeros(len(key))]
+            is_link = np.r_[is_link, np.zeros(len(key), dtype=bool)]
     w = np.select([lt == 0, lt == 1, lt == 2, lt == 3],
                   [agg[frm] + eff_lag, eff_lag, agg[frm] + eff_lag - agg[to], eff_lag - agg[to]])
     lower = _lower_bounds(net, agg)
@@ -1576,23 +1576,29 @@ def critical_chain(project, schedule: pd.DataFrame | Any = None, *,
     # longer predecessor.
     t_arcs = np.flatnonzero(tight)
     t_arcs = t_arcs[np.lexsort((-agg[frm[t_arcs]], ~is_link[t_arcs], to[t_arcs]))]
-    t_ptr = np.searchsorted(to[t_arcs], np.arange(n + 1))
 
-    def trace(task: int, allowed: np.ndarray) -> list[int]:
-        path = [task]
-        seen = {task}
-        while True:
-            cur = path[-1]
-            nxt = next((int(frm[e]) for e in t_arcs[t_ptr[cur]:t_ptr[cur + 1]]
-                        if allowed[frm[e]] and int(frm[e]) not in seen), None)
-            if nxt is None:
-                return path[::-1]
+    def best_predecessor(allowed: np.ndarray) -> np.ndarray:
+        """Per task, the source of its best tight arc among allowed tasks (-1: none)."""
+        ok = t_arcs[allowed[frm[t_arcs]]]
+        choice = np.full(n, -1, dtype=np.int64)
+        if len(ok):
+            tgt = to[ok]
+            heads = np.flatnonzero(np.r_[True, tgt[1:] != tgt[:-1]])
+            choice[tgt[heads]] = frm[ok[heads]]
+        return choice
+
+    def trace(task: int, choice: np.ndarray) -> list[int]:
+        path, seen = [task], {task}
+        nxt = int(choice[task])
+        while nxt >= 0 and nxt not in seen:
             path.append(nxt)
             seen.add(nxt)
+            nxt = int(choice[nxt])
+        return path[::-1]
 
     ends = np.flatnonzero(np.abs(ef - chain_end) <= tol)
     last = ends[np.argmax(agg[ends])] if len(ends) else 0
-    chain_idx = trace(int(last), np.ones(n, dtype=bool)) if n else []
+    chain_idx = trace(int(last), best_predecessor(np.ones(n, dtype=bool))) if n else []
     on_chain = np.zeros(n, dtype=bool)
     on_chain[chain_idx] = True
     pb = _buffer_size(method, safe[chain_idx], agg[chain_idx], float(buffer_fraction))
@@ -1601,14 +1607,14 @@ def critical_chain(project, schedule: pd.DataFrame | Any = None, *,
     into_chain = is_link & ~on_chain[frm] & on_chain[to]
     has_succ = np.zeros(n, dtype=bool)
     has_succ[np.asarray(net.link_from, dtype=np.int64)] = True
-    feeders = list(dict.fromkeys(frm[into_chain].tolist()))
-    feeders += [int(i) for i in np.flatnonzero(~on_chain & ~has_succ & (agg > 0)) if i not in feeders]
+    linked = pd.unique(frm[into_chain])
+    sinks = np.flatnonzero(~on_chain & ~has_succ & (agg > 0))
+    feeders = np.r_[linked, sinks[~np.isin(sinks, linked)]].astype(np.int64)
+    choice = best_predecessor(~on_chain)
+    feed_paths = [trace(int(i), choice) for i in feeders]
     fb = np.zeros(n)
-    feed_paths: dict[int, list[int]] = {}
-    for i in feeders:
-        path = trace(i, ~on_chain)
-        feed_paths[i] = path
-        fb[i] = _buffer_size(method, safe[path], agg[path], float(buffer_fraction))
+    fb[feeders] = [_buffer_size(method, safe[path], agg[path], float(buffer_fraction))
+                   for path in feed_paths]
 
     # Latest starts with buffers in front of the chain (chain tasks pinned early).
     w_buf = w + np.where(into_chain, fb[frm], 0.0)
@@ -1617,24 +1623,35 @@ def critical_chain(project, schedule: pd.DataFrame | Any = None, *,
     planned = np.where(on_chain, es, np.maximum(es, ls))
     pf = planned + agg
 
-    rows = [{"name": "PB", "kind": "project", "after": str(ids[chain_idx[-1]]) if chain_idx else "",
+    # Room left in front of each buffered link: the tightest of the feeder's links.
+    ic = np.flatnonzero(into_chain)
+    ic = ic[np.lexsort((planned[to[ic]] - (planned[frm[ic]] + w[ic]), frm[ic]))]
+    first_arc = np.full(n, -1, dtype=np.int64)
+    if len(ic):
+        heads = np.flatnonzero(np.r_[True, frm[ic][1:] != frm[ic][:-1]])
+        first_arc[frm[ic[heads]]] = ic[heads]
+    arc = first_arc[feeders]
+    has_arc = arc >= 0
+    ids_arr = np.asarray(ids, dtype=object)
+    available = chain_end - pf[feeders]
+    before = np.full(len(feeders), "", dtype=object)
+    if has_arc.any():
+        a_ = arc[has_arc]
+        available[has_arc] = planned[to[a_]] - (planned[feeders[has_arc]] + w[a_])
+        before[has_arc] = ids_arr[to[a_]]
+
+    rows = [{"name": "PB", "kind": "project", "after": str(ids_arr[chain_idx[-1]]) if chain_idx else "",
              "before": "", "size": pb, "start": chain_end, "finish": chain_end + pb,
-             "available": pb, "conflict": False, "tasks": [str(ids[k]) for k in chain_idx]}]
+             "available": pb, "conflict": False, "tasks": ids_arr[chain_idx].tolist()}]
     fb_name = np.full(n, "", dtype=object)
-    for k, i in enumerate(feeders, start=1):
-        arcs = np.flatnonzero(into_chain & (frm == i))
-        if len(arcs):
-            gaps = planned[to[arcs]] - (planned[i] + w[arcs])
-            g = int(np.argmin(gaps))
-            available, before = float(gaps[g]), str(ids[to[arcs[g]]])
-        else:
-            available, before = float(chain_end - pf[i]), ""
+    for k, (i, path) in enumerate(zip(feeders, feed_paths), start=1):
         name = f"FB{k}"
         fb_name[i] = name
-        rows.append({"name": name, "kind": "feeding", "after": str(ids[i]), "before": before,
+        rows.append({"name": name, "kind": "feeding", "after": ids_arr[i], "before": before[k - 1],
                      "size": float(fb[i]), "start": float(pf[i]), "finish": float(pf[i] + fb[i]),
-                     "available": available, "conflict": bool(available < fb[i] - tol),
-                     "tasks": [str(ids[t]) for t in feed_paths[i]]})
+                     "available": float(available[k - 1]),
+                     "conflict": bool(available[k - 1] < fb[i] - tol),
+                     "tasks": ids_arr[path].tolist()})
     buffers = pd.DataFrame(rows, columns=["name", "kind", "after", "before", "size", "start",
                                           "finish", "available", "conflict", "tasks"])
     table = pd.DataFrame({"safe_duration": safe, "aggressive_duration": agg, "early_start": es,
