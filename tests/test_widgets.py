@@ -373,3 +373,25 @@ def test_table_editor_edit_revalidates_live():
     assert "no A" not in messages.value
     ui.editor.add_row()
     assert len(ui.editor.cells) == 3 and len(ui.editor.frame) == 2   # blank rows are ignored
+
+
+def test_widget_state_is_stored_for_static_html_export():
+    """Exported HTML carries the widget state (PNG images, tables), so it renders without a kernel."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nbconvert = pytest.importorskip("nbconvert")
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import pandas as pd, tpmkit\n"
+        "from tpmkit.widgets import scheduling\n"
+        "p = tpmkit.read(pd.DataFrame({'id': ['A', 'B'], 'duration': [3, 2],"
+        " 'predecessors': ['', 'A']}))\n"
+        "scheduling.build_ui(p, 'stepper')")]
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    models = {m["model_name"] for m in state.values()}
+    assert {"ImageModel", "HTMLModel", "ButtonModel", "IntSliderModel"} <= models
+    assert any("Press Next" in str(m["state"].get("value", "")) for m in state.values())
+    html, _ = nbconvert.HTMLExporter().from_notebook_node(nb)
+    assert "application/vnd.jupyter.widget-state+json" in html and "ImageModel" in html
