@@ -439,6 +439,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         prefix = summary[uid] + "."
         return [u for u in leaf_uids if outline.get(u, "").startswith(prefix)]
 
+    row_of_uid = {r["_uid"]: r for r in rows}
     summary_links: list[str] = []
     for t in root.findall("Tasks/Task"):
         uid = _txt(t, "UID")
@@ -448,8 +449,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                 kind = LINK_TYPES.get(int(_txt(lk, "Type", "1") or "1"), "FS")
                 lag = _num(lk, "LinkLag", ctx, f"summary task UID {uid}", 0.0) / 10.0 / day_len
                 for leaf in leaves(uid):
-                    r = next(r for r in rows if r["_uid"] == leaf)
-                    r["_preds"].append((_txt(lk, "PredecessorUID"), kind, lag, 0.0))
+                    row_of_uid[leaf]["_preds"].append((_txt(lk, "PredecessorUID"), kind, lag, 0.0))
     id_of_uid = {r["_uid"]: r["id"] for r in rows}
     missing: list[str] = []
     for r in rows:
@@ -635,10 +635,14 @@ def write(project: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
     ids = list(tasks.index.astype(str))
     uid = {tid: k + 1 for k, tid in enumerate(ids)}
 
+    # every distinct working-day index is converted once (one numpy call for all)
+    offs = sched[["early_start", "early_finish", "late_start", "late_finish"]].to_numpy(float)
+    horizon = int(np.nanmax(np.abs(offs))) + 2 if offs.size else 2
+    calendar_days = wt.dates(np.arange(horizon + 1), start)
+
     def day(offset: float, kind: str) -> pd.Timestamp:
-        if kind == "start":
-            return wt.dates([math.floor(offset + 1e-9)], start)[0]
-        return wt.dates([max(math.ceil(offset - 1e-9) - 1, 0)], start)[0]
+        k = math.floor(offset + 1e-9) if kind == "start" else max(math.ceil(offset - 1e-9) - 1, 0)
+        return calendar_days[k] if 0 <= k <= horizon else wt.dates([k], start)[0]
 
     out: list[str] = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
                       '<Project xmlns="http://schemas.microsoft.com/project">']
@@ -680,9 +684,11 @@ def write(project: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
     by_succ: dict[str, list] = {}
     for row in links.itertuples(index=False):
         by_succ.setdefault(str(row.successor), []).append(row)
+    trows = tasks.to_dict("index")
+    srows = sched.to_dict("index")
     for k, tid in enumerate(ids):
-        t = tasks.loc[tid]
-        s = sched.loc[tid]
+        t = trows[tid]
+        s = srows[tid]
         dur = float(t["duration"])
         milestone = dur == 0
         es, ef = float(s["early_start"]), float(s["early_finish"])
@@ -732,7 +738,7 @@ def write(project: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
             pct = float(getattr(lk, "lag_percent", 0.0) or 0.0)
             lag = float(lk.lag or 0.0)
             if pct and lag:
-                lag, pct = lag + pct * float(tasks.loc[str(lk.predecessor), "duration"]), 0.0
+                lag, pct = lag + pct * float(trows[str(lk.predecessor)]["duration"]), 0.0
             lag_value, fmt = (int(round(pct * 100 * 10)), 19) if pct else \
                 (int(round(lag * mpd * 10)), 7)
             parts.append("<PredecessorLink>" + _e("PredecessorUID", uid[str(lk.predecessor)])
