@@ -1064,7 +1064,9 @@ def crash(project, target: float, *, crash_duration: str = "crash_duration",
     duration), ``S_j + y_j <= T <= target``, ``dc_j <= y_j <= d_j``, ``S_j >= 0``
 
     is solved with HiGHS; among equally cheap solutions the one that crashes least is
-    returned. SNET/MSO and FNET/MFO act as earliest start/finish bounds; late
+    returned. Only tasks on paths longer than the target enter the program; the solution
+    is checked on the whole network and tasks of any path still too long are added
+    (constraint generation), which keeps the result exact while the program stays small. SNET/MSO and FNET/MFO act as earliest start/finish bounds; late
     constraints (SNLT, FNLT) do not restrict how short a project can be and are ignored.
 
     Parameters
