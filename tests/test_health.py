@@ -271,3 +271,13 @@ def test_12_default_task_is_one_whose_finish_drives():
     assert r.settings["critical_task"] == "B" and row(r, "critical_path_test")["passed"] is True
     forced = row(dcma14(p, critical_task="A"), "critical_path_test")
     assert forced["passed"] is False and forced["value"] == pytest.approx(605 - 62)
+
+
+def test_9_invalid_dates_forecast_finish_on_the_status_date():
+    """B is under way but still forecast to finish on the status date (not after it)."""
+    r = assess(status_date="2027-01-15",
+               changes={"actual_start": {"B": "2027-01-11"}, "percent_complete": {"B": 60}})
+    assert row(r, "invalid_dates")["tasks"] == ["B"]
+    later = assess(status_date="2027-01-14",
+                   changes={"actual_start": {"B": "2027-01-11"}, "percent_complete": {"B": 60}})
+    assert row(later, "invalid_dates")["passed"] is True
