@@ -251,7 +251,7 @@ ids = st.lists(st.from_regex(r"[A-Z][a-z0-9]{0,3}", fullmatch=True), min_size=2,
                unique=True)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ids, st.data())
 def test_round_trip_random_networks(tmp_path, names, data):
     """Random acyclic networks with all link types, lags, percent lags and holidays survive."""
