@@ -281,3 +281,17 @@ def test_9_invalid_dates_forecast_finish_on_the_status_date():
     later = assess(status_date="2027-01-14",
                    changes={"actual_start": {"B": "2027-01-11"}, "percent_complete": {"B": 60}})
     assert row(later, "invalid_dates")["passed"] is True
+
+
+def test_cli_options(capsys):
+    args = ["check", "sample:software_release", "--json", "--status-date", "2027-03-01",
+            "--threshold", "lags=0.5", "--threshold", "relationship_types=0.5",
+            "--critical-task", "DV4", "--high-float", "10"]
+    main(args)
+    out = json.loads(capsys.readouterr().out)
+    checks = {c["name"]: c for c in out["checks"]}
+    assert out["status_date"] == "2027-03-01" and out["settings"]["critical_task"] == "DV4"
+    assert checks["lags"]["threshold"] == 0.5 and checks["lags"]["passed"] is True
+    assert checks["bei"]["passed"] is not None and checks["missed_tasks"]["denominator"] > 0
+    assert main(["check", "sample:software_release", "--critical-task", "NOPE"]) == 2
+    assert "NOPE" in capsys.readouterr().err

@@ -587,3 +587,16 @@ def test_pruned_lp_equals_full_lp(rows, where):
     cost_f, _, _ = full.solve(target)
     assert cost_p == pytest.approx(cost_f, rel=1e-7, abs=1e-6)
     assert full.finish(y_p) <= target + 1e-6
+
+
+def test_fever_chart_with_dates():
+    p = chain_project(start="2027-01-04")
+    cc = critical_chain(p, tpmkit.schedule(p))
+    snaps = pd.DataFrame({"status": ["2027-01-12", "2027-01-12"], "task": ["A", "B"],
+                          "percent_complete": [100, 0]})   # end of working day 6 = offset 7
+    assert cc.fever_chart(snaps)["buffer_consumption"].iloc[0] == pytest.approx(0.5)
+    undated = critical_chain(chain_project(), tpmkit.schedule(chain_project()))
+    with pytest.raises(DataError, match="start date"):
+        undated.fever_chart(snaps)
+    with pytest.raises(DataError, match="status date"):
+        undated.fever_point()

@@ -29,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="high-float limit [working days] (default 44)")
     parser.add_argument("--high-duration", type=float, default=44.0, metavar="DAYS",
                         help="high-duration limit [working days] (default 44)")
+    parser.add_argument("--critical-task", metavar="ID",
+                        help="task for the critical path test (default: the first incomplete "
+                             "critical task whose finish drives the path)")
     parser.add_argument("--exit-zero", action="store_true",
                         help="exit with status 0 even when checks fail")
 
@@ -73,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     project = load_project(args)
     report = dcma14(project, status_date=args.status_date,
                     thresholds=_parse_thresholds(args.threshold),
-                    high_float_days=args.high_float, high_duration_days=args.high_duration)
+                    high_float_days=args.high_float, high_duration_days=args.high_duration,
+                    critical_task=args.critical_task)
     if args.json:
         print_json(report.to_dict())
     else:
