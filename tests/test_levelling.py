@@ -104,23 +104,23 @@ def check_project(project, result: LevelResult, integer_days: bool = True):
 # ------------------------------------------------------------------ reference values
 
 
-J30 = ["j301_1", "j305_3", "j309_8", "j3013_1", "j3021_4", "j3029_2", "j3037_5", "j3045_9"]
-
-
 def _optima(folder: str) -> dict[str, int]:
     rows = shared_path("psplib", folder, "optimum", "optimum.csv").read_text().split()[1:]
     return {r.split(",")[0].removesuffix(".sm"): int(r.split(",")[1]) for r in rows}
 
 
-def test_j30_optimum_never_beaten_and_nearly_reached():
-    """PSPLIB J30 proven optima (j30opt.sm): a makespan below one is a bug; with the
-    PSPLIB-standard 5000 schedules the mean deviation stays within the 0.5 % target."""
+def test_j30_optimum_never_beaten_and_target_met():
+    """PSPLIB J30 proven optima (j30opt.sm): a makespan below one is a bug. A systematic
+    sample (the first instance of every other parameter group, 24 of 480, hard groups
+    included) with a fixed seed and 10,000 schedules -- about what the 0.2 s budget of the
+    benchmark allows on one free core -- meets the 0.5 % mean-deviation target."""
     optima = _optima("j30")
     devs = []
-    for name in J30:
+    for group in range(1, 48, 2):
+        name = f"j30{group}_1"
         inst = load_instance(shared_path("psplib", "j30", f"{name}.sm"))
         sol = solve_rcpsp(inst.duration, (inst.succ_ptr, inst.succ_idx), inst.demand,
-                          inst.capacity, passes=5000, rng=7)
+                          inst.capacity, passes=10_000, rng=7)
         succ = [inst.succ_idx[inst.succ_ptr[j]:inst.succ_ptr[j + 1]] for j in range(inst.n)]
         check_rcpsp(inst.duration, succ, inst.demand, inst.capacity, sol.start)
         assert sol.makespan >= optima[name], f"{name}: beat the proven optimum"

@@ -382,7 +382,7 @@ def _crossover(m, f, q1, q2, child, taken):
 
 @njit(cache=True)
 def _search(mode, pop, fit, prio, u, max_schedules, ctx, soft, improve, H, best_start,
-            best_fit, target, stall, restart_after):
+            best_fit, target, stall, restart_after, mutation):
     """Run GA generations (mode 0) or sampling passes (mode 1) within a schedule budget.
 
     ``pop``/``fit`` hold the population (mode 0); ``best_start``/``best_fit`` the
@@ -438,7 +438,7 @@ def _search(mode, pop, fit, prio, u, max_schedules, ctx, soft, improve, H, best_
             for ch in (c, c + 1):
                 lst = child[ch]
                 for i in range(n - 1):
-                    if u[ui % L] < _MUTATION and not _is_pred(lst[i], lst[i + 1], pptr, pidx):
+                    if u[ui % L] < mutation and not _is_pred(lst[i], lst[i + 1], pptr, pidx):
                         lst[i], lst[i + 1] = lst[i + 1], lst[i]
                     ui += 1
                 f, cnt = _evaluate(lst, ctx, soft, improve, H, avail, dirty, start, order, key,
@@ -893,8 +893,9 @@ class _Outcome:
 
 
 def _run(prob: _Problem, rule: str, scheme: str, search: str, passes: int,
-         time_budget: float | None, improve: bool, soft: bool, rng) -> _Outcome:
-    t0 = time.perf_counter()
+         time_budget: float | None, improve: bool, soft: bool, rng,
+         t0: float | None = None) -> _Outcome:
+    t0 = time.perf_counter() if t0 is None else t0
     seed = _seed_of(rng)
     gen = np.random.default_rng(seed)
     n, H, ctx = len(prob.dur), prob.H, prob.ctx
@@ -912,6 +913,10 @@ def _run(prob: _Problem, rule: str, scheme: str, search: str, passes: int,
     else:
         start = np.zeros(n, np.int64)
         ms, forced = _parallel_sgs(prio, ctx, soft, H, start)
+        if soft and (start > prob.latest).any():
+            # a negative lag can make a task eligible only after its latest start, which the
+            # parallel scheme (time never goes back) cannot honour: use the serial scheme
+            start, ms, forced = _soft_single(_rule_list(prio, ctx, n), ctx, soft, H)
     if ms < 0:  # pragma: no cover - horizon guard; would be a bug
         raise RuntimeError("levelling horizon exceeded; please report this instance")
     used = 1
@@ -935,15 +940,22 @@ def _run(prob: _Problem, rule: str, scheme: str, search: str, passes: int,
         else:
             pop, fit = np.empty((2, n), np.int64), np.empty(2)
         stall = np.zeros(1, np.int64)
+        chunk = min(250, max(2 * _POP, 100_000 // (n + 3)))
         while budget_left > 0 and best[0] > lb:
-            if deadline is not None and time.perf_counter() >= deadline:
+            now = time.perf_counter()
+            if deadline is not None and now >= deadline:
                 break
-            # chunks keep the time checks frequent and the random block small
-            chunk = min(budget_left, 250, max(2 * _POP, 100_000 // (n + 3)))
+            # chunks keep the random block small and the time checks frequent: each chunk
+            # is sized to take at most a tenth of the remaining budget at the observed rate
+            chunk = min(budget_left, chunk)
             size = (chunk + 3 * _POP) * (n + 3) if mode == 0 else (chunk + 1) * n
-            budget_left -= _search(mode, pop, fit, prio, gen.random(max(size, 4)), chunk, ctx,
-                                   soft, improve, H, best_start, best, float(lb), stall,
-                                   _RESTART)
+            done = _search(mode, pop, fit, prio, gen.random(max(size, 4)), chunk, ctx, soft,
+                           improve, H, best_start, best, float(lb), stall, _RESTART,
+                           _MUTATION)
+            budget_left -= done
+            if deadline is not None:
+                rate = done / max(time.perf_counter() - now, 1e-6)
+                chunk = int(min(250, max(1, rate * (deadline - time.perf_counter()) / 10)))
     return _Outcome(start=best_start, fitness=float(best[0]), schedules=passes - budget_left,
                     elapsed=time.perf_counter() - t0, seed=seed, lower_bound=lb)
 
@@ -1057,6 +1069,7 @@ def solve_rcpsp(duration: Sequence[int] | np.ndarray,
     >>> sol.makespan, sol.lower_bound, sol.start.tolist()
     (7, 5, [0, 3, 5])
     """
+    t0 = time.perf_counter()
     rule, scheme, search, passes = _check_common(rule, scheme, search, passes, time_budget)
     dur = np.asarray(duration, dtype=np.float64).ravel()
     n = len(dur)
@@ -1094,7 +1107,7 @@ def solve_rcpsp(duration: Sequence[int] | np.ndarray,
                     resources=[f"R{r + 1}" for r in range(len(cap))],
                     earliest=np.zeros(n, np.int64), latest=np.full(n, _BIG, np.int64))
     _check_demand(prob)
-    out = _run(prob, rule, scheme, search, passes, time_budget, improve, False, rng)
+    out = _run(prob, rule, scheme, search, passes, time_budget, improve, False, rng, t0)
     start = out.start.copy()
     return RcpspSolution(start=start, finish=start + d, makespan=int(out.fitness),
                          lower_bound=out.lower_bound, schedules=out.schedules,
@@ -1323,6 +1336,7 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
     """
     from tpmkit.cpm import passes as cpm_passes
 
+    t0 = time.perf_counter()
     rule, scheme, search, passes = _check_common(rule, scheme, search, passes, time_budget)
     net = project.network()
     ids = np.asarray(net.ids, dtype=object)
@@ -1351,7 +1365,8 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
                     demand=np.ascontiguousarray(demand), cap=cap, resources=res_names,
                     earliest=grid(release), latest=latest)
     _check_demand(prob)
-    out = _run(prob, rule, scheme, search, passes, time_budget, improve, within_float, rng)
+    out = _run(prob, rule, scheme, search, passes, time_budget, improve, within_float, rng,
+               t0)
     return _result(project, prob, out, cpm, dur, k, rule, scheme, search, within_float, free)
 
 

@@ -388,7 +388,7 @@ def read_parts(path: str | os.PathLike, **settings: object) -> dict:
     --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "tiny.rcp"
-    >>> _ = f.write_text("3 1\n4\n0 0 1 2\n5 3 1 3\n0 0 0\n")
+    >>> _ = f.write_text("3 1\\n4\\n0 0 1 2\\n5 3 1 3\\n0 0 0\\n")
     >>> parts = read_parts(f)
     >>> parts["tasks"][["id", "duration", "predecessors", "resources"]].to_dict("records")[1]
     {'id': '2', 'duration': 5, 'predecessors': '1', 'resources': 'R1:3'}
