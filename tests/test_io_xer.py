@@ -228,3 +228,78 @@ def test_real_files_relationship_lag_calendars_read_alike():
         pd.testing.assert_frame_equal(t, tables[0])
     assert tables[0].iloc[0][["id", "duration", "constraint", "percent_complete"]].tolist() == [
         "A1000", 3.0, "SNET", 100.0]
+
+
+PMXML = """<?xml version="1.0" encoding="UTF-8"?>
+<APIBusinessObjects xmlns="http://xmlns.oracle.com/Primavera/P6/V8.4/API/BusinessObjects">
+<Calendar><ObjectId>7</ObjectId><Name>Std</Name><HoursPerDay>8</HoursPerDay><IsDefault>1</IsDefault>
+<StandardWorkWeek>
+<StandardWorkHours><DayOfWeek>Sunday</DayOfWeek></StandardWorkHours>
+{days}
+<StandardWorkHours><DayOfWeek>Saturday</DayOfWeek></StandardWorkHours>
+</StandardWorkWeek>
+<HolidayOrExceptions><HolidayOrException><Date>2024-01-10T00:00:00</Date></HolidayOrException>
+</HolidayOrExceptions></Calendar>
+<Project><ObjectId>1</ObjectId><Id>PM</Id><PlannedStartDate>2024-01-08T00:00:00</PlannedStartDate>
+<DataDate>2024-01-08T00:00:00</DataDate><ActivityDefaultCalendarObjectId>7</ActivityDefaultCalendarObjectId>
+<RelationshipLagCalendar>Successor Activity Calendar</RelationshipLagCalendar>
+<WBS><ObjectId>5</ObjectId><ProjectObjectId>1</ProjectObjectId><Code>DES</Code></WBS>
+<Activity><ObjectId>10</ObjectId><Id>A</Id><Name>Design</Name><WBSObjectId>5</WBSObjectId>
+<CalendarObjectId>7</CalendarObjectId><PlannedDuration>16</PlannedDuration>
+<PercentCompleteType>Physical</PercentCompleteType><PhysicalPercentComplete>0.4</PhysicalPercentComplete>
+<PrimaryConstraintType>Start On or After</PrimaryConstraintType>
+<PrimaryConstraintDate>2024-01-08T00:00:00</PrimaryConstraintDate>
+<EarlyStartDate>2024-01-08T08:00:00</EarlyStartDate><EarlyFinishDate>2024-01-09T17:00:00</EarlyFinishDate>
+<TotalFloat>0</TotalFloat></Activity>
+<Activity><ObjectId>11</ObjectId><Id>B</Id><Name>Build</Name><CalendarObjectId>7</CalendarObjectId>
+<PlannedDuration>24</PlannedDuration><Type>Finish Milestone</Type></Activity>
+<Relationship><PredecessorActivityObjectId>10</PredecessorActivityObjectId>
+<SuccessorActivityObjectId>11</SuccessorActivityObjectId><Type>Finish to Finish</Type>
+<Lag>4</Lag></Relationship>
+</Project></APIBusinessObjects>
+"""
+
+
+def _pmxml(tmp_path, relationship_type="Finish to Finish"):
+    days = "".join(f"<StandardWorkHours><DayOfWeek>{d}</DayOfWeek><WorkTime><Start>08:00:00</Start>"
+                   "<Finish>11:59:00</Finish></WorkTime><WorkTime><Start>13:00:00</Start>"
+                   "<Finish>16:59:00</Finish></WorkTime></StandardWorkHours>"
+                   for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"))
+    path = tmp_path / "plan.xml"
+    path.write_text(PMXML.format(days=days).replace("Finish to Finish", relationship_type),
+                    encoding="utf-8")
+    return path
+
+
+def test_pmxml_maps_onto_the_xer_rules(tmp_path):
+    parts = xer.read_pmxml_parts(_pmxml(tmp_path))
+    t = parts["tasks"].set_index("id")
+    assert t["duration"].tolist() == [2.0, 0.0]  # 16 h / 8 h; finish milestone
+    assert t.loc["B", "predecessors"] == "A FF+0.5d"
+    assert (t.loc["A", "constraint"], t.loc["A", "percent_complete"], t.loc["A", "wbs"]) == (
+        "SNET", 40.0, "DES")
+    assert parts["project"]["calendar"] == {"workweek": ["Mon", "Tue", "Wed", "Thu", "Fri"],
+                                            "holidays": ["2024-01-10"]}
+    # calendar finish times are inclusive minutes (16:59 = up to 17:00); activity dates are not
+    assert parts["computed"].loc["A", ["early_start", "early_finish"]].tolist() == [0.0, 2.0]
+    assert parts["project"]["source_format"] == "pmxml"
+
+
+def test_pmxml_through_the_front_door_and_bad_relationship(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TpmkitWarning)
+        project = tpmkit.read(_pmxml(tmp_path))  # .xml suffix, PMXML content
+    assert list(project.tasks.index) == ["A", "B"]
+    with pytest.raises(FileFormatError, match=r"plan\.xml: Relationship 1: field Type: 'Sideways' "
+                                              r"is not a relationship type"):
+        xer.read_pmxml_parts(_pmxml(tmp_path, "Sideways"))
+
+
+def test_real_pmxml_percent_complete_matches_the_xer_save():
+    pm = xer.read_parts(shared_path("projectfiles", "mpxj",
+                                    "generated__task-percentcomplete__percent-complete-8.4.pmxml"))
+    x = xer.read_parts(shared_path("projectfiles", "mpxj",
+                                   "generated__task-percentcomplete__percent-complete-8.4.xer"))
+    cols = ["id", "name", "duration", "percent_complete"]
+    pd.testing.assert_frame_equal(pm["tasks"][cols], x["tasks"][cols])
+    assert pm["project"]["calendar"] == x["project"]["calendar"]
