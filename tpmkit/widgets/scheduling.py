@@ -34,6 +34,8 @@ __all__ = [
 
 _TYPES = np.array(["FS", "SS", "FF", "SF"])
 _STEP_COLUMNS = ["early_start", "early_finish", "late_start", "late_finish", "total_float"]
+_SHORT = {"duration": "d", "early_start": "ES", "early_finish": "EF", "late_start": "LS",
+          "late_finish": "LF", "total_float": "TF"}
 
 
 def _schedule(project) -> pd.DataFrame:
@@ -105,7 +107,8 @@ def _draw_network(ax, project, layout: pd.DataFrame, known: pd.DataFrame,
     for i in ids:
         x, y = pos[i]
         row = known.loc[i]
-        face = "#ffd166" if i == current else ("#cfe8ff" if row.notna().any() else "white")
+        computed = row.drop("duration").notna().any()
+        face = "#ffd166" if i == current else ("#cfe8ff" if computed else "white")
         if i == driver:
             face = "#ffe8b0"
         edge = "#c0392b" if i in critical else "#333"
@@ -393,7 +396,8 @@ def build_ui(project, part: str = "stepper"):
             view = stepper_update(project, slider.value, steps, table)
             img.value = png(view.figures["network"])
             text.value = f"<b>{view.text}</b>"
-            grid.value = frame_html(view.tables["passes"], highlight=[view.values["task"]])
+            grid.value = frame_html(view.tables["passes"].rename(columns=_SHORT),
+                                    highlight=[view.values["task"]])
             prev.disabled = slider.value == 0
             nxt.disabled = slider.value == total
 
