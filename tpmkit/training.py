@@ -109,8 +109,8 @@ class Exercise:
 
     def _repr_html_(self) -> str:
         tables = "".join(
-            f"<p><b>{html.escape(k)}</b></p>{v.to_html()}" for k, v in self.data.items()
-            if isinstance(v, pd.DataFrame))
+            f"<p><b>data[{k!r}]</b></p>{(v.to_frame() if isinstance(v, pd.Series) else v).to_html()}"
+            for k, v in self.data.items() if isinstance(v, pd.DataFrame | pd.Series))
         return (f"<h4>{html.escape(self.title)} <small>({html.escape(self.id)}, variant "
                 f"{self.variant})</small></h4><p>{html.escape(self.prompt)}</p>{tables}"
                 f"<p><i>Answer format:</i> {html.escape(self.answer_format)}<br>"
