@@ -57,3 +57,22 @@ def test_mpp_reads_like_its_mspdi_save():
     # the .mpp save holds two more tasks ("Assigned Task 1/2") than the XML save
     assert set(saved.tasks.index) < set(binary.tasks.index)
     assert len(binary.tasks) == 18
+
+
+def test_mpxj_reads_the_mspdi_export_unchanged(tmp_path):
+    """An independent MSPDI reader (MPXJ, the one ProjectLibre uses) reads tpmkit's export:
+    writing it back gives the same tasks, links, resources, WBS, constraints and calendar."""
+    ok, reason = mpxj.available()
+    if not ok:
+        pytest.skip(f"MPXJ bridge unavailable: {reason}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TpmkitWarning)
+        project = tpmkit.read(shared_path("projectfiles", "ganttproject", "HouseBuildingSample.gan"))
+    ours = mspdi.write(project, tmp_path / "house.xml")
+    again = mpxj.to_mspdi(ours, tmp_path / "house-mpxj.xml")
+    a, b = mspdi.read_parts(ours), mspdi.read_parts(again)
+    cols = ["id", "name", "duration", "predecessors", "resources", "wbs", "constraint",
+            "constraint_date", "percent_complete"]
+    pd.testing.assert_frame_equal(a["tasks"][cols], b["tasks"][cols])
+    assert a["project"]["calendar"] == b["project"]["calendar"]
+    assert a["project"]["start"] == b["project"]["start"]

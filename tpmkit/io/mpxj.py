@@ -29,7 +29,7 @@ from typing import Any
 from tpmkit.errors import FileFormatError, InputFileError
 from tpmkit.io._xml import check_size
 
-__all__ = ["available", "read_parts"]
+__all__ = ["available", "read_parts", "to_mspdi"]
 
 _INSTALL = ('install the optional MPXJ bridge with: pip install "tpmkit[mpp]" (the mpxj and '
             "JPype1 packages) and a Java 11+ runtime, or save the file from its tool as MS "
@@ -72,6 +72,55 @@ def _classes():
     return UniversalProjectReader, MSPDIWriter
 
 
+def to_mspdi(path: str | os.PathLike, out: str | os.PathLike) -> Path:
+    """Have MPXJ read ``path`` (any format it supports) and write it as MS Project XML.
+
+    Parameters
+    ----------
+    path : path-like
+        Input file (``.mpp``, ``.fts``, ``.pp``, ... or MSPDI itself).
+    out : path-like
+        The MSPDI file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out``.
+
+    Raises
+    ------
+    InputFileError
+        The bridge is not installed, no Java runtime is available, or the JVM fails to start.
+    FileFormatError
+        MPXJ does not recognise, cannot read or cannot convert the file.
+    """
+    name = str(path)
+    ok, reason = available()
+    if not ok:
+        raise InputFileError(f"{name}: reading {Path(name).suffix or 'this'} files needs MPXJ, "
+                             f"but {reason}; {_INSTALL}")
+    import jpype
+
+    try:
+        Reader, Writer = _classes()
+        project = Reader().read(str(Path(name).resolve()))
+    except jpype.JException as exc:
+        raise FileFormatError(f"{name}: MPXJ cannot read the file ({exc.getMessage()}); "
+                              "check that it opens in its tool and save it again") from None
+    except (OSError, RuntimeError) as exc:
+        raise InputFileError(f"{name}: the MPXJ bridge failed to start ({exc}); {_INSTALL}") \
+            from None
+    if project is None:
+        raise FileFormatError(f"{name}: MPXJ does not recognise this file format; save it from "
+                              "its tool as MS Project XML, XER or MPX")
+    try:
+        Writer().write(project, str(Path(out).resolve()))
+    except jpype.JException as exc:
+        raise FileFormatError(f"{name}: MPXJ could not convert the file to MS Project XML "
+                              f"({exc.getMessage()})") from None
+    return Path(out)
+
+
 def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                **settings: Any) -> dict[str, Any]:
     """Read any MPXJ-supported file into the parts of a tpmkit project.
@@ -107,33 +156,10 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         from tpmkit.io import xer
 
         return xer.read_pmxml_parts(path, max_bytes=max_bytes, **settings)
-    ok, reason = available()
-    if not ok:
-        raise InputFileError(f"{name}: reading {Path(name).suffix or 'this'} files needs MPXJ, "
-                             f"but {reason}; {_INSTALL}")
-    import jpype
-
     from tpmkit.io import mspdi
 
-    try:
-        Reader, Writer = _classes()
-        project = Reader().read(str(Path(name).resolve()))
-    except jpype.JException as exc:
-        raise FileFormatError(f"{name}: MPXJ cannot read the file ({exc.getMessage()}); "
-                              "check that it opens in its tool and save it again") from None
-    except (OSError, RuntimeError) as exc:
-        raise InputFileError(f"{name}: the MPXJ bridge failed to start ({exc}); {_INSTALL}") \
-            from None
-    if project is None:
-        raise FileFormatError(f"{name}: MPXJ does not recognise this file format; save it from "
-                              "its tool as MS Project XML, XER or MPX")
     with tempfile.TemporaryDirectory(prefix="tpmkit-mpxj-") as tmp:
-        out = Path(tmp) / "converted.xml"
-        try:
-            Writer().write(project, str(out))
-        except jpype.JException as exc:
-            raise FileFormatError(f"{name}: MPXJ could not convert the file to MS Project XML "
-                                  f"({exc.getMessage()})") from None
+        out = to_mspdi(path, Path(tmp) / "converted.xml")
         parts = mspdi.read_parts(out, max_bytes=max_bytes, **settings)
     parts["project"]["source_format"] = f"mpxj:{Path(name).suffix.lstrip('.').lower()}"
     parts["warnings"] = [w.replace(str(out), name) for w in parts.get("warnings", [])]
