@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import tpmkit
@@ -342,6 +342,8 @@ def crash_networks(draw):
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(crash_networks(), st.floats(0, 1))
+@example({"id": ["T0", "T1", "T2"], "duration": [2, 1, 1], "crash_duration": [0, 1, 0],
+          "crash_cost_per_day": [2, 1, 3], "predecessors": ["", "", "T0 FS+0"]}, 0.5)
 def test_crash_lp_equals_brute_force(rows, where):
     """With integer data the crashing LP has an integral optimum (its matrix is a network
     matrix), so enumerating whole-day durations gives the same minimum cost."""
@@ -361,7 +363,7 @@ def test_crash_lp_equals_brute_force(rows, where):
     r = crash(p, target)
     assert r.crash_duration == pytest.approx(t_min)
     assert r.added_cost == pytest.approx(best, abs=1e-6)
-    assert r.duration <= target + 1e-9
+    assert r.duration <= target + 1e-9   # whole-day data give whole-day durations
     assert ((r.table["duration"] >= dc - 1e-9) & (r.table["duration"] <= d + 1e-9)).all()
     curve = time_cost_curve(p)
     assert curve.cost_at(target) == pytest.approx(best, abs=1e-6)

@@ -1039,10 +1039,13 @@ class _CrashModel:
             y_full[idx] = np.clip(sol.x[k:2 * k], self.dc[idx], self.d[idx])
             if res2.status != 0 or not self._grow(keep, y_full, target):
                 break
-        # Snap solver noise (HiGHS works to ~1e-7) onto the normal and crash durations.
+        # Snap solver noise (HiGHS works to ~1e-7) onto the normal and crash durations and
+        # onto a micro-day grid, so whole-day data give whole-day answers.
         near = 1e-7 * np.maximum(1.0, self.d)
-        y = y_full
-        return np.where(self.d - y <= near, self.d, np.where(y - self.dc <= near, self.dc, y))
+        y = np.where(self.d - y_full <= near, self.d,
+                     np.where(y_full - self.dc <= near, self.dc, y_full))
+        grid = np.round(y, 6)
+        return np.where(np.abs(grid - y) <= near, grid, y)
 
     def solve(self, target: float) -> tuple[float, float, np.ndarray]:
         """(added cost, d cost / d target, durations) of the cheapest schedule <= target."""
