@@ -50,22 +50,23 @@ def _wrong_answer(expected):
 
 def test_catalogue_covers_every_lesson_with_three_or_more_exercises():
     counts = training.exercises()["lesson"].value_counts()
-    for lesson in ["01_scoping", "02_estimation", "03_scheduling", "05_earned_value"]:
+    for lesson in ["01_scoping", "02_estimation", "03_scheduling", "04_risk", "05_earned_value",
+                   "06_resources"]:
         assert counts[lesson] >= 3, lesson
 
 
 @pytest.mark.parametrize("exercise_id", IDS)
 def test_right_answer_accepted_wrong_rejected_with_hint_then_solution(exercise_id):
     tutor = training.Tutor()
-    data, expected = _expected(exercise_id, 1)
-    wrong = tutor_check = tutor.check(exercise_id, _wrong_answer(expected), variant=1)
+    _, expected = _expected(exercise_id, 1)
+    wrong = tutor.check(exercise_id, _wrong_answer(expected), variant=1)
     assert not wrong.correct and not bool(wrong)
     assert wrong.message and wrong.hint == training._REGISTRY[exercise_id].hint
     assert "training.solution(" in str(wrong)
     again = tutor.check(exercise_id, _wrong_answer(expected), variant=1, show_solution=True)
     assert again.attempts == 2 and "attempt 2" in again.hint and again.solution
     right = tutor.check(exercise_id, _learner_answer(expected), variant=1)
-    assert right.correct and right.hint == "" and "Right" in str(right), tutor_check
+    assert right.correct and right.hint == "" and "Right" in str(right)
     assert training.solution(exercise_id, 1) == again.solution
 
 
