@@ -145,8 +145,11 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
     nr = r_prob.shape[0]
     nb = o_ubin.shape[1]
     bs = max(8, min(512, 262144 // max(n, 1)))
-    d = np.empty((n, bs))
     base = np.empty((n, bs))
+    plain = aff.shape[0] == 0 and x.shape[0] == 0  # no risk or branch alters a duration
+    d = base if plain else np.empty((n, bs))
+    branch = np.flatnonzero(xcol >= 0)
+    costly = np.flatnonzero((cfix != 0.0) | (rate != 0.0))
     es = np.empty((n, bs))
     ef = np.empty((n, bs))
     ls = np.empty((n, bs))
@@ -170,8 +173,9 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
             else:
                 for i in range(m):
                     base[k, i] = par[k, 0]
-            for i in range(m):
-                d[k, i] = base[k, i]
+            if not plain:
+                for i in range(m):
+                    d[k, i] = base[k, i]
         # risk events: extra days (or percent of the sampled duration) on the tasks hit
         for a in range(aff.shape[0]):
             for i in range(m):
@@ -201,15 +205,19 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
             for i in range(m):
                 d[t, i] = max(base[t, i] + es[t, i], 0.0)
         # probabilistic branches
-        for k in range(n):
+        if i0 == 0:
+            exists[:, :] = True
+        for a in range(branch.shape[0]):
+            k = branch[a]
             c = xcol[k]
             for i in range(m):
-                exists[k, i] = True
-                if c >= 0 and x[c, i0 + i] >= xp[k]:
-                    exists[k, i] = False
+                exists[k, i] = not (x[c, i0 + i] >= xp[k])
+                if not exists[k, i]:
                     d[k, i] = 0.0
         # cost: fixed + rate × duration of the tasks that happen, then the risk costs
-        for k in range(n):
+        # (tasks without cost add exactly 0.0 in the reference path: skipped here)
+        for a in range(costly.shape[0]):
+            k = costly[a]
             for i in range(m):
                 if exists[k, i]:
                     cost[i] += cfix[k] + rate[k] * d[k, i]
@@ -217,7 +225,8 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
             for i in range(m):
                 if ro[r, i0 + i] < r_prob[r]:
                     cost[i] += _tri(ri[r, i0 + i], r_cost[r])
-        # forward pass (the PDM rules of tpmkit.cpm)
+        # forward pass (the PDM rules of tpmkit.cpm); the link type and constraint are
+        # dispatched outside the loops over iterations so that those loops vectorise
         for i in range(m):
             fin[i] = -np.inf
         for kk in range(n):
@@ -228,36 +237,43 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
                 li = pred_link[q]
                 p = link_from[li]
                 t = link_type[li]
-                for i in range(m):
-                    L = lag[li] + lag_pct[li] * d[p, i]
-                    if t == 0:
-                        v = ef[p, i] + L
-                    elif t == 1:
-                        v = es[p, i] + L
-                    elif t == 2:
-                        v = ef[p, i] + L - d[j, i]
-                    else:
-                        v = es[p, i] + L - d[j, i]
-                    if v > best[i]:
-                        best[i] = v
+                lg = lag[li]
+                lp = lag_pct[li]
+                if t == 0:
+                    for i in range(m):
+                        v = ef[p, i] + (lg + lp * d[p, i])
+                        best[i] = v if v > best[i] else best[i]
+                elif t == 1:
+                    for i in range(m):
+                        v = es[p, i] + (lg + lp * d[p, i])
+                        best[i] = v if v > best[i] else best[i]
+                elif t == 2:
+                    for i in range(m):
+                        v = ef[p, i] + (lg + lp * d[p, i]) - d[j, i]
+                        best[i] = v if v > best[i] else best[i]
+                else:
+                    for i in range(m):
+                        v = es[p, i] + (lg + lp * d[p, i]) - d[j, i]
+                        best[i] = v if v > best[i] else best[i]
             c = ctype[j]
             cj = coff[j]
+            if c == 1:
+                for i in range(m):
+                    best[i] = cj if cj > best[i] + EPS else best[i]
+            elif c == 3:
+                for i in range(m):
+                    best[i] = cj - d[j, i] if cj - d[j, i] > best[i] + EPS else best[i]
+            elif c == 5:
+                for i in range(m):
+                    best[i] = cj
+            elif c == 6:
+                for i in range(m):
+                    best[i] = cj - d[j, i]
             for i in range(m):
-                bi = best[i]
-                if c == 1:
-                    if cj > bi + EPS:
-                        bi = cj
-                elif c == 3:
-                    if cj - d[j, i] > bi + EPS:
-                        bi = cj - d[j, i]
-                elif c == 5:
-                    bi = cj
-                elif c == 6:
-                    bi = cj - d[j, i]
-                es[j, i] = bi
-                ef[j, i] = bi + d[j, i]
-                if ef[j, i] > fin[i]:
-                    fin[i] = ef[j, i]
+                es[j, i] = best[i]
+                e = best[i] + d[j, i]
+                ef[j, i] = e
+                fin[i] = e if e > fin[i] else fin[i]
         for i in range(m):
             fin[i] = fin[i] + delay[i]
         # backward pass from each iteration's finish
@@ -269,32 +285,41 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
                 li = succ_link[q]
                 s = link_to[li]
                 t = link_type[li]
-                for i in range(m):
-                    L = lag[li] + lag_pct[li] * d[j, i]
-                    if t == 0:
-                        v = ls[s, i] - L
-                    elif t == 1:
-                        v = ls[s, i] - L + d[j, i]
-                    elif t == 2:
-                        v = lf[s, i] - L
-                    else:
-                        v = lf[s, i] - L + d[j, i]
-                    if v < best[i]:
-                        best[i] = v
+                lg = lag[li]
+                lp = lag_pct[li]
+                if t == 0:
+                    for i in range(m):
+                        v = ls[s, i] - (lg + lp * d[j, i])
+                        best[i] = v if v < best[i] else best[i]
+                elif t == 1:
+                    for i in range(m):
+                        v = ls[s, i] - (lg + lp * d[j, i]) + d[j, i]
+                        best[i] = v if v < best[i] else best[i]
+                elif t == 2:
+                    for i in range(m):
+                        v = lf[s, i] - (lg + lp * d[j, i])
+                        best[i] = v if v < best[i] else best[i]
+                else:
+                    for i in range(m):
+                        v = lf[s, i] - (lg + lp * d[j, i]) + d[j, i]
+                        best[i] = v if v < best[i] else best[i]
             c = ctype[j]
             cj = coff[j]
+            if c == 2:
+                for i in range(m):
+                    best[i] = min(best[i], cj + d[j, i])
+            elif c == 4:
+                for i in range(m):
+                    best[i] = min(best[i], cj)
+            elif c == 5:
+                for i in range(m):
+                    best[i] = cj + d[j, i]
+            elif c == 6:
+                for i in range(m):
+                    best[i] = cj
             for i in range(m):
-                bi = best[i]
-                if c == 2:
-                    bi = min(bi, cj + d[j, i])
-                elif c == 4:
-                    bi = min(bi, cj)
-                elif c == 5:
-                    bi = cj + d[j, i]
-                elif c == 6:
-                    bi = cj
-                lf[j, i] = bi
-                ls[j, i] = bi - d[j, i]
+                lf[j, i] = best[i]
+                ls[j, i] = best[i] - d[j, i]
         for i in range(m):
             level[i] = np.inf
         for k in range(n):
@@ -316,18 +341,19 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
             sxy = o_sxy[k]
             ssi = o_ssi[k]
             ses = o_ses[k]
+            dk0 = d0[k]
+            esk0 = es0[k]
             for i in range(m):
                 tf = ls[k, i] - es[k, i]
                 dk = d[k, i]
-                if exists[k, i] and tf <= level[i]:
-                    ck += 1
-                xk = dk - d0[k]
+                ck += exists[k, i] & (tf <= level[i])
+                xk = dk - dk0
                 sx += xk
                 sxx += xk * xk
                 sxy += xk * (fin[i] - t0)
-                if dk + tf > 0.0:
-                    ssi += dk / (dk + tf) * fin[i]
-                ses += es[k, i] - es0[k]
+                tot = dk + tf
+                ssi += dk / tot * fin[i] if tot > 0.0 else 0.0
+                ses += es[k, i] - esk0
             o_crit[k] += ck
             o_sx[k] = sx
             o_sxx[k] = sxx
@@ -342,11 +368,10 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
                     uk = u[c, i0 + i]
                     su += uk
                     suu += uk * uk
-                    o_ubin[k, bins[i]] += uk
-                    if uk < 0.1:
-                        o_hlo[k, bins[i]] += 1
-                    elif uk >= 0.9:
-                        o_hhi[k, bins[i]] += 1
+                    bi = bins[i]
+                    o_ubin[k, bi] += uk
+                    o_hlo[k, bi] += uk < 0.1
+                    o_hhi[k, bi] += uk >= 0.9
                 o_su[k] = su
                 o_suu[k] = suu
         for i in range(m):

@@ -357,12 +357,12 @@ def ppf_row(k, u, row, i0, m, out, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_h
         for i in range(m):
             out[k, i] = par[k, 0] + u[row, i0 + i] * par[k, 1]
     elif c == TRIANGULAR:
-        for i in range(m):
+        lo, hi, fc, w1, w2 = par[k, 0], par[k, 1], par[k, 2], par[k, 3], par[k, 4]
+        for i in range(m):  # both branches, then a select: vectorises, no mispredictions
             x = u[row, i0 + i]
-            if x < par[k, 2]:
-                out[k, i] = par[k, 0] + math.sqrt(x * par[k, 3])
-            else:
-                out[k, i] = par[k, 1] - math.sqrt((1.0 - x) * par[k, 4])
+            a = lo + math.sqrt(x * w1)
+            b = hi - math.sqrt((1.0 - x) * w2)
+            out[k, i] = a if x < fc else b
     elif c == PERT:
         r = tab[k]
         for i in range(m):

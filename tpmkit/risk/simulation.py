@@ -832,28 +832,29 @@ def _task_table(project, net, smp, out, finish, done, aff, branch, es_det, t_det
     }, index=index)
 
 
-def _cond_quantile(h: np.ndarray, lo: float, w: float, q: float) -> float:
-    tot = h.sum()
-    if tot == 0:
-        return float("nan")
-    c = np.cumsum(h) / tot
-    b = int(np.searchsorted(c, q))
-    prev = c[b - 1] if b > 0 else 0.0
-    frac = (q - prev) / (c[b] - prev) if c[b] > prev else 0.0
-    return lo + (b + frac) * w
+def _cond_quantile(h: np.ndarray, lo: float, w: float, q: float) -> np.ndarray:
+    """Quantile ``q`` of each row's binned histogram ``h`` (linear within the bin)."""
+    tot = h.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.cumsum(h, axis=1) / tot[:, None]
+    b = np.minimum((c < q).sum(axis=1), h.shape[1] - 1)
+    rows = np.arange(len(h))
+    prev = np.where(b > 0, c[rows, np.maximum(b - 1, 0)], 0.0)
+    cur = c[rows, b]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(cur > prev, (q - prev) / (cur - prev), 0.0)
+    return np.where(tot > 0, lo + (b + frac) * w, np.nan)
 
 
 def _tornado(out, smp, tasks: pd.DataFrame, bins, ids) -> pd.DataFrame:
     lo, w = bins
-    rows = []
-    for k in smp.stochastic:
-        p_lo = _cond_quantile(out.hlo[k], lo, w, 0.8)
-        p_hi = _cond_quantile(out.hhi[k], lo, w, 0.8)
-        rho = tasks["cruciality_pearson"].iat[k]
-        rows.append((ids[k], p_lo, p_hi, p_hi - p_lo,
-                     float(rho ** 2) if np.isfinite(rho) else 0.0))
-    t = pd.DataFrame(rows, columns=["id", "p80_low", "p80_high", "p80_swing",
-                                    "variance_share"]).set_index("id")
+    k = smp.stochastic
+    p_lo = _cond_quantile(out.hlo[k], lo, w, 0.8)
+    p_hi = _cond_quantile(out.hhi[k], lo, w, 0.8)
+    rho = tasks["cruciality_pearson"].to_numpy()[k]
+    t = pd.DataFrame({"p80_low": p_lo, "p80_high": p_hi, "p80_swing": p_hi - p_lo,
+                      "variance_share": np.where(np.isfinite(rho), rho ** 2, 0.0)},
+                     index=pd.Index([ids[j] for j in k], name="id"))
     return t.sort_values("p80_swing", ascending=False, kind="stable")
 
 
