@@ -65,3 +65,21 @@ def test_other_commands_accept_interop_formats(capsys):
     assert main(["schedule", str(src), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["project"]["duration"] == 3
+
+
+def test_lossy_export_warns_and_strict_refuses(tmp_path, capsys):
+    src = tmp_path / "plan.yaml"
+    src.write_text("project: {start: 2027-01-04}\ntasks:\n"
+                   "  - {id: A, optimistic: 2, most_likely: 3, pessimistic: 7}\n"
+                   "  - {id: B, duration: 2, predecessors: A}\n")
+    out = tmp_path / "plan.xml"
+    assert main(["convert", str(src), str(out), "--strict"]) == 2
+    assert "no standard fields for three-point estimates" in capsys.readouterr().err
+    assert not out.exists() and not list(tmp_path.glob(".plan.xml.*"))
+    assert main(["convert", str(src), str(out)]) == 0
+    assert "warning: plan.xml: MS Project XML has no standard fields for three-point" in \
+        capsys.readouterr().err
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TpmkitWarning)
+        assert tpmkit.read(out).schedule()["early_finish"].tolist() == pytest.approx(
+            [3.5, 5.5], abs=1 / 28800)  # the PERT mean (2 + 4*3 + 7) / 6 is kept

@@ -4,13 +4,16 @@ Reads any supported project file (MS Project XML, Primavera XER, GanttProject, P
 Jira CSV, PSPLIB, CSV/XLSX/YAML/JSON, and MPP & co. through the optional MPXJ bridge) and
 writes it in the format of OUT's suffix: ``.csv``/``.tsv`` (task table), ``.xlsx``,
 ``.yaml``/``.yml``, ``.json`` or ``.xml``/``.mspdi`` (MS Project XML). Import warnings
-(e.g. an ALAP constraint tpmkit does not model) go to stderr; ``--strict`` turns them into
-an error (exit status 2) so nothing is converted silently with losses.
+(e.g. an ALAP constraint tpmkit does not model) and export losses (e.g. three-point estimates,
+which MS Project XML cannot hold) go to stderr; ``--strict`` turns them into an error (exit
+status 2, OUT untouched) so nothing is converted silently with losses.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -36,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--status-date", metavar="DATE",
                         help="status (data) date, overriding the file's")
     parser.add_argument("--strict", action="store_true",
-                        help="fail (exit 2) instead of converting when the import warns")
+                        help="fail (exit 2, OUT untouched) when the import warns or the "
+                             "output format cannot hold all the data")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,7 +64,24 @@ def run(args: argparse.Namespace) -> int:
         raise InputFileError(f"{src}: the import reported {len(messages)} problem(s): "
                              f"{messages[0]}{' …' if len(messages) > 1 else ''}; fix the "
                              "source file or run without --strict")
-    write(project, out)
+    # write beside the target first so that --strict can still refuse a lossy export
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix,
+                                    dir=out.parent if str(out.parent) else ".")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            write(project, tmp)
+        lost = [str(w.message).replace(tmp.name, out.name) for w in caught
+                if issubclass(w.category, UserWarning)]
+        if lost and args.strict:
+            raise InputFileError(f"{out}: the export would lose data: {lost[0]}; choose another "
+                                 "output format or run without --strict")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    messages += lost
     summary = {"input": src, "output": str(out), "format": _NAMES.get(out.suffix.lower(), ""),
                "tasks": len(project.tasks), "links": len(project.links),
                "warnings": messages}

@@ -578,6 +578,33 @@ def _pt(minutes: float) -> str:
     return f"PT{h}H{m}M{sec}S"
 
 
+def _warn_unsupported(project: Any, path: str | os.PathLike) -> None:
+    """Warn about project data that MSPDI has no standard field for (it is not written)."""
+    import warnings
+
+    from tpmkit.io import TpmkitWarning
+
+    t = project.tasks
+
+    def used(col: str) -> bool:
+        if col not in t:
+            return False
+        if t[col].dtype == object:
+            return bool(t[col].map(lambda v: isinstance(v, str) and v.strip() != "").any())
+        return bool(t[col].notna().any())
+
+    lost = [label for cols, label in (
+        (("optimistic", "most_likely", "pessimistic"), "three-point estimates"),
+        (("distribution",), "distributions"), (("rate",), "task rates"))
+        if any(used(c) for c in cols)]
+    lost += [name for name in ("risks", "periods") if getattr(project, name, None) is not None
+             and len(getattr(project, name))]
+    if lost:
+        warnings.warn(f"{Path(path).name}: MS Project XML has no standard fields for "
+                      f"{', '.join(lost)}; they were not written (the durations are); keep a "
+                      "YAML, JSON or XLSX copy for full fidelity", TpmkitWarning, stacklevel=3)
+
+
 def write(project: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
     """Export a project to MS Project XML (MSPDI).
 
@@ -632,6 +659,7 @@ def write(project: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
     start = pd.Timestamp(start)
     wt = WorkTime(weekmask, holidays)
     sched = schedule(project)
+    _warn_unsupported(project, path)
     ids = list(tasks.index.astype(str))
     uid = {tid: k + 1 for k, tid in enumerate(ids)}
 
