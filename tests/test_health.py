@@ -295,3 +295,15 @@ def test_cli_options(capsys):
     assert checks["bei"]["passed"] is not None and checks["missed_tasks"]["denominator"] > 0
     assert main(["check", "sample:software_release", "--critical-task", "NOPE"]) == 2
     assert "NOPE" in capsys.readouterr().err
+
+
+def test_task_table_in_project_order():
+    r = assess(extra={"id": "X", "duration": 3, "resources": ""},
+               changes={"predecessors": {"B": "A FS+2"}}, deadline="2027-01-19")
+    table = r.task_table()
+    assert list(table.index) == ["B", "X"]
+    assert table.loc["X", "logic"] and table.loc["X", "resources"] and not table.loc["X", "lags"]
+    # X also "starts" at day 0, before the status date, without an actual start
+    assert table.loc["X", "invalid_dates"] and table.loc["X", "failed_checks"] == 3
+    assert table.loc["B", "lags"] and table.loc["B", "failed_checks"] == 1
+    assert assess().task_table().empty

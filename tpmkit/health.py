@@ -114,6 +114,7 @@ class HealthReport:
     project: str = ""
     status_date: pd.Timestamp | None = None
     settings: dict = field(default_factory=dict)
+    task_ids: list = field(default_factory=list, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -124,6 +125,27 @@ class HealthReport:
     def failed(self) -> list[str]:
         """Names of the failing checks."""
         return [k for k, v in self.checks["passed"].items() if v is False]
+
+    def task_table(self) -> pd.DataFrame:
+        """Tasks flagged by at least one check: one boolean column per check, in check order.
+
+        Examples
+        --------
+        >>> import tpmkit
+        >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B"], "duration": [5, 60],
+        ...                                "predecessors": ["", "A FS+2"]}))
+        >>> dcma14(p).task_table()[["logic", "lags", "high_duration", "resources"]]
+           logic   lags  high_duration  resources
+        A   True  False          False       True
+        B   True   True           True       True
+        """
+        flagged = {name: set(tasks) for name, tasks in self.checks["tasks"].items()}
+        hit = set().union(*flagged.values())
+        ids = [t for t in self.task_ids if t in hit] + sorted(hit - set(self.task_ids))
+        table = pd.DataFrame({name: [t in flagged[name] for t in ids] for name in flagged},
+                             index=pd.Index(ids, dtype=object))
+        table["failed_checks"] = table.sum(axis=1).astype(int)
+        return table
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: ``project``, ``status_date``, ``passed``, ``checks[]``."""
@@ -461,4 +483,5 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
     settings = {"high_float_days": high_float_days, "high_duration_days": high_duration_days,
                 "critical_path_delay": critical_path_delay,
                 "critical_task": None if tested < 0 else str(ids[tested])}
-    return HealthReport(checks, getattr(project, "name", ""), status, settings)
+    return HealthReport(checks, getattr(project, "name", ""), status, settings,
+                        [str(t) for t in ids])
