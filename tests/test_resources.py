@@ -66,7 +66,7 @@ def test_overallocation_periods_name_the_tasks(small):
     row = over.iloc[0]
     assert (row["resource"], row["start"], row["finish"], row["days"]) == ("dev", 2, 4, 2)
     assert row["peak"] == 2.0 and row["max_excess"] == 1.0 and row["excess_unit_days"] == 2.0
-    assert row["tasks"] == ["A", "B"]
+    assert row["tasks"] == ["A", "B"] and row["units"] == [1.0, 1.0]
 
 
 def test_no_overallocation_when_sequenced(small):

@@ -404,8 +404,10 @@ def _overallocation_periods(use, cap, res_ids, a, pos, code, s, f, ids, dates) -
         on_res = code == j
         active = on_res & (s < d1) & (f > d0) & (f > s)
         order = np.argsort(s[active], kind="stable")
-        tasks = list(ids[pos[active]][order])
-        tasks = list(dict.fromkeys(tasks))
+        units_of: dict[str, float] = {}
+        for t, u in zip(ids[pos[active]][order], a["units"].to_numpy(dtype=float)[active][order]):
+            units_of[str(t)] = units_of.get(str(t), 0.0) + float(u)
+        tasks = list(units_of)
         rows.append({
             "resource": res_ids[j],
             "start": int(d0),
@@ -416,9 +418,10 @@ def _overallocation_periods(use, cap, res_ids, a, pos, code, s, f, ids, dates) -
             "max_excess": float(excess[d0:d1, j].max()),
             "excess_unit_days": float(excess[d0:d1, j].sum()),
             "tasks": tasks,
+            "units": [units_of[t] for t in tasks],
         })
     cols = ["resource", "start", "finish", "days", "peak", "capacity", "max_excess",
-            "excess_unit_days", "tasks"]
+            "excess_unit_days", "tasks", "units"]
     out = pd.DataFrame(rows, columns=cols)
     if dates is not None and len(out):
         out["start_date"] = dates[out["start"].to_numpy()]
@@ -451,8 +454,9 @@ def overallocations(project, schedule=None) -> pd.DataFrame:
         exceeds its capacity: ``resource``, ``start``, ``finish`` (offsets, the run
         covers days ``start .. finish-1``), ``days``, ``peak`` [units], ``capacity``
         [units, lowest in the run], ``max_excess`` [units], ``excess_unit_days``,
-        ``tasks`` (ids of the tasks using the resource during the run, by start) and
-        ``start_date``/``finish_date`` when the project has a start date.
+        ``tasks`` (ids of the tasks using the resource during the run, by start),
+        ``units`` (their units of the resource, same order) and ``start_date``/
+        ``finish_date`` when the project has a start date.
 
     Examples
     --------
