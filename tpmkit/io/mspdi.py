@@ -589,9 +589,9 @@ def _warn_unsupported(project: Any, path: str | os.PathLike) -> None:
     def used(col: str) -> bool:
         if col not in t:
             return False
-        if t[col].dtype == object:
-            return bool(t[col].map(lambda v: isinstance(v, str) and v.strip() != "").any())
-        return bool(t[col].notna().any())
+        if pd.api.types.is_numeric_dtype(t[col]):
+            return bool(t[col].notna().any())
+        return bool(t[col].map(lambda v: isinstance(v, str) and v.strip() != "").any())
 
     lost = [label for cols, label in (
         (("optimistic", "most_likely", "pessimistic"), "three-point estimates"),
