@@ -183,6 +183,9 @@ def test_resources_and_assignments(tmp_path):
      r"task ID 2 .*field PredecessorLink/Type has the invalid value '7'.*0 = FF, 1 = FS"),
     (_task(1, extra="<PercentComplete>lots</PercentComplete>"),
      r"task ID 1 .*field PercentComplete has the invalid value 'lots'; it must be a number"),
+    (_task(1, extra="<Summary>1</Summary><OutlineNumber>1</OutlineNumber>",
+           links=[(2, "x", 0, 7)]) + _task(2, extra="<OutlineNumber>2</OutlineNumber>"),
+     r"summary task UID 1: field PredecessorLink/Type has the invalid value 'x'"),
     (_task(1, extra="<Start>yesterday</Start>"), r"task ID 1 .*field Start .*ISO date-time"),
 ])
 def test_malformed_fields_name_file_task_and_field(tmp_path, body, message):

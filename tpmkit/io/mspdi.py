@@ -326,6 +326,22 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     warnings += w
     uid_to_id = {uid: i for (_, uid, _, _), i in zip(raw, ids)}
 
+    def parse_link(lk: Element, where: str) -> tuple[str | None, str, float, float, bool]:
+        """<PredecessorLink> → (predecessor UID, type, lag [working days], lag fraction, elapsed)."""
+        try:
+            kind = LINK_TYPES[int(_txt(lk, "Type", "1") or "1")]
+        except (KeyError, ValueError):
+            raise ctx.error(where, "PredecessorLink/Type", _txt(lk, "Type"),
+                            "link types are 0 = FF, 1 = FS, 2 = SF, 3 = SS") from None
+        lag_raw = _num(lk, "LinkLag", ctx, where, 0.0)
+        unit, is_elapsed = _fmt(_txt(lk, "LagFormat"))
+        if unit in ("%", "e%"):  # tenths of a percent of the predecessor's duration
+            return _txt(lk, "PredecessorUID"), kind, 0.0, lag_raw / 1000.0, False
+        if is_elapsed:  # clock minutes → working days at the calendar's share of working days
+            return (_txt(lk, "PredecessorUID"), kind,
+                    lag_raw / 10.0 / 1440.0 * working_days_per_week / 7.0, 0.0, True)
+        return _txt(lk, "PredecessorUID"), kind, lag_raw / 10.0 / day_len, 0.0, False
+
     summary = {}
     outline = {}
     inactive, manual, alap, other_cal, elapsed, pct_and_days = [], [], [], [], [], []
@@ -381,27 +397,15 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             other_cal.append(tid)
         preds = []
         for lk in t.findall("PredecessorLink"):
-            puid = _txt(lk, "PredecessorUID")
             if _txt(lk, "CrossProject") == "1":
                 warnings.append(f"task {tid}: a link to another project "
-                                f"({_txt(lk, 'CrossProjectName') or puid}) was ignored")
+                                f"({_txt(lk, 'CrossProjectName') or _txt(lk, 'PredecessorUID')})"
+                                " was ignored")
                 continue
-            try:
-                kind = LINK_TYPES[int(_txt(lk, "Type", "1") or "1")]
-            except (KeyError, ValueError):
-                raise ctx.error(where, "PredecessorLink/Type", _txt(lk, "Type"),
-                                "link types are 0 = FF, 1 = FS, 2 = SF, 3 = SS") from None
-            lag_raw = _num(lk, "LinkLag", ctx, where, 0.0)
-            lunit, lelapsed = _fmt(_txt(lk, "LagFormat"))
-            lag_days, lag_pct = 0.0, 0.0
-            if lunit in ("%", "e%"):
-                lag_pct = lag_raw / 10.0 / 100.0
-            elif lelapsed:
-                lag_days = lag_raw / 10.0 / 1440.0 * working_days_per_week / 7.0
+            link = parse_link(lk, where)
+            if link[-1]:
                 elapsed.append(tid)
-            else:
-                lag_days = lag_raw / 10.0 / day_len
-            preds.append((puid, kind, lag_days, lag_pct))
+            preds.append(link[:4])
         baseline = next((b for b in t.findall("Baseline") if _txt(b, "Number") == "0"), None)
         rows.append({
             "id": tid, "_uid": uid, "_preds": preds,
@@ -446,10 +450,9 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         if uid in summary and t.find("PredecessorLink") is not None:
             summary_links.append(outline[uid])
             for lk in t.findall("PredecessorLink"):
-                kind = LINK_TYPES.get(int(_txt(lk, "Type", "1") or "1"), "FS")
-                lag = _num(lk, "LinkLag", ctx, f"summary task UID {uid}", 0.0) / 10.0 / day_len
+                link = parse_link(lk, f"summary task UID {uid}")
                 for leaf in leaves(uid):
-                    row_of_uid[leaf]["_preds"].append((_txt(lk, "PredecessorUID"), kind, lag, 0.0))
+                    row_of_uid[leaf]["_preds"].append(link[:4])
     id_of_uid = {r["_uid"]: r["id"] for r in rows}
     missing: list[str] = []
     for r in rows:
