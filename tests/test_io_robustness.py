@@ -52,3 +52,28 @@ def test_damaged_jira_exports_fail_cleanly(tmp_path, cut, junk):
         jira.read_parts(path)
     except TpmkitError:
         pass
+
+
+@pytest.mark.parametrize(("module", "name", "text", "message"), [
+    (mspdi, "p.xml", "<Project><Calendars><Calendar><UID>1</UID><WeekDays><WeekDay><DayType>2"
+     "</DayType><DayWorking>1</DayWorking><WorkingTimes><WorkingTime><FromTime>8am</FromTime>"
+     "</WorkingTime></WorkingTimes></WeekDay></WeekDays></Calendar></Calendars></Project>",
+     "field WorkingTime has the invalid value '8am'"),
+    (gan, "p.gan", '<project><calendars><date year="MMXXIV" month="1" date="3"/></calendars>'
+     "</project>", "year='MMXXIV'"),
+    (gan, "p.gan", '<project><calendars><date year="2024" month="2" date="31"/></calendars>'
+     "</project>", "holiday 2024-2-31 is not a date"),
+    (planner, "p.planner", '<project mrproject-version="2" calendar="1"><calendars><calendar '
+     'id="1" name="c"><overridden-day-types><overridden-day-type id="0"><interval start="8h" '
+     'end="1700"/></overridden-day-type></overridden-day-types></calendar></calendars><tasks/>'
+     "</project>", "interval start='8h'"),
+    (xer, "p.pmxml", "<APIBusinessObjects><Calendar><Name>c</Name><StandardWorkWeek>"
+     "<StandardWorkHours><DayOfWeek>Monday</DayOfWeek><WorkTime><Start>eight</Start>"
+     "<Finish>12:00:00</Finish></WorkTime></StandardWorkHours></StandardWorkWeek></Calendar>"
+     "</APIBusinessObjects>", "Calendar 'c': a WorkTime"),
+])
+def test_bad_calendar_values_are_reported(tmp_path, module, name, text, message):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(TpmkitError, match=message):
+        module.read_parts(path)

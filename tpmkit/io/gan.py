@@ -137,11 +137,13 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             continue
         try:
             month, day = int(d.get("month", "")), int(d.get("date", ""))
+            year = int(d.get("year")) if (d.get("year") or "").strip() else None
         except ValueError:
-            raise FileFormatError(f"{name}: calendar holiday: month={d.get('month')!r} "
-                                  f"date={d.get('date')!r} is not a date") from None
-        if (d.get("year") or "").strip():
-            one_off.append((int(d.get("year")), month, day))
+            raise FileFormatError(f"{name}: calendar holiday: year={d.get('year')!r} "
+                                  f"month={d.get('month')!r} date={d.get('date')!r} is not a "
+                                  "date") from None
+        if year is not None:
+            one_off.append((year, month, day))
         else:
             recurring.append((month, day))
 
@@ -241,7 +243,12 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
 
     # holidays: one-off plus recurring ones for every year the plan spans
     years = sorted({s.year for s, _ in starts.values() if pd.notna(s)}) or [pd.Timestamp.now().year]
-    holidays = {f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in one_off}
+    holidays = set()
+    for y, m, d in one_off:
+        try:
+            holidays.add(pd.Timestamp(year=y, month=m, day=d).date().isoformat())
+        except ValueError:
+            raise FileFormatError(f"{name}: calendar holiday {y}-{m}-{d} is not a date") from None
     for y in range(years[0] - 1, years[-1] + 6):
         for m, d in recurring:
             try:

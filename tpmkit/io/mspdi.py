@@ -161,8 +161,13 @@ def _calendar(root: Element, uid: str | None, ctx: _Ctx,
         for wdel in cal.findall("WeekDays/WeekDay"):
             dtype = _txt(wdel, "DayType")
             working = _txt(wdel, "DayWorking") == "1"
-            times = [(_time_minutes(_txt(w, "FromTime")), _time_minutes(_txt(w, "ToTime")))
-                     for w in wdel.findall("WorkingTimes/WorkingTime")]
+            try:
+                times = [(_time_minutes(_txt(w, "FromTime")), _time_minutes(_txt(w, "ToTime")))
+                         for w in wdel.findall("WorkingTimes/WorkingTime")]
+            except ValueError:
+                raise ctx.error(f"calendar {cname!r}", "WorkingTime", _txt(
+                    wdel.find("WorkingTimes/WorkingTime"), "FromTime"),
+                    "working times must look like 08:00:00") from None
             times = [(a, b if b > a else b + 1440) for a, b in times]
             if dtype == "0":  # pre-2007 exception: a date range
                 f = _date(wdel, "TimePeriod/FromDate", ctx, f"calendar {cname!r}")

@@ -101,7 +101,12 @@ def _calendar(root: Element, cal_id: str | None, path: str, warnings: list[str])
             intervals = []
             for iv in ov.findall("interval"):
                 a, b = iv.get("start", "0800"), iv.get("end", "1700")
-                intervals.append((int(a[:2]) * 60 + int(a[2:4]), int(b[:2]) * 60 + int(b[2:4])))
+                try:
+                    intervals.append((int(a[:2]) * 60 + int(a[2:4]),
+                                      int(b[:2]) * 60 + int(b[2:4])))
+                except ValueError:
+                    raise FileFormatError(f"{path}: calendar {c.get('name')!r}: interval "
+                                          f"start={a!r} end={b!r} is not HHMM") from None
         for day in c.findall("days/day"):
             date = _when(day, "date", path, f"calendar {c.get('name')!r} day")
             if pd.isna(date) or day.get("type") != "day-type":

@@ -686,6 +686,14 @@ def read_pmxml_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             raise FileFormatError(f"{name}: activity {txt(el, 'Id')!r}: field {tag}: {v!r} is "
                                   "not a number") from None
 
+    def pm_calendar(c: Any) -> str:
+        try:
+            return _pm_calendar(c)
+        except (ValueError, OverflowError):
+            raise FileFormatError(f"{name}: Calendar {txt(c, 'Name')!r}: a WorkTime or "
+                                  "HolidayOrException date cannot be read (expected HH:MM:SS "
+                                  "and YYYY-MM-DD)") from None
+
     tables: dict[str, list[dict[str, str]]] = {k: [] for k in (
         "PROJECT", "CALENDAR", "SCHEDOPTIONS", "PROJWBS", "TASK", "TASKPRED", "RSRC",
         "RSRCRATE", "TASKRSRC", "PROJCOST", "ACTVTYPE", "ACTVCODE", "TASKACTV")}
@@ -709,7 +717,7 @@ def read_pmxml_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             "_line": f"Calendar {txt(c, 'Name')!r}", "clndr_id": txt(c, "ObjectId"),
             "clndr_name": txt(c, "Name"), "day_hr_cnt": txt(c, "HoursPerDay"),
             "default_flag": "Y" if txt(c, "IsDefault") == "1" else "N",
-            "clndr_data": _pm_calendar(c)})
+            "clndr_data": pm_calendar(c)})
     for w in root.iter("WBS"):
         tables["PROJWBS"].append({"wbs_id": txt(w, "ObjectId"),
                                   "proj_id": txt(w, "ProjectObjectId"),
