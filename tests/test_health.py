@@ -242,7 +242,7 @@ def fs_networks(draw):
                          "predecessors": preds})
 
 
-@settings(max_examples=25, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(fs_networks())
 def test_unconstrained_fs_networks_pass_the_logic_free_checks(table):
     """Without constraints, leads or lags: no negative float, 100 % FS and an intact

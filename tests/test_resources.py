@@ -162,7 +162,7 @@ def test_calendar_without_start_is_an_error():
         loading(p)
 
 
-@settings(max_examples=25, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.floats(0, 20), st.floats(0, 10), st.floats(0.1, 3),
                           st.sampled_from(["r1", "r2"])), min_size=1, max_size=12))
 def test_usage_conserves_unit_days(rows):
@@ -340,7 +340,7 @@ def crash_networks(draw):
     return rows
 
 
-@settings(max_examples=20, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(crash_networks(), st.floats(0, 1))
 @example({"id": ["T0", "T1", "T2"], "duration": [2, 1, 1], "crash_duration": [0, 1, 0],
           "crash_cost_per_day": [2, 1, 3], "predecessors": ["", "", "T0 FS+0"]}, 0.5)
@@ -574,7 +574,7 @@ def wide_networks(draw):
     return rows
 
 
-@settings(max_examples=25, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(wide_networks(), st.floats(0, 1))
 def test_pruned_lp_equals_full_lp(rows, where):
     """Solving only the tasks on too-long paths (plus constraint generation) is exact."""
