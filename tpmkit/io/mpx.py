@@ -146,9 +146,12 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         if not v:
             return default
         try:
-            return float(v)
+            x = float(v)
         except ValueError:
             raise err(line, field, v, "is not a number") from None
+        if not math.isfinite(x):
+            raise err(line, field, v, "is not a finite number")
+        return x
 
     def hhmm(v: str) -> int:
         m = re.match(r"^\s*(\d{1,2})[:.](\d{2})\s*(am|pm)?\s*$", v or "", re.I)
