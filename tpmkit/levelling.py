@@ -90,6 +90,7 @@ _EPS = 1e-9
 _BIG = np.int64(2**62)
 _POP = 40  # GA population size (Hartmann 1998 uses 40-90 for 1000-5000 schedules)
 _MUTATION = 0.05  # per-position swap probability (Hartmann 1998)
+_FBI_ROUNDS = 1  # justification passes per GA individual (repeated while they shorten)
 _RESTART = 10  # generations without a better incumbent before the population is resampled
 
 
@@ -291,7 +292,7 @@ def _evaluate(alist, ctx, soft, improve, H, avail, dirty, start, order, key, s2,
     if ms < 0:
         return np.inf, count
     if improve and not soft:
-        for _ in range(8):
+        for _ in range(_FBI_ROUNDS):
             new = _justify(start, ctx, avail, dirty, order, key, s2, s3)
             count += 2
             if new >= ms:
@@ -740,7 +741,9 @@ def _soft_single(alist, ctx, soft, H):
 @njit(cache=True)
 def _blockers(start, dur, es, demand, uptr, uidx, cap, H):
     """For every activity started after its precedence-feasible start ``es``, the
-    (activity, day, resource) triples that made each earlier start infeasible."""
+    (activity, day, resource) triples that made the earlier starts infeasible: for each
+    rejected start the last day of the window on which a resource is short, then the
+    next candidate start is the day after it (as in the serial SGS)."""
     n = dur.shape[0]
     R = demand.shape[1]
     used = np.zeros((H, max(R, 1)), np.float64)
@@ -748,18 +751,19 @@ def _blockers(start, dur, es, demand, uptr, uidx, cap, H):
         for tau in range(start[j], start[j] + dur[j]):
             for q in range(uptr[j], uptr[j + 1]):
                 used[tau, uidx[q]] += demand[j, uidx[q]]
-    total = 0
+    cap_rec = 16
     for j in range(n):
         if start[j] > es[j]:
-            total += start[j] - es[j]
-    rec = np.empty((total, 3), np.int64)
+            cap_rec += start[j] - es[j]
+    rec = np.empty((cap_rec, 3), np.int64)
     c = 0
     for j in range(n):
         t = es[j]
         d = dur[j]
         while t < start[j] and d > 0:
             found = False
-            for tau in range(t, t + d):
+            tau = t + d - 1
+            while tau >= t and not found:
                 for q in range(uptr[j], uptr[j + 1]):
                     r = uidx[q]
                     own = demand[j, r] if start[j] <= tau < start[j] + d else 0.0
@@ -770,11 +774,11 @@ def _blockers(start, dur, es, demand, uptr, uidx, cap, H):
                         c += 1
                         found = True
                         break
-                if found:
-                    t = tau + 1
-                    break
+                if not found:
+                    tau -= 1
             if not found:
                 break
+            t = tau + 1
     return rec[:c]
 
 
@@ -1120,21 +1124,37 @@ def solve_rcpsp(duration: Sequence[int] | np.ndarray,
 
 
 @njit(cache=True)
-def _holders(rec, start, dur, demand):
-    """(delayed task, holding task) pairs for the blocking (task, day, resource) records."""
+def _holders(rec, start, dur, uptr, uidx, H, R):
+    """(delayed task, holding task) pairs for the blocking (task, day, resource) records,
+    through a CSR index of the tasks using each resource on each day."""
     n = start.shape[0]
-    out = np.empty((rec.shape[0] * 4 + 16, 2), np.int64)
+    cnt = np.zeros(H * R + 1, np.int64)
+    for h in range(n):
+        for tau in range(start[h], start[h] + dur[h]):
+            for q in range(uptr[h], uptr[h + 1]):
+                cnt[tau * R + uidx[q] + 1] += 1
+    ptr = np.cumsum(cnt)
+    fill = ptr.copy()
+    who = np.empty(ptr[-1], np.int64)
+    for h in range(n):
+        for tau in range(start[h], start[h] + dur[h]):
+            for q in range(uptr[h], uptr[h + 1]):
+                k = tau * R + uidx[q]
+                who[fill[k]] = h
+                fill[k] += 1
+    total = 0
+    for k in range(rec.shape[0]):
+        b = rec[k, 1] * R + rec[k, 2]
+        total += ptr[b + 1] - ptr[b]
+    out = np.empty((total, 2), np.int64)
     c = 0
     for k in range(rec.shape[0]):
-        j, tau, r = rec[k, 0], rec[k, 1], rec[k, 2]
-        for h in range(n):
-            if h != j and demand[h, r] > 0 and start[h] <= tau < start[h] + dur[h]:
-                if c >= out.shape[0]:
-                    bigger = np.empty((out.shape[0] * 2, 2), np.int64)
-                    bigger[:c] = out[:c]
-                    out = bigger
+        j = rec[k, 0]
+        b = rec[k, 1] * R + rec[k, 2]
+        for q in range(ptr[b], ptr[b + 1]):
+            if who[q] != j:
                 out[c, 0] = j
-                out[c, 1] = h
+                out[c, 1] = who[q]
                 c += 1
     return out[:c]
 
@@ -1370,6 +1390,13 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
     return _result(project, prob, out, cpm, dur, k, rule, scheme, search, within_float, free)
 
 
+def _join_groups(out: np.ndarray, keys: np.ndarray, labels: list[str]) -> None:
+    """``out[k] = "; ".join(labels of k)`` for runs of equal, sorted ``keys``."""
+    cuts = np.flatnonzero(np.diff(keys)) + 1
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(keys)]):
+        out[keys[a]] = "; ".join(labels[a:b])
+
+
 def _result(project, prob: _Problem, out: _Outcome, cpm: dict, dur: np.ndarray, k: int,
             rule: str, scheme: str, search: str, within_float: bool,
             free: list[str]) -> LevelResult:
@@ -1386,15 +1413,18 @@ def _result(project, prob: _Problem, out: _Outcome, cpm: dict, dur: np.ndarray, 
             drive[to[li]] = ids[frm[li]]
     c = prob.ctx
     rec = _blockers(S, prob.dur, es, prob.demand, c[9], c[10], prob.cap, prob.H)
-    by_res = [set() for _ in range(n)]
-    by_task: list[dict] = [{} for _ in range(n)]
-    for j, r in np.unique(rec[:, [0, 2]], axis=0) if len(rec) else []:
-        by_res[j].add(prob.resources[r])
-    pairs = _holders(rec, S, prob.dur, prob.demand)
-    if len(pairs):
-        pairs = pairs[np.lexsort((S[pairs[:, 1]], pairs[:, 0]))]
-        for j, h in pairs:
-            by_task[j].setdefault(ids[h], None)
+    R = len(prob.cap)
+    by_res = np.full(n, "", dtype=object)
+    by_task = np.full(n, "", dtype=object)
+    if len(rec):
+        jr = np.unique(rec[:, 0] * R + rec[:, 2])  # sorted by task, then resource index
+        _join_groups(by_res, jr // R, [prob.resources[r] for r in jr % R])
+        pairs = _holders(rec, S, prob.dur, c[9], c[10], prob.H, R)
+        if len(pairs):
+            pairs = np.unique(pairs[:, 0] * n + pairs[:, 1])
+            j_, h_ = pairs // n, pairs % n
+            order = np.lexsort((h_, S[h_], j_))  # holders in order of their start
+            _join_groups(by_task, j_[order], [str(x) for x in ids[h_[order]]])
     usage = np.zeros((prob.H, max(len(prob.cap), 1)))
     over = np.zeros(n, dtype=bool)
     if within_float and len(prob.cap):
@@ -1415,8 +1445,8 @@ def _result(project, prob: _Problem, out: _Outcome, cpm: dict, dur: np.ndarray, 
         "finish": finish,
         "delay": start - early,
         "resource_delay": (S - es) / k,
-        "delayed_by_resource": ["; ".join(sorted(s)) for s in by_res],
-        "delayed_by_tasks": ["; ".join(map(str, t)) for t in by_task],
+        "delayed_by_resource": by_res,
+        "delayed_by_tasks": by_task,
         "driving_predecessor": drive,
         "over_allocated": over,
     }, index=project.tasks.index)
