@@ -307,3 +307,11 @@ def test_task_table_in_project_order():
     assert table.loc["X", "invalid_dates"] and table.loc["X", "failed_checks"] == 3
     assert table.loc["B", "lags"] and table.loc["B", "failed_checks"] == 1
     assert assess().task_table().empty
+
+
+def test_lone_milestone_is_not_exempt_on_both_sides():
+    """A milestone with neither predecessor nor successor is a logic failure."""
+    r = assess(extra={"id": "M", "duration": 0, "predecessors": "", "resources": ""})
+    assert "M" in row(r, "logic")["tasks"]
+    with pytest.raises(ValidationError, match="total_float"):
+        dcma14(tpmkit.read(pd.DataFrame(HEALTHY)), schedule=pd.DataFrame({"start": [0]}))

@@ -266,6 +266,10 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
     net = project.network()
     n = len(ids)
     sched = cpm_schedule(project) if schedule is None else schedule
+    need = {"early_start", "early_finish", "total_float", "critical"}
+    if not isinstance(sched, pd.DataFrame) or not need <= set(sched.columns):
+        raise ValidationError("schedule must be the CPM table of this project (tpmkit.schedule); "
+                              f"it needs the columns {', '.join(sorted(need))}")
     normal = _normal_mask(tasks)
     pc = pd.to_numeric(tasks["percent_complete"], errors="coerce").fillna(0.0).to_numpy(float)
     done = (pc >= 100.0) | tasks["actual_finish"].notna().to_numpy()
@@ -312,15 +316,17 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
     has_succ[frm] = True
     es = sched["early_start"].reindex(ids).to_numpy(float)
     ef = sched["early_finish"].reindex(ids).to_numpy(float)
-    exempt = np.zeros(n, dtype=bool)
+    # One start milestone may lack a predecessor and one finish milestone a successor.
+    exempt_start = np.zeros(n, dtype=bool)
+    exempt_finish = np.zeros(n, dtype=bool)
     cand = np.flatnonzero(~has_pred & (dur == 0) & normal)
     if len(cand):
-        exempt[cand[np.argmin(es[cand])]] = True
+        exempt_start[cand[np.argmin(es[cand])]] = True
     cand = np.flatnonzero(~has_succ & (dur == 0) & normal)
     if len(cand):
-        exempt[cand[::-1][np.argmax(ef[cand][::-1])]] = True
-    open_start = ~has_pred & ~exempt
-    open_finish = ~has_succ & ~exempt
+        exempt_finish[cand[::-1][np.argmax(ef[cand][::-1])]] = True
+    open_start = ~has_pred & ~exempt_start
+    open_finish = ~has_succ & ~exempt_finish
     ratio("logic", incomplete & (open_start | open_finish), incomplete,
           note="the start and finish milestones are exempt")
 
