@@ -1,0 +1,31 @@
+"""Charts for tpmkit results (matplotlib; ``ax=None`` in, ``Axes`` out).
+
+Every function takes a finished result — a CPM table, a simulation result, an EVM
+table, a risk register — draws it with one shared theme and a colour-blind-safe
+(Okabe–Ito) palette, and returns the Axes. No scheduling math happens here.
+``import tpmkit`` does not import this module (it pulls in matplotlib).
+
+==========================  ===============================================
+family                      functions
+==========================  ===============================================
+schedule                    :func:`gantt`, :func:`network`
+schedule risk (Monte Carlo)  :func:`histogram`, :func:`s_curve`, :func:`tornado`,
+                            :func:`criticality`, :func:`jcl_scatter`, :func:`merge_bias`
+earned value                :func:`evm_s_curve`, :func:`performance_trend`,
+                            :func:`earned_schedule`
+registers and planning      :func:`risk_heatmap`, :func:`resource_histogram`,
+                            :func:`burnup`, :func:`power_interest_grid`, :func:`wbs_tree`
+==========================  ===============================================
+"""
+
+from __future__ import annotations
+
+from tpmkit.plot._theme import OKABE_ITO, RC, themed
+from tpmkit.plot.gantt import gantt
+
+__all__ = [
+    "OKABE_ITO",
+    "RC",
+    "gantt",
+    "themed",
+]
