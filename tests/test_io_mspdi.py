@@ -278,3 +278,50 @@ def test_round_trip_random_networks(tmp_path, names, data):
     a, b = schedule(p), schedule(q)
     np.testing.assert_allclose(b[["early_start", "late_finish", "total_float"]],
                                a[["early_start", "late_finish", "total_float"]], atol=1e-9)
+
+
+REFERENCE_FILES = [("mpxj", "generated__task-baselines__task-baselines-project2019-mspdi.xml"),
+                   ("mpxj", "mspdirelations.xml"), ("mpxj", "enterprise.xml"),
+                   ("mpxj", "legacy__sample.xml"), ("mpxj", "mspditimephased.xml"),
+                   ("mpxj", "generated__calendar-calendars__calendar-calendars-project2019-mspdi.xml"),
+                   ("ganttproject", "holidays-mspdi.xml")]
+ELEMENTS = {"Project": ".", "Task": "Tasks/Task", "Resource": "Resources/Resource",
+            "Assignment": "Assignments/Assignment", "Calendar": "Calendars/Calendar",
+            "WeekDay": "Calendars/Calendar/WeekDays/WeekDay",
+            "PredecessorLink": "Tasks/Task/PredecessorLink", "Baseline": "Tasks/Task/Baseline",
+            "TaskExtendedAttribute": "Tasks/Task/ExtendedAttribute",
+            "ExtendedAttribute": "ExtendedAttributes/ExtendedAttribute"}
+
+
+def _order_pairs(elements) -> set[tuple[str, str]]:
+    pairs = set()
+    for el in elements:
+        tags = [c.tag for c in el]
+        pairs |= {(a, b) for i, a in enumerate(tags) for b in tags[i + 1:] if a != b}
+    return pairs
+
+
+def test_export_follows_the_element_order_ms_project_writes(tmp_path):
+    """Every element the export writes is known from files MS Project saved, and no two
+    children appear in the opposite order to those files (MS Project validates order)."""
+    from tpmkit.io._xml import parse_xml
+
+    refs = [parse_xml(shared_path("projectfiles", *f)) for f in REFERENCE_FILES]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TpmkitWarning)
+        house = tpmkit.read(shared_path("projectfiles", "ganttproject", "HouseBuildingSample.gan"))
+    table = house.to_table()
+    table["baseline_start"], table["baseline_cost"] = house.start, 100.0  # exercise <Baseline>
+    p = tpmkit.read({"tasks": table, "project": {"start": house.start,
+                                                 "calendar": house.calendar.to_dict()},
+                     "resources": house.resources})
+    ours = parse_xml(mspdi.write(p, tmp_path / "house.xml"))
+    for kind, path in ELEMENTS.items():
+        known = _order_pairs(e for r in refs for e in (r.findall(path) if path != "." else [r]))
+        tags = {t for pair in known for t in pair}
+        mine = ours.findall(path) if path != "." else [ours]
+        assert mine, kind
+        got = _order_pairs(mine)
+        assert not {(a, b) for a, b in got if (b, a) in known and (a, b) not in known}, kind
+        # 'Alias' (custom field alias) is in the schema but unused by the reference files
+        assert {c.tag for e in mine for c in e} - tags <= {"Alias"}, kind
