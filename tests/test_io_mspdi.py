@@ -118,6 +118,13 @@ def test_calendar_weekdays_holidays_and_derived_calendar(tmp_path):
     assert parts["project"]["calendar_name"] == "Derived"
 
 
+def test_schedule_from_finish_warns(tmp_path):
+    path = _write(tmp_path, [_task(1)])
+    path.write_text(path.read_text().replace("<Name>t</Name>",
+                                             "<Name>t</Name><ScheduleFromStart>0</ScheduleFromStart>"))
+    assert any("scheduled from its finish date" in w for w in mspdi.read_parts(path)["warnings"])
+
+
 def test_minutes_per_day_differs_from_calendar(tmp_path):
     parts = mspdi.read_parts(_write(tmp_path, [_task(1, "PT12H0M0S")], mpd=360))
     # scheduled over the calendar's 8-hour days, as MS Project does

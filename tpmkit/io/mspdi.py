@@ -275,6 +275,10 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             f"{path}: not an MS Project XML (MSPDI) file: the root element is <{root.tag}>, "
             "expected <Project>; save the plan from MS Project with 'Save As → XML'")
     warnings: list[str] = []
+    if _txt(root, "ScheduleFromStart") == "0":
+        warnings.append("the project is scheduled from its finish date in MS Project; tpmkit "
+                        "schedules forward from the start date (give a deadline to anchor the "
+                        "late dates)")
     mpd = _num(root, "MinutesPerDay", ctx, "project", 480.0)
     if not mpd > 0:
         raise ctx.error("project", "MinutesPerDay", _txt(root, "MinutesPerDay"),
