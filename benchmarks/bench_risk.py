@@ -19,7 +19,9 @@ Usage: ``python benchmarks/bench_risk.py [--quick] [--big] [--pert]``.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -50,45 +52,53 @@ def random_project(n: int, seed: int = 0, window: int = 50) -> tpmkit.Project:
                                      "predecessors": preds}))
 
 
-def python_loop(project: tpmkit.Project, iterations: int, seed: int = 0) -> np.ndarray:
-    """Plain per-iteration loop: numpy sampling, Python forward/backward pass, criticality."""
+def loop_setup(project: tpmkit.Project) -> dict:
+    """Predecessor/successor lists and the three points for :func:`python_loop` (untimed)."""
     t = project.tasks
-    ids = list(t.index)
-    pos = {k: i for i, k in enumerate(ids)}
-    o, m, p = (t[c].to_numpy(float) for c in ("optimistic", "most_likely", "pessimistic"))
-    preds = [[pos[a] for a in project.links.loc[project.links.successor == k, "predecessor"]]
-             for k in ids]
-    succs = [[] for _ in ids]
-    for j, ps in enumerate(preds):
-        for i in ps:
-            succs[i].append(j)
-    order = [int(i) for i in project.network().order]
+    net = project.network()
+    n = len(t)
+    preds: list[list[int]] = [[] for _ in range(n)]
+    succs: list[list[int]] = [[] for _ in range(n)]
+    for a, b in zip(net.link_from.tolist(), net.link_to.tolist(), strict=True):
+        preds[b].append(a)
+        succs[a].append(b)
+    return {"o": t["optimistic"].to_numpy(float), "m": t["most_likely"].to_numpy(float),
+            "p": t["pessimistic"].to_numpy(float), "preds": preds, "succs": succs,
+            "order": [int(i) for i in net.order]}
+
+
+def python_loop(s: dict, iterations: int, seed: int = 0) -> np.ndarray:
+    """Plain per-iteration loop: numpy sampling, Python forward/backward pass, criticality."""
+    o, m, p, preds, succs, order = s["o"], s["m"], s["p"], s["preds"], s["succs"], s["order"]
+    n = len(order)
     rng = np.random.default_rng(seed)
     finish = np.empty(iterations)
-    crit = np.zeros(len(ids))
+    crit = np.zeros(n)
     for it in range(iterations):
-        d = rng.triangular(o, m, p)
-        ef = [0.0] * len(ids)
+        d = rng.triangular(o, m, p).tolist()
+        ef = [0.0] * n
         for j in order:
             ef[j] = max((ef[i] for i in preds[j]), default=0.0) + d[j]
         end = max(ef)
-        ls = [0.0] * len(ids)
+        ls = [0.0] * n
         for j in reversed(order):
-            ls[j] = min((ls[s] for s in succs[j]), default=end) - d[j]
-        for j in range(len(ids)):
+            ls[j] = min((ls[k] for k in succs[j]), default=end) - d[j]
+        for j in range(n):
             if ls[j] - (ef[j] - d[j]) <= 1e-9:
                 crit[j] += 1
         finish[it] = end
     return finish
 
 
-def _median_time(fn, repeats: int) -> float:
-    times = []
+def _median_time(fn, repeats: int) -> tuple[float, float]:
+    """Median wall time and median CPU time of this process [s]."""
+    wall, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def _peak(fn) -> float:
@@ -121,20 +131,35 @@ def main(argv: list[str] | None = None) -> int:
         def engine(proj=proj, n_iter=n_iter):
             return simulate(proj, n_iter, rng=1, progress=False, distribution=dist)
 
-        t_engine = _median_time(engine, repeats)
-        t_base = _median_time(lambda proj=proj, b=base_iter: python_loop(proj, b), 1)
-        t_base_scaled = t_base * n_iter / base_iter
+        t_engine, c_engine = _median_time(engine, repeats)
+        setup = loop_setup(proj)
+        t_base, c_base = _median_time(lambda s=setup, b=base_iter: python_loop(s, b), 1)
+        scale = n_iter / base_iter
         mem = _peak(engine)
-        rows.append((n_tasks, n_iter, t_engine, t_base_scaled, base_iter, mem, target))
+        rows.append((n_tasks, n_iter, t_engine, c_engine, t_base * scale, c_base * scale,
+                     base_iter, mem, target))
     print(f"\n`simulate` ({dist} durations, criticality + SI + SSI + Pearson/Spearman "
           "cruciality + tornado + merge bias) vs a plain per-iteration Python loop\n")
-    print("| tasks | iterations | engine [s] (median) | target [s] | Python loop [s] "
-          "| speed-up | engine peak extra memory [MiB] |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
-    for n_tasks, n_iter, te, tb, bi, mem, target in rows:
+    print("| tasks | iterations | engine wall [s] | engine CPU [s] | target [s] "
+          "| Python loop wall / CPU [s] | speed-up wall / CPU | engine peak extra memory [MiB] |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n_tasks, n_iter, te, ce, tb, cb, bi, mem, target in rows:
         tgt = "—" if target is None else f"≤ {target:g}"
-        print(f"| {n_tasks:,} | {n_iter:,} | {te:.3f} | {tgt} | {tb:.1f} (from {bi:,} it.) "
-              f"| {tb / te:,.0f}× | {mem:.0f} |")
+        print(f"| {n_tasks:,} | {n_iter:,} | {te:.3f} | {ce:.3f} | {tgt} | {tb:.1f} / {cb:.1f} "
+              f"(scaled from {bi:,} it.) | {tb / te:,.0f}× / {cb / ce:,.0f}× | {mem:.0f} |")
+    code = ("import time; t = time.perf_counter(); import tpmkit, pandas as pd; "
+            "from tpmkit.risk import simulate; "
+            "p = tpmkit.read(pd.DataFrame({'id': ['A', 'B'], 'optimistic': [1, 2], "
+            "'most_likely': [2, 3], 'pessimistic': [4, 6], 'predecessors': ['', 'A']})); "
+            "t1 = time.perf_counter(); simulate(p, 1000, rng=0, progress=False); "
+            "print(f'{time.perf_counter() - t1:.2f} {t1 - t:.2f}')")
+    first, imp = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True).stdout.split()
+    print(f"\nfirst simulation in a fresh process (compiled code from the disk cache): {first} s"
+          f" (plus {imp} s to import tpmkit and read the project)")
+    load = os.getloadavg()[0]
+    print(f"\nload average at the end: {load:.1f} on {os.cpu_count()} cores (shared machine: "
+          "wall times include waiting for the CPU; CPU times are this process's own)")
     return 0
 
 

@@ -87,6 +87,12 @@ def test_achieved_rank_correlation_matches_target():
     d = (r.task_finish - r.task_start)[list("ABC")]
     rho = stats.spearmanr(d).statistic
     np.testing.assert_allclose(rho, target.to_numpy(), atol=tol)
+    with pytest.warns(CorrelationWarning, match="Z"):
+        fixed = project({"id": ["A", "Z"], "optimistic": [1, np.nan],
+                         "most_likely": [2, np.nan], "pessimistic": [4, np.nan],
+                         "duration": [np.nan, 3]})
+        assert simulate(fixed, 50, rng=0, progress=False,
+                        correlation=[(["A", "Z"], 0.5)]).correlation_target is None
     # uncorrelated task D stays uncorrelated
     assert abs(stats.spearmanr(d["A"], r.task_finish["D"] - r.task_start["D"]).statistic) < tol
 
@@ -236,6 +242,9 @@ def test_sensitivity_indices():
     assert r.tornado.index[0] == "A"
     assert set(r.tornado.columns) == {"p80_low", "p80_high", "p80_swing", "variance_share"}
     assert (r.tornado["p80_high"] >= r.tornado["p80_low"]).all()
+    assert r.tornado_by("variance")["variance_share"].is_monotonic_decreasing
+    with pytest.raises(OptionError, match="tornado"):
+        r.tornado_by("mean")
 
 
 def test_cost_and_joint_confidence():

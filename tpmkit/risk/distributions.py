@@ -462,8 +462,8 @@ def quantile(distribution: str, u: object, optimistic: float, most_likely: float
 
     Examples
     --------
-    >>> quantile("triangular", [0.0, 0.5], 2, 4, 10)
-    array([2., 5.])
+    >>> quantile("triangular", [0.0, 0.5], 2, 6, 10)
+    array([2., 6.])
     >>> float(quantile("pert", [0.5], 3, 3, 3)[0])
     3.0
     """

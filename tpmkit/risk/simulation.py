@@ -30,6 +30,7 @@ from __future__ import annotations
 import html
 import math
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +42,7 @@ from scipy import stats
 
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
 from tpmkit.risk import _engine
-from tpmkit.risk.correlation import correlation_matrix, iman_conover
+from tpmkit.risk.correlation import CorrelationWarning, correlation_matrix, iman_conover
 from tpmkit.risk.distributions import FIXED, build_sampler
 from tpmkit.risk.distributions import latin_hypercube as _lhs
 
@@ -99,7 +100,8 @@ class SimulationResult:
     risks : DataFrame
         Per risk event: ``probability``, ``occurrence`` (simulated frequency),
         ``p80_contribution`` / ``mean_contribution`` (drop of the finish P80 / mean when the
-        risk is removed, common random numbers) and ``rank``; empty without a register.
+        risk is removed, common random numbers; not computed when the run stops at
+        convergence or with ``risk_drivers=False``) and ``rank``; empty without a register.
     correlation_target, correlation_achieved : DataFrame or None
         Target and achieved rank correlation of the correlated tasks.
     converged : bool or None
@@ -240,6 +242,12 @@ class SimulationResult:
             dens = np.where(width > 0, count / (count.sum() * width), np.nan)
         return pd.DataFrame({"left": edges[:-1], "right": edges[1:], "count": count,
                              "density": dens})
+
+    def tornado_by(self, by: str = "p80") -> pd.DataFrame:
+        """The tornado ranked by the P80 swing (``"p80"``) or by the variance share."""
+        by = check_option(by, ["p80", "variance"], "tornado ranking")
+        col = "p80_swing" if by == "p80" else "variance_share"
+        return self.tornado.sort_values(col, ascending=False, kind="stable")
 
     def _dates(self, offsets: np.ndarray) -> pd.DatetimeIndex:
         return self.calendar.finish_dates(offsets, self.start)
@@ -604,6 +612,11 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     if correlation is not None:
         target = correlation_matrix(correlation, ids)
         keep = [t for t in target.index if ucol[index.get_loc(t)] >= 0]
+        dropped = [t for t in target.index if t not in keep]
+        if dropped:
+            warnings.warn(f"task(s) {format_ids(dropped)} have no duration uncertainty; their "
+                          "correlations are ignored (give them a three-point estimate)",
+                          CorrelationWarning, stacklevel=2)
         target = target.loc[keep, keep]
         ic_cols = np.array([ucol[index.get_loc(t)] for t in keep], np.int64)
         if len(keep) < 2:
@@ -902,7 +915,7 @@ def compare_mitigation(project, iterations: int = 10_000,
     >>> reg = pd.DataFrame({"id": ["R1"], "probability": [1.0], "tasks": ["A"],
     ...     "impact_days": ["4"], "post_probability": [0.0], "response": ["avoid"]})
     >>> c = compare_mitigation(p, 200, rng=1, risks=reg, progress=False)
-    >>> c.table.loc["difference", "mean"]
+    >>> float(c.table.loc["difference", "mean"])
     -4.0
     """
     gen, seed, state = _seed(rng)
