@@ -21,11 +21,38 @@ registers and planning      :func:`risk_heatmap`, :func:`resource_histogram`,
 from __future__ import annotations
 
 from tpmkit.plot._theme import OKABE_ITO, RC, themed
+from tpmkit.plot.evm import earned_schedule, evm_s_curve, performance_trend
 from tpmkit.plot.gantt import gantt
+from tpmkit.plot.network import network
+from tpmkit.plot.planning import burnup, power_interest_grid, resource_histogram, wbs_tree
+from tpmkit.plot.risk import (
+    criticality,
+    histogram,
+    jcl_scatter,
+    merge_bias,
+    risk_heatmap,
+    s_curve,
+    tornado,
+)
 
 __all__ = [
     "OKABE_ITO",
     "RC",
+    "burnup",
+    "criticality",
+    "earned_schedule",
+    "evm_s_curve",
     "gantt",
+    "histogram",
+    "jcl_scatter",
+    "merge_bias",
+    "network",
+    "performance_trend",
+    "power_interest_grid",
+    "resource_histogram",
+    "risk_heatmap",
+    "s_curve",
     "themed",
+    "tornado",
+    "wbs_tree",
 ]
