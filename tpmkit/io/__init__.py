@@ -13,13 +13,13 @@ task table             .csv .tsv .txt                        yes
 Excel workbook         .xlsx .xlsm                           yes
 YAML / JSON project    .yaml .yml .json                      yes
 MS Project XML         .xml .mspdi                           yes
-Primavera P6           .xer                                  no
+Primavera P6           .xer .pmxml                           no
 GanttProject           .gan                                  no
 GNOME Planner          .planner                              no
 MPX                    .mpx                                  no
 PSPLIB / Patterson     .sm .rcp                              no
 Jira CSV export        .csv with ``Issue key`` and ``Summary``  no
-MPXJ bridge            .mpp .mpt .pmxml .fts .pp …            no
+MPXJ bridge (Java)     .mpp .mpt .fts .pp …                  no
 =====================  ====================================  ==========
 """
 
@@ -50,7 +50,7 @@ READERS: dict[str, str] = {
     ".planner": "planner",
     ".mpx": "mpx",
     ".sm": "psplib", ".rcp": "psplib",
-    ".mpp": "mpxj", ".mpt": "mpxj", ".pmxml": "mpxj", ".fts": "mpxj", ".pp": "mpxj",
+    ".pmxml": "xer", ".mpp": "mpxj", ".mpt": "mpxj", ".fts": "mpxj", ".pp": "mpxj",
     ".pod": "mpxj", ".pep": "mpxj", ".ppx": "mpxj", ".prx": "mpxj", ".sdef": "mpxj",
 }
 #: suffix -> writer module in tpmkit.io (each provides ``write(project, path, **kw)``)
