@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lab lint bench browser-deps clean
+.PHONY: demo test lab lint bench browser-deps samples clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ lab: $(STAMP)
 ## bench: the speed benchmarks (compare against baselines in the same run)
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+
+## samples: regenerate the bundled sample files (plan, then its tracking data)
+samples: $(STAMP)
+	$(PY) datasets/make_software_release.py
+	$(PY) datasets/make_tracking.py
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -376,6 +376,24 @@ class Project:
 
         return schedule(self, **kwargs)
 
+    def pert(self, **kwargs: Any):
+        """PERT analysis of this project; see :func:`tpmkit.pert.analyze`."""
+        from tpmkit.pert import analyze
+
+        return analyze(self, **kwargs)
+
+    def simulate(self, **kwargs: Any):
+        """Monte Carlo schedule risk analysis; see :func:`tpmkit.risk.simulate`."""
+        from tpmkit.risk import simulate
+
+        return simulate(self, **kwargs)
+
+    def evm(self, **kwargs: Any) -> pd.DataFrame:
+        """Earned value / earned schedule table; see :func:`tpmkit.evm.metrics`."""
+        from tpmkit.evm import metrics
+
+        return metrics(self, **kwargs)
+
     def write(self, path: str | PathLike, **kwargs: Any) -> None:
         """Write this project; the format follows the suffix (see :func:`tpmkit.io.write`)."""
         from tpmkit.io import write
