@@ -46,7 +46,7 @@ __all__ = [
 
 # Submodules reachable as attributes without importing them all up front.
 _SUBMODULES = {
-    "calendar", "cpm", "datasets", "errors", "estimate", "evm", "health", "io", "model",
+    "calendar", "cpm", "datasets", "errors", "estimate", "evm", "health", "io", "levelling", "model",
     "pert", "plot", "report", "resources", "risk", "scope", "training", "widgets",
 }
 
