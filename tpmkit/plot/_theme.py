@@ -32,10 +32,12 @@ __all__ = [
     "OKABE_ITO",
     "PLAN",
     "P_COLORS",
+    "P_COLOR_OF",
     "RC",
     "STATUS",
     "SUMMARY",
     "get_ax",
+    "p_color",
     "themed",
     "truncate",
 ]
@@ -62,9 +64,18 @@ SUMMARY = "#333333"                 # WBS summary bars
 BASELINE = "#9A9A9A"                # baseline bars
 MUTED = "#6B6B6B"                   # secondary text, reference lines
 GRID = "#E3E3E3"
-#: Colours for percentile lines P10, P50, P80, P90, … (cycled).
-P_COLORS = (OKABE_ITO["bluish_green"], OKABE_ITO["orange"], OKABE_ITO["vermillion"],
-            OKABE_ITO["reddish_purple"], OKABE_ITO["blue"])
+#: Colours for percentile lines, fixed per level so that P80 looks the same on every chart
+#: (levels not listed cycle through ``P_COLORS``).
+P_COLOR_OF = {5: OKABE_ITO["sky_blue"], 10: OKABE_ITO["sky_blue"], 50: OKABE_ITO["bluish_green"],
+              80: OKABE_ITO["orange"], 85: OKABE_ITO["orange"], 90: OKABE_ITO["reddish_purple"],
+              95: OKABE_ITO["black"]}
+P_COLORS = (OKABE_ITO["bluish_green"], OKABE_ITO["orange"], OKABE_ITO["reddish_purple"],
+            OKABE_ITO["sky_blue"], OKABE_ITO["blue"])
+
+
+def p_color(q: float, k: int = 0) -> str:
+    """Colour of the P-line for percentile ``q`` (the ``k``-th line drawn)."""
+    return P_COLOR_OF.get(int(q) if float(q).is_integer() else -1, P_COLORS[k % len(P_COLORS)])
 
 #: rcParams every tpmkit chart is drawn with (readable at report size, ~7 in wide).
 RC: dict[str, Any] = {

@@ -117,10 +117,14 @@ def evm_s_curve(table: pd.DataFrame, *, forecast: bool = True,
     k = _status(t)
     kpos = int(np.flatnonzero(t.index == k)[0]) if k is not None else len(t) - 1
     cur = t.attrs.get("currency", "")
-    ax.plot(x, t["pv"], color=PLAN, lw=2.2, gid="pv", label="PV (planned value)")
-    ax.plot(x[: kpos + 1], t["ev"].iloc[: kpos + 1], color=EARNED, lw=2.2, marker="o", ms=4,
+    # the curves start at zero at the start of period 1 (cumulative values)
+    x0 = _period_to_x(t, x, dated, float(t.index[0]) - 1.0)
+    xs = np.r_[x0, x]
+    pv, ev, ac = (np.r_[0.0, t[c].to_numpy(float)] for c in ("pv", "ev", "ac"))
+    ax.plot(xs, pv, color=PLAN, lw=2.2, gid="pv", label="PV (planned value)")
+    ax.plot(xs[: kpos + 2], ev[: kpos + 2], color=EARNED, lw=2.2, marker="o", ms=4,
             gid="ev", label="EV (earned value)")
-    ax.plot(x[: kpos + 1], t["ac"].iloc[: kpos + 1], color=ACTUAL, lw=2.2, marker="s", ms=4,
+    ax.plot(xs[: kpos + 2], ac[: kpos + 2], color=ACTUAL, lw=2.2, marker="s", ms=4,
             gid="ac", label="AC (actual cost)")
     bac = t.attrs.get("bac", t["bac"].iloc[0] if "bac" in t else float(t["pv"].max()))
     ax.axhline(bac, color=MUTED, lw=1.0, ls="-.", gid="bac", label=f"BAC {bac:,.0f}")
@@ -147,7 +151,7 @@ def evm_s_curve(table: pd.DataFrame, *, forecast: bool = True,
     ax.set_ylabel(f"cumulative [{cur}]" if cur else "cumulative cost")
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="lower right", fontsize=8)
     if title:
         ax.set_title(title)
     return ax

@@ -24,17 +24,19 @@ References
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.path import Path
+from matplotlib.transforms import offset_copy
 
-from tpmkit.errors import check_option
+from tpmkit.errors import DataError, check_option
 from tpmkit.plot._theme import (
     BASELINE,
     CRITICAL,
@@ -50,41 +52,109 @@ from tpmkit.plot._theme import (
 )
 from tpmkit.plot._util import require_columns
 
-__all__ = ["LINK_ANCHORS", "gantt"]
+__all__ = ["LINK_ANCHORS", "gantt", "link_routes"]
 
 #: For each link type: (end of the predecessor the arrow leaves, end of the successor it enters).
 LINK_ANCHORS = {"FS": ("finish", "start"), "SS": ("start", "start"),
                 "FF": ("finish", "finish"), "SF": ("start", "finish")}
 
 _FIX = "pass the table returned by tpmkit.schedule(project)"
+_PROGRESS = "#1A1A1A"
+# arrowhead markers with the tip at the origin (matplotlib scales a custom marker about (0, 0))
+_HEADS = {
+    "right": Path([(0, 0), (-1, 0.5), (-1, -0.5), (0, 0)], closed=True),
+    "left": Path([(0, 0), (1, 0.5), (1, -0.5), (0, 0)], closed=True),
+    "down": Path([(0, 0), (0.5, 1), (-0.5, 1), (0, 0)], closed=True),   # y axis is inverted
+    "up": Path([(0, 0), (0.5, -1), (-0.5, -1), (0, 0)], closed=True),
+}
 
 
-def _wbs_key(code: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.]", code) if p != "")
+def link_routes(x0: np.ndarray, x1: np.ndarray, y: np.ndarray, frm: np.ndarray, to: np.ndarray,
+                types: np.ndarray, stub: float, bar_h: float) -> tuple[np.ndarray, np.ndarray]:
+    """Elbow routes of dependency arrows between bar ends (vectorised over the links).
+
+    Each route leaves the predecessor at the end its link type relates (finish = right end,
+    start = left end; see :data:`LINK_ANCHORS`), runs ``stub`` outwards, and enters the
+    successor at the related end horizontally (from the left into a start, from the right
+    into a finish). An FS arrow that has no room for that (no lag) lands vertically on the
+    top of the successor bar just inside its start, as in MS Project; routes that would
+    otherwise cross a bar go round through the gap between the rows.
+
+    Parameters
+    ----------
+    x0, x1 : ndarray
+        Bar start and end per task [x units]; equal for milestones.
+    y : ndarray
+        Row centre per task (the y axis runs downwards).
+    frm, to : ndarray of int
+        Predecessor and successor task index per link.
+    types : ndarray of str
+        ``FS``, ``SS``, ``FF`` or ``SF`` per link.
+    stub : float
+        Length of the first and last leg [x units].
+    bar_h : float
+        Bar height [rows] (vertical landings stop at the bar edge).
+
+    Returns
+    -------
+    paths : ndarray, shape (m, 6, 2)
+        Vertices of every route (short routes repeat their last vertex).
+    heads : ndarray of str, shape (m,)
+        Direction of the arrowhead at the last vertex: right, left, down or up.
+
+    Examples
+    --------
+    >>> p, h = link_routes(np.array([0.0, 5.0]), np.array([5.0, 9.0]), np.array([0.0, 1.0]),
+    ...                    np.array([0]), np.array([1]), np.array(["FS"]), 0.5, 0.5)
+    >>> p[0, 0].tolist(), p[0, -1].tolist(), h.tolist()
+    ([5.0, 0.0], [5.5, 0.75], ['down'])
+    """
+    types = np.asarray(types).astype(str)
+    src_fin = np.isin(types, ["FS", "FF"])
+    dst_fin = np.isin(types, ["FF", "SF"])
+    xa = np.where(src_fin, x1[frm], x0[frm])
+    xb = np.where(dst_fin, x1[to], x0[to])
+    ya, yb = y[frm], y[to]
+    down = yb >= ya
+    sgn = np.where(down, 1.0, -1.0)
+    out_a = xa + np.where(src_fin, stub, -stub)           # end of the first leg
+    # vertical leg position for the simple L route, per type
+    xv = np.select([types == "SS", types == "FF"], [np.minimum(xa, xb) - stub,
+                                                    np.maximum(xa, xb) + stub], out_a)
+    simple = np.select([types == "FS", types == "SF"], [xb - out_a >= stub, out_a - xb >= stub],
+                       True)
+    # FS without room: land on the successor's top edge just inside its start
+    xl = np.maximum(out_a, xb + 0.5 * stub)
+    land = (types == "FS") & ~simple & (xl <= np.maximum(x1[to], xb + stub))
+    edge = yb - sgn * bar_h / 2
+    ymid = yb - sgn * 0.5
+    xq = np.where(dst_fin, xb + stub, xb - stub)
+    a = np.c_[xa, ya]
+    b = np.c_[xb, yb]
+    simple_p = np.stack([a, np.c_[xv, ya], np.c_[xv, yb], b, b, b], axis=1)
+    land_p = np.stack([a, np.c_[xl, ya], np.c_[xl, edge], np.c_[xl, edge], np.c_[xl, edge],
+                       np.c_[xl, edge]], axis=1)
+    detour_p = np.stack([a, np.c_[out_a, ya], np.c_[out_a, ymid], np.c_[xq, ymid],
+                         np.c_[xq, yb], b], axis=1)
+    paths = np.where(simple[:, None, None], simple_p,
+                     np.where(land[:, None, None], land_p, detour_p))
+    horiz = np.where(dst_fin, "left", "right")
+    heads = np.where(land, np.where(down, "down", "up"), horiz)
+    return paths, heads
 
 
-def _rows(sched: pd.DataFrame, wbs: pd.Series | None, summaries: bool) -> list[tuple[str, str]]:
-    """Row order as (kind, key): tasks in input order, or grouped under WBS summary rows."""
-    ids = list(sched.index)
-    if wbs is None or not summaries:
-        return [("task", i) for i in ids]
-    codes = wbs.reindex(ids).fillna("").astype(str).str.strip()
-    if not (codes != "").any():
-        return [("task", i) for i in ids]
-    order = sorted(range(len(ids)), key=lambda k: (codes.iloc[k] == "", _wbs_key(codes.iloc[k]), k))
-    rows: list[tuple[str, str]] = []
-    opened: set[str] = set()
-    task_codes = set(codes)
-    for k in order:
-        code = codes.iloc[k]
-        parts = code.split(".") if code else []
-        for depth in range(1, len(parts)):
-            prefix = ".".join(parts[:depth])
-            if prefix not in opened and prefix not in task_codes:
-                opened.add(prefix)
-                rows.append(("summary", prefix))
-        rows.append(("task", ids[k]))
-    return rows
+def _names(wbs_names: Any) -> dict[str, str]:
+    if wbs_names is None:
+        return {}
+    if isinstance(wbs_names, pd.DataFrame):
+        require_columns(wbs_names, ["wbs", "name"], "WBS names", "pass a WBS dictionary "
+                        "with wbs and name columns, or a dict {code: name}")
+        return dict(zip(wbs_names["wbs"].astype(str), wbs_names["name"].astype(str), strict=True))
+    return {str(k): str(v) for k, v in dict(wbs_names).items()}
+
+
+def _natural(code: str) -> tuple:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split("."))
 
 
 @themed
@@ -100,8 +170,9 @@ def gantt(
     show_progress: bool = True,
     summaries: bool = True,
     status_date: object = None,
+    simulation: Any = None,
     whiskers: pd.DataFrame | None = None,
-    wbs_names: dict[str, str] | None = None,
+    wbs_names: Any = None,
     label_width: int = 38,
     title: str | None = "Schedule",
     ax: Axes | None = None,
@@ -111,43 +182,57 @@ def gantt(
     Parameters
     ----------
     schedule : DataFrame
-        Result of :func:`tpmkit.schedule`: indexed by task id with ``name``, ``duration``
-        [working days], ``early_start``, ``early_finish``, ``late_finish``, ``total_float``
-        [working days], ``critical``; with a project start also the ``*_date`` columns.
+        Result of :func:`tpmkit.schedule`: indexed by task id with ``name``, ``duration``,
+        ``early_start``, ``early_finish``, ``late_finish``, ``total_float`` [working days],
+        ``critical``; with a project start also the ``*_date`` columns.
     project : Project, optional
-        Supplies ``links`` (dependency arrows), ``tasks.wbs`` (summary bars),
-        ``tasks.baseline_start/baseline_finish``, ``tasks.percent_complete``,
-        ``status_date``, ``deadline`` and the calendar for offset conversions.
+        Supplies ``links`` (dependency arrows), ``tasks.wbs`` (summary bars through
+        :func:`tpmkit.cpm.wbs_summary`), ``tasks.baseline_start/baseline_finish``,
+        ``tasks.percent_complete``, ``status_date``, ``deadline`` and the calendar.
     links : DataFrame, optional
         ``predecessor``, ``successor``, ``type`` (FS/SS/FF/SF); defaults to ``project.links``.
     time : {"auto", "dates", "offsets"}
-        Axis in calendar dates or working-day offsets; ``auto`` uses dates when the
+        x axis in calendar dates or working-day offsets; ``auto`` uses dates when the
         schedule has ``early_start_date``.
     show_links, show_float, show_baseline, show_progress, summaries : bool
         Switch the arrows, float trailers, baseline bars, percent-complete fill and WBS
         summary rows on or off (each needs its data; absent data draws nothing).
     status_date : date-like, optional
-        Data date line; defaults to ``project.status_date``. Drawn at the end of that day.
+        Data date line; default ``project.status_date``. Drawn at the end of that day.
+    simulation : SimulationResult, optional
+        From :func:`tpmkit.risk.simulate`: P50–P80 finish whiskers per task when it was run
+        with ``keep_task_samples=True``, else one whisker for the project finish on the
+        last-finishing task(s).
     whiskers : DataFrame, optional
-        Indexed by task id, two columns of finish offsets [working days] from a
-        simulation, e.g. ``p50`` and ``p80``: drawn as a whisker after the bar.
-    wbs_names : dict, optional
-        Names of WBS summary codes, e.g. ``{"1": "Design"}``.
+        Explicit whiskers instead: indexed by task id, two columns of finish offsets
+        [working days] (low, high), e.g. ``p50`` and ``p80``.
+    wbs_names : dict or DataFrame, optional
+        Names of WBS summary codes, e.g. ``{"1": "Design"}`` or a WBS dictionary with
+        ``wbs`` and ``name`` columns.
     label_width : int
         Row labels are truncated to this many characters.
     title : str or None
         Axes title.
     ax : matplotlib Axes, optional
-        Axes to draw on; a new figure sized to the number of rows otherwise.
+        Axes to draw on; a new figure sized to the number of rows otherwise (about 0.26 in
+        per row, so 200 tasks stay legible).
 
     Returns
     -------
     matplotlib.axes.Axes
-        Task bars carry the gid ``"bar:<id>"``, milestones ``"milestone:<id>"``, summary
-        bars ``"summary:<code>"``, float trailers ``"float:<id>"``, baselines
-        ``"baseline:<id>"`` and each dependency arrow is an annotation with gid
-        ``"link:<type>:<pred>-><succ>"`` whose ``xyann`` is the anchor on the predecessor
-        and ``xy`` the anchor on the successor (data coordinates).
+        Task bars carry the gid ``"bar:<id>"``, float trailers ``"float:<id>"``, baselines
+        ``"baseline:<id>"``, progress fills ``"progress:<id>"``, summary bars
+        ``"summary:<code>"``; milestones are the points of the lines with gids
+        ``"milestones"`` / ``"milestones_critical"``. The dependency arrows of each link
+        type are one line collection with gid ``"links:<type>"`` (one polyline per link,
+        first vertex on the predecessor's related end, last vertex at the arrowhead; see
+        :func:`link_routes`); arrowheads are scatter collections ``"heads:<direction>"``.
+        Reference lines: ``"status_date"``, ``"deadline"``; whiskers ``"whiskers"``.
+
+    Raises
+    ------
+    DataError
+        The schedule lacks the time columns, or dates were asked for without them.
 
     References
     ----------
@@ -156,15 +241,14 @@ def gantt(
 
     Examples
     --------
-    >>> import pandas as pd
     >>> s = pd.DataFrame({"name": ["Design", "Build"], "duration": [3.0, 5.0],
     ...     "early_start": [0.0, 3.0], "early_finish": [3.0, 8.0], "late_finish": [3.0, 8.0],
     ...     "total_float": [0.0, 0.0], "critical": [True, True]},
     ...     index=pd.Index(["A", "B"], name="id"))
     >>> links = pd.DataFrame({"predecessor": ["A"], "successor": ["B"], "type": ["FS"]})
     >>> ax = gantt(s, links=links)
-    >>> [a.get_gid() for a in ax.texts]
-    ['link:FS:A->B']
+    >>> [len(c.get_segments()) for c in ax.collections if c.get_gid() == "links:FS"]
+    [1]
     """
     sched = require_columns(schedule, ["early_start", "early_finish"], "schedule table", _FIX)
     time = check_option(time, ["auto", "dates", "offsets"], "time")
@@ -174,227 +258,296 @@ def gantt(
     if time == "dates":
         require_columns(sched, ["early_start_date", "early_finish_date"], "schedule table",
                         "give the project a start date, or use time='offsets'")
-    dur = (sched["duration"] if "duration" in sched else sched["early_finish"] - sched["early_start"])
-    dur = dur.astype(float).to_numpy()
-    es = sched["early_start"].astype(float).to_numpy()
-    ef = sched["early_finish"].astype(float).to_numpy()
-    lf = sched["late_finish"].astype(float).to_numpy() if "late_finish" in sched else None
-    if lf is None and "total_float" in sched:
-        lf = ef + sched["total_float"].astype(float).to_numpy()
+    ids = list(sched.index)
+    n = len(ids)
+    if n == 0:
+        raise DataError("the schedule has no tasks; add tasks to the project")
+    es = sched["early_start"].to_numpy(float)
+    ef = sched["early_finish"].to_numpy(float)
+    dur = sched["duration"].to_numpy(float) if "duration" in sched else ef - es
+    tf = sched["total_float"].to_numpy(float) if "total_float" in sched else None
+    lf = sched["late_finish"].to_numpy(float) if "late_finish" in sched else (
+        ef + tf if tf is not None else None)
     milestone = dur == 0
+    crit = (sched["critical"].fillna(False).astype(bool).to_numpy() if "critical" in sched
+            else np.zeros(n, bool))
     cal = getattr(project, "calendar", None)
     start = getattr(project, "start", None)
 
-    def finish_x(dates: pd.Series, offsets: np.ndarray) -> np.ndarray:
-        # a finish date is the end of that working day (contract time convention)
-        return mdates.date2num(pd.to_datetime(dates)) + (offsets > 0)
-
-    if time == "dates":
-        x0 = mdates.date2num(pd.to_datetime(sched["early_start_date"]))
-        x1 = finish_x(sched["early_finish_date"], ef)
-        x0 = np.where(milestone, x1, x0)
-        if "late_finish_date" in sched:
-            xl = finish_x(sched["late_finish_date"], lf if lf is not None else ef)
-        else:
-            xl = None
-    else:
-        x0, x1, xl = es, ef, lf
-
-    def to_x(values: Any, kind: str) -> np.ndarray | None:
-        """Dates -> x in the current mode (None when the conversion is impossible)."""
-        ts = pd.to_datetime(pd.Series(values), errors="coerce")
-        if time == "dates":
-            return mdates.date2num(ts) + (1.0 if kind == "finish" else 0.0)
+    def x_of(offsets: np.ndarray, kind: str) -> np.ndarray:
+        """Offsets -> x: themselves, or dates (start of the start day / end of the finish day)."""
+        off = np.asarray(offsets, float)
+        if time == "offsets":
+            return off
         if cal is None or start is None:
-            return None
+            return np.full(off.shape, np.nan)
+        if kind == "start":
+            return mdates.date2num(cal.start_dates(off, start)) + (off - np.floor(off))
+        return mdates.date2num(cal.finish_dates(off, start)) + (off > 0)
+
+    def x_of_dates(values: Any, kind: str) -> np.ndarray:
+        """Dates -> x in the current mode (NaN where the conversion is impossible)."""
+        ts = pd.to_datetime(pd.Series(np.atleast_1d(values)), errors="coerce")
+        if time == "dates":
+            x = mdates.date2num(ts)
+            if kind == "finish":
+                x = x + (ts > pd.Timestamp(start) if start is not None else True).astype(float)
+            return np.asarray(x, float)
         out = np.full(len(ts), np.nan)
         ok = ts.notna().to_numpy()
-        if ok.any():
+        if cal is not None and start is not None and ok.any():
             out[ok] = cal.offset_of(ts[ok].to_numpy(), start, kind=kind)
         return out
 
-    ids = list(sched.index)
-    pos = {tid: k for k, tid in enumerate(ids)}
-    crit = (sched["critical"].fillna(False).astype(bool).to_numpy() if "critical" in sched
-            else np.zeros(len(ids), bool))
-    names = sched["name"] if "name" in sched else (tasks["name"] if tasks is not None and "name" in tasks else None)
-    wbs = sched["wbs"] if "wbs" in sched else (tasks["wbs"] if tasks is not None and "wbs" in tasks else None)
-    rows = _rows(sched, wbs, summaries)
-    n_rows = len(rows)
-    ax = get_ax(ax, figsize=(10.0, float(np.clip(0.27 * n_rows + 1.6, 2.6, 60.0))))
-    fs = 9 if n_rows <= 40 else (7.5 if n_rows <= 100 else 6)
+    if time == "dates":
+        x1 = mdates.date2num(pd.to_datetime(sched["early_finish_date"])) + (ef > 0)
+        x0 = np.where(milestone, x1, mdates.date2num(pd.to_datetime(sched["early_start_date"])))
+        if "late_finish_date" in sched and lf is not None:
+            xl = mdates.date2num(pd.to_datetime(sched["late_finish_date"])) + (lf > 0)
+        else:
+            xl = x_of(lf, "finish") if lf is not None else None
+    else:
+        x0, x1, xl = es.copy(), ef.copy(), lf
 
-    has_baseline = False
+    # rows: tasks in input order, or grouped under WBS summary rows (outline order)
+    summary = None
+    if summaries and tasks is not None and "wbs" in tasks and \
+            tasks["wbs"].fillna("").astype(str).str.strip().ne("").any():
+        from tpmkit.cpm import wbs_summary
+
+        summary = wbs_summary(project, sched)
+    if summary is not None and len(summary):
+        codes = tasks["wbs"].reindex(ids).fillna("").astype(str).str.strip().to_numpy()
+        keys = [(_natural(c) if c else ((2, 0, ""),), 1, k) for k, c in enumerate(codes)]
+        keys += [(_natural(str(c)), 0, n + k) for k, c in enumerate(summary.index)]
+        order = sorted(range(len(keys)), key=lambda k: keys[k])
+    else:
+        summary = None
+        order = list(range(n))
+    row_of = np.empty(len(order), dtype=float)
+    row_of[np.asarray(order)] = np.arange(len(order))
+    ytask = row_of[:n]
+    ysum = row_of[n:]
+    n_rows = len(order)
+    ax = get_ax(ax, figsize=(10.0, float(np.clip(0.26 * n_rows + 1.8, 2.6, 60.0))))
+    fs = 9 if n_rows <= 40 else (7.5 if n_rows <= 100 else 6.5)
+
+    # baseline (from the project's task table)
     bl0 = bl1 = None
-    if show_baseline and tasks is not None and {"baseline_start", "baseline_finish"} <= set(tasks.columns):
+    if show_baseline and tasks is not None and {"baseline_start", "baseline_finish"} <= set(
+            tasks.columns):
         b = tasks.reindex(ids)
         if b["baseline_start"].notna().any():
-            bl0, bl1 = to_x(b["baseline_start"], "start"), to_x(b["baseline_finish"], "finish")
-            has_baseline = bl0 is not None
-    bar_h = 0.42 if has_baseline else 0.56
-    bar_y = -0.08 if has_baseline else 0.0  # bar centre relative to the row (y axis inverted)
+            bl0 = x_of_dates(b["baseline_start"], "start")
+            bl1 = x_of_dates(b["baseline_finish"], "finish")
+            bl0 = np.where(milestone, bl1, bl0)
+            if not np.isfinite(bl0).any():
+                bl0 = bl1 = None
+    has_bl = bl0 is not None
+    bar_h = 0.44 if has_bl else 0.58
+    dy = -0.07 if has_bl else 0.0   # bar centre relative to its row (y axis points down)
+    yb_ = ytask + dy
 
-    ypos: dict[str, float] = {}
-    labels: list[str] = []
-    summary_rows: list[int] = []
-    members: dict[str, list[int]] = {}
-    codes = wbs.reindex(ids).fillna("").astype(str).str.strip() if wbs is not None else None
-    for y, (kind, key) in enumerate(rows):
-        if kind == "summary":
-            nm = (wbs_names or {}).get(key, "")
-            labels.append(truncate(f"{key} {nm}".strip(), label_width))
-            summary_rows.append(y)
-            members[key] = [k for k, c in enumerate(codes) if c == key or c.startswith(key + ".")]
-        else:
-            ypos[key] = float(y)
-            nm = "" if names is None or pd.isna(names.get(key)) else str(names.get(key))
-            labels.append(truncate(f"{key}  {nm}".strip() if nm and nm != key else str(key), label_width))
+    def bars(mask: np.ndarray, left: np.ndarray, width: np.ndarray, yy: np.ndarray, h: float,
+             color: Any, prefix: str, z: float, **kw: Any) -> None:
+        k = np.flatnonzero(mask)
+        if not len(k):
+            return
+        cont = ax.barh(yy[k], width[k], left=left[k], height=h, color=color, zorder=z,
+                       linewidth=0, **kw)
+        for i, patch in zip(k, cont.patches, strict=True):
+            patch.set_gid(f"{prefix}:{ids[i]}")
 
-    # bars: one vectorised broken-bar call per colour would lose per-task gids the tests rely
-    # on, so draw per task (n ≤ a few hundred) but compute everything above as arrays.
-    idx = np.array([pos[k] for kind, k in rows if kind == "task"], dtype=int)
-    ys = np.array([ypos[ids[k]] for k in idx])
-    for k, y in zip(idx, ys, strict=True):
-        tid = ids[k]
-        color = CRITICAL if crit[k] else PLAN
-        if has_baseline and bl0 is not None and np.isfinite(bl0[k]) and np.isfinite(bl1[k]):
-            ax.barh(y + 0.29, max(bl1[k] - bl0[k], 0.0), left=bl0[k], height=0.16,
-                    color=BASELINE, zorder=2, gid=f"baseline:{tid}")
-        if milestone[k]:
-            ax.plot([x1[k]], [y + bar_y], marker="D", ms=7.5, color=CRITICAL if crit[k] else "black",
-                    mec="white", mew=0.8, zorder=4, linestyle="none", gid=f"milestone:{tid}")
-        else:
-            ax.barh(y + bar_y, x1[k] - x0[k], left=x0[k], height=bar_h, color=color,
-                    zorder=3, gid=f"bar:{tid}", edgecolor="none")
-        if show_float and xl is not None and np.isfinite(xl[k]) and xl[k] > x1[k] + 1e-9:
-            ax.barh(y + bar_y, xl[k] - x1[k], left=x1[k], height=0.12, color=FLOAT,
-                    zorder=2, gid=f"float:{tid}")
+    span_bars = ~milestone & np.isfinite(x0) & np.isfinite(x1)
+    if has_bl:
+        okb = np.isfinite(bl0) & np.isfinite(bl1)
+        bars(okb & ~milestone, bl0, bl1 - bl0, ytask + 0.27, 0.15, BASELINE, "baseline", 2)
+        mb = okb & milestone
+        if mb.any():
+            ax.plot(bl1[mb], ytask[mb] + 0.27, linestyle="none", marker="D", ms=5, mfc="white",
+                    mec=BASELINE, mew=1.2, zorder=2, gid="baseline_milestones")
+    bars(span_bars & ~crit, x0, x1 - x0, yb_, bar_h, PLAN, "bar", 3)
+    bars(span_bars & crit, x0, x1 - x0, yb_, bar_h, CRITICAL, "bar", 3)
+    for m, gid, color in ((milestone & ~crit, "milestones", OKABE_ITO["black"]),
+                          (milestone & crit, "milestones_critical", CRITICAL)):
+        if m.any():
+            ax.plot(x1[m], yb_[m], linestyle="none", marker="D", ms=8 if n_rows <= 60 else 6,
+                    color=color, mec="white", mew=0.8, zorder=4, gid=gid)
+    has_float = False
+    if show_float and xl is not None:
+        fl = np.isfinite(xl) & (xl > x1 + 1e-9)
+        has_float = bool(fl.any())
+        bars(fl, x1, xl - x1, yb_, 0.12, FLOAT, "float", 2.5)
 
-    if show_progress and not milestone.all():
-        pct = None
-        if "percent_complete" in sched:
-            pct = sched["percent_complete"]
-        elif tasks is not None and "percent_complete" in tasks:
-            pct = tasks["percent_complete"].reindex(ids)
-        if pct is not None and pd.to_numeric(pct, errors="coerce").fillna(0).gt(0).any():
-            frac = np.clip(pd.to_numeric(pct, errors="coerce").fillna(0).to_numpy() / 100.0, 0, 1)
-            for k, y in zip(idx, ys, strict=True):
-                if frac[k] > 0 and not milestone[k]:
-                    ax.barh(y + bar_y, (x1[k] - x0[k]) * frac[k], left=x0[k], height=bar_h * 0.38,
-                            color="#1A1A1A", alpha=0.6, zorder=3.5, gid=f"progress:{ids[k]}")
+    has_progress = False
+    if show_progress:
+        pct = sched["percent_complete"] if "percent_complete" in sched else (
+            tasks["percent_complete"].reindex(ids) if tasks is not None and
+            "percent_complete" in tasks else None)
+        if pct is not None:
+            frac = np.clip(pd.to_numeric(pct, errors="coerce").fillna(0).to_numpy(float) / 100,
+                           0, 1)
+            pm = span_bars & (frac > 0)
+            has_progress = bool(pm.any())
+            bars(pm, x0, (x1 - x0) * frac, yb_, bar_h * 0.36, _PROGRESS, "progress", 3.5,
+                 alpha=0.65)
 
-    for y in summary_rows:
-        key = rows[y][1]
-        m = members[key]
-        if not m:
-            continue
-        a, b = float(np.min(x0[m])), float(np.max(x1[m]))
-        ax.barh(y - 0.05, b - a, left=a, height=0.2, color=SUMMARY, zorder=3, gid=f"summary:{key}")
-        ax.plot([a, b], [y + 0.12, y + 0.12], linestyle="none", marker="v", ms=5, color=SUMMARY,
-                zorder=3)
+    if summary is not None:
+        sx0 = x_of(summary["early_start"].to_numpy(float), "start")
+        sx1 = x_of(summary["early_finish"].to_numpy(float), "finish")
+        cont = ax.barh(ysum - 0.06, sx1 - sx0, left=sx0, height=0.2, color=SUMMARY, zorder=3,
+                       linewidth=0)
+        for code, patch in zip(summary.index, cont.patches, strict=True):
+            patch.set_gid(f"summary:{code}")
+        ends = np.r_[sx0, sx1]
+        ax.plot(ends, np.r_[ysum, ysum] + 0.1, linestyle="none", marker="v", ms=5.5,
+                color=SUMMARY, zorder=3)
 
-    if whiskers is not None and len(whiskers.columns) >= 2:
+    # whiskers (P50–P80 of the finish) from a simulation or given explicitly
+    wlo = whi = None
+    wlabel = "finish P50–P80 (simulation)"
+    if whiskers is not None:
+        if not isinstance(whiskers, pd.DataFrame) or whiskers.shape[1] < 2:
+            raise DataError("whiskers must be a DataFrame with two columns of finish offsets "
+                            "(low, high) indexed by task id")
         w = whiskers.reindex(ids)
-        lo = w.iloc[:, 0].astype(float).to_numpy()
-        hi = w.iloc[:, 1].astype(float).to_numpy()
-        if time == "dates":
-            if cal is not None and start is not None:
-                ok = np.isfinite(lo) & np.isfinite(hi)
-                lo_x = np.full(len(ids), np.nan)
-                hi_x = np.full(len(ids), np.nan)
-                lo_x[ok] = finish_x(cal.finish_dates(lo[ok], start), lo[ok])
-                hi_x[ok] = finish_x(cal.finish_dates(hi[ok], start), hi[ok])
-                lo, hi = lo_x, hi_x
-            else:
-                lo = hi = np.full(len(ids), np.nan)
-        for k, y in zip(idx, ys, strict=True):
-            if np.isfinite(lo[k]) and np.isfinite(hi[k]):
-                ax.plot([lo[k], hi[k]], [y + bar_y, y + bar_y], color="black", lw=1.0, zorder=4,
-                        marker="|", ms=7, gid=f"whisker:{ids[k]}")
+        wlo, whi = w.iloc[:, 0].to_numpy(float), w.iloc[:, 1].to_numpy(float)
+        wlabel = f"finish {whiskers.columns[0]}–{whiskers.columns[1]}".upper().replace(
+            "FINISH", "finish")
+    elif simulation is not None:
+        tfin = getattr(simulation, "task_finish", None)
+        if tfin is not None and len(tfin):
+            q = np.percentile(tfin.reindex(columns=ids).to_numpy(float), [50, 80], axis=0)
+            wlo, whi = q[0], q[1]
+        else:
+            p50, p80 = np.percentile(np.asarray(simulation.finish, float), [50, 80])
+            last = np.isclose(ef, np.nanmax(ef))
+            wlo = np.where(last, p50, np.nan)
+            whi = np.where(last, p80, np.nan)
+            wlabel = "project finish P50–P80 (simulation)"
+    has_whiskers = False
+    if wlo is not None:
+        ok = np.isfinite(wlo) & np.isfinite(whi)
+        if ok.any():
+            lo_x, hi_x = x_of(wlo, "finish"), x_of(whi, "finish")
+            yy = yb_[ok]
+            ax.add_collection(LineCollection(
+                np.stack([np.c_[lo_x[ok], yy], np.c_[hi_x[ok], yy]], axis=1),
+                colors=OKABE_ITO["black"], linewidths=1.1, zorder=4.5, gid="whiskers"))
+            ax.plot(lo_x[ok], yy, linestyle="none", marker="|", ms=9, mew=1.6,
+                    color=OKABE_ITO["black"], zorder=4.5, gid="whisker_low")
+            ax.plot(hi_x[ok], yy, linestyle="none", marker="|", ms=9, mew=1.6,
+                    color=OKABE_ITO["black"], zorder=4.5, gid="whisker_high")
+            has_whiskers = True
 
-    n_arrows = 0
+    # reference lines
+    refs: list[Any] = []
+    ref_x: list[float] = []
+    sd = status_date if status_date is not None else getattr(project, "status_date", None)
+    if sd is not None and not pd.isna(sd):
+        xs = x_of_dates([sd], "finish")
+        if np.isfinite(xs[0]):
+            ax.axvline(xs[0], color=STATUS, lw=1.6, ls="--", zorder=5, gid="status_date")
+            refs.append(Line2D([], [], color=STATUS, lw=1.6, ls="--",
+                               label=f"status date {pd.Timestamp(sd):%d %b %Y}"))
+            ref_x.append(float(xs[0]))
+    dl = getattr(project, "deadline", None)
+    if dl is not None and not pd.isna(dl):
+        xd = x_of_dates([dl], "finish")
+        if np.isfinite(xd[0]):
+            ax.axvline(xd[0], color=OKABE_ITO["black"], lw=1.4, ls=":", zorder=5, gid="deadline")
+            refs.append(Line2D([], [], color="black", lw=1.4, ls=":",
+                               label=f"deadline {pd.Timestamp(dl):%d %b %Y}"))
+            ref_x.append(float(xd[0]))
+
+    # x range first: the arrow stubs are a fixed share of it
+    parts = [x0, x1] + [a for a in (xl, bl0, bl1) if a is not None] + [np.asarray(ref_x)]
+    if has_whiskers:
+        parts.append(x_of(whi, "finish"))
+    allx = np.concatenate([np.asarray(a, float).ravel() for a in parts])
+    lo_x, hi_x = float(np.nanmin(allx)), float(np.nanmax(allx))
+    span = max(hi_x - lo_x, 1.0)
+    ax.set_xlim(lo_x - 0.02 * span, hi_x + 0.02 * span)
+
     link_table = links if links is not None else getattr(project, "links", None)
     if show_links and link_table is not None and len(link_table):
         lt = require_columns(link_table, ["predecessor", "successor"], "link table",
                              "pass project.links")
-        types = (lt["type"].astype(str).str.upper() if "type" in lt else pd.Series("FS", index=lt.index))
-        for p, s, t in zip(lt["predecessor"], lt["successor"], types, strict=True):
-            if p not in ypos or s not in ypos or t not in LINK_ANCHORS:
-                continue
-            i, j = pos[p], pos[s]
-            src, dst = LINK_ANCHORS[t]
-            xa = x1[i] if src == "finish" else x0[i]
-            xb = x1[j] if dst == "finish" else x0[j]
-            ya, yb = ypos[p] + bar_y, ypos[s] + bar_y
-            # enter the successor bar through its top (or bottom) edge, vertically
-            edge = -bar_h / 2 if yb > ya else bar_h / 2
-            if milestone[j]:
-                edge *= 0.9
-            both = crit[i] and crit[j]
-            ann = ax.annotate(
-                "", xy=(xb, yb + edge), xytext=(xa, ya), xycoords="data", textcoords="data",
-                annotation_clip=False,
-                arrowprops={"arrowstyle": "-|>,head_length=0.35,head_width=0.18",
-                            "connectionstyle": "angle,angleA=0,angleB=90,rad=0",
-                            "shrinkA": 0, "shrinkB": 0, "lw": 0.8 if both else 0.6,
-                            "color": CRITICAL if both else MUTED, "alpha": 0.9},
-                zorder=1.5,
-            )
-            ann.set_gid(f"link:{t}:{p}->{s}")
-            n_arrows += 1
+        types = (lt["type"].astype(str).str.upper() if "type" in lt else
+                 pd.Series("FS", index=lt.index)).to_numpy()
+        idx = pd.Index([str(i) for i in ids])
+        frm = idx.get_indexer(lt["predecessor"].astype(str))
+        to = idx.get_indexer(lt["successor"].astype(str))
+        ok = (frm >= 0) & (to >= 0) & np.isin(types, list(LINK_ANCHORS))
+        frm, to, types = frm[ok], to[ok], types[ok]
+        paths, heads = link_routes(x0, x1, yb_, frm, to, types, 0.006 * span, bar_h)
+        hot = crit[frm] & crit[to]
+        colors = np.where(hot, CRITICAL, MUTED)
+        widths = np.where(hot, 1.0, 0.7)
+        for t in LINK_ANCHORS:
+            m = types == t
+            if m.any():
+                ax.add_collection(LineCollection(list(paths[m]), colors=list(colors[m]),
+                                                 linewidths=widths[m], zorder=1.5, alpha=0.9,
+                                                 gid=f"links:{t}"))
+        tips = paths[:, -1, :]
+        for d, marker in _HEADS.items():
+            m = heads == d
+            if m.any():
+                ax.scatter(tips[m, 0], tips[m, 1], marker=marker, s=34 if n_rows <= 60 else 16,
+                           c=list(colors[m]), linewidths=0, zorder=4.2, gid=f"heads:{d}")
 
-    # reference lines
-    legend: list[Any] = []
-    sd = status_date if status_date is not None else getattr(project, "status_date", None)
-    if sd is not None and not pd.isna(sd):
-        xs = to_x([sd], "finish")
-        if xs is not None and np.isfinite(xs[0]):
-            ax.axvline(xs[0], color=STATUS, lw=1.4, ls="--", zorder=5, gid="status_date")
-            legend.append(Line2D([], [], color=STATUS, lw=1.4, ls="--",
-                                 label=f"Status date {pd.Timestamp(sd):%d %b %Y}"))
-    dl = getattr(project, "deadline", None)
-    if dl is not None and not pd.isna(dl):
-        xd = to_x([dl], "finish")
-        if xd is not None and np.isfinite(xd[0]):
-            ax.axvline(xd[0], color=OKABE_ITO["black"], lw=1.2, ls=":", zorder=5, gid="deadline")
-            legend.append(Line2D([], [], color="black", lw=1.2, ls=":",
-                                 label=f"Deadline {pd.Timestamp(dl):%d %b %Y}"))
-
+    labels = np.empty(n_rows, dtype=object)
+    names = sched["name"] if "name" in sched else (
+        tasks["name"].reindex(ids) if tasks is not None and "name" in tasks else None)
+    for k, tid in enumerate(ids):
+        nm = "" if names is None or pd.isna(names.iloc[k]) else str(names.iloc[k])
+        labels[int(ytask[k])] = truncate(f"{tid}  {nm}" if nm and nm != str(tid) else str(tid),
+                                         label_width)
+    wn = _names(wbs_names)
+    if summary is not None:
+        for code, yy in zip(summary.index, ysum, strict=True):
+            labels[int(yy)] = truncate(f"{code}  {wn.get(str(code), '')}".strip(), label_width)
     ax.set_ylim(n_rows - 0.4, -0.6)
-    ax.set_yticks(np.arange(n_rows), labels=labels, fontsize=fs)
-    for y in summary_rows:
-        ax.get_yticklabels()[y].set_fontweight("bold")
+    ax.set_yticks(np.arange(n_rows), labels=list(labels), fontsize=fs)
+    if summary is not None:
+        ticks = ax.get_yticklabels()
+        for yy in ysum:
+            ticks[int(yy)].set_fontweight("bold")
     ax.grid(axis="y", visible=False)
     ax.tick_params(axis="y", length=0)
     if time == "dates":
         loc = mdates.AutoDateLocator(minticks=4, maxticks=10)
         ax.xaxis.set_major_locator(loc)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
     else:
         ax.set_xlabel("working days from project start")
     if n_rows > 45:
         ax.tick_params(axis="x", labeltop=True)
-    lo_x = np.nanmin(np.concatenate([x0, bl0 if bl0 is not None else x0]))
-    hi_x = np.nanmax(np.concatenate([x1, xl if xl is not None else x1, bl1 if bl1 is not None else x1]))
-    pad = max((hi_x - lo_x) * 0.02, 0.5)
-    ax.set_xlim(lo_x - pad, hi_x + pad)
 
-    handles = [Patch(color=PLAN, label="Task")]
+    handles: list[Any] = [Patch(color=PLAN, label="task")]
     if crit.any():
-        handles.append(Patch(color=CRITICAL, label="Critical"))
-    if show_float and xl is not None and np.any(xl > x1 + 1e-9):
-        handles.append(Patch(color=FLOAT, label="Total float"))
-    if has_baseline:
-        handles.append(Patch(color=BASELINE, label="Baseline"))
+        handles.append(Patch(color=CRITICAL, label="critical"))
+    if has_float:
+        handles.append(Patch(color=FLOAT, label="total float"))
+    if has_bl:
+        handles.append(Patch(color=BASELINE, label="baseline"))
+    if has_progress:
+        handles.append(Patch(color=_PROGRESS, alpha=0.65, label="% complete"))
     if milestone.any():
-        handles.append(Line2D([], [], marker="D", color="black", ls="none", ms=6, label="Milestone"))
-    if summary_rows:
+        handles.append(Line2D([], [], marker="D", color="black", ls="none", ms=6,
+                              label="milestone"))
+    if summary is not None:
         handles.append(Patch(color=SUMMARY, label="WBS summary"))
-    if any(str(g).startswith("progress:") for g in (p.get_gid() for p in ax.patches)):
-        handles.append(Patch(color="#1A1A1A", alpha=0.6, label="% complete"))
-    ax.legend(handles=handles + legend, loc="lower left", bbox_to_anchor=(0.0, 1.0),
-              ncol=min(len(handles + legend), 5), fontsize=8, borderaxespad=0.3,
-              handlelength=1.4, columnspacing=1.0)
+    if has_whiskers:
+        handles.append(Line2D([], [], color="black", marker="|", ms=8, lw=1.1, label=wlabel))
+    handles += refs
+    fig = ax.figure
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0),
+              bbox_transform=offset_copy(ax.transAxes, fig=fig, y=-24 if time == "dates" else
+                                         -34, units="points"),
+              ncol=min(len(handles), 5), fontsize=8, borderaxespad=0.0, handlelength=1.5,
+              columnspacing=1.2)
     if title:
-        ax.set_title(title, pad=26 if handles else 6)
+        ax.set_title(title)
     return ax

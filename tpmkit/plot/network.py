@@ -79,7 +79,7 @@ def layers(ids: pd.Index, links: pd.DataFrame) -> np.ndarray:
 
 @themed
 def network(schedule: pd.DataFrame, project: Any = None, *, links: pd.DataFrame | None = None,
-            label_width: int = 18, decimals: int = 0, title: str | None = "Network diagram",
+            label_width: int = 14, decimals: int = 0, title: str | None = "Network diagram",
             ax: Axes | None = None) -> Axes:
     """Draw the activity-on-node network with the textbook node boxes.
 
@@ -176,10 +176,9 @@ def network(schedule: pd.DataFrame, project: Any = None, *, links: pd.DataFrame 
             ax.text(xx, yy, txt, ha="center", va="center", fontsize=fs, zorder=4,
                     fontweight=weight, color=CRITICAL if (weight == "bold" and crit[k]) else "#1A1A1A")
         nm = names.iloc[k]
-        label = str(tid) if pd.isna(nm) or not str(nm) or str(nm) == str(tid) else (
-            f"{tid} {truncate(nm, label_width)}")
-        ax.text(cx, cy, truncate(label, label_width + 4), ha="center", va="center",
-                fontsize=fs, fontweight="bold", zorder=4, color=color)
+        label = str(tid) if pd.isna(nm) or not str(nm) or str(nm) == str(tid) else f"{tid} {nm}"
+        ax.text(cx, cy, truncate(label, label_width), ha="center", va="center",
+                fontsize=fs - 0.5, fontweight="bold", zorder=4, color=color)
     ax.add_collection(LineCollection(grid, colors="#9A9A9A", linewidths=0.6, zorder=3.5))
 
     # links: from the right side of the predecessor box to the left side of the successor
@@ -195,7 +194,7 @@ def network(schedule: pd.DataFrame, project: Any = None, *, links: pd.DataFrame 
     colors = np.where(both, CRITICAL, MUTED)
     ax.add_collection(LineCollection(list(segs), colors=list(colors),
                                      linewidths=np.where(both, 1.4, 0.9), zorder=2, gid="links"))
-    ax.scatter(x1, y1, marker=">", s=22, c=list(colors), zorder=3.6, linewidths=0,
+    ax.scatter(x1 - 0.035, y1, marker=">", s=30, c=list(colors), zorder=3.6, linewidths=0,
                gid="arrowheads")
     types = lt["type"].astype(str).to_numpy() if "type" in lt else np.full(len(lt), "FS")
     lag = pd.to_numeric(lt["lag"], errors="coerce").fillna(0).to_numpy() if "lag" in lt else (
@@ -213,6 +212,7 @@ def network(schedule: pd.DataFrame, project: Any = None, *, links: pd.DataFrame 
     ax.set_aspect("equal")
     ax.axis("off")
     if title:
-        ax.set_title(f"{title}  (box: ES | duration | EF / task / LS | total float | LF, "
-                     "working days)", fontsize=10)
+        ax.set_title(title, pad=18)
+        ax.text(0.0, 1.01, "node: ES | duration | EF  /  task  /  LS | total float | LF  "
+                "[working days]", transform=ax.transAxes, fontsize=8, color=MUTED, va="bottom")
     return ax

@@ -32,9 +32,9 @@ from tpmkit.plot._theme import (
     FLOAT,
     MUTED,
     OKABE_ITO,
-    P_COLORS,
     PLAN,
     get_ax,
+    p_color,
     themed,
     truncate,
 )
@@ -69,7 +69,7 @@ def _p_lines(ax: Axes, result: Any, percentiles: Sequence[float], deterministic:
     qs = list(percentiles)
     values = np.atleast_1d(result.percentile(qs)) if qs else np.array([])
     for k, (q, x, lab) in enumerate(zip(qs, values, _when(result, values), strict=True)):
-        color = P_COLORS[k % len(P_COLORS)]
+        color = p_color(q, k)
         ax.axvline(x, color=color, lw=1.4, ls="--", zorder=4, gid=f"p{q:g}",
                    label=f"P{q:g} = {lab}")
     if deterministic:
@@ -130,8 +130,7 @@ def histogram(result: Any, *, bins: int | Sequence[float] = 40,
     _p_lines(ax, result, percentiles, deterministic, deadline, 1.0)
     ax.set_xlabel("project finish [working days from start]")
     ax.set_ylabel("share of iterations [%]")
-    ax.legend(loc="upper right", fontsize=8)
-    ax.margins(y=0.15)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     if title:
         ax.set_title(f"{title} ({result.iterations:,} iterations)")
     return ax
@@ -190,7 +189,7 @@ def s_curve(result: Any, *, percentiles: Sequence[float] = (10, 50, 80, 90),
     values = np.atleast_1d(result.percentile(qs)) if qs else np.array([])
     lo = x[0] - 0.02 * max(x[-1] - x[0], 1.0)
     for k, (q, v, lab) in enumerate(zip(qs, values, _when(result, values), strict=True)):
-        color = P_COLORS[k % len(P_COLORS)]
+        color = p_color(q, k)
         ax.plot([v, v, lo], [0, q, q], color=color, lw=1.3, ls="--", zorder=4, gid=f"p{q:g}",
                 label=f"P{q:g} = {lab}")
     if deterministic:
