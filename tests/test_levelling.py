@@ -248,16 +248,16 @@ def test_delay_explanation_names_resource_and_tasks():
 
 
 def test_pushed_task_reports_its_driving_predecessor():
-    # C needs A; A is delayed behind B (B has the lower latest finish)
-    tasks = pd.DataFrame({"id": ["A", "B", "C"], "duration": [2, 1, 2],
-                          "predecessors": ["", "", "A"], "resources": ["dev:1", "dev:1", ""]})
+    # B (SS after A) waits for A's developer; C (no resources) is only pushed by B
+    tasks = pd.DataFrame({"id": ["A", "B", "C"], "duration": [3, 1, 2],
+                          "predecessors": ["", "A SS", "B"], "resources": ["dev:1", "dev:1", ""]})
     p = tpmkit.read({"tasks": tasks, "resources": pd.DataFrame({"id": ["dev"], "capacity": [1]})})
     s = level(p, rng=0).schedule
-    delayed = s[s["delay"] > 0]
-    pushed = delayed[delayed["resource_delay"] == 0]
-    for tid, row in pushed.iterrows():
-        assert row["driving_predecessor"] != "", tid
-        assert row["delayed_by_resource"] == ""
+    assert s["start"].tolist() == [0, 3, 4]
+    assert s.loc["B", "delayed_by_tasks"] == "A" and s.loc["B", "resource_delay"] == 3
+    assert s.loc["C", "delay"] == 3 and s.loc["C", "resource_delay"] == 0
+    assert s.loc["C", "driving_predecessor"] == "B"
+    assert s.loc["C", "delayed_by_resource"] == "" and s.loc["C", "delayed_by_tasks"] == ""
 
 
 def test_within_float_keeps_the_finish_and_flags_leftovers():
@@ -277,9 +277,8 @@ def test_within_float_uses_float_when_it_exists():
                           "predecessors": ["", "", "A; B"], "resources": ["dev:1", "dev:1", ""]})
     p = tpmkit.read({"tasks": tasks, "resources": pd.DataFrame({"id": ["dev"], "capacity": [1]})})
     r = level(p, within_float=True, rng=0)
-    assert r.makespan == 5 or r.over_allocated  # 4 + 2 > 4: B must slip past its float
-    tasks.loc[0, "duration"] = 2
-    tasks.loc[1, "predecessors"] = ""
+    # B has 2 days of float but needs 4 to clear A: it stays over-allocated with A
+    assert r.makespan == 5 and sorted(r.over_allocated) == ["A", "B"]
     p2 = tpmkit.read({"tasks": pd.DataFrame({"id": ["A", "B", "C", "D"],
                                              "duration": [2, 2, 6, 1],
                                              "predecessors": ["", "", "", "A; B; C"],
@@ -412,6 +411,10 @@ def test_cli_level_table_and_errors(tmp_path, capsys):
     assert code == 0, err
     assert "levelled duration 5 working days" in out
     assert pd.read_csv(tmp_path / "out.csv")["finish"].max() == 5
+    code, out, err = _cli(capsys, str(csv), "--within-float", "--scheme", "parallel", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["makespan"] == 3 and data["over_allocated"] == ["A", "B"]
+    assert data["tasks"][0]["start_date"] == "2027-01-04"
     code, out, err = _cli(capsys, str(tmp_path / "missing.sm"))
     assert code == 2 and "not found" in err and out == ""
     code, out, err = _cli(capsys, str(csv), "--passes", "0")
