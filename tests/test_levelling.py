@@ -374,8 +374,9 @@ def test_array_input_errors():
         solve_rcpsp([1, 1], [[5], []], [[0], [0]], [1])
     with pytest.raises(CycleError, match="cycle"):
         solve_rcpsp([1, 1], [[1], [0]], [[0], [0]], [1])
-    with pytest.raises(ValidationError, match="one capacity per resource"):
+    with pytest.raises(ValidationError, match=r"need \(2, 1\); give one capacity per resource"):
         solve_rcpsp([1, 1], [[], []], [[0, 1], [0, 1]], [1])
+    assert solve_rcpsp([], [], np.zeros((0, 1)), [1]).makespan == 0
 
 
 # ------------------------------------------------------------------ command line

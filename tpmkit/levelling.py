@@ -1097,11 +1097,13 @@ def solve_rcpsp(duration: Sequence[int] | np.ndarray,
         bad = to[(to < 0) | (to >= n)]
         raise ValidationError(f"successor indices outside 0..{n - 1}: {format_ids(bad)}; "
                               "use 0-based activity indices")
-    dem = np.asarray(demand, dtype=np.float64).reshape(n, -1)
     cap = np.asarray(capacity, dtype=np.float64).ravel()
-    if dem.shape[1] != len(cap):
-        raise ValidationError(f"demand has {dem.shape[1]} resource columns but capacity "
-                              f"{len(cap)} values; give one capacity per resource")
+    dem = np.asarray(demand, dtype=np.float64)
+    if dem.size != n * len(cap) or (dem.ndim == 2 and dem.shape[0] != n):
+        raise ValidationError(f"demand has shape {dem.shape} but {n} activities and "
+                              f"{len(cap)} capacities need ({n}, {len(cap)}); give one "
+                              "capacity per resource and one demand row per activity")
+    dem = dem.reshape(n, len(cap))
     if (dem < 0).any() or (cap < 0).any() or not np.isfinite(dem).all():
         raise ValidationError("demands and capacities must be finite and >= 0; fix the "
                               "negative values")
