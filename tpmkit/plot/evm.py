@@ -47,7 +47,8 @@ def _axis(table: pd.DataFrame) -> tuple[np.ndarray, bool]:
 def _status(table: pd.DataFrame) -> Any:
     k = table.attrs.get("status_period")
     if k is None:
-        done = table["ev"].notna() if "ev" in table else pd.Series(False, index=table.index)
+        col = "ev" if "ev" in table else "es"
+        done = table[col].notna() if col in table else pd.Series(False, index=table.index)
         k = table.index[done.to_numpy()][-1] if done.any() else None
     return k
 
@@ -107,8 +108,9 @@ def evm_s_curve(table: pd.DataFrame, *, forecast: bool = True,
     ...     "ac": [11.0, 24.0, np.nan], "bac": 40.0, "eac": [48.9, 48.0, np.nan],
     ...     "ieac_t": [3.3, 3.6, np.nan]}, index=pd.Index([1, 2, 3], name="period"))
     >>> t.attrs["status_period"] = 2
-    >>> ax = evm_s_curve(t)
-    >>> sorted(str(l.get_gid()) for l in ax.lines)
+    >>> from matplotlib.figure import Figure
+    >>> ax = evm_s_curve(t, ax=Figure().subplots())
+    >>> sorted(l.get_gid() for l in ax.lines if l.get_gid())
     ['ac', 'bac', 'eac', 'ev', 'pv', 'status_date']
     """
     t = require_columns(table, ["pv", "ev", "ac"], "EVM table", _FIX)
@@ -190,7 +192,9 @@ def performance_trend(table: pd.DataFrame, *, indices: Sequence[str] = ("spi", "
     --------
     >>> t = pd.DataFrame({"spi": [0.9, 0.95], "cpi": [0.8, 0.85], "spi_t": [0.92, 0.96]},
     ...                  index=pd.Index([1, 2], name="period"))
-    >>> sorted(str(l.get_gid()) for l in performance_trend(t).lines)
+    >>> from matplotlib.figure import Figure
+    >>> ax = performance_trend(t, ax=Figure().subplots())
+    >>> sorted(l.get_gid() for l in ax.lines if l.get_gid())
     ['cpi', 'spi', 'spi_t', 'target']
     """
     t = require_columns(table, list(indices), "EVM table", _FIX)
@@ -262,7 +266,9 @@ def earned_schedule(table: pd.DataFrame, *, title: str | None = "Earned schedule
     >>> t = pd.DataFrame({"es": [0.8, 1.7], "at": [1.0, 2.0], "ieac_t": [5.0, 4.7]},
     ...                  index=pd.Index([1, 2], name="period"))
     >>> t.attrs["planned_duration"] = 4
-    >>> sorted(str(l.get_gid()) for l in earned_schedule(t).lines)
+    >>> from matplotlib.figure import Figure
+    >>> ax = earned_schedule(t, ax=Figure().subplots())
+    >>> sorted(l.get_gid() for l in ax.lines if l.get_gid())
     ['es', 'ieac_t', 'on_schedule', 'pd']
     """
     t = require_columns(table, ["es", "at"], "EVM table", _FIX)

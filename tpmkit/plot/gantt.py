@@ -246,7 +246,8 @@ def gantt(
     ...     "total_float": [0.0, 0.0], "critical": [True, True]},
     ...     index=pd.Index(["A", "B"], name="id"))
     >>> links = pd.DataFrame({"predecessor": ["A"], "successor": ["B"], "type": ["FS"]})
-    >>> ax = gantt(s, links=links)
+    >>> from matplotlib.figure import Figure
+    >>> ax = gantt(s, links=links, ax=Figure().subplots())
     >>> [len(c.get_segments()) for c in ax.collections if c.get_gid() == "links:FS"]
     [1]
     """

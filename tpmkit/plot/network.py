@@ -116,8 +116,10 @@ def network(schedule: pd.DataFrame, project: Any = None, *, links: pd.DataFrame 
     ...     index=pd.Index(["A", "B"], name="id"))
     >>> links = pd.DataFrame({"predecessor": ["A"], "successor": ["B"], "type": ["FS"],
     ...                       "lag": [0.0]})
-    >>> ax = network(s, links=links)
-    >>> sorted(p.get_gid() for p in ax.patches), len(ax.collections[0].get_segments())
+    >>> from matplotlib.figure import Figure
+    >>> ax = network(s, links=links, ax=Figure().subplots())
+    >>> links_drawn = [c for c in ax.collections if c.get_gid() == "links"][0]
+    >>> sorted(p.get_gid() for p in ax.patches), len(links_drawn.get_segments())
     (['node:A', 'node:B'], 1)
     """
     cols = ["duration", "early_start", "early_finish", "late_start", "late_finish", "total_float"]

@@ -77,7 +77,8 @@ def resource_histogram(loading: Any, resource: str | None = None, *, by: str = "
     --------
     >>> h = pd.DataFrame({"resource": ["dev"] * 3, "day": [0, 1, 2],
     ...                   "usage": [1.0, 3.0, 2.0], "capacity": [2.0, 2.0, 2.0]})
-    >>> ax = resource_histogram(h)
+    >>> from matplotlib.figure import Figure
+    >>> ax = resource_histogram(h, ax=Figure().subplots())
     >>> len(ax.containers[0]), [l.get_gid() for l in ax.lines]
     (3, ['capacity'])
     """
@@ -180,8 +181,9 @@ def burnup(forecast: pd.DataFrame, history: Any = None, *, throughput: Any = Non
     --------
     >>> from tpmkit.estimate import burnup_forecast
     >>> f = burnup_forecast([8, 10, 12, 9, 11], scope=100)
-    >>> ax = burnup(f, [8, 10, 12, 9, 11])
-    >>> sorted(str(l.get_gid()) for l in ax.lines)
+    >>> from matplotlib.figure import Figure
+    >>> ax = burnup(f, [8, 10, 12, 9, 11], ax=Figure().subplots())
+    >>> sorted(l.get_gid() for l in ax.lines if l.get_gid())
     ['average', 'done', 'scope']
     """
     f = require_columns(forecast, ["scope", "average", "worst3", "best3"], "burn-up forecast",
@@ -278,8 +280,9 @@ def power_interest_grid(stakeholders: pd.DataFrame, *, threshold: float = 3.0,
     >>> from tpmkit.scope import stakeholders
     >>> s = stakeholders(pd.DataFrame({"id": ["CFO", "Dev"], "power": [5, 2],
     ...                                "interest": [2, 5]}))
-    >>> ax = power_interest_grid(s)
-    >>> sorted(c.get_gid() for c in ax.collections)
+    >>> from matplotlib.figure import Figure
+    >>> ax = power_interest_grid(s, ax=Figure().subplots())
+    >>> sorted(c.get_gid() for c in ax.collections if c.get_gid())
     ['keep_informed', 'keep_satisfied']
     """
     s = require_columns(stakeholders, ["power", "interest"], "stakeholder register",
@@ -361,7 +364,8 @@ def wbs_tree(tree: pd.DataFrame, names: Any = None, *, label_width: int = 26,
     Examples
     --------
     >>> from tpmkit.scope import wbs_tree as tree_of
-    >>> ax = wbs_tree(tree_of(["1.1", "1.2", "2"]), {"1": "Design", "2": "Build"})
+    >>> from matplotlib.figure import Figure
+    >>> ax = wbs_tree(tree_of(["1.1", "1.2", "2"]), {"1": "Design", "2": "Build"}, ax=Figure().subplots())
     >>> len(ax.collections[0].get_segments()), len(ax.texts)
     (2, 4)
     """

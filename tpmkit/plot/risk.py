@@ -118,7 +118,8 @@ def histogram(result: Any, *, bins: int | Sequence[float] = 40,
     >>> from tpmkit.risk import simulate
     >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B"], "optimistic": [2, 3],
     ...     "most_likely": [4, 5], "pessimistic": [9, 8], "predecessors": ["", "A"]}))
-    >>> ax = histogram(simulate(p, 2000, rng=1, progress=False), bins=20)
+    >>> from matplotlib.figure import Figure
+    >>> ax = histogram(simulate(p, 2000, rng=1, progress=False), bins=20, ax=Figure().subplots())
     >>> len(ax.patches), sorted(l.get_gid() for l in ax.lines)
     (20, ['deterministic', 'p50', 'p80'])
     """
@@ -175,8 +176,9 @@ def s_curve(result: Any, *, percentiles: Sequence[float] = (10, 50, 80, 90),
     >>> from tpmkit.risk import simulate
     >>> p = tpmkit.read(pd.DataFrame({"id": ["A"], "optimistic": [2], "most_likely": [4],
     ...                               "pessimistic": [9]}))
-    >>> ax = s_curve(simulate(p, 1000, rng=1, progress=False), percentiles=[50, 80])
-    >>> sorted(str(l.get_gid()) for l in ax.lines)
+    >>> from matplotlib.figure import Figure
+    >>> ax = s_curve(simulate(p, 1000, rng=1, progress=False), percentiles=[50, 80], ax=Figure().subplots())
+    >>> sorted(l.get_gid() for l in ax.lines if l.get_gid())
     ['deterministic', 'p50', 'p80', 's_curve']
     """
     _need(result, "finish", "percentile", "deterministic_duration")
@@ -241,7 +243,8 @@ def tornado(result: Any, *, top: int = 10, by: str = "p80", label_width: int = 2
     Returns
     -------
     matplotlib.axes.Axes
-        One bar per task (gid ``"tornado:<id>"``), largest swing on top.
+        Two bars per task (low and high side, both with gid ``"tornado:<id>"``), largest
+        swing on top.
 
     Examples
     --------
@@ -249,9 +252,10 @@ def tornado(result: Any, *, top: int = 10, by: str = "p80", label_width: int = 2
     >>> from tpmkit.risk import simulate
     >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B", "C"], "optimistic": [2, 3, 1],
     ...     "most_likely": [4, 5, 2], "pessimistic": [9, 8, 3], "predecessors": ["", "A", "B"]}))
-    >>> ax = tornado(simulate(p, 2000, rng=1, progress=False))
-    >>> len(ax.patches)
-    3
+    >>> from matplotlib.figure import Figure
+    >>> ax = tornado(simulate(p, 2000, rng=1, progress=False), ax=Figure().subplots())
+    >>> sorted({b.get_gid() for b in ax.patches})
+    ['tornado:A', 'tornado:B', 'tornado:C']
     """
     _need(result, "tornado", "percentile")
     t = result.tornado_by(by) if hasattr(result, "tornado_by") else result.tornado
@@ -323,7 +327,8 @@ def criticality(result: Any, *, top: int = 15, metric: str = "criticality",
     >>> from tpmkit.risk import simulate
     >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B"], "optimistic": [2, 3],
     ...     "most_likely": [4, 4], "pessimistic": [9, 6]}))
-    >>> ax = criticality(simulate(p, 1000, rng=1, progress=False))
+    >>> from matplotlib.figure import Figure
+    >>> ax = criticality(simulate(p, 1000, rng=1, progress=False), ax=Figure().subplots())
     >>> sorted(b.get_gid() for b in ax.patches)
     ['criticality:A', 'criticality:B']
     """
@@ -404,7 +409,8 @@ def jcl_scatter(result: Any, *, confidence: float = 0.7, max_points: int = 4000,
     >>> from tpmkit.risk import simulate
     >>> p = tpmkit.read(pd.DataFrame({"id": ["A"], "optimistic": [2], "most_likely": [4],
     ...     "pessimistic": [9], "rate": [100.0]}))
-    >>> ax = jcl_scatter(simulate(p, 1000, rng=1, progress=False))
+    >>> from matplotlib.figure import Figure
+    >>> ax = jcl_scatter(simulate(p, 1000, rng=1, progress=False), ax=Figure().subplots())
     >>> sorted(str(l.get_gid()) for l in ax.lines)
     ['frontier', 'plan']
     """
@@ -485,7 +491,8 @@ def merge_bias(result: Any, *, top: int = 12, label_width: int = 28,
     >>> from tpmkit.risk import simulate
     >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B", "C"], "optimistic": [2, 2, 1],
     ...     "most_likely": [4, 4, 1], "pessimistic": [9, 9, 1], "predecessors": ["", "", "A;B"]}))
-    >>> ax = merge_bias(simulate(p, 2000, rng=1, progress=False))
+    >>> from matplotlib.figure import Figure
+    >>> ax = merge_bias(simulate(p, 2000, rng=1, progress=False), ax=Figure().subplots())
     >>> [b.get_gid() for b in ax.patches]
     ['merge_bias:C']
     """
@@ -559,7 +566,8 @@ def risk_heatmap(register: pd.DataFrame, *, post: bool = False, show_ids: bool =
     >>> from tpmkit.risk.register import normalize_register
     >>> reg = normalize_register(pd.DataFrame({"id": ["R1", "R2"], "probability": [0.6, 0.1],
     ...                                        "impact_score": [5, 2]}))
-    >>> ax = risk_heatmap(reg)
+    >>> from matplotlib.figure import Figure
+    >>> ax = risk_heatmap(reg, ax=Figure().subplots())
     >>> len([p for p in ax.patches if str(p.get_gid()).startswith("cell:")])
     25
     """
