@@ -1,0 +1,348 @@
+"""tpmkit.report and ``tpmkit report``: RAG rules, report tables, notebook, one offline HTML file.
+
+The RAG bands follow the report's stated rules (SPI/CPI/SPI(t): green ≥ 0.95, amber ≥ 0.90;
+schedule: P80 ≤ deadline green, P50 ≤ deadline amber). The end-to-end tests render the
+bundled tracking sample once per session (``rendered_sample``, also used by the browser test)
+with a small iteration count, and a bare plan without progress, periods, risks or deadline
+to check that absent data gives one line per section instead of a failure.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tpmkit
+from tpmkit import datasets, report
+from tpmkit.cli import main
+from tpmkit.errors import InputFileError, OptionError, ValidationError
+
+ROOT = Path(__file__).resolve().parents[1]
+SECTIONS = ["Executive summary", "Key dates and milestones", "Schedule", "Earned value",
+            "Earned schedule forecast", "Schedule risk (Monte Carlo)", "Risk register",
+            "Schedule health (DCMA-14)", "Assumptions and reproducibility"]
+
+
+# --------------------------------------------------------------------------------------
+# RAG rules
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("value", "expected"), [
+    (1.20, "green"), (0.95, "green"), (0.9499, "amber"), (0.90, "amber"), (0.8999, "red"),
+    (0.0, "red"), (float("nan"), "n/a"), (None, "n/a")])
+def test_index_rag_bands_are_inclusive_at_the_lower_bound(value, expected):
+    assert report.index_rag(value) == expected
+
+
+def test_index_rag_custom_bands_and_bad_order():
+    assert report.index_rag(0.97, green=0.98, amber=0.96) == "amber"
+    with pytest.raises(ValidationError, match="green 0.9 < amber 0.95"):
+        report.index_rag(1.0, green=0.9, amber=0.95)
+
+
+@pytest.mark.parametrize(("p50", "p80", "deadline", "expected"), [
+    (90.0, 95.0, 95.0, "green"), (90.0, 95.0, 94.9, "amber"), (90.0, 95.0, 90.0, "amber"),
+    (90.0, 95.0, 89.9, "red"), (90.0, 95.0, None, "n/a"), (None, None, 92.0, "n/a")])
+def test_schedule_rag(p50, p80, deadline, expected):
+    assert report.schedule_rag(p50, p80, deadline) == expected
+
+
+def test_overall_rag_is_the_worst_known_status():
+    assert report.overall_rag(["green", "red", "amber"]) == "red"
+    assert report.overall_rag(["n/a", "green"]) == "green"
+    assert report.overall_rag([]) == "n/a"
+    with pytest.raises(OptionError, match="purple"):
+        report.overall_rag(["purple"])
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.floats(0, 2), st.floats(0, 2))
+def test_index_rag_is_monotone(a, b):
+    """A better index never gets a worse status."""
+    lo, hi = sorted((a, b))
+    order = {"green": 0, "amber": 1, "red": 2}
+    assert order[report.index_rag(hi)] <= order[report.index_rag(lo)]
+
+
+def _simulation(project_deadline: float | None = None):
+    tasks = pd.DataFrame({"id": ["A", "B", "C"], "optimistic": [2, 3, 1],
+                          "most_likely": [4, 5, 2], "pessimistic": [9, 10, 4],
+                          "predecessors": ["", "A", "A"]})
+    project = tpmkit.read(tasks, deadline=project_deadline) if project_deadline else \
+        tpmkit.read(tasks)
+    return tpmkit.risk.simulate(project, 2000, rng=5, progress=False)
+
+
+def test_executive_summary_uses_the_simulated_percentiles():
+    sim = _simulation()
+    p50, p80 = sim.percentile([50, 80])
+    between = (p50 + p80) / 2
+    row = pd.Series({"spi": 0.96, "cpi": 0.91, "spi_t": 0.85})
+    for deadline, expected in ((p80 + 0.5, "green"), (between, "amber"), (p50 - 0.5, "red")):
+        t = report.executive_summary(row, sim, deadline)
+        assert t.loc["P80 vs deadline", "status"] == expected
+        assert t.loc["P80 vs deadline", "value"] == pytest.approx(p80)
+        assert t.loc["P80 vs deadline", "target"] == deadline
+    assert t["status"].tolist() == ["green", "amber", "red", "red"]
+    assert t.attrs["overall"] == "red"
+    assert "green ≥ 0.95, amber ≥ 0.90" in t.loc["SPI", "rule"]
+
+
+def test_executive_summary_without_data_is_all_na():
+    t = report.executive_summary()
+    assert (t["status"] == "n/a").all() and t.attrs["overall"] == "n/a"
+    assert t["value"].isna().all()
+
+
+def test_executive_summary_on_the_sample_matches_evm():
+    project = datasets.load("software_release_tracking", status_date="2027-04-30")
+    with pytest.warns(tpmkit.evm.EVMWarning, match="TCPI"):
+        row = tpmkit.evm.latest(tpmkit.evm.metrics(project))
+    t = report.executive_summary(row)
+    assert t.loc["SPI", "value"] == pytest.approx(175875 / 243660)
+    assert t.loc["CPI", "value"] == pytest.approx(175875 / 247830)
+    assert t.loc[["SPI", "CPI", "SPI(t)"], "status"].tolist() == ["red"] * 3
+
+
+# --------------------------------------------------------------------------------------
+# HTML pieces
+# --------------------------------------------------------------------------------------
+def test_html_table_escapes_formats_and_marks():
+    df = pd.DataFrame({"name": ["<script>alert(1)</script>", "B & C"], "cost": [1234.5, np.nan],
+                       "when": [pd.Timestamp("2027-04-30"), pd.NaT], "status": ["red", "n/a"],
+                       "badge": ['<span class="rag rag-green">PASS</span>', ""],
+                       "now": [True, False]}, index=pd.Index(["T1", "T2"], name="id"))
+    out = report.html_table(df, {"cost": ",.0f"}, html_columns=("badge",), highlight="now",
+                            caption="x < y")
+    assert "<script>" not in out and "&lt;script&gt;" in out and "B &amp; C" in out
+    assert '<td class="num">1,234</td>' in out and "<td>2027-04-30</td>" in out
+    assert out.count("<td>–</td>") == 2  # NaN and NaT
+    assert '<span class="rag rag-red">RED</span>' in out and "rag-na" in out
+    assert '<span class="rag rag-green">PASS</span>' in out  # trusted column not escaped
+    assert '<tr class="hl">' in out and out.count("<tr") == 3 and ">now<" not in out
+    assert "<caption>x &lt; y</caption>" in out
+
+
+def test_kpi_cards_and_badges():
+    out = report.kpi_cards([("SPI", "0.72", "red", "EV / PV"), ("ES", "2.7", None, "periods")])
+    assert out.count('class="kpi') == 2 + 6  # two cards, three inner divs each
+    assert "kpi-red" in out and out.count("rag-red") == 1
+    assert report.rag_badge("n/a") == '<span class="rag rag-na">N/A</span>'
+    with pytest.raises(OptionError, match="RAG status"):
+        report.rag_badge("blue")
+
+
+@pytest.mark.parametrize("fragment", [
+    '<script src="https://cdn.jsdelivr.net/npm/mathjax.js"></script>',
+    '<link rel="stylesheet" href="http://example.com/x.css">',
+    "<style>@import url(foo.css);</style>",
+    "<div style=\"background: url('https://x/y.png')\"></div>",
+    '<img src="//cdn.example/x.png">'])
+def test_offline_problems_finds_remote_references(fragment):
+    assert report.offline_problems(fragment)
+
+
+def test_strip_remote_and_toc():
+    page = ('<head><script src="https://cdn/require.js"></script>'
+            '<link rel="stylesheet" href="https://cdn/x.css"></head><body><!-- tpmkit:toc -->'
+            '<h2 id="Executive-summary">Executive summary<a class="anchor-link" '
+            'href="#Executive-summary">¶</a></h2><h2 id="Risk-register">Risk register</h2>')
+    clean = report._add_toc(report._strip_remote(page))
+    assert report.offline_problems(clean) == []
+    assert re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', clean) == [
+        ("Executive-summary", "Executive summary"), ("Risk-register", "Risk register")]
+
+
+def test_file_sha256_and_read_source(tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text("id,duration\nA,3\n")
+    # reference value from coreutils: printf 'id,duration\nA,3\n' | sha256sum
+    assert report.file_sha256(f) == \
+        "cfa56d7bc0147a97c7f983197112b15075a59918c72d39e496ad03f299bc3600"
+    project, path = report.read_source(f, status_date="2027-01-05")
+    assert path == f.resolve() and list(project.tasks.index) == ["A"]
+    with pytest.raises(InputFileError, match="nope.csv"):
+        report.read_source(tmp_path / "nope.csv")
+    with pytest.raises(InputFileError, match="unknown dataset 'nope'"):
+        report.read_source("sample:nope")
+
+
+# --------------------------------------------------------------------------------------
+# the notebook and the shipped template
+# --------------------------------------------------------------------------------------
+def test_notebook_is_stripped_parameterised_and_shipped_identically():
+    source = ROOT / "notebooks" / "status_report.ipynb"
+    shipped = report.notebook_path()
+    assert shipped.read_bytes() == source.read_bytes(), (
+        "templates/report/status_report.ipynb must be a byte copy of "
+        "notebooks/status_report.ipynb; copy it after editing the notebook")
+    nb = nbformat.read(source, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    names = set(re.findall(r"^(\w+) =", params[0].source, flags=re.MULTILINE))
+    assert names == {"project_file", "status_date", "iterations", "seed", "title"}
+    assert "TPMKIT_ITERATIONS" in params[0].source
+    headings = [line[3:] for c in nb.cells if c.cell_type == "markdown"
+                for line in c.source.splitlines() if line.startswith("## ")]
+    assert headings == SECTIONS
+
+
+def test_template_has_no_remote_references():
+    folder = report.template_dir() / "tpmkit_report"
+    for f in folder.iterdir():
+        assert report.offline_problems(f.read_text()) == [], f.name
+    assert json.loads((folder / "conf.json").read_text())["base_template"] == "lab"
+
+
+# --------------------------------------------------------------------------------------
+# end to end
+# --------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def rendered_sample() -> tuple[Path, report.ReportResult]:
+    """Render the tracking sample once per test session (shared with the browser test)."""
+    folder = Path(tempfile.mkdtemp(prefix="tpmkit-report-test-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    result = report.render("sample:software_release_tracking", folder / "status.html",
+                           status_date="2027-04-30", iterations=500, seed=11,
+                           title="Weekly status", keep_notebook=True, timeout=300)
+    return folder, result
+
+
+@pytest.mark.slow
+def test_render_sample_writes_one_offline_file():
+    folder, result = rendered_sample()
+    page = result.path.read_text(encoding="utf-8")
+    assert result.path == folder / "status.html" and result.size == len(page.encode())
+    assert sorted(p.name for p in folder.iterdir()) == ["status.html", "status.ipynb"]
+    assert report.offline_problems(page) == []
+    assert "<script" not in page and "<link" not in page
+    assert page.count('src="data:image/png;base64,') == 7
+    for section in SECTIONS:
+        assert re.search(rf'<h2 id="[^"]+">{re.escape(section)}<', page), section
+        assert f">{section}</a></li>" in page  # table of contents
+    assert '<h1 class="report-title">Weekly status</h1>' in page
+    assert "Product release 3.0" in page and "30 Apr 2027" in page
+    assert "import tpmkit" not in page and "jp-InputPrompt" not in page
+    meta = result.metadata
+    assert meta["sha256"] == report.file_sha256(datasets.path("software_release_tracking"))
+    assert meta["seed"] == 11 and meta["iterations"] == 500 and meta["overall"] == "red"
+    assert meta["sha256"] in page and "--iterations 500 --seed 11" in page
+    assert f"tpmkit {tpmkit.__version__}" in page
+    kept = nbformat.read(result.notebook, as_version=4)
+    assert not [o for c in kept.cells for o in c.get("outputs", [])
+                if o.get("output_type") == "error"]
+
+
+@pytest.mark.slow
+def test_report_numbers_match_the_computations():
+    """The figures in the HTML are the computation modules' own (rounded for display)."""
+    _, result = rendered_sample()
+    page = result.path.read_text(encoding="utf-8")
+    project = datasets.load("software_release_tracking", status_date="2027-04-30")
+    with pytest.warns(tpmkit.evm.EVMWarning):
+        row = tpmkit.evm.latest(tpmkit.evm.metrics(project))
+    assert f">{row.spi:.2f}<" in page and f">{row.cpi:.2f}<" in page
+    assert f"{row.eac:,.0f} EUR" in page
+    sim = tpmkit.risk.simulate(project, 500, rng=11, progress=False)
+    p80 = sim.percentiles.loc["p80"]
+    assert f"{p80['finish']:.1f}" in page and p80["finish_date"].strftime("%d %b %Y") in page
+    assert "Data note — Earned value: TCPI (BAC) is undefined" in page
+
+
+def _bare_plan(tmp_path: Path) -> Path:
+    f = tmp_path / "plan.csv"
+    pd.DataFrame({"id": ["A", "B", "C"], "name": ["Design", "Build", "Done"],
+                  "duration": [3, 5, 0], "predecessors": ["", "A", "B"]}).to_csv(f, index=False)
+    return f
+
+
+@pytest.mark.slow
+def test_absent_data_gives_one_line_per_section(tmp_path):
+    plan = _bare_plan(tmp_path)
+    status = main(["report", str(plan), "--iterations", "200", "--seed", "1",
+                   "-o", str(tmp_path / "out.html")])
+    assert status == 0
+    page = (tmp_path / "out.html").read_text(encoding="utf-8")
+    assert page.count('class="absent"') == 4
+    assert "No earned-value section:" in page and "No earned-schedule forecast:" in page
+    assert "No risk register in the project file" in page
+    assert "No DCMA-14 assessment:" in page or "DCMA 14-point assessment" in page
+    assert re.search(r'class="overall-value">N/A<', page)
+    assert report.offline_problems(page) == []
+
+
+# --------------------------------------------------------------------------------------
+# command line errors (all raised before a notebook runs)
+# --------------------------------------------------------------------------------------
+def test_cli_prints_where_and_how_long(capsys, tmp_path, monkeypatch):
+    def fake_render(source, output, **kw):
+        return report.ReportResult(Path(output), None, 12.34, 10.0, 2_500_000, {})
+
+    monkeypatch.setattr(report, "render", fake_render)
+    assert main(["report", "sample:software_release", "-o", str(tmp_path / "r.html")]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out == f"wrote {tmp_path / 'r.html'} (2.5 MB) in 12.3 s (notebook 10.0 s)"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--iterations", "0"], "iterations must be a positive whole number, got 0"),
+    (["--seed", "-1"], "seed must be a non-negative whole number, got -1"),
+    (["--timeout", "0"], "timeout must be positive"),
+    (["--status-date", "2027-13-45"], "2027-13-45"),
+])
+def test_cli_bad_options_exit_2_with_one_line(capsys, args, message):
+    assert main(["report", "sample:software_release_tracking", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("tpmkit report: error: ") and message in err
+
+
+def test_cli_missing_file_and_output_over_input(capsys, tmp_path):
+    assert main(["report", str(tmp_path / "missing.yaml")]) == 2
+    assert "missing.yaml" in capsys.readouterr().err
+    plan = _bare_plan(tmp_path)
+    before = plan.read_bytes()
+    assert main(["report", str(plan), "-o", str(plan)]) == 2
+    err = capsys.readouterr().err
+    assert "refusing to overwrite the input file" in err and err.count("\n") == 1
+    assert plan.read_bytes() == before
+
+
+def test_failing_notebook_becomes_one_tpmkit_error(monkeypatch, tmp_path):
+    """A kernel-side exception is re-raised as the same tpmkit error class, or a DataError."""
+    import papermill
+
+    def boom(*a, **k):
+        raise papermill.PapermillExecutionError(3, 3, "x", "DataError", "no baseline; add one",
+                                                [])
+
+    monkeypatch.setattr(papermill, "execute_notebook", boom)
+    with pytest.raises(tpmkit.DataError, match="^no baseline; add one$"):
+        report.render(_bare_plan(tmp_path), tmp_path / "o.html")
+
+    def other(*a, **k):
+        raise papermill.PapermillExecutionError(4, 7, "x", "KeyError", "'spi'", [])
+
+    monkeypatch.setattr(papermill, "execute_notebook", other)
+    with pytest.raises(tpmkit.DataError, match="failed in cell 7: KeyError: 'spi'; rerun with "
+                                                "--keep-notebook"):
+        report.render(_bare_plan(tmp_path), tmp_path / "o.html")
+    assert not (tmp_path / "o.html").exists()
+
+
+def test_report_result_str():
+    r = report.ReportResult(Path("a.html"), Path("a.ipynb"), 3.0, 2.0, 1_000_000, {})
+    assert str(r) == "wrote a.html (1.0 MB) in 3.0 s (notebook 2.0 s); executed notebook a.ipynb"

@@ -1,0 +1,113 @@
+"""The HTML status report in a real browser (headless Debian chromium via playwright).
+
+Renders the bundled tracking sample once with ``tpmkit report``, opens the file through
+``file://`` with every network request blocked and counted, checks the title block, the
+table of contents, each section, the embedded images and the RAG badges, and saves a
+full-page screenshot under ``build/`` (``SHOTS_DIR`` overrides) for a human to look at.
+Skips with an install hint when chromium or playwright is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists()
+                                        else None)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+OUT = Path(os.environ.get("SHOTS_DIR", Path(__file__).resolve().parents[1] / "build"))
+SECTIONS = ["Executive summary", "Key dates and milestones", "Schedule", "Earned value",
+            "Earned schedule forecast", "Schedule risk (Monte Carlo)", "Risk register",
+            "Schedule health (DCMA-14)", "Assumptions and reproducibility"]
+
+if CHROMIUM is None:
+    pytest.skip("Debian chromium is not installed: run `make browser-deps` (as root: "
+                "apt-get install -y chromium fonts-liberation fonts-dejavu-core)",
+                allow_module_level=True)
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed: pip install 'tpmkit[test]'")
+
+
+@pytest.fixture(scope="module")
+def report_file() -> Path:
+    # the same rendering as tests/test_report.py (done once per session): the tracking
+    # sample at status date 2027-04-30, 500 iterations, seed 11
+    from test_report import rendered_sample
+
+    return rendered_sample()[1].path
+
+
+@pytest.fixture(scope="module")
+def page_and_requests(report_file, tmp_path_factory):
+    requests: list[str] = []
+    with sync_api.sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("profile")), executable_path=CHROMIUM, headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900}, offline=True)
+        try:
+            def block(route):
+                requests.append(route.request.url)
+                route.abort()
+
+            # every request except the file itself (and its inline data: URIs) is counted
+            ctx.route(lambda url: not url.startswith(("file://", "data:")), block)
+            ctx.on("request", lambda r: None if r.url.startswith(("file://", "data:"))
+                   else requests.append(r.url))
+            page = ctx.new_page()
+            page.set_default_timeout(30_000)
+            page.goto(report_file.as_uri(), wait_until="load")
+            page.wait_for_load_state("networkidle")
+            yield page, requests
+        finally:
+            ctx.close()
+
+
+def test_sections_toc_and_title(page_and_requests):
+    page, _ = page_and_requests
+    headings = [h.strip() for h in page.locator("main h2").all_inner_texts()]
+    assert headings == SECTIONS
+    toc = [t.strip() for t in page.locator("nav.toc li a").all_inner_texts()]
+    assert toc == SECTIONS
+    # every TOC link lands on its section
+    for href in page.locator("nav.toc li a").evaluate_all("els => els.map(e => e.hash)"):
+        assert page.locator(f"[id='{href[1:]}']").count() == 1
+    assert page.locator("h1.report-title").inner_text() == "Weekly status"
+    assert "Product release 3.0" in page.locator(".project-name").inner_text()
+    assert page.locator(".title-facts").inner_text().count("30 Apr 2027") == 1
+    assert page.locator(".overall-value").inner_text() in ("GREEN", "AMBER", "RED")
+
+
+def test_images_render_and_no_code(page_and_requests):
+    page, _ = page_and_requests
+    imgs = page.locator("main img")
+    # Gantt, EVM S-curve, performance trend, earned schedule, risk S-curve, tornado, heat map
+    assert imgs.count() == 7
+    info = imgs.evaluate_all(
+        "els => els.map(e => [e.currentSrc.slice(0, 22), e.complete, e.naturalWidth])")
+    for src, complete, width in info:
+        assert src == "data:image/png;base64,"
+        assert complete and width > 300
+    assert page.locator(".jp-CodeMirrorEditor, .jp-InputPrompt:visible, .highlight").count() == 0
+    assert "import tpmkit" not in page.locator("body").inner_text()
+    badges = page.locator("main .rag").all_inner_texts()
+    assert {"PASS", "FAIL"} <= set(badges)
+    assert set(badges) & {"GREEN", "AMBER", "RED"}
+
+
+def test_no_network_and_screenshot(page_and_requests):
+    page, requests = page_and_requests
+    page.emulate_media(media="screen")
+    OUT.mkdir(parents=True, exist_ok=True)
+    shot = OUT / "report_fullpage.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 50_000
+    page.emulate_media(media="print")  # the print stylesheet applies without errors
+    assert page.locator("main h2").count() == len(SECTIONS)
+    assert requests == []
