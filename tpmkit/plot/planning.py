@@ -114,8 +114,11 @@ def resource_histogram(loading: Any, resource: str | None = None, *, by: str = "
     for k, res in enumerate(use.columns):
         v = use[res].to_numpy(float)
         color = PLAN if single else _RES_COLORS[k % len(_RES_COLORS)]
+        # past eight resources the palette repeats: tell the repeats apart by a hatch
+        hatch = (None, "..", "xx", "--")[(k // len(_RES_COLORS)) % 4]
         bars = ax.bar(xs, v, width=width, bottom=bottom, color=color, align="edge" if
-                      key == "period" else "center", label=str(res), zorder=2, linewidth=0)
+                      key == "period" else "center", label=str(res), zorder=2, linewidth=0,
+                      hatch=hatch, edgecolor="white" if hatch else None)
         for b in bars.patches:
             b.set_gid(f"usage:{res}")
         bottom += v
@@ -307,8 +310,9 @@ def power_interest_grid(stakeholders: pd.DataFrame, *, threshold: float = 3.0,
     key = pd.Series(list(zip(p, i, strict=True)))
     dup = key.groupby(key).cumcount().to_numpy()
     size = key.map(key.value_counts()).to_numpy()
-    angle = 2 * np.pi * dup / np.maximum(size, 1)
-    r = np.where(size > 1, 0.16, 0.0)
+    # towards higher scores, so a point on a threshold stays in the quadrant it belongs to
+    angle = 0.5 * np.pi * dup / np.maximum(size - 1, 1)
+    r = np.where(size > 1, 0.2, 0.0)
     px, py = i + r * np.cos(angle), p + r * np.sin(angle)
     for q, (_name, color) in _QUADRANTS.items():
         m = ok & (quad.to_numpy() == q)
@@ -319,8 +323,8 @@ def power_interest_grid(stakeholders: pd.DataFrame, *, threshold: float = 3.0,
     for k in np.flatnonzero(ok):
         text = labels.iloc[k]
         text = str(s.index[k]) if pd.isna(text) or str(text) == "" else str(text)
-        ax.annotate(truncate(text, 22), (px[k], py[k]), xytext=(6, 4), textcoords="offset points",
-                    fontsize=8, color="#222222")
+        ax.annotate(truncate(text, 22), (px[k], py[k]), xytext=(7, 5),
+                    textcoords="offset points", fontsize=8, color="#222222")
     ax.axvline(threshold, color=MUTED, lw=1.0)
     ax.axhline(threshold, color=MUTED, lw=1.0)
     ax.set_xlim(lo - pad, hi + pad)

@@ -363,8 +363,8 @@ def criticality(result: Any, *, top: int = 15, metric: str = "criticality",
     else:
         ax.set_xlabel(metric.replace("_", " "))
     ax.legend(handles=[Patch(color=CRITICAL, label=f"≥ {threshold:g}"),
-                       Patch(color=PLAN, label=f"< {threshold:g}")], loc="lower right",
-              fontsize=8)
+                       Patch(color=PLAN, label=f"< {threshold:g}")], loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), fontsize=8)
     if title:
         ax.set_title(title if metric == "criticality" else f"{metric.replace('_', ' ').title()}")
     return ax
@@ -518,7 +518,7 @@ def merge_bias(result: Any, *, top: int = 12, label_width: int = 28,
     ax.tick_params(axis="y", length=0)
     ax.margins(x=0.12)
     ax.set_xlabel("start [working days from project start]")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     if title:
         ax.set_title(title)
     return ax
