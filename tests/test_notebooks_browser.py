@@ -40,6 +40,7 @@ if not pathlib.Path(CHROMIUM).exists():
                 "fonts-liberation fonts-dejavu-core)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
+expect.set_options(timeout=30_000)   # widget round trips on a busy 2-core machine
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +105,13 @@ def _open_and_run_all(page, url: str) -> None:
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
 
 
+def _wait_all_cells_done(page, marker: str) -> None:
+    """Wait until ``marker`` (a widget) is shown and no cell is queued or running ("[*]")."""
+    expect(page.locator(marker).first).to_be_visible(timeout=120_000)
+    expect(page.locator(".jp-InputArea-prompt", has_text="[*]")).to_have_count(
+        0, timeout=180_000)
+
+
 def _shot(locator, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     locator.scroll_into_view_if_needed()
@@ -114,8 +122,9 @@ def test_scheduling_stepper_and_whatif(lab, page):
     if not (NOTEBOOKS / "03_scheduling.ipynb").exists():
         pytest.fail("notebooks/03_scheduling.ipynb is missing")
     _open_and_run_all(page, lab("03_scheduling.ipynb"))
+    _wait_all_cells_done(page, ".tpmkit-stepper")
     stepper = page.locator(".tpmkit-stepper").first
-    expect(stepper).to_contain_text("Press Next", timeout=90_000)
+    expect(stepper).to_contain_text("Press Next")
     image = stepper.locator("img").first
     src0 = image.get_attribute("src")
     stepper.get_by_role("button", name="Next ▶").click()
@@ -149,9 +158,10 @@ def test_risk_workbench_run_button_and_merge_bias(lab, page):
     if not (NOTEBOOKS / "04_risk.ipynb").exists():
         pytest.fail("notebooks/04_risk.ipynb is missing")
     _open_and_run_all(page, lab("04_risk.ipynb"))
+    _wait_all_cells_done(page, ".tpmkit-risk")
     bench = page.locator(".tpmkit-risk").first
-    expect(bench).to_contain_text("P80 =", timeout=120_000)
-    before = _p80(bench.inner_text())
+    expect(bench).to_contain_text("P80 =")
+    before = _p80(bench.text_content())
     image = bench.locator("img").first
     src0 = image.get_attribute("src")
     corr = bench.locator(".widget-slider", has=page.locator("label", has_text="correlation"))
@@ -162,7 +172,7 @@ def test_risk_workbench_run_button_and_merge_bias(lab, page):
     bench.get_by_role("button", name="Run").click()
     # correlated durations widen the finish distribution: the shown P80 rises
     expect(bench).not_to_contain_text(f"P80 = {before:.1f} working days", timeout=60_000)
-    after = _p80(bench.inner_text())
+    after = _p80(bench.text_content())
     assert after > before
     expect(image).not_to_have_attribute("src", src0)    # histogram redrawn
     _shot(bench, "risk_workbench.png")
