@@ -130,7 +130,7 @@ def tri_params(lo: np.ndarray, ml: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.column_stack([lo, hi, fc, w * (ml - lo), w * (hi - ml)])
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, link_type,
            lag, lag_pct, ctype, coff,
            code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,

@@ -341,7 +341,7 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
 # --------------------------------------------------------------------------------------
 # quantile functions: compiled scalar and numpy vector versions (same arithmetic)
 # --------------------------------------------------------------------------------------
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def ppf_row(k, u, row, i0, m, out, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi,
             emp_ptr, emp_val):  # pragma: no cover - compiled
     """Durations of task ``k`` at ``u[row, i0:i0+m]`` into ``out[k, :m]`` (compiled path).
