@@ -158,8 +158,9 @@ def burnup(forecast: pd.DataFrame, history: Any = None, *, throughput: Any = Non
     forecast : DataFrame
         :func:`tpmkit.estimate.burnup_forecast` result (``scope``, ``average``, ``worst3``,
         ``best3`` per future period).
-    history : array-like or Series, optional
-        Completed points per past period (the same history given to the forecast); drawn
+    history : array-like, Series, DataFrame or path, optional
+        Completed points per past period (the same history given to the forecast, read by
+        :func:`tpmkit.estimate.throughput_history`); drawn
         as the cumulative "done" line ending where the forecast starts. Default
         ``throughput.history`` when given.
     throughput : ThroughputForecast, optional
@@ -193,7 +194,12 @@ def burnup(forecast: pd.DataFrame, history: Any = None, *, throughput: Any = Non
                         "pass tpmkit.estimate.burnup_forecast(history, scope)")
     if history is None and throughput is not None:
         history = throughput.history
-    hist = np.asarray(history if history is not None else [], dtype=float).ravel()
+    if history is not None:
+        from tpmkit.estimate import throughput_history
+
+        hist = throughput_history(history).to_numpy(float)
+    else:
+        hist = np.zeros(0)
     done = np.cumsum(hist)
     now = float(len(hist))
     start_done = float(done[-1]) if len(done) else float(f["average"].iloc[0] -
