@@ -33,12 +33,13 @@ test: $(STAMP) browser-deps
 	$(VENV)/bin/ruff check tpmkit tests benchmarks
 	$(PY) -m pytest -q tests tpmkit
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
-	  TPMKIT_ITERATIONS=500 $(PY) -m pytest -q -p no:doctest --nbval-lax --nbval-current-env \
+	  TPMKIT_ITERATIONS=500 $(PY) -m pytest -q --nbval-lax --nbval-current-env \
 	    --nbval-cell-timeout=300 notebooks; fi
 
-## lab: JupyterLab on the notebooks
+## lab: JupyterLab on the notebooks (as root it needs --allow-root)
 lab: $(STAMP)
-	$(VENV)/bin/jupyter-lab notebooks
+	$(VENV)/bin/jupyter-lab --ServerApp.root_dir=notebooks \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## bench: the speed benchmarks (compare against baselines in the same run)
 bench: $(STAMP)
