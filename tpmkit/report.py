@@ -537,8 +537,11 @@ def _export(nb: Any) -> str:
     return page
 
 
-def _quiet_kernel_manager(log: Any) -> Any:
-    """A kernel manager whose kernel writes its stdout/stderr to ``log``, not the terminal."""
+def _quiet_kernel_manager(log: Any) -> type:
+    """A kernel manager class whose kernel writes stdout/stderr to ``log``, not the terminal.
+
+    nbclient creates (and so owns and shuts down) the manager from this class.
+    """
     from jupyter_client.manager import AsyncKernelManager
 
     class QuietKernelManager(AsyncKernelManager):
@@ -547,7 +550,7 @@ def _quiet_kernel_manager(log: Any) -> Any:
             kw.setdefault("stderr", log)
             await super().start_kernel(**kw)
 
-    return QuietKernelManager(kernel_name="python3")
+    return QuietKernelManager
 
 
 def _tail(path: Path, lines: int = 3) -> str:
@@ -635,7 +638,7 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
                     str(notebook_path()), str(executed), parameters=params, cwd=tmp,
                     kernel_name="python3", execution_timeout=float(timeout), start_timeout=60,
                     progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                    km=_quiet_kernel_manager(log))
+                    kernel_manager_class=_quiet_kernel_manager(log))
         except papermill.PapermillExecutionError as exc:
             from tpmkit import errors
 
