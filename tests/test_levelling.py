@@ -305,6 +305,17 @@ def test_release_dates_and_fractional_durations():
     assert r.makespan == pytest.approx(5.0)
 
 
+def test_priorities_come_from_the_cpm_engine():
+    """LFT from tpmkit.cpm includes the FNLT constraint of B (late finish 2 < 3), so the
+    single pass schedules B first (SNLT/FNLT rank tasks; levelling does not enforce them)."""
+    tasks = pd.DataFrame({"id": ["A", "B"], "duration": [3, 2], "resources": ["dev:1", "dev:1"],
+                          "constraint": ["", "FNLT"], "constraint_date": [None, 2]})
+    p = tpmkit.read({"tasks": tasks, "resources": pd.DataFrame({"id": ["dev"], "capacity": [1]})})
+    s = level(p, passes=1).schedule
+    assert s["start"].tolist() == [2, 0]
+    assert s.loc["A", "delayed_by_tasks"] == "B"
+
+
 def test_project_without_capacities_is_returned_unlevelled():
     tasks = pd.DataFrame({"id": ["A", "B"], "duration": [3, 2], "predecessors": ["", ""],
                           "resources": ["x:1", "x:1"]})

@@ -898,12 +898,12 @@ class _Outcome:
 
 def _run(prob: _Problem, rule: str, scheme: str, search: str, passes: int,
          time_budget: float | None, improve: bool, soft: bool, rng,
-         t0: float | None = None) -> _Outcome:
+         t0: float | None = None, cpm_prios: dict | None = None) -> _Outcome:
     t0 = time.perf_counter() if t0 is None else t0
     seed = _seed_of(rng)
     gen = np.random.default_rng(seed)
     n, H, ctx = len(prob.dur), prob.H, prob.ctx
-    prios = prob.priorities()
+    prios = {**prob.priorities(), **(cpm_prios or {})}
     prio = prios[rule]
     lb = prob.lower_bound() if not soft else int(prob.cpm()[2])
     best_start = np.zeros(n, np.int64)
@@ -1387,8 +1387,13 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
                     demand=np.ascontiguousarray(demand), cap=cap, resources=res_names,
                     earliest=grid(release), latest=latest)
     _check_demand(prob)
+    # LFT/LST/MSLK from the CPM engine, so SNLT/FNLT constraints rank the tasks they
+    # constrain first (levelling itself does not enforce them)
+    cpm_prios = {"lft": np.asarray(cpm["late_finish"], float),
+                 "lst": np.asarray(cpm["late_start"], float),
+                 "mslk": np.asarray(cpm["total_float"], float)}
     out = _run(prob, rule, scheme, search, passes, time_budget, improve, within_float, rng,
-               t0)
+               t0, cpm_prios)
     return _result(project, prob, out, cpm, dur, k, rule, scheme, search, within_float, free)
 
 
