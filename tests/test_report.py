@@ -126,12 +126,18 @@ def test_html_table_escapes_formats_and_marks():
     out = report.html_table(df, {"cost": ",.0f"}, html_columns=("badge",), highlight="now",
                             caption="x < y")
     assert "<script>" not in out and "&lt;script&gt;" in out and "B &amp; C" in out
-    assert '<td class="num">1,234</td>' in out and "<td>2027-04-30</td>" in out
+    assert '<td class="num">1,234</td>' in out and "<td>30 Apr 2027</td>" in out
     assert out.count("<td>–</td>") == 2  # NaN and NaT
     assert '<span class="rag rag-red">RED</span>' in out and "rag-na" in out
     assert '<span class="rag rag-green">PASS</span>' in out  # trusted column not escaped
     assert '<tr class="hl">' in out and out.count("<tr") == 3 and ">now<" not in out
     assert "<caption>x &lt; y</caption>" in out
+
+
+def test_html_table_minus_sign_and_date_format():
+    df = pd.DataFrame({"cv": [-71955.0], "d": [pd.Timestamp("2027-04-30")]})
+    out = report.html_table(df, {"cv": ",.0f"}, index=False, date_format="%Y-%m-%d")
+    assert '<td class="num">−71,955</td>' in out and "<td>2027-04-30</td>" in out
 
 
 def test_kpi_cards_and_badges():

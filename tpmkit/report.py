@@ -46,6 +46,7 @@ import pandas as pd
 from tpmkit.errors import DataError, InputFileError, ValidationError, check_option
 
 __all__ = [
+    "DATE_FORMAT",
     "METADATA_MIME",
     "RAG_ORDER",
     "RAG_THRESHOLDS",
@@ -70,6 +71,8 @@ __all__ = [
 RAG_THRESHOLDS: dict[str, float] = {"green": 0.95, "amber": 0.90}
 #: Statuses from best to worst; ``n/a`` marks an indicator without data.
 RAG_ORDER = ("green", "amber", "red")
+#: How the report writes dates (unambiguous in every locale: 30 Apr 2027).
+DATE_FORMAT = "%d %b %Y"
 #: MIME type of the notebook output that carries the title-block data to the template.
 METADATA_MIME = "application/vnd.tpmkit.report+json"
 
@@ -262,24 +265,24 @@ def rag_badge(status: str, label: str | None = None) -> str:
     return f'<span class="rag rag-{cls}">{html.escape((label or s).upper())}</span>'
 
 
-def _cell(value: Any, fmt: str | None) -> tuple[str, bool]:
-    """(escaped text, is_number) of one table cell."""
+def _cell(value: Any, fmt: str | None, date_format: str = DATE_FORMAT) -> tuple[str, bool]:
+    """(escaped text, is_number) of one table cell; negative numbers get a true minus sign."""
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return "–", False
     if isinstance(value, pd.Timestamp | np.datetime64):
         ts = pd.Timestamp(value)
-        return ("–" if pd.isna(ts) else ts.strftime("%Y-%m-%d")), False
+        return ("–" if pd.isna(ts) else ts.strftime(date_format)), False
     if isinstance(value, bool | np.bool_):
         return ("yes" if value else "no"), False
     if isinstance(value, int | float | np.integer | np.floating):
-        return html.escape(format(value, fmt or ",.4g")), True
+        return html.escape(format(value, fmt or ",.4g").replace("-", "−")), True
     return html.escape(str(value)), False
 
 
 def html_table(df: pd.DataFrame, formats: Mapping[str, str] | None = None, *,
                index: bool = True, status_columns: Sequence[str] = ("status",),
                html_columns: Sequence[str] = (), caption: str | None = None,
-               highlight: str | None = None) -> str:
+               highlight: str | None = None, date_format: str = DATE_FORMAT) -> str:
     """A DataFrame as an HTML table with the report's classes.
 
     Parameters
@@ -298,6 +301,8 @@ def html_table(df: pd.DataFrame, formats: Mapping[str, str] | None = None, *,
         Caption above the table.
     highlight : str, optional
         A boolean column: rows where it is True are emphasised (the column is not shown).
+    date_format : str
+        ``strftime`` format of dates (default :data:`DATE_FORMAT`).
 
     Returns
     -------
@@ -336,7 +341,7 @@ def html_table(df: pd.DataFrame, formats: Mapping[str, str] | None = None, *,
             if c in html_columns:
                 cells.append(f"<td>{'' if v is None else v}</td>")
                 continue
-            text, num = _cell(v, formats.get(c))
+            text, num = _cell(v, formats.get(c), date_format)
             cells.append(f'<td{_NUM if num else ""}>{text}</td>')
         mark = ' class="hl"' if highlight and bool(values.get(highlight)) else ""
         body.append(f"<tr{mark}>{''.join(cells)}</tr>")
