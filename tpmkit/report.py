@@ -313,7 +313,7 @@ def html_table(df: pd.DataFrame, formats: Mapping[str, str] | None = None, *,
     --------
     >>> print(html_table(pd.DataFrame({"spi": [0.912]}, index=pd.Index([4], name="period")),
     ...                  {"spi": ".2f"}))
-    <table class="report-table"><thead><tr><th>period</th><th class="num">spi</th></tr></thead><tbody><tr><td class="num">4</td><td class="num">0.91</td></tr></tbody></table>
+    <table class="report-table"><thead><tr><th class="num">period</th><th class="num">spi</th></tr></thead><tbody><tr><td class="num">4</td><td class="num">0.91</td></tr></tbody></table>
     """
     formats = dict(formats or {})
     cols = [c for c in df.columns if c != highlight]
@@ -355,7 +355,7 @@ def kpi_cards(cards: Iterable[tuple[str, str, str | None, str]]) -> str:
 
     Examples
     --------
-    >>> kpi_cards([("SPI", "0.72", "red", "EV / PV")])[:40]
+    >>> kpi_cards([("SPI", "0.72", "red", "EV / PV")])[:41]
     '<div class="kpis"><div class="kpi kpi-red'
     """
     parts = []
