@@ -127,11 +127,23 @@ def themed(func: F) -> F:
 
 
 def get_ax(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
-    """Return ``ax`` or a new Axes on a new figure of ``figsize`` [inches]."""
-    if ax is not None:
-        return ax
-    fig, new_ax = plt.subplots(figsize=figsize or RC["figure.figsize"], layout="constrained")
-    return new_ax
+    """Return ``ax`` or a new Axes on a new figure of ``figsize`` [inches], in the theme.
+
+    An Axes made by the caller was created outside :data:`RC`, so the axes-level parts of
+    the theme (spines, grid, tick labels) are applied to it here; either way every chart
+    looks the same whether it draws on its own figure or on one of a report's subplots.
+    """
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=figsize or RC["figure.figsize"], layout="constrained")
+    ax.set_facecolor(RC["axes.facecolor"])
+    for side, spine in ax.spines.items():
+        spine.set_visible(side in ("left", "bottom"))
+        spine.set_edgecolor(RC["axes.edgecolor"])
+        spine.set_linewidth(RC["axes.linewidth"])
+    ax.set_axisbelow(True)
+    ax.grid(True, color=GRID, linewidth=RC["grid.linewidth"])
+    ax.tick_params(labelsize=RC["xtick.labelsize"], colors=RC["xtick.color"])
+    return ax
 
 
 def truncate(text: object, width: int) -> str:

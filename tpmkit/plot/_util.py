@@ -1,16 +1,15 @@
-"""Small input helpers shared by the plot modules (column checks, result unwrapping)."""
+"""Input checks shared by the plot modules."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from tpmkit.errors import DataError, format_ids
 
-__all__ = ["first_attr", "require_columns", "to_frame"]
+__all__ = ["require_columns"]
 
 
 def require_columns(df: Any, columns: Iterable[str], what: str, fix: str) -> pd.DataFrame:
@@ -30,21 +29,3 @@ def require_columns(df: Any, columns: Iterable[str], what: str, fix: str) -> pd.
     if missing:
         raise DataError(f"{what} lacks column(s) {format_ids(missing)}; {fix}")
     return df
-
-
-def first_attr(obj: Any, names: Iterable[str], default: Any = None) -> Any:
-    """Return the first attribute (or mapping key) of ``obj`` among ``names`` that is not None."""
-    for name in names:
-        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-        if value is not None:
-            return value
-    return default
-
-
-def to_frame(obj: Any) -> pd.DataFrame:
-    """Coerce a Series/ndarray/DataFrame into a DataFrame (a Series becomes one column)."""
-    if isinstance(obj, pd.DataFrame):
-        return obj
-    if isinstance(obj, pd.Series):
-        return obj.to_frame(obj.name if obj.name is not None else "value")
-    return pd.DataFrame({"value": np.asarray(obj)})
