@@ -22,22 +22,6 @@ from tpmkit.widgets._common import View, figure, frame_html, image, png, run_gua
 __all__ = ["build_ui", "health_update", "levelling_update"]
 
 
-def _draw_loading(ax, load, resource: str, title: str) -> None:
-    days = load.usage.index.to_numpy(float)
-    use = load.usage[resource].to_numpy(float)
-    cap = load.capacity[resource].to_numpy(float)
-    over = np.maximum(use - cap, 0.0)
-    ax.bar(days, np.minimum(use, cap), width=1.0, align="edge", color="#0072B2",
-           label="within capacity")
-    ax.bar(days, over, bottom=cap, width=1.0, align="edge", color="#D55E00",
-           label="over-allocated")
-    ax.step(np.r_[days, days[-1] + 1] if len(days) else days,
-            np.r_[cap, cap[-1]] if len(cap) else cap, where="post", color="#333", lw=1,
-            label="capacity")
-    ax.set_ylabel(f"{resource} [units]")
-    ax.set_title(title, fontsize=9)
-
-
 def levelling_update(project, resource: str | None = None, rule: str = "lft",
                      within_float: bool = False, search: str = "none", passes: int = 1,
                      seed: int = 1) -> View:
@@ -62,7 +46,8 @@ def levelling_update(project, resource: str | None = None, rule: str = "lft",
     Returns
     -------
     View
-        ``figures["loading"]`` (the resource before and after), ``tables``:
+        ``figures["loading"]`` (:func:`tpmkit.plot.resource_histogram` of the resource
+        before and after), ``tables``:
         ``schedule`` (levelled starts and delays), ``overallocations_before`` and
         ``overallocations_after``; ``values``: ``cpm_duration``, ``levelled_duration``
         [working days], ``overallocated_days_before`` / ``_after`` (all resources),
@@ -78,7 +63,7 @@ def levelling_update(project, resource: str | None = None, rule: str = "lft",
     >>> v.values["cpm_duration"], v.values["levelled_duration"]
     (3.0, 5.0)
     """
-    from tpmkit import levelling, resources
+    from tpmkit import levelling, plot, resources
 
     before = resources.loading(project)
     result = levelling.level(project, rule=rule, within_float=bool(within_float), search=search,
@@ -94,14 +79,12 @@ def levelling_update(project, resource: str | None = None, rule: str = "lft",
     if resource not in cols:
         raise ValidationError(f"unknown resource {resource!r}; choose one of "
                               f"{format_ids(cols, 20)}")
-    fig = figure(8.0, 4.4)
-    top, bottom = fig.subplots(2, 1, sharex=True)
-    _draw_loading(top, before, resource,
-                  f"before levelling (CPM early start): {result.cpm_duration:g} working days")
-    _draw_loading(bottom, after, resource,
-                  f"after levelling ({rule}, {search}): {result.makespan:g} working days")
-    bottom.set_xlabel("working days from project start")
-    top.legend(fontsize=7, loc="upper right")
+    fig = figure(8.0, 4.8)
+    top, bottom = fig.subplots(2, 1, sharex=True, sharey=True)
+    plot.resource_histogram(before, resource, ax=top, title=(
+        f"{resource} before levelling (CPM early start): {result.cpm_duration:g} working days"))
+    plot.resource_histogram(after, resource, ax=bottom, title=(
+        f"{resource} after levelling ({rule}, {search}): {result.makespan:g} working days"))
     ob = int((before.usage > before.capacity + 1e-9).to_numpy().sum())
     oa = int((after.usage > after.capacity + 1e-9).to_numpy().sum())
     values = {"cpm_duration": float(result.cpm_duration),

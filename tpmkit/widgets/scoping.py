@@ -62,8 +62,8 @@ def wbs_update(frame: pd.DataFrame) -> View:
     -------
     View
         ``tables["rollup"]`` (:func:`tpmkit.scope.wbs_rollup`), ``tables["findings"]``
-        (:func:`tpmkit.scope.check_wbs`), ``values["messages"]`` (the findings' messages),
-        ``values["valid"]``.
+        (:func:`tpmkit.scope.check_wbs`), ``figures["tree"]`` (:func:`tpmkit.plot.wbs_tree`),
+        ``values["messages"]`` (the findings' messages), ``values["valid"]``.
 
     Examples
     --------
@@ -73,16 +73,20 @@ def wbs_update(frame: pd.DataFrame) -> View:
     >>> float(v.tables["rollup"].loc["1", "cost"]), v.values["valid"]
     (5.0, True)
     """
-    from tpmkit.scope import check_wbs, wbs_rollup
+    from tpmkit import plot
+    from tpmkit.scope import check_wbs, wbs_rollup, wbs_tree
 
     frame = _blank_to_nan(frame)
     findings = check_wbs(frame)
     rollup = wbs_rollup(frame)
+    tree = wbs_tree(frame)
+    fig = figure(7.0, 1.0 + 0.22 * int(tree["leaf"].sum()))
+    plot.wbs_tree(tree, frame if "name" in frame.columns else None, ax=fig.add_subplot())
     messages = findings["message"].astype(str).tolist() if len(findings) else []
     text = (f"{len(frame)} WBS elements, {int(rollup['leaf'].sum())} work packages"
             + (f"; {len(messages)} finding(s)" if messages else "; the WBS is sound"))
-    return View(tables={"rollup": rollup, "findings": findings}, text=text,
-                values={"messages": messages, "valid": not messages})
+    return View(figures={"tree": fig}, tables={"rollup": rollup, "findings": findings},
+                text=text, values={"messages": messages, "valid": not messages})
 
 
 @_guard
@@ -128,7 +132,8 @@ def stakeholders_update(frame: pd.DataFrame) -> View:
     Returns
     -------
     View
-        ``tables["register"]`` (:func:`tpmkit.scope.stakeholders`), ``figures["grid"]``.
+        ``tables["register"]`` (:func:`tpmkit.scope.stakeholders`), ``figures["grid"]``
+        (:func:`tpmkit.plot.power_interest_grid`).
 
     Examples
     --------
@@ -136,24 +141,12 @@ def stakeholders_update(frame: pd.DataFrame) -> View:
     >>> stakeholders_update(st).tables["register"]["quadrant"].tolist()
     ['manage_closely', 'monitor']
     """
+    from tpmkit import plot
     from tpmkit.scope import stakeholders
 
     reg = stakeholders(_blank_to_nan(frame))
-    fig = figure(5.0, 4.2)
-    ax = fig.add_subplot()
-    ax.axhline(3, color="#999", lw=0.8)
-    ax.axvline(3, color="#999", lw=0.8)
-    ax.scatter(reg["interest"], reg["power"], color="#0072B2", zorder=3)
-    for sid, r in reg.iterrows():
-        ax.annotate(str(sid), (r["interest"], r["power"]), xytext=(4, 3),
-                    textcoords="offset points", fontsize=8)
-    for (x, y, label) in [(1.2, 5.3, "keep satisfied"), (3.2, 5.3, "manage closely"),
-                          (1.2, 0.6, "monitor"), (3.2, 0.6, "keep informed")]:
-        ax.text(x, y, label, fontsize=8, color="#555")
-    ax.set_xlim(0.5, 5.5)
-    ax.set_ylim(0.4, 5.6)
-    ax.set_xlabel("interest")
-    ax.set_ylabel("power")
+    fig = figure(5.5, 4.6)
+    plot.power_interest_grid(reg, ax=fig.add_subplot())
     counts = reg["quadrant"].value_counts()
     text = f"{len(reg)} stakeholders: " + ", ".join(f"{v} {k.replace('_', ' ')}"
                                                      for k, v in counts.items() if k)
@@ -195,7 +188,7 @@ def risks_update(frame: pd.DataFrame) -> View:
     -------
     View
         ``tables["register"]`` (normalised), ``tables["heat_map"]`` (5 × 5 counts),
-        ``tables["exposure"]``, ``figures["heat_map"]``.
+        ``tables["exposure"]``, ``figures["heat_map"]`` (:func:`tpmkit.plot.risk_heatmap`).
 
     Examples
     --------
@@ -204,24 +197,13 @@ def risks_update(frame: pd.DataFrame) -> View:
     >>> int(risks_update(reg).tables["heat_map"].to_numpy().sum())
     2
     """
+    from tpmkit import plot
     from tpmkit.risk.register import exposure, heat_map, normalize_register
 
     reg = normalize_register(_blank_to_nan(frame))
     counts = heat_map(reg)
-    fig = figure(4.6, 4.0)
-    ax = fig.add_subplot()
-    # Zone colour by score = probability score × impact score (PMBOK-style P×I matrix).
-    score = np.outer(counts.index.to_numpy(), counts.columns.to_numpy())
-    ax.imshow(np.where(score >= 12, 2, np.where(score >= 5, 1, 0)), cmap="RdYlGn_r",
-              vmin=0, vmax=2, alpha=0.6)
-    for (r, c), n in np.ndenumerate(counts.to_numpy()):
-        if n:
-            ax.text(c, r, str(n), ha="center", va="center", fontsize=11, fontweight="bold")
-    ax.set_xticks(range(5), counts.columns)
-    ax.set_yticks(range(5), counts.index)
-    ax.set_xlabel("impact score")
-    ax.set_ylabel("probability score")
-    ax.set_title("Risk heat map (number of risks)", fontsize=10)
+    fig = figure(5.0, 4.4)
+    plot.risk_heatmap(reg, ax=fig.add_subplot())
     exp = exposure(reg) if "category" in reg.columns else exposure(reg, by="type")
     text = (f"{len(reg)} risks; expected schedule impact {reg['emv_days'].sum():.1f} working "
             f"days, expected cost {reg['emv_cost'].sum():,.0f}")
@@ -229,6 +211,15 @@ def risks_update(frame: pd.DataFrame) -> View:
                                                    "exposure": exp}, text=text,
                 values={"messages": [], "valid": True})
 
+
+# Columns of the first result table shown beside the chart (the full tables are in the View).
+_DISPLAY = {
+    "wbs": ["name", "depth", "leaf", "cost", "work"],
+    "requirements": ["title", "moscow", "priority", "rank"],
+    "stakeholders": ["name", "power", "interest", "quadrant", "salience"],
+    "raci": ["responsible", "accountable", "consulted", "informed", "load", "overloaded"],
+    "risks": ["probability", "score", "emv_days", "emv_cost", "rank"],
+}
 
 #: artefact name → update function
 ARTEFACTS = {"wbs": wbs_update, "requirements": requirements_update,
@@ -261,7 +252,7 @@ class TableEditor:
         self.on_change = on_change
         self.cells: list[list] = []
         self.grid = widgets.GridBox(layout=widgets.Layout(
-            grid_template_columns=f"repeat({len(self.columns)}, minmax(70px, auto))",
+            grid_template_columns=f"repeat({len(self.columns)}, minmax(80px, 1fr))",
             grid_gap="1px", max_height="420px", overflow="auto"))
         add = widgets.Button(description="+ row", tooltip="append an empty row")
         add.on_click(lambda _: self.add_row())
@@ -280,7 +271,10 @@ class TableEditor:
         self.cells.append(row)
 
     def _render(self) -> None:
-        header = [self._widgets.HTML(f"<b>{c}</b>") for c in self.columns]
+        header = [self._widgets.HTML(
+            f'<div title="{c}" style="overflow:hidden;text-overflow:ellipsis;'
+            f'white-space:nowrap;font-weight:bold">{c}</div>',
+            layout=self._widgets.Layout(overflow="hidden")) for c in self.columns]
         self.grid.children = header + [c for row in self.cells for c in row]
 
     def add_row(self) -> None:
@@ -333,14 +327,19 @@ def build_ui(artefact: str, frame: pd.DataFrame):
         img.value = png(fig) if fig is not None else b""
         img.layout.display = "" if fig is not None else "none"
         table = next(iter(view.tables.values()), None)
-        grid.value = frame_html(table.head(40)) if table is not None else ""
+        if table is not None:
+            cols = [c for c in _DISPLAY[artefact] if c in table.columns] or list(table.columns)
+            grid.value = frame_html(table[cols].head(40))
+        else:
+            grid.value = ""
 
     editor = TableEditor(frame.reset_index(drop=True) if frame.index.name is None
                          else frame.reset_index(), on_change=show)
     show(editor.frame)
     box = widgets.VBox([widgets.HTML(f"<b>Edit the {artefact} table</b> (Enter or leave a cell "
                                      "to re-validate)"), editor.widget, headline, messages,
-                        widgets.HBox([img, grid])])
+                        widgets.HBox([img, grid], layout=widgets.Layout(
+                            align_items="flex-start"))])
     box.add_class(f"tpmkit-{artefact}-editor")
     box.editor = editor  # type: ignore[attr-defined]  # tests and notebooks reach the grid
     return box
