@@ -221,6 +221,12 @@ def test_random_projects_respect_all_link_types_and_capacity(project, scheme, wi
         assert (result.schedule["start"] <= cpm["late_start"] + 1e-9).all()
     assert result.unconstrained == (["c"] if (project.assignments["resource"] == "c").any()
                                     else [])
+    if scheme == "serial":  # serial-SGS schedules: every resource delay is explained
+        s = result.schedule
+        waited = s["resource_delay"] > 1e-9
+        assert (s.loc[waited, "delayed_by_resource"] != "").all()
+        assert (s.loc[waited, "delayed_by_tasks"] != "").all()
+        assert (s.loc[~waited, "delayed_by_tasks"] == "").all()
 
 
 # ------------------------------------------------------------------ features
