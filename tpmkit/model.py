@@ -644,14 +644,7 @@ def _parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | No
     derived = (dur_missing & have3).to_numpy()
     pert_mean = (o + 4 * m + p) / 6.0
     df.loc[derived, "duration"] = (pert_mean if duration_from == "mean" else m)[derived]
-    # distributions
-    dist = _text_column(df["distribution"])
-    dist = pd.Series(np.strings.lower(dist.to_numpy(dtype=str)).astype(object), index=df.index)
-    bad = dist[(dist != "") & ~dist.isin(DISTRIBUTIONS)]
-    if len(bad):
-        raise ValidationError(f"unknown distribution {bad.iloc[0]!r} for task(s) {format_ids(bad.index)}; "
-                              f"choose one of: {', '.join(DISTRIBUTIONS)}")
-    df["distribution"] = dist
+    df["distribution"] = _choice_column(df["distribution"], DISTRIBUTIONS, "distribution", np.strings.lower)
     # text columns
     for col in ("name", "wbs", "resources", "predecessors"):
         df[col] = _text_column(df[col])
@@ -666,14 +659,12 @@ def _parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | No
     for col, kind in TASK_COLUMNS.items():
         if kind == "date" and col != "constraint_date":  # that one may be an offset
             df[col] = _to_dates(df, col)
-    both = df["actual_start"].notna() & df["actual_finish"].notna() & (df["actual_finish"] < df["actual_start"])
-    if both.any():
-        raise ValidationError(f"actual_finish before actual_start for task(s) {format_ids(df.index[both])}; "
-                              "check the actual dates")
-    bl = df["baseline_start"].notna() & df["baseline_finish"].notna() & (df["baseline_finish"] < df["baseline_start"])
-    if bl.any():
-        raise ValidationError(f"baseline_finish before baseline_start for task(s) {format_ids(df.index[bl])}; "
-                              "check the baseline dates")
+    for kind in ("actual", "baseline"):
+        early, late = df[f"{kind}_start"], df[f"{kind}_finish"]
+        wrong = early.notna() & late.notna() & (late < early)
+        if wrong.any():
+            raise ValidationError(f"{kind}_finish before {kind}_start for task(s) "
+                                  f"{format_ids(df.index[wrong])}; check the {kind} dates")
     # constraints
     _parse_constraints(df, start, calendar)
     # resources
@@ -683,13 +674,19 @@ def _parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | No
     return df, links, assignments, derived
 
 
-def _parse_constraints(df: pd.DataFrame, start: pd.Timestamp | None, calendar: Calendar) -> None:
-    ctype = _text_column(df["constraint"])
-    ctype = pd.Series(np.strings.upper(ctype.to_numpy(dtype=str)).astype(object), index=df.index)
-    bad = ctype[(ctype != "") & ~ctype.isin(CONSTRAINT_TYPES)]
+def _choice_column(col: pd.Series, choices: tuple[str, ...], what: str, case) -> pd.Series:
+    """A text column whose non-blank values must be one of ``choices`` (after ``case``)."""
+    text = _text_column(col)
+    out = pd.Series(case(text.to_numpy(dtype=str)).astype(object), index=col.index)
+    bad = out[(out != "") & ~out.isin(choices)]
     if len(bad):
-        raise ValidationError(f"unknown constraint {bad.iloc[0]!r} for task(s) {format_ids(bad.index)}; "
-                              f"choose one of: {', '.join(CONSTRAINT_TYPES)}")
+        raise ValidationError(f"unknown {what} {text[bad.index[0]]!r} for task(s) "
+                              f"{format_ids(bad.index)}; choose one of: {', '.join(choices)}")
+    return out
+
+
+def _parse_constraints(df: pd.DataFrame, start: pd.Timestamp | None, calendar: Calendar) -> None:
+    ctype = _choice_column(df["constraint"], CONSTRAINT_TYPES, "constraint", np.strings.upper)
     df["constraint"] = ctype
     raw = df["constraint_date"]
     offset = pd.Series(np.nan, index=df.index)

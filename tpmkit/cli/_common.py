@@ -15,7 +15,8 @@ import pandas as pd
 from tpmkit._files import atomic_path
 from tpmkit.errors import InputFileError
 
-__all__ = ["add_input_arguments", "jsonable", "load_project", "print_json", "write_text_atomic"]
+__all__ = ["add_input_arguments", "date_or_days", "jsonable", "load_project", "print_json",
+           "write_text_atomic"]
 
 
 def add_input_arguments(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
@@ -43,6 +44,16 @@ def load_project(args: argparse.Namespace, **settings: Any):
     if source.startswith("sample:"):
         return datasets.load(source.split(":", 1)[1], **settings)
     return read(source, **settings)
+
+
+def date_or_days(text: str | None) -> float | str | None:
+    """A command-line value that is either working days (``"45"``) or a date string."""
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def jsonable(value: Any) -> Any:

@@ -6,7 +6,13 @@ import argparse
 
 import pandas as pd
 
-from tpmkit.cli._common import add_input_arguments, load_project, print_json, write_text_atomic
+from tpmkit.cli._common import (
+    add_input_arguments,
+    date_or_days,
+    load_project,
+    print_json,
+    write_text_atomic,
+)
 from tpmkit.cpm import schedule
 
 HELP = "CPM/PDM schedule: early/late dates, total and free float, the critical path"
@@ -17,15 +23,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deadline", metavar="DATE|DAYS",
                         help="finish deadline for the backward pass (date or working days)")
     parser.add_argument("--csv", metavar="OUT", help="also write the schedule table to OUT (CSV)")
-
-
-def _deadline(text: str | None) -> float | str | None:
-    if text is None:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        return text
 
 
 def schedule_json(project, sched: pd.DataFrame) -> dict:
@@ -73,10 +70,8 @@ def format_table(sched: pd.DataFrame) -> str:
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(args)
-    sched = schedule(project, deadline=_deadline(args.deadline))
+    sched = schedule(project, deadline=date_or_days(args.deadline))
     if args.csv:
-        out = sched.copy()
-        out["critical_path"] = ""
         write_text_atomic(args.csv, sched.to_csv(lineterminator="\n", date_format="%Y-%m-%d"),
                           inputs=(args.file,))
     if args.json:
