@@ -144,7 +144,7 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
     nc = u.shape[1]
     nr = r_prob.shape[0]
     nb = o_ubin.shape[1]
-    bs = max(8, min(512, 262144 // max(n, 1)))
+    bs = max(8, min(1024, 1048576 // max(n, 1)))  # ~8 MB per scratch array
     base = np.empty((n, bs))
     plain = aff.shape[0] == 0 and x.shape[0] == 0  # no risk or branch alters a duration
     d = base if plain else np.empty((n, bs))
