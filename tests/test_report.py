@@ -207,6 +207,16 @@ def test_notebook_is_stripped_parameterised_and_shipped_identically():
     assert headings == SECTIONS
 
 
+def test_installed_layout_finds_the_packaged_notebook(monkeypatch, tmp_path):
+    """Without a checkout beside the module, the files come from tpmkit._templates."""
+    pytest.importorskip("tpmkit._templates", reason="tpmkit is not installed (pip install -e .)")
+    monkeypatch.setattr(report, "__file__", str(tmp_path / "site-packages" / "tpmkit" / "x.py"))
+    nb = report.notebook_path()
+    assert nb.is_file() and nb.name == "status_report.ipynb"
+    assert (report.template_dir() / "tpmkit_report" / "conf.json").is_file()
+    assert not str(nb).startswith(str(tmp_path))
+
+
 def test_template_has_no_remote_references():
     folder = report.template_dir() / "tpmkit_report"
     for f in folder.iterdir():
@@ -351,6 +361,25 @@ def test_failing_notebook_becomes_one_tpmkit_error(monkeypatch, tmp_path):
                                                 "--keep-notebook"):
         report.render(_bare_plan(tmp_path), tmp_path / "o.html")
     assert not (tmp_path / "o.html").exists()
+
+
+@pytest.mark.slow
+def test_cell_timeout_is_one_clear_error(capsys, tmp_path, monkeypatch):
+    """--timeout limits each cell; a cell over it ends the run with one line, exit 2."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("project_file = ''", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import time\ntime.sleep(60)")],
+        metadata={"kernelspec": {"name": "python3", "language": "python",
+                                 "display_name": "Python 3"}})
+    slow = tmp_path / "slow.ipynb"
+    nbformat.write(nb, slow)
+    monkeypatch.setattr(report, "notebook_path", lambda: slow)
+    out = tmp_path / "t.html"
+    assert main(["report", str(_bare_plan(tmp_path)), "--timeout", "1", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "CellTimeoutError" in err and "raise --timeout (now 1 s) or lower --iterations" in err
+    assert not out.exists()
 
 
 def test_report_result_str():

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import math
 import os
 import re
@@ -559,11 +560,13 @@ def _quiet_kernel_manager(log: Any) -> type:
 
 
 def _tail(path: Path, lines: int = 3) -> str:
+    """The last lines of the kernel log, without ipykernel's routine transport warning."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
     except OSError:
         return ""
-    return " | ".join(line.strip() for line in text[-lines:])
+    text = [t.strip() for t in text if t.strip() and "without encryption" not in t]
+    return " | ".join(text[-lines:])
 
 
 def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *,
@@ -590,7 +593,8 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
     keep_notebook : bool
         Also write the executed notebook beside the HTML (``.ipynb`` suffix).
     timeout : float
-        Limit per notebook cell [s]; the kernel start is limited to 60 s.
+        Limit per notebook cell [s] (rounded up to whole seconds); the kernel start is
+        limited to 60 s.
 
     Returns
     -------
@@ -637,11 +641,15 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
     with tempfile.TemporaryDirectory(prefix="tpmkit-report-") as tmp:
         executed = Path(tmp) / "executed.ipynb"
         log_path = Path(tmp) / "kernel.log"
+        # papermill/nbclient log through the "papermill" logger; without handlers Python's
+        # last-resort handler would print them: the error below says it in one line instead
+        quiet = logging.NullHandler()
+        logging.getLogger("papermill").addHandler(quiet)
         try:
             with open(log_path, "w", encoding="utf-8") as log:
                 papermill.execute_notebook(
                     str(notebook_path()), str(executed), parameters=params, cwd=tmp,
-                    kernel_name="python3", execution_timeout=float(timeout), start_timeout=60,
+                    kernel_name="python3", execution_timeout=math.ceil(timeout), start_timeout=60,
                     progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                     kernel_manager_class=_quiet_kernel_manager(log))
         except papermill.PapermillExecutionError as exc:
@@ -655,12 +663,14 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
         except Exception as exc:
             if type(exc).__name__ in ("CellTimeoutError", "DeadKernelError", "TimeoutError",
                                       "RuntimeError"):
-                why = " ".join(str(exc).split())[:200]
+                why = " ".join(str(exc).split()).split(". ")[0][:200]
                 kernel = _tail(log_path)
                 raise DataError(f"the report notebook did not finish ({type(exc).__name__}: "
                                 f"{why}{'; kernel log: ' + kernel if kernel else ''}); raise "
                                 f"--timeout (now {timeout:g} s) or lower --iterations") from None
             raise
+        finally:
+            logging.getLogger("papermill").removeHandler(quiet)
         nb = nbformat.read(executed, as_version=4)
     execute_seconds = time.perf_counter() - t0
     meta = _report_metadata(nb)
