@@ -37,6 +37,7 @@ __all__ = [
     "STATUS",
     "SUMMARY",
     "get_ax",
+    "legend_below",
     "p_color",
     "themed",
     "truncate",
@@ -158,3 +159,20 @@ def truncate(text: object, width: int) -> str:
     """
     s = "" if text is None else str(text)
     return s if len(s) <= width else s[: max(1, width - 1)].rstrip() + "…"
+
+
+def legend_below(ax: Axes, offset: float = 36.0, ncol: int = 3, **kwargs: Any) -> Any:
+    """Put the legend under the x axis, ``offset`` [points] below the axes' bottom edge.
+
+    A fixed offset in points (not in axes fractions) keeps the gap the same whatever the
+    figure height, so tall Gantt charts and short bar charts look alike. The legend starts
+    at the left edge of the figure, not of the axes, so that long row labels (task names)
+    do not push it off the right edge.
+    """
+    from matplotlib.transforms import blended_transform_factory, offset_copy
+
+    base = blended_transform_factory(ax.figure.transFigure, ax.transAxes)
+    return ax.legend(loc="upper left", bbox_to_anchor=(0.01, 0.0),
+                     bbox_transform=offset_copy(base, fig=ax.figure, y=-offset,
+                                                units="points"),
+                     ncol=ncol, borderaxespad=0.0, fontsize=8, **kwargs)

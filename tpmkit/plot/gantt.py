@@ -34,7 +34,6 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path
-from matplotlib.transforms import offset_copy
 
 from tpmkit.errors import DataError, check_option
 from tpmkit.plot._theme import (
@@ -47,6 +46,7 @@ from tpmkit.plot._theme import (
     STATUS,
     SUMMARY,
     get_ax,
+    legend_below,
     themed,
     truncate,
 )
@@ -543,12 +543,8 @@ def gantt(
     if has_whiskers:
         handles.append(Line2D([], [], color="black", marker="|", ms=8, lw=1.1, label=wlabel))
     handles += refs
-    fig = ax.figure
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0),
-              bbox_transform=offset_copy(ax.transAxes, fig=fig, y=-24 if time == "dates" else
-                                         -34, units="points"),
-              ncol=min(len(handles), 5), fontsize=8, borderaxespad=0.0, handlelength=1.5,
-              columnspacing=1.2)
+    legend_below(ax, offset=24 if time == "dates" else 34, ncol=min(len(handles), 5),
+                 handles=handles, handlelength=1.5, columnspacing=1.2)
     if title:
         ax.set_title(title)
     return ax

@@ -34,6 +34,7 @@ from tpmkit.plot._theme import (
     OKABE_ITO,
     PLAN,
     get_ax,
+    legend_below,
     p_color,
     themed,
     truncate,
@@ -211,7 +212,7 @@ def s_curve(result: Any, *, percentiles: Sequence[float] = (10, 50, 80, 90),
     ax.set_yticks(np.arange(0, 101, 20))
     ax.set_xlabel("project finish [working days from start]")
     ax.set_ylabel("probability of finishing by [%]")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     if title:
         ax.set_title(f"{title} ({result.iterations:,} iterations)")
     return ax
@@ -266,9 +267,9 @@ def tornado(result: Any, *, top: int = 10, by: str = "p80", label_width: int = 2
     y = np.arange(len(t))
     low, high = t["p80_low"].to_numpy(float), t["p80_high"].to_numpy(float)
     left = ax.barh(y, p80 - low, left=low, height=0.62, color=EARNED, zorder=3,
-                   label="task in its lowest decile")
+                   label="task in its lowest 10 %")
     right = ax.barh(y, high - p80, left=p80, height=0.62, color=CRITICAL, zorder=3,
-                    label="task in its highest decile")
+                    label="task in its highest 10 %")
     for tid, a, b in zip(t.index, left.patches, right.patches, strict=True):
         a.set_gid(f"tornado:{tid}")
         b.set_gid(f"tornado:{tid}")
@@ -283,7 +284,7 @@ def tornado(result: Any, *, top: int = 10, by: str = "p80", label_width: int = 2
     ax.grid(axis="y", visible=False)
     ax.tick_params(axis="y", length=0)
     ax.set_xlabel("project finish P80 [working days]")
-    ax.legend(loc="lower right", fontsize=8)
+    legend_below(ax, offset=40, ncol=2)
     if title:
         ax.set_title(title)
     return ax
