@@ -9,6 +9,8 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -405,3 +407,52 @@ def test_power_interest_grid_and_wbs_tree():
 def test_every_public_chart_returns_a_new_axes_when_none_given(sim, evm_table):
     for ax in (plot.histogram(sim), plot.s_curve(sim), plot.performance_trend(evm_table)):
         assert isinstance(ax, Axes)
+
+
+def test_gantt_explicit_whiskers_and_bad_whiskers(project, sched):
+    w = pd.DataFrame({"p50": sched["early_finish"] + 1, "p80": sched["early_finish"] + 3})
+    ax = plot.gantt(sched, project, whiskers=w, time="offsets", ax=new_ax())
+    segs = next(c for c in ax.collections if c.get_gid() == "whiskers").get_segments()
+    assert np.allclose([s[1][0] - s[0][0] for s in segs], 2.0)
+    assert "finish P50–P80" in [t.get_text() for t in ax.get_legend().get_texts()]
+    with pytest.raises(DataError, match="two columns"):
+        plot.gantt(sched, project, whiskers=w[["p50"]], ax=new_ax())
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.data())
+def test_link_routes_property_orthogonal_and_anchored(data):
+    """Random bars and links of random types: every route is orthogonal, starts on the
+    predecessor's related end, and ends on the successor's related end entering from the
+    correct side (or, FS only, on the successor's top/bottom edge inside the bar)."""
+    n = data.draw(st.integers(2, 12))
+    x0 = np.array(data.draw(st.lists(st.integers(0, 60), min_size=n, max_size=n)), float)
+    w = np.array(data.draw(st.lists(st.integers(0, 15), min_size=n, max_size=n)), float)
+    x1 = x0 + w
+    y = np.arange(n, dtype=float)
+    m = data.draw(st.integers(1, 20))
+    frm = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=m, max_size=m)))
+    to = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=m, max_size=m)))
+    keep = frm != to
+    frm, to = frm[keep], to[keep]
+    types = np.array(data.draw(st.lists(st.sampled_from(list(LINK_ANCHORS)),
+                                        min_size=len(frm), max_size=len(frm))), dtype=object)
+    if not len(frm):
+        return
+    stub, bar_h = 0.5, 0.5
+    paths, heads = link_routes(x0, x1, y, frm, to, types.astype(str), stub, bar_h)
+    for p, h, i, j, t in zip(paths, heads, frm, to, types, strict=True):
+        src, dst = LINK_ANCHORS[t]
+        d = np.diff(p, axis=0)
+        assert np.all((np.abs(d[:, 0]) < 1e-12) | (np.abs(d[:, 1]) < 1e-12))   # orthogonal
+        assert p[0].tolist() == [x1[i] if src == "finish" else x0[i], y[i]]
+        tip = p[-1]
+        prev = next(q for q in p[::-1] if not np.allclose(q, tip))
+        if h in ("left", "right"):
+            assert tip.tolist() == [x1[j] if dst == "finish" else x0[j], y[j]]
+            assert (prev[0] > tip[0]) if h == "left" else (prev[0] < tip[0])
+            assert h == ("left" if dst == "finish" else "right")
+        else:
+            assert t == "FS"
+            assert x0[j] < tip[0] <= max(x1[j], x0[j] + stub) + 1e-12
+            assert abs(tip[1] - y[j]) == pytest.approx(bar_h / 2)

@@ -413,8 +413,7 @@ def gantt(
                             "(low, high) indexed by task id")
         w = whiskers.reindex(ids)
         wlo, whi = w.iloc[:, 0].to_numpy(float), w.iloc[:, 1].to_numpy(float)
-        wlabel = f"finish {whiskers.columns[0]}–{whiskers.columns[1]}".upper().replace(
-            "FINISH", "finish")
+        wlabel = f"finish {str(whiskers.columns[0]).upper()}–{str(whiskers.columns[1]).upper()}"
     elif simulation is not None:
         tfin = getattr(simulation, "task_finish", None)
         if tfin is not None and len(tfin):
