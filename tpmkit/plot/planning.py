@@ -32,6 +32,7 @@ from tpmkit.plot._theme import (
     PLAN,
     SUMMARY,
     get_ax,
+    p_color,
     themed,
     truncate,
 )
@@ -235,10 +236,11 @@ def burnup(forecast: pd.DataFrame, history: Any = None, *, throughput: Any = Non
     if throughput is not None and "periods_needed" in getattr(throughput, "table", {}):
         for k, (lab, row) in enumerate(throughput.table.iterrows()):
             xk = now + float(row["periods_needed"])
-            ax.plot([xk, xk], [0, scope], color=(ACTUAL, CRITICAL, OKABE_ITO["reddish_purple"])[
-                k % 3], lw=1.2, ls="-.", gid=str(lab), label=f"{lab}: {row['periods_needed']:g} "
-                "periods (Monte Carlo)")
-    ax.set_xlim(0, max(px[-1], now + 1))
+            q = float(str(lab).lstrip("P"))
+            ax.plot([xk, xk], [0, scope], color=p_color(q, k), lw=1.2, ls="-.", gid=str(lab),
+                    label=f"{lab}: {row['periods_needed']:g} periods (Monte Carlo)")
+    right = max(px[-1], now + 1)
+    ax.set_xlim(0, right * 1.02)
     ax.set_ylim(0, scope * 1.08)
     ax.set_xlabel("period (forecast starts at the dotted line)")
     ax.set_ylabel("cumulative done [points or items]")
