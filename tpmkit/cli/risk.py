@@ -75,7 +75,9 @@ def format_report(result, target: float | str | None = None, top: int = 15) -> s
         mark = " <" if q in ("p50", "p80") else ""
         lines.append(f"  {q.upper():>4} {d['percentiles'][q]:10.2f} d{when}{mark}")
     if "probability" in d:
-        lines.append(f"P(finish by {d['target']}) = {d['probability']:.1%}")
+        when = (f"{d['target_date']} (day {d['target_days']:g})" if "target_date" in d
+                else f"day {d['target']}")
+        lines.append(f"P(finish by {when}) = {d['probability']:.1%}")
     c = d["cost"]
     lines.append(f"cost: deterministic {c['deterministic']:,.0f}, mean {c['mean']:,.0f}, "
                  f"P80 {c['p80']:,.0f}; joint confidence (plan date and cost) "

@@ -283,6 +283,10 @@ class SimulationResult:
         if target is not None or self.deadline is not None:
             out["target"] = target if target is not None else self.deadline
             out["probability"] = self.probability(target)
+            if self.start is not None:
+                off = self._offset(out["target"])
+                out["target_days"] = off
+                out["target_date"] = self._dates(np.array([off]))[0].date().isoformat()
         t = self.tasks
         out["tasks"] = [{"id": str(i), "criticality": float(r.criticality),
                          "significance": float(r.significance), "ssi": float(r.ssi),
