@@ -434,3 +434,14 @@ def test_no_warnings_on_degenerate_inputs():
     assert r.std == 0.0
     assert r.tasks["cruciality_pearson"].isna().all()
     assert r.tornado.empty
+
+
+def test_risk_drivers_on_long_runs_use_common_random_numbers():
+    """Beyond 5,000 iterations the drivers come from re-runs of 5,000 with the same numbers."""
+    p = chain([(2, 4, 9), (1, 5, 6)])
+    reg = pd.DataFrame({"id": ["R1", "R2"], "probability": [1.0, 0.2], "tasks": ["T0", "T1"],
+                        "impact_days": ["3", "1,2,3"]})
+    r = simulate(p, 12_000, rng=21, progress=False, risks=reg)
+    assert r.risks.loc["R1", "p80_contribution"] == pytest.approx(3.0, abs=1e-9)
+    assert r.risks.loc["R1", "mean_contribution"] == pytest.approx(3.0, abs=1e-9)
+    assert list(r.risks.sort_values("rank").index) == ["R1", "R2"]

@@ -53,6 +53,7 @@ _N_BINS = 64          # finish bins of the streaming rank correlation and the to
 _PILOT = 256          # iterations of the pilot run that places those bins
 _KEEP = 1000          # iterations whose task durations are kept (exact ranks)
 _KENDALL = 500        # of those, the iterations Kendall's tau uses (O(n²) per task)
+_DRIVERS = 5000       # iterations of each risk-driver re-run (common random numbers)
 _EPS = _engine.EPS
 
 
@@ -100,8 +101,9 @@ class SimulationResult:
     risks : DataFrame
         Per risk event: ``probability``, ``occurrence`` (simulated frequency),
         ``p80_contribution`` / ``mean_contribution`` (drop of the finish P80 / mean when the
-        risk is removed, common random numbers; not computed when the run stops at
-        convergence or with ``risk_drivers=False``) and ``rank``; empty without a register.
+        risk is removed, common random numbers, on up to 5,000 iterations; not computed
+        when the run stops at convergence or with ``risk_drivers=False``) and ``rank``;
+        empty without a register.
     correlation_target, correlation_achieved : DataFrame or None
         Target and achieved rank correlation of the correlated tasks.
     converged : bool or None
@@ -544,7 +546,8 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         Keep every task's early start and finish per iteration (``task_start`` and
         ``task_finish``; memory iterations × tasks × 16 bytes).
     risk_drivers : bool
-        Rank the risk events by re-running without each one (common random numbers).
+        Rank the risk events by re-running without each one (common random numbers; one
+        re-run of up to 5,000 iterations per risk).
     progress : bool or None
         Progress bar (``tqdm.auto``); None shows it only when the run takes over a second.
     engine : str
@@ -665,7 +668,8 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     span = hi - lo if hi > lo else max(1.0, abs(hi)) * 1e-3
     bins = (lo - 0.25 * span, 1.5 * span / _N_BINS)
 
-    def run(prob: np.ndarray, g: np.random.Generator, with_progress: bool, store: bool
+    def run(prob: np.ndarray, g: np.random.Generator, with_progress: bool, store: bool,
+            iterations: int = iterations
             ) -> tuple[_engine.Outputs, int, bool | None, np.ndarray | None]:
         keep_rows = min(_KEEP, iterations)
         out = _engine.Outputs(k=n, n=iterations, r=len(prob), nb=_N_BINS,
@@ -725,8 +729,15 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     risk_table = pd.DataFrame(columns=["probability", "occurrence", "p80_contribution",
                                        "mean_contribution", "rank"])
     if ra["ids"]:
-        p80 = float(np.percentile(finish, 80))
-        mean = float(finish.mean())
+        # risk drivers: re-run without each risk on the same random numbers; on long runs
+        # the comparison uses the first _DRIVERS iterations of a re-run with every risk
+        n_drv = min(done, _DRIVERS)
+        ref = finish
+        if risk_drivers and tolerance is None and n_drv < done:
+            o1, d1, _, _ = run(ra["prob"], _replay(seed, state), False, False, n_drv)
+            ref = o1.finish[:d1]
+        p80 = float(np.percentile(ref, 80))
+        mean = float(ref.mean())
         rows = []
         for r in range(len(ra["ids"])):
             row = {"probability": float(ra["prob"][r]),
@@ -735,7 +746,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
             if risk_drivers and tolerance is None:
                 prob = ra["prob"].copy()
                 prob[r] = 0.0
-                o2, d2, _, _ = run(prob, _replay(seed, state), False, False)
+                o2, d2, _, _ = run(prob, _replay(seed, state), False, False, n_drv)
                 f2 = o2.finish[:d2]
                 row["p80_contribution"] = p80 - float(np.percentile(f2, 80))
                 row["mean_contribution"] = mean - float(f2.mean())
