@@ -456,3 +456,10 @@ def test_link_routes_property_orthogonal_and_anchored(data):
             assert t == "FS"
             assert x0[j] < tip[0] <= max(x1[j], x0[j] + stub) + 1e-12
             assert abs(tip[1] - y[j]) == pytest.approx(bar_h / 2)
+
+
+def test_gantt_dates_without_a_project(sched):
+    """Dates from the schedule alone; an explicit status date still lands at its day's end."""
+    ax = plot.gantt(sched, status_date="2027-02-10", ax=new_ax())
+    line = next(ln for ln in ax.lines if ln.get_gid() == "status_date")
+    assert line.get_xdata()[0] == matplotlib.dates.date2num(pd.Timestamp("2027-02-11"))

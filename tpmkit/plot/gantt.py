@@ -287,17 +287,23 @@ def gantt(
         return mdates.date2num(cal.finish_dates(off, start)) + (off > 0)
 
     def x_of_dates(values: Any, kind: str) -> np.ndarray:
-        """Dates -> x in the current mode (NaN where the conversion is impossible)."""
+        """Dates -> x in the current mode (NaN where the conversion is impossible).
+
+        A finish is the end of its day, except on the project's first day, where (as for a
+        milestone at offset 0) it is the start of the day.
+        """
         ts = pd.to_datetime(pd.Series(np.atleast_1d(values)), errors="coerce")
+        first = (ts <= pd.Timestamp(start)).to_numpy() if start is not None else np.zeros(
+            len(ts), bool)
         if time == "dates":
-            x = mdates.date2num(ts)
-            if kind == "finish":
-                x = x + (ts > pd.Timestamp(start) if start is not None else True).astype(float)
-            return np.asarray(x, float)
+            x = np.asarray(mdates.date2num(ts), float)
+            return x + ((kind == "finish") & ~first)
         out = np.full(len(ts), np.nan)
         ok = ts.notna().to_numpy()
         if cal is not None and start is not None and ok.any():
             out[ok] = cal.offset_of(ts[ok].to_numpy(), start, kind=kind)
+            if kind == "finish":
+                out[ok & first] = 0.0
         return out
 
     if time == "dates":
