@@ -276,7 +276,9 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
                 fin[i] = e if e > fin[i] else fin[i]
         for i in range(m):
             fin[i] = fin[i] + delay[i]
-        # backward pass from each iteration's finish
+        # backward pass from each iteration's finish (tracking the smallest float)
+        for i in range(m):
+            level[i] = np.inf
         for kk in range(n - 1, -1, -1):
             j = order[kk]
             for i in range(m):
@@ -319,14 +321,10 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
                     best[i] = cj
             for i in range(m):
                 lf[j, i] = best[i]
-                ls[j, i] = best[i] - d[j, i]
-        for i in range(m):
-            level[i] = np.inf
-        for k in range(n):
-            for i in range(m):
-                tf = ls[k, i] - es[k, i]
-                if tf < level[i]:
-                    level[i] = tf
+                lsj = best[i] - d[j, i]
+                ls[j, i] = lsj
+                tf = lsj - es[j, i]
+                level[i] = tf if tf < level[i] else level[i]
         for i in range(m):
             level[i] = max(0.0, level[i]) + EPS
             o_finish[i0 + i] = fin[i]
