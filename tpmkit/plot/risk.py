@@ -25,7 +25,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from tpmkit.errors import DataError
+from tpmkit.errors import DataError, check_option
 from tpmkit.plot._theme import (
     CRITICAL,
     EARNED,
@@ -65,7 +65,7 @@ def _when(result: Any, offsets: np.ndarray) -> list[str]:
 
 
 def _p_lines(ax: Axes, result: Any, percentiles: Sequence[float], deterministic: bool,
-             deadline: bool, ymax_text: float) -> None:
+             deadline: bool) -> None:
     """Vertical P-lines, the deterministic (CPM) finish and the deadline, labelled."""
     qs = list(percentiles)
     values = np.atleast_1d(result.percentile(qs)) if qs else np.array([])
@@ -129,7 +129,7 @@ def histogram(result: Any, *, bins: int | Sequence[float] = 40,
     h = result.histogram(bins)
     ax.bar(h["left"], h["count"] / len(result.finish) * 100.0, width=h["right"] - h["left"],
            align="edge", color=PLAN, alpha=0.85, edgecolor="white", linewidth=0.5, zorder=2)
-    _p_lines(ax, result, percentiles, deterministic, deadline, 1.0)
+    _p_lines(ax, result, percentiles, deterministic, deadline)
     ax.set_xlabel("project finish [working days from start]")
     ax.set_ylabel("share of iterations [%]")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
@@ -333,8 +333,6 @@ def criticality(result: Any, *, top: int = 15, metric: str = "criticality",
     >>> sorted(b.get_gid() for b in ax.patches)
     ['criticality:A', 'criticality:B']
     """
-    from tpmkit.errors import check_option
-
     _need(result, "tasks")
     metric = check_option(metric, ["criticality", "significance", "ssi", "cruciality_spearman",
                                    "cruciality_pearson"], "metric")
