@@ -360,6 +360,23 @@ def test_failing_notebook_becomes_one_tpmkit_error(monkeypatch, tmp_path):
     with pytest.raises(tpmkit.DataError, match="failed in cell 7: KeyError: 'spi'; rerun with "
                                                 "--keep-notebook"):
         report.render(_bare_plan(tmp_path), tmp_path / "o.html")
+
+    def dead(*a, **k):
+        from nbclient.exceptions import DeadKernelError
+
+        raise DeadKernelError("Kernel died")
+
+    monkeypatch.setattr(papermill, "execute_notebook", dead)
+    with pytest.raises(tpmkit.DataError, match=r"kernel did not start or died \(DeadKernelError: "
+                                                r"Kernel died\); check that ipykernel"):
+        report.render(_bare_plan(tmp_path), tmp_path / "o.html")
+
+    def bug(*a, **k):
+        raise RuntimeError("unrelated")
+
+    monkeypatch.setattr(papermill, "execute_notebook", bug)
+    with pytest.raises(RuntimeError, match="^unrelated$"):  # not disguised as a kernel problem
+        report.render(_bare_plan(tmp_path), tmp_path / "o.html")
     assert not (tmp_path / "o.html").exists()
 
 

@@ -608,7 +608,8 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
         Bad iterations, seed or timeout, or invalid project data (raised before any
         notebook runs).
     DataError
-        The Jupyter stack is missing, the notebook failed or timed out.
+        The Jupyter stack is missing, the kernel did not start or died, a notebook cell
+        failed (tpmkit errors raised in the kernel keep their class) or ran over ``timeout``.
     """
     start = time.perf_counter()
     if int(iterations) != iterations or iterations < 1:
@@ -620,6 +621,8 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
     try:
         import nbformat
         import papermill
+        from jupyter_client.kernelspec import NoSuchKernel
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
     except ImportError as exc:
         raise DataError("the report needs the Jupyter stack (papermill, nbconvert, ipykernel); "
                         "install it with: pip install 'tpmkit[lab]'") from exc
@@ -660,15 +663,20 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
                 raise cls(str(exc.evalue)) from None
             raise DataError(f"the report notebook failed in cell {exc.exec_count}: {exc.ename}: "
                             f"{exc.evalue}; rerun with --keep-notebook to inspect it") from None
-        except Exception as exc:
-            if type(exc).__name__ in ("CellTimeoutError", "DeadKernelError", "TimeoutError",
-                                      "RuntimeError"):
-                why = " ".join(str(exc).split()).split(". ")[0][:200]
-                kernel = _tail(log_path)
-                raise DataError(f"the report notebook did not finish ({type(exc).__name__}: "
-                                f"{why}{'; kernel log: ' + kernel if kernel else ''}); raise "
-                                f"--timeout (now {timeout:g} s) or lower --iterations") from None
-            raise
+        except CellTimeoutError as exc:
+            why = " ".join(str(exc).split()).split(". ")[0][:200]
+            raise DataError(f"the report notebook did not finish (CellTimeoutError: {why}); "
+                            f"raise --timeout (now {timeout:g} s) or lower --iterations"
+                            ) from None
+        except (DeadKernelError, NoSuchKernel, RuntimeError) as exc:
+            if isinstance(exc, RuntimeError) and not isinstance(exc, DeadKernelError) \
+                    and "respond" not in str(exc):
+                raise
+            kernel = _tail(log_path)
+            raise DataError(f"the Jupyter kernel did not start or died ({type(exc).__name__}: "
+                            f"{' '.join(str(exc).split())[:200]}"
+                            f"{'; kernel log: ' + kernel if kernel else ''}); check that "
+                            "ipykernel is installed: pip install 'tpmkit[lab]'") from None
         finally:
             logging.getLogger("papermill").removeHandler(quiet)
         nb = nbformat.read(executed, as_version=4)
