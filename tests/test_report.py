@@ -318,6 +318,24 @@ def test_cli_prints_where_and_how_long(capsys, tmp_path, monkeypatch):
     assert out == f"wrote {tmp_path / 'r.html'} (2.5 MB) in 12.3 s (notebook 10.0 s)"
 
 
+def test_cli_json(capsys, tmp_path, monkeypatch):
+    meta = {"overall": "red", "status_date": "30 Apr 2027", "seed": 3, "iterations": 100,
+            "sha256": "ab" * 32}
+
+    def fake_render(source, output, **kw):
+        assert kw["seed"] == 3 and kw["iterations"] == 100 and kw["keep_notebook"]
+        return report.ReportResult(Path(output), Path(output).with_suffix(".ipynb"), 2.5, 2.0,
+                                   1000, meta)
+
+    monkeypatch.setattr(report, "render", fake_render)
+    out = tmp_path / "r.html"
+    assert main(["report", "sample:software_release", "-o", str(out), "--seed", "3", "-n", "100",
+                 "--keep-notebook", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got == {"output": str(out), "notebook": str(tmp_path / "r.ipynb"), "seconds": 2.5,
+                   "execute_seconds": 2.0, "size": 1000, **meta}
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--iterations", "0"], "iterations must be a positive whole number, got 0"),
     (["--seed", "-1"], "seed must be a non-negative whole number, got -1"),

@@ -1,4 +1,4 @@
-"""``tpmkit report FILE [--status-date D] [--iterations N] [--seed S] [--title T] [-o OUT]``.
+"""``tpmkit report FILE [--status-date D] [--iterations N] [--seed S] [--title T] [-o OUT] [--json]``.
 
 Executes the report notebook on the project and writes one self-contained HTML status
 report (see :func:`tpmkit.report.render`).
@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also write the executed notebook beside the HTML (.ipynb)")
     parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                         help="time limit per notebook cell (default 600)")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object (output path, notebook, seconds, size, "
+                             "overall status, status date, seed, iterations, input SHA-256)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,5 +44,16 @@ def run(args: argparse.Namespace) -> int:
     result = render(args.file, args.output, status_date=args.status_date,
                     iterations=args.iterations, seed=args.seed, title=args.title,
                     keep_notebook=args.keep_notebook, timeout=args.timeout)
+    if args.json:
+        from tpmkit.cli._common import print_json
+
+        meta = result.metadata
+        print_json({"output": str(result.path),
+                    "notebook": None if result.notebook is None else str(result.notebook),
+                    "seconds": result.seconds, "execute_seconds": result.execute_seconds,
+                    "size": result.size, "overall": meta.get("overall"),
+                    "status_date": meta.get("status_date"), "seed": meta.get("seed"),
+                    "iterations": meta.get("iterations"), "sha256": meta.get("sha256")})
+        return 0
     print(result)
     return 0
