@@ -153,7 +153,7 @@ def evm_s_curve(table: pd.DataFrame, *, forecast: bool = True,
     ax.set_ylabel(f"cumulative [{cur}]" if cur else "cumulative cost")
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.set_ylim(bottom=0)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     if title:
         ax.set_title(title)
     return ax
