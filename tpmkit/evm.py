@@ -70,6 +70,7 @@ __all__ = [
     "SPREADS",
     "TIME_FORECASTS",
     "EVMWarning",
+    "as_of",
     "earned_schedule",
     "latest",
     "metrics",
@@ -893,6 +894,65 @@ def _history(project: Project) -> pd.DataFrame | None:
     if "task" not in df or not ({"percent_complete", "actual_cost"} & set(df.columns)):
         return None
     return df
+
+
+def as_of(project: Project, status_date: Any) -> Project:
+    """The project as it stood at ``status_date``: progress rolled back to that date.
+
+    With a task-level status history in ``project.periods`` (rows of ``task``, ``date``,
+    ``percent_complete``, ``ac``/``actual_cost`` and optionally ``etc``), each task's
+    progress columns take the values of its last history row on or before the status date
+    (0 % and no cost before its first row). Actual starts after the status date are cleared,
+    and so are actual finishes after it or of tasks not yet 100 % complete. Without a
+    history only the status date changes (and actual dates after it are cleared), so every
+    command given ``--status-date`` sees the progress of that date, not of a later one.
+
+    Parameters
+    ----------
+    project : Project
+    status_date : date
+        The data date to roll back to.
+
+    Returns
+    -------
+    Project
+        A re-validated copy with ``status_date`` set.
+
+    Examples
+    --------
+    >>> import tpmkit
+    >>> p = tpmkit.datasets.load("software_release_tracking")
+    >>> april = as_of(p, "2027-04-30")
+    >>> float(april.tasks.loc["QA3", "percent_complete"]), float(p.tasks.loc["QA3", "percent_complete"])
+    (30.0, 100.0)
+    """
+    from tpmkit.calendar import parse_date
+
+    status = parse_date(status_date, "status date")
+    if status is None:
+        return project
+    table = project.to_table().set_index("id")
+    hist = _history(project)
+    if hist is not None and "date" in hist:
+        hist, days = _history_dates(hist, project)
+        hist = hist.assign(_day=days).loc[days <= np.datetime64(status.date(), "D")]
+        last = hist.sort_values("_day").groupby(hist["task"].astype(str)).tail(1)
+        last = last.set_index(last["task"].astype(str))
+        for col in ("percent_complete", "actual_cost", "etc"):
+            if col in last:
+                values = pd.to_numeric(last[col], errors="coerce").reindex(table.index)
+                table[col] = values.fillna(0.0) if col != "etc" else values
+    for col in ("actual_start", "actual_finish"):
+        if col in table:
+            dates = pd.to_datetime(table[col], errors="coerce")
+            table[col] = dates.where(dates <= status)
+    if "actual_finish" in table and "percent_complete" in table:
+        done = pd.to_numeric(table["percent_complete"], errors="coerce") >= 100
+        table["actual_finish"] = table["actual_finish"].where(done)
+    if "actual_start" in table and "percent_complete" in table:
+        started = pd.to_numeric(table["percent_complete"], errors="coerce") > 0
+        table["actual_start"] = table["actual_start"].where(started | table["actual_start"].notna())
+    return project.replace(tasks=table.reset_index(), status_date=status)
 
 
 def periods_from_project(project: Project, *, status_date: Any = None, freq: str = "month",

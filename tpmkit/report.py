@@ -400,18 +400,21 @@ def read_source(source: str | os.PathLike, status_date: Any = None):
     'software_release.yaml'
     """
     from tpmkit import datasets
+    from tpmkit.evm import as_of
     from tpmkit.io import read
 
-    settings = {} if status_date is None else {"status_date": status_date}
     text = str(source)
     if text.startswith("sample:"):
         name = text.split(":", 1)[1]
-        return datasets.load(name, **settings), datasets.path(name)
-    path = Path(text)
-    if not path.is_file():
-        raise InputFileError(f"project file {text!r} not found; check the path "
-                             "(or name a bundled sample as sample:NAME)")
-    return read(path, **settings), path.resolve()
+        project, path = datasets.load(name), datasets.path(name)
+    else:
+        path = Path(text)
+        if not path.is_file():
+            raise InputFileError(f"project file {text!r} not found; check the path "
+                                 "(or name a bundled sample as sample:NAME)")
+        project, path = read(path), path.resolve()
+    # progress as it stood at the status date (rolled back through the status history)
+    return (project if status_date is None else as_of(project, status_date)), path
 
 
 def _shipped() -> Path:

@@ -32,18 +32,26 @@ def add_input_arguments(parser: argparse.ArgumentParser, json_flag: bool = True)
 
 
 def load_project(args: argparse.Namespace, **settings: Any):
-    """Read ``args.file`` (or ``sample:NAME``) with the command-line settings applied."""
+    """Read ``args.file`` (or ``sample:NAME``) with the command-line settings applied.
+
+    With ``--status-date`` the progress is rolled back to that date (:func:`tpmkit.evm.as_of`).
+    """
     from tpmkit import datasets
     from tpmkit.io import read
 
     if getattr(args, "start", None):
         settings["start"] = args.start
-    if getattr(args, "status_date", None):
-        settings["status_date"] = args.status_date
     source = str(args.file)
     if source.startswith("sample:"):
-        return datasets.load(source.split(":", 1)[1], **settings)
-    return read(source, **settings)
+        project = datasets.load(source.split(":", 1)[1], **settings)
+    else:
+        project = read(source, **settings)
+    if getattr(args, "status_date", None):
+        from tpmkit.evm import as_of
+
+        # every command given --status-date sees the progress of that date
+        project = as_of(project, args.status_date)
+    return project
 
 
 def date_or_days(text: str | None) -> float | str | None:
