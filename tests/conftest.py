@@ -52,3 +52,13 @@ def case_table(activities: list[dict]) -> pd.DataFrame:
                 row[key] = a[key]
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+@pytest.fixture(autouse=True)
+def _close_pyplot_figures():
+    """Close pyplot figures after every test so they never pile up across modules."""
+    yield
+    if "matplotlib.pyplot" in __import__("sys").modules:
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
