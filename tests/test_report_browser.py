@@ -111,3 +111,18 @@ def test_no_network_and_screenshot(page_and_requests):
     page.emulate_media(media="print")  # the print stylesheet applies without errors
     assert page.locator("main h2").count() == len(SECTIONS)
     assert requests == []
+
+
+def test_request_counter_catches_external_requests(page_and_requests, tmp_path):
+    """Positive control for the zero-request check above: the same context counts (and
+    blocks) a page's external image and stylesheet, so ``requests == []`` can fail."""
+    page, requests = page_and_requests
+    canary = tmp_path / "canary.html"
+    canary.write_text('<!doctype html><link rel="stylesheet" href="https://cdn.example.invalid/x.css">'
+                      '<img src="http://198.51.100.7/pixel.png" alt="">', encoding="utf-8")
+    before = len(requests)
+    page.goto(canary.as_uri(), wait_until="load")
+    page.wait_for_load_state("networkidle")
+    seen = requests[before:]
+    assert any("cdn.example.invalid" in u for u in seen), seen
+    assert any("198.51.100.7" in u for u in seen), seen
