@@ -15,10 +15,12 @@ $(STAMP): pyproject.toml | $(PY)
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-## demo: the main job on the bundled sample project
+## demo: the main job on the bundled sample: schedule + critical path, then the HTML status report
 demo: $(STAMP)
 	@mkdir -p build
 	$(VENV)/bin/tpmkit schedule sample:software_release --csv build/schedule.csv
+	$(VENV)/bin/tpmkit report sample:software_release_tracking --status-date 2027-04-30 \
+	  -o build/report.html
 
 ## browser-deps: Debian chromium for the real-browser tests (only when missing and root)
 browser-deps:
