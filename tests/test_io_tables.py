@@ -113,6 +113,19 @@ def test_never_overwrites_the_input(sample, tmp_path):
         p.write(tmp_path / "p.pdf")
 
 
+def test_wbs_dictionary_part_names_summaries(tmp_path):
+    p = tpmkit.datasets.load("software_release")
+    assert p.wbs.set_index("wbs").loc["4.2", "name"] == "Backend"
+    table = pd.DataFrame({"id": ["A"], "duration": [1], "wbs": ["1.10.1"]})
+    q = tpmkit.read({"tasks": table, "wbs": pd.DataFrame({"wbs": [1.10], "name": ["x"]})})
+    assert q.wbs["wbs"].tolist() == ["1.1"]            # a float code loses its zero: read as text
+    (tmp_path / "w.yaml").write_text("tasks: [{id: A, duration: 1, wbs: '1.10'}]\n"
+                                     "wbs: [{wbs: '1.10', name: Ten}]\n")
+    assert tpmkit.read(tmp_path / "w.yaml").wbs["wbs"].tolist() == ["1.10"]
+    with pytest.raises(tpmkit.ValidationError, match="'wbs' table needs a 'wbs' column"):
+        tpmkit.read({"tasks": table, "wbs": pd.DataFrame({"code": ["1"]})})
+
+
 def test_datasets_catalog():
     cat = tpmkit.datasets.list()
     assert cat["software_release"]["kind"] == "project"

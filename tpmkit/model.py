@@ -311,6 +311,7 @@ class Project:
     risks: pd.DataFrame | None = None
     resources: pd.DataFrame | None = None
     periods: pd.DataFrame | None = None
+    wbs: pd.DataFrame | None = None
     settings: dict = field(default_factory=dict)
     source: str | None = None
     computed: pd.DataFrame | None = None
@@ -411,7 +412,7 @@ class Project:
         settings = self.settings_dict()
         settings.update(changes)
         parts = {"tasks": raw, "project": settings, "risks": self.risks,
-                 "resources": self.resources, "periods": self.periods}
+                 "resources": self.resources, "periods": self.periods, "wbs": self.wbs}
         return build_project(parts)
 
     def to_table(self) -> pd.DataFrame:
@@ -454,7 +455,7 @@ def _project_key(p: Project) -> tuple:
         return df.astype(object).where(df.notna(), None).to_dict("split")
     return (p.name, p.start, p.calendar, p.status_date, p.deadline, p.currency, p.bac,
             frame(p.tasks), frame(p.links.drop(columns=["text"])), frame(p.risks),
-            frame(p.resources), frame(p.periods))
+            frame(p.resources), frame(p.periods), frame(p.wbs))
 
 
 def _build_network(tasks: pd.DataFrame, links: pd.DataFrame) -> Network:
@@ -832,7 +833,9 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
     ----------
     parts : mapping or DataFrame
         ``{"tasks": DataFrame, "project": {...}, "risks": ..., "resources": ...,
-        "periods": ...}`` as the readers produce, or a bare task DataFrame.
+        "periods": ..., "wbs": ...}`` as the readers produce, or a bare task DataFrame.
+        ``wbs`` is an optional WBS dictionary (``wbs`` code, ``name``, …) that names the
+        derived summary rows.
     **settings
         Project settings that override the file's: ``name``, ``start``, ``calendar``
         (dict with ``workweek`` and ``holidays``, or a :class:`Calendar`), ``workweek``,
@@ -904,10 +907,22 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         status_date=status, deadline=deadline, currency=currency, bac=bac,
         assignments=assignments,
         risks=_frame(parts.get("risks")), resources=_frame(parts.get("resources")),
-        periods=_frame(parts.get("periods")), settings=proj,
+        periods=_frame(parts.get("periods")), wbs=_wbs_frame(parts.get("wbs")), settings=proj,
         source=parts.get("source"),
         computed=parts.get("computed"),
     )
+
+
+def _wbs_frame(obj: object) -> pd.DataFrame | None:
+    """The WBS dictionary part: codes kept as text (``1.10`` is not ``1.1``)."""
+    df = _frame(obj)
+    if df is None:
+        return None
+    if "wbs" not in df.columns:
+        raise ValidationError("the 'wbs' table needs a 'wbs' column with the WBS codes "
+                              "(e.g. 1, 1.2) and usually a 'name' column")
+    df["wbs"] = _text_column(df["wbs"])
+    return df
 
 
 def _frame(obj: object) -> pd.DataFrame | None:

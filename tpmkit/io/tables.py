@@ -3,9 +3,9 @@
 * CSV/TSV: one task per row (the separator is detected: ``,``, ``;`` or tab; UTF-8 with or
   without BOM). Project settings come from keyword arguments / CLI flags.
 * Excel ``.xlsx``: sheets ``tasks``, ``project`` (key/value rows), ``risks``, ``resources``,
-  ``periods``; a workbook with one unnamed sheet is read as the task table.
-* YAML/JSON: a mapping with ``project``, ``tasks``, ``risks``, ``resources``, ``periods``
-  keys, or a bare list of task rows.
+  ``periods``, ``wbs`` (WBS dictionary: code, name, …); a workbook with one unnamed sheet is read as the task table.
+* YAML/JSON: a mapping with ``project``, ``tasks``, ``risks``, ``resources``, ``periods``,
+  ``wbs`` keys, or a bare list of task rows.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tpmkit.model import Project
 
 __all__ = ["looks_like_jira", "project_to_dict", "read_parts", "write"]
 
-PARTS = ("tasks", "risks", "resources", "periods")
+PARTS = ("tasks", "risks", "resources", "periods", "wbs")
 _TEXT_COLUMNS = {"id", "predecessors", "wbs", "name", "resources", "task", "tasks", "key"}
 
 
@@ -225,7 +225,7 @@ def project_to_dict(project: Project) -> dict:
     """The project as the mapping a YAML/JSON project file holds."""
     data: dict[str, Any] = {"project": _plain(project.settings_dict()),
                             "tasks": _rows(project.to_table())}
-    for key in ("risks", "resources", "periods"):
+    for key in ("risks", "resources", "periods", "wbs"):
         df = getattr(project, key)
         if df is not None and len(df):
             data[key] = _rows(df)
@@ -268,7 +268,7 @@ def _write_excel(project: Project, tmp: Path) -> None:
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         project.to_table().to_excel(xw, sheet_name="tasks", index=False)
         kv.to_excel(xw, sheet_name="project", index=False)
-        for key in ("risks", "resources", "periods"):
+        for key in ("risks", "resources", "periods", "wbs"):
             df = getattr(project, key)
             if df is not None and len(df):
                 pd.DataFrame(_rows(df)).map(
