@@ -9,6 +9,13 @@ pass, the backward pass from this iteration's finish, and update the streaming s
 moments and cross moments with the finish, significance-index sums, mean early starts,
 per-bin sums of the duration percentile (streaming rank correlation) and the finish
 histograms of each task's low and high decile (tornado).
+
+Each chunk is cut into ``PARTS`` fixed contiguous parts of iterations; the compiled path
+runs the parts on numba's thread pool (``prange``), each into its own row of every
+accumulator, and :meth:`Outputs.merge` adds the rows in a fixed order at the end. The
+partition depends only on the chunk length, not on the number of threads, and the numpy
+reference sums the same parts in the same order, so results stay bit-identical and
+reproducible on any machine.
 """
 
 from __future__ import annotations
@@ -17,13 +24,24 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from tpmkit.risk.distributions import ppf_numpy, ppf_row
 
 __all__: list[str] = []
 
 EPS = 1e-9  # float tolerance of the critical test, as in tpmkit.cpm
+SCRATCH = 65536  # elements per scratch array of the kernel (blocks stay in the L2 cache)
+PARTS = 4  # fixed partition of every chunk's iterations (threads run whole parts)
+
+
+def part_bounds(rows: int) -> np.ndarray:
+    """Iteration bounds of the ``PARTS`` contiguous parts of a chunk of ``rows`` iterations.
+
+    The partition depends only on ``rows``, never on the number of threads, so the
+    per-part sums and hence the merged totals are reproducible on any machine.
+    """
+    return np.array([rows * p // PARTS for p in range(PARTS + 1)], np.int64)
 
 
 @dataclass(eq=False)
@@ -59,8 +77,10 @@ class Inputs:
 class Outputs:
     """Running totals over all chunks plus the per-iteration arrays of the whole run.
 
-    The kernel adds to the totals in iteration order; the per-iteration arrays are
-    sliced per chunk with :meth:`view`.
+    Every accumulator has a leading axis of ``PARTS``: part ``p`` of every chunk adds to
+    row ``p`` in iteration order, and :meth:`merge` adds the rows in the fixed order
+    0, 1, …, so the totals do not depend on which thread ran which part. The
+    per-iteration arrays are sliced per chunk with :meth:`view`.
     """
 
     k: int
@@ -90,16 +110,29 @@ class Outputs:
     def __post_init__(self) -> None:
         k, n = self.k, self.n
         self.finish, self.cost = np.zeros(n), np.zeros(n)
-        self.crit = np.zeros(k, np.int64)
+        P = PARTS
+        self.crit = np.zeros((P, k), np.int64)
         for name in ("sx", "sxx", "sxy", "ssi", "ses", "su", "suu"):
-            setattr(self, name, np.zeros(k))
-        self.ubin = np.zeros((k, self.nb))  # task-major: the kernel's loop is per task
-        self.hlo = np.zeros((k, self.nb), np.int64)
-        self.hhi = np.zeros((k, self.nb), np.int64)
-        self.rocc = np.zeros(self.r, np.int64)
+            setattr(self, name, np.zeros((P, k)))
+        self.ubin = np.zeros((P, k, self.nb))  # task-major: the kernel's loop is per task
+        self.hlo = np.zeros((P, k, self.nb), np.int64)
+        self.hhi = np.zeros((P, k, self.nb), np.int64)
+        self.rocc = np.zeros((P, self.r), np.int64)
         self.d_keep = np.zeros((self.keep_rows, k))
         shape = (n, k) if self.store else (0, k)
         self.es, self.ef = np.zeros(shape), np.zeros(shape)
+
+    def merge(self) -> None:
+        """Replace each per-part accumulator by its total (rows added in order 0, 1, …)."""
+        for name in ("crit", "sx", "sxx", "sxy", "ssi", "ses", "su", "suu", "ubin", "hlo",
+                     "hhi", "rocc"):
+            a = getattr(self, name)
+            if a.ndim == 1 + (name in ("ubin", "hlo", "hhi")):  # already merged
+                continue
+            total = a[0].copy()
+            for p in range(1, a.shape[0]):
+                total += a[p]
+            setattr(self, name, total)
 
     def view(self, start: int, stop: int) -> dict[str, np.ndarray]:
         """Per-iteration arrays of iterations ``start:stop``."""
@@ -131,8 +164,8 @@ def tri_params(lo: np.ndarray, ml: np.ndarray, hi: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, link_type,
-           lag, lag_pct, ctype, coff,
+def _chunk(lo, hi, scratch, order, pred_ptr, pred_link, succ_ptr, succ_link, link_from,
+           link_to, link_type, lag, lag_pct, ctype, coff,
            code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
            u, ucol, x, xcol, xp, ro, ri, r_prob, r_unit, r_imp, r_cost, r_ptr, r_task, aff,
            cfix, rate, d0, es0, t0, bin_lo, bin_w, nkeep, store,
@@ -141,10 +174,9 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
     # Tasks outside, a block of iterations inside: the passes then run over contiguous
     # rows of B iterations (vectorised max/min), and the working set stays in cache.
     n = order.shape[0]
-    nc = u.shape[1]
     nr = r_prob.shape[0]
     nb = o_ubin.shape[1]
-    bs = max(8, min(1024, 1048576 // max(n, 1)))  # ~8 MB per scratch array
+    bs = max(8, min(hi - lo, 256, scratch // max(n, 1)))  # iterations per block
     base = np.empty((n, bs))
     plain = aff.shape[0] == 0 and x.shape[0] == 0  # no risk or branch alters a duration
     d = base if plain else np.empty((n, bs))
@@ -162,8 +194,8 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
     level = np.empty(bs)
     bins = np.empty(bs, dtype=np.int64)
     occ = np.empty(bs, dtype=np.bool_)
-    for i0 in range(0, nc, bs):
-        m = min(bs, nc - i0)
+    for i0 in range(lo, hi, bs):
+        m = min(bs, hi - i0)
         # durations by the quantile functions
         for k in range(n):
             c = ucol[k]
@@ -205,7 +237,7 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
             for i in range(m):
                 d[t, i] = max(base[t, i] + es[t, i], 0.0)
         # probabilistic branches
-        if i0 == 0:
+        if i0 == lo:
             exists[:, :] = True
         for a in range(branch.shape[0]):
             k = branch[a]
@@ -319,12 +351,35 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
             elif c == 6:
                 for i in range(m):
                     best[i] = cj
+            # the streaming sums that do not need the criticality level, fused here while
+            # this task's rows are in the L1 cache; each total is summed in iteration order
+            sx = o_sx[j]
+            sxx = o_sxx[j]
+            sxy = o_sxy[j]
+            ssi = o_ssi[j]
+            ses = o_ses[j]
+            dj0 = d0[j]
+            esj0 = es0[j]
             for i in range(m):
                 lf[j, i] = best[i]
-                lsj = best[i] - d[j, i]
+                dj = d[j, i]
+                lsj = best[i] - dj
                 ls[j, i] = lsj
-                tf = lsj - es[j, i]
+                esj = es[j, i]
+                tf = lsj - esj
                 level[i] = tf if tf < level[i] else level[i]
+                xj = dj - dj0
+                sx += xj
+                sxx += xj * xj
+                sxy += xj * (fin[i] - t0)
+                tot = dj + tf
+                ssi += dj / tot * fin[i] if tot > 0.0 else 0.0
+                ses += esj - esj0
+            o_sx[j] = sx
+            o_sxx[j] = sxx
+            o_sxy[j] = sxy
+            o_ssi[j] = ssi
+            o_ses[j] = ses
         for i in range(m):
             level[i] = max(0.0, level[i]) + EPS
             o_finish[i0 + i] = fin[i]
@@ -334,30 +389,9 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
         # streaming statistics, each total summed in iteration order
         for k in range(n):
             ck = 0
-            sx = o_sx[k]
-            sxx = o_sxx[k]
-            sxy = o_sxy[k]
-            ssi = o_ssi[k]
-            ses = o_ses[k]
-            dk0 = d0[k]
-            esk0 = es0[k]
             for i in range(m):
-                tf = ls[k, i] - es[k, i]
-                dk = d[k, i]
-                ck += exists[k, i] & (tf <= level[i])
-                xk = dk - dk0
-                sx += xk
-                sxx += xk * xk
-                sxy += xk * (fin[i] - t0)
-                tot = dk + tf
-                ssi += dk / tot * fin[i] if tot > 0.0 else 0.0
-                ses += es[k, i] - esk0
+                ck += exists[k, i] & (ls[k, i] - es[k, i] <= level[i])
             o_crit[k] += ck
-            o_sx[k] = sx
-            o_sxx[k] = sxx
-            o_sxy[k] = sxy
-            o_ssi[k] = ssi
-            o_ses[k] = ses
             c = ucol[k]
             if c >= 0:
                 su = o_su[k]
@@ -382,24 +416,53 @@ def _chunk(order, pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, 
                     o_ef[i0 + i, k] = ef[k, i]
 
 
+@njit(cache=True, nogil=True, parallel=True)
+def _chunk_parts(bounds, scratch, order, pred_ptr, pred_link, succ_ptr, succ_link, link_from,
+                 link_to, link_type, lag, lag_pct, ctype, coff,
+                 code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
+                 u, ucol, x, xcol, xp, ro, ri, r_prob, r_unit, r_imp, r_cost, r_ptr, r_task,
+                 aff, cfix, rate, d0, es0, t0, bin_lo, bin_w, nkeep, store,
+                 o_finish, o_cost, o_crit, o_sx, o_sxx, o_sxy, o_ssi, o_ses, o_su, o_suu,
+                 o_ubin, o_hlo, o_hhi, o_rocc, o_dkeep, o_es,
+                 o_ef):  # pragma: no cover - compiled
+    # one part per task of the thread pool; each part owns row p of every accumulator
+    # and a disjoint range of the per-iteration outputs, so no two threads write the
+    # same memory
+    for p in prange(bounds.shape[0] - 1):
+        _chunk(bounds[p], bounds[p + 1], scratch, order, pred_ptr, pred_link, succ_ptr, succ_link,
+               link_from, link_to, link_type, lag, lag_pct, ctype, coff,
+               code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
+               u, ucol, x, xcol, xp, ro, ri, r_prob, r_unit, r_imp, r_cost, r_ptr, r_task,
+               aff, cfix, rate, d0, es0, t0, bin_lo, bin_w, nkeep, store,
+               o_finish, o_cost, o_crit[p], o_sx[p], o_sxx[p], o_sxy[p], o_ssi[p],
+               o_ses[p], o_su[p], o_suu[p], o_ubin[p], o_hlo[p], o_hhi[p], o_rocc[p],
+               o_dkeep, o_es, o_ef)
+
+
 def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = True) -> None:
-    """Run the iterations ``start:start + inp.u.shape[1]`` (compiled kernel or numpy)."""
-    v = out.view(start, start + inp.u.shape[1])
+    """Run the iterations ``start:start + inp.u.shape[1]`` (compiled kernel or numpy).
+
+    The chunk is cut into the fixed parts of :func:`part_bounds`; the compiled kernel runs
+    them on the thread pool, the reference one after the other.
+    """
+    rows = inp.u.shape[1]
+    bounds = part_bounds(rows)
+    v = out.view(start, start + rows)
     args = (net.order, net.pred_ptr, net.pred_link, net.succ_ptr, net.succ_link,
             net.link_from, net.link_to, net.link_type, net.lag, net.lag_percent,
             net.constraint_type, net.constraint_offset)
     if compiled:
-        _chunk(*args, smp.code, smp.par, smp.tab, smp.q_lo, smp.s_lo, smp.q_mid, smp.s_mid,
-               smp.q_hi, smp.s_hi, smp.emp_ptr, smp.emp_val,
-               inp.u, inp.ucol, inp.x, inp.xcol, inp.xp, inp.ro, inp.ri, inp.r_prob,
-               inp.r_unit, inp.r_imp, inp.r_cost, inp.r_ptr, inp.r_task, inp.aff,
-               inp.cfix, inp.rate, inp.d0, inp.es0, inp.t0, inp.bin_lo, inp.bin_w,
-               inp.nkeep, inp.store,
-               v["finish"], v["cost"], out.crit, out.sx, out.sxx, out.sxy, out.ssi, out.ses,
-               out.su, out.suu, out.ubin, out.hlo, out.hhi, out.rocc, v["d_keep"], v["es"],
-               v["ef"])
+        _chunk_parts(bounds, SCRATCH, *args, smp.code, smp.par, smp.tab, smp.q_lo, smp.s_lo,
+                     smp.q_mid, smp.s_mid, smp.q_hi, smp.s_hi, smp.emp_ptr, smp.emp_val,
+                     inp.u, inp.ucol, inp.x, inp.xcol, inp.xp, inp.ro, inp.ri, inp.r_prob,
+                     inp.r_unit, inp.r_imp, inp.r_cost, inp.r_ptr, inp.r_task, inp.aff,
+                     inp.cfix, inp.rate, inp.d0, inp.es0, inp.t0, inp.bin_lo, inp.bin_w,
+                     inp.nkeep, inp.store,
+                     v["finish"], v["cost"], out.crit, out.sx, out.sxx, out.sxy, out.ssi,
+                     out.ses, out.su, out.suu, out.ubin, out.hlo, out.hhi, out.rocc,
+                     v["d_keep"], v["es"], v["ef"])
     else:
-        _chunk_numpy(net, smp, inp, out, v)
+        _chunk_numpy(net, smp, inp, out, v, bounds)
 
 
 def _seqsum(total: np.ndarray, a: np.ndarray) -> None:
@@ -407,7 +470,8 @@ def _seqsum(total: np.ndarray, a: np.ndarray) -> None:
     total[...] = np.cumsum(np.concatenate([total[None, ...], a]), axis=0)[-1]
 
 
-def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict) -> None:
+def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.ndarray
+                 ) -> None:
     """The reference path: the same arithmetic as ``_chunk``, vectorised over iterations."""
     n = net.n_tasks
     nc = inp.u.shape[1]
@@ -417,7 +481,8 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict) -> None:
         base[:, k] = ppf_numpy(k, inp.u[c], smp) if c >= 0 else smp.par[k, 0]
     d = base.copy()
     occ = (inp.ro < inp.r_prob[:, None]).T
-    out.rocc += occ.sum(axis=0)
+    for p in range(PARTS):
+        out.rocc[p] += occ[bounds[p]:bounds[p + 1]].sum(axis=0)
     add = np.zeros((nc, n))
     delay = np.zeros(nc)
     for r in range(len(inp.r_prob)):
@@ -494,25 +559,29 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict) -> None:
     crit = exists & (tf <= level[:, None])
     view["finish"][:] = fin
     view["cost"][:] = cost
-    out.crit += crit.sum(axis=0)
     xk = d - inp.d0[None, :]
     y = fin - inp.t0
-    _seqsum(out.sx, xk)
-    _seqsum(out.sxx, xk * xk)
-    _seqsum(out.sxy, xk * y[:, None])
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(d + tf > 0.0, d / (d + tf) * fin[:, None], 0.0)
-    _seqsum(out.ssi, ratio)
-    _seqsum(out.ses, es - inp.es0[None, :])
     b = np.minimum(np.maximum(((fin - inp.bin_lo) / inp.bin_w).astype(np.int64), 0),
                    out.nb - 1)
-    for k in np.flatnonzero(inp.ucol >= 0):
-        uk = inp.u[inp.ucol[k]]
-        _seqsum(out.su[k:k + 1], uk[:, None])
-        _seqsum(out.suu[k:k + 1], (uk * uk)[:, None])
-        np.add.at(out.ubin[k], b, uk)
-        np.add.at(out.hlo[k], b[uk < 0.1], 1)
-        np.add.at(out.hhi[k], b[uk >= 0.9], 1)
+    stoch = np.flatnonzero(inp.ucol >= 0)
+    for p in range(PARTS):
+        sl = slice(bounds[p], bounds[p + 1])
+        out.crit[p] += crit[sl].sum(axis=0)
+        _seqsum(out.sx[p], xk[sl])
+        _seqsum(out.sxx[p], xk[sl] * xk[sl])
+        _seqsum(out.sxy[p], xk[sl] * y[sl, None])
+        _seqsum(out.ssi[p], ratio[sl])
+        _seqsum(out.ses[p], es[sl] - inp.es0[None, :])
+        bp = b[sl]
+        for k in stoch:
+            uk = inp.u[inp.ucol[k], sl]
+            _seqsum(out.su[p, k:k + 1], uk[:, None])
+            _seqsum(out.suu[p, k:k + 1], (uk * uk)[:, None])
+            np.add.at(out.ubin[p, k], bp, uk)
+            np.add.at(out.hlo[p, k], bp[uk < 0.1], 1)
+            np.add.at(out.hhi[p, k], bp[uk >= 0.9], 1)
     view["d_keep"][:inp.nkeep] = d[:inp.nkeep]
     if inp.store:
         view["es"][:] = es

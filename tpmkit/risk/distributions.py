@@ -358,11 +358,11 @@ def ppf_row(k, u, row, i0, m, out, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_h
             out[k, i] = par[k, 0] + u[row, i0 + i] * par[k, 1]
     elif c == TRIANGULAR:
         lo, hi, fc, w1, w2 = par[k, 0], par[k, 1], par[k, 2], par[k, 3], par[k, 4]
-        for i in range(m):  # both branches, then a select: vectorises, no mispredictions
+        for i in range(m):  # selects around one square root: vectorises, no branches
             x = u[row, i0 + i]
-            a = lo + math.sqrt(x * w1)
-            b = hi - math.sqrt((1.0 - x) * w2)
-            out[k, i] = a if x < fc else b
+            low = x < fc
+            r = math.sqrt(x * w1 if low else (1.0 - x) * w2)
+            out[k, i] = lo + r if low else hi - r
     elif c == PERT:
         r = tab[k]
         for i in range(m):

@@ -708,6 +708,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
                     break
         if bar is not None:
             bar.close()
+        out.merge()  # per-part sums → totals, in a fixed order
         achieved = None
         if corr_sum is not None:
             m = corr_s / done
