@@ -52,6 +52,9 @@ def test_wheel_ships_datasets_and_templates(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "tpmkit/_datasets/catalog.json" in names
     assert "tpmkit/_datasets/software_release.yaml" in names
+    assert "tpmkit/_notebooks/status_report.ipynb" in names          # tpmkit report from a wheel
+    assert "tpmkit/_templates/report/tpmkit_report/index.html.j2" in names
+    assert not [n for n in names if "LEAD_NOTE" in n]
     packages = {p.parent.relative_to(ROOT).as_posix() for p in (ROOT / "tpmkit").rglob("__init__.py")
                 if "__pycache__" not in p.parts}
     for pkg in packages:

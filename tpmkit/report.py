@@ -2,7 +2,7 @@
 
 A PM's weekly job is "plan + progress in, status report out". :func:`render` executes the
 parameterised report notebook (``notebooks/status_report.ipynb``, shipped inside the package
-as ``tpmkit._templates/report/status_report.ipynb``) with papermill in a temporary working
+as ``tpmkit._notebooks/status_report.ipynb``) with papermill in a temporary working
 directory, exports it with nbconvert through the ``tpmkit_report`` template (title block,
 table of contents, styled tables, code hidden, print-friendly) and writes **one
 self-contained HTML file**: images are data URIs, the stylesheet is inline, and no
@@ -418,9 +418,9 @@ def read_source(source: str | os.PathLike, status_date: Any = None):
 
 
 def _shipped() -> Path:
-    """Folder of the report template and notebook (checkout or installed package)."""
+    """Folder of the nbconvert report template (checkout or installed package)."""
     here = Path(__file__).resolve().parents[1] / "templates" / "report"
-    if (here / _NOTEBOOK).is_file():
+    if (here / "tpmkit_report").is_dir():
         return here
     try:
         return Path(str(resources.files("tpmkit._templates"))) / "report"
@@ -429,14 +429,21 @@ def _shipped() -> Path:
 
 
 def notebook_path() -> Path:
-    """The report notebook shipped with tpmkit (a copy of ``notebooks/status_report.ipynb``).
+    """The report notebook: ``notebooks/status_report.ipynb`` of a checkout, or the same file
+    installed with the package (``tpmkit._notebooks``).
 
     Examples
     --------
     >>> notebook_path().name
     'status_report.ipynb'
     """
-    return _shipped() / _NOTEBOOK
+    here = Path(__file__).resolve().parents[1] / "notebooks" / _NOTEBOOK
+    if here.is_file():
+        return here
+    try:
+        return Path(str(resources.files("tpmkit._notebooks"))) / _NOTEBOOK
+    except ModuleNotFoundError as exc:  # pragma: no cover - broken installation
+        raise InputFileError("tpmkit's report notebook is missing; reinstall tpmkit") from exc
 
 
 def template_dir() -> Path:
