@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -45,8 +46,13 @@ def test_show_versions(capsys):
 
 def test_wheel_ships_datasets_and_templates(tmp_path):
     """The datasets must load from an installed wheel, not only from a checkout."""
+    # build from a clean copy: setuptools stages files in build/lib, and stale files there
+    # (or the demo's build/ output) must not leak into the wheel
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+        ".venv", "build", ".git", "__pycache__", "*.egg-info", ".hypothesis"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(tmp_path), str(ROOT)], check=True, timeout=300,
+                    "-q", "-w", str(tmp_path), str(src)], check=True, timeout=300,
                    capture_output=True)
     wheel = next(tmp_path.glob("tpmkit-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
