@@ -463,3 +463,10 @@ def test_gantt_dates_without_a_project(sched):
     ax = plot.gantt(sched, status_date="2027-02-10", ax=new_ax())
     line = next(ln for ln in ax.lines if ln.get_gid() == "status_date")
     assert line.get_xdata()[0] == matplotlib.dates.date2num(pd.Timestamp("2027-02-11"))
+
+
+def test_gantt_names_summaries_from_the_projects_wbs_part():
+    p = tpmkit.datasets.load("software_release")
+    ax = plot.gantt(tpmkit.schedule(p), p)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "4.2  Backend" in labels and "1  Project management" in labels

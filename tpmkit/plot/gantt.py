@@ -208,7 +208,7 @@ def gantt(
         [working days] (low, high), e.g. ``p50`` and ``p80``.
     wbs_names : dict or DataFrame, optional
         Names of WBS summary codes, e.g. ``{"1": "Design"}`` or a WBS dictionary with
-        ``wbs`` and ``name`` columns.
+        ``wbs`` and ``name`` columns; defaults to the project's ``wbs`` part when it has one.
     label_width : int
         Row labels are truncated to this many characters.
     title : str or None
@@ -510,6 +510,8 @@ def gantt(
         nm = "" if names is None or pd.isna(names.iloc[k]) else str(names.iloc[k])
         labels[int(ytask[k])] = truncate(f"{tid}  {nm}" if nm and nm != str(tid) else str(tid),
                                          label_width)
+    if wbs_names is None and project is not None and getattr(project, "wbs", None) is not None:
+        wbs_names = project.wbs          # the project's WBS dictionary names its summaries
     wn = _names(wbs_names)
     if summary is not None:
         for code, yy in zip(summary.index, ysum, strict=True):
