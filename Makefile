@@ -12,6 +12,7 @@ $(PY):
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[all,test,mpp]"
+	$(PY) -m tpmkit._warmup
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
