@@ -31,7 +31,7 @@ from tpmkit.risk.distributions import ppf_numpy, ppf_row
 __all__: list[str] = []
 
 EPS = 1e-9  # float tolerance of the critical test, as in tpmkit.cpm
-SCRATCH = 65536  # elements per scratch array of the kernel (blocks stay in the L2 cache)
+SCRATCH = 1 << 20  # elements per scratch array of the kernel (≤ 8 MB each)
 PARTS = 4  # fixed partition of every chunk's iterations (threads run whole parts)
 
 
@@ -173,6 +173,8 @@ def _chunk(lo, hi, scratch, order, pred_ptr, pred_link, succ_ptr, succ_link, lin
            o_hlo, o_hhi, o_rocc, o_dkeep, o_es, o_ef):  # pragma: no cover - compiled
     # Tasks outside, a block of iterations inside: the passes then run over contiguous
     # rows of B iterations (vectorised max/min), and the working set stays in cache.
+    # Hot loops index 1-d row views (``dj_ = d[j]``): 2-d indexing makes numba's
+    # negative-index wrap-around turn the loads into gathers, and the loops do not vectorise
     n = order.shape[0]
     nr = r_prob.shape[0]
     nb = o_ubin.shape[1]
@@ -196,18 +198,21 @@ def _chunk(lo, hi, scratch, order, pred_ptr, pred_link, succ_ptr, succ_link, lin
     occ = np.empty(bs, dtype=np.bool_)
     for i0 in range(lo, hi, bs):
         m = min(bs, hi - i0)
-        # durations by the quantile functions
-        for k in range(n):
+        # durations by the quantile functions (when no risk or branch alters a duration,
+        # each task is sampled in the forward pass instead, while its row is in the cache)
+        for k in range(0 if plain else n):
+            bk = base[k]
             c = ucol[k]
             if c >= 0:
                 ppf_row(k, u, c, i0, m, base, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi,
                         s_hi, emp_ptr, emp_val)
             else:
                 for i in range(m):
-                    base[k, i] = par[k, 0]
+                    bk[i] = par[k, 0]
             if not plain:
+                dk_ = d[k]
                 for i in range(m):
-                    d[k, i] = base[k, i]
+                    dk_[i] = bk[i]
         # risk events: extra days (or percent of the sampled duration) on the tasks hit
         for a in range(aff.shape[0]):
             for i in range(m):
@@ -246,6 +251,71 @@ def _chunk(lo, hi, scratch, order, pred_ptr, pred_link, succ_ptr, succ_link, lin
                 exists[k, i] = not (x[c, i0 + i] >= xp[k])
                 if not exists[k, i]:
                     d[k, i] = 0.0
+        # forward pass (the PDM rules of tpmkit.cpm); the link type and constraint are
+        # dispatched outside the loops over iterations so that those loops vectorise
+        for i in range(m):
+            fin[i] = -np.inf
+        for kk in range(n):
+            j = order[kk]
+            dj_ = d[j]
+            esj_ = es[j]
+            efj_ = ef[j]
+            if plain:
+                c = ucol[j]
+                if c >= 0:
+                    ppf_row(j, u, c, i0, m, base, code, par, tab, q_lo, s_lo, q_mid, s_mid,
+                            q_hi, s_hi, emp_ptr, emp_val)
+                else:
+                    for i in range(m):
+                        dj_[i] = par[j, 0]
+            for i in range(m):
+                best[i] = 0.0
+            for q in range(pred_ptr[j], pred_ptr[j + 1]):
+                li = pred_link[q]
+                p = link_from[li]
+                t = link_type[li]
+                lg = lag[li]
+                lp = lag_pct[li]
+                dp = d[p]
+                efp = ef[p]
+                esp = es[p]
+                if t == 0:
+                    for i in range(m):
+                        v = efp[i] + (lg + lp * dp[i])
+                        best[i] = v if v > best[i] else best[i]
+                elif t == 1:
+                    for i in range(m):
+                        v = esp[i] + (lg + lp * dp[i])
+                        best[i] = v if v > best[i] else best[i]
+                elif t == 2:
+                    for i in range(m):
+                        v = efp[i] + (lg + lp * dp[i]) - dj_[i]
+                        best[i] = v if v > best[i] else best[i]
+                else:
+                    for i in range(m):
+                        v = esp[i] + (lg + lp * dp[i]) - dj_[i]
+                        best[i] = v if v > best[i] else best[i]
+            c = ctype[j]
+            cj = coff[j]
+            if c == 1:
+                for i in range(m):
+                    best[i] = cj if cj > best[i] + EPS else best[i]
+            elif c == 3:
+                for i in range(m):
+                    best[i] = cj - dj_[i] if cj - dj_[i] > best[i] + EPS else best[i]
+            elif c == 5:
+                for i in range(m):
+                    best[i] = cj
+            elif c == 6:
+                for i in range(m):
+                    best[i] = cj - dj_[i]
+            for i in range(m):
+                esj_[i] = best[i]
+                e = best[i] + dj_[i]
+                efj_[i] = e
+                fin[i] = e if e > fin[i] else fin[i]
+        for i in range(m):
+            fin[i] = fin[i] + delay[i]
         # cost: fixed + rate × duration of the tasks that happen, then the risk costs
         # (tasks without cost add exactly 0.0 in the reference path: skipped here)
         for a in range(costly.shape[0]):
@@ -257,62 +327,15 @@ def _chunk(lo, hi, scratch, order, pred_ptr, pred_link, succ_ptr, succ_link, lin
             for i in range(m):
                 if ro[r, i0 + i] < r_prob[r]:
                     cost[i] += _tri(ri[r, i0 + i], r_cost[r])
-        # forward pass (the PDM rules of tpmkit.cpm); the link type and constraint are
-        # dispatched outside the loops over iterations so that those loops vectorise
-        for i in range(m):
-            fin[i] = -np.inf
-        for kk in range(n):
-            j = order[kk]
-            for i in range(m):
-                best[i] = 0.0
-            for q in range(pred_ptr[j], pred_ptr[j + 1]):
-                li = pred_link[q]
-                p = link_from[li]
-                t = link_type[li]
-                lg = lag[li]
-                lp = lag_pct[li]
-                if t == 0:
-                    for i in range(m):
-                        v = ef[p, i] + (lg + lp * d[p, i])
-                        best[i] = v if v > best[i] else best[i]
-                elif t == 1:
-                    for i in range(m):
-                        v = es[p, i] + (lg + lp * d[p, i])
-                        best[i] = v if v > best[i] else best[i]
-                elif t == 2:
-                    for i in range(m):
-                        v = ef[p, i] + (lg + lp * d[p, i]) - d[j, i]
-                        best[i] = v if v > best[i] else best[i]
-                else:
-                    for i in range(m):
-                        v = es[p, i] + (lg + lp * d[p, i]) - d[j, i]
-                        best[i] = v if v > best[i] else best[i]
-            c = ctype[j]
-            cj = coff[j]
-            if c == 1:
-                for i in range(m):
-                    best[i] = cj if cj > best[i] + EPS else best[i]
-            elif c == 3:
-                for i in range(m):
-                    best[i] = cj - d[j, i] if cj - d[j, i] > best[i] + EPS else best[i]
-            elif c == 5:
-                for i in range(m):
-                    best[i] = cj
-            elif c == 6:
-                for i in range(m):
-                    best[i] = cj - d[j, i]
-            for i in range(m):
-                es[j, i] = best[i]
-                e = best[i] + d[j, i]
-                ef[j, i] = e
-                fin[i] = e if e > fin[i] else fin[i]
-        for i in range(m):
-            fin[i] = fin[i] + delay[i]
         # backward pass from each iteration's finish (tracking the smallest float)
         for i in range(m):
             level[i] = np.inf
         for kk in range(n - 1, -1, -1):
             j = order[kk]
+            dj_ = d[j]
+            lfj_ = lf[j]
+            lsj_ = ls[j]
+            esj_ = es[j]
             for i in range(m):
                 best[i] = fin[i]
             for q in range(succ_ptr[j], succ_ptr[j + 1]):
@@ -321,33 +344,35 @@ def _chunk(lo, hi, scratch, order, pred_ptr, pred_link, succ_ptr, succ_link, lin
                 t = link_type[li]
                 lg = lag[li]
                 lp = lag_pct[li]
+                lss = ls[s]
+                lfs = lf[s]
                 if t == 0:
                     for i in range(m):
-                        v = ls[s, i] - (lg + lp * d[j, i])
+                        v = lss[i] - (lg + lp * dj_[i])
                         best[i] = v if v < best[i] else best[i]
                 elif t == 1:
                     for i in range(m):
-                        v = ls[s, i] - (lg + lp * d[j, i]) + d[j, i]
+                        v = lss[i] - (lg + lp * dj_[i]) + dj_[i]
                         best[i] = v if v < best[i] else best[i]
                 elif t == 2:
                     for i in range(m):
-                        v = lf[s, i] - (lg + lp * d[j, i])
+                        v = lfs[i] - (lg + lp * dj_[i])
                         best[i] = v if v < best[i] else best[i]
                 else:
                     for i in range(m):
-                        v = lf[s, i] - (lg + lp * d[j, i]) + d[j, i]
+                        v = lfs[i] - (lg + lp * dj_[i]) + dj_[i]
                         best[i] = v if v < best[i] else best[i]
             c = ctype[j]
             cj = coff[j]
             if c == 2:
                 for i in range(m):
-                    best[i] = min(best[i], cj + d[j, i])
+                    best[i] = min(best[i], cj + dj_[i])
             elif c == 4:
                 for i in range(m):
                     best[i] = min(best[i], cj)
             elif c == 5:
                 for i in range(m):
-                    best[i] = cj + d[j, i]
+                    best[i] = cj + dj_[i]
             elif c == 6:
                 for i in range(m):
                     best[i] = cj
@@ -361,11 +386,11 @@ def _chunk(lo, hi, scratch, order, pred_ptr, pred_link, succ_ptr, succ_link, lin
             dj0 = d0[j]
             esj0 = es0[j]
             for i in range(m):
-                lf[j, i] = best[i]
-                dj = d[j, i]
+                lfj_[i] = best[i]
+                dj = dj_[i]
                 lsj = best[i] - dj
-                ls[j, i] = lsj
-                esj = es[j, i]
+                lsj_[i] = lsj
+                esj = esj_[i]
                 tf = lsj - esj
                 level[i] = tf if tf < level[i] else level[i]
                 xj = dj - dj0
@@ -389,21 +414,28 @@ def _chunk(lo, hi, scratch, order, pred_ptr, pred_link, succ_ptr, succ_link, lin
         # streaming statistics, each total summed in iteration order
         for k in range(n):
             ck = 0
+            exk = exists[k]
+            lsk = ls[k]
+            esk = es[k]
             for i in range(m):
-                ck += exists[k, i] & (ls[k, i] - es[k, i] <= level[i])
+                ck += exk[i] & (lsk[i] - esk[i] <= level[i])
             o_crit[k] += ck
             c = ucol[k]
             if c >= 0:
                 su = o_su[k]
                 suu = o_suu[k]
+                ur = u[c, i0:i0 + m]
+                ubk = o_ubin[k]
+                hlk = o_hlo[k]
+                hhk = o_hhi[k]
                 for i in range(m):
-                    uk = u[c, i0 + i]
+                    uk = ur[i]
                     su += uk
                     suu += uk * uk
                     bi = bins[i]
-                    o_ubin[k, bi] += uk
-                    o_hlo[k, bi] += uk < 0.1
-                    o_hhi[k, bi] += uk >= 0.9
+                    ubk[bi] += uk
+                    hlk[bi] += uk < 0.1
+                    hhk[bi] += uk >= 0.9
                 o_su[k] = su
                 o_suu[k] = suu
         for i in range(m):

@@ -349,24 +349,28 @@ def ppf_row(k, u, row, i0, m, out, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_h
     One call per task and block of iterations: dispatching per value would pay the
     argument overhead of a dozen arrays for every sample.
     """
+    # 1-d views of the rows: with 2-d indexing numba's negative-index wrap-around turns
+    # the loads into gathers and the loops do not vectorise
+    ur = u[row, i0:i0 + m]
+    ok = out[k]
     c = code[k]
     if c == FIXED:
         for i in range(m):
-            out[k, i] = par[k, 0]
+            ok[i] = par[k, 0]
     elif c == UNIFORM:
         for i in range(m):
-            out[k, i] = par[k, 0] + u[row, i0 + i] * par[k, 1]
+            ok[i] = par[k, 0] + ur[i] * par[k, 1]
     elif c == TRIANGULAR:
         lo, hi, fc, w1, w2 = par[k, 0], par[k, 1], par[k, 2], par[k, 3], par[k, 4]
         for i in range(m):  # selects around one square root: vectorises, no branches
-            x = u[row, i0 + i]
+            x = ur[i]
             low = x < fc
             r = math.sqrt(x * w1 if low else (1.0 - x) * w2)
-            out[k, i] = lo + r if low else hi - r
+            ok[i] = lo + r if low else hi - r
     elif c == PERT:
         r = tab[k]
         for i in range(m):
-            x = u[row, i0 + i]
+            x = ur[i]
             if x < TAIL:
                 s = _pow(x / TAIL, par[k, 2]) * M_TAIL
                 j = min(int(s), M_TAIL - 1)
@@ -383,19 +387,19 @@ def ppf_row(k, u, row, i0, m, out, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_h
                 q = _hermite_nb(s - j, q_mid[r, j], q_mid[r, j + 1], s_mid[r, j],
                                 s_mid[r, j + 1], 1.0 / G_MID)
             q = min(max(q, 0.0), 1.0)
-            out[k, i] = par[k, 0] + par[k, 1] * q
+            ok[i] = par[k, 0] + par[k, 1] * q
     elif c == NORMAL:
         for i in range(m):
-            z = _ndtri(par[k, 2] + u[row, i0 + i] * (1.0 - par[k, 2]))
-            out[k, i] = max(par[k, 0] + par[k, 1] * z, 0.0)
+            z = _ndtri(par[k, 2] + ur[i] * (1.0 - par[k, 2]))
+            ok[i] = max(par[k, 0] + par[k, 1] * z, 0.0)
     elif c == LOGNORMAL:
         for i in range(m):
-            out[k, i] = _exp(par[k, 0] + par[k, 1] * _ndtri(u[row, i0 + i]))
+            ok[i] = _exp(par[k, 0] + par[k, 1] * _ndtri(ur[i]))
     else:
         a = emp_ptr[k]
         n = emp_ptr[k + 1] - a
         for i in range(m):
-            out[k, i] = emp_val[a + min(int(u[row, i0 + i] * n), n - 1)]
+            ok[i] = emp_val[a + min(int(ur[i] * n), n - 1)]
 
 
 def ppf_numpy(k: int, u: np.ndarray, s: Sampler) -> np.ndarray:
