@@ -35,6 +35,11 @@ SCRATCH = 1 << 20  # elements per scratch array of the kernel (≤ 8 MB each)
 PARTS = 4  # fixed partition of every chunk's iterations (threads run whole parts)
 
 
+def block_length(n: int) -> int:
+    """Iterations per block of the compiled kernel for ``n`` tasks (≤ 8 MB per scratch array)."""
+    return max(8, min(256, SCRATCH // max(n, 1)))
+
+
 def part_bounds(rows: int) -> np.ndarray:
     """Iteration bounds of the ``PARTS`` contiguous parts of a chunk of ``rows`` iterations.
 
@@ -106,6 +111,8 @@ class Outputs:
     d_keep: np.ndarray = field(init=False)
     es: np.ndarray = field(init=False)
     ef: np.ndarray = field(init=False)
+    work: np.ndarray | None = field(init=False, default=None)  # kernel scratch per part
+    wex: np.ndarray | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         k, n = self.k, self.n
@@ -164,7 +171,7 @@ def tri_params(lo: np.ndarray, ml: np.ndarray, hi: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _chunk(lo, hi, scratch, order, pred_ptr, pred_link, succ_ptr, succ_link, link_from,
+def _chunk(lo, hi, work, wex, order, pred_ptr, pred_link, succ_ptr, succ_link, link_from,
            link_to, link_type, lag, lag_pct, ctype, coff,
            code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
            u, ucol, x, xcol, xp, ro, ri, r_prob, r_unit, r_imp, r_cost, r_ptr, r_task, aff,
@@ -178,17 +185,17 @@ def _chunk(lo, hi, scratch, order, pred_ptr, pred_link, succ_ptr, succ_link, lin
     n = order.shape[0]
     nr = r_prob.shape[0]
     nb = o_ubin.shape[1]
-    bs = max(8, min(hi - lo, 256, scratch // max(n, 1)))  # iterations per block
-    base = np.empty((n, bs))
+    bs = min(hi - lo, work.shape[2])  # iterations per block (block_length)
+    base = work[0]  # scratch of this part, allocated once per run (no page faults)
     plain = aff.shape[0] == 0 and x.shape[0] == 0  # no risk or branch alters a duration
-    d = base if plain else np.empty((n, bs))
+    d = base if plain else work[1]
     branch = np.flatnonzero(xcol >= 0)
     costly = np.flatnonzero((cfix != 0.0) | (rate != 0.0))
-    es = np.empty((n, bs))
-    ef = np.empty((n, bs))
-    ls = np.empty((n, bs))
-    lf = np.empty((n, bs))
-    exists = np.empty((n, bs), dtype=np.bool_)
+    es = work[2]
+    ef = work[3]
+    ls = work[4]
+    lf = work[5]
+    exists = wex
     best = np.empty(bs)
     fin = np.empty(bs)
     cost = np.empty(bs)
@@ -449,8 +456,8 @@ def _chunk(lo, hi, scratch, order, pred_ptr, pred_link, succ_ptr, succ_link, lin
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _chunk_parts(bounds, scratch, order, pred_ptr, pred_link, succ_ptr, succ_link, link_from,
-                 link_to, link_type, lag, lag_pct, ctype, coff,
+def _chunk_parts(bounds, work, wex, order, pred_ptr, pred_link, succ_ptr, succ_link,
+                 link_from, link_to, link_type, lag, lag_pct, ctype, coff,
                  code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
                  u, ucol, x, xcol, xp, ro, ri, r_prob, r_unit, r_imp, r_cost, r_ptr, r_task,
                  aff, cfix, rate, d0, es0, t0, bin_lo, bin_w, nkeep, store,
@@ -461,8 +468,8 @@ def _chunk_parts(bounds, scratch, order, pred_ptr, pred_link, succ_ptr, succ_lin
     # and a disjoint range of the per-iteration outputs, so no two threads write the
     # same memory
     for p in prange(bounds.shape[0] - 1):
-        _chunk(bounds[p], bounds[p + 1], scratch, order, pred_ptr, pred_link, succ_ptr, succ_link,
-               link_from, link_to, link_type, lag, lag_pct, ctype, coff,
+        _chunk(bounds[p], bounds[p + 1], work[p], wex[p], order, pred_ptr, pred_link, succ_ptr,
+               succ_link, link_from, link_to, link_type, lag, lag_pct, ctype, coff,
                code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
                u, ucol, x, xcol, xp, ro, ri, r_prob, r_unit, r_imp, r_cost, r_ptr, r_task,
                aff, cfix, rate, d0, es0, t0, bin_lo, bin_w, nkeep, store,
@@ -484,8 +491,12 @@ def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = 
             net.link_from, net.link_to, net.link_type, net.lag, net.lag_percent,
             net.constraint_type, net.constraint_offset)
     if compiled:
-        _chunk_parts(bounds, SCRATCH, *args, smp.code, smp.par, smp.tab, smp.q_lo, smp.s_lo,
-                     smp.q_mid, smp.s_mid, smp.q_hi, smp.s_hi, smp.emp_ptr, smp.emp_val,
+        if out.work is None or out.work.shape[2] != net.n_tasks:
+            bs = block_length(net.n_tasks)
+            out.work = np.empty((PARTS, 6, net.n_tasks, bs))
+            out.wex = np.empty((PARTS, net.n_tasks, bs), np.bool_)
+        _chunk_parts(bounds, out.work, out.wex, *args, smp.code, smp.par, smp.tab, smp.q_lo,
+                     smp.s_lo, smp.q_mid, smp.s_mid, smp.q_hi, smp.s_hi, smp.emp_ptr, smp.emp_val,
                      inp.u, inp.ucol, inp.x, inp.xcol, inp.xp, inp.ro, inp.ri, inp.r_prob,
                      inp.r_unit, inp.r_imp, inp.r_cost, inp.r_ptr, inp.r_task, inp.aff,
                      inp.cfix, inp.rate, inp.d0, inp.es0, inp.t0, inp.bin_lo, inp.bin_w,
