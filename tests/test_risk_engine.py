@@ -188,3 +188,30 @@ def test_empirical_and_ratios():
     u = np.array([0.0, 0.34, 0.99])
     np.testing.assert_array_equal(ppf_numpy(0, u, s), [3, 4, 8])
     np.testing.assert_array_equal(ppf_numpy(1, u, s), [2, 4, 8])
+
+
+def test_results_do_not_depend_on_the_thread_count():
+    """The fixed parts of every chunk give the same bits with one thread or several."""
+    import numba
+
+    from tpmkit.risk._engine import PARTS, part_bounds
+
+    b = part_bounds(1001)
+    assert b[0] == 0 and b[-1] == 1001 and len(b) == PARTS + 1 and np.all(np.diff(b) >= 0)
+    rng = np.random.default_rng(3)
+    n = 40
+    o = rng.integers(1, 5, n).astype(float)
+    preds = [""] + [f"T{rng.integers(max(0, j - 5), j)}" for j in range(1, n)]
+    p = tpmkit.read(pd.DataFrame({"id": [f"T{j}" for j in range(n)], "optimistic": o,
+                                  "most_likely": o + 2, "pessimistic": o + 6,
+                                  "predecessors": preds}))
+    kw = {"rng": 5, "progress": False, "chunk_size": 301}
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = simulate(p, 903, **kw)
+    finally:
+        numba.set_num_threads(before)
+    many = simulate(p, 903, **kw)
+    _assert_same(one, many)
+    _assert_same(one, simulate(p, 903, engine="numpy", **kw))
