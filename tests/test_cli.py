@@ -109,3 +109,9 @@ def test_console_script_runs_without_traceback(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.startswith("tpmkit schedule: error: ") and "Traceback" not in proc.stderr
+
+
+def test_samples_lists_the_catalog(capsys):
+    code, out, _ = run(capsys, "samples")
+    assert code == 0
+    assert "sample:software_release " in out and "sample:software_release_tracking " in out

@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
         p.set_defaults(_run=module.run)
-    samples = sub.add_parser("samples", help="list the bundled sample projects")
+    samples = sub.add_parser("samples", help="list the bundled sample projects and artefacts")
     samples.set_defaults(_run=_run_samples)
     return parser
 
@@ -57,8 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_samples(args: argparse.Namespace) -> int:
     from tpmkit import datasets
 
-    for name, info in datasets.list().items():
-        print(f"sample:{name:<24} {info['description']}")
+    catalog = datasets.list()
+    width = max(len(n) for n in catalog) + len("sample:")
+    for name, info in catalog.items():
+        print(f"{'sample:' + name:<{width}}  {info.get('kind', 'project'):<20} {info['description']}")
     return 0
 
 
