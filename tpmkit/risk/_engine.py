@@ -130,7 +130,11 @@ class Outputs:
         self.es, self.ef = np.zeros(shape), np.zeros(shape)
 
     def merge(self) -> None:
-        """Replace each per-part accumulator by its total (rows added in order 0, 1, …)."""
+        """Replace each per-part accumulator by its total (rows added in order 0, 1, …).
+
+        Called once at the end of a run; also releases the kernel scratch.
+        """
+        self.work = self.wex = None
         for name in ("crit", "sx", "sxx", "sxy", "ssi", "ses", "su", "suu", "ubin", "hlo",
                      "hhi", "rocc"):
             a = getattr(self, name)

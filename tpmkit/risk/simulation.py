@@ -665,6 +665,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     _engine.run_chunk(net, smp, inputs(pg, pilot_rows, ra["prob"], 0, (0.0, 1.0), False),
                       pout, 0, compiled)
     lo, hi = float(pout.finish.min()), float(pout.finish.max())
+    del pout  # frees the pilot's kernel scratch before the main run
     span = hi - lo if hi > lo else max(1.0, abs(hi)) * 1e-3
     bins = (lo - 0.25 * span, 1.5 * span / _N_BINS)
 
