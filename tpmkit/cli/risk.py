@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from tpmkit.cli._common import add_input_arguments, load_project, print_json
+from tpmkit.cli._common import add_input_arguments, date_or_days, load_project, print_json
 from tpmkit.errors import ValidationError
 
 HELP = ("Monte Carlo schedule risk analysis: finish percentiles (P50/P80), probability of a "
@@ -32,15 +32,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="tasks shown in the text report (default 15)")
 
 
-def _target(text: str | None) -> float | str | None:
-    if text is None:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        return text
-
-
 def run(args: argparse.Namespace) -> int:
     from tpmkit.risk import simulate
 
@@ -52,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     result = simulate(project, args.iterations, rng=args.seed, distribution=args.distribution,
                       latin_hypercube=args.lhs, mitigated=args.mitigated,
                       tolerance=args.tolerance, progress=False if args.json else None)
-    target = _target(args.target)
+    target = date_or_days(args.target)
     if args.json:
         print_json(result.to_dict(target))
         return 0
