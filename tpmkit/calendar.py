@@ -118,12 +118,8 @@ class Calendar:
         out[ok] = self.workday(np.floor(off[ok]), start)
         return pd.DatetimeIndex(out)
 
-    def finish_dates(self, offsets: object, start: object,
-                     durations: object | None = None) -> pd.DatetimeIndex:
-        """Calendar dates of finish offsets (working day ``ceil(f) - 1``, never before day 0).
-
-        With ``durations``, zero-duration tasks (milestones) at offset 0 sit on the start day.
-        """
+    def finish_dates(self, offsets: object, start: object) -> pd.DatetimeIndex:
+        """Calendar dates of finish offsets (working day ``ceil(f) - 1``, never before day 0)."""
         off = np.asarray(offsets, dtype=float)
         out = np.full(off.shape, np.datetime64("NaT"), dtype="datetime64[D]")
         ok = np.isfinite(off)
@@ -131,7 +127,8 @@ class Calendar:
         return pd.DatetimeIndex(out)
 
     def milestone_dates(self, offsets: object, start: object) -> pd.DatetimeIndex:
-        """Dates of zero-duration events: the finish date of the previous working day."""
+        """Dates of zero-duration events: the finish date of the previous working day, and
+        the start day for an event at offset 0 (MS Project's convention)."""
         return self.finish_dates(offsets, start)
 
     def offset_of(self, dates: object, start: object, kind: str = "start") -> np.ndarray:

@@ -308,9 +308,7 @@ def _add_dates(out: pd.DataFrame, project: Project) -> None:
         f = out[f"{col}_finish"].to_numpy()
         sd = cal.start_dates(s, start).to_numpy()
         fd = cal.finish_dates(f, start).to_numpy()
-        # milestones sit at the end of the previous working day (MS Project)
-        msd = cal.finish_dates(np.maximum(s, 1.0), start).to_numpy()
-        msd = np.where(s <= 0, cal.start_dates(np.zeros_like(s), start).to_numpy(), msd)
+        msd = cal.milestone_dates(s, start).to_numpy()
         out[f"{col}_start_date"] = np.where(ms, msd, sd)
         out[f"{col}_finish_date"] = np.where(ms, msd, fd)
 

@@ -39,7 +39,10 @@ __all__ = [
     "Network",
     "Project",
     "build_project",
+    "column_name",
+    "normalise_columns",
     "parse_link",
+    "parse_resources",
     "wbs_parent",
 ]
 
@@ -303,9 +306,7 @@ class Project:
     deadline: pd.Timestamp | float | None = None
     currency: str = ""
     bac: float | None = None
-    assignments: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        {"task": pd.Series(dtype=object), "resource": pd.Series(dtype=object),
-         "units": pd.Series(dtype=float)}))
+    assignments: pd.DataFrame = field(default_factory=lambda: _empty_assignments())
     risks: pd.DataFrame | None = None
     resources: pd.DataFrame | None = None
     periods: pd.DataFrame | None = None
@@ -419,8 +420,7 @@ class Project:
         keep = [c for c in t.columns
                 if c == "id" or not (t[c].isna().all() or (t[c].astype(str) == "").all())]
         t = t[keep]
-        three = t.get("optimistic") is not None
-        if three and "duration" in t and self.settings.get("_duration_derived"):
+        if "duration" in t and any(self.settings.get("_duration_derived", ())):
             derived = np.asarray(self.settings["_duration_derived"], dtype=bool)
             t.loc[derived, "duration"] = np.nan
             if t["duration"].isna().all():
@@ -552,14 +552,23 @@ def _to_dates(df: pd.DataFrame, col: str) -> pd.Series:
     return out.dt.normalize()
 
 
+def column_name(name: object, aliases: bool = True) -> str:
+    """The canonical snake_case name of a column (``Task ID`` → ``id`` with aliases).
+
+    Examples
+    --------
+    >>> column_name("Task ID"), column_name("Baseline Start"), column_name("Task ID", False)
+    ('id', 'baseline_start', 'task_id')
+    """
+    s = re.sub(r"[^0-9a-zA-Z]+", "_", str(name).strip()).strip("_")
+    s = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", s).lower()
+    return _ALIASES.get(s, s) if aliases else s
+
+
 def normalise_columns(df: pd.DataFrame, aliases: bool = True) -> pd.DataFrame:
     """Snake-case the column names and (for task tables) map aliases (``Task ID`` → ``id``)."""
-    def snake(c: object) -> str:
-        s = re.sub(r"[^0-9a-zA-Z]+", "_", str(c).strip()).strip("_")
-        s = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", s).lower()
-        return _ALIASES.get(s, s) if aliases else s
     out = df.copy()
-    out.columns = [snake(c) for c in df.columns]
+    out.columns = [column_name(c, aliases) for c in df.columns]
     dup = out.columns[out.columns.duplicated()].unique()
     if len(dup):
         raise ValidationError(f"the task table has duplicate columns {format_ids(dup)} "
@@ -750,13 +759,21 @@ def _parse_assignments(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _empty_links() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=float if c in ("lag", "lag_percent") else object)
+                         for c in ("predecessor", "successor", "type", "lag", "lag_percent", "text")})
+
+
+def _empty_assignments() -> pd.DataFrame:
+    return pd.DataFrame({"task": pd.Series(dtype=object), "resource": pd.Series(dtype=object),
+                         "units": pd.Series(dtype=float)})
+
+
 def _parse_links(df: pd.DataFrame) -> pd.DataFrame:
     preds = df["predecessors"]
     has = preds != ""
-    cols = ["predecessor", "successor", "type", "lag", "lag_percent", "text"]
     if not has.any():
-        return pd.DataFrame({c: pd.Series(dtype=float if c in ("lag", "lag_percent") else object)
-                             for c in cols})
+        return _empty_links()
     text = np.strings.replace(preds[has].to_numpy(dtype=object).astype(str), ",", ";")
     counts = np.strings.count(text, ";") + 1
     pieces = np.array(";".join(text.tolist()).split(";"), dtype=str)
@@ -893,9 +910,8 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         tasks = pd.DataFrame({c: pd.Series(dtype=object if k in ("text", "date") else float)
                               for c, k in TASK_COLUMNS.items()})
         tasks.index = pd.Index([], name="id", dtype=object)
-        links = pd.DataFrame({c: pd.Series(dtype=float if c in ("lag", "lag_percent") else object)
-                              for c in ["predecessor", "successor", "type", "lag", "lag_percent", "text"]})
-        assignments = Project.__dataclass_fields__["assignments"].default_factory()
+        links = _empty_links()
+        assignments = _empty_assignments()
         derived = np.zeros(0, dtype=bool)
     else:
         tasks, links, assignments, derived = _parse_tasks(pd.DataFrame(raw_tasks), duration_from,

@@ -23,7 +23,7 @@ import pandas as pd
 
 from tpmkit._files import atomic_path
 from tpmkit.errors import FileFormatError, InputFileError
-from tpmkit.model import Project
+from tpmkit.model import Project, column_name
 
 __all__ = ["looks_like_jira", "project_to_dict", "read_parts", "write"]
 
@@ -60,7 +60,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     sep, enc = _sniff(path)
     try:
         header = pd.read_csv(path, sep=sep, encoding=enc, nrows=0).columns
-        dtype = {c: str for c in header if _snake(c) in _TEXT_COLUMNS}
+        dtype = {c: str for c in header if column_name(c) in _TEXT_COLUMNS}
         df = pd.read_csv(path, sep=sep, encoding=enc, dtype=dtype, skipinitialspace=True,
                          keep_default_na=False, na_values=[""])
     except pd.errors.EmptyDataError as exc:
@@ -71,12 +71,6 @@ def _read_csv(path: Path) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         raise InputFileError(f"{path.name}: cannot decode the text ({exc}); save it as UTF-8") from exc
     return df
-
-
-def _snake(name: object) -> str:
-    from tpmkit.model import normalise_columns
-
-    return normalise_columns(pd.DataFrame(columns=[name])).columns[0]
 
 
 def _read_excel(path: Path) -> dict:
@@ -109,10 +103,10 @@ def _key_values(df: pd.DataFrame, path: Path) -> dict:
     df = df.dropna(how="all")
     if df.shape[1] < 2:
         raise FileFormatError(f"{path.name}: sheet 'project' needs two columns (key, value)")
-    keys = [df.columns[0], *df.iloc[:, 0].tolist()] if str(df.columns[0]).lower() not in ("key", "setting") \
-        else df.iloc[:, 0].tolist()
-    values = [df.columns[1], *df.iloc[:, 1].tolist()] if str(df.columns[0]).lower() not in ("key", "setting") \
-        else df.iloc[:, 1].tolist()
+    keys, values = df.iloc[:, 0].tolist(), df.iloc[:, 1].tolist()
+    if str(df.columns[0]).lower() not in ("key", "setting"):
+        # no header row: pandas took the first setting as the column names
+        keys, values = [df.columns[0], *keys], [df.columns[1], *values]
     out: dict[str, Any] = {}
     for k, v in zip(keys, values, strict=True):
         if k is None or (isinstance(k, float) and math.isnan(k)):
