@@ -35,6 +35,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 
+from tpmkit.cpm import _natural
 from tpmkit.errors import DataError, check_option
 from tpmkit.plot._theme import (
     BASELINE,
@@ -151,10 +152,6 @@ def _names(wbs_names: Any) -> dict[str, str]:
                         "with wbs and name columns, or a dict {code: name}")
         return dict(zip(wbs_names["wbs"].astype(str), wbs_names["name"].astype(str), strict=True))
     return {str(k): str(v) for k, v in dict(wbs_names).items()}
-
-
-def _natural(code: str) -> tuple:
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split("."))
 
 
 @themed

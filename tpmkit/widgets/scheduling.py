@@ -73,13 +73,10 @@ def network_layout(project) -> pd.DataFrame:
     C  1  1
     D  2  0
     """
+    from tpmkit.plot.network import layers
+
     net = project.network()
-    n = len(net.ids)
-    level = np.zeros(n, dtype=np.int64)
-    for j in net.order:
-        preds = net.pred_idx[net.pred_ptr[j]:net.pred_ptr[j + 1]]
-        if len(preds):
-            level[j] = level[preds].max() + 1
+    level = layers(pd.Index(list(net.ids)), project.links)
     # Row within a column: rank of the task among those of its column, in input order.
     y = pd.Series(level).groupby(level).cumcount().to_numpy()
     return pd.DataFrame({"x": level, "y": y}, index=pd.Index(list(net.ids), name=None))
