@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import stats
 
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
+from tpmkit.pert import moments
 from tpmkit.scope import read_table
 
 __all__ = [
@@ -162,8 +163,7 @@ def three_point(
         beta = 1.0 + lam * (b - m) / safe
         quant = a + width * stats.beta.ppf(q, alpha, beta)
     else:
-        mean = (a + m + b) / 3.0
-        var = (a * a + m * m + b * b - a * m - a * b - m * b) / 18.0
+        mean, var = moments(a, m, b, method="triangular")
         c = (m - a) / safe
         quant = stats.triang.ppf(q, c, loc=a, scale=safe)
     var = np.where(fixed, 0.0, np.maximum(var, 0.0))

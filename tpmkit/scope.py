@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tpmkit._files import atomic_path
 from tpmkit.errors import (
     DataError,
     FileFormatError,
@@ -616,23 +617,14 @@ def wbs_dictionary(data: Any, path: str | Path | None = None) -> pd.DataFrame:
 
 
 def _write_frame(df: pd.DataFrame, path: Path) -> None:
-    import os
-    import tempfile
-
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise InputFileError(f"cannot write {path.name}: use a .csv or .xlsx file name")
-    fd, tmp = tempfile.mkstemp(suffix=suffix, dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         if suffix == ".csv":
             df.to_csv(tmp)
         else:
             df.to_excel(tmp, engine="openpyxl")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 # --------------------------------------------------------------------------- requirements

@@ -12,11 +12,10 @@ status 2, OUT untouched) so nothing is converted silently with losses.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 import warnings
 from pathlib import Path
 
+from tpmkit._files import atomic_path
 from tpmkit.cli._common import add_input_arguments, load_project, print_json
 from tpmkit.errors import InputFileError, OptionError, format_ids
 
@@ -65,11 +64,7 @@ def run(args: argparse.Namespace) -> int:
                              f"{messages[0]}{' …' if len(messages) > 1 else ''}; fix the "
                              "source file or run without --strict")
     # write beside the target first so that --strict can still refuse a lossy export
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix,
-                                    dir=out.parent if str(out.parent) else ".")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(out) as tmp:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             write(project, tmp)
@@ -78,9 +73,6 @@ def run(args: argparse.Namespace) -> int:
         if lost and args.strict:
             raise InputFileError(f"{out}: the export would lose data: {lost[0]}; choose another "
                                  "output format or run without --strict")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
     messages += lost
     summary = {"input": src, "output": str(out), "format": _NAMES.get(out.suffix.lower(), ""),
                "tasks": len(project.tasks), "links": len(project.links),

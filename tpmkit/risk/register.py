@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import ValidationError, format_ids
+from tpmkit.pert import moments
 from tpmkit.scope import read_table, split_ids
 
 __all__ = [
@@ -166,7 +167,7 @@ def _band(values: np.ndarray, cuts: Iterable[float]) -> np.ndarray:
 
 
 def _pert_mean(lo: np.ndarray, ml: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    return (lo + 4.0 * ml + hi) / 6.0
+    return moments(lo, ml, hi)[0]
 
 
 def normalize_register(
