@@ -61,6 +61,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tpmkit.calendar import parse_date
 from tpmkit.errors import DataError, OptionError, ValidationError, format_ids
 
 __all__ = ["CHECKS", "DEFAULT_THRESHOLDS", "HealthReport", "dcma14"]
@@ -277,7 +278,7 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
     dur = np.asarray(net.duration, dtype=float)
     start = getattr(project, "start", None)
     cal = project.calendar
-    status = project.status_date if status_date is None else pd.Timestamp(status_date)
+    status = project.status_date if status_date is None else parse_date(status_date, "status_date")
     if status is not None and pd.isna(status):
         status = None
     status_off = None
