@@ -8,7 +8,25 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path"]
+__all__ = ["atomic_path", "refuse_overwrite"]
+
+
+def refuse_overwrite(target: str | os.PathLike, *sources: object,
+                     fix: str = "choose another output path") -> None:
+    """Raise InputFileError when ``target`` is one of the files that were read (``sources``).
+
+    Sources that are not paths (``sample:NAME``, None) are ignored.
+    """
+    from tpmkit.errors import InputFileError
+
+    out = Path(target)
+    if not out.exists():
+        return
+    for src in sources:
+        if src is None or str(src).startswith("sample:"):
+            continue
+        if Path(src).exists() and out.resolve() == Path(src).resolve():
+            raise InputFileError(f"refusing to overwrite the input file {str(out)!r}; {fix}")
 
 
 @contextlib.contextmanager

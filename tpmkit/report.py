@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tpmkit._files import refuse_overwrite
 from tpmkit.errors import DataError, InputFileError, ValidationError, check_option
 
 __all__ = [
@@ -644,9 +645,7 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
         stem = text.split(":", 1)[1] if text.startswith("sample:") else path.stem
         output = Path(f"{stem}_report.html")
     output = Path(output)
-    if output.resolve() == path.resolve():
-        raise InputFileError(f"refusing to overwrite the input file {str(output)!r}; choose "
-                             "another output path with -o")
+    refuse_overwrite(output, path, fix="choose another output path with -o")
     params = {"project_file": param_source, "status_date": None if status_date is None
               else str(pd.Timestamp(status_date).date()), "iterations": int(iterations),
               "seed": int(seed), "title": title or ""}

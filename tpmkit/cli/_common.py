@@ -12,8 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpmkit._files import atomic_path
-from tpmkit.errors import InputFileError
+from tpmkit._files import atomic_path, refuse_overwrite
 
 __all__ = ["add_input_arguments", "date_or_days", "jsonable", "load_project", "print_json",
            "write_text_atomic"]
@@ -96,10 +95,7 @@ def write_text_atomic(path: str | os.PathLike, text: str | bytes, *, inputs: tup
     Refuses to overwrite any of ``inputs`` (the files the command read).
     """
     target = Path(path)
-    for src in inputs:
-        if target.exists() and Path(src).exists() and target.resolve() == Path(src).resolve():
-            raise InputFileError(
-                f"refusing to overwrite the input file {str(target)!r}; choose another output path")
+    refuse_overwrite(target, *inputs)
     with atomic_path(target) as tmp:
         if isinstance(text, bytes):
             tmp.write_bytes(text)

@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from tpmkit._files import refuse_overwrite
 from tpmkit.errors import InputFileError, OptionError, TpmkitError
 from tpmkit.model import Project, build_project
 
@@ -173,9 +174,7 @@ def write(project: Project, path: str | os.PathLike, **kwargs: Any) -> Path:
     if name is None:
         raise OptionError(f"cannot write {suffix or 'files without a suffix'!r}; choose one of: "
                           f"{', '.join(sorted(WRITERS))}")
-    if project.source and p.exists() and Path(project.source).exists() and \
-            p.resolve() == Path(project.source).resolve():
-        raise InputFileError(f"refusing to overwrite the input file {str(p)!r}; write to another path")
+    refuse_overwrite(p, project.source, fix="write to another path")
     module = _module(name, suffix, "writing")
     module.write(project, p, **kwargs)
     return p
