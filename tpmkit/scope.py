@@ -44,6 +44,7 @@ from tpmkit.errors import (
     check_option,
     format_ids,
 )
+from tpmkit.model import wbs_parent
 
 __all__ = [
     "ARTEFACTS",
@@ -298,7 +299,7 @@ def _tree(given: pd.Series) -> pd.DataFrame:
     for code in given_set:
         every.update(_ancestors(code))
     order = sorted(every, key=_code_key)
-    parent = [code.rpartition(".")[0] for code in order]
+    parent = [wbs_parent(code) for code in order]
     children: dict[str, list[str]] = {code: [] for code in order}
     for code, par in zip(order, parent):
         if par:
@@ -508,7 +509,7 @@ def check_wbs(data: Any, *, complete: bool | None = None, rtol: float = 1e-6) ->
             findings.append(("duplicate", code, f"WBS code {code} is listed more than once; "
                              "give each element one row"))
         for code in sorted(given, key=_code_key):
-            par = code.rpartition(".")[0]
+            par = wbs_parent(code)
             if par and par not in given:
                 findings.append(("orphan", code, f"WBS code {code} has no parent row {par}; add "
                                  f"a row for {par} or renumber {code}"))
