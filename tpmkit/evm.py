@@ -111,8 +111,7 @@ class EVMWarning(UserWarning):
 def _busdaycal(calendar: Calendar | None) -> np.busdaycalendar:
     if calendar is None:
         return np.busdaycalendar()
-    return np.busdaycalendar(weekmask=list(calendar.weekmask),
-                             holidays=np.array(calendar.holidays, dtype="datetime64[D]"))
+    return calendar._busdaycal
 
 
 def _days(values: Any) -> np.ndarray:
@@ -949,9 +948,6 @@ def as_of(project: Project, status_date: Any) -> Project:
     if "actual_finish" in table and "percent_complete" in table:
         done = pd.to_numeric(table["percent_complete"], errors="coerce") >= 100
         table["actual_finish"] = table["actual_finish"].where(done)
-    if "actual_start" in table and "percent_complete" in table:
-        started = pd.to_numeric(table["percent_complete"], errors="coerce") > 0
-        table["actual_start"] = table["actual_start"].where(started | table["actual_start"].notna())
     return project.replace(tasks=table.reset_index(), status_date=status)
 
 
