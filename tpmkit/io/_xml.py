@@ -31,6 +31,7 @@ __all__ = [
     "link_text",
     "parse_xml",
     "read_bytes",
+    "read_text",
     "safe_ids",
     "strip_namespaces",
     "task_frame",
@@ -71,6 +72,17 @@ def read_bytes(path: str | os.PathLike, max_bytes: int | None = None) -> bytes:
     except OSError as exc:
         raise InputFileError(f"cannot read {str(path)!r}: {exc.strerror or exc}; "
                              "check the path and permissions") from None
+
+
+def read_text(path: str | os.PathLike, max_bytes: int | None = None) -> str:
+    """Read a text export: UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
+    data = read_bytes(path, max_bytes)
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
 
 
 def strip_namespaces(root: Element) -> Element:

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from tpmkit.errors import FileFormatError, format_ids
-from tpmkit.io._xml import read_bytes, safe_ids, task_frame
+from tpmkit.io._xml import read_text, safe_ids, task_frame
 
 __all__ = ["read_parts"]
 
@@ -43,15 +43,6 @@ _DONE = {"done", "closed", "resolved", "complete", "completed", "fertig", "erled
 _STORY_POINTS = ("custom field (story points)", "story points",
                  "custom field (story point estimate)", "story point estimate")
 _TIME = re.compile(r"(\d+(?:[.,]\d+)?)\s*(w|d|h|m)\b", re.I)
-
-
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
 
 
 def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
@@ -97,7 +88,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     if not hours_per_day or hours_per_day <= 0:
         raise FileFormatError(f"hours_per_day must be a positive number of hours, not "
                               f"{hours_per_day!r}")
-    text = _decode(read_bytes(path, max_bytes))
+    text = read_text(path, max_bytes)
     first = text.splitlines()[0] if text.strip() else ""
     sep = ";" if first.count(";") > first.count(",") else ","
     try:

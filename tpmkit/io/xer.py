@@ -49,6 +49,7 @@ from tpmkit.io._xml import (
     format_number,
     link_text,
     read_bytes,
+    read_text,
     safe_ids,
     task_frame,
 )
@@ -61,15 +62,6 @@ _CONSTRAINTS = {"CS_MSO": "MSO", "CS_MSOA": "SNET", "CS_MSOB": "SNLT", "CS_MEO":
                 "CS_MEOA": "FNET", "CS_MEOB": "FNLT", "CS_MANDSTART": "MSO",
                 "CS_MANDFIN": "MFO"}
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-
-
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
 
 
 def read_tables(path: str | os.PathLike, *, max_bytes: int | None = None
@@ -93,7 +85,7 @@ def read_tables(path: str | os.PathLike, *, max_bytes: int | None = None
     >>> read_tables(p)["TASK"]
     [{'task_id': '1', 'task_code': 'A100', '_line': '4'}]
     """
-    text = _decode(read_bytes(path, max_bytes))
+    text = read_text(path, max_bytes)
     lines = text.splitlines()
     if not lines or not lines[0].startswith("ERMHDR"):
         first = lines[0][:40] if lines else ""
