@@ -85,7 +85,7 @@ def levelling_update(project, resource: str | None = None, rule: str = "lft",
         f"{resource} before levelling (CPM early start): {result.cpm_duration:g} working days"))
     plot.resource_histogram(after, resource, ax=bottom, title=(
         f"{resource} after levelling ({rule}, {search}): {result.makespan:g} working days"))
-    ob = int((before.usage > before.capacity + 1e-9).to_numpy().sum())
+    ob = int(over_days.sum())
     oa = int((after.usage > after.capacity + 1e-9).to_numpy().sum())
     values = {"cpm_duration": float(result.cpm_duration),
               "levelled_duration": float(result.makespan), "overallocated_days_before": ob,

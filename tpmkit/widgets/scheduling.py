@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import ValidationError, format_ids
-from tpmkit.training import cpm_steps
+from tpmkit.training import _fmt, cpm_steps
 from tpmkit.widgets._common import View, figure, frame_html, image, png, run_guarded
 
 __all__ = [
@@ -42,10 +42,6 @@ def _schedule(project) -> pd.DataFrame:
     from tpmkit.cpm import schedule
 
     return schedule(project)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:g}"
 
 
 def network_layout(project) -> pd.DataFrame:
