@@ -59,6 +59,7 @@ from numba import njit
 from scipy import special
 
 from tpmkit.errors import ValidationError, check_option, format_ids
+from tpmkit.pert import moments
 
 __all__ = ["DISTRIBUTIONS", "latin_hypercube", "quantile"]
 
@@ -292,8 +293,7 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
     s = code == TRIANGULAR
     par[s, 0], par[s, 1], par[s, 2] = o[s], p[s], fc[s]
     par[s, 3], par[s, 4] = rng_[s] * (m[s] - o[s]), rng_[s] * (p[s] - m[s])
-    mean[s] = (o[s] + m[s] + p[s]) / 3
-    var[s] = (o[s] ** 2 + m[s] ** 2 + p[s] ** 2 - o[s] * m[s] - o[s] * p[s] - m[s] * p[s]) / 18
+    mean[s], var[s] = moments(o[s], m[s], p[s], method="triangular")
     s = code == PERT
     alpha = 1.0 + pert_lambda * fc[s]
     beta = 1.0 + pert_lambda * (1.0 - fc[s])
@@ -304,7 +304,7 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
     mean[s] = o[s] + rng_[s] * alpha / (alpha + beta)
     var[s] = rng_[s] ** 2 * alpha * beta / ((alpha + beta) ** 2 * (alpha + beta + 1.0))
     q_lo, s_lo, q_mid, s_mid, q_hi, s_hi = _pert_tables(shapes)
-    mu3 = (o + 4.0 * m + p) / 6.0
+    mu3 = moments(o, m, p)[0]
     sd3 = rng_ / 6.0
     s = code == NORMAL
     par[s, 0], par[s, 1] = mu3[s], sd3[s]
