@@ -423,7 +423,7 @@ def gantt(
             q = np.percentile(tfin.reindex(columns=ids).to_numpy(float), [50, 80], axis=0)
             wlo, whi = q[0], q[1]
         else:
-            p50, p80 = np.percentile(np.asarray(simulation.finish, float), [50, 80])
+            p50, p80 = simulation.percentile([50, 80])
             last = np.isclose(ef, np.nanmax(ef))
             wlo = np.where(last, p50, np.nan)
             whi = np.where(last, p80, np.nan)
