@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.calendar import parse_date
-from tpmkit.errors import DataError, OptionError, ValidationError, format_ids
+from tpmkit.errors import DataError, ValidationError, check_option, format_ids
 
 __all__ = ["CHECKS", "DEFAULT_THRESHOLDS", "HealthReport", "dcma14"]
 
@@ -197,8 +197,7 @@ def _normal_mask(tasks: pd.DataFrame) -> np.ndarray:
 def _thresholds(given: Mapping[str, float] | None) -> dict[str, float]:
     out = dict(DEFAULT_THRESHOLDS)
     for k, v in (given or {}).items():
-        if k not in out:
-            raise OptionError(f"unknown DCMA check {k!r}; choose one of: {', '.join(out)}")
+        k = check_option(k, out, "DCMA check")
         try:
             out[k] = float(v)
         except (TypeError, ValueError) as exc:
