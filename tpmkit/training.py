@@ -376,10 +376,6 @@ def _compare_set(what: str):
     return compare
 
 
-def _g(x: float) -> str:
-    return f"{x:.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
-
-
 # --------------------------------------------------------------------------- CPM passes
 _TYPES = np.array(["FS", "SS", "FF", "SF"])
 
