@@ -76,6 +76,7 @@ def _assert_same(a, b):
     pd.testing.assert_frame_equal(a.tornado, b.tornado, check_exact=True)
     pd.testing.assert_frame_equal(a.merge_bias, b.merge_bias, check_exact=True)
     pd.testing.assert_frame_equal(a.risks, b.risks, check_exact=True)
+    assert (a.task_start is None) == (b.task_start is None)
     if a.task_start is not None:
         pd.testing.assert_frame_equal(a.task_start, b.task_start, check_exact=True)
         pd.testing.assert_frame_equal(a.task_finish, b.task_finish, check_exact=True)
