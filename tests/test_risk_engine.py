@@ -82,8 +82,13 @@ def _assert_same(a, b):
         pd.testing.assert_frame_equal(a.task_finish, b.task_finish, check_exact=True)
 
 
-def test_bit_identical_with_every_feature():
-    """Risks in days / percent / without tasks, branches, correlation, LHS, empirical."""
+@pytest.mark.parametrize("drawn_in_kernel", [False, True])
+def test_bit_identical_with_every_feature(drawn_in_kernel):
+    """Risks in days / percent / without tasks, branches, correlation, LHS, empirical.
+
+    With correlation and LHS the uniforms are drawn by numpy and passed in; without, the
+    kernel draws them from the counter-based generator (and the reference calls its numpy
+    twin)."""
     p = tpmkit.read(pd.DataFrame({
         "id": list("ABCDEFG"),
         "optimistic": [2, 3, 1, 4, 2, 1, np.nan], "most_likely": [4, 4, 2, 6, 3, 1, np.nan],
@@ -107,6 +112,8 @@ def test_bit_identical_with_every_feature():
     kw = {"rng": 11, "progress": False, "keep_task_samples": True, "chunk_size": 150,
           "risks": reg, "latin_hypercube": True,
           "correlation": [(["A", "B", "D"], 0.5)]}
+    if drawn_in_kernel:
+        del kw["latin_hypercube"], kw["correlation"]
     for mitigated in (False, True):
         a = simulate(p, 400, mitigated=mitigated, **kw)
         b = simulate(p, 400, engine="numpy", mitigated=mitigated, **kw)
@@ -216,3 +223,40 @@ def test_results_do_not_depend_on_the_thread_count():
     many = simulate(p, 903, **kw)
     _assert_same(one, many)
     _assert_same(one, simulate(p, 903, engine="numpy", **kw))
+
+
+# -- counter-based uniforms ------------------------------------------------------------------
+def test_counter_uniforms_are_uniform_and_independent():
+    """SplitMix64 at counter positions: uniform on [0, 1), streams uncorrelated, and the
+    compiled filler gives the numpy function's bits."""
+    from tpmkit.risk._random import draw_key, fill_uniforms, uniforms
+
+    key = draw_key(np.random.default_rng(12))
+    u = uniforms(key, np.arange(20), 0, 5000)
+    assert ((u >= 0) & (u < 1)).all()
+    for row in u[:5]:
+        assert stats.kstest(row, "uniform").pvalue > 1e-4
+    r = np.corrcoef(u)[np.triu_indices(20, 1)]
+    assert np.abs(r).max() < 5 / np.sqrt(5000)  # 20·19/2 pairs, each sd 1/√5000
+    out = np.empty(300)
+    fill_uniforms(key, 7, 1234, 300, out)
+    np.testing.assert_array_equal(out, uniforms(key, np.array([7]), 1234, 300)[0])
+    other = uniforms(draw_key(np.random.default_rng(13)), np.arange(20), 0, 5000)
+    assert not np.array_equal(u, other)
+
+
+def test_drawn_samples_do_not_depend_on_the_chunking():
+    """Each (task, iteration) has its own counter: the per-iteration results are the same
+    whatever the chunk size (the sums differ only in their order)."""
+    rng = np.random.default_rng(4)
+    n = 30
+    o = rng.integers(1, 5, n).astype(float)
+    preds = [""] + [f"T{rng.integers(max(0, j - 4), j)}" for j in range(1, n)]
+    p = tpmkit.read(pd.DataFrame({"id": [f"T{j}" for j in range(n)], "optimistic": o,
+                                  "most_likely": o + 1, "pessimistic": o + 5,
+                                  "predecessors": preds}))
+    a = simulate(p, 1500, rng=8, progress=False, chunk_size=1500)
+    b = simulate(p, 1500, rng=8, progress=False, chunk_size=211)
+    np.testing.assert_array_equal(a.finish, b.finish)
+    np.testing.assert_allclose(a.tasks["criticality"], b.tasks["criticality"], rtol=0, atol=0)
+    np.testing.assert_allclose(a.tasks["duration_mean"], b.tasks["duration_mean"], rtol=1e-12)

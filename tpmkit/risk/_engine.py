@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit, prange
 
+from tpmkit.risk._random import fill_uniforms, uniforms
 from tpmkit.risk.distributions import ppf_numpy, ppf_row
 
 __all__: list[str] = []
@@ -33,11 +34,18 @@ __all__: list[str] = []
 EPS = 1e-9  # float tolerance of the critical test, as in tpmkit.cpm
 SCRATCH = 1 << 20  # elements per scratch array of the kernel (≤ 8 MB each)
 PARTS = 4  # fixed partition of every chunk's iterations (threads run whole parts)
+LANES = 8  # independent partial sums per task and part (a multiple of the vector width)
+Q_BITS = 31  # fixed point of the uniforms in the per-bin statistics: q = ⌊u·2^31⌋
+Q_ONE = float(1 << Q_BITS)
+Q_LO = int(0.1 * Q_ONE)  # q < Q_LO: the task's lowest decile (tornado)
+Q_HI = int(0.9 * Q_ONE)  # q ≥ Q_HI: its highest decile
+Q_MASK = (1 << 40) - 1
 
 
 def block_length(n: int) -> int:
-    """Iterations per block of the compiled kernel for ``n`` tasks (≤ 8 MB per scratch array)."""
-    return max(8, min(256, SCRATCH // max(n, 1)))
+    """Iterations per block of the compiled kernel for ``n`` tasks (≤ 8 MB per scratch
+    array; a multiple of ``LANES``, so every block starts at lane 0)."""
+    return max(LANES, min(256, SCRATCH // max(n, 1)) // LANES * LANES)
 
 
 def part_bounds(rows: int) -> np.ndarray:
@@ -53,7 +61,11 @@ def part_bounds(rows: int) -> np.ndarray:
 class Inputs:
     """Everything one chunk needs besides the network and the sampler."""
 
-    u: np.ndarray           # (Ks, C) uniforms of the stochastic tasks (row per task)
+    rows: int               # C, iterations of this chunk
+    start: int              # index of the chunk's first iteration in the run
+    key: np.uint64          # key of the counter-based task uniforms (when ``u`` has no rows)
+    u: np.ndarray           # (Ks, C) given uniforms of the stochastic tasks, or (0, C):
+                            # then the kernel draws them (``_random``, stream = task index)
     ucol: np.ndarray        # (K,) row of task k in u, -1 when fixed
     x: np.ndarray           # (Kx, C) uniforms deciding branch existence
     xcol: np.ndarray        # (K,) row in x, -1 when the task always exists
@@ -84,8 +96,14 @@ class Outputs:
 
     Every accumulator has a leading axis of ``PARTS``: part ``p`` of every chunk adds to
     row ``p`` in iteration order, and :meth:`merge` adds the rows in the fixed order
-    0, 1, …, so the totals do not depend on which thread ran which part. The
-    per-iteration arrays are sliced per chunk with :meth:`view`.
+    0, 1, …, so the totals do not depend on which thread ran which part. The float sums
+    (``sx`` … ``ses``) also have a trailing axis of ``LANES`` partial sums (iteration ``i``
+    of a part adds to lane ``i % LANES``), added in lane order by :meth:`merge`. ``ubin``
+    sums each task's uniform and its square per finish bin in fixed point (exact integers:
+    ``su``, ``suu`` and the float ``ubin`` after the merge); ``hist`` counts the finish bins
+    of the iterations whose uniform is in the lowest and in the highest decile (``hlo`` and
+    ``hhi`` after the merge). The per-iteration arrays are sliced per chunk with
+    :meth:`view`.
     """
 
     k: int
@@ -102,28 +120,34 @@ class Outputs:
     sxy: np.ndarray = field(init=False)
     ssi: np.ndarray = field(init=False)
     ses: np.ndarray = field(init=False)
-    su: np.ndarray = field(init=False)
-    suu: np.ndarray = field(init=False)
     ubin: np.ndarray = field(init=False)
-    hlo: np.ndarray = field(init=False)
-    hhi: np.ndarray = field(init=False)
+    hist: np.ndarray = field(init=False)
     rocc: np.ndarray = field(init=False)
     d_keep: np.ndarray = field(init=False)
     es: np.ndarray = field(init=False)
     ef: np.ndarray = field(init=False)
+    su: np.ndarray | None = field(init=False, default=None)   # after merge: Σu, Σu²
+    suu: np.ndarray | None = field(init=False, default=None)
+    hlo: np.ndarray | None = field(init=False, default=None)  # after merge: hist classes
+    hhi: np.ndarray | None = field(init=False, default=None)
     work: np.ndarray | None = field(init=False, default=None)  # kernel scratch per part
     wex: np.ndarray | None = field(init=False, default=None)
+    vec: np.ndarray | None = field(init=False, default=None)
+    ibuf: np.ndarray | None = field(init=False, default=None)
+    occ: np.ndarray | None = field(init=False, default=None)
+
+    _SUMS = ("sx", "sxx", "sxy", "ssi", "ses")
 
     def __post_init__(self) -> None:
         k, n = self.k, self.n
         self.finish, self.cost = np.zeros(n), np.zeros(n)
         P = PARTS
         self.crit = np.zeros((P, k), np.int64)
-        for name in ("sx", "sxx", "sxy", "ssi", "ses", "su", "suu"):
-            setattr(self, name, np.zeros((P, k)))
-        self.ubin = np.zeros((P, k, self.nb))  # task-major: the kernel's loop is per task
-        self.hlo = np.zeros((P, k, self.nb), np.int64)
-        self.hhi = np.zeros((P, k, self.nb), np.int64)
+        for name in self._SUMS:
+            setattr(self, name, np.zeros((P, k, LANES)))
+        # Σq per bin, then the totals Σq and Σ⌊q²/2^31⌋; counts of q < Q_LO, q ≥ Q_HI per bin
+        self.ubin = np.zeros((P, k, self.nb + 2), np.int64)
+        self.hist = np.zeros((P, k, 2 * self.nb), np.int64)
         self.rocc = np.zeros((P, self.r), np.int64)
         self.d_keep = np.zeros((self.keep_rows, k))
         shape = (n, k) if self.store else (0, k)
@@ -134,16 +158,22 @@ class Outputs:
 
         Called once at the end of a run; also releases the kernel scratch.
         """
-        self.work = self.wex = None
-        for name in ("crit", "sx", "sxx", "sxy", "ssi", "ses", "su", "suu", "ubin", "hlo",
-                     "hhi", "rocc"):
+        self.work = self.wex = self.vec = self.ibuf = self.occ = None
+        if self.su is not None:  # already merged
+            return
+        for name in ("crit", "ubin", "hist", "rocc") + self._SUMS:
             a = getattr(self, name)
-            if a.ndim == 1 + (name in ("ubin", "hlo", "hhi")):  # already merged
-                continue
+            if name in self._SUMS:  # parts × lanes, in order
+                a = a.transpose(0, 2, 1).reshape(-1, self.k)
             total = a[0].copy()
             for p in range(1, a.shape[0]):
                 total += a[p]
             setattr(self, name, total)
+        nb = self.nb
+        ub = self.ubin / Q_ONE  # exact integer sums → Σu per bin, Σu, Σu²
+        self.su, self.suu = ub[:, nb], ub[:, nb + 1]
+        self.ubin = ub[:, :nb]
+        self.hlo, self.hhi = self.hist[:, :nb], self.hist[:, nb:]
 
     def view(self, start: int, stop: int) -> dict[str, np.ndarray]:
         """Per-iteration arrays of iterations ``start:stop``."""
@@ -174,39 +204,65 @@ def tri_params(lo: np.ndarray, ml: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.column_stack([lo, hi, fc, w * (ml - lo), w * (hi - ml)])
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _chunk(lo, hi, work, wex, order, pred_ptr, pred_link, succ_ptr, succ_link, link_from,
-           link_to, link_type, lag, lag_pct, ctype, coff,
+@njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
+def _lane_add(acc, x, m):  # pragma: no cover - compiled
+    """``acc[l] += x[i]`` for the iterations ``i ≡ l (mod LANES)``, each lane in order of i.
+
+    ``LANES`` independent sums instead of one: the loop vectorises (one running sum is a
+    chain of dependent additions), and the order is still fixed, so the numpy reference
+    (:func:`_laneseq`) reproduces it.
+    """
+    m8 = m - m % LANES
+    for i0 in range(0, m8, LANES):
+        for lane in range(LANES):
+            acc[lane] += x[i0 + lane]
+    for i in range(m8, m):
+        acc[i - m8] += x[i]
+
+
+@njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
+def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_ptr, succ_link,
+           link_from, link_to, link_type, lag, lag_pct, ctype, coff,
            code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
-           u, ucol, x, xcol, xp, ro, ri, r_prob, r_unit, r_imp, r_cost, r_ptr, r_task, aff,
-           cfix, rate, d0, es0, t0, bin_lo, bin_w, nkeep, store,
-           o_finish, o_cost, o_crit, o_sx, o_sxx, o_sxy, o_ssi, o_ses, o_su, o_suu, o_ubin,
-           o_hlo, o_hhi, o_rocc, o_dkeep, o_es, o_ef):  # pragma: no cover - compiled
-    # Tasks outside, a block of iterations inside: the passes then run over contiguous
-    # rows of B iterations (vectorised max/min), and the working set stays in cache.
+           key, start, u, ucol, x, xcol, xp, branch, ro, ri, r_prob, r_unit, r_imp, r_cost,
+           r_ptr, r_task, aff, costly, cfix, rate, d0, es0, t0, bin_lo, bin_w, nkeep, store,
+           o_finish, o_cost, o_crit, o_sx, o_sxx, o_sxy, o_ssi, o_ses, o_ubin,
+           o_hist, o_rocc, o_dkeep, o_es, o_ef):  # pragma: no cover - compiled
+    # Tasks outside, a block of iterations inside: the passes run over contiguous rows of
+    # m ≤ bs iterations (vectorised max/min), and the working set stays in cache.
     # Hot loops index 1-d row views (``dj_ = d[j]``): 2-d indexing makes numba's
-    # negative-index wrap-around turn the loads into gathers, and the loops do not vectorise
+    # negative-index wrap-around turn the loads into gathers, and the loops do not
+    # vectorise. Compiled without reference counting (``_nrt=False``): a view then costs
+    # nothing, and nothing here allocates (all scratch comes from the caller).
+    # Only d (durations), es (early starts) and lf (late finishes) are kept per task:
+    # EF = ES + d and LS = LF − d are recomputed where needed with the same operation, so
+    # the values are those of tpmkit.cpm bit for bit; once the backward pass has visited a
+    # task its es row holds the total float instead.
     n = order.shape[0]
     nr = r_prob.shape[0]
-    nb = o_ubin.shape[1]
+    nb = o_hist.shape[1] // 2
     bs = min(hi - lo, work.shape[2])  # iterations per block (block_length)
     base = work[0]  # scratch of this part, allocated once per run (no page faults)
     plain = aff.shape[0] == 0 and x.shape[0] == 0  # no risk or branch alters a duration
+    branchy = branch.shape[0] > 0
+    gen = u.shape[0] == 0  # draw the task uniforms here (counter-based) into ug
     d = base if plain else work[1]
-    branch = np.flatnonzero(xcol >= 0)
-    costly = np.flatnonzero((cfix != 0.0) | (rate != 0.0))
     es = work[2]
-    ef = work[3]
-    ls = work[4]
-    lf = work[5]
+    lf = work[3]
     exists = wex
-    best = np.empty(bs)
-    fin = np.empty(bs)
-    cost = np.empty(bs)
-    delay = np.empty(bs)
-    level = np.empty(bs)
-    bins = np.empty(bs, dtype=np.int64)
-    occ = np.empty(bs, dtype=np.bool_)
+    best = vec[0]
+    fin = vec[1]
+    cost = vec[2]
+    delay = vec[3]
+    level = vec[4]
+    ta = vec[5]
+    tb = vec[6]
+    tc = vec[7]
+    td = vec[8]
+    te = vec[9]
+    bins = ibuf[0]  # finish bin of each iteration of the block
+    qa = ibuf[1]    # a task's uniforms in fixed point (u · 2^31, truncated)
+    loc = ibuf[2]   # a task's per-bin sums of qa in this block
     for i0 in range(lo, hi, bs):
         m = min(bs, hi - i0)
         # durations by the quantile functions (when no risk or branch alters a duration,
@@ -214,20 +270,24 @@ def _chunk(lo, hi, work, wex, order, pred_ptr, pred_link, succ_ptr, succ_link, l
         for k in range(0 if plain else n):
             bk = base[k]
             c = ucol[k]
-            if c >= 0:
+            if c >= 0 and gen:  # drawn into the spare row vec[9] (the uniforms are
+                fill_uniforms(key, k, start + i0, m, vec[9])  # drawn again where needed)
+                ppf_row(k, vec, 9, 0, m, base, code, par, tab, q_lo, s_lo, q_mid, s_mid,
+                        q_hi, s_hi, emp_ptr, emp_val)
+            elif c >= 0:
                 ppf_row(k, u, c, i0, m, base, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi,
                         s_hi, emp_ptr, emp_val)
             else:
                 for i in range(m):
                     bk[i] = par[k, 0]
-            if not plain:
-                dk_ = d[k]
-                for i in range(m):
-                    dk_[i] = bk[i]
+            dk_ = d[k]
+            for i in range(m):
+                dk_[i] = bk[i]
         # risk events: extra days (or percent of the sampled duration) on the tasks hit
         for a in range(aff.shape[0]):
+            ea = es[aff[a]]
             for i in range(m):
-                es[aff[a], i] = 0.0  # es doubles as the "added days" buffer here
+                ea[i] = 0.0  # es doubles as the "added days" buffer here
         for i in range(m):
             delay[i] = 0.0  # impacts of risks that name no task delay the finish
             cost[i] = 0.0
@@ -253,8 +313,6 @@ def _chunk(lo, hi, work, wex, order, pred_ptr, pred_link, succ_ptr, succ_link, l
             for i in range(m):
                 d[t, i] = max(base[t, i] + es[t, i], 0.0)
         # probabilistic branches
-        if i0 == lo:
-            exists[:, :] = True
         for a in range(branch.shape[0]):
             k = branch[a]
             c = xcol[k]
@@ -270,10 +328,13 @@ def _chunk(lo, hi, work, wex, order, pred_ptr, pred_link, succ_ptr, succ_link, l
             j = order[kk]
             dj_ = d[j]
             esj_ = es[j]
-            efj_ = ef[j]
             if plain:
                 c = ucol[j]
-                if c >= 0:
+                if c >= 0 and gen:
+                    fill_uniforms(key, j, start + i0, m, vec[9])
+                    ppf_row(j, vec, 9, 0, m, base, code, par, tab, q_lo, s_lo, q_mid, s_mid,
+                            q_hi, s_hi, emp_ptr, emp_val)
+                elif c >= 0:
                     ppf_row(j, u, c, i0, m, base, code, par, tab, q_lo, s_lo, q_mid, s_mid,
                             q_hi, s_hi, emp_ptr, emp_val)
                 else:
@@ -288,21 +349,20 @@ def _chunk(lo, hi, work, wex, order, pred_ptr, pred_link, succ_ptr, succ_link, l
                 lg = lag[li]
                 lp = lag_pct[li]
                 dp = d[p]
-                efp = ef[p]
                 esp = es[p]
-                if t == 0:
+                if t == 0:  # FS: EF(p) + lag
                     for i in range(m):
-                        v = efp[i] + (lg + lp * dp[i])
+                        v = (esp[i] + dp[i]) + (lg + lp * dp[i])
                         best[i] = v if v > best[i] else best[i]
-                elif t == 1:
+                elif t == 1:  # SS
                     for i in range(m):
                         v = esp[i] + (lg + lp * dp[i])
                         best[i] = v if v > best[i] else best[i]
-                elif t == 2:
+                elif t == 2:  # FF
                     for i in range(m):
-                        v = efp[i] + (lg + lp * dp[i]) - dj_[i]
+                        v = (esp[i] + dp[i]) + (lg + lp * dp[i]) - dj_[i]
                         best[i] = v if v > best[i] else best[i]
-                else:
+                else:  # SF
                     for i in range(m):
                         v = esp[i] + (lg + lp * dp[i]) - dj_[i]
                         best[i] = v if v > best[i] else best[i]
@@ -323,17 +383,26 @@ def _chunk(lo, hi, work, wex, order, pred_ptr, pred_link, succ_ptr, succ_link, l
             for i in range(m):
                 esj_[i] = best[i]
                 e = best[i] + dj_[i]
-                efj_[i] = e
                 fin[i] = e if e > fin[i] else fin[i]
+            if store:
+                for i in range(m):
+                    o_es[i0 + i, j] = esj_[i]
+                    o_ef[i0 + i, j] = esj_[i] + dj_[i]
         for i in range(m):
             fin[i] = fin[i] + delay[i]
         # cost: fixed + rate × duration of the tasks that happen, then the risk costs
         # (tasks without cost add exactly 0.0 in the reference path: skipped here)
         for a in range(costly.shape[0]):
             k = costly[a]
-            for i in range(m):
-                if exists[k, i]:
-                    cost[i] += cfix[k] + rate[k] * d[k, i]
+            dk_ = d[k]
+            if branchy:
+                exk = exists[k]
+                for i in range(m):
+                    if exk[i]:
+                        cost[i] += cfix[k] + rate[k] * dk_[i]
+            else:
+                for i in range(m):
+                    cost[i] += cfix[k] + rate[k] * dk_[i]
         for r in range(nr):
             for i in range(m):
                 if ro[r, i0 + i] < r_prob[r]:
@@ -345,7 +414,6 @@ def _chunk(lo, hi, work, wex, order, pred_ptr, pred_link, succ_ptr, succ_link, l
             j = order[kk]
             dj_ = d[j]
             lfj_ = lf[j]
-            lsj_ = ls[j]
             esj_ = es[j]
             for i in range(m):
                 best[i] = fin[i]
@@ -355,21 +423,21 @@ def _chunk(lo, hi, work, wex, order, pred_ptr, pred_link, succ_ptr, succ_link, l
                 t = link_type[li]
                 lg = lag[li]
                 lp = lag_pct[li]
-                lss = ls[s]
+                ds = d[s]
                 lfs = lf[s]
-                if t == 0:
+                if t == 0:  # FS: LS(s) − lag
                     for i in range(m):
-                        v = lss[i] - (lg + lp * dj_[i])
+                        v = (lfs[i] - ds[i]) - (lg + lp * dj_[i])
                         best[i] = v if v < best[i] else best[i]
-                elif t == 1:
+                elif t == 1:  # SS
                     for i in range(m):
-                        v = lss[i] - (lg + lp * dj_[i]) + dj_[i]
+                        v = (lfs[i] - ds[i]) - (lg + lp * dj_[i]) + dj_[i]
                         best[i] = v if v < best[i] else best[i]
-                elif t == 2:
+                elif t == 2:  # FF
                     for i in range(m):
                         v = lfs[i] - (lg + lp * dj_[i])
                         best[i] = v if v < best[i] else best[i]
-                else:
+                else:  # SF
                     for i in range(m):
                         v = lfs[i] - (lg + lp * dj_[i]) + dj_[i]
                         best[i] = v if v < best[i] else best[i]
@@ -387,145 +455,166 @@ def _chunk(lo, hi, work, wex, order, pred_ptr, pred_link, succ_ptr, succ_link, l
             elif c == 6:
                 for i in range(m):
                     best[i] = cj
-            # the streaming sums that do not need the criticality level, fused here while
-            # this task's rows are in the L1 cache; each total is summed in iteration order
-            sx = o_sx[j]
-            sxx = o_sxx[j]
-            sxy = o_sxy[j]
-            ssi = o_ssi[j]
-            ses = o_ses[j]
+            # the float, and the per-iteration terms of the sums that do not need the
+            # criticality level, while this task's rows are in the L1 cache
             dj0 = d0[j]
             esj0 = es0[j]
             for i in range(m):
                 lfj_[i] = best[i]
                 dj = dj_[i]
-                lsj = best[i] - dj
-                lsj_[i] = lsj
                 esj = esj_[i]
-                tf = lsj - esj
+                tf = (best[i] - dj) - esj
+                esj_[i] = tf  # es row := total float (ES is no longer needed)
                 level[i] = tf if tf < level[i] else level[i]
                 xj = dj - dj0
-                sx += xj
-                sxx += xj * xj
-                sxy += xj * (fin[i] - t0)
+                ta[i] = xj
+                tb[i] = xj * xj
+                tc[i] = xj * (fin[i] - t0)
                 tot = dj + tf
-                ssi += dj / tot * fin[i] if tot > 0.0 else 0.0
-                ses += esj - esj0
-            o_sx[j] = sx
-            o_sxx[j] = sxx
-            o_sxy[j] = sxy
-            o_ssi[j] = ssi
-            o_ses[j] = ses
+                td[i] = dj / tot * fin[i] if tot > 0.0 else 0.0
+                te[i] = esj - esj0
+            _lane_add(o_sx[j], ta, m)
+            _lane_add(o_sxx[j], tb, m)
+            _lane_add(o_sxy[j], tc, m)
+            _lane_add(o_ssi[j], td, m)
+            _lane_add(o_ses[j], te, m)
         for i in range(m):
             level[i] = max(0.0, level[i]) + EPS
             o_finish[i0 + i] = fin[i]
             o_cost[i0 + i] = cost[i]
             b = int((fin[i] - bin_lo) / bin_w)
             bins[i] = min(max(b, 0), nb - 1)
-        # streaming statistics, each total summed in iteration order
+        # criticality, and per finish bin the sums of the task's uniform u and u² and the
+        # counts of u < 0.1 and u ≥ 0.9 (streaming rank correlation, tornado). These use u
+        # in fixed point (q = ⌊u·2^31⌋) so that the sums are exact integers: no chain of
+        # dependent float additions, and any order of the additions gives the same bits.
         for k in range(n):
+            tfk = es[k]
             ck = 0
-            exk = exists[k]
-            lsk = ls[k]
-            esk = es[k]
-            for i in range(m):
-                ck += exk[i] & (lsk[i] - esk[i] <= level[i])
+            if branchy:
+                exk = exists[k]
+                for i in range(m):
+                    ck += exk[i] & (tfk[i] <= level[i])
+            else:
+                for i in range(m):
+                    ck += tfk[i] <= level[i]
             o_crit[k] += ck
             c = ucol[k]
             if c >= 0:
-                su = o_su[k]
-                suu = o_suu[k]
-                ur = u[c, i0:i0 + m]
+                if gen:  # the same counter-based values as in the sampling above
+                    fill_uniforms(key, k, start + i0, m, te)
+                ur = te[:m] if gen else u[c, i0:i0 + m]
+                sq = 0
+                sq2 = 0
+                for i in range(m):  # integer sums: they vectorise
+                    q = np.int64(ur[i] * Q_ONE)
+                    sq += q
+                    sq2 += (q * q) >> Q_BITS
+                    # one word per iteration: q (< 2^31, so < 2^39 summed over a block of
+                    # ≤ 256), and the decile flags at bits 40 and 50 (counts ≤ 256)
+                    qa[i] = q + (np.int64(q < Q_LO) << 40) + (np.int64(q >= Q_HI) << 50)
                 ubk = o_ubin[k]
-                hlk = o_hlo[k]
-                hhk = o_hhi[k]
+                ubk[nb] += sq
+                ubk[nb + 1] += sq2
+                # one scattered add per iteration into a small table in the L1 cache, then
+                # one pass over the task's accumulator rows (which are not in it)
+                for b in range(nb):
+                    loc[b] = 0
                 for i in range(m):
-                    uk = ur[i]
-                    su += uk
-                    suu += uk * uk
-                    bi = bins[i]
-                    ubk[bi] += uk
-                    hlk[bi] += uk < 0.1
-                    hhk[bi] += uk >= 0.9
-                o_su[k] = su
-                o_suu[k] = suu
-        for i in range(m):
-            if i0 + i < nkeep:
+                    loc[bins[i]] += qa[i]
+                hk = o_hist[k]
+                for b in range(nb):
+                    w = loc[b]
+                    ubk[b] += w & Q_MASK
+                    hk[b] += (w >> 40) & 1023
+                    hk[nb + b] += w >> 50
+        if nkeep > i0:
+            for i in range(min(m, nkeep - i0)):
                 for k in range(n):
                     o_dkeep[i0 + i, k] = d[k, i]
-            if store:
-                for k in range(n):
-                    o_es[i0 + i, k] = es[k, i]
-                    o_ef[i0 + i, k] = ef[k, i]
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _chunk_parts(bounds, work, wex, order, pred_ptr, pred_link, succ_ptr, succ_link,
-                 link_from, link_to, link_type, lag, lag_pct, ctype, coff,
+def _chunk_parts(bounds, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_ptr,
+                 succ_link, link_from, link_to, link_type, lag, lag_pct, ctype, coff,
                  code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
-                 u, ucol, x, xcol, xp, ro, ri, r_prob, r_unit, r_imp, r_cost, r_ptr, r_task,
-                 aff, cfix, rate, d0, es0, t0, bin_lo, bin_w, nkeep, store,
-                 o_finish, o_cost, o_crit, o_sx, o_sxx, o_sxy, o_ssi, o_ses, o_su, o_suu,
-                 o_ubin, o_hlo, o_hhi, o_rocc, o_dkeep, o_es,
+                 key, start, u, ucol, x, xcol, xp, branch, ro, ri, r_prob, r_unit, r_imp,
+                 r_cost, r_ptr, r_task, aff, costly, cfix, rate, d0, es0, t0, bin_lo, bin_w,
+                 nkeep, store, o_finish, o_cost, o_crit, o_sx, o_sxx, o_sxy, o_ssi, o_ses,
+                 o_ubin, o_hist, o_rocc, o_dkeep, o_es,
                  o_ef):  # pragma: no cover - compiled
     # one part per task of the thread pool; each part owns row p of every accumulator
     # and a disjoint range of the per-iteration outputs, so no two threads write the
     # same memory
     for p in prange(bounds.shape[0] - 1):
-        _chunk(bounds[p], bounds[p + 1], work[p], wex[p], order, pred_ptr, pred_link, succ_ptr,
-               succ_link, link_from, link_to, link_type, lag, lag_pct, ctype, coff,
-               code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
-               u, ucol, x, xcol, xp, ro, ri, r_prob, r_unit, r_imp, r_cost, r_ptr, r_task,
-               aff, cfix, rate, d0, es0, t0, bin_lo, bin_w, nkeep, store,
-               o_finish, o_cost, o_crit[p], o_sx[p], o_sxx[p], o_sxy[p], o_ssi[p],
-               o_ses[p], o_su[p], o_suu[p], o_ubin[p], o_hlo[p], o_hhi[p], o_rocc[p],
+        _chunk(bounds[p], bounds[p + 1], work[p], wex[p], vec[p], ibuf[p], occ[p], order,
+               pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, link_type, lag,
+               lag_pct, ctype, coff, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi,
+               emp_ptr, emp_val, key, start, u, ucol, x, xcol, xp, branch, ro, ri, r_prob,
+               r_unit, r_imp, r_cost, r_ptr, r_task, aff, costly, cfix, rate, d0, es0, t0,
+               bin_lo, bin_w, nkeep, store, o_finish, o_cost, o_crit[p], o_sx[p], o_sxx[p],
+               o_sxy[p], o_ssi[p], o_ses[p], o_ubin[p], o_hist[p], o_rocc[p],
                o_dkeep, o_es, o_ef)
 
 
 def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = True) -> None:
-    """Run the iterations ``start:start + inp.u.shape[1]`` (compiled kernel or numpy).
+    """Run the iterations ``start:start + inp.rows`` (compiled kernel or numpy).
 
     The chunk is cut into the fixed parts of :func:`part_bounds`; the compiled kernel runs
     them on the thread pool, the reference one after the other.
     """
-    rows = inp.u.shape[1]
+    rows = inp.rows
     bounds = part_bounds(rows)
     v = out.view(start, start + rows)
     args = (net.order, net.pred_ptr, net.pred_link, net.succ_ptr, net.succ_link,
             net.link_from, net.link_to, net.link_type, net.lag, net.lag_percent,
             net.constraint_type, net.constraint_offset)
+    branch = np.flatnonzero(inp.xcol >= 0)
     if compiled:
-        if out.work is None or out.work.shape[2] != net.n_tasks:
-            bs = block_length(net.n_tasks)
-            out.work = np.empty((PARTS, 6, net.n_tasks, bs))
-            out.wex = np.empty((PARTS, net.n_tasks, bs), np.bool_)
-        _chunk_parts(bounds, out.work, out.wex, *args, smp.code, smp.par, smp.tab, smp.q_lo,
-                     smp.s_lo, smp.q_mid, smp.s_mid, smp.q_hi, smp.s_hi, smp.emp_ptr, smp.emp_val,
-                     inp.u, inp.ucol, inp.x, inp.xcol, inp.xp, inp.ro, inp.ri, inp.r_prob,
-                     inp.r_unit, inp.r_imp, inp.r_cost, inp.r_ptr, inp.r_task, inp.aff,
-                     inp.cfix, inp.rate, inp.d0, inp.es0, inp.t0, inp.bin_lo, inp.bin_w,
-                     inp.nkeep, inp.store,
+        n = net.n_tasks
+        if out.work is None or out.work.shape[2] != n:
+            bs = block_length(n)
+            out.work = np.empty((PARTS, 4, n, bs))
+            out.wex = np.ones((PARTS, n if len(branch) else 0, bs), np.bool_)
+            out.vec = np.empty((PARTS, 10, bs))
+            out.ibuf = np.empty((PARTS, 3, max(bs, out.nb)), np.int64)
+            out.occ = np.empty((PARTS, bs), np.bool_)
+        costly = np.flatnonzero((inp.cfix != 0.0) | (inp.rate != 0.0))
+        _chunk_parts(bounds, out.work, out.wex, out.vec, out.ibuf, out.occ, *args, smp.code,
+                     smp.par, smp.tab, smp.q_lo, smp.s_lo, smp.q_mid, smp.s_mid, smp.q_hi,
+                     smp.s_hi, smp.emp_ptr, smp.emp_val,
+                     inp.key, inp.start, inp.u, inp.ucol, inp.x, inp.xcol, inp.xp, branch,
+                     inp.ro, inp.ri, inp.r_prob, inp.r_unit, inp.r_imp, inp.r_cost, inp.r_ptr,
+                     inp.r_task, inp.aff, costly, inp.cfix, inp.rate, inp.d0, inp.es0, inp.t0,
+                     inp.bin_lo, inp.bin_w, inp.nkeep, inp.store,
                      v["finish"], v["cost"], out.crit, out.sx, out.sxx, out.sxy, out.ssi,
-                     out.ses, out.su, out.suu, out.ubin, out.hlo, out.hhi, out.rocc,
+                     out.ses, out.ubin, out.hist, out.rocc,
                      v["d_keep"], v["es"], v["ef"])
     else:
         _chunk_numpy(net, smp, inp, out, v, bounds)
 
 
-def _seqsum(total: np.ndarray, a: np.ndarray) -> None:
-    """Add the rows of ``a`` to ``total`` one after another (the compiled loop's order)."""
-    total[...] = np.cumsum(np.concatenate([total[None, ...], a]), axis=0)[-1]
+def _laneseq(total: np.ndarray, a: np.ndarray) -> None:
+    """Add row ``r`` of ``a`` (rows × K) to lane ``r % LANES`` of ``total`` (K × LANES), in
+    order of r: the compiled :func:`_lane_add` over a part's iterations."""
+    rows, k = a.shape
+    pad = (-rows) % LANES  # + 0.0 leaves a sum unchanged (a sum starting at +0.0 is never −0.0)
+    a = np.concatenate([a, np.zeros((pad, k))]).reshape(-1, LANES, k).transpose(0, 2, 1)
+    total[...] = np.cumsum(np.concatenate([total[None], a]), axis=0)[-1]
 
 
 def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.ndarray
                  ) -> None:
     """The reference path: the same arithmetic as ``_chunk``, vectorised over iterations."""
     n = net.n_tasks
-    nc = inp.u.shape[1]
+    nc = inp.rows
+    u = inp.u
+    if u.shape[0] == 0:  # the kernel's counter-based uniforms, row ucol[k] = stream k
+        u = uniforms(inp.key, np.flatnonzero(inp.ucol >= 0), inp.start, nc)
     base = np.empty((nc, n))
     for k in range(n):
         c = inp.ucol[k]
-        base[:, k] = ppf_numpy(k, inp.u[c], smp) if c >= 0 else smp.par[k, 0]
+        base[:, k] = ppf_numpy(k, u[c], smp) if c >= 0 else smp.par[k, 0]
     d = base.copy()
     occ = (inp.ro < inp.r_prob[:, None]).T
     for p in range(PARTS):
@@ -616,20 +705,21 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.nda
     for p in range(PARTS):
         sl = slice(bounds[p], bounds[p + 1])
         out.crit[p] += crit[sl].sum(axis=0)
-        _seqsum(out.sx[p], xk[sl])
-        _seqsum(out.sxx[p], xk[sl] * xk[sl])
-        _seqsum(out.sxy[p], xk[sl] * y[sl, None])
-        _seqsum(out.ssi[p], ratio[sl])
-        _seqsum(out.ses[p], es[sl] - inp.es0[None, :])
+        _laneseq(out.sx[p], xk[sl])
+        _laneseq(out.sxx[p], xk[sl] * xk[sl])
+        _laneseq(out.sxy[p], xk[sl] * y[sl, None])
+        _laneseq(out.ssi[p], ratio[sl])
+        _laneseq(out.ses[p], es[sl] - inp.es0[None, :])
         bp = b[sl]
         for k in stoch:
-            uk = inp.u[inp.ucol[k], sl]
-            _seqsum(out.su[p, k:k + 1], uk[:, None])
-            _seqsum(out.suu[p, k:k + 1], (uk * uk)[:, None])
-            np.add.at(out.ubin[p, k], bp, uk)
-            np.add.at(out.hlo[p, k], bp[uk < 0.1], 1)
-            np.add.at(out.hhi[p, k], bp[uk >= 0.9], 1)
+            q = (u[inp.ucol[k], sl] * Q_ONE).astype(np.int64)
+            nb = out.nb
+            np.add.at(out.ubin[p, k], bp, q)  # integers: exact in any order
+            out.ubin[p, k, nb] += q.sum()
+            out.ubin[p, k, nb + 1] += ((q * q) >> Q_BITS).sum()
+            np.add.at(out.hist[p, k], bp[q < Q_LO], 1)
+            np.add.at(out.hist[p, k], nb + bp[q >= Q_HI], 1)
     view["d_keep"][:inp.nkeep] = d[:inp.nkeep]
     if inp.store:
         view["es"][:] = es
-        view["ef"][:] = ef
+        view["ef"][:] = es + d

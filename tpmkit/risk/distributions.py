@@ -227,7 +227,7 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
         raise ValidationError(f"pert_lambda must be a positive number, got {pert_lambda!r}; "
                               "the classic beta-PERT uses 4")
     n = len(tasks)
-    ids = tasks.index.astype(str)
+    ids = [str(t) for t in tasks.index.tolist()]
     col = tasks["distribution"] if "distribution" in tasks else pd.Series("", index=tasks.index)
     names = col.fillna("").astype(str).str.strip().str.lower().replace("", default)
     bad = names[~names.isin(DISTRIBUTIONS)]
@@ -250,31 +250,33 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
 
     # empirical values: per task mapping, task column `empirical`, or ratios × duration
     empirical = dict(empirical or {})
-    unknown = set(empirical) - set(ids)
+    position = {t: k for k, t in enumerate(ids)}
+    unknown = set(empirical) - set(position)
     if unknown:
         raise ValidationError(f"empirical values given for unknown task(s) "
                               f"{format_ids(sorted(unknown))}; use task ids of the project")
     emp_col = tasks["empirical"] if "empirical" in tasks else None
-    emp_lists: list[list[float]] = []
-    for k in range(n):
+    emp_lists: list[list[float]] = [[] for _ in range(n)]
+    for t in empirical:
+        code[position[t]] = EMPIRICAL
+    for k in np.flatnonzero(code == EMPIRICAL):  # the other tasks have no values
         vals: list[float] = []
         if ids[k] in empirical:
             vals = _values(empirical[ids[k]])
-            code[k] = EMPIRICAL
-        elif code[k] == EMPIRICAL and emp_col is not None:
+        elif emp_col is not None:
             vals = _values(emp_col.iloc[k])
-        if code[k] == EMPIRICAL and not vals and ratios is not None:
+        if not vals and ratios is not None:
             vals = [float(r) * duration[k] for r in ratios]
-        if code[k] == EMPIRICAL and not vals:
+        if not vals:
             raise ValidationError(
                 f"task {ids[k]} uses the empirical distribution but has no observed values; "
                 "give them in an `empirical` column (e.g. \"4, 5, 7\"), the `empirical=` "
                 "mapping or historical `ratios=`")
         arr = np.sort(np.asarray(vals, dtype=np.float64))
-        if len(arr) and (~np.isfinite(arr) | (arr < 0)).any():
+        if (~np.isfinite(arr) | (arr < 0)).any():
             raise ValidationError(f"task {ids[k]} has empirical values that are negative or "
                                   "not numbers; give durations ≥ 0 in working days")
-        emp_lists.append(arr.tolist())
+        emp_lists[k] = arr.tolist()
     emp_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum([len(v) for v in emp_lists], out=emp_ptr[1:])
     emp_val = np.asarray([x for v in emp_lists for x in v], dtype=np.float64)
@@ -341,7 +343,7 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
 # --------------------------------------------------------------------------------------
 # quantile functions: compiled scalar and numpy vector versions (same arithmetic)
 # --------------------------------------------------------------------------------------
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
 def ppf_row(k, u, row, i0, m, out, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi,
             emp_ptr, emp_val):  # pragma: no cover - compiled
     """Durations of task ``k`` at ``u[row, i0:i0+m]`` into ``out[k, :m]`` (compiled path).

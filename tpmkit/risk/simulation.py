@@ -42,6 +42,7 @@ from scipy import stats
 
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
 from tpmkit.risk import _engine
+from tpmkit.risk._random import draw_key
 from tpmkit.risk.correlation import CorrelationWarning, correlation_matrix, iman_conover
 from tpmkit.risk.distributions import FIXED, build_sampler
 from tpmkit.risk.distributions import latin_hypercube as _lhs
@@ -592,8 +593,8 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     n = net.n_tasks
     if n == 0:
         raise DataError("the project has no tasks; add tasks before simulating")
-    index = pd.Index([str(i) for i in project.tasks.index])
-    ids = list(index)
+    ids = [str(i) for i in project.tasks.index.tolist()]
+    index = pd.Index(ids)
     smp = build_sampler(project.tasks, net.duration, default=distribution,
                         pert_lambda=pert_lambda, empirical=empirical, ratios=ratios)
     from tpmkit.cpm import passes
@@ -629,9 +630,14 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         if len(keep) < 2:
             target, ic_cols = None, None
 
-    per_row = max(len(stoch) + len(branch) + 2 * len(ra["prob"]), 1)
+    # uniforms held per iteration of a chunk (the task uniforms only when they are drawn
+    # here: Latin hypercube or correlation; otherwise the kernel draws them itself)
+    stored = len(stoch) if latin_hypercube or correlation is not None else 0
+    per_row = max(stored + len(branch) + 2 * len(ra["prob"]), 1)
     if chunk_size is None:
-        chunk = int(np.clip(8_000_000 // per_row, 512, 65_536))
+        # ≤ 8M stored uniforms (64 MB) and ≤ 20M task-iterations (a fraction of a second, so
+        # that the progress bar moves) per chunk
+        chunk = int(np.clip(min(8_000_000 // per_row, 20_000_000 // n), 512, 65_536))
         if tolerance is not None:
             chunk = min(chunk, max(500, iterations // 20))
     else:
@@ -640,18 +646,24 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
             raise ValidationError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     chunk = min(chunk, iterations)
 
-    def inputs(g: np.random.Generator, rows: int, prob: np.ndarray, nkeep: int,
-               bins: tuple[float, float], store: bool) -> _engine.Inputs:
-        # one row of uniforms per task, iterations contiguous (the kernel's inner loop)
-        u = (np.ascontiguousarray(_lhs(g, rows, len(stoch)).T) if latin_hypercube
-             else g.random((len(stoch), rows)))
-        if ic_cols is not None:
-            u[ic_cols] = iman_conover(u[ic_cols].T, target.to_numpy(), g).T
+    def inputs(g: np.random.Generator, key: np.uint64, start: int, rows: int,
+               prob: np.ndarray, nkeep: int, bins: tuple[float, float], store: bool
+               ) -> _engine.Inputs:
+        # Plain sampling: the kernel draws each task's uniforms itself (counter-based, keyed
+        # by ``key``), so they are never stored. Latin hypercube and Iman–Conover need the
+        # whole chunk: one row of uniforms per task, iterations contiguous.
+        if latin_hypercube or ic_cols is not None:
+            u = (np.ascontiguousarray(_lhs(g, rows, len(stoch)).T) if latin_hypercube
+                 else g.random((len(stoch), rows)))
+            if ic_cols is not None:
+                u[ic_cols] = iman_conover(u[ic_cols].T, target.to_numpy(), g).T
+        else:
+            u = np.empty((0, rows))
         x = g.random((len(branch), rows))
         ro = g.random((len(ra["prob"]), rows))
         ri = g.random((len(ra["prob"]), rows))
         return _engine.Inputs(
-            u=u, ucol=ucol, x=x, xcol=xcol, xp=xp, ro=ro, ri=ri, r_prob=prob,
+            rows=rows, start=start, key=key, u=u, ucol=ucol, x=x, xcol=xcol, xp=xp, ro=ro, ri=ri, r_prob=prob,
             r_unit=ra["unit"], r_imp=ra["imp"], r_cost=ra["cost"], r_ptr=ra["ptr"],
             r_task=ra["task"], aff=aff, cfix=cfix, rate=rate, d0=net.duration,
             es0=det["early_start"], t0=t_det, bin_lo=bins[0], bin_w=bins[1], nkeep=nkeep,
@@ -662,8 +674,8 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     pilot_rows = min(_PILOT, iterations)
     pg = np.random.default_rng(gen.spawn(1)[0].bit_generator)
     pout = _engine.Outputs(k=n, n=pilot_rows, r=len(ra["prob"]), nb=1, keep_rows=0, store=False)
-    _engine.run_chunk(net, smp, inputs(pg, pilot_rows, ra["prob"], 0, (0.0, 1.0), False),
-                      pout, 0, compiled)
+    _engine.run_chunk(net, smp, inputs(pg, draw_key(pg), 0, pilot_rows, ra["prob"], 0,
+                                       (0.0, 1.0), False), pout, 0, compiled)
     lo, hi = float(pout.finish.min()), float(pout.finish.max())
     del pout  # frees the pilot's kernel scratch before the main run
     span = hi - lo if hi > lo else max(1.0, abs(hi)) * 1e-3
@@ -682,9 +694,11 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         t0 = time.perf_counter()
         corr_sum = None if ic_cols is None else np.zeros((len(ic_cols), len(ic_cols)))
         corr_s = None if ic_cols is None else np.zeros(len(ic_cols))
+        key = draw_key(g)
         while done < iterations:
             rows = min(chunk, iterations - done)
-            inp = inputs(g, rows, prob, max(0, min(rows, keep_rows - done)), bins, store)
+            inp = inputs(g, key, done, rows, prob, max(0, min(rows, keep_rows - done)), bins,
+                         store)
             if corr_sum is not None:
                 uc = inp.u[ic_cols].T
                 corr_sum += uc.T @ uc
