@@ -34,7 +34,7 @@ __all__: list[str] = []
 EPS = 1e-9  # float tolerance of the critical test, as in tpmkit.cpm
 SCRATCH = 1 << 20  # elements per scratch array of the kernel (≤ 8 MB each)
 PARTS = 4  # fixed partition of every chunk's iterations (threads run whole parts)
-LANES = 8  # independent partial sums per task and part (a multiple of the vector width)
+LANES = 8  # partial sums per task and part of the float statistics
 Q_BITS = 31  # fixed point of the uniforms in the per-bin statistics: q = ⌊u·2^31⌋
 Q_ONE = float(1 << Q_BITS)
 Q_LO = int(0.1 * Q_ONE)  # q < Q_LO: the task's lowest decile (tornado)
@@ -44,7 +44,7 @@ Q_MASK = (1 << 40) - 1
 
 def block_length(n: int) -> int:
     """Iterations per block of the compiled kernel for ``n`` tasks (≤ 8 MB per scratch
-    array; a multiple of ``LANES``, so every block starts at lane 0)."""
+    array; a multiple of ``LANES``)."""
     return max(LANES, min(256, SCRATCH // max(n, 1)) // LANES * LANES)
 
 
@@ -97,8 +97,9 @@ class Outputs:
     Every accumulator has a leading axis of ``PARTS``: part ``p`` of every chunk adds to
     row ``p`` in iteration order, and :meth:`merge` adds the rows in the fixed order
     0, 1, …, so the totals do not depend on which thread ran which part. The float sums
-    (``sx`` … ``ses``) also have a trailing axis of ``LANES`` partial sums (iteration ``i``
-    of a part adds to lane ``i % LANES``), added in lane order by :meth:`merge`. ``ubin``
+    (``sx`` … ``ses``) also have a trailing axis of ``LANES`` partial sums (each block of
+    iterations is summed pairwise down to ``LANES`` values, :func:`_tree_add`), added in
+    lane order by :meth:`merge`. ``ubin``
     sums each task's uniform and its square per finish bin in fixed point (exact integers:
     ``su``, ``suu`` and the float ``ubin`` after the merge); ``hist`` counts the finish bins
     of the iterations whose uniform is in the lowest and in the highest decile (``hlo`` and
@@ -205,19 +206,21 @@ def tri_params(lo: np.ndarray, ml: np.ndarray, hi: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
-def _lane_add(acc, x, m):  # pragma: no cover - compiled
-    """``acc[l] += x[i]`` for the iterations ``i ≡ l (mod LANES)``, each lane in order of i.
+def _tree_add(acc, x, m):  # pragma: no cover - compiled
+    """Add the ``m`` values of ``x`` into the ``LANES`` partial sums ``acc`` (x is scratch).
 
-    ``LANES`` independent sums instead of one: the loop vectorises (one running sum is a
-    chain of dependent additions), and the order is still fixed, so the numpy reference
-    (:func:`_laneseq`) reproduces it.
+    Pairwise halving (``x[i] += x[i + h]``) until at most ``LANES`` values are left, which
+    are added to ``acc[0:m]``: each step is a vectorised loop, where one running sum would
+    be a chain of dependent additions. The order is fixed by ``m``, so the numpy reference
+    (:func:`_treeseq`) reproduces it.
     """
-    m8 = m - m % LANES
-    for i0 in range(0, m8, LANES):
-        for lane in range(LANES):
-            acc[lane] += x[i0 + lane]
-    for i in range(m8, m):
-        acc[i - m8] += x[i]
+    while m > LANES:
+        h = (m + 1) // 2
+        for i in range(m - h):
+            x[i] += x[i + h]
+        m = h
+    for i in range(m):
+        acc[i] += x[i]
 
 
 @njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
@@ -473,11 +476,11 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
                 tot = dj + tf
                 td[i] = dj / tot * fin[i] if tot > 0.0 else 0.0
                 te[i] = esj - esj0
-            _lane_add(o_sx[j], ta, m)
-            _lane_add(o_sxx[j], tb, m)
-            _lane_add(o_sxy[j], tc, m)
-            _lane_add(o_ssi[j], td, m)
-            _lane_add(o_ses[j], te, m)
+            _tree_add(o_sx[j], ta, m)
+            _tree_add(o_sxx[j], tb, m)
+            _tree_add(o_sxy[j], tc, m)
+            _tree_add(o_ssi[j], td, m)
+            _tree_add(o_ses[j], te, m)
         for i in range(m):
             level[i] = max(0.0, level[i]) + EPS
             o_finish[i0 + i] = fin[i]
@@ -594,13 +597,17 @@ def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = 
         _chunk_numpy(net, smp, inp, out, v, bounds)
 
 
-def _laneseq(total: np.ndarray, a: np.ndarray) -> None:
-    """Add row ``r`` of ``a`` (rows × K) to lane ``r % LANES`` of ``total`` (K × LANES), in
-    order of r: the compiled :func:`_lane_add` over a part's iterations."""
-    rows, k = a.shape
-    pad = (-rows) % LANES  # + 0.0 leaves a sum unchanged (a sum starting at +0.0 is never −0.0)
-    a = np.concatenate([a, np.zeros((pad, k))]).reshape(-1, LANES, k).transpose(0, 2, 1)
-    total[...] = np.cumsum(np.concatenate([total[None], a]), axis=0)[-1]
+def _treeseq(total: np.ndarray, a: np.ndarray, bs: int) -> None:
+    """The compiled :func:`_tree_add` over a part's iterations ``a`` (rows × K), block by
+    block of ``bs`` rows, into the partial sums ``total`` (K × LANES)."""
+    for q in range(0, a.shape[0], bs):
+        x = a[q:q + bs].copy()
+        m = x.shape[0]
+        while m > LANES:
+            h = (m + 1) // 2
+            x[:m - h] += x[h:m]
+            m = h
+        total[:, :m] += x[:m].T
 
 
 def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.ndarray
@@ -705,11 +712,12 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.nda
     for p in range(PARTS):
         sl = slice(bounds[p], bounds[p + 1])
         out.crit[p] += crit[sl].sum(axis=0)
-        _laneseq(out.sx[p], xk[sl])
-        _laneseq(out.sxx[p], xk[sl] * xk[sl])
-        _laneseq(out.sxy[p], xk[sl] * y[sl, None])
-        _laneseq(out.ssi[p], ratio[sl])
-        _laneseq(out.ses[p], es[sl] - inp.es0[None, :])
+        bs = block_length(n)
+        _treeseq(out.sx[p], xk[sl], bs)
+        _treeseq(out.sxx[p], xk[sl] * xk[sl], bs)
+        _treeseq(out.sxy[p], xk[sl] * y[sl, None], bs)
+        _treeseq(out.ssi[p], ratio[sl], bs)
+        _treeseq(out.ses[p], es[sl] - inp.es0[None, :], bs)
         bp = b[sl]
         for k in stoch:
             q = (u[inp.ucol[k], sl] * Q_ONE).astype(np.int64)
