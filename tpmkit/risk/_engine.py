@@ -1,21 +1,26 @@
 """The Monte Carlo engine: one chunk of iterations, compiled (numba) and numpy reference.
 
-Both paths take the same inputs (uniforms already stratified/correlated by the caller) and
-fill the same outputs with the same floating-point operations in the same order, so their
-results are bit-identical; the tests check that. Per iteration: sample every duration by
-its quantile function, add the risk events, drop absent branches, run the PDM forward
-pass, the backward pass from this iteration's finish, and update the streaming statistics
-(chunk-local sums, added to the totals by the caller): criticality counts, duration
-moments and cross moments with the finish, significance-index sums, mean early starts,
-per-bin sums of the duration percentile (streaming rank correlation) and the finish
-histograms of each task's low and high decile (tornado).
+Both paths take the same inputs and fill the same outputs with the same floating-point
+operations in the same order, so their results are bit-identical; the tests check that.
+The task uniforms are either drawn inside the kernel from the counter-based generator of
+:mod:`tpmkit.risk._random` (plain sampling: the value of task k in iteration i is a pure
+function of the key, k and i, so no iterations × tasks matrix is ever stored) or, for Latin
+hypercube sampling and Iman–Conover correlation, drawn by numpy and passed in.
+
+Per iteration: sample every duration by its quantile function, add the risk events, drop
+absent branches, run the PDM forward pass, the backward pass from this iteration's finish,
+and update the streaming statistics: criticality counts, duration moments and cross
+moments with the finish, significance-index sums, mean early starts (float sums, each
+block of iterations halved pairwise down to ``LANES`` partial sums), and per finish bin the
+sums of each task's uniform and the counts of its lowest and highest decile (streaming
+rank correlation and tornado; exact integer sums of the uniforms in fixed point).
 
 Each chunk is cut into ``PARTS`` fixed contiguous parts of iterations; the compiled path
 runs the parts on numba's thread pool (``prange``), each into its own row of every
 accumulator, and :meth:`Outputs.merge` adds the rows in a fixed order at the end. The
-partition depends only on the chunk length, not on the number of threads, and the numpy
-reference sums the same parts in the same order, so results stay bit-identical and
-reproducible on any machine.
+partition depends only on the chunk length, and the blocks only on the number of tasks,
+never on the number of threads; the numpy reference sums the same parts and blocks in the
+same order, so results stay bit-identical and reproducible on any machine.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from tpmkit.risk.distributions import ppf_numpy, ppf_row
 __all__: list[str] = []
 
 EPS = 1e-9  # float tolerance of the critical test, as in tpmkit.cpm
-SCRATCH = 1 << 20  # elements per scratch array of the kernel (≤ 8 MB each)
+SCRATCH = 1 << 22  # elements per scratch array of the kernel (≤ 32 MB each)
 PARTS = 4  # fixed partition of every chunk's iterations (threads run whole parts)
 LANES = 8  # partial sums per task and part of the float statistics
 Q_BITS = 31  # fixed point of the uniforms in the per-bin statistics: q = ⌊u·2^31⌋
@@ -43,7 +48,7 @@ Q_MASK = (1 << 40) - 1
 
 
 def block_length(n: int) -> int:
-    """Iterations per block of the compiled kernel for ``n`` tasks (≤ 8 MB per scratch
+    """Iterations per block of the compiled kernel for ``n`` tasks (≤ 32 MB per scratch
     array; a multiple of ``LANES``)."""
     return max(LANES, min(256, SCRATCH // max(n, 1)) // LANES * LANES)
 

@@ -48,10 +48,11 @@ def _mix(z):  # pragma: no cover - compiled
 @njit(cache=True, nogil=True, _nrt=False)
 def fill_uniforms(key, stream, start, m, out):  # pragma: no cover - compiled
     """``out[:m]`` = the uniforms of ``stream`` at counters ``start … start + m − 1``."""
-    c0 = _mix(key + np.uint64(stream) * GAMMA) + np.uint64(start) * GAMMA
-    for i in range(m):
-        z = _mix(c0 + np.uint64(i) * GAMMA)
+    c = _mix(key + np.uint64(stream) * GAMMA) + np.uint64(start) * GAMMA
+    for i in range(m):  # the counter advances by γ: an addition, not a multiplication
+        z = _mix(c)
         out[i] = np.float64(np.int64(z >> _S11)) * _SCALE
+        c += GAMMA
 
 
 def _mix_np(z: np.ndarray) -> np.ndarray:
