@@ -425,6 +425,39 @@ def test_command_line(tmp_path, capsys):
     assert "Z" in capsys.readouterr().err
 
 
+def test_correlation_from_a_file_and_the_command_line(tmp_path, capsys):
+    """`--correlation FILE` (matrix or groups) and `--correlate IDS=R` reach the engine."""
+    from tpmkit.cli import main
+    from tpmkit.risk.correlation import read_correlation
+
+    f = tmp_path / "p.csv"
+    pd.DataFrame({"id": list("ABC"), "optimistic": [2, 3, 1], "most_likely": [4, 5, 2],
+                  "pessimistic": [9, 9, 6], "predecessors": ["", "", "A; B"]}).to_csv(
+        f, index=False)
+    matrix = tmp_path / "m.csv"
+    matrix.write_text("id,A,B\nA,1,0.7\nB,0.7,1\n")
+    groups = tmp_path / "g.csv"
+    groups.write_text("tasks,coefficient\n\"A; B\",0.7\n")
+    assert read_correlation(groups) == [(["A", "B"], 0.7)]
+    pd.testing.assert_frame_equal(
+        correlation_matrix(read_correlation(matrix), list("ABC")),
+        correlation_matrix(read_correlation(groups), list("ABC")))
+    for extra in (["--correlation", str(matrix)], ["--correlation", str(groups)],
+                  ["--correlate", "A,B=0.7"]):
+        assert main(["risk", str(f), "-n", "4000", "--seed", "2", "--json", *extra]) == 0
+        pair = json.loads(capsys.readouterr().out)["correlation"]
+        assert pair[0]["a"] == "A" and pair[0]["b"] == "B" and pair[0]["target"] == 0.7
+        assert abs(pair[0]["achieved"] - 0.7) < 0.05
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y\n1,2\n")
+    assert main(["risk", str(f), "-n", "10", "--correlation", str(bad)]) == 2
+    assert "tasks" in capsys.readouterr().err
+    assert main(["risk", str(f), "-n", "10", "--correlate", "A,Z=0.5"]) == 2
+    assert "Z" in capsys.readouterr().err
+    assert main(["risk", str(f), "-n", "10", "--correlate", "A=0.5"]) == 2
+    assert "two or more" in capsys.readouterr().err
+
+
 def test_no_warnings_on_degenerate_inputs():
     """All fixed durations, a zero-duration milestone: no NaN warnings, NaN correlations."""
     p = project({"id": ["A", "M"], "duration": [3, 0], "predecessors": ["", "A"]})

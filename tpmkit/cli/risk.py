@@ -30,6 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="stop when the mean and P80 are stable within REL (e.g. 0.001)")
     parser.add_argument("--top", type=int, default=15, metavar="K",
                         help="tasks shown in the text report (default 15)")
+    corr = parser.add_mutually_exclusive_group()
+    corr.add_argument("--correlation", metavar="FILE",
+                      help="rank correlation between task durations: a CSV/Excel square "
+                           "matrix over task ids, or columns `tasks` and `coefficient`")
+    corr.add_argument("--correlate", action="append", default=None, metavar="IDS=R",
+                      help="correlate a group of tasks, e.g. --correlate \"A,B,C=0.6\" "
+                           "(repeatable)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,16 +46,41 @@ def run(args: argparse.Namespace) -> int:
         raise ValidationError(f"--iterations must be at least 1, got {args.iterations}")
     if args.seed is not None and args.seed < 0:
         raise ValidationError(f"--seed must be a non-negative integer, got {args.seed}")
+    correlation = _correlation(args)
     project = load_project(args)
     result = simulate(project, args.iterations, rng=args.seed, distribution=args.distribution,
                       latin_hypercube=args.lhs, mitigated=args.mitigated,
-                      tolerance=args.tolerance, progress=False if args.json else None)
+                      tolerance=args.tolerance, correlation=correlation,
+                      progress=False if args.json else None)
     target = date_or_days(args.target)
     if args.json:
         print_json(result.to_dict(target))
         return 0
     print(format_report(result, target, args.top))
     return 0
+
+
+def _correlation(args: argparse.Namespace) -> object:
+    """The correlation given by ``--correlation FILE`` or ``--correlate IDS=R`` (or None)."""
+    from tpmkit.risk.correlation import read_correlation
+
+    if args.correlation:
+        return read_correlation(args.correlation)
+    if not args.correlate:
+        return None
+    groups = []
+    for text in args.correlate:
+        ids, sep, r = text.rpartition("=")
+        members = [t.strip() for t in ids.replace(";", ",").split(",") if t.strip()]
+        try:
+            value = float(r)
+        except ValueError:
+            value = float("nan")
+        if not sep or len(members) < 2 or value != value:
+            raise ValidationError(f"--correlate {text!r}: give two or more task ids and a "
+                                  "coefficient, e.g. --correlate \"A,B,C=0.6\"")
+        groups.append((members, value))
+    return groups
 
 
 def format_report(result, target: float | str | None = None, top: int = 15) -> str:

@@ -15,6 +15,7 @@ from tpmkit.risk.correlation import (
     correlation_matrix,
     iman_conover,
     nearest_correlation,
+    read_correlation,
 )
 from tpmkit.risk.distributions import DISTRIBUTIONS, latin_hypercube, quantile
 from tpmkit.risk.register import (
@@ -52,6 +53,7 @@ __all__ = [
     "nearest_correlation",
     "normalize_register",
     "quantile",
+    "read_correlation",
     "read_register",
     "simulate",
 ]

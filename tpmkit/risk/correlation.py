@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from tpmkit.errors import ValidationError, format_ids
+from tpmkit.errors import DataError, ValidationError, format_ids
 
-__all__ = ["CorrelationWarning", "correlation_matrix", "iman_conover", "nearest_correlation"]
+__all__ = ["CorrelationWarning", "correlation_matrix", "iman_conover", "nearest_correlation",
+           "read_correlation"]
 
 
 class CorrelationWarning(UserWarning):
@@ -147,6 +149,74 @@ def correlation_matrix(spec: object, ids: Sequence[str]) -> pd.DataFrame:
             CorrelationWarning, stacklevel=3)
         mat = fixed
     return pd.DataFrame(mat, index=labels, columns=labels)
+
+
+def read_correlation(path: str | Path) -> pd.DataFrame | list[tuple[list[str], float]]:
+    """Read a correlation file (CSV or Excel) for :func:`correlation_matrix`.
+
+    Two layouts are accepted:
+
+    * a square matrix: the first column holds the task ids, the header the same ids in the
+      same order, the cells the coefficients;
+    * a table of groups: columns ``tasks`` (ids separated by ``;`` or ``,``) and
+      ``coefficient`` — every pair of tasks in a row gets that coefficient.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv``, ``.xlsx`` or ``.xls`` file (the first sheet is read).
+
+    Returns
+    -------
+    DataFrame or list of (ids, coefficient)
+        The matrix, or the groups.
+
+    Raises
+    ------
+    DataError
+        The file is missing, unreadable, or in neither layout (the message names its
+        columns and the two layouts).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "corr.csv"
+    >>> _ = f.write_text("tasks,coefficient\\nA; B; C,0.6\\n")
+    >>> read_correlation(f)
+    [(['A', 'B', 'C'], 0.6)]
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"correlation file {path} not found; give a CSV or Excel file")
+    try:
+        if path.suffix.lower() in (".xlsx", ".xls", ".xlsm"):
+            df = pd.read_excel(path, dtype=str)
+        else:
+            df = pd.read_csv(path, dtype=str, skipinitialspace=True)
+    except (ValueError, OSError, ImportError) as exc:
+        raise DataError(f"cannot read the correlation file {path}: {exc}") from exc
+    df = df.dropna(how="all")
+    names = [str(c).strip().lower() for c in df.columns]
+    if "tasks" in names and "coefficient" in names:
+        col_t = df.columns[names.index("tasks")]
+        col_r = df.columns[names.index("coefficient")]
+        groups = []
+        for n, (tasks, r) in enumerate(zip(df[col_t], df[col_r], strict=True), start=2):
+            members = [t.strip() for t in str(tasks).replace(",", ";").split(";") if t.strip()]
+            value = pd.to_numeric(r, errors="coerce")
+            if len(members) < 2 or not np.isfinite(value):
+                raise DataError(f"{path} line {n}: a group needs at least two task ids in "
+                                f"`tasks` and a number in `coefficient`, got {tasks!r}, {r!r}")
+            groups.append((members, float(value)))
+        return groups
+    ids = [str(i).strip() for i in df.iloc[:, 0]] if df.shape[1] else []
+    header = [str(c).strip() for c in df.columns[1:]]
+    if ids and ids == header:
+        return pd.DataFrame(df.iloc[:, 1:].to_numpy(), index=ids, columns=header)
+    raise DataError(
+        f"{path} is not a correlation table: its columns are {format_ids(df.columns)}; give "
+        "either a square matrix (first column and header: the same task ids) or the columns "
+        "`tasks` (ids separated by ';') and `coefficient`")
 
 
 def nearest_correlation(a: np.ndarray, *, tol: float = 1e-10, max_iter: int = 500

@@ -301,6 +301,12 @@ class SimulationResult:
                         for i, r in self.risks.iterrows()]
         out["merge_bias"] = [{"id": str(i), "merge_bias": float(r.merge_bias)}
                              for i, r in self.merge_bias.iterrows()]
+        if self.correlation_target is not None:
+            tgt, got = self.correlation_target, self.correlation_achieved
+            ids = list(tgt.index)
+            out["correlation"] = [{"a": a, "b": b, "target": float(tgt.loc[a, b]),
+                                   "achieved": float(got.loc[a, b])}
+                                  for i, a in enumerate(ids) for b in ids[i + 1:]]
         return out
 
     def __repr__(self) -> str:
