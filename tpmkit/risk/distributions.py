@@ -228,13 +228,13 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
                               "the classic beta-PERT uses 4")
     n = len(tasks)
     ids = [str(t) for t in tasks.index.tolist()]
-    col = tasks["distribution"] if "distribution" in tasks else pd.Series("", index=tasks.index)
-    names = col.fillna("").astype(str).str.strip().str.lower().replace("", default)
-    bad = names[~names.isin(DISTRIBUTIONS)]
-    if len(bad):
+    raw = tasks["distribution"].tolist() if "distribution" in tasks else [""] * n
+    names = [("" if pd.isna(x) else str(x).strip().lower()) or default for x in raw]
+    bad = [k for k, x in enumerate(names) if x not in _CODE]
+    if bad:
         raise ValidationError(
-            f"unknown distribution {bad.iloc[0]!r} for task(s) {format_ids(bad.index)}; "
-            f"use one of: {', '.join(DISTRIBUTIONS)}")
+            f"unknown distribution {names[bad[0]]!r} for task(s) "
+            f"{format_ids([ids[k] for k in bad])}; use one of: {', '.join(DISTRIBUTIONS)}")
 
     def num(c: str) -> np.ndarray:
         return (pd.to_numeric(tasks[c], errors="coerce").to_numpy(np.float64) if c in tasks
@@ -245,7 +245,7 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
     o = np.where(three, o, duration)
     m = np.where(three, m, duration)
     p = np.where(three, p, duration)
-    code = names.map(_CODE).to_numpy(np.int8)
+    code = np.array([_CODE[x] for x in names], dtype=np.int8)
     code[(p - o <= 0) & (code != EMPIRICAL)] = FIXED
 
     # empirical values: per task mapping, task column `empirical`, or ratios × duration
