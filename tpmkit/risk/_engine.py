@@ -151,7 +151,8 @@ class Outputs:
         self.crit = np.zeros((P, k), np.int64)
         for name in self._SUMS:
             setattr(self, name, np.zeros((P, k, LANES)))
-        # Σq per bin, then the totals Σq and Σ⌊q²/2^31⌋; counts of q < Q_LO, q ≥ Q_HI per bin
+        # Σq per bin, then the totals Σq and Σ⌊q²/2^31⌋; per bin the counts of q < Q_LO
+        # and of q ≥ Q_HI
         self.ubin = np.zeros((P, k, self.nb + 2), np.int64)
         self.hist = np.zeros((P, k, 2 * self.nb), np.int64)
         self.rocc = np.zeros((P, self.r), np.int64)

@@ -364,10 +364,13 @@ def ppf_row(k, u, row, i0, m, out, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_h
             ok[i] = par[k, 0] + ur[i] * par[k, 1]
     elif c == TRIANGULAR:
         lo, hi, fc, w1, w2 = par[k, 0], par[k, 1], par[k, 2], par[k, 3], par[k, 4]
-        for i in range(m):  # selects around one square root: vectorises, no branches
+        for i in range(m):  # one square root, no branches: the loop vectorises
             x = ur[i]
             low = x < fc
-            r = math.sqrt(x * w1 if low else (1.0 - x) * w2)
+            s = 1.0 if low else 0.0
+            # = x·w1 or (1 − x)·w2 exactly (the other product times 0 adds +0.0); written
+            # as a select, LLVM evaluated both square roots
+            r = math.sqrt(x * w1 * s + (1.0 - x) * w2 * (1.0 - s))
             ok[i] = lo + r if low else hi - r
     elif c == PERT:
         r = tab[k]

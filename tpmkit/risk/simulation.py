@@ -638,7 +638,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
 
     # uniforms held per iteration of a chunk (the task uniforms only when they are drawn
     # here: Latin hypercube or correlation; otherwise the kernel draws them itself)
-    stored = len(stoch) if latin_hypercube or correlation is not None else 0
+    stored = len(stoch) if latin_hypercube or ic_cols is not None else 0
     per_row = max(stored + len(branch) + 2 * len(ra["prob"]), 1)
     if chunk_size is None:
         # ≤ 8M stored uniforms (64 MB) and ≤ 20M task-iterations (a fraction of a second, so
@@ -669,11 +669,11 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         ro = g.random((len(ra["prob"]), rows))
         ri = g.random((len(ra["prob"]), rows))
         return _engine.Inputs(
-            rows=rows, start=start, key=key, u=u, ucol=ucol, x=x, xcol=xcol, xp=xp, ro=ro, ri=ri, r_prob=prob,
-            r_unit=ra["unit"], r_imp=ra["imp"], r_cost=ra["cost"], r_ptr=ra["ptr"],
-            r_task=ra["task"], aff=aff, cfix=cfix, rate=rate, d0=net.duration,
-            es0=det["early_start"], t0=t_det, bin_lo=bins[0], bin_w=bins[1], nkeep=nkeep,
-            store=store)
+            rows=rows, start=start, key=key, u=u, ucol=ucol, x=x, xcol=xcol, xp=xp, ro=ro,
+            ri=ri, r_prob=prob, r_unit=ra["unit"], r_imp=ra["imp"], r_cost=ra["cost"],
+            r_ptr=ra["ptr"], r_task=ra["task"], aff=aff, cfix=cfix, rate=rate,
+            d0=net.duration, es0=det["early_start"], t0=t_det, bin_lo=bins[0], bin_w=bins[1],
+            nkeep=nkeep, store=store)
 
     compiled = engine == "numba"
     # pilot run on an independent stream: places the finish bins of the streaming statistics
