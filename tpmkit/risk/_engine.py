@@ -49,7 +49,7 @@ Q_MASK = (1 << 40) - 1
 
 def block_length(n: int) -> int:
     """Iterations per block of the compiled kernel for ``n`` tasks (≤ 32 MB per scratch
-    array; a multiple of ``LANES``)."""
+    array, at most 256: larger blocks cost more than their per-task overhead saves)."""
     return max(LANES, min(256, SCRATCH // max(n, 1)) // LANES * LANES)
 
 
@@ -104,12 +104,11 @@ class Outputs:
     0, 1, …, so the totals do not depend on which thread ran which part. The float sums
     (``sx`` … ``ses``) also have a trailing axis of ``LANES`` partial sums (each block of
     iterations is summed pairwise down to ``LANES`` values, :func:`_tree_add`), added in
-    lane order by :meth:`merge`. ``ubin``
-    sums each task's uniform and its square per finish bin in fixed point (exact integers:
-    ``su``, ``suu`` and the float ``ubin`` after the merge); ``hist`` counts the finish bins
-    of the iterations whose uniform is in the lowest and in the highest decile (``hlo`` and
-    ``hhi`` after the merge). The per-iteration arrays are sliced per chunk with
-    :meth:`view`.
+    lane order by :meth:`merge`. ``ubin`` holds each task's uniform in fixed point summed
+    per finish bin, then its total and the total of its square (exact integers; the float
+    ``ubin``, ``su`` and ``suu`` after the merge); ``hist`` counts the finish bins of the
+    iterations whose uniform is in the lowest and in the highest decile (``hlo`` and ``hhi``
+    after the merge). The per-iteration arrays are sliced per chunk with :meth:`view`.
     """
 
     k: int
@@ -254,7 +253,9 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
     base = work[0]  # scratch of this part, allocated once per run (no page faults)
     plain = aff.shape[0] == 0 and x.shape[0] == 0  # no risk or branch alters a duration
     branchy = branch.shape[0] > 0
-    gen = u.shape[0] == 0  # draw the task uniforms here (counter-based) into ug
+    # draw the task uniforms here (counter-based), into the spare row vec[9]; they are
+    # drawn again for the statistics below, which is cheaper than storing them
+    gen = u.shape[0] == 0
     d = base if plain else work[1]
     es = work[2]
     lf = work[3]
@@ -279,8 +280,8 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
         for k in range(0 if plain else n):
             bk = base[k]
             c = ucol[k]
-            if c >= 0 and gen:  # drawn into the spare row vec[9] (the uniforms are
-                fill_uniforms(key, k, start + i0, m, vec[9])  # drawn again where needed)
+            if c >= 0 and gen:
+                fill_uniforms(key, k, start + i0, m, vec[9])
                 ppf_row(k, vec, 9, 0, m, base, code, par, tab, q_lo, s_lo, q_mid, s_mid,
                         q_hi, s_hi, emp_ptr, emp_val)
             elif c >= 0:
@@ -493,10 +494,10 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
             o_cost[i0 + i] = cost[i]
             b = int((fin[i] - bin_lo) / bin_w)
             bins[i] = min(max(b, 0), nb - 1)
-        # criticality, and per finish bin the sums of the task's uniform u and u² and the
-        # counts of u < 0.1 and u ≥ 0.9 (streaming rank correlation, tornado). These use u
-        # in fixed point (q = ⌊u·2^31⌋) so that the sums are exact integers: no chain of
-        # dependent float additions, and any order of the additions gives the same bits.
+        # criticality; per finish bin the sum of the task's uniform u and the counts of
+        # u < 0.1 and u ≥ 0.9, and the totals of u and u² (streaming rank correlation,
+        # tornado). These use u in fixed point (q = ⌊u·2^31⌋) so that the sums are exact
+        # integers: no chain of dependent float additions, and any order gives the same bits.
         for k in range(n):
             tfk = es[k]
             ck = 0
