@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
 def _correlation(args: argparse.Namespace) -> object:
     """The correlation given by ``--correlation FILE`` or ``--correlate IDS=R`` (or None)."""
     from tpmkit.risk.correlation import read_correlation
+    from tpmkit.scope import split_ids
 
     if args.correlation:
         return read_correlation(args.correlation)
@@ -71,7 +72,7 @@ def _correlation(args: argparse.Namespace) -> object:
     groups = []
     for text in args.correlate:
         ids, sep, r = text.rpartition("=")
-        members = [t.strip() for t in ids.replace(";", ",").split(",") if t.strip()]
+        members = list(split_ids(ids))
         try:
             value = float(r)
         except ValueError:

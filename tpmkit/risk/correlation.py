@@ -173,9 +173,10 @@ def read_correlation(path: str | Path) -> pd.DataFrame | list[tuple[list[str], f
 
     Raises
     ------
+    InputFileError
+        The file is missing or of an unsupported type (:func:`tpmkit.scope.read_table`).
     DataError
-        The file is missing, unreadable, or in neither layout (the message names its
-        columns and the two layouts).
+        The file is in neither layout (the message names its columns and the two layouts).
 
     Examples
     --------
@@ -185,24 +186,14 @@ def read_correlation(path: str | Path) -> pd.DataFrame | list[tuple[list[str], f
     >>> read_correlation(f)
     [(['A', 'B', 'C'], 0.6)]
     """
+    from tpmkit.scope import read_table, split_ids
+
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"correlation file {path} not found; give a CSV or Excel file")
-    try:
-        if path.suffix.lower() in (".xlsx", ".xls", ".xlsm"):
-            df = pd.read_excel(path, dtype=str)
-        else:
-            df = pd.read_csv(path, dtype=str, skipinitialspace=True)
-    except (ValueError, OSError, ImportError) as exc:
-        raise DataError(f"cannot read the correlation file {path}: {exc}") from exc
-    df = df.dropna(how="all")
-    names = [str(c).strip().lower() for c in df.columns]
-    if "tasks" in names and "coefficient" in names:
-        col_t = df.columns[names.index("tasks")]
-        col_r = df.columns[names.index("coefficient")]
+    df = read_table(path)  # header stripped and lower-cased, blank rows dropped
+    if {"tasks", "coefficient"} <= set(df.columns):
         groups = []
-        for n, (tasks, r) in enumerate(zip(df[col_t], df[col_r], strict=True), start=2):
-            members = [t.strip() for t in str(tasks).replace(",", ";").split(";") if t.strip()]
+        for n, (tasks, r) in enumerate(zip(df["tasks"], df["coefficient"], strict=True), start=2):
+            members = list(split_ids(tasks))
             value = pd.to_numeric(r, errors="coerce")
             if len(members) < 2 or not np.isfinite(value):
                 raise DataError(f"{path} line {n}: a group needs at least two task ids in "
@@ -210,9 +201,8 @@ def read_correlation(path: str | Path) -> pd.DataFrame | list[tuple[list[str], f
             groups.append((members, float(value)))
         return groups
     ids = [str(i).strip() for i in df.iloc[:, 0]] if df.shape[1] else []
-    header = [str(c).strip() for c in df.columns[1:]]
-    if ids and ids == header:
-        return pd.DataFrame(df.iloc[:, 1:].to_numpy(), index=ids, columns=header)
+    if ids and [i.lower() for i in ids] == list(df.columns[1:]):  # the header, lower-cased
+        return pd.DataFrame(df.iloc[:, 1:].to_numpy(), index=ids, columns=ids)
     raise DataError(
         f"{path} is not a correlation table: its columns are {format_ids(df.columns)}; give "
         "either a square matrix (first column and header: the same task ids) or the columns "

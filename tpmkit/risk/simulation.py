@@ -638,8 +638,8 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
 
     # uniforms held per iteration of a chunk (the task uniforms only when they are drawn
     # here: Latin hypercube or correlation; otherwise the kernel draws them itself)
-    stored = len(stoch) if latin_hypercube or ic_cols is not None else 0
-    per_row = max(stored + len(branch) + 2 * len(ra["prob"]), 1)
+    draw_here = latin_hypercube or ic_cols is not None
+    per_row = max((len(stoch) if draw_here else 0) + len(branch) + 2 * len(ra["prob"]), 1)
     if chunk_size is None:
         # ≤ 8M stored uniforms (64 MB) and ≤ 20M task-iterations (a fraction of a second, so
         # that the progress bar moves) per chunk
@@ -658,7 +658,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         # Plain sampling: the kernel draws each task's uniforms itself (counter-based, keyed
         # by ``key``), so they are never stored. Latin hypercube and Iman–Conover need the
         # whole chunk: one row of uniforms per task, iterations contiguous.
-        if latin_hypercube or ic_cols is not None:
+        if draw_here:
             u = (np.ascontiguousarray(_lhs(g, rows, len(stoch)).T) if latin_hypercube
                  else g.random((len(stoch), rows)))
             if ic_cols is not None:
