@@ -1,6 +1,6 @@
 """Tests of tpmkit.evm: reference cases, formulas one by one, properties, errors.
 
-Reference values come from ../shared/data/cases (each test cites the source and honours the
+Reference values come from tests/data/cases (each test cites the source and honours the
 provenance: ``published`` within the source's rounding, ``computed`` as regression data).
 """
 
