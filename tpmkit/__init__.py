@@ -13,7 +13,7 @@ import importlib
 from typing import Any
 
 from tpmkit._version import __version__
-from tpmkit.calendar import Calendar
+from tpmkit.model.calendar import Calendar
 from tpmkit.cpm import schedule
 from tpmkit.errors import (
     CycleError,
@@ -46,7 +46,7 @@ __all__ = [
 
 # Submodules reachable as attributes without importing them all up front.
 _SUBMODULES = {
-    "calendar", "cpm", "datasets", "errors", "estimate", "evm", "health", "io", "levelling", "model",
+    "cpm", "datasets", "errors", "estimate", "evm", "health", "io", "levelling", "model",
     "pert", "plot", "report", "resources", "risk", "scope", "training", "widgets",
 }
 

@@ -290,7 +290,7 @@ def _deadline_offset(project: Project, deadline: object) -> float | None:
         return project.deadline_offset
     if isinstance(deadline, int | float | np.number):
         return float(deadline)
-    from tpmkit.calendar import parse_date
+    from tpmkit.model.calendar import parse_date
     from tpmkit.errors import ValidationError
 
     d = parse_date(deadline, "deadline")

@@ -60,7 +60,7 @@ import pandas as pd
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tpmkit.calendar import Calendar
+    from tpmkit.model.calendar import Calendar
     from tpmkit.model import Project
 
 __all__ = [
@@ -925,7 +925,7 @@ def as_of(project: Project, status_date: Any) -> Project:
     >>> float(april.tasks.loc["QA3", "percent_complete"]), float(p.tasks.loc["QA3", "percent_complete"])
     (30.0, 100.0)
     """
-    from tpmkit.calendar import parse_date
+    from tpmkit.model.calendar import parse_date
 
     status = parse_date(status_date, "status date")
     if status is None:

@@ -61,7 +61,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpmkit.calendar import parse_date
+from tpmkit.model.calendar import parse_date
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
 
 __all__ = ["CHECKS", "DEFAULT_THRESHOLDS", "HealthReport", "dcma14"]

@@ -2,7 +2,7 @@
 
 ``tpmkit.read(path_or_dataframe, **settings)`` returns a validated
 :class:`~tpmkit.model.Project`; the format follows the file (suffix, then content).
-Settings such as ``start=`` override the file's. ``project.write(path)`` writes the
+Settings such as ``start=`` override the file's. ``tpmkit.io.write(project, path)`` writes the
 format of the suffix through a temporary file renamed into place, and never overwrites
 the file the project was read from.
 
@@ -141,7 +141,8 @@ def read(source: str | os.PathLike | pd.DataFrame | Mapping[str, Any], **setting
     >>> import pandas as pd
     >>> p = read(pd.DataFrame({"id": ["A", "B"], "duration": [2, 3], "predecessors": ["", "A"]}),
     ...          start="2027-01-04")
-    >>> p.schedule()["early_finish_date"].dt.date.tolist()
+    >>> from tpmkit.cpm import schedule
+    >>> schedule(p)["early_finish_date"].dt.date.tolist()
     [datetime.date(2027, 1, 5), datetime.date(2027, 1, 8)]
     """
     if isinstance(source, pd.DataFrame):

@@ -188,7 +188,7 @@ class SimulationResult:
         if self.start is None:
             raise DataError("a target date needs a project start date; set the project's "
                             "start or give the target in working days")
-        from tpmkit.calendar import parse_date
+        from tpmkit.model.calendar import parse_date
 
         d = parse_date(target, "target date")
         return float(self.calendar.offset_of([d], self.start, kind="finish")[0])
