@@ -25,7 +25,7 @@ def test_round_trip_full_project(sample, tmp_path, suffix):
         from tpmkit.risk.register import normalize_register
 
         pd.testing.assert_frame_equal(normalize_register(again.risks), normalize_register(sample.risks))
-        again.risks = sample.risks
+        again = again.replace(risks=sample.risks)
     assert again == sample
     pd.testing.assert_frame_equal(tpmkit.schedule(again), tpmkit.schedule(sample))
 

@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
+from tpmkit.model.calendar import busdaycal
 
 if TYPE_CHECKING:  # pragma: no cover
     from tpmkit.model.calendar import Calendar
@@ -109,9 +110,7 @@ class EVMWarning(UserWarning):
 # small helpers
 # --------------------------------------------------------------------------------------
 def _busdaycal(calendar: Calendar | None) -> np.busdaycalendar:
-    if calendar is None:
-        return np.busdaycalendar()
-    return calendar._busdaycal
+    return busdaycal(calendar)
 
 
 def _days(values: Any) -> np.ndarray:

@@ -6,8 +6,9 @@ ids checked against the tasks, so consumers read canonical columns and never re-
 * ``resources``: the id column is ``id`` (``resource``/``name``/an ``id``/``resource`` index
   are accepted and renamed); ids unique and non-blank; ``capacity`` [units per working day]
   and ``rate`` [currency per unit per working day] numbers ≥ 0 (blank stays NaN: no limit /
-  no rate — the consumer chooses the default); every assigned resource is listed when the
-  table is not empty; ``workweek``/``holidays`` readable by the ONE calendar parsers.
+  no rate — the consumer chooses the default); ``workweek``/``holidays`` readable by the ONE
+  calendar parsers. Assigned resources the table does not list are allowed (levelling
+  treats them as unconstrained; :func:`tpmkit.resources.resource_table` refuses them).
 * ``risks``: the id column is ``id`` (``risk``/``risk_id`` accepted); ids unique and non-blank.
   The register's own rules (probabilities, three points, bands) are
   :func:`tpmkit.risk.register.normalize_register`'s.
@@ -42,7 +43,7 @@ def frame(obj: object) -> pd.DataFrame | None:
     return normalise_columns(df, aliases=False)
 
 
-def _id_column(df: pd.DataFrame, names: tuple[str, ...], what: str) -> pd.DataFrame:
+def _id_column(df: pd.DataFrame, names: tuple[str, ...], what: str, one: str) -> pd.DataFrame:
     """Rename the first of ``names`` (column or index name) to ``id`` and check the ids."""
     if "id" not in df.columns:
         for alt in names:
@@ -55,7 +56,7 @@ def _id_column(df: pd.DataFrame, names: tuple[str, ...], what: str) -> pd.DataFr
             else:
                 raise ValidationError(f"the {what} table has no id column (columns: "
                                       f"{format_ids(df.columns, 8)}); add a column 'id' naming "
-                                      f"each {what[:-1] if what.endswith('s') else what}")
+                                      f"each {one}")
     blank = is_blank(df["id"])
     if blank.any():
         rows = (np.flatnonzero(blank.to_numpy()) + 1).tolist()
@@ -64,16 +65,16 @@ def _id_column(df: pd.DataFrame, names: tuple[str, ...], what: str) -> pd.DataFr
     df["id"] = text_column(df["id"]).astype(object)
     dup = pd.unique(df["id"][df["id"].duplicated()])
     if len(dup):
-        raise ValidationError(f"duplicate {what} id(s) {format_ids(dup)}; give each one row")
+        raise ValidationError(f"duplicate {one} ids: {format_ids(dup)}; give each {one} one row")
     return df.reset_index(drop=True)
 
 
-def check_resources(obj: object, assigned: pd.Series) -> pd.DataFrame | None:
-    """Validate the resources table (see the module docstring); ``assigned`` = resource names."""
+def check_resources(obj: object) -> pd.DataFrame | None:
+    """Validate the resources table (see the module docstring)."""
     df = frame(obj)
     if df is None:
         return None
-    df = _id_column(df, _RESOURCE_ID, "resources")
+    df = _id_column(df, _RESOURCE_ID, "resources", "resource")
     for col in ("capacity", "rate"):
         if col not in df.columns:
             continue
@@ -84,16 +85,10 @@ def check_resources(obj: object, assigned: pd.Series) -> pd.DataFrame | None:
                 f"resource {col} must be a number >= 0; bad for {format_ids(df['id'][bad])}; "
                 f"fix the {col} column of the resources table")
         df[col] = values.astype(float)
-    if len(df):
-        unknown = [r for r in pd.unique(assigned.astype(str)) if r not in set(df["id"])]
-        if unknown:
-            raise ValidationError(
-                f"tasks are assigned to resources missing from the resources table: "
-                f"{format_ids(unknown)}; add them to the resources table or fix the task's resources")
     for rid, week, hol in zip(df["id"], df.get("workweek", [None] * len(df)),
                               df.get("holidays", [None] * len(df)), strict=True):
         if isinstance(week, str | list | tuple) and len(week) and str(week).strip():
-            parse_workweek(week, f"the workweek of resource {rid}")
+            parse_workweek(week, f"resource {rid} (workweek)")
         if hol is not None and not (isinstance(hol, float) and np.isnan(hol)):
             parse_holidays(hol, f"resource {rid}")
     return df
@@ -104,7 +99,7 @@ def check_risks(obj: object) -> pd.DataFrame | None:
     df = frame(obj)
     if df is None:
         return None
-    return _id_column(df, _RISK_ID, "risks")
+    return _id_column(df, _RISK_ID, "risks", "risk")
 
 
 def check_periods(obj: object, task_ids: pd.Index) -> pd.DataFrame | None:

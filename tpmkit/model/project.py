@@ -278,13 +278,12 @@ class Project:
 
     def _input_tasks(self) -> pd.DataFrame:
         """The task table as build_project input: derived durations blank, offset constraints
-        given as offsets."""
+        given as offsets (``constraint_offset`` is recomputed, its column position kept)."""
         t = self._tasks.reset_index()
         offset_only = t["constraint_date"].isna() & t["constraint_offset"].notna()
         if offset_only.any():
             t["constraint_date"] = t["constraint_date"].astype(object)
             t.loc[offset_only, "constraint_date"] = t.loc[offset_only, "constraint_offset"]
-        t = t.drop(columns=["constraint_offset"])
         derived = np.asarray(self.duration_derived, dtype=bool)
         if derived.any():
             t.loc[derived, "duration"] = np.nan
@@ -480,7 +479,7 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         status_date=status, deadline=deadline, currency=currency, bac=bac,
         _assignments=assignments,
         _risks=check_risks(parts.get("risks")),
-        _resources=check_resources(parts.get("resources"), assignments["resource"]),
+        _resources=check_resources(parts.get("resources")),
         _periods=check_periods(parts.get("periods"), tasks.index),
         _wbs=check_wbs_dictionary(parts.get("wbs")),
         _computed=None if computed is None else pd.DataFrame(computed),
