@@ -237,14 +237,16 @@ def expand_summary_links(rows: Iterable[tuple], leaves: Mapping[str, list[str]]
     return list(dict.fromkeys(out)), moved
 
 
-def check_links(raw: pd.DataFrame, ids: pd.Index, what: str = "the link table") -> pd.DataFrame:
+def check_links(raw: pd.DataFrame, ids: pd.Index, what: str = "the link table",
+                text: np.ndarray | None = None) -> pd.DataFrame:
     """Validate a link table against the task ids and return it in canonical form.
 
     Columns ``predecessor``, ``successor`` (required), ``type`` (FS/SS/FF/SF, default FS),
     ``lag`` [working days, default 0] and ``lag_percent`` [fraction, default 0] are checked:
     unknown ids, self links, unknown types, non-finite lags and duplicate pairs are refused
-    with one-line errors. A ``text`` column (the task-table spelling) is added when missing.
-    Cycles are checked separately by :func:`check_cycles`.
+    with one-line errors. The ``text`` column (the task-table spelling, for display) is
+    ``text`` when given (the tokens as typed), else written from the link. Cycles are checked
+    separately by :func:`check_cycles`.
     """
     df = raw.copy()
     df.columns = [column_name(c, aliases=False) for c in df.columns]
@@ -288,9 +290,7 @@ def check_links(raw: pd.DataFrame, ids: pd.Index, what: str = "the link table") 
     if self_loop.any():
         raise CycleError(f"task(s) {format_ids(succ[self_loop])} list themselves as predecessor; "
                          "remove the self-link", [str(succ[self_loop][0])] * 2)
-    if "text" in df.columns:
-        text = text_column(df["text"]).to_numpy(dtype=object)
-    else:
+    if text is None:
         text = np.array([format_link(a, t, g, q) for a, t, g, q in
                          zip(pred, ltype, lags["lag"], lags["lag_percent"], strict=True)], dtype=object)
     links = pd.DataFrame({"predecessor": pred, "successor": succ, "type": ltype,
@@ -354,8 +354,8 @@ def links_from_text(df: pd.DataFrame) -> pd.DataFrame:
             f"unknown predecessor(s) {format_ids(unknown)} (named by task(s) "
             f"{format_ids(unknown[first])}); add the missing task(s) or correct the id")
     links = pd.DataFrame({"predecessor": pred, "successor": succ, "type": ltype, "lag": lag,
-                          "lag_percent": frac, "text": tokens})
-    return check_links(links, df.index, "the predecessors column")
+                          "lag_percent": frac})
+    return check_links(links, df.index, "the predecessors column", text=tokens)
 
 
 def check_cycles(tasks: pd.DataFrame, links: pd.DataFrame) -> None:
