@@ -193,3 +193,14 @@ def test_whatif_does_not_round_lags():
     assert q.links.loc[0, "lag"] == 0.1234567
     assert q.tasks.loc["A", "duration"] == 2.5
     assert tpmkit.schedule(q)["early_start"]["B"] == 2.5 + 0.1234567
+
+
+def test_mixed_percent_and_day_lag_is_kept_and_warned_on_text_write(tmp_path):
+    tasks = pd.DataFrame({"id": ["A", "B"], "duration": [4, 2]})
+    links = pd.DataFrame({"predecessor": ["A"], "successor": ["B"], "type": ["SS"],
+                          "lag": [1.0], "lag_percent": [0.5]})
+    p = build_project({"tasks": tasks, "links": links})
+    assert p.links.loc[0, ["lag", "lag_percent"]].tolist() == [1.0, 0.5]
+    assert tpmkit.schedule(p).loc["B", "early_start"] == 3.0      # 1 d + 50 % of 4 d
+    with pytest.warns(tpmkit.io.TpmkitWarning, match=r"links A→B have both a percent and a day lag"):
+        tpmkit.io.write(p, tmp_path / "p.csv")

@@ -221,7 +221,8 @@ class Project:
                 return None
             return df.astype(object).where(df.notna(), None).to_dict("split")
         return (self.name, self.start, self.calendar, self.status_date, self.deadline,
-                self.currency, self.bac, frame(self._tasks),
+                self.currency, self.bac,
+                frame(self._tasks.drop(columns=["predecessors"])),  # the links say it exactly
                 frame(self._links.drop(columns=["text"])), frame(self._risks),
                 frame(self._resources), frame(self._periods), frame(self._wbs))
 
