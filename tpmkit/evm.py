@@ -947,7 +947,8 @@ def as_of(project: Project, status_date: Any) -> Project:
     if "actual_finish" in table and "percent_complete" in table:
         done = pd.to_numeric(table["percent_complete"], errors="coerce") >= 100
         table["actual_finish"] = table["actual_finish"].where(done)
-    return project.replace(tasks=table.reset_index(), status_date=status)
+    return project.replace(tasks=table.reset_index(), links=project.links.drop(columns=["text"]),
+                           status_date=status)
 
 
 def periods_from_project(project: Project, *, status_date: Any = None, freq: str = "month",
