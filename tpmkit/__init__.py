@@ -13,7 +13,6 @@ import importlib
 from typing import Any
 
 from tpmkit._version import __version__
-from tpmkit.model.calendar import Calendar
 from tpmkit.cpm import schedule
 from tpmkit.errors import (
     CycleError,
@@ -26,6 +25,7 @@ from tpmkit.errors import (
 )
 from tpmkit.io import read
 from tpmkit.model import Project
+from tpmkit.model.calendar import Calendar
 from tpmkit.versions import show_versions
 
 __all__ = [

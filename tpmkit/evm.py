@@ -61,8 +61,8 @@ from tpmkit.errors import DataError, ValidationError, check_option, format_ids
 from tpmkit.model.calendar import busdaycal
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tpmkit.model.calendar import Calendar
     from tpmkit.model import Project
+    from tpmkit.model.calendar import Calendar
 
 __all__ = [
     "EAC_METHODS",

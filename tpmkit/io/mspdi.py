@@ -354,7 +354,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
 
     summary = {}
     outline = {}
-    inactive, manual, alap, other_cal, elapsed, pct_and_days = [], [], [], [], [], []
+    inactive, manual, alap, other_cal, elapsed = [], [], [], [], []
     rows = []
     computed = []
     for (pos, uid, where, t), tid in zip(raw, ids):

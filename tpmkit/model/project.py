@@ -213,7 +213,7 @@ class Project:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Project):
             return NotImplemented
-        return self._key() == other._key()  # noqa: SLF001 - same class
+        return self._key() == other._key()
 
     def _key(self) -> tuple:
         def frame(df: pd.DataFrame | None) -> object:

@@ -18,7 +18,14 @@ import pandas as pd
 
 from tpmkit.errors import ValidationError, check_option, format_ids
 from tpmkit.model.calendar import Calendar
-from tpmkit.model.columns import ID_PATTERN, is_blank, normalise_columns, text_column, to_dates, to_number
+from tpmkit.model.columns import (
+    ID_PATTERN,
+    is_blank,
+    normalise_columns,
+    text_column,
+    to_dates,
+    to_number,
+)
 from tpmkit.model.wbs import malformed_codes
 
 __all__ = [
