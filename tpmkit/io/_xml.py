@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import FileFormatError, InputFileError, format_ids
+from tpmkit.model.calendar import WEEKDAYS
 from tpmkit.model.links import LINK_COLUMNS, expand_summary_links, format_link, format_number
 
 __all__ = [
@@ -42,8 +43,8 @@ __all__ = [
 #: Default size limit for any imported file [bytes]; pass ``max_bytes=`` to a reader to change it.
 MAX_BYTES = 256 * 1024 * 1024
 
-#: Weekday names used in ``project["calendar"]["workweek"]``, Monday first.
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: Weekday names used in ``project["calendar"]["workweek"]``, Monday first (the model's table).
+DAY_NAMES = WEEKDAYS
 
 _ID_OK = re.compile(r"^[A-Za-z0-9_.\-]+$")
 

@@ -121,8 +121,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     weekmask = [True] * 5 + [False] * 2
     week = root.find("calendars/day-types/default-week")
     if week is not None:
-        weekmask = [week.get(d, "0") != "1" for d in ("mon", "tue", "wed", "thu", "fri",
-                                                      "sat", "sun")]
+        weekmask = [week.get(d.lower(), "0") != "1" for d in DAY_NAMES]
     only = root.find("calendars/day-types/only-show-weekends")
     if only is not None and only.get("value") == "true":
         weekmask = [True] * 7  # "tasks can run on weekends"

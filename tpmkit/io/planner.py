@@ -43,7 +43,7 @@ from tpmkit.io._xml import (
 
 __all__ = ["read_parts"]
 
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAYS = tuple(d.lower() for d in DAY_NAMES)
 _CONSTRAINTS = {"must-start-on": "MSO", "start-no-earlier-than": "SNET"}
 
 
