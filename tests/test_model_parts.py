@@ -204,3 +204,16 @@ def test_mixed_percent_and_day_lag_is_kept_and_warned_on_text_write(tmp_path):
     assert tpmkit.schedule(p).loc["B", "early_start"] == 3.0      # 1 d + 50 % of 4 d
     with pytest.warns(tpmkit.io.TpmkitWarning, match=r"links A→B have both a percent and a day lag"):
         tpmkit.io.write(p, tmp_path / "p.csv")
+
+
+def test_frozen_project_pickles_and_copies():
+    import copy
+    import pickle
+
+    p = tpmkit.read(pd.DataFrame({"id": ["A", "B"], "duration": [1, 2], "predecessors": ["", "A"]}),
+                    start="2027-01-04", sponsor="CFO")
+    p.network()
+    q = pickle.loads(pickle.dumps(p))
+    assert q == p and copy.deepcopy(p) == p and dict(q.settings) == {"sponsor": "CFO"}
+    with pytest.raises(TypeError):
+        p.settings["sponsor"] = "CEO"  # type: ignore[index]

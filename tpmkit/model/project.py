@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -34,7 +33,7 @@ from tpmkit.model.links import (
 from tpmkit.model.parts import check_periods, check_resources, check_risks, check_wbs_dictionary
 from tpmkit.model.tasks import CONSTRAINT_TYPES, empty_assignments, empty_tasks, parse_tasks
 
-__all__ = ["Network", "Project", "build_project"]
+__all__ = ["Network", "Project", "Settings", "build_project"]
 
 
 # --------------------------------------------------------------------------------------
@@ -104,6 +103,27 @@ def _build_network(tasks: pd.DataFrame, links: pd.DataFrame) -> Network:
     )
 
 
+class Settings(Mapping):
+    """A read-only mapping of the further project-level keys (picklable, unlike a mappingproxy)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None):
+        self._data = dict(data or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"Settings({self._data!r})"
+
+
 def _view(df: pd.DataFrame | None) -> pd.DataFrame | None:
     """A shallow copy: pandas copy-on-write copies the data on the first write to it."""
     return None if df is None else df.copy(deep=False)
@@ -160,7 +180,7 @@ class Project:
     _computed: pd.DataFrame | None = field(default=None, repr=False)
     duration_derived: tuple[bool, ...] = ()
     duration_from: str = "mean"
-    settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    settings: Mapping[str, Any] = field(default_factory=Settings)
     source: str | None = None
 
     @classmethod
@@ -485,5 +505,5 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         _wbs=check_wbs_dictionary(parts.get("wbs")),
         _computed=None if computed is None else pd.DataFrame(computed),
         duration_derived=tuple(bool(x) for x in derived), duration_from=duration_from,
-        settings=MappingProxyType(proj), source=parts.get("source"),
+        settings=Settings(proj), source=parts.get("source"),
     )
