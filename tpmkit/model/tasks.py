@@ -69,13 +69,15 @@ TASK_COLUMNS: dict[str, str] = {
 }
 
 
-#: extra task columns read by consumers: column → (lowest, highest) allowed value
+#: extra task columns read by consumers: column → (lowest, highest) allowed value; the
+#: existence probability excludes 0 (a task that never exists is left out instead)
 EXTRA_NUMBER_COLUMNS: dict[str, tuple[float, float]] = {
     "crash_duration": (0.0, np.inf),
     "crash_cost": (0.0, np.inf),
     "crash_cost_per_day": (0.0, np.inf),
     "existence_probability": (0.0, 1.0),
 }
+_OPEN_LOW = {"existence_probability"}
 
 _SEP_RE = re.compile(r"[;,]")
 _RES_RE = re.compile(r"^\s*(?P<name>[^:=\s][^:=]*?)\s*(?:[:=]\s*(?P<units>[-+0-9.eE]+)\s*)?$")
@@ -223,9 +225,9 @@ def _extra_columns(df: pd.DataFrame) -> None:
             continue
         df[col] = to_number(df, col)
         v = df[col]
-        bad = (v < lo) | (v > hi) | np.isinf(v)
+        bad = ((v <= lo) if col in _OPEN_LOW else (v < lo)) | (v > hi) | np.isinf(v)
         if bad.any():
-            rng = "between 0 and 1" if hi == 1.0 else "a finite number ≥ 0"
+            rng = "a probability in (0, 1]" if hi == 1.0 else "a finite number ≥ 0"
             raise ValidationError(f"{col} out of range for task(s) {format_ids(df.index[bad])}; "
                                   f"give {rng}")
 
