@@ -16,7 +16,7 @@ import pandas as pd
 
 from tpmkit.errors import ValidationError, format_ids
 
-__all__ = ["WEEKDAYS", "Calendar", "parse_date"]
+__all__ = ["WEEKDAYS", "Calendar", "busdaycal", "parse_date", "parse_holidays", "parse_workweek"]
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAY_ALIASES = {d.lower(): i for i, d in enumerate(WEEKDAYS)}
@@ -76,7 +76,7 @@ class Calendar:
 
     def __init__(self, workweek: Iterable[str] | Iterable[bool] | str | None = None,
                  holidays: Iterable[object] = ()):
-        mask = _parse_workweek(workweek)
+        mask = parse_workweek(workweek)
         object.__setattr__(self, "weekmask", mask)
         days = sorted({parse_date(h, "holiday") for h in holidays if parse_date(h, "holiday")})
         object.__setattr__(self, "holidays",
@@ -84,7 +84,8 @@ class Calendar:
 
     # -- numpy views -------------------------------------------------------------------
     @property
-    def _busdaycal(self) -> np.busdaycalendar:
+    def busdaycal(self) -> np.busdaycalendar:
+        """The calendar as a :class:`numpy.busdaycalendar` (for ``np.busday_*``)."""
         return np.busdaycalendar(weekmask=list(self.weekmask),
                                  holidays=np.array(self.holidays, dtype="datetime64[D]"))
 
@@ -102,13 +103,13 @@ class Calendar:
     def first_workday(self, date: object) -> pd.Timestamp:
         """The first working day on or after ``date``."""
         d = np.datetime64(parse_date(date, "start date").date(), "D")
-        return pd.Timestamp(np.busday_offset(d, 0, roll="forward", busdaycal=self._busdaycal))
+        return pd.Timestamp(np.busday_offset(d, 0, roll="forward", busdaycal=self.busdaycal))
 
     def workday(self, offsets: object, start: object) -> np.ndarray:
         """Dates (datetime64[D]) of whole working-day offsets counted from ``start``."""
         s = np.datetime64(self.first_workday(start).date(), "D")
         off = np.asarray(offsets, dtype=np.int64)
-        return np.busday_offset(s, off, roll="forward", busdaycal=self._busdaycal)
+        return np.busday_offset(s, off, roll="forward", busdaycal=self.busdaycal)
 
     def start_dates(self, offsets: object, start: object) -> pd.DatetimeIndex:
         """Calendar dates of start offsets (working day ``floor(s)``)."""
@@ -142,7 +143,7 @@ class Calendar:
         d = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(dates))).values.astype("datetime64[D]")
         out = np.full(d.shape, np.nan)
         ok = ~np.isnat(d)
-        cal = self._busdaycal
+        cal = self.busdaycal
         if kind == "start":
             rolled = np.busday_offset(d[ok], 0, roll="forward", busdaycal=cal)
             out[ok] = np.busday_count(s, rolled, busdaycal=cal)
@@ -155,33 +156,74 @@ class Calendar:
         """Number of working days from ``first`` to ``last``, both included."""
         a = np.datetime64(parse_date(first).date(), "D")
         b = np.datetime64(parse_date(last).date(), "D") + 1
-        return int(np.busday_count(a, b, busdaycal=self._busdaycal))
+        return int(np.busday_count(a, b, busdaycal=self.busdaycal))
 
     def is_workday(self, dates: object) -> np.ndarray:
         """Boolean array: is each date a working day?"""
         d = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(dates))).values.astype("datetime64[D]")
-        return np.is_busday(d, busdaycal=self._busdaycal)
+        return np.is_busday(d, busdaycal=self.busdaycal)
 
 
-def _parse_workweek(workweek: object) -> tuple[bool, ...]:
+def busdaycal(calendar: Calendar | None) -> np.busdaycalendar:
+    """``calendar.busdaycal``, or numpy's Monday-to-Friday calendar for None."""
+    return np.busdaycalendar() if calendar is None else calendar.busdaycal
+
+
+def parse_workweek(workweek: object, what: str = "the calendar's workweek") -> tuple[bool, ...]:
+    """The ONE workweek parser: day names (``Mon``/``Monday``, any case, separated by ``,``
+    ``;`` or spaces), a list of names, 7 booleans or a ``"1111100"`` mask → 7 bools Mon..Sun.
+
+    None gives Monday to Friday. ``what`` names the owner in error messages.
+
+    Examples
+    --------
+    >>> parse_workweek("Mon, Tue; wednesday")
+    (True, True, True, False, False, False, False)
+    """
     if workweek is None:
         return (True, True, True, True, True, False, False)
     if isinstance(workweek, str):
         if set(workweek) <= {"0", "1"} and len(workweek) == 7:
             return tuple(c == "1" for c in workweek)
         workweek = [w for w in workweek.replace(";", ",").replace(" ", ",").split(",") if w]
-    items = list(workweek)
+    items = list(workweek)  # type: ignore[call-overload]
     if len(items) == 7 and all(isinstance(x, bool | np.bool_) for x in items):
         mask = tuple(bool(x) for x in items)
     else:
         bad = [x for x in items if str(x).strip().lower() not in _DAY_ALIASES]
         if bad:
             raise ValidationError(
-                f"unknown weekday(s) in the calendar's workweek: {format_ids(bad)}; "
+                f"unknown weekday(s) in {what}: {format_ids(bad)}; "
                 f"use {', '.join(WEEKDAYS)}")
         on = {_DAY_ALIASES[str(x).strip().lower()] for x in items}
         mask = tuple(i in on for i in range(7))
     if not any(mask):
-        raise ValidationError("the calendar's workweek has no working day; list at least one, "
+        raise ValidationError(f"{what} has no working day; list at least one, "
                               "e.g. workweek: [Mon, Tue, Wed, Thu, Fri]")
     return mask
+
+
+def parse_holidays(value: object, what: str = "the calendar") -> np.ndarray:
+    """Holidays as a sorted datetime64[D] array from a list of dates or a ``;``/``,``-separated
+    string; blanks are skipped.
+
+    Examples
+    --------
+    >>> parse_holidays("2027-04-02; 2027-01-01").tolist()
+    [datetime.date(2027, 1, 1), datetime.date(2027, 4, 2)]
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return np.array([], dtype="datetime64[D]")
+    items = value if isinstance(value, list | tuple | np.ndarray) else str(value).replace(",", ";").split(";")
+    out = []
+    for item in items:
+        if isinstance(item, str) and not item.strip():
+            continue
+        try:
+            d = parse_date(item.strip() if isinstance(item, str) else item, "holiday")
+        except ValidationError:
+            raise ValidationError(f"{what} has an unreadable holiday {item!r}; write dates as "
+                                  "YYYY-MM-DD separated by ';'") from None
+        if d is not None:
+            out.append(np.datetime64(d.date(), "D"))
+    return np.unique(np.array(out, dtype="datetime64[D]"))
