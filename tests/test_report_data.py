@@ -203,3 +203,12 @@ def test_a_project_object_and_bad_arguments():
         build_report_data(project, seed=-1)
     with pytest.raises(InputFileError, match="unknown dataset 'nope'"):
         build_report_data("sample:nope")
+
+
+def test_a_project_object_is_rolled_back_like_a_file(tracking):
+    """Given a project and a status date, the progress is that of the status date."""
+    data = build_report_data(datasets.load("software_release_tracking"), STATUS, iterations=N,
+                             seed=SEED)
+    pd.testing.assert_series_equal(data.progress, tracking.progress)
+    pd.testing.assert_series_equal(data.evm_row, tracking.evm_row)
+    assert data.summary.table.equals(tracking.summary.table)

@@ -413,14 +413,17 @@ def build_report_data(project_or_source: Any, status_date: Any = None, *,
         raise ValidationError(f"seed must be a non-negative whole number, got {seed}")
     if isinstance(project_or_source, str | os.PathLike):
         source = str(project_or_source)
-        project, path = read_source(source, status_date)
+        project, path = read_source(source)
         input_name = source if source.startswith("sample:") else path.name
         sha = file_sha256(path)
     else:
         source, path, input_name, sha = "(project)", Path(), "(project)", ""
         project = project_or_source
-        if status_date is not None:
-            project = evm.as_of(project, status_date)
+    # the progress as it stood at the status date (the given one, else the file's): progress
+    # recorded later is rolled back through the status history, later actual dates cleared
+    status = project.status_date if status_date is None else status_date
+    if status is not None:
+        project = evm.as_of(project, status)
     if generated is None:
         generated = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     generated = pd.Timestamp(generated)
@@ -450,7 +453,6 @@ def build_report_data(project_or_source: Any, status_date: Any = None, *,
     dcma, health_absent = notes.run("DCMA-14", health.dcma14, project)
 
     tasks = project.tasks
-    # the progress is that of the status date: as_of rolled it back
     progress = tasks["percent_complete"].copy()
     summary = executive_summary(evm_row, sim, project.deadline_offset)
     p50_date = p80_date = None
