@@ -401,8 +401,8 @@ def build_report_data(project_or_source: Any, status_date: Any = None, *,
     >>> data.overall in ("green", "amber", "red", "n/a"), data.evm_row is None
     (True, True)
     """
-    import tpmkit
-    from tpmkit import evm, health, risk
+    from tpmkit import __version__, evm, health, risk
+    from tpmkit.cpm import schedule as cpm_schedule
     from tpmkit.datasets import read_source
     from tpmkit.risk.register import normalize_register
     from tpmkit.versions import versions
@@ -430,7 +430,7 @@ def build_report_data(project_or_source: Any, status_date: Any = None, *,
     currency = project.currency or ""
     notes = _Notes()
 
-    schedule = tpmkit.schedule(project)
+    schedule = cpm_schedule(project)
     table, critical_path, duration = _schedule_parts(schedule)
     planned_finish = (table["early_finish_date"].max() if "early_finish_date" in table
                       else None)
@@ -471,7 +471,7 @@ def build_report_data(project_or_source: Any, status_date: Any = None, *,
     return ReportData(
         title=title or "", source=source, input_path=path, input_name=input_name, sha256=sha,
         seed=int(seed), iterations=int(iterations), generated=generated,
-        tpmkit_version=tpmkit.__version__, project=project, currency=currency,
+        tpmkit_version=__version__, project=project, currency=currency,
         start=project.start, status_date=project.status_date, deadline=project.deadline,
         deadline_offset=project.deadline_offset, schedule=schedule, schedule_table=table,
         critical_path=critical_path, duration=duration, planned_finish=planned_finish,
