@@ -90,8 +90,8 @@ def test_rollup_of_a_project_uses_the_schedule(sample_project):
     r = scope.wbs_rollup(project, cost="baseline_cost")
     sched = tpmkit.schedule(project)
     dev = [i for i, c in project.tasks["wbs"].items() if c.startswith("4.")]
-    assert r.loc["4", "start"] == sched.loc[dev, "early_start"].min()
-    assert r.loc["4", "finish"] == sched.loc[dev, "early_finish"].max()
+    assert r.loc["4", "start"] == sched.table.loc[dev, "early_start"].min()
+    assert r.loc["4", "finish"] == sched.table.loc[dev, "early_finish"].max()
     assert r.loc["4", "cost"] == pytest.approx(project.tasks.loc[dev, "baseline_cost"].sum())
     assert set(r.index[r["depth"] == 1]) == {"1", "2", "3", "4", "5", "6", "7"}
 

@@ -79,15 +79,16 @@ def _schedule_times(project, schedule) -> tuple[np.ndarray, np.ndarray]:
     """Start and finish offsets [working days] of every task, in the task table's order.
 
     ``schedule`` may be None (the CPM early schedule), a DataFrame with ``start`` and
-    ``finish`` (a levelled schedule) or ``early_start`` and ``early_finish`` (CPM), or an
-    object with a ``.schedule`` DataFrame (a levelling result).
+    ``finish`` (a levelled schedule) or ``early_start`` and ``early_finish`` (CPM), a
+    ``ScheduleResult`` (its ``.table``) or a levelling result (its ``.schedule``).
     """
     if schedule is None:
         from tpmkit.cpm import schedule as cpm_schedule
 
         schedule = cpm_schedule(project)
-    if not isinstance(schedule, pd.DataFrame) and hasattr(schedule, "schedule"):
-        schedule = schedule.schedule
+    if not isinstance(schedule, pd.DataFrame):
+        # a ScheduleResult carries its table in .table, a LevelResult in .schedule
+        schedule = getattr(schedule, "table", getattr(schedule, "schedule", schedule))
     if not isinstance(schedule, pd.DataFrame):
         raise ValidationError(
             f"schedule must be a DataFrame with start/finish columns, got {type(schedule).__name__}; "

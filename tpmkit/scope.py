@@ -323,7 +323,7 @@ def _wbs_frame(data: Any) -> pd.DataFrame:
         tasks = data.tasks.copy()
         from tpmkit.cpm import schedule
 
-        sched = schedule(data)
+        sched = schedule(data).table
         tasks["start"] = sched["early_start"]
         tasks["finish"] = sched["early_finish"]
         tasks = tasks.reset_index()
