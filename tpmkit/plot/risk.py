@@ -572,12 +572,13 @@ def risk_heatmap(register: pd.DataFrame, *, post: bool = False, show_ids: bool =
     """
     from matplotlib.patches import Rectangle
 
-    from tpmkit.risk.register import heat_map
+    from tpmkit.risk.register import heat_map, unscored
 
     if not isinstance(register, pd.DataFrame):
         raise DataError("risk_heatmap needs a DataFrame; pass "
                         "tpmkit.risk.register.normalize_register(project.risks)")
     ids: dict[tuple[int, int], list[str]] = {}
+    missing: list[str] = []
     if register.index.name == "probability_score" and register.shape == (5, 5):
         counts = register
     else:
@@ -586,6 +587,7 @@ def risk_heatmap(register: pd.DataFrame, *, post: bool = False, show_ids: bool =
         require_columns(register, [pcol, icol], "risk register",
                         "pass tpmkit.risk.register.normalize_register(project.risks)")
         counts = heat_map(register, post=post)
+        missing = unscored(register, post=post)
         ok = register[[pcol, icol]].notna().all(axis=1)
         score = register.loc[ok, "score" if not post else "post_score"] if (
             ("score" if not post else "post_score") in register) else None
@@ -627,11 +629,10 @@ def risk_heatmap(register: pd.DataFrame, *, post: bool = False, show_ids: bool =
                        Patch(color=zone["medium"], label="medium (5–12)"),
                        Patch(color=zone["low"], label="low (≤ 4)")],
               loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
-    unscored = counts.attrs.get("unscored", [])
     if title:
         extra = " (post-response)" if post else ""
         ax.set_title(title + extra)
-    if unscored:
-        ax.text(1.02, 0.0, f"not scored: {', '.join(unscored[:5])}", transform=ax.transAxes,
+    if missing:
+        ax.text(1.02, 0.0, f"not scored: {', '.join(missing[:5])}", transform=ax.transAxes,
                 fontsize=8, color=MUTED, va="bottom")
     return ax

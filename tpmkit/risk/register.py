@@ -37,6 +37,7 @@ __all__ = [
     "heat_map",
     "normalize_register",
     "read_register",
+    "unscored",
 ]
 
 RESPONSES = ("avoid", "mitigate", "transfer", "accept", "exploit", "enhance", "share", "escalate")
@@ -458,7 +459,7 @@ def heat_map(register: pd.DataFrame, *, post: bool = False) -> pd.DataFrame:
     -------
     DataFrame
         Index ``probability_score`` 5…1 (top row = most likely), columns ``impact_score``
-        1…5; risks without a score are not counted (``attrs["unscored"]`` lists them).
+        1…5; risks without a score are not counted (:func:`unscored` lists them).
 
     Examples
     --------
@@ -467,15 +468,31 @@ def heat_map(register: pd.DataFrame, *, post: bool = False) -> pd.DataFrame:
     >>> int(heat_map(reg).loc[4, 5])
     1
     """
-    p = register["post_probability_score" if post else "probability_score"].to_numpy(float)
-    i = register["post_impact_score" if post else "impact_score"].to_numpy(float)
+    p, i = _score_columns(register, post)
     ok = ~(np.isnan(p) | np.isnan(i))
     counts = np.zeros((5, 5), dtype=int)
     np.add.at(counts, (5 - p[ok].astype(int), i[ok].astype(int) - 1), 1)
-    out = pd.DataFrame(counts, index=pd.Index(range(5, 0, -1), name="probability_score"),
-                       columns=pd.Index(range(1, 6), name="impact_score"))
-    out.attrs["unscored"] = [str(x) for x in register.index[~ok]]
-    return out
+    return pd.DataFrame(counts, index=pd.Index(range(5, 0, -1), name="probability_score"),
+                        columns=pd.Index(range(1, 6), name="impact_score"))
+
+
+def unscored(register: pd.DataFrame, *, post: bool = False) -> list[str]:
+    """Ids of the risks without a probability or impact score (left out of :func:`heat_map`).
+
+    Examples
+    --------
+    >>> reg = normalize_register(pd.DataFrame({"id": ["R1", "R2"], "probability": [0.6, 0.2],
+    ...                                        "impact_score": [5, None]}))
+    >>> unscored(reg)
+    ['R2']
+    """
+    p, i = _score_columns(register, post)
+    return [str(x) for x in register.index[np.isnan(p) | np.isnan(i)]]
+
+
+def _score_columns(register: pd.DataFrame, post: bool) -> tuple[np.ndarray, np.ndarray]:
+    return (register["post_probability_score" if post else "probability_score"].to_numpy(float),
+            register["post_impact_score" if post else "impact_score"].to_numpy(float))
 
 
 def exposure(register: pd.DataFrame, by: str = "category") -> pd.DataFrame:
