@@ -33,10 +33,12 @@ __all__ = [
     "REGISTER_COLUMNS",
     "RESPONSES",
     "RISK_TYPES",
+    "SCORE_LEVELS",
     "exposure",
     "heat_map",
     "normalize_register",
     "read_register",
+    "score_level",
     "unscored",
 ]
 
@@ -49,6 +51,9 @@ DEFAULT_BANDS: dict[str, tuple[float, float, float, float]] = {
     "percent": (5.0, 10.0, 20.0, 40.0),        # percent of the affected task's duration
     "cost": (1_000.0, 5_000.0, 20_000.0, 50_000.0),  # currency
 }
+#: Risk level of a score (probability score × impact score, 1…25): each level with the lowest
+#: score it starts at, highest level first (the usual 5×5 matrix zones).
+SCORE_LEVELS: tuple[tuple[str, int], ...] = (("high", 15), ("medium", 5), ("low", 1))
 #: Canonical columns returned by :func:`normalize_register` (the index is ``id``).
 REGISTER_COLUMNS = (
     "description", "owner", "category", "type", "probability", "tasks", "impact_unit",
@@ -474,6 +479,20 @@ def heat_map(register: pd.DataFrame, *, post: bool = False) -> pd.DataFrame:
     np.add.at(counts, (5 - p[ok].astype(int), i[ok].astype(int) - 1), 1)
     return pd.DataFrame(counts, index=pd.Index(range(5, 0, -1), name="probability_score"),
                         columns=pd.Index(range(1, 6), name="impact_score"))
+
+
+def score_level(score: float) -> str:
+    """The :data:`SCORE_LEVELS` name of a probability × impact score.
+
+    Examples
+    --------
+    >>> score_level(16), score_level(12), score_level(4)
+    ('high', 'medium', 'low')
+    """
+    for name, lowest in SCORE_LEVELS:
+        if score >= lowest:
+            return name
+    return SCORE_LEVELS[-1][0]
 
 
 def unscored(register: pd.DataFrame, *, post: bool = False) -> list[str]:
