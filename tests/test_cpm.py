@@ -271,3 +271,19 @@ def test_properties_pdm_links(table, data):
             extra.loc[j, "predecessors"] = "; ".join(filter(None, [cur, f"T{i} FS"]))
             longer = schedule(tpmkit.read(extra)).duration
             assert longer >= s.duration - 1e-9
+
+
+def test_schedule_result_carries_the_project_figures():
+    """The result object holds what used to ride in DataFrame.attrs; the table is plain."""
+    p = tpmkit.read(pd.DataFrame({"id": ["A", "B", "C"], "duration": [3, 2, 4],
+                                  "predecessors": ["", "A", "A"]}), start="2027-01-04")
+    r = schedule(p, deadline=9)
+    assert (r.duration, r.deadline, r.critical_path, r.driving_path) == (7, 9, ["A", "C"], ["A", "C"])
+    assert r.finish_date == r.table["early_finish_date"].max() and r.start == p.start
+    assert not r.table.attrs
+    assert "A → C" in r._repr_html_() and "<table" in r._repr_html_()
+    with pytest.raises(AttributeError):
+        r.duration = 1.0
+    # the later deadline gives A and C float 2; critical_paths reads it from the result
+    assert r.table.loc["A", "total_float"] == 2
+    assert critical_paths(p, r) == [["A", "C"]]

@@ -701,3 +701,12 @@ def test_status_history_gives_every_past_period():
     with pytest.raises(ValidationError, match=r"unknown task\(s\) Z"):
         evm.metrics(build_project({"tasks": _project().tasks.reset_index(),
                                    "periods": hist.assign(task=["A", "Z", "B"])}))
+
+
+def test_metrics_result_fields_and_html(table):
+    """EVMResult: the table is plain; BAC, PD and the status period are fields."""
+    assert not table.table.attrs
+    assert (table.bac, table.planned_duration, table.status_period) == (100e3, 5, 3)
+    assert (table.source, table.eac_method, table.currency) == ("periods", "cpi", "")
+    assert evm.latest(table).equals(evm.latest(table.table))
+    assert "period 3 of 5" in table._repr_html_() and "<table" in table._repr_html_()
