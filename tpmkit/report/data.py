@@ -210,21 +210,14 @@ class ReportData:
 # adapters to the result objects of the computations
 # --------------------------------------------------------------------------------------
 def _schedule_parts(result: Any) -> tuple[pd.DataFrame, list[str], float]:
-    """(task table, critical path, duration [working days]) of :func:`tpmkit.schedule`."""
-    if hasattr(result, "table"):
-        return result.table, list(result.critical_path), float(result.duration)
-    # TODO(wave2/results): remove once schedule() returns a ScheduleResult
-    return result, list(result.attrs.get("critical_path", [])), \
-        float(result.attrs["project_duration"])
+    """(task table, critical path, duration [working days]) of a ``ScheduleResult``."""
+    return result.table, list(result.critical_path), float(result.duration)
 
 
 def _evm_parts(result: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """(table, scalars) of :func:`tpmkit.evm.metrics`."""
+    """(table, scalars) of an ``EVMResult``."""
     keys = ("status_period", "planned_duration", "source", "eac_method", "bac")
-    if hasattr(result, "table"):
-        return result.table, {k: getattr(result, k, None) for k in keys}
-    # TODO(wave2/results): remove once metrics() returns an EVMResult
-    return result, {k: result.attrs.get(k) for k in keys}
+    return result.table, {k: getattr(result, k) for k in keys}
 
 
 class _Notes:
