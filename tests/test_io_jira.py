@@ -12,7 +12,7 @@ import warnings
 import pytest
 
 import tpmkit
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tpmkit.errors import FileFormatError
 from tpmkit.io import TpmkitWarning, jira
 
@@ -70,7 +70,7 @@ def test_semicolon_separated_cp1252(tmp_path):
 
 
 def test_header_only_real_export():
-    parts = jira.read_parts(shared_path("projectfiles", "jira", "jira_cloud_export_header_only.csv"))
+    parts = jira.read_parts(data_path("projectfiles", "jira", "jira_cloud_export_header_only.csv"))
     assert parts["tasks"].empty and parts["warnings"] == ["the export holds no issues"]
 
 
