@@ -178,6 +178,8 @@ def test_gantt_whiskers_from_a_simulation(project, sched, sim):
     p80 = np.percentile(sim.task_finish.to_numpy(), 80, axis=0)
     assert np.allclose([s[0][0] for s in segs], p50)
     assert np.allclose([s[1][0] for s in segs], p80)
+    q = sim.task_percentiles([50, 80])
+    assert list(q.columns) == ["p50", "p80"] and np.allclose(q["p50"], p50)
 
 
 def test_gantt_project_whisker_without_task_samples(project, sched):

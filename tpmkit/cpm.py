@@ -229,7 +229,7 @@ class ScheduleResult:
         if self.start is not None and self.finish_date is not None:
             head += f", {self.start.date()} → {self.finish_date.date()}"
         if self.deadline is not None:
-            head += f"; deadline {self.deadline:g}"
+            head += f"; backward pass from the deadline at {self.deadline:g}"
         head += f". Critical path: {esc(' → '.join(self.critical_path))}.</p>"
         return head + self.table.to_html(float_format=lambda x: f"{x:g}", max_rows=60)
 

@@ -420,8 +420,8 @@ def gantt(
     elif simulation is not None:
         tfin = getattr(simulation, "task_finish", None)
         if tfin is not None and len(tfin):
-            q = np.percentile(tfin.reindex(columns=ids).to_numpy(float), [50, 80], axis=0)
-            wlo, whi = q[0], q[1]
+            q = simulation.task_percentiles([50, 80]).reindex(ids)
+            wlo, whi = q["p50"].to_numpy(float), q["p80"].to_numpy(float)
         else:
             p50, p80 = simulation.percentile([50, 80])
             last = np.isclose(ef, np.nanmax(ef))

@@ -76,12 +76,12 @@ def _p_lines(ax: Axes, result: Any, percentiles: Sequence[float], deterministic:
                    label=f"P{q:g} = {lab}")
     if deterministic:
         x = float(result.deterministic_duration)
-        conf = float(np.mean(result.finish <= x + 1e-9))
+        conf = result.probability(x)
         ax.axvline(x, color=OKABE_ITO["black"], lw=1.6, zorder=4, gid="deterministic",
                    label=f"CPM plan {_when(result, np.array([x]))[0]} ({conf:.0%} likely)")
     dl = getattr(result, "deadline", None)
     if deadline and dl is not None and np.isfinite(dl):
-        conf = float(np.mean(result.finish <= dl + 1e-9))
+        conf = result.probability(dl)
         ax.axvline(dl, color=CRITICAL, lw=1.6, ls=":", zorder=4, gid="deadline",
                    label=f"Deadline {_when(result, np.array([dl]))[0]} ({conf:.0%} likely)")
 
@@ -125,7 +125,7 @@ def histogram(result: Any, *, bins: int | Sequence[float] = 40,
     >>> len(ax.patches), sorted(l.get_gid() for l in ax.lines)
     (20, ['deterministic', 'p50', 'p80'])
     """
-    _need(result, "finish", "percentile", "deterministic_duration")
+    _need(result, "finish", "percentile", "probability", "deterministic_duration")
     ax = get_ax(ax)
     h = result.histogram(bins)
     ax.bar(h["left"], h["count"] / len(result.finish) * 100.0, width=h["right"] - h["left"],
@@ -183,7 +183,7 @@ def s_curve(result: Any, *, percentiles: Sequence[float] = (10, 50, 80, 90),
     >>> sorted(l.get_gid() for l in ax.lines if l.get_gid())
     ['deterministic', 'p50', 'p80', 's_curve']
     """
-    _need(result, "finish", "percentile", "deterministic_duration")
+    _need(result, "finish", "percentile", "probability", "deterministic_duration")
     ax = get_ax(ax)
     x = np.sort(np.asarray(result.finish, float))
     y = np.arange(1, len(x) + 1) / len(x) * 100.0
@@ -198,14 +198,14 @@ def s_curve(result: Any, *, percentiles: Sequence[float] = (10, 50, 80, 90),
                 label=f"P{q:g} = {lab}")
     if deterministic:
         d = float(result.deterministic_duration)
-        conf = float(np.mean(result.finish <= d + 1e-9)) * 100.0
+        conf = result.probability(d) * 100.0
         ax.plot([d], [conf], marker="o", ms=7, color=OKABE_ITO["black"], zorder=5,
                 linestyle="none", gid="deterministic",
                 label=f"CPM plan {_when(result, np.array([d]))[0]} ({conf:.0f}% likely)")
         ax.axvline(d, color=OKABE_ITO["black"], lw=0.9, zorder=2)
     dl = getattr(result, "deadline", None)
     if deadline and dl is not None and np.isfinite(dl):
-        conf = float(np.mean(result.finish <= dl + 1e-9)) * 100.0
+        conf = result.probability(dl) * 100.0
         ax.axvline(dl, color=CRITICAL, lw=1.6, ls=":", zorder=4, gid="deadline",
                    label=f"Deadline {_when(result, np.array([dl]))[0]} ({conf:.0f}% likely)")
     ax.set_xlim(lo, x[-1] + 0.02 * max(x[-1] - x[0], 1.0))

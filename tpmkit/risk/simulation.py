@@ -167,6 +167,21 @@ class SimulationResult:
         x = np.percentile(self.finish if of == "finish" else self.cost, q)
         return float(x) if np.ndim(x) == 0 else x
 
+    def task_percentiles(self, q: Sequence[float], of: str = "finish") -> pd.DataFrame:
+        """Percentiles ``q`` (0–100) of each task's simulated finish or start [working days].
+
+        Needs ``simulate(..., keep_task_samples=True)``. Returns a table indexed by task id
+        with one column per percentile (``p50``, ``p80``, …).
+        """
+        of = check_option(of, ["finish", "start"], "quantity")
+        samples = self.task_finish if of == "finish" else self.task_start
+        if samples is None:
+            raise DataError("task percentiles need the task samples; run simulate(..., "
+                            "keep_task_samples=True)")
+        qs = [float(x) for x in q]
+        values = np.percentile(samples.to_numpy(float), qs, axis=0).T
+        return pd.DataFrame(values, index=samples.columns, columns=[f"p{x:g}" for x in qs])
+
     @property
     def percentiles(self) -> pd.DataFrame:
         """P5 … P95: ``finish`` [working days], ``finish_date`` (with a start date), ``cost``."""
