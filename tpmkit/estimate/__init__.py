@@ -1,0 +1,51 @@
+"""Estimation (being split into modules; see :mod:`tpmkit.estimate.forecast`)."""
+
+from __future__ import annotations
+
+from tpmkit.estimate.forecast import (
+    COCOMO2_EFFORT_MULTIPLIERS,
+    COCOMO2_SCALE_FACTORS,
+    FIBONACCI,
+    TSHIRT_DAYS,
+    UNCERTAINTY_CLASSES,
+    BurnupForecast,
+    Calibration,
+    Cocomo2Result,
+    DelphiResult,
+    ThroughputForecast,
+    burnup_forecast,
+    calibrate,
+    cocomo2,
+    delphi,
+    from_uncertainty,
+    planning_poker,
+    scale_to_days,
+    three_point,
+    three_point_sum,
+    throughput_forecast,
+    throughput_history,
+)
+
+__all__ = [
+    "COCOMO2_EFFORT_MULTIPLIERS",
+    "COCOMO2_SCALE_FACTORS",
+    "FIBONACCI",
+    "TSHIRT_DAYS",
+    "UNCERTAINTY_CLASSES",
+    "BurnupForecast",
+    "Calibration",
+    "Cocomo2Result",
+    "DelphiResult",
+    "ThroughputForecast",
+    "burnup_forecast",
+    "calibrate",
+    "cocomo2",
+    "delphi",
+    "from_uncertainty",
+    "planning_poker",
+    "scale_to_days",
+    "three_point",
+    "three_point_sum",
+    "throughput_forecast",
+    "throughput_history",
+]

@@ -1,0 +1,53 @@
+"""Scope artefacts (being split into modules; see :mod:`tpmkit.scope.wbs`)."""
+
+from __future__ import annotations
+
+from tpmkit.scope.wbs import (
+    ARTEFACTS,
+    CHANGE_STATUSES,
+    CHANGE_TRANSITIONS,
+    ENGAGEMENT_LEVELS,
+    MOSCOW,
+    ChangeSummary,
+    RaciResult,
+    Traceability,
+    change_log,
+    change_summary,
+    change_transition,
+    check_wbs,
+    raci,
+    read_artefact,
+    read_table,
+    requirements,
+    split_ids,
+    stakeholders,
+    traceability,
+    wbs_dictionary,
+    wbs_rollup,
+    wbs_tree,
+)
+
+__all__ = [
+    "ARTEFACTS",
+    "CHANGE_STATUSES",
+    "CHANGE_TRANSITIONS",
+    "ENGAGEMENT_LEVELS",
+    "MOSCOW",
+    "ChangeSummary",
+    "RaciResult",
+    "Traceability",
+    "change_log",
+    "change_summary",
+    "change_transition",
+    "check_wbs",
+    "raci",
+    "read_artefact",
+    "read_table",
+    "requirements",
+    "split_ids",
+    "stakeholders",
+    "traceability",
+    "wbs_dictionary",
+    "wbs_rollup",
+    "wbs_tree",
+]
