@@ -15,6 +15,7 @@ from scipy import stats
 import tpmkit
 from tpmkit import estimate
 from tpmkit.errors import OptionError, ValidationError
+from tpmkit.io import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT / "datasets"
@@ -179,7 +180,7 @@ def test_delphi_errors():
 
 
 def test_delphi_consensus_feeds_the_task_table():
-    res = estimate.delphi(DATASETS / "software_release_estimation_rounds.csv")
+    res = estimate.delphi(read_table(DATASETS / "software_release_estimation_rounds.csv"))
     project = tpmkit.datasets.load("software_release")
     raw = project.tasks.reset_index()[["id", "name", "duration", "predecessors"]]
     merged = res.to_tasks(raw)
@@ -209,7 +210,7 @@ def test_planning_poker():
 
 # --------------------------------------------------------------------------- throughput
 def test_throughput_history_forms():
-    h = estimate.throughput_history(DATASETS / "software_release_throughput_history.csv")
+    h = estimate.throughput_history(read_table(DATASETS / "software_release_throughput_history.csv"))
     assert len(h) == 26 and (h >= 0).all()
     dates = pd.DataFrame({"completed": ["2027-01-04", "2027-01-06", "2027-01-20", "2027-01-21"]})
     assert estimate.throughput_history(dates, period_days=7).tolist() == [2.0, 0.0, 2.0]
@@ -302,7 +303,8 @@ def test_calibration_by_hand():
 
 
 def test_calibration_sample_and_errors():
-    c = estimate.calibrate(DATASETS / "software_release_estimates_vs_actuals.csv", by="category")
+    c = estimate.calibrate(read_table(DATASETS / "software_release_estimates_vs_actuals.csv"),
+                           by="category")
     assert c.table.loc["all", "n"] == 48
     assert c.table["uplift_p80"].ge(c.table["uplift_p50"]).all()
     with pytest.raises(ValidationError, match="> 0; bad for b"):

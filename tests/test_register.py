@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tpmkit
-from tpmkit.errors import ValidationError
+from tpmkit import artefacts
+from tpmkit.errors import DataError, ValidationError
 from tpmkit.risk.register import (
     DEFAULT_BANDS,
     REGISTER_COLUMNS,
@@ -158,8 +159,9 @@ def test_rank_follows_score_and_heat_map_counts(rows):
 def test_sample_register_from_project_and_csv_agree():
     project = tpmkit.datasets.load("software_release")
     from_project = read_register(project)
-    from_csv = read_register(DATASETS / "software_release_risks.csv",
-                             task_ids=project.tasks.index, durations=project.tasks["duration"])
+    from_csv = artefacts.read_register(DATASETS / "software_release_risks.csv",
+                                       task_ids=project.tasks.index,
+                                       durations=project.tasks["duration"])
     cols = ["probability", "impact_min", "impact_likely", "impact_max", "cost_likely",
             "post_probability", "post_impact_likely", "emv_days", "emv_cost", "score", "rank"]
     pd.testing.assert_frame_equal(from_project[cols], from_csv[cols])
@@ -174,7 +176,7 @@ def test_sample_register_from_project_and_csv_agree():
 
 
 def test_exposure_totals():
-    reg = normalize_register(DATASETS / "software_release_risks.csv")
+    reg = normalize_register(tpmkit.io.read_table(DATASETS / "software_release_risks.csv"))
     ex = exposure(reg, by="category")
     assert ex.loc["total", "count"] == len(reg)
     assert ex.drop(index="total")["emv_cost"].sum() == pytest.approx(reg["emv_cost"].sum())
@@ -184,15 +186,17 @@ def test_exposure_totals():
 
 
 def test_register_files_and_empty_project(tmp_path):
-    reg = read_register(DATASETS / "software_release_risks.csv")
+    reg = artefacts.read_register(DATASETS / "software_release_risks.csv")
     xlsx = tmp_path / "register.xlsx"
     pd.read_csv(DATASETS / "software_release_risks.csv").to_excel(xlsx, sheet_name="risks",
                                                                    index=False)
-    np.testing.assert_allclose(read_register(xlsx)["score"], reg["score"])
+    np.testing.assert_allclose(artefacts.read_register(xlsx)["score"], reg["score"])
     project = tpmkit.read(pd.DataFrame({"id": ["A"], "duration": [3]}))
     empty = read_register(project)
     assert empty.empty and set(REGISTER_COLUMNS) <= set(empty.columns)
     assert tpmkit.risk.normalize_register is normalize_register
+    with pytest.raises(DataError, match="tpmkit.artefacts.read_register"):
+        read_register(xlsx)  # the computation reads no files
 
 
 def test_register_feeds_the_simulation(sample_project_risks):
@@ -208,6 +212,7 @@ def test_register_feeds_the_simulation(sample_project_risks):
 @pytest.fixture(scope="module")
 def sample_project_risks():
     project = tpmkit.datasets.load("software_release")
-    reg = read_register(DATASETS / "software_release_risks.csv", task_ids=project.tasks.index,
-                        durations=project.tasks["duration"])
+    reg = artefacts.read_register(DATASETS / "software_release_risks.csv",
+                                  task_ids=project.tasks.index,
+                                  durations=project.tasks["duration"])
     return project, reg

@@ -1,4 +1,5 @@
-"""Tests for tpmkit.scope: WBS, requirements, stakeholders, RACI, change log, templates."""
+"""Tests for tpmkit.scope and tpmkit.artefacts: WBS, requirements, stakeholders, RACI, change log,
+templates."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tpmkit
-from tpmkit import scope
+from tpmkit import artefacts, scope
 from tpmkit.errors import OptionError, ValidationError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,16 +135,17 @@ def test_task_table_wbs_checks_do_not_require_summary_rows():
 
 
 def test_wbs_dictionary_export(tmp_path):
-    d = scope.wbs_dictionary(DATASETS / "software_release_wbs.csv",
-                             path=tmp_path / "dictionary.csv")
+    table = tpmkit.io.read_table(DATASETS / "software_release_wbs.csv")
+    d = scope.wbs_dictionary(table)
+    artefacts.write_wbs_dictionary(d, tmp_path / "dictionary.csv")
     assert d.loc["4.2", "name"] == "Backend"
     tops = d[d["depth"] == 1]
     np.testing.assert_allclose(tops["budget"], tops["cost"])
     back = pd.read_csv(tmp_path / "dictionary.csv", dtype={"wbs": str}).set_index("wbs")
     assert list(back.index) == list(d.index)
-    assert scope.check_wbs(DATASETS / "software_release_wbs.csv").empty
+    assert scope.check_wbs(table).empty
     with pytest.raises(tpmkit.InputFileError, match=r"\.csv or \.xlsx"):
-        scope.wbs_dictionary(DATASETS / "software_release_wbs.csv", path=tmp_path / "d.txt")
+        artefacts.write_wbs_dictionary(d, tmp_path / "d.txt")
 
 
 # --------------------------------------------------------------------------- requirements
@@ -177,8 +179,8 @@ def test_requirements_errors():
 
 
 def test_traceability_on_the_sample():
-    wbs = scope.read_artefact(DATASETS / "software_release_wbs.csv", "wbs")
-    reqs = scope.read_artefact(DATASETS / "software_release_requirements.csv", "requirements",
+    wbs = artefacts.read_artefact(DATASETS / "software_release_wbs.csv", "wbs")
+    reqs = artefacts.read_artefact(DATASETS / "software_release_requirements.csv", "requirements",
                                wbs=wbs.index)
     m = scope.traceability(reqs, list(wbs.index))
     assert m.table.loc["REQ04", "3.4"] and m.table.loc["REQ04", "4.2.3"]
@@ -202,7 +204,7 @@ def test_stakeholder_grid_salience_and_gap():
                                       "non_stakeholder"]
     assert s["engagement_gap"].tolist()[:1] == [2.0]
     assert np.isnan(s.loc["B", "engagement_gap"]) and s.loc["D", "engagement_gap"] == -2.0
-    sample = scope.read_artefact(DATASETS / "software_release_stakeholders.csv", "stakeholders")
+    sample = artefacts.read_artefact(DATASETS / "software_release_stakeholders.csv", "stakeholders")
     assert sample.loc["S01", "quadrant"] == "manage_closely"
 
 
@@ -240,7 +242,7 @@ def test_raci_validation_messages(cells, message):
 
 def test_raci_sample_against_project_tasks(sample_project):
     project = sample_project
-    res = scope.read_artefact(DATASETS / "software_release_raci.csv", "raci",
+    res = artefacts.read_artefact(DATASETS / "software_release_raci.csv", "raci",
                               task_ids=project.tasks.index)
     assert (res.tasks["accountable"] != "").all()
     with pytest.raises(ValidationError, match="RACI rows ZZ9 are not tasks"):
@@ -249,7 +251,7 @@ def test_raci_sample_against_project_tasks(sample_project):
 
 # --------------------------------------------------------------------------- change log
 def test_change_log_workflow_and_summary():
-    log = scope.read_artefact(DATASETS / "software_release_changes.csv", "changes")
+    log = artefacts.read_artefact(DATASETS / "software_release_changes.csv", "changes")
     assert log.loc["CR02", "tasks"] == ("DV9",)
     s = scope.change_summary(log)
     assert s.table["count"].sum() == len(log)
@@ -281,21 +283,21 @@ def test_change_log_errors():
 
 
 # --------------------------------------------------------------------------- templates and samples
-@pytest.mark.parametrize("kind", scope.ARTEFACTS)
+@pytest.mark.parametrize("kind", artefacts.ARTEFACTS)
 def test_every_template_loads_through_validation(kind):
-    csv = scope.read_artefact(TEMPLATES / f"{kind}.csv", kind)
-    xlsx = scope.read_artefact(TEMPLATES / "tpmkit_templates.xlsx", kind)
+    csv = artefacts.read_artefact(TEMPLATES / f"{kind}.csv", kind)
+    xlsx = artefacts.read_artefact(TEMPLATES / "tpmkit_templates.xlsx", kind)
     for result in (csv, xlsx):
         frame = result if isinstance(result, pd.DataFrame | pd.Series) else None
         if frame is not None:
             assert len(frame) == 0
 
 
-@pytest.mark.parametrize("kind", scope.ARTEFACTS)
+@pytest.mark.parametrize("kind", artefacts.ARTEFACTS)
 def test_every_sample_artefact_loads(kind, sample_project):
     options = {"task_ids": list(sample_project.tasks.index)} if kind in ("raci", "changes",
                                                                    "risks") else {}
-    result = scope.read_artefact(DATASETS / f"software_release_{kind}.csv", kind, **options)
+    result = artefacts.read_artefact(DATASETS / f"software_release_{kind}.csv", kind, **options)
     size = len(result.matrix) if isinstance(result, scope.RaciResult) else (
         len(result.estimates) if hasattr(result, "estimates") else len(
             result.data if hasattr(result, "data") else result))
@@ -306,14 +308,14 @@ def test_template_header_matches_input_columns():
     """A template row filled in must survive validation (checks the template's columns)."""
     cols = pd.read_csv(TEMPLATES / "wbs.csv").columns
     row = pd.DataFrame([dict.fromkeys(cols, "")]).assign(wbs="1", name="Release", cost="10")
-    assert scope.read_artefact(row, "wbs").loc["1", "cost"] == 10.0
+    assert artefacts.read_artefact(row, "wbs").loc["1", "cost"] == 10.0
 
 
 def test_read_table_errors(tmp_path):
     with pytest.raises(tpmkit.InputFileError, match="not found"):
-        scope.read_table(tmp_path / "missing.csv")
+        tpmkit.io.read_table(tmp_path / "missing.csv")
     (tmp_path / "x.txt").write_text("a")
     with pytest.raises(tpmkit.InputFileError, match="unsupported file type"):
-        scope.read_table(tmp_path / "x.txt")
+        tpmkit.io.read_table(tmp_path / "x.txt")
     with pytest.raises(OptionError, match="unknown artefact"):
-        scope.read_artefact(pd.DataFrame(), "budget")
+        artefacts.read_artefact(pd.DataFrame(), "budget")

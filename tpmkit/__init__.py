@@ -46,7 +46,7 @@ __all__ = [
 
 # Submodules reachable as attributes without importing them all up front.
 _SUBMODULES = {
-    "cpm", "datasets", "errors", "estimate", "evm", "health", "io", "levelling", "model",
+    "artefacts", "cpm", "datasets", "errors", "estimate", "evm", "health", "io", "levelling", "model",
     "pert", "plot", "report", "resources", "risk", "scope", "training", "widgets",
 }
 

@@ -65,7 +65,7 @@ def load(name: str, **settings: Any):
     Project files give a :class:`~tpmkit.model.Project`; artefacts (``kind`` in the
     catalog: wbs, requirements, stakeholders, raci, risks, changes, estimation rounds,
     throughput history, estimates vs actuals) go through the same validation as user files
-    (:func:`tpmkit.scope.read_artefact`) and come back as that artefact's result.
+    (:func:`tpmkit.artefacts.read_artefact`) and come back as that artefact's result.
 
     Examples
     --------
@@ -80,11 +80,11 @@ def load(name: str, **settings: Any):
 
         project = read(file, **settings)
         return project
-    from tpmkit import scope
+    from tpmkit import artefacts
 
     kind = entry.get("kind")
-    if kind in scope.ARTEFACTS:
-        return scope.read_artefact(file, kind)
+    if kind in artefacts.ARTEFACTS:
+        return artefacts.read_artefact(file, kind)
     import pandas as pd
 
     return pd.read_csv(file)  # kind "table": a plain data table

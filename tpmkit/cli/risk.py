@@ -62,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _correlation(args: argparse.Namespace) -> object:
     """The correlation given by ``--correlation FILE`` or ``--correlate IDS=R`` (or None)."""
-    from tpmkit.risk.correlation import read_correlation
-    from tpmkit.scope import split_ids
+    from tpmkit.artefacts import read_correlation
+    from tpmkit.model import split_ids
 
     if args.correlation:
         return read_correlation(args.correlation)

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,9 @@ import pandas as pd
 
 from tpmkit._files import atomic_path
 from tpmkit.errors import FileFormatError, InputFileError, format_ids
-from tpmkit.model import Project, column_name
+from tpmkit.model import Project, column_name, table_frame
 
-__all__ = ["looks_like_jira", "project_to_dict", "read_parts", "write"]
+__all__ = ["looks_like_jira", "project_to_dict", "read_parts", "read_table", "write"]
 
 PARTS = ("tasks", "risks", "resources", "periods", "wbs")
 _TEXT_COLUMNS = {"id", "predecessors", "wbs", "name", "resources", "task", "tasks", "key"}
@@ -176,6 +177,77 @@ def read_parts(path: str | Path, **settings: Any) -> dict:
     parts.setdefault("project", {})
     parts["project"].setdefault("name", path.stem)
     return parts
+
+
+def read_table(source: Any, sheet: str | None = None) -> pd.DataFrame:
+    """Read one artefact table from a CSV, XLSX, YAML or JSON file (or pass data through).
+
+    The file counterpart of :func:`tpmkit.model.table_frame`: the scoping, estimation and
+    risk computations take the table this returns.
+
+    Parameters
+    ----------
+    source : str, Path, DataFrame or list of rows
+        A path to ``.csv``, ``.xlsx``, ``.yaml``/``.yml`` or ``.json`` — YAML/JSON hold a list
+        of rows, or a mapping whose ``sheet`` key holds that list — or data already in memory
+        (normalised by :func:`tpmkit.model.table_frame`).
+    sheet : str, optional
+        Sheet of an XLSX workbook, or key of a YAML/JSON mapping. Default: the first sheet.
+
+    Returns
+    -------
+    DataFrame
+        The rows as read (CSV cells as text), column names stripped and lower-cased, fully
+        blank rows dropped.
+
+    Raises
+    ------
+    InputFileError
+        The file is missing or its format is not supported.
+    FileFormatError
+        The sheet/key is absent or the file cannot be parsed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "risks.csv"
+    >>> _ = f.write_text("ID , Probability\nR1,0.3\n,\n")
+    >>> read_table(f).to_dict("records")
+    [{'id': 'R1', 'probability': '0.3'}]
+    """
+    if isinstance(source, pd.DataFrame | Mapping | list):
+        return table_frame(source, "input", sheet)
+    path = Path(source)
+    if not path.exists():
+        raise InputFileError(f"file {str(path)!r} not found; check the path")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+            df = df.replace({"": np.nan})
+        elif suffix in (".xlsx", ".xlsm"):
+            df = pd.read_excel(path, sheet_name=sheet or 0, engine="openpyxl")
+        elif suffix in (".yaml", ".yml", ".json"):
+            text = path.read_text(encoding="utf-8")
+            if suffix == ".json":
+                data = json.loads(text)
+            else:
+                import yaml
+
+                data = yaml.safe_load(text)
+            if data is not None and not isinstance(data, Mapping | list):
+                raise FileFormatError(f"{path}: expected a list of rows under {sheet!r}")
+            df = table_frame(data if data is not None else [], str(path), sheet)
+        else:
+            raise InputFileError(
+                f"unsupported file type {suffix!r} for {path.name}; "
+                "use .csv, .xlsx, .yaml, .yml or .json"
+            )
+    except (ValueError, KeyError) as exc:
+        if isinstance(exc, InputFileError):
+            raise
+        raise FileFormatError(f"cannot read {path.name} (sheet {sheet!r}): {exc}") from exc
+    return table_frame(df, str(path)).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------

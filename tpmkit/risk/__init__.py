@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from tpmkit.risk.correlation import (
     CorrelationWarning,
+    correlation_from_table,
     correlation_matrix,
     iman_conover,
     nearest_correlation,
-    read_correlation,
 )
 from tpmkit.risk.distributions import DISTRIBUTIONS, latin_hypercube, quantile
 from tpmkit.risk.register import (
@@ -45,6 +45,7 @@ __all__ = [
     "MitigationComparison",
     "SimulationResult",
     "compare_mitigation",
+    "correlation_from_table",
     "correlation_matrix",
     "exposure",
     "heat_map",
@@ -53,7 +54,6 @@ __all__ = [
     "nearest_correlation",
     "normalize_register",
     "quantile",
-    "read_correlation",
     "read_register",
     "simulate",
 ]

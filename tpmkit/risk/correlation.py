@@ -24,16 +24,16 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
 from tpmkit.errors import CorrelationWarning, DataError, ValidationError, format_ids
+from tpmkit.model.tables import split_ids, table_frame
 
-__all__ = ["CorrelationWarning", "correlation_matrix", "iman_conover", "nearest_correlation",
-           "read_correlation"]
+__all__ = ["CorrelationWarning", "correlation_from_table", "correlation_matrix", "iman_conover",
+           "nearest_correlation"]
 
 
 def correlation_matrix(spec: object, ids: Sequence[str]) -> pd.DataFrame:
@@ -147,8 +147,9 @@ def correlation_matrix(spec: object, ids: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(mat, index=labels, columns=labels)
 
 
-def read_correlation(path: str | Path) -> pd.DataFrame | list[tuple[list[str], float]]:
-    """Read a correlation file (CSV or Excel) for :func:`correlation_matrix`.
+def correlation_from_table(table: pd.DataFrame, where: str = "correlation table"
+                           ) -> pd.DataFrame | list[tuple[list[str], float]]:
+    """Turn a correlation table (as read from a file) into a spec for :func:`correlation_matrix`.
 
     Two layouts are accepted:
 
@@ -159,8 +160,11 @@ def read_correlation(path: str | Path) -> pd.DataFrame | list[tuple[list[str], f
 
     Parameters
     ----------
-    path : str or Path
-        A ``.csv``, ``.xlsx`` or ``.xls`` file (the first sheet is read).
+    table : DataFrame
+        The rows, header stripped and lower-cased (:func:`tpmkit.model.table_frame`; a file
+        is read by :func:`tpmkit.artefacts.read_correlation`).
+    where : str
+        What the table is, for error messages (the file name).
 
     Returns
     -------
@@ -169,30 +173,22 @@ def read_correlation(path: str | Path) -> pd.DataFrame | list[tuple[list[str], f
 
     Raises
     ------
-    InputFileError
-        The file is missing or of an unsupported type (:func:`tpmkit.scope.read_table`).
     DataError
-        The file is in neither layout (the message names its columns and the two layouts).
+        The table is in neither layout (the message names its columns and the two layouts).
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> f = pathlib.Path(tempfile.mkdtemp()) / "corr.csv"
-    >>> _ = f.write_text("tasks,coefficient\\nA; B; C,0.6\\n")
-    >>> read_correlation(f)
+    >>> correlation_from_table(pd.DataFrame({"tasks": ["A; B; C"], "coefficient": ["0.6"]}))
     [(['A', 'B', 'C'], 0.6)]
     """
-    from tpmkit.scope import read_table, split_ids
-
-    path = Path(path)
-    df = read_table(path)  # header stripped and lower-cased, blank rows dropped
+    df = table_frame(table, where)  # header stripped and lower-cased, blank rows dropped
     if {"tasks", "coefficient"} <= set(df.columns):
         groups = []
         for n, (tasks, r) in enumerate(zip(df["tasks"], df["coefficient"], strict=True), start=2):
             members = list(split_ids(tasks))
             value = pd.to_numeric(r, errors="coerce")
             if len(members) < 2 or not np.isfinite(value):
-                raise DataError(f"{path} line {n}: a group needs at least two task ids in "
+                raise DataError(f"{where} line {n}: a group needs at least two task ids in "
                                 f"`tasks` and a number in `coefficient`, got {tasks!r}, {r!r}")
             groups.append((members, float(value)))
         return groups
@@ -200,7 +196,7 @@ def read_correlation(path: str | Path) -> pd.DataFrame | list[tuple[list[str], f
     if ids and [i.lower() for i in ids] == list(df.columns[1:]):  # the header, lower-cased
         return pd.DataFrame(df.iloc[:, 1:].to_numpy(), index=ids, columns=ids)
     raise DataError(
-        f"{path} is not a correlation table: its columns are {format_ids(df.columns)}; give "
+        f"{where} is not a correlation table: its columns are {format_ids(df.columns)}; give "
         "either a square matrix (first column and header: the same task ids) or the columns "
         "`tasks` (ids separated by ';') and `coefficient`")
 

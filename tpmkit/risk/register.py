@@ -17,6 +17,7 @@ mitigate, transfer, accept, exploit, enhance, share, escalate), ``post_probabili
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -24,9 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpmkit.errors import ValidationError, format_ids
+from tpmkit.errors import DataError, ValidationError, format_ids
+from tpmkit.model.tables import split_ids, table_frame
 from tpmkit.pert import moments
-from tpmkit.scope import read_table, split_ids
 
 __all__ = [
     "DEFAULT_BANDS",
@@ -187,7 +188,7 @@ def normalize_register(
 
     Parameters
     ----------
-    df : DataFrame or path
+    df : DataFrame or list of rows
         Register rows (see the module docstring for the columns).
     task_ids : iterable of str, optional
         Task ids of the project; a risk naming another task raises.
@@ -240,7 +241,7 @@ def normalize_register(
     >>> reg[["impact_min", "impact_max", "emv_days", "rank"]].values.tolist()
     [[2.0, 11.0, 1.65, 1.0], [-4.0, -4.0, -0.8, 2.0]]
     """
-    df = read_table(df)
+    df = table_frame(df, "risk register")
     if "id" not in df.columns:
         raise ValidationError("risk register lacks an 'id' column; give every risk an id (R1, …)")
     raw_ids = df["id"].astype("string").str.strip()
@@ -410,13 +411,14 @@ def normalize_register(
 
 def read_register(source: Any, task_ids: Iterable[str] | None = None, **options: Any
                   ) -> pd.DataFrame:
-    """Read and normalise a register from a Project, a file or a DataFrame.
+    """Normalise the register of a Project, a DataFrame or a list of rows.
 
     Parameters
     ----------
-    source : Project, DataFrame or path
+    source : Project, DataFrame or list of rows
         A :class:`~tpmkit.model.Project` (its ``risks`` table, checked against its task ids
-        and durations), a CSV/XLSX (sheet ``risks``)/YAML/JSON (key ``risks``) file, or rows.
+        and durations), or the register rows. A register *file* (CSV, XLSX sheet ``risks``,
+        YAML/JSON key ``risks``) is read by :func:`tpmkit.artefacts.read_register`.
     task_ids : iterable of str, optional
         Known task ids (taken from the Project when one is given).
     **options
@@ -441,13 +443,10 @@ def read_register(source: Any, task_ids: Iterable[str] | None = None, **options:
             risks = pd.DataFrame({"id": pd.Series(dtype=str),
                                   "probability": pd.Series(dtype=float)})
         return normalize_register(risks, task_ids, **options)
-    if isinstance(source, pd.DataFrame):
-        return normalize_register(source, task_ids, **options)
-    from pathlib import Path
-
-    suffix = Path(str(source)).suffix.lower()
-    sheet = "risks" if suffix in (".xlsx", ".xlsm", ".yaml", ".yml", ".json") else None
-    return normalize_register(read_table(source, sheet), task_ids, **options)
+    if isinstance(source, str | os.PathLike):
+        raise DataError(f"read_register takes a Project or register rows, not the file "
+                        f"{str(source)!r}; read files with tpmkit.artefacts.read_register(path)")
+    return normalize_register(source, task_ids, **options)
 
 
 def heat_map(register: pd.DataFrame, *, post: bool = False) -> pd.DataFrame:
