@@ -389,7 +389,7 @@ def test_burnup_fan_and_throughput_markers():
 
 
 def test_power_interest_grid_and_wbs_tree():
-    st = scope.stakeholders(ds.path("software_release_stakeholders"))
+    st = scope.stakeholders(tpmkit.io.read_table(ds.path("software_release_stakeholders")))
     ax = plot.power_interest_grid(st, ax=new_ax())
     n = sum(len(c.get_offsets()) for c in ax.collections if c.get_gid() in (
         "manage_closely", "keep_satisfied", "keep_informed", "monitor"))

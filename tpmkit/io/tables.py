@@ -211,7 +211,7 @@ def read_table(source: Any, sheet: str | None = None) -> pd.DataFrame:
     --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "risks.csv"
-    >>> _ = f.write_text("ID , Probability\nR1,0.3\n,\n")
+    >>> _ = f.write_text("ID , Probability\\nR1,0.3\\n,\\n")
     >>> read_table(f).to_dict("records")
     [{'id': 'R1', 'probability': '0.3'}]
     """
