@@ -427,8 +427,8 @@ def test_command_line(tmp_path, capsys):
 
 def test_correlation_from_a_file_and_the_command_line(tmp_path, capsys):
     """`--correlation FILE` (matrix or groups) and `--correlate IDS=R` reach the engine."""
-    from tpmkit.cli import main
     from tpmkit.artefacts import read_correlation
+    from tpmkit.cli import main
 
     f = tmp_path / "p.csv"
     pd.DataFrame({"id": list("ABC"), "optimistic": [2, 3, 1], "most_likely": [4, 5, 2],

@@ -319,3 +319,12 @@ def test_read_table_errors(tmp_path):
         tpmkit.io.read_table(tmp_path / "x.txt")
     with pytest.raises(OptionError, match="unknown artefact"):
         artefacts.read_artefact(pd.DataFrame(), "budget")
+
+
+def test_computations_read_no_files():
+    """Layers (ARCHITECTURE.md): a file goes through tpmkit.io / tpmkit.artefacts, not scope."""
+    csv = DATASETS / "software_release_requirements.csv"
+    with pytest.raises(tpmkit.DataError, match=r"requirements: .*tpmkit\.io\.read_table"):
+        scope.requirements(csv)
+    pd.testing.assert_frame_equal(scope.requirements(tpmkit.io.read_table(csv)),
+                                  artefacts.read_artefact(csv, "requirements"))

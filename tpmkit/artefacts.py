@@ -147,7 +147,7 @@ def read_correlation(path: str | os.PathLike) -> pd.DataFrame | list[tuple[list[
     Parameters
     ----------
     path : str or Path
-        A ``.csv``, ``.xlsx`` or ``.xls`` file (the first sheet is read).
+        A ``.csv`` or ``.xlsx`` file (the first sheet is read).
 
     Returns
     -------
