@@ -27,7 +27,8 @@ easy as 1, 2, 3. *SC '11* (counter-based generators).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from tpmkit._core.jit import njit
 
 __all__: list[str] = []
 
