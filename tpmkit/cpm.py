@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from tpmkit._core.codes import EPS, LinkType
 from tpmkit.model import Network, Project
 

@@ -29,6 +29,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from tpmkit._core import pdm
 from tpmkit._core.codes import EPS, ConstraintType
 from tpmkit._core.jit import HAVE_NUMBA, njit, prange
