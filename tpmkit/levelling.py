@@ -117,7 +117,7 @@ def _sgs(alist, dur, pptr, pidx, pdelta, demand, uptr, uidx, cap, earliest, late
     (soft mode, levelling within float).
     """
     H = avail.shape[0]
-    R = avail.shape[1]
+    R = cap.shape[0]  # avail has at least one column, even without resources
     for t in range(min(dirty[0], H)):
         for r in range(R):
             avail[t, r] = cap[r]
