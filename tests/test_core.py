@@ -243,3 +243,32 @@ def test_import_tpmkit_does_not_import_numba():
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, timeout=300, check=True)
     assert res.stdout.strip() == ""
+
+
+def test_small_networks_run_without_loading_numba():
+    """Reading and scheduling a small network runs the core passes as Python (below
+    ``COMPILE_ABOVE``); the compiled kernels load on the first large or stochastic call."""
+    code = ("import sys, pandas as pd, tpmkit\n"
+            "p = tpmkit.read(pd.DataFrame({'id': list('ABC'), 'duration': [3, 2, 4],\n"
+            "                              'predecessors': ['', 'A', 'A SS+1']}))\n"
+            "tpmkit.schedule(p)\n"
+            "print('numba' in sys.modules)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, timeout=300, check=True)
+    assert res.stdout.strip() == "False"
+
+
+def test_lazy_kernels_give_the_same_passes_as_python():
+    """A lazy kernel runs as Python before numba is loaded and compiled after: same bits."""
+    from tpmkit._core import jit
+
+    rng = np.random.default_rng(4)
+    n = 40
+    frm = np.concatenate([rng.integers(0, j, 2) for j in range(1, n)])
+    to = np.repeat(np.arange(1, n), 2)
+    w = rng.random(len(frm)) * 5
+    py = graph.dag_pass.py_func(n, frm, to, w, np.zeros(n), True)
+    if jit.HAVE_NUMBA:
+        got = graph.dag_pass.compiled(n, frm, to, w, np.zeros(n), True) if isinstance(
+            graph.dag_pass, jit.Kernel) else graph.dag_pass(n, frm, to, w, np.zeros(n), True)
+        np.testing.assert_array_equal(py[0], got[0])

@@ -20,8 +20,8 @@ Rules (textbook PDM, e.g. Hendrickson ch. 10; Moder, Phillips & Davis):
   "float ≤ 0" rule, which falls back to the longest path when a later deadline gives every
   task positive float.
 
-The passes are those of :mod:`tpmkit._core.pdm` (compiled with numba when it is installed)
-and run in time linear in tasks + links.
+The passes are those of :mod:`tpmkit._core.pdm` (compiled with numba for large networks
+when it is installed) and run in time linear in tasks + links.
 
 References
 ----------
@@ -45,19 +45,19 @@ _EPS = EPS
 
 def _forward(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct, dur, ctype, coff):
     """Forward pass of one iteration (:func:`tpmkit._core.pdm.forward_pass`)."""
-    from tpmkit._core.pdm import forward_pass  # imports numba (when installed) on first use
+    from tpmkit._core import jit, pdm
 
-    return forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct, dur,
-                        ctype, coff)
+    return jit.call(pdm.forward_pass, len(order) + len(link_from), order, pred_ptr, pred_link,
+                    link_from, link_type, lag, lag_pct, dur, ctype, coff)
 
 
 def _backward(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, dur, ctype, coff,
               finish):
     """Backward pass of one iteration (:func:`tpmkit._core.pdm.backward_pass`)."""
-    from tpmkit._core.pdm import backward_pass
+    from tpmkit._core import jit, pdm
 
-    return backward_pass(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, dur,
-                         ctype, coff, finish)
+    return jit.call(pdm.backward_pass, len(order) + len(link_to), order, succ_ptr, succ_link,
+                    link_to, link_type, lag, lag_pct, dur, ctype, coff, finish)
 
 
 def passes(net: Network, durations: np.ndarray | None = None,

@@ -24,8 +24,8 @@ benchmark [1]_ [2]_:
   optimal schedule and the parallel one cannot always [3]_.
 
 Time runs on a grid of working days (or fractions of a day when durations or lags are
-fractional); capacities are per working day. Everything numeric runs in numba-compiled
-kernels.
+fractional); capacities are per working day. Everything numeric runs in kernels that
+numba compiles when it is installed (:mod:`tpmkit._core.jit`).
 
 :func:`solve_rcpsp` is the array-level engine for PSPLIB-shaped data (durations,
 successor lists, demand matrix, capacities); :func:`level` takes a

@@ -61,7 +61,6 @@ __all__ = [
 _TOL = EPS
 _LP_TOL = 100 * EPS  # looser: values from the LP solver (HiGHS works to ~1e-7), long sums
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_LINK_TYPES = {"FS": 0, "SS": 1, "FF": 2, "SF": 3}
 
 
 # --------------------------------------------------------------------------- helpers

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from tpmkit._core.codes import EPS
-from tpmkit._core.jit import njit
+from tpmkit._core.jit import call, njit
 
 __all__ = ["csr", "dag_pass", "find_cycle", "heap_pop", "heap_push", "kahn_order",
            "longest_path", "relax", "topo_by_key", "topological_order"]
@@ -36,7 +36,7 @@ def csr(keys: np.ndarray, other: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
     return ptr, np.asarray(other)[order].astype(np.int64), order.astype(np.int64)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, lazy=True)
 def kahn_order(n, succ_ptr, succ_idx, indeg):  # pragma: no cover - compiled
     """Kahn's algorithm with a FIFO queue (ties in input order).
 
@@ -62,7 +62,7 @@ def kahn_order(n, succ_ptr, succ_idx, indeg):  # pragma: no cover - compiled
     return order, tail
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, lazy=True)
 def heap_push(hk, hv, size, k, v):  # pragma: no cover - compiled
     """Push ``(k, v)`` on the binary min-heap ``hk``/``hv`` of ``size`` items (ties by v)."""
     i = size
@@ -78,7 +78,7 @@ def heap_push(hk, hv, size, k, v):  # pragma: no cover - compiled
     return size + 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, lazy=True)
 def heap_pop(hk, hv, size):  # pragma: no cover - compiled
     """Pop the smallest ``(k, v)``; returns ``(v, size)``."""
     v = hv[0]
@@ -102,7 +102,7 @@ def heap_pop(hk, hv, size):  # pragma: no cover - compiled
     return v, size
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, lazy=True)
 def topo_by_key(key, in_ptr, out_ptr, out_idx, out):  # pragma: no cover - compiled
     """Topological order that always takes the eligible node with the smallest key.
 
@@ -145,7 +145,7 @@ def topological_order(n: int, link_from: np.ndarray, link_to: np.ndarray) -> np.
     link_to = np.asarray(link_to, np.int64)
     succ_ptr, succ_idx, _ = csr(np.asarray(link_from, np.int64), link_to, n)
     indeg = np.bincount(link_to, minlength=n).astype(np.int64)
-    order, count = kahn_order(n, succ_ptr, succ_idx, indeg)
+    order, count = call(kahn_order, n + len(link_to), n, succ_ptr, succ_idx, indeg)
     return order if count == n else None
 
 
@@ -189,7 +189,7 @@ def find_cycle(n: int, link_from: np.ndarray, link_to: np.ndarray) -> list[int]:
     return []
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, lazy=True)
 def dag_pass(n, frm, to, w, bound, forward):  # pragma: no cover - compiled
     """Longest-path pass in topological (Kahn) order; ok=False when the arcs have a cycle.
 
@@ -248,10 +248,10 @@ def longest_path(n: int, frm: np.ndarray, to: np.ndarray, w: np.ndarray, bound: 
     when a negative-lag link points against a resource order -- fall back to
     :func:`relax`.
     """
-    s, ok = dag_pass(n, np.ascontiguousarray(frm, dtype=np.int64),
-                     np.ascontiguousarray(to, dtype=np.int64),
-                     np.ascontiguousarray(w, dtype=np.float64),
-                     np.ascontiguousarray(bound, dtype=np.float64), forward)
+    s, ok = call(dag_pass, n + len(frm), n, np.ascontiguousarray(frm, dtype=np.int64),
+                 np.ascontiguousarray(to, dtype=np.int64),
+                 np.ascontiguousarray(w, dtype=np.float64),
+                 np.ascontiguousarray(bound, dtype=np.float64), forward)
     return s if ok else relax(n, frm, to, w, bound, forward)
 
 

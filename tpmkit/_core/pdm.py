@@ -45,13 +45,13 @@ _SNET, _SNLT, _FNET, _FNLT, _MSO, _MFO = (ConstraintType.SNET, ConstraintType.SN
 
 
 # ------------------------------------------------------------------------- the scalar rules
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", lazy=True)
 def link_lag(lag, lag_pct, d_pred):  # pragma: no cover - compiled
     """The lag of a link [working days]: days plus percent of the predecessor's duration."""
     return lag + lag_pct * d_pred
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", lazy=True)
 def forward_link(t, es_pred, ef_pred, lag, d):  # pragma: no cover - compiled
     """Early start a link of type ``t`` asks of its successor (duration ``d``)."""
     if t == _FS:
@@ -63,7 +63,7 @@ def forward_link(t, es_pred, ef_pred, lag, d):  # pragma: no cover - compiled
     return es_pred + lag - d
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", lazy=True)
 def backward_link(t, ls_succ, lf_succ, lag, d):  # pragma: no cover - compiled
     """Late finish a link of type ``t`` asks of its predecessor (duration ``d``)."""
     if t == _FS:
@@ -75,7 +75,7 @@ def backward_link(t, ls_succ, lf_succ, lag, d):  # pragma: no cover - compiled
     return lf_succ - lag + d
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", lazy=True)
 def start_constraint(c, offset, d):  # pragma: no cover - compiled
     """Early start a constraint asks [working days]; ``-inf`` when it sets none.
 
@@ -89,7 +89,7 @@ def start_constraint(c, offset, d):  # pragma: no cover - compiled
     return -np.inf
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", lazy=True)
 def finish_constraint(c, offset, d):  # pragma: no cover - compiled
     """Late finish a constraint asks [working days]; ``inf`` when it sets none.
 
@@ -104,7 +104,7 @@ def finish_constraint(c, offset, d):  # pragma: no cover - compiled
 
 
 # ------------------------------------------------------------ one iteration (CPM): the passes
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, lazy=True)
 def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct, dur,
                  ctype, coff):  # pragma: no cover - compiled
     """Early starts and finishes of one iteration, and the driving link of each task.
@@ -145,7 +145,7 @@ def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct,
     return es, ef, drive
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, lazy=True)
 def backward_pass(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, dur,
                   ctype, coff, finish):  # pragma: no cover - compiled
     """Late starts and finishes of one iteration, from the project finish ``finish``."""
@@ -175,7 +175,7 @@ def backward_pass(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, 
 # ------------------------------------------------- rows of iterations (the Monte Carlo kernel)
 # Each link type (constraint type) gets its own loop with the type as a constant, so the
 # inlined rule folds to one expression and the loop over iterations vectorises.
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", lazy=True)
 def forward_links_row(t, es_p, d_p, d, lag, lag_pct, best, m):  # pragma: no cover - compiled
     """``best[:m] = max(best, forward_link(...))`` for one link over ``m`` iterations
     (predecessor rows ``es_p``, ``d_p``; successor durations ``d``)."""
@@ -197,7 +197,7 @@ def forward_links_row(t, es_p, d_p, d, lag, lag_pct, best, m):  # pragma: no cov
             best[i] = v if v > best[i] else best[i]
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", lazy=True)
 def backward_links_row(t, lf_s, d_s, d, lag, lag_pct, best, m):  # pragma: no cover - compiled
     """``best[:m] = min(best, backward_link(...))`` for one link over ``m`` iterations
     (successor rows ``lf_s``, ``d_s``; predecessor durations ``d``)."""
@@ -219,7 +219,7 @@ def backward_links_row(t, lf_s, d_s, d, lag, lag_pct, best, m):  # pragma: no co
             best[i] = v if v < best[i] else best[i]
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", lazy=True)
 def start_constraint_row(c, offset, d, best, m):  # pragma: no cover - compiled
     """The forward constraint rule of :func:`forward_pass` over ``m`` iterations."""
     if c == _SNET:
@@ -238,7 +238,7 @@ def start_constraint_row(c, offset, d, best, m):  # pragma: no cover - compiled
             best[i] = start_constraint(_MFO, offset, d[i])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", lazy=True)
 def finish_constraint_row(c, offset, d, best, m):  # pragma: no cover - compiled
     """The backward constraint rule of :func:`backward_pass` over ``m`` iterations."""
     if c == _SNLT:

@@ -68,10 +68,10 @@ def layers(ids: pd.Index, links: pd.DataFrame) -> np.ndarray:
     to = ids.get_indexer(links["successor"])
     ok = (frm >= 0) & (to >= 0)
     frm, to = frm[ok], to[ok]
-    from tpmkit._core.graph import dag_pass  # the longest-path pass of the core (numba)
+    from tpmkit._core import graph, jit
 
-    lay, acyclic = dag_pass(n, frm.astype(np.int64), to.astype(np.int64), np.ones(len(frm)),
-                            np.zeros(n), True)
+    lay, acyclic = jit.call(graph.dag_pass, n + len(frm), n, frm.astype(np.int64),
+                            to.astype(np.int64), np.ones(len(frm)), np.zeros(n), True)
     if not acyclic:
         raise DataError("the links contain a cycle; run tpmkit.read(...) to see it and remove "
                         "a link")
