@@ -29,9 +29,10 @@ __all__ = ["COMPILE_ABOVE", "HAVE_NUMBA", "Kernel", "call", "loaded", "njit", "p
 HAVE_NUMBA = (os.environ.get("TPMKIT_NO_NUMBA", "") != "1"
               and importlib.util.find_spec("numba") is not None)
 
-#: Input size (tasks + links) from which :func:`call` compiles: below it the Python pass
-#: takes less time (≤ ~0.1 s) than importing numba and loading the compiled code.
-COMPILE_ABOVE = 20_000
+#: Input size (tasks + links) from which :func:`call` compiles: below it a Python pass
+#: (~40 µs per task or link) takes less time (≤ ~0.1 s) than importing numba and loading
+#: the compiled code from the disk cache (~1 s).
+COMPILE_ABOVE = 2_000
 
 _LAZY: list[Kernel] = []
 _numba: Any = None
