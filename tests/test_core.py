@@ -272,3 +272,55 @@ def test_lazy_kernels_give_the_same_passes_as_python():
         got = graph.dag_pass.compiled(n, frm, to, w, np.zeros(n), True) if isinstance(
             graph.dag_pass, jit.Kernel) else graph.dag_pass(n, frm, to, w, np.zeros(n), True)
         np.testing.assert_array_equal(py[0], got[0])
+
+
+_REAL_CALLS = r'''
+import gc, warnings
+import numpy as np, pandas as pd
+import tpmkit
+from tpmkit import levelling, resources, risk
+from tpmkit.cpm import passes
+rng = np.random.default_rng(2)
+n = 60
+kinds = ["", " SS+1", " FF", " SF+2", " FS-1"]
+preds = [""] + [";".join(f"T{i}" + kinds[rng.integers(0, 5)]
+                         for i in sorted(set(rng.integers(max(0, j - 6), j, 2))))
+                for j in range(1, n)]
+o = rng.integers(1, 5, n).astype(float)
+tasks = pd.DataFrame({"id": [f"T{j}" for j in range(n)], "duration": o + 1, "optimistic": o,
+                      "most_likely": o + 1, "pessimistic": o + 4, "predecessors": preds,
+                      "resources": [f"dev:{rng.integers(1, 3)}" for _ in range(n)],
+                      "crash_duration": o, "crash_cost": 100 * o, "cost": 50 * o})
+p = tpmkit.read({"tasks": tasks, "resources": pd.DataFrame({"id": ["dev"], "capacity": [3]})})
+reg = pd.DataFrame({"id": ["R1"], "probability": [0.3], "tasks": ["T5"],
+                    "impact_days": ["1,2,4"]})
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    tpmkit.schedule(p)
+    for opts in ({}, {"risks": reg}, {"correlation": [(["T1", "T2"], 0.5)]},
+                 {"latin_hypercube": True}):
+        risk.simulate(p, 3000, rng=1, progress=False, **opts).tasks
+    levelling.level(p, rng=1, passes=300)
+    levelling.level(p, rng=1, passes=300, scheme="parallel", within_float=True)
+    resources.crash(p, float(passes(p.network())["project_finish"]) - 1)
+    resources.critical_chain(p)
+from numba.core.registry import CPUDispatcher
+print([o.__name__ for o in gc.get_objects() if isinstance(o, CPUDispatcher)
+       and o.py_func.__module__.startswith("tpmkit") and o.stats.cache_misses])
+'''
+
+
+def test_warm_up_compiles_every_signature_that_real_calls_use():
+    """After ``python -m tpmkit._warmup`` the first real schedule, simulations (plain, risks,
+    correlation, Latin hypercube), levelling and crashing load every kernel from the disk
+    cache: no dispatcher compiles (numba counts a compile as a cache miss)."""
+    from tpmkit._core.jit import HAVE_NUMBA
+
+    if not HAVE_NUMBA:
+        pytest.skip("nothing is compiled without numba")
+    subprocess.run([sys.executable, "-m", "tpmkit._warmup"], cwd=ROOT, timeout=900,
+                   check=True, capture_output=True)
+    res = subprocess.run([sys.executable, "-c", _REAL_CALLS], capture_output=True, text=True,
+                         cwd=ROOT, timeout=900, check=False)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert res.stdout.strip().splitlines()[-1] == "[]"

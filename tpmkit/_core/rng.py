@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 import numpy as np
 
 __all__ = ["resolve_rng"]
+
+
+@overload
+def resolve_rng(rng: object, *, reseed: Literal[True]) -> tuple[np.random.Generator, int]: ...
+
+
+@overload
+def resolve_rng(rng: object, *, reseed: bool = False
+                ) -> tuple[np.random.Generator, int | None]: ...
 
 
 def resolve_rng(rng: object, *, reseed: bool = False

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from tpmkit._core.codes import EPS
 from tpmkit._core.jit import HAVE_NUMBA, njit
 from tpmkit._core.rng import resolve_rng
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
@@ -56,7 +57,7 @@ _PILOT = 256          # iterations of the pilot run that places those bins
 _KEEP = 1000          # iterations whose task durations are kept (exact ranks)
 _KENDALL = 500        # of those, the iterations Kendall's tau uses (O(n²) per task)
 _DRIVERS = 5000       # iterations of each risk-driver re-run (common random numbers)
-_EPS = _engine.EPS
+_EPS = EPS
 
 
 # --------------------------------------------------------------------------------------
@@ -575,6 +576,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         Progress bar (``tqdm.auto``); None shows it only when the run takes over a second.
     engine : str
         ``numba`` (compiled) or ``numpy`` (the slower reference; identical results).
+        Without numba (not installed, or ``TPMKIT_NO_NUMBA=1``) both run the numpy path.
 
     Returns
     -------
