@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lab lint bench browser-deps samples clean
+.PHONY: demo test lab lint typecheck bench browser-deps samples clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,8 @@ demo: $(STAMP)
 	$(VENV)/bin/tpmkit report sample:software_release_tracking --status-date 2027-04-30 \
 	  -o build/report.html
 
-## browser-deps: Debian chromium for the real-browser tests (only when missing and root)
+## browser-deps: Debian chromium for the real-browser tests (installs system packages; only when
+## missing and root). `make test` never installs system packages: .ci/run calls this first.
 browser-deps:
 	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "installing Debian chromium for the browser tests"; \
@@ -31,9 +32,17 @@ browser-deps:
 	    fonts-liberation fonts-dejavu-core >/dev/null) || echo "chromium not installed: browser tests will skip"; \
 	fi
 
-## test: ruff, then pytest (unit tests, doctests, browser tests, notebooks)
-test: $(STAMP) browser-deps
+## lint: ruff (incl. the private-name rules) and the import-layer contracts of ARCHITECTURE.md
+lint: $(STAMP)
 	$(VENV)/bin/ruff check tpmkit tests benchmarks
+	$(VENV)/bin/lint-imports --no-cache
+
+## typecheck: mypy (non-strict, settings in pyproject.toml)
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+## test: lint, then pytest (unit tests, doctests, browser tests when chromium is there, notebooks)
+test: lint
 	$(PY) -m pytest -q tests tpmkit
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
 	  TPMKIT_ITERATIONS=500 $(PY) -m pytest -q --nbval-lax --nbval-current-env \

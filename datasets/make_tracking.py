@@ -60,7 +60,7 @@ REALISED = {"DV7": (20, 1.0), "DV4": (0, 1.25), "DV9": (0, 1.60), "QA7": (10, 1.
 
 
 def _workdays(cal: tpmkit.Calendar) -> pd.offsets.CustomBusinessDay:
-    mask = " ".join(d for d, on in zip(tpmkit.calendar.WEEKDAYS, cal.weekmask, strict=True) if on)
+    mask = " ".join(d for d, on in zip(tpmkit.model.calendar.WEEKDAYS, cal.weekmask, strict=True) if on)
     return pd.offsets.CustomBusinessDay(weekmask=mask, holidays=list(cal.holidays))
 
 

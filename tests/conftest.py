@@ -13,23 +13,27 @@ import pytest
 matplotlib.use("Agg")  # plot tests run without a display
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("TPMKIT_SHARED_DATA", ROOT.parent / "shared" / "data"))
+DATA = ROOT / "tests" / "data"  # reference data kept in the repository (tests/data/README.md)
+# The full PSPLIB library (2,040 .sm files) stays outside; only the opt-in ``psplib_full`` tests read it.
+PSPLIB_DIR = Path(os.environ.get("TPMKIT_PSPLIB_DIR", ROOT.parent / "shared" / "data" / "psplib"))
 
 # Published figures are printed to 2-4 significant digits; compare with the source's rounding.
 ABS_TOL_DAYS = 1e-9
 
 
-def shared_path(*parts: str) -> Path:
-    """Path inside ../shared/data; skips the calling test when the folder is absent."""
-    path = SHARED_DATA.joinpath(*parts)
+def data_path(*parts: str) -> Path:
+    """Path of a reference file inside ``tests/data``; a missing file fails the test, never skips."""
+    path = DATA.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"reference data {path} is absent (it lives in ../shared/data beside a checkout)")
+        raise FileNotFoundError(
+            f"test data file {path.relative_to(ROOT)} is missing: restore it from git, or copy it "
+            f"from ../shared/data and record its origin in tests/data/README.md")
     return path
 
 
 def load_case(name: str) -> dict:
-    """Load a worked example from ../shared/data/cases by file stem."""
-    return json.loads(shared_path("cases", f"{name}.json").read_text())
+    """Load a worked example from ``tests/data/cases`` by file stem."""
+    return json.loads(data_path("cases", f"{name}.json").read_text())
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Tests of tpmkit.evm: reference cases, formulas one by one, properties, errors.
 
-Reference values come from ../shared/data/cases (each test cites the source and honours the
+Reference values come from tests/data/cases (each test cites the source and honours the
 provenance: ``published`` within the source's rounding, ``computed`` as regression data).
 """
 
@@ -616,7 +616,7 @@ def test_period_ends_week_and_quarter():
     assert qa.strftime("%Y-%m-%d").tolist() == ["2027-02-12", "2027-05-13", "2027-08-13",
                                                 "2027-11-12"]
     # holidays move a period end to the last working day before it
-    from tpmkit.calendar import Calendar
+    from tpmkit.model.calendar import Calendar
 
     cal = Calendar(holidays=["2027-12-31"])
     assert evm.period_ends("2027-12-01", "2027-12-20", calendar=cal)[-1] == pd.Timestamp(

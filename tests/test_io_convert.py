@@ -8,14 +8,14 @@ import warnings
 import pytest
 
 import tpmkit
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tpmkit.cli import main
 from tpmkit.io import TpmkitWarning
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".yaml", ".json", ".xml"])
 def test_convert_xer_to_every_output_format(tmp_path, capsys, suffix):
-    src = shared_path("projectfiles", "mpxj", "generated__task-percentcomplete__percent-complete-8.4.xer")
+    src = data_path("projectfiles", "mpxj", "generated__task-percentcomplete__percent-complete-8.4.xer")
     out = tmp_path / f"plan{suffix}"
     assert main(["convert", str(src), str(out), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -28,7 +28,7 @@ def test_convert_xer_to_every_output_format(tmp_path, capsys, suffix):
 
 
 def test_convert_gan_to_mspdi_keeps_schedule(tmp_path, capsys):
-    src = shared_path("projectfiles", "ganttproject", "HouseBuildingSample.gan")
+    src = data_path("projectfiles", "ganttproject", "HouseBuildingSample.gan")
     out = tmp_path / "house.xml"
     assert main(["convert", str(src), str(out)]) == 0
     captured = capsys.readouterr()
@@ -36,12 +36,12 @@ def test_convert_gan_to_mspdi_keeps_schedule(tmp_path, capsys):
     assert "warning: " in captured.err and "summary tasks" in captured.err
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
-        a, b = tpmkit.read(src).schedule(), tpmkit.read(out).schedule()
+        a, b = tpmkit.schedule(tpmkit.read(src)), tpmkit.schedule(tpmkit.read(out))
     assert (a["early_finish_date"] == b["early_finish_date"]).all()
 
 
 def test_strict_refuses_lossy_import(tmp_path, capsys):
-    src = shared_path("projectfiles", "mpxj", "generated__task-links__task-links-project2019-mspdi.xml")
+    src = data_path("projectfiles", "mpxj", "generated__task-links__task-links-project2019-mspdi.xml")
     out = tmp_path / "x.yaml"
     assert main(["convert", str(src), str(out), "--strict"]) == 2
     err = capsys.readouterr().err
@@ -61,7 +61,7 @@ def test_bad_output_suffix_and_input_overwrite(tmp_path, capsys):
 
 
 def test_other_commands_accept_interop_formats(capsys):
-    src = shared_path("projectfiles", "mpxj", "mspdirelations.xml")
+    src = data_path("projectfiles", "mpxj", "mspdirelations.xml")
     assert main(["schedule", str(src), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["project"]["duration"] == 3
@@ -81,5 +81,5 @@ def test_lossy_export_warns_and_strict_refuses(tmp_path, capsys):
         capsys.readouterr().err
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
-        assert tpmkit.read(out).schedule()["early_finish"].tolist() == pytest.approx(
+        assert tpmkit.schedule(tpmkit.read(out))["early_finish"].tolist() == pytest.approx(
             [3.5, 5.5], abs=1 / 28800)  # the PERT mean (2 + 4*3 + 7) / 6 is kept

@@ -1,6 +1,6 @@
 """GanttProject ``.gan`` import (``tpmkit.io.gan``).
 
-Expectations from ``../shared/data/cases/ganttproject_dependencies_and_calendar.json``
+Expectations from ``tests/data/cases/ganttproject_dependencies_and_calendar.json``
 (blyoa/ts-ganttproject-parser, GanttProject 3.3 files): ``<depend>`` sits on the
 predecessor, type codes 1 = SS, 2 = FS, 3 = FF, 4 = SF, ``difference`` = lag in days.
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tpmkit.errors import FileFormatError
 from tpmkit.io import gan
 
 
 def _gan(name: str) -> dict:
-    return gan.read_parts(shared_path("projectfiles", "ganttproject", name))
+    return gan.read_parts(data_path("projectfiles", "ganttproject", name))
 
 
 def test_dependency_codes_match_published_parser_expectations(case):

@@ -12,7 +12,7 @@ import warnings
 import pytest
 
 import tpmkit
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tpmkit.errors import FileFormatError
 from tpmkit.io import TpmkitWarning, jira
 
@@ -58,7 +58,7 @@ def test_front_door_detects_jira_and_schedules(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
         project = tpmkit.read(_write(tmp_path), start="2024-01-08")
-    s = project.schedule()
+    s = tpmkit.schedule(project)
     assert s["early_finish"].tolist() == [2.0, 3.5, 3.5]
 
 
@@ -70,7 +70,7 @@ def test_semicolon_separated_cp1252(tmp_path):
 
 
 def test_header_only_real_export():
-    parts = jira.read_parts(shared_path("projectfiles", "jira", "jira_cloud_export_header_only.csv"))
+    parts = jira.read_parts(data_path("projectfiles", "jira", "jira_cloud_export_header_only.csv"))
     assert parts["tasks"].empty and parts["warnings"] == ["the export holds no issues"]
 
 

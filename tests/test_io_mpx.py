@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tpmkit.errors import FileFormatError
 from tpmkit.io import mpx
 
 
 def _read(name: str) -> dict:
-    return mpx.read_parts(shared_path("projectfiles", "mpxj", name))
+    return mpx.read_parts(data_path("projectfiles", "mpxj", name))
 
 
 def test_task_links_file():

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import tpmkit
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tpmkit.errors import InputFileError
 from tpmkit.io import TpmkitWarning, mpxj, mspdi
 
@@ -38,9 +38,9 @@ def test_mpp_reads_like_its_mspdi_save():
     ok, reason = mpxj.available()
     if not ok:
         pytest.skip(f"MPXJ bridge unavailable: {reason}")
-    mpp = mpxj.read_parts(shared_path("projectfiles", "mpxj",
+    mpp = mpxj.read_parts(data_path("projectfiles", "mpxj",
                                       "generated__task-links__task-links-project2019-mpp14.mpp"))
-    xml = mspdi.read_parts(shared_path("projectfiles", "mpxj",
+    xml = mspdi.read_parts(data_path("projectfiles", "mpxj",
                                        "generated__task-links__task-links-project2019-mspdi.xml"))
     cols = ["id", "name", "duration", "predecessors"]
     pd.testing.assert_frame_equal(mpp["tasks"][cols], xml["tasks"][cols])
@@ -52,8 +52,8 @@ def test_mpp_reads_like_its_mspdi_save():
     assert mpp["project"]["source_format"] == "mpxj:mpp"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
-        binary = tpmkit.read(shared_path("projectfiles", "mpxj", "legacy__sample.mpp"))
-        saved = tpmkit.read(shared_path("projectfiles", "mpxj", "legacy__sample.xml"))
+        binary = tpmkit.read(data_path("projectfiles", "mpxj", "legacy__sample.mpp"))
+        saved = tpmkit.read(data_path("projectfiles", "mpxj", "legacy__sample.xml"))
     # the .mpp save holds two more tasks ("Assigned Task 1/2") than the XML save
     assert set(saved.tasks.index) < set(binary.tasks.index)
     assert len(binary.tasks) == 18
@@ -67,7 +67,7 @@ def test_mpxj_reads_the_mspdi_export_unchanged(tmp_path):
         pytest.skip(f"MPXJ bridge unavailable: {reason}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
-        project = tpmkit.read(shared_path("projectfiles", "ganttproject", "HouseBuildingSample.gan"))
+        project = tpmkit.read(data_path("projectfiles", "ganttproject", "HouseBuildingSample.gan"))
     ours = mspdi.write(project, tmp_path / "house.xml")
     again = mpxj.to_mspdi(ours, tmp_path / "house-mpxj.xml")
     a, b = mspdi.read_parts(ours), mspdi.read_parts(again)

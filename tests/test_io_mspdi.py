@@ -1,7 +1,7 @@
 """MS Project XML (MSPDI) import and export (``tpmkit.io.mspdi``).
 
 Unit conventions checked against the MSPDI schema reference and the MS Project files in
-``../shared/data/projectfiles/mpxj`` (saved by MS Project 2003/2019; MPXJ test suite).
+``tests/data/projectfiles/mpxj`` (saved by MS Project 2003/2019; MPXJ test suite).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tpmkit
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tpmkit.cpm import schedule
 from tpmkit.errors import FileFormatError
 from tpmkit.io import TpmkitWarning, mspdi
@@ -209,7 +209,7 @@ def test_not_an_mspdi_file(tmp_path):
 
 def test_real_file_links_and_stored_dates():
     """mspdirelations.xml: FS, SS+1d, FF, SF chain; stored dates as offsets (see case json)."""
-    parts = mspdi.read_parts(shared_path("projectfiles", "mpxj", "mspdirelations.xml"))
+    parts = mspdi.read_parts(data_path("projectfiles", "mpxj", "mspdirelations.xml"))
     t = parts["tasks"].set_index("id")
     assert t["predecessors"].tolist() == ["", "1", "2 SS+1d", "3 FF", "4 SF"]
     c = parts["computed"]
@@ -219,7 +219,7 @@ def test_real_file_links_and_stored_dates():
 
 
 def test_real_file_baselines_and_costs():
-    parts = mspdi.read_parts(shared_path(
+    parts = mspdi.read_parts(data_path(
         "projectfiles", "mpxj", "generated__task-baselines__task-baselines-project2019-mspdi.xml"))
     assert len(parts["tasks"]) == 110
     assert parts["tasks"]["baseline_cost"].notna().any()
@@ -240,7 +240,7 @@ def _rt(project, tmp_path):
 def test_round_trip_preserves_tasks_links_calendar_dates(tmp_path, rel):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
-        p = tpmkit.read(shared_path("projectfiles", *rel.split("/")))
+        p = tpmkit.read(data_path("projectfiles", *rel.split("/")))
     q, parts = _rt(p, tmp_path)
     assert list(q.tasks.index) == list(p.tasks.index)
     for col in ("name", "wbs", "constraint", "constraint_date", "resources", "percent_complete"):
@@ -313,10 +313,10 @@ def test_export_follows_the_element_order_ms_project_writes(tmp_path):
     children appear in the opposite order to those files (MS Project validates order)."""
     from tpmkit.io._xml import parse_xml
 
-    refs = [parse_xml(shared_path("projectfiles", *f)) for f in REFERENCE_FILES]
+    refs = [parse_xml(data_path("projectfiles", *f)) for f in REFERENCE_FILES]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
-        house = tpmkit.read(shared_path("projectfiles", "ganttproject", "HouseBuildingSample.gan"))
+        house = tpmkit.read(data_path("projectfiles", "ganttproject", "HouseBuildingSample.gan"))
     table = house.to_table()
     table["baseline_start"], table["baseline_cost"] = house.start, 100.0  # exercise <Baseline>
     p = tpmkit.read({"tasks": table, "project": {"start": house.start,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tpmkit.errors import FileFormatError
 from tpmkit.io import planner
 
 
 def _read(name: str) -> dict:
-    return planner.read_parts(shared_path("projectfiles", "mpxj", name))
+    return planner.read_parts(data_path("projectfiles", "mpxj", name))
 
 
 def test_sample_tasks_links_calendar():

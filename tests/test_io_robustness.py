@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tpmkit.errors import TpmkitError
 from tpmkit.io import gan, jira, mpx, mspdi, planner, xer
 
@@ -31,7 +31,7 @@ JIRA = (b"Issue key,Summary,Original Estimate,Inward issue link (Blocks)\n"
 @given(cut=st.floats(0.0, 1.0), flips=st.lists(st.tuples(st.floats(0.0, 1.0),
                                                           st.integers(0, 255)), max_size=4))
 def test_damaged_files_fail_cleanly(tmp_path, module, rel, cut, flips):
-    data = bytearray(shared_path("projectfiles", *rel).read_bytes())
+    data = bytearray(data_path("projectfiles", *rel).read_bytes())
     for where, byte in flips:
         data[int(where * (len(data) - 1))] = byte
     data = data[: max(1, int(cut * len(data)))] if cut < 1 else data

@@ -1,6 +1,6 @@
 """Primavera P6 XER import (``tpmkit.io.xer``).
 
-The XER files in ``../shared/data/projectfiles/mpxj`` store no early/late dates of
+The XER files in ``tests/data/projectfiles/mpxj`` store no early/late dates of
 unfinished activities, so P6's CPM conversion is checked on a hand-made XER whose stored
 dates and floats were computed by hand with textbook PDM rules on P6's conventions
 (hours → days via the calendar's ``day_hr_cnt``).
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import tpmkit
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tpmkit.cpm import schedule
 from tpmkit.errors import FileFormatError
 from tpmkit.io import TpmkitWarning, xer
@@ -204,7 +204,7 @@ def test_short_records_and_missing_optional_tables(tmp_path):
 
 def test_real_file_percent_complete_types():
     """MPXJ TaskPercentCompleteTest: Duration/Physical/Units 0/25/75/100 % activities."""
-    parts = xer.read_parts(shared_path("projectfiles", "mpxj",
+    parts = xer.read_parts(data_path("projectfiles", "mpxj",
                                        "generated__task-percentcomplete__percent-complete-8.4.xer"))
     t = parts["tasks"]
     assert t["name"].tolist()[:4] == ["Duration 0%", "Duration 25%", "Duration 75%", "Duration 100%"]
@@ -215,14 +215,14 @@ def test_real_file_percent_complete_types():
 
 
 def test_real_file_invalid_calendar_warns():
-    parts = xer.read_parts(shared_path("projectfiles", "mpxj", "calendar__invalid__invalid-8.4.xer"))
+    parts = xer.read_parts(data_path("projectfiles", "mpxj", "calendar__invalid__invalid-8.4.xer"))
     assert any("'Test - Invalid' has invalid working-time data" in w for w in parts["warnings"])
 
 
 def test_real_files_relationship_lag_calendars_read_alike():
     names = ["PredecessorCalendar", "SuccessorCalendar", "ProjectDefaultCalendar",
              "TwentyFourHourCalendar"]
-    tables = [xer.read_parts(shared_path("projectfiles", "mpxj", f"{n}.xer"))["tasks"]
+    tables = [xer.read_parts(data_path("projectfiles", "mpxj", f"{n}.xer"))["tasks"]
               for n in names]
     for t in tables[1:]:
         pd.testing.assert_frame_equal(t, tables[0])
@@ -296,9 +296,9 @@ def test_pmxml_through_the_front_door_and_bad_relationship(tmp_path):
 
 
 def test_real_pmxml_percent_complete_matches_the_xer_save():
-    pm = xer.read_parts(shared_path("projectfiles", "mpxj",
+    pm = xer.read_parts(data_path("projectfiles", "mpxj",
                                     "generated__task-percentcomplete__percent-complete-8.4.pmxml"))
-    x = xer.read_parts(shared_path("projectfiles", "mpxj",
+    x = xer.read_parts(data_path("projectfiles", "mpxj",
                                    "generated__task-percentcomplete__percent-complete-8.4.xer"))
     cols = ["id", "name", "duration", "percent_complete"]
     pd.testing.assert_frame_equal(pm["tasks"][cols], x["tasks"][cols])

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tpmkit
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tpmkit.cli import main
 from tpmkit.errors import CycleError, OptionError, ValidationError
 from tpmkit.io.psplib import load_instance
@@ -105,7 +105,7 @@ def check_project(project, result: LevelResult, integer_days: bool = True):
 
 
 def _optima(folder: str) -> dict[str, int]:
-    rows = shared_path("psplib", folder, "optimum", "optimum.csv").read_text().split()[1:]
+    rows = data_path("psplib", folder, "optimum", "optimum.csv").read_text().split()[1:]
     return {r.split(",")[0].removesuffix(".sm"): int(r.split(",")[1]) for r in rows}
 
 
@@ -118,7 +118,7 @@ def test_j30_optimum_never_beaten_and_target_met():
     devs = []
     for group in range(1, 48, 2):
         name = f"j30{group}_1"
-        inst = load_instance(shared_path("psplib", "j30", f"{name}.sm"))
+        inst = load_instance(data_path("psplib", "j30", f"{name}.sm"))
         sol = solve_rcpsp(inst.duration, (inst.succ_ptr, inst.succ_idx), inst.demand,
                           inst.capacity, passes=10_000, rng=7)
         succ = [inst.succ_idx[inst.succ_ptr[j]:inst.succ_ptr[j + 1]] for j in range(inst.n)]
@@ -132,9 +132,9 @@ def test_j30_optimum_never_beaten_and_target_met():
 @pytest.mark.parametrize("name", ["pat1", "pat7", "pat21", "pat55", "pat104"])
 def test_patterson_optimum(name):
     """Patterson (1984) optima as listed by PSPLIB: reached, never beaten."""
-    optima = dict(line.split(",") for line in shared_path(
+    optima = dict(line.split(",") for line in data_path(
         "psplib", "patterson", "patterson.optimum.csv").read_text().split()[1:])
-    inst = load_instance(shared_path("psplib", "patterson", "patterson.rcp", f"{name}.rcp"))
+    inst = load_instance(data_path("psplib", "patterson", "patterson.rcp", f"{name}.rcp"))
     sol = solve_rcpsp(inst.duration, (inst.succ_ptr, inst.succ_idx), inst.demand,
                       inst.capacity, passes=3000, rng=3)
     assert sol.makespan == int(optima[name])
@@ -143,7 +143,7 @@ def test_patterson_optimum(name):
 def test_psplib_through_the_project_api():
     """The same instance through tpmkit.read + level: links and capacities hold, and the
     optimum (43, j30opt.sm) is reached and not beaten."""
-    project = tpmkit.read(shared_path("psplib", "j30", "j301_1.sm"))
+    project = tpmkit.read(data_path("psplib", "j30", "j301_1.sm"))
     result = level(project, rng=1, time_budget=None)
     check_project(project, result)
     assert result.makespan == 43
@@ -332,7 +332,7 @@ def test_project_without_capacities_is_returned_unlevelled():
 
 
 def test_reproducible_with_the_recorded_seed():
-    inst = load_instance(shared_path("psplib", "j30", "j3013_1.sm"))
+    inst = load_instance(data_path("psplib", "j30", "j3013_1.sm"))
     args = (inst.duration, (inst.succ_ptr, inst.succ_idx), inst.demand, inst.capacity)
     a = solve_rcpsp(*args, passes=800)
     b = solve_rcpsp(*args, passes=800, rng=a.seed)
@@ -364,7 +364,7 @@ def test_seeded_level_is_reproducible_by_default():
 
 
 def test_sampling_and_no_search():
-    inst = load_instance(shared_path("psplib", "j30", "j305_3.sm"))
+    inst = load_instance(data_path("psplib", "j30", "j305_3.sm"))
     args = (inst.duration, (inst.succ_ptr, inst.succ_idx), inst.demand, inst.capacity)
     succ = [inst.succ_idx[inst.succ_ptr[j]:inst.succ_ptr[j + 1]] for j in range(inst.n)]
     one = solve_rcpsp(*args, search="none", improve=False, passes=5000)
@@ -429,7 +429,7 @@ def _cli(capsys, *args):
 
 
 def test_cli_level_psplib_json(capsys):
-    path = shared_path("psplib", "j30", "j301_1.sm")
+    path = data_path("psplib", "j30", "j301_1.sm")
     code, out, err = _cli(capsys, str(path), "--json", "--seed", "4", "--time-budget", "0")
     assert code == 0, err
     data = json.loads(out)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tpmkit
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tpmkit.errors import FileFormatError, InputFileError, OptionError
 from tpmkit.io.psplib import instance_tables, load_instance, parse_instance, read_psplib
 
@@ -24,7 +24,7 @@ def _cp_length(inst) -> int:
 
 def test_j301_1_matches_the_published_file():
     """Values as printed in PSPLIB's j301_1.sm (Kolisch & Sprecher 1996)."""
-    inst = load_instance(shared_path("psplib", "j30", "j301_1.sm"))
+    inst = load_instance(data_path("psplib", "j30", "j301_1.sm"))
     assert inst.name == "j301_1"
     assert inst.n == 32
     assert inst.resource_names == ["R1", "R2", "R3", "R4"]
@@ -41,13 +41,13 @@ def test_j301_1_matches_the_published_file():
                                   "j120/j12057_10.sm"])
 def test_critical_path_equals_header_mpm_time(name):
     """The header's MPM-Time is the precedence-only critical path (PSPLIB convention)."""
-    inst = load_instance(shared_path("psplib", *name.split("/")))
+    inst = load_instance(data_path("psplib", *name.split("/")))
     assert _cp_length(inst) == inst.settings["mpm_time"]
 
 
 def test_patterson_pat1():
     """pat1.rcp: 14 jobs, 3 resources with capacities 2, 1, 2 (Patterson 1984 format)."""
-    inst = load_instance(shared_path("psplib", "patterson", "patterson.rcp", "pat1.rcp"))
+    inst = load_instance(data_path("psplib", "patterson", "patterson.rcp", "pat1.rcp"))
     assert inst.n == 14
     assert inst.capacity.tolist() == [2, 1, 2]
     assert inst.duration.tolist() == [0, 6, 4, 3, 1, 6, 2, 1, 4, 3, 2, 3, 5, 0]
@@ -56,7 +56,7 @@ def test_patterson_pat1():
 
 
 def test_tables_and_front_door():
-    path = shared_path("psplib", "j30", "j301_1.sm")
+    path = data_path("psplib", "j30", "j301_1.sm")
     parts = read_psplib(path)
     tasks = parts["tasks"].set_index("id")
     assert tasks.loc["32", "predecessors"] == "29; 30; 31"

@@ -139,9 +139,10 @@ def test_default_capacity_without_table():
     ([{"capacity": 1}], "no id column"),
 ])
 def test_resource_table_errors(resources, message):
-    p = project({"id": ["A"], "duration": [2], "resources": ["dev:1; qa:1"]}, resources)
+    # the model validates the resources part once, when the project is built
     with pytest.raises(ValidationError, match=message):
-        resource_table(p)
+        resource_table(project({"id": ["A"], "duration": [2], "resources": ["dev:1; qa:1"]},
+                               resources))
 
 
 def test_schedule_errors(small):

@@ -13,7 +13,6 @@ import importlib
 from typing import Any
 
 from tpmkit._version import __version__
-from tpmkit.calendar import Calendar
 from tpmkit.cpm import schedule
 from tpmkit.errors import (
     CycleError,
@@ -26,6 +25,7 @@ from tpmkit.errors import (
 )
 from tpmkit.io import read
 from tpmkit.model import Project
+from tpmkit.model.calendar import Calendar
 from tpmkit.versions import show_versions
 
 __all__ = [
@@ -46,7 +46,7 @@ __all__ = [
 
 # Submodules reachable as attributes without importing them all up front.
 _SUBMODULES = {
-    "calendar", "cpm", "datasets", "errors", "estimate", "evm", "health", "io", "levelling", "model",
+    "cpm", "datasets", "errors", "estimate", "evm", "health", "io", "levelling", "model",
     "pert", "plot", "report", "resources", "risk", "scope", "training", "widgets",
 }
 

@@ -221,8 +221,8 @@ def _deadline_offset(project: Project, deadline: object) -> float | None:
         return project.deadline_offset
     if isinstance(deadline, int | float | np.number):
         return float(deadline)
-    from tpmkit.calendar import parse_date
     from tpmkit.errors import ValidationError
+    from tpmkit.model.calendar import parse_date
 
     d = parse_date(deadline, "deadline")
     if project.start is None:

@@ -11,13 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 __all__ = [
+    "CorrelationWarning",
     "CycleError",
     "DataError",
+    "EVMWarning",
     "FileFormatError",
     "InputFileError",
     "OptionError",
     "TpmkitError",
+    "TpmkitWarning",
     "ValidationError",
+    "check_option",
     "format_ids",
 ]
 
@@ -52,6 +56,18 @@ class FileFormatError(InputFileError):
 
 class DataError(TpmkitError):
     """A computation lacks the data it needs (e.g. no baseline for EVM)."""
+
+
+class TpmkitWarning(UserWarning):
+    """Base class of every warning tpmkit issues (one readable line: what, ids, consequence)."""
+
+
+class EVMWarning(TpmkitWarning):
+    """An earned-value figure is undefined for some periods (set to NaN; the message names them)."""
+
+
+class CorrelationWarning(TpmkitWarning):
+    """A correlation matrix was not positive semi-definite and was repaired."""
 
 
 def format_ids(ids: Iterable[object], limit: int = 5) -> str:

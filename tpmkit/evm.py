@@ -58,10 +58,11 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
+from tpmkit.model.calendar import busdaycal
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tpmkit.calendar import Calendar
     from tpmkit.model import Project
+    from tpmkit.model.calendar import Calendar
 
 __all__ = [
     "EAC_METHODS",
@@ -108,12 +109,6 @@ class EVMWarning(UserWarning):
 # --------------------------------------------------------------------------------------
 # small helpers
 # --------------------------------------------------------------------------------------
-def _busdaycal(calendar: Calendar | None) -> np.busdaycalendar:
-    if calendar is None:
-        return np.busdaycalendar()
-    return calendar._busdaycal
-
-
 def _days(values: Any) -> np.ndarray:
     """Dates → datetime64[D] array (NaT kept)."""
     idx = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(values), errors="raise"))
@@ -484,7 +479,7 @@ def time_to_date(times: Any, period_ends: Any, calendar: Calendar | None = None
     >>> time_to_date([2.0, 2.5, 4.0], ends).strftime("%Y-%m-%d").tolist()
     ['2027-02-26', '2027-03-16', '2027-04-30']
     """
-    cal = _busdaycal(calendar)
+    cal = busdaycal(calendar)
     ends = _days(period_ends)
     if ends.size == 0 or np.isnat(ends).any() or (np.diff(ends).astype(np.int64) <= 0).any():
         raise DataError("period end dates must be given for every period and increase; "
@@ -738,7 +733,7 @@ def _baseline_days(project: Project, budget: pd.Series
     if reversed_.any():
         raise ValidationError(f"baseline_finish is before baseline_start for task(s) "
                               f"{format_ids(t.index[reversed_])}; swap or correct the dates")
-    cal = _busdaycal(project.calendar)
+    cal = busdaycal(project.calendar)
     start = _days(bs.fillna(bf))
     finish = _days(bf.fillna(bs))
     ok = ~np.isnat(start)
@@ -785,7 +780,7 @@ def planned_value(project: Project, dates: Any, spread: str = "linear") -> pd.Da
     budget = task_budgets(project)
     start, finish, ndays = _baseline_days(project, budget)
     d = _days(dates)
-    cal = _busdaycal(project.calendar)
+    cal = busdaycal(project.calendar)
     b = budget.to_numpy(dtype=float)
     has = ~np.isnat(start)
     frac = np.zeros((len(b), d.size))
@@ -829,7 +824,7 @@ def period_ends(first: Any, last: Any, freq: str = "month", anchor: Any = None,
     ['15', '15', '15']
     """
     freq = check_option(freq, FREQUENCIES, "period frequency")
-    cal = _busdaycal(calendar)
+    cal = busdaycal(calendar)
     first_d = pd.Timestamp(first).normalize()
     last_d = pd.Timestamp(last).normalize()
     if last_d < first_d:
@@ -925,7 +920,7 @@ def as_of(project: Project, status_date: Any) -> Project:
     >>> float(april.tasks.loc["QA3", "percent_complete"]), float(p.tasks.loc["QA3", "percent_complete"])
     (30.0, 100.0)
     """
-    from tpmkit.calendar import parse_date
+    from tpmkit.model.calendar import parse_date
 
     status = parse_date(status_date, "status date")
     if status is None:
@@ -948,7 +943,8 @@ def as_of(project: Project, status_date: Any) -> Project:
     if "actual_finish" in table and "percent_complete" in table:
         done = pd.to_numeric(table["percent_complete"], errors="coerce") >= 100
         table["actual_finish"] = table["actual_finish"].where(done)
-    return project.replace(tasks=table.reset_index(), status_date=status)
+    return project.replace(tasks=table.reset_index(), links=project.links.drop(columns=["text"]),
+                           status_date=status)
 
 
 def periods_from_project(project: Project, *, status_date: Any = None, freq: str = "month",
@@ -1064,7 +1060,7 @@ def _project_curves(project: Project, status_date: Any, freq: str, spread: str,
     # a status date on a weekend means the last working day before it
     status = pd.Timestamp(np.busday_offset(np.datetime64(pd.Timestamp(status).date(), "D"), 0,
                                            roll="backward",
-                                           busdaycal=_busdaycal(project.calendar)))
+                                           busdaycal=busdaycal(project.calendar)))
     has = ~np.isnat(start)
     first = project.start if project.start is not None else pd.Timestamp(start[has].min())
     first = min(pd.Timestamp(first), pd.Timestamp(start[has].min()))
@@ -1168,7 +1164,7 @@ def _given_ends(ends: Any, status: pd.Timestamp, calendar: Calendar | None
     if d.size == 0 or np.isnat(d).any():
         raise ValidationError("the period end dates are empty or hold a blank; give one date "
                               "per period")
-    d = np.unique(np.busday_offset(d, 0, roll="backward", busdaycal=_busdaycal(calendar)))
+    d = np.unique(np.busday_offset(d, 0, roll="backward", busdaycal=busdaycal(calendar)))
     if np.datetime64(status.date(), "D") not in d:
         raise ValidationError(f"the status date {status.date()} is not one of the period ends; "
                               "add it to ends (or change the status date)")
@@ -1184,7 +1180,7 @@ def _history_dates(hist: pd.DataFrame, project: Project) -> tuple[pd.DataFrame, 
         # a status recorded on a non-working day belongs to the last working day before it
         days = d.dt.normalize().to_numpy(dtype="datetime64[D]")
         return hist, np.busday_offset(days, 0, roll="backward",
-                                      busdaycal=_busdaycal(project.calendar))
+                                      busdaycal=busdaycal(project.calendar))
     raise ValidationError("the status history (project.periods with task, percent_complete, "
                           "actual_cost) needs a 'date' column: the status date of each row")
 

@@ -61,8 +61,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpmkit.calendar import parse_date
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
+from tpmkit.model.calendar import parse_date
 
 __all__ = ["CHECKS", "DEFAULT_THRESHOLDS", "HealthReport", "dcma14"]
 

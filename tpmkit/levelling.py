@@ -1189,13 +1189,8 @@ def _capacities(project, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[
     res = project.resources
     caps: dict[str, float] = {}
     if res is not None and len(res) and "capacity" in res.columns:
-        key = res["id"] if "id" in res.columns else pd.Series(res.index, index=res.index)
-        cap = pd.to_numeric(res["capacity"], errors="coerce")
-        bad = key[(cap < 0) | (cap.notna() & ~np.isfinite(cap))]
-        if len(bad):
-            raise ValidationError(f"negative or infinite capacity for resource(s) "
-                                  f"{format_ids(bad)}; give units per working day >= 0")
-        caps = {str(k): float(c) for k, c in zip(key, cap) if pd.notna(c)}
+        # validated by the model: canonical ``id`` column, capacities >= 0 (blank = no limit)
+        caps = {str(k): float(c) for k, c in zip(res["id"], res["capacity"]) if pd.notna(c)}
     names = list(dict.fromkeys(str(r) for r in asg["resource"]))
     levelled = [r for r in names if r in caps]
     free = [r for r in names if r not in caps]

@@ -209,7 +209,7 @@ def _target_offset(project: Project, target: object) -> tuple[float, pd.Timestam
         return float(target), None
     except (TypeError, ValueError):
         pass
-    from tpmkit.calendar import parse_date
+    from tpmkit.model.calendar import parse_date
 
     d = parse_date(target, "target")
     if project.start is None:

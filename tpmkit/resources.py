@@ -41,6 +41,7 @@ import pandas as pd
 
 from tpmkit._core.codes import EPS, ConstraintType, LinkType
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
+from tpmkit.model.calendar import parse_holidays, parse_workweek
 
 __all__ = [
     "CrashResult",
@@ -60,7 +61,6 @@ __all__ = [
 
 _TOL = EPS
 _LP_TOL = 100 * EPS  # looser: values from the LP solver (HiGHS works to ~1e-7), long sums
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -118,31 +118,12 @@ def _schedule_times(project, schedule) -> tuple[np.ndarray, np.ndarray]:
 def _parse_workweek(text: Any, rid: str) -> np.ndarray | None:
     if text is None or (isinstance(text, float) and math.isnan(text)) or str(text).strip() == "":
         return None
-    items = text if isinstance(text, list | tuple) else str(text).replace(";", ",").split(",")
-    mask = np.zeros(7, dtype=bool)
-    for item in items:
-        key = str(item).strip().lower()[:3]
-        if key not in _WEEKDAYS:
-            raise ValidationError(
-                f"resource {rid} has an unknown workweek day {item!r}; "
-                "write days as Mon, Tue, Wed, Thu, Fri, Sat, Sun")
-        mask[_WEEKDAYS.index(key)] = True
-    return mask
+    return np.array(parse_workweek(text, f"resource {rid} (workweek)"), dtype=bool)
 
 
 def _parse_holidays(value: Any, rid: str) -> np.ndarray | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    items = value if isinstance(value, list | tuple) else str(value).replace(",", ";").split(";")
-    items = [i for i in items if str(i).strip()]
-    if not items:
-        return None
-    try:
-        return pd.to_datetime([str(i).strip() for i in items]).to_numpy().astype("datetime64[D]")
-    except (ValueError, TypeError) as exc:
-        raise ValidationError(
-            f"resource {rid} has an unreadable holiday in {value!r}; write dates as YYYY-MM-DD "
-            "separated by ';'") from exc
+    days = parse_holidays(value, f"resource {rid}")
+    return days if len(days) else None
 
 
 def resource_table(project) -> pd.DataFrame:
@@ -185,29 +166,8 @@ def resource_table(project) -> pd.DataFrame:
         out["capacity"] = 1.0
         out["rate"] = 0.0
     else:
-        table = table.copy()
-        if "id" not in table.columns:
-            for alt in ("resource", "name"):
-                if alt in table.columns:
-                    table = table.rename(columns={alt: "id"})
-                    break
-            else:
-                if table.index.name in ("id", "resource"):
-                    table = table.reset_index().rename(columns={table.index.name: "id"})
-                else:
-                    raise ValidationError(
-                        "the resources table has no id column; add a column 'id' naming each resource")
-        ids = table["id"]
-        blank = ids.isna() | (ids.astype(str).str.strip() == "")
-        if blank.any():
-            raise ValidationError(
-                f"the resources table has {int(blank.sum())} row(s) without an id; "
-                "give every resource an id")
-        table["id"] = ids.astype(str).str.strip()
-        dup = table["id"][table["id"].duplicated()]
-        if len(dup):
-            raise ValidationError(
-                f"duplicate resource ids: {format_ids(pd.unique(dup))}; give each resource one row")
+        # the model validated the table once (canonical ``id`` column, numbers >= 0);
+        # blanks take the defaults here
         out = table.set_index("id")
         out.index = out.index.astype(object)
         unknown = [r for r in assigned if r not in out.index]
@@ -218,13 +178,7 @@ def resource_table(project) -> pd.DataFrame:
         for col, default in (("capacity", 1.0), ("rate", 0.0)):
             if col not in out.columns:
                 out[col] = default
-            values = pd.to_numeric(out[col], errors="coerce")
-            bad = (~out[col].isna() & values.isna()) | (values < 0) | np.isinf(values)
-            if bad.any():
-                raise ValidationError(
-                    f"resource {col} must be a number >= 0; bad for {format_ids(out.index[bad])}; "
-                    f"fix the {col} column of the resources table")
-            out[col] = values.fillna(default).astype(float)
+            out[col] = pd.to_numeric(out[col], errors="coerce").fillna(default).astype(float)
     weeks = [_parse_workweek(out.at[r, "workweek"], r) if "workweek" in out.columns else None
              for r in out.index]
     hols = [_parse_holidays(out.at[r, "holidays"], r) if "holidays" in out.columns else None

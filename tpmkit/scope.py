@@ -44,7 +44,7 @@ from tpmkit.errors import (
     check_option,
     format_ids,
 )
-from tpmkit.model import wbs_parent
+from tpmkit.model.wbs import malformed_codes, wbs_key, wbs_parent
 
 __all__ = [
     "ARTEFACTS",
@@ -69,7 +69,6 @@ __all__ = [
     "wbs_tree",
 ]
 
-_CODE_RE = re.compile(r"^\d+(\.\d+)*$")
 _ID_SPLIT = re.compile(r"[;,]")
 
 
@@ -230,8 +229,7 @@ def _text(df: pd.DataFrame, column: str) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- WBS
-def _code_key(code: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in code.split("."))
+_code_key = wbs_key  # numeric levels in numeric order, lettered levels after them
 
 
 def _wbs_codes(df: pd.DataFrame, what: str) -> pd.Series:
@@ -240,11 +238,11 @@ def _wbs_codes(df: pd.DataFrame, what: str) -> pd.Series:
     codes = _text(df, "wbs").str.replace(r"\.0$", "", regex=True)
     # a spreadsheet may turn "1" into 1.0; undo that for single-level codes only
     given = codes != ""
-    bad = given & ~codes.str.match(_CODE_RE.pattern)
+    bad = given & malformed_codes(codes)  # the one WBS grammar (tpmkit.model.wbs)
     if bad.any():
         raise ValidationError(
             f"{what}: malformed WBS code(s) {format_ids(codes[bad].unique())}; use dot-separated "
-            "positive integers such as 1, 1.2, 1.2.3"
+            "levels of letters and digits such as 1, 1.2, 1.2.3 or 1.A.2"
         )
     zero = given & codes.str.contains(r"(?:^|\.)0+(?:\.|$)", regex=True)
     if zero.any():
@@ -514,7 +512,7 @@ def check_wbs(data: Any, *, complete: bool | None = None, rtol: float = 1e-6) ->
                 findings.append(("orphan", code, f"WBS code {code} has no parent row {par}; add "
                                  f"a row for {par} or renumber {code}"))
     for par, kids in zip(tree.index, tree["children"]):
-        numbers = sorted(int(k.rpartition(".")[2]) for k in kids)
+        numbers = sorted(int(k.rpartition(".")[2]) for k in kids if k.rpartition(".")[2].isdigit())
         if not numbers:
             continue
         missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
@@ -522,7 +520,7 @@ def check_wbs(data: Any, *, complete: bool | None = None, rtol: float = 1e-6) ->
             code = f"{par}.{m}"
             findings.append(("gap", code, f"WBS level {par} skips {code} (children "
                              f"{format_ids(kids)}); renumber the siblings 1..{len(kids)}"))
-    tops = sorted(int(c) for c in tree.index[tree["depth"] == 1])
+    tops = sorted(int(c) for c in tree.index[tree["depth"] == 1] if c.isdigit())
     for m in sorted(set(range(1, (tops[-1] if tops else 0) + 1)) - set(tops)):
         findings.append(("gap", str(m), f"top WBS level skips {m}; renumber the top levels "
                          f"1..{len(tops)}"))

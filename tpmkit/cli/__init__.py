@@ -48,9 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(modname)
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
-        p.set_defaults(_run=module.run)
+        p.set_defaults(handler=module.run)
     samples = sub.add_parser("samples", help="list the bundled sample projects and artefacts")
-    samples.set_defaults(_run=_run_samples)
+    samples.set_defaults(handler=_run_samples)
     return parser
 
 
@@ -69,11 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 finding, 2 bad input)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "_run", None):
+    if not getattr(args, "handler", None):
         parser.print_help()
         return 2
     try:
-        return int(args._run(args) or 0)
+        return int(args.handler(args) or 0)
     except TpmkitError as exc:
         print(f"tpmkit {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 2

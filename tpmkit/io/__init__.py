@@ -2,7 +2,7 @@
 
 ``tpmkit.read(path_or_dataframe, **settings)`` returns a validated
 :class:`~tpmkit.model.Project`; the format follows the file (suffix, then content).
-Settings such as ``start=`` override the file's. ``project.write(path)`` writes the
+Settings such as ``start=`` override the file's. ``tpmkit.io.write(project, path)`` writes the
 format of the suffix through a temporary file renamed into place, and never overwrites
 the file the project was read from.
 
@@ -35,7 +35,7 @@ from typing import Any
 import pandas as pd
 
 from tpmkit._files import refuse_overwrite
-from tpmkit.errors import InputFileError, OptionError, TpmkitError
+from tpmkit.errors import InputFileError, OptionError, TpmkitError, TpmkitWarning
 from tpmkit.model import Project, build_project
 
 __all__ = ["READERS", "WRITERS", "TpmkitWarning", "read", "read_parts", "write"]
@@ -61,10 +61,6 @@ WRITERS: dict[str, str] = {
     ".xml": "mspdi", ".mspdi": "mspdi",
 }
 MAX_FILE_BYTES = 512 * 1024 * 1024
-
-
-class TpmkitWarning(UserWarning):
-    """Something was read but not everything could be used (see the message)."""
 
 
 def _module(name: str, suffix: str, what: str):
@@ -141,7 +137,8 @@ def read(source: str | os.PathLike | pd.DataFrame | Mapping[str, Any], **setting
     >>> import pandas as pd
     >>> p = read(pd.DataFrame({"id": ["A", "B"], "duration": [2, 3], "predecessors": ["", "A"]}),
     ...          start="2027-01-04")
-    >>> p.schedule()["early_finish_date"].dt.date.tolist()
+    >>> from tpmkit.cpm import schedule
+    >>> schedule(p)["early_finish_date"].dt.date.tolist()
     [datetime.date(2027, 1, 5), datetime.date(2027, 1, 8)]
     """
     if isinstance(source, pd.DataFrame):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import FileFormatError, InputFileError, format_ids
+from tpmkit.model.calendar import WEEKDAYS
+from tpmkit.model.links import LINK_COLUMNS, expand_summary_links, format_link, format_number
 
 __all__ = [
     "DAY_NAMES",
@@ -28,8 +30,9 @@ __all__ = [
     "WorkTime",
     "check_size",
     "format_number",
-    "link_text",
+    "links_table",
     "parse_xml",
+    "predecessors_text",
     "read_bytes",
     "read_text",
     "safe_ids",
@@ -40,8 +43,8 @@ __all__ = [
 #: Default size limit for any imported file [bytes]; pass ``max_bytes=`` to a reader to change it.
 MAX_BYTES = 256 * 1024 * 1024
 
-#: Weekday names used in ``project["calendar"]["workweek"]``, Monday first.
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: Weekday names used in ``project["calendar"]["workweek"]``, Monday first (the model's table).
+DAY_NAMES = WEEKDAYS
 
 _ID_OK = re.compile(r"^[A-Za-z0-9_.\-]+$")
 
@@ -160,45 +163,53 @@ def parse_xml(path: str | os.PathLike, *, max_bytes: int | None = None,
     return strip_namespaces(root)
 
 
-def format_number(x: float) -> str:
-    """Format a lag or duration compactly without losing precision (``2``, ``0.5``, ``-1.25``).
+def links_table(rows: Iterable[tuple], id_of: Mapping[str, str],
+                leaves: Mapping[str, list[str]] | None = None
+                ) -> tuple[pd.DataFrame, list[tuple[str, str]], list[tuple[str, str]]]:
+    """The ``parts["links"]`` table of a reader from its links in the file's own id space.
+
+    ``rows`` are ``(predecessor, successor, type, lag [working days], lag_percent
+    [fraction])`` with the file's ids (UIDs, keys …); ``id_of`` maps those to task ids;
+    ``leaves`` maps each summary task to its leaf tasks, and links on summaries are moved
+    to the leaves by the one shared :func:`tpmkit.model.expand_summary_links`. Links are
+    ordered by their successor's position in ``id_of`` (input order kept otherwise); lags
+    are kept exactly. Returns the table, the moved and the dropped (unknown end) pairs.
 
     Examples
     --------
-    >>> format_number(2.0), format_number(0.125), format_number(1 / 3)
-    ('2', '0.125', '0.3333333333')
+    >>> t, moved, dropped = links_table([("1", "2", "SS", 0.1234567, 0.0)], {"1": "A", "2": "B"})
+    >>> t.to_dict("records")
+    [{'predecessor': 'A', 'successor': 'B', 'type': 'SS', 'lag': 0.1234567, 'lag_percent': 0.0}]
     """
-    x = float(x)
-    if x == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    return f"{x:.10g}"
+    rows = list(rows)
+    moved: list[tuple[str, str]] = []
+    if leaves:
+        rows, moved = expand_summary_links(rows, leaves)
+    pos = {k: i for i, k in enumerate(id_of)}
+    kept, dropped = [], []
+    for p, s, kind, lag, pct in rows:
+        if p in id_of and s in id_of:
+            kept.append((id_of[p], id_of[s], str(kind).upper(), float(lag), float(pct), pos[s]))
+        else:
+            dropped.append((p, s))
+    kept.sort(key=lambda r: r[5])
+    kept = list(dict.fromkeys(r[:5] for r in kept))
+    table = pd.DataFrame(kept, columns=list(LINK_COLUMNS)).astype(
+        {"predecessor": object, "successor": object, "type": object, "lag": float,
+         "lag_percent": float})
+    return table, moved, dropped
 
 
-def link_text(pred: str, kind: str = "FS", lag_days: float = 0.0,
-              lag_percent: float = 0.0) -> str:
-    """Return one predecessor entry of the task table, e.g. ``'A SS+2d'`` or ``'7 FS+50%'``.
+#: one predecessor entry for display/writing (``'A SS+2d'``); see :func:`tpmkit.model.format_link`
+link_text = format_link
 
-    ``lag_percent`` is a fraction of the predecessor's duration (0.5 = 50 %). A lag that
-    has both parts cannot be written in the task table, so the percent wins; the caller
-    warns.
 
-    Examples
-    --------
-    >>> link_text("A"), link_text("B", "SS", 2), link_text("C", "FF", -0.5)
-    ('A', 'B SS+2d', 'C FF-0.5d')
-    >>> link_text("7", "FS", 0, 0.5)
-    '7 FS+50%'
-    """
-    kind = kind.upper()
-    if lag_percent:
-        pct = format_number(lag_percent * 100)
-        sign = "" if pct.startswith("-") else "+"
-        return f"{pred} {kind}{sign}{pct}%"
-    if lag_days:
-        v = format_number(lag_days)
-        sign = "" if v.startswith("-") else "+"
-        return f"{pred} {kind}{sign}{v}d"
-    return pred if kind == "FS" else f"{pred} {kind}"
+def predecessors_text(links: pd.DataFrame, ids: Iterable[str]) -> list[str]:
+    """The ``predecessors`` text column (display and writing) of each task from a link table."""
+    texts: dict[str, list[str]] = {}
+    for p, s, kind, lag, pct in links[list(LINK_COLUMNS)].itertuples(index=False, name=None):
+        texts.setdefault(s, []).append(format_link(p, kind, lag, pct))
+    return ["; ".join(dict.fromkeys(texts.get(i, []))) for i in ids]
 
 
 def safe_ids(raw: Sequence[object], what: str = "task") -> tuple[list[str], list[str]]:

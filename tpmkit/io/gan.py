@@ -37,8 +37,9 @@ from tpmkit.io._xml import (
     DAY_NAMES,
     WorkTime,
     format_number,
-    link_text,
+    links_table,
     parse_xml,
+    predecessors_text,
     safe_ids,
     task_frame,
 )
@@ -120,8 +121,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     weekmask = [True] * 5 + [False] * 2
     week = root.find("calendars/day-types/default-week")
     if week is not None:
-        weekmask = [week.get(d, "0") != "1" for d in ("mon", "tue", "wed", "thu", "fri",
-                                                      "sat", "sun")]
+        weekmask = [week.get(d.lower(), "0") != "1" for d in DAY_NAMES]
     only = root.find("calendars/day-types/only-show-weekends")
     if only is not None and only.get("value") == "true":
         weekmask = [True] * 7  # "tasks can run on weekends"
@@ -181,12 +181,8 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             if c is not t and c.get("id") not in summary:
                 children.setdefault(t.get("id"), []).append(c.get("id"))
 
-    def leaves(tid: str) -> list[str]:
-        return children.get(tid, []) if tid in summary else [tid]
-
     # links: <depend> on the predecessor
-    preds: dict[str, list[str]] = {}
-    moved: list[str] = []
+    link_rows: list[tuple[str, str, str, float, float]] = []
     for t, _, _ in raw:
         for dep in t.findall("depend"):
             succ = dep.get("id")
@@ -200,11 +196,11 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                 warnings.append(f"{where}: successor {succ} is not in the file; link dropped")
                 continue
             lag = _float(dep, "difference", name, where, 0.0)
-            if t.get("id") in summary or succ in summary:
-                moved.append(f"{t.get('id')}→{succ}")
-            for p in leaves(t.get("id")):
-                for s in leaves(succ):
-                    preds.setdefault(s, []).append(link_text(id_of[p], kind, lag))
+            link_rows.append((t.get("id"), succ, kind, lag, 0.0))
+    links, moved_pairs, _ = links_table(link_rows, id_of,
+                                        {s: children.get(s, []) for s in summary})
+    moved = [f"{p}→{q}" for p, q in moved_pairs]
+    gid_text = dict(zip(id_of, predecessors_text(links, id_of.values()), strict=True))
     if moved:
         warnings.append(f"dependencies on summary tasks ({format_ids(moved)}) were moved to "
                         "their subtasks (tpmkit derives summaries from the WBS)")
@@ -236,10 +232,10 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             else pd.NaT
         bs, bd = base.get(tid, (pd.NaT, math.nan))
         rows.append({"id": id_of[tid], "name": t.get("name", ""), "duration": dur,
-                     "predecessors": "; ".join(dict.fromkeys(preds.get(tid, []))),
+                     "predecessors": gid_text.get(tid, ""),
                      "wbs": code, "percent_complete": _float(t, "complete", name, where, 0.0),
                      "_start": start, "_third": third, "_base": (bs, bd),
-                     "_has_preds": bool(preds.get(tid))})
+                     "_has_preds": bool(gid_text.get(tid))})
 
     # holidays: one-off plus recurring ones for every year the plan spans
     years = sorted({s.year for s, _ in starts.values() if pd.notna(s)}) or [pd.Timestamp.now().year]
@@ -303,6 +299,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
 
     parts: dict[str, Any] = {
         "tasks": task_frame(rows),
+        "links": links,
         "project": {
             "name": root.get("name") or Path(name).stem,
             "start": project_start.date().isoformat() if pd.notna(project_start) else None,

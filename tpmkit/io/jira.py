@@ -34,6 +34,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from tpmkit.errors import FileFormatError, format_ids
 from tpmkit.io._xml import read_text, safe_ids, task_frame
 
@@ -170,6 +172,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             return sum(float(x.replace(",", ".")) * scale[u.lower()] for x, u in parts)
 
     rows_out, no_estimate = [], []
+    pairs: list[tuple[str, str]] = []  # (successor, predecessor) task ids, in file order
     for n, key, row in issues:
         est = seconds(first_value(row, "original estimate", "σ original estimate"), n,
                       "Original Estimate")
@@ -189,6 +192,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         status = first_value(row, "status")
         resolved = first_value(row, "resolved")
         done = bool(resolved) or status.lower() in _DONE
+        pairs.extend((id_of[key], id_of[p]) for p in dict.fromkeys(preds[key]))
         rows_out.append({
             "id": id_of[key], "name": first_value(row, "summary"), "duration": duration,
             "predecessors": "; ".join(dict.fromkeys(id_of[p] for p in preds[key])),
@@ -211,7 +215,10 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                         f"duration was set to 0 working days ({fix})")
     if not rows_out:
         warnings.append("the export holds no issues")
-    return {"tasks": task_frame(rows_out),
+    tasks = task_frame(rows_out)
+    links = pd.DataFrame({"predecessor": [p for t, p in pairs], "successor": [t for t, p in pairs],
+                          "type": "FS", "lag": 0.0, "lag_percent": 0.0})
+    return {"tasks": tasks, "links": links,
             "project": {"name": Path(name).stem, "source_format": "jira",
                         "hours_per_day": float(hours_per_day)},
             "warnings": warnings}

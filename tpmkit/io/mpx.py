@@ -33,7 +33,8 @@ from tpmkit.io._xml import (
     DAY_NAMES,
     WorkTime,
     format_number,
-    link_text,
+    links_table,
+    predecessors_text,
     read_bytes,
     safe_ids,
     task_frame,
@@ -261,6 +262,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     leaves: dict[str, list[str]] = {}
     for k, (lvl, _) in enumerate(outline):
         if is_summary[k]:
+            leaves.setdefault(ids0[k], [])
             j = k + 1
             while j < len(outline) and outline[j][0] > lvl:
                 if not is_summary[j]:
@@ -269,10 +271,32 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
 
     start = _date(project_start, date_order)
     rows, computed, alap, elapsed, moved = [], [], [], [], []
+    link_rows: list[tuple[str, str, str, float, float]] = []
+    for (n, v), raw_id in zip(recs, ids0):
+        for token in _split_links(v.get("predecessors", "")):
+            m = _LINK.match(token)
+            if not m:
+                raise err(n, "Predecessors", token, "is not a link such as 3FS+1d")
+            pid, kind = m.group(1), (m.group(2) or "FS").upper()
+            lag_days, lag_pct = 0.0, 0.0
+            if m.group(4):
+                value = float(m.group(4).replace(",", ".")) * (-1 if m.group(3) == "-" else 1)
+                if m.group(6) == "%":
+                    lag_pct = value / 100.0
+                else:
+                    lag_days = units.to_days(value, bool(m.group(5)), m.group(6) or "d")
+                    if m.group(5):
+                        elapsed.append(raw_id)
+            if pid not in id_of:
+                warnings.append(f"task {raw_id}: predecessor {pid} is not in the file; "
+                                "link dropped")
+                continue
+            link_rows.append((pid, raw_id, kind, lag_days, lag_pct))
+    links, moved_pairs, _ = links_table(link_rows, id_of, leaves)
+    moved += [x for pair in moved_pairs for x in pair if x in leaves]
+    preds_of = dict(zip(id_of, predecessors_text(links, id_of.values()), strict=True))
     for k, ((n, v), raw_id) in enumerate(zip(recs, ids0)):
         if is_summary[k]:
-            if v.get("predecessors"):
-                moved.append(raw_id)
             continue
         d, el, _ = duration(v.get("duration", ""), n, "Duration")
         if el:
@@ -292,35 +316,11 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                 con = ""
             else:
                 cdate = cdate.normalize()
-        preds = []
-        for token in _split_links(v.get("predecessors", "")):
-            m = _LINK.match(token)
-            if not m:
-                raise err(n, "Predecessors", token, "is not a link such as 3FS+1d")
-            pid, kind = m.group(1), (m.group(2) or "FS").upper()
-            lag_days, lag_pct = 0.0, 0.0
-            if m.group(4):
-                value = float(m.group(4).replace(",", ".")) * (-1 if m.group(3) == "-" else 1)
-                if m.group(6) == "%":
-                    lag_pct = value / 100.0
-                else:
-                    lag_days = units.to_days(value, bool(m.group(5)), m.group(6) or "d")
-                    if m.group(5):
-                        elapsed.append(raw_id)
-            targets = leaves.get(pid, [pid])
-            if pid in leaves:
-                moved.append(pid)
-            for t in targets:
-                if t not in id_of:
-                    warnings.append(f"task {raw_id}: predecessor {t} is not in the file; "
-                                    "link dropped")
-                    continue
-                preds.append(link_text(id_of[t], kind, lag_days, lag_pct))
         money = {f: _money(v.get(f, ""), n, f, name)
                  for f in ("fixed_cost", "baseline_cost", "actual_cost")}
         pct = v.get("percent_complete", "").rstrip("%")
         rows.append({"id": id_of[raw_id], "name": v.get("name", ""), "duration": d,
-                     "predecessors": "; ".join(dict.fromkeys(preds)),
+                     "predecessors": preds_of.get(raw_id, ""),
                      "wbs": v.get("wbs") or wbs_codes[k], "constraint": con,
                      "constraint_date": cdate, "cost": money["fixed_cost"],
                      "baseline_cost": money["baseline_cost"], "actual_cost": money["actual_cost"],
@@ -386,6 +386,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                 comp[c] = np.where(has_time, off, whole)
     parts: dict[str, Any] = {
         "tasks": task_frame(rows),
+        "links": links,
         "project": {"name": project_name or Path(name).stem,
                     "start": start.date().isoformat() if pd.notna(start) else None,
                     "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],

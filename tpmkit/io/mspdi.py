@@ -41,8 +41,9 @@ from tpmkit.io._xml import (
     DAY_NAMES,
     WorkTime,
     format_number,
-    link_text,
+    links_table,
     parse_xml,
+    predecessors_text,
     safe_ids,
     task_frame,
 )
@@ -353,7 +354,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
 
     summary = {}
     outline = {}
-    inactive, manual, alap, other_cal, elapsed, pct_and_days = [], [], [], [], [], []
+    inactive, manual, alap, other_cal, elapsed = [], [], [], [], []
     rows = []
     computed = []
     for (pos, uid, where, t), tid in zip(raw, ids):
@@ -452,34 +453,21 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         prefix = summary[uid] + "."
         return [u for u in leaf_uids if outline.get(u, "").startswith(prefix)]
 
-    row_of_uid = {r["_uid"]: r for r in rows}
-    summary_links: list[str] = []
+    link_rows = [(puid, r["_uid"], kind, lag_days, lag_pct)
+                 for r in rows for puid, kind, lag_days, lag_pct in r["_preds"]]
     for t in root.findall("Tasks/Task"):
         uid = _txt(t, "UID")
         if uid in summary and t.find("PredecessorLink") is not None:
-            summary_links.append(outline[uid])
             for lk in t.findall("PredecessorLink"):
                 link = parse_link(lk, f"summary task UID {uid}")
-                for leaf in leaves(uid):
-                    row_of_uid[leaf]["_preds"].append(link[:4])
+                link_rows.append((link[0], uid, *link[1:4]))
     id_of_uid = {r["_uid"]: r["id"] for r in rows}
-    missing: list[str] = []
-    for r in rows:
-        texts = []
-        for puid, kind, lag_days, lag_pct in r["_preds"]:
-            targets = [puid]
-            if puid in summary:
-                summary_links.append(outline[puid])
-                targets = leaves(puid)
-            for p in targets:
-                if p not in id_of_uid:
-                    if p not in uid_to_id or p in summary:
-                        missing.append(f"{r['id']}←UID {p}")
-                    continue
-                texts.append(link_text(id_of_uid[p], kind, lag_days, lag_pct))
-            if lag_pct and lag_days:
-                pct_and_days.append(r["id"])
-        r["predecessors"] = "; ".join(dict.fromkeys(texts))
+    links, moved, dropped = links_table(link_rows, id_of_uid, {u: leaves(u) for u in summary})
+    summary_links = [outline[u] for pair in moved for u in pair if u in summary]
+    missing: list[str] = [f"{id_of_uid.get(s, s)}←UID {p}" for p, s in dropped
+                          if p not in uid_to_id or p in summary]
+    for r, text in zip(rows, predecessors_text(links, [r["id"] for r in rows]), strict=True):
+        r["predecessors"] = text
     if missing:
         warnings.append(f"links to tasks that are not in the file or inactive were dropped: "
                         f"{format_ids(missing)}")
@@ -564,8 +552,8 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         "calendar_name": cal_name,
         "source_format": "mspdi",
     }
-    parts: dict[str, Any] = {"tasks": tasks, "project": project, "computed": comp,
-                             "warnings": warnings}
+    parts: dict[str, Any] = {"tasks": tasks, "links": links, "project": project,
+                             "computed": comp, "warnings": warnings}
     if res_rows:
         parts["resources"] = pd.DataFrame(res_rows)
     if tasks.empty:

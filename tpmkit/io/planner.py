@@ -34,15 +34,16 @@ from tpmkit.io._xml import (
     DAY_NAMES,
     WorkTime,
     format_number,
-    link_text,
+    links_table,
     parse_xml,
+    predecessors_text,
     safe_ids,
     task_frame,
 )
 
 __all__ = ["read_parts"]
 
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAYS = tuple(d.lower() for d in DAY_NAMES)
 _CONSTRAINTS = {"must-start-on": "MSO", "start-no-earlier-than": "SNET"}
 
 
@@ -206,8 +207,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             units = _num(a, "units", name, f"allocation of resource {rid}", 100.0) / 100.0
             alloc.setdefault(tid, []).append((res_of[rid], units))
 
-    preds: dict[str, list[str]] = {}
-    moved = []
+    link_rows: list[tuple[str, str, str, float, float]] = []
     for t, _, _ in raw:
         for p in t.findall("predecessors/predecessor"):
             src = p.get("predecessor-id")
@@ -220,11 +220,10 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                 warnings.append(f"{where}: task {src} is not in the file; link dropped")
                 continue
             lag = _num(p, "lag", name, where, 0.0) / 86400.0
-            if src in summary or t.get("id") in summary:
-                moved.append(f"{src}→{t.get('id')}")
-            for a in leaves.get(src, [src]):
-                for b in leaves.get(t.get("id"), [t.get("id")]):
-                    preds.setdefault(b, []).append(link_text(id_of[a], kind, lag))
+            link_rows.append((src, t.get("id"), kind, lag, 0.0))
+    links, moved_pairs, _ = links_table(link_rows, id_of, leaves)
+    moved = [f"{a}→{b}" for a, b in moved_pairs]
+    preds = dict(zip(id_of, predecessors_text(links, id_of.values()), strict=True))
     if moved:
         warnings.append(f"links on summary tasks ({format_ids(moved)}) were moved to their "
                         "subtasks (tpmkit derives summaries from the WBS)")
@@ -256,7 +255,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             else:
                 cdate = _when(con, "time", name, where).normalize()
         rows.append({"id": id_of[tid], "name": t.get("name", ""), "duration": dur,
-                     "predecessors": "; ".join(dict.fromkeys(preds.get(tid, []))), "wbs": code,
+                     "predecessors": preds.get(tid, ""), "wbs": code,
                      "constraint": constraint, "constraint_date": cdate,
                      "percent_complete": _num(t, "percent-complete", name, where, 0.0),
                      "resources": "; ".join(f"{r}:{format_number(u)}"
@@ -272,6 +271,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             comp["early_finish"] = wt.offsets(comp["early_finish_date"].to_numpy(), start) - origin
     parts: dict[str, Any] = {
         "tasks": task_frame(rows),
+        "links": links,
         "project": {"name": root.get("name") or Path(name).stem,
                     "start": start.date().isoformat() if pd.notna(start) else None,
                     "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],

@@ -366,7 +366,10 @@ def instance_tables(inst: PsplibInstance) -> dict:
         resources = pd.concat([resources, inst.nonrenewable[["id", "capacity", "kind"]]],
                               ignore_index=True)
     project = {"name": inst.name, **inst.settings}
-    return {"tasks": tasks, "resources": resources, "project": project}
+    links = pd.DataFrame({"predecessor": [inst.ids[p] for row in preds for p in row],
+                          "successor": [inst.ids[j] for j, row in enumerate(preds) for _ in row],
+                          "type": "FS", "lag": 0.0, "lag_percent": 0.0})
+    return {"tasks": tasks, "links": links, "resources": resources, "project": project}
 
 
 def read_parts(path: str | os.PathLike, **settings: object) -> dict:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from tpmkit._files import atomic_path
-from tpmkit.errors import FileFormatError, InputFileError
+from tpmkit.errors import FileFormatError, InputFileError, format_ids
 from tpmkit.model import Project, column_name
 
 __all__ = ["looks_like_jira", "project_to_dict", "read_parts", "write"]
@@ -229,6 +229,17 @@ def project_to_dict(project: Project) -> dict:
 def write(project: Project, path: str | Path, **kwargs: Any) -> None:
     """Write ``project`` as CSV (task table only), XLSX, YAML or JSON, atomically."""
     path = Path(path)
+    links = project.links
+    mixed = links[(links["lag"] != 0) & (links["lag_percent"] != 0)]
+    if len(mixed):
+        import warnings
+
+        from tpmkit.io import TpmkitWarning
+
+        warnings.warn(f"links {format_ids(mixed['predecessor'] + '→' + mixed['successor'])} have "
+                      "both a percent and a day lag, which the predecessors column cannot hold; "
+                      "the file keeps the percent only (write MSPDI to keep both)",
+                      TpmkitWarning, stacklevel=3)
     suffix = path.suffix.lower()
     with atomic_path(path) as tmp:
         if suffix in (".csv", ".tsv"):

@@ -47,7 +47,8 @@ from tpmkit.io._xml import (
     DAY_NAMES,
     WorkTime,
     format_number,
-    link_text,
+    links_table,
+    predecessors_text,
     read_bytes,
     read_text,
     safe_ids,
@@ -401,7 +402,7 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
     for so in tables.get("SCHEDOPTIONS", []):
         if pid is None or so.get("proj_id") == pid:
             lag_cal = so.get("sched_calendar_on_relationship_lag") or lag_cal
-    preds: dict[str, list[str]] = {}
+    link_rows: list[tuple[str, str, str, float, float]] = []
     dropped = []
     for lk in tables.get("TASKPRED", []):
         succ, pred = lk.get("task_id"), lk.get("pred_task_id")
@@ -421,7 +422,9 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
             cal_id = {"rcal_Successor": cal_of.get(succ),
                       "rcal_ProjDefault": proj_cal_id}.get(lag_cal, cal_of.get(pred))
             lag = hours / hours_per_day(cal_id)
-        preds.setdefault(succ, []).append(link_text(id_of[pred], kind, lag))
+        link_rows.append((pred, succ, kind, lag, 0.0))
+    links, _, _ = links_table(link_rows, id_of)
+    preds = dict(zip(id_of, predecessors_text(links, id_of.values()), strict=True))
     if dropped:
         warnings.append(f"relationships to activities outside the project or left out were "
                         f"dropped: {format_ids(dropped)}")
@@ -479,7 +482,7 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
             warnings.append(f"activity {tid}: the secondary constraint "
                             f"{t.get('cstr_type2')} was ignored (tpmkit keeps one per task)")
         row = {"id": tid, "name": t.get("task_name", ""), "duration": duration,
-               "predecessors": "; ".join(preds.get(key, [])),
+               "predecessors": preds.get(key, ""),
                "wbs": wbs_code(t.get("wbs_id")), "constraint": constraint,
                "constraint_date": cdate, "resources": "; ".join(f"{k}:{format_number(v)}"
                                             for k, v in assigned.get(key, {}).items()),
@@ -538,8 +541,8 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
         "calendar_name": pcal["name"],
         "source_format": "xer",
     }
-    parts: dict[str, Any] = {"tasks": tasks, "project": project, "computed": comp,
-                             "warnings": warnings}
+    parts: dict[str, Any] = {"tasks": tasks, "links": links, "project": project,
+                             "computed": comp, "warnings": warnings}
     if res_recs:
         rates: dict[str, float] = {}
         for rr in tables.get("RSRCRATE", []):

@@ -30,14 +30,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from tpmkit.errors import DataError, ValidationError, format_ids
+from tpmkit.errors import CorrelationWarning, DataError, ValidationError, format_ids
 
 __all__ = ["CorrelationWarning", "correlation_matrix", "iman_conover", "nearest_correlation",
            "read_correlation"]
-
-
-class CorrelationWarning(UserWarning):
-    """The correlation matrix was repaired to the nearest positive-semidefinite one."""
 
 
 def correlation_matrix(spec: object, ids: Sequence[str]) -> pd.DataFrame:

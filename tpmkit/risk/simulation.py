@@ -190,7 +190,7 @@ class SimulationResult:
         if self.start is None:
             raise DataError("a target date needs a project start date; set the project's "
                             "start or give the target in working days")
-        from tpmkit.calendar import parse_date
+        from tpmkit.model.calendar import parse_date
 
         d = parse_date(target, "target date")
         return float(self.calendar.offset_of([d], self.start, kind="finish")[0])
@@ -439,7 +439,7 @@ def _risk_arrays(reg: pd.DataFrame | None, index: pd.Index, mitigated: bool) -> 
 def _existence(project, existence: Mapping[str, float] | None, ids: list[str]) -> np.ndarray:
     xp = np.ones(len(ids))
     if "existence_probability" in project.tasks:
-        col = pd.to_numeric(project.tasks["existence_probability"], errors="coerce").to_numpy()
+        col = project.tasks["existence_probability"].to_numpy(dtype=float)  # validated by the model
         xp = np.where(np.isfinite(col), col, 1.0)
     if existence:
         pos = {t: k for k, t in enumerate(ids)}

@@ -28,7 +28,10 @@ resources
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the submodules load on first attribute access (see __getattr__)
+    from tpmkit.widgets import earned_value, estimation, resources, risk, scheduling, scoping
 
 __all__ = ["earned_value", "estimation", "resources", "risk", "scheduling", "scoping"]
 

@@ -226,7 +226,8 @@ def whatif_project(project, durations: dict[str, float] | None = None,
     Returns
     -------
     tpmkit.Project
-        Re-validated through :meth:`tpmkit.Project.replace`; the original is unchanged.
+        Re-validated through :meth:`tpmkit.Project.with_durations` / ``with_links``; the
+        original is unchanged.
 
     Examples
     --------
@@ -250,24 +251,18 @@ def whatif_project(project, durations: dict[str, float] | None = None,
         raise ValidationError(
             f"what-if lags name unknown link rows: {format_ids(bad_links)}; use row numbers "
             f"0 … {len(project.links) - 1} of project.links")
-    frame = project.to_table().set_index("id")
+    new = project
     if durations:
-        if "duration" not in frame:
-            frame["duration"] = tasks["duration"]
-        frame.loc[list(durations), "duration"] = [float(v) for v in durations.values()]
-    links = project.links.copy()
+        new = new.with_durations({k: float(v) for k, v in durations.items()})
     if lags:
+        # the link table keeps lags exactly (no text round trip)
+        links = project.links
         rows = [int(k) for k in lags]
         links.loc[links.index[rows], "lag"] = [float(v) for v in lags.values()]
         links.loc[links.index[rows], "lag_percent"] = 0.0
-    if len(links):
-        lag_part = np.where(links["lag_percent"] != 0,
-                            links["lag_percent"].map(lambda x: f"{x * 100:+g}%"),
-                            links["lag"].map(lambda x: f"{x:+g}d"))
-        text = links["predecessor"].astype(str) + " " + links["type"].astype(str) + lag_part
-        preds = text.groupby(links["successor"].to_numpy()).agg("; ".join)
-        frame["predecessors"] = preds.reindex(frame.index).fillna("").to_numpy()
-    return project.replace(tasks=frame.reset_index())
+        new = new.with_links(links.drop(columns=["text"]))
+    return new
+
 
 
 def whatif_update(project, durations: dict[str, float] | None = None,

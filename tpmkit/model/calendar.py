@@ -1,0 +1,229 @@
+"""Working-day calendars: working weekdays plus holidays, on numpy's business-day functions.
+
+Offsets are working days from the project start (see ``docs/contract.md``). A task that
+starts at offset ``s`` and lasts ``d > 0`` days occupies working days ``s … s+d-1``; its
+finish offset is ``s + d``. Dates follow MS Project's conventions: a one-day task that
+starts on a Monday finishes on that Monday.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from tpmkit.errors import ValidationError, format_ids
+
+__all__ = ["WEEKDAYS", "Calendar", "busdaycal", "parse_date", "parse_holidays", "parse_workweek"]
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAY_ALIASES = {d.lower(): i for i, d in enumerate(WEEKDAYS)}
+_DAY_ALIASES.update({name.lower(): i for i, name in enumerate(
+    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))})
+
+
+def parse_date(value: object, what: str = "date") -> pd.Timestamp | None:
+    """Parse a date (ISO string, datetime, Timestamp) to a normalised Timestamp; None stays None.
+
+    Raises
+    ------
+    ValidationError
+        When the value is not a date; the message names ``what``.
+
+    Examples
+    --------
+    >>> parse_date("2027-01-04")
+    Timestamp('2027-01-04 00:00:00')
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(
+            f"cannot read {what} {value!r} as a date; write it as YYYY-MM-DD, e.g. 2027-01-04"
+        ) from exc
+    if pd.isna(ts):
+        return None
+    return ts.tz_localize(None).normalize() if ts.tzinfo else ts.normalize()
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Working weekdays and holidays.
+
+    Parameters
+    ----------
+    workweek : iterable of str or 7 bools
+        Working weekdays, e.g. ``["Mon", "Tue", "Wed", "Thu", "Fri"]`` (the default).
+    holidays : iterable of dates
+        Non-working dates.
+
+    Examples
+    --------
+    >>> cal = Calendar(holidays=["2027-04-02"])
+    >>> start = pd.Timestamp("2027-03-29")           # a Monday
+    >>> cal.finish_dates([5.0], start)[0]            # 5 days incl. Good Friday off
+    Timestamp('2027-04-05 00:00:00')
+    """
+
+    weekmask: tuple[bool, ...] = (True, True, True, True, True, False, False)
+    holidays: tuple[np.datetime64, ...] = field(default_factory=tuple)
+
+    def __init__(self, workweek: Iterable[str] | Iterable[bool] | str | None = None,
+                 holidays: Iterable[object] = ()):
+        mask = parse_workweek(workweek)
+        object.__setattr__(self, "weekmask", mask)
+        days = sorted({parse_date(h, "holiday") for h in holidays if parse_date(h, "holiday")})
+        object.__setattr__(self, "holidays",
+                           tuple(np.datetime64(d.date(), "D") for d in days))
+
+    # -- numpy views -------------------------------------------------------------------
+    @property
+    def busdaycal(self) -> np.busdaycalendar:
+        """The calendar as a :class:`numpy.busdaycalendar` (for ``np.busday_*``)."""
+        return np.busdaycalendar(weekmask=list(self.weekmask),
+                                 holidays=np.array(self.holidays, dtype="datetime64[D]"))
+
+    @property
+    def workweek(self) -> list[str]:
+        """The working weekdays as names, e.g. ``['Mon', …, 'Fri']``."""
+        return [d for d, on in zip(WEEKDAYS, self.weekmask, strict=True) if on]
+
+    def to_dict(self) -> dict:
+        """The calendar as the ``calendar`` key of a project file."""
+        return {"workweek": self.workweek,
+                "holidays": [str(h) for h in self.holidays]}
+
+    # -- conversions --------------------------------------------------------------------
+    def first_workday(self, date: object) -> pd.Timestamp:
+        """The first working day on or after ``date``."""
+        d = np.datetime64(parse_date(date, "start date").date(), "D")
+        return pd.Timestamp(np.busday_offset(d, 0, roll="forward", busdaycal=self.busdaycal))
+
+    def workday(self, offsets: object, start: object) -> np.ndarray:
+        """Dates (datetime64[D]) of whole working-day offsets counted from ``start``."""
+        s = np.datetime64(self.first_workday(start).date(), "D")
+        off = np.asarray(offsets, dtype=np.int64)
+        return np.busday_offset(s, off, roll="forward", busdaycal=self.busdaycal)
+
+    def start_dates(self, offsets: object, start: object) -> pd.DatetimeIndex:
+        """Calendar dates of start offsets (working day ``floor(s)``)."""
+        off = np.asarray(offsets, dtype=float)
+        out = np.full(off.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        ok = np.isfinite(off)
+        out[ok] = self.workday(np.floor(off[ok]), start)
+        return pd.DatetimeIndex(out)
+
+    def finish_dates(self, offsets: object, start: object) -> pd.DatetimeIndex:
+        """Calendar dates of finish offsets (working day ``ceil(f) - 1``, never before day 0)."""
+        off = np.asarray(offsets, dtype=float)
+        out = np.full(off.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        ok = np.isfinite(off)
+        out[ok] = self.workday(np.maximum(np.ceil(off[ok] - 1e-9) - 1, 0), start)
+        return pd.DatetimeIndex(out)
+
+    def milestone_dates(self, offsets: object, start: object) -> pd.DatetimeIndex:
+        """Dates of zero-duration events: the finish date of the previous working day, and
+        the start day for an event at offset 0 (MS Project's convention)."""
+        return self.finish_dates(offsets, start)
+
+    def offset_of(self, dates: object, start: object, kind: str = "start") -> np.ndarray:
+        """Working-day offsets of ``dates`` from ``start``.
+
+        ``kind="start"`` gives the offset at the beginning of that day; ``"finish"`` the
+        offset at its end (one more), matching :meth:`start_dates` / :meth:`finish_dates`.
+        A non-working date rolls forward (start) or back (finish) to a working day.
+        """
+        s = np.datetime64(self.first_workday(start).date(), "D")
+        d = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(dates))).values.astype("datetime64[D]")
+        out = np.full(d.shape, np.nan)
+        ok = ~np.isnat(d)
+        cal = self.busdaycal
+        if kind == "start":
+            rolled = np.busday_offset(d[ok], 0, roll="forward", busdaycal=cal)
+            out[ok] = np.busday_count(s, rolled, busdaycal=cal)
+        else:
+            rolled = np.busday_offset(d[ok], 0, roll="backward", busdaycal=cal)
+            out[ok] = np.busday_count(s, rolled, busdaycal=cal) + 1
+        return out
+
+    def working_days_between(self, first: object, last: object) -> int:
+        """Number of working days from ``first`` to ``last``, both included."""
+        a = np.datetime64(parse_date(first).date(), "D")
+        b = np.datetime64(parse_date(last).date(), "D") + 1
+        return int(np.busday_count(a, b, busdaycal=self.busdaycal))
+
+    def is_workday(self, dates: object) -> np.ndarray:
+        """Boolean array: is each date a working day?"""
+        d = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(dates))).values.astype("datetime64[D]")
+        return np.is_busday(d, busdaycal=self.busdaycal)
+
+
+def busdaycal(calendar: Calendar | None) -> np.busdaycalendar:
+    """``calendar.busdaycal``, or numpy's Monday-to-Friday calendar for None."""
+    return np.busdaycalendar() if calendar is None else calendar.busdaycal
+
+
+def parse_workweek(workweek: object, what: str = "the calendar's workweek") -> tuple[bool, ...]:
+    """The ONE workweek parser: day names (``Mon``/``Monday``, any case, separated by ``,``
+    ``;`` or spaces), a list of names, 7 booleans or a ``"1111100"`` mask → 7 bools Mon..Sun.
+
+    None gives Monday to Friday. ``what`` names the owner in error messages.
+
+    Examples
+    --------
+    >>> parse_workweek("Mon, Tue; wednesday")
+    (True, True, True, False, False, False, False)
+    """
+    if workweek is None:
+        return (True, True, True, True, True, False, False)
+    if isinstance(workweek, str):
+        if set(workweek) <= {"0", "1"} and len(workweek) == 7:
+            return tuple(c == "1" for c in workweek)
+        workweek = [w for w in workweek.replace(";", ",").replace(" ", ",").split(",") if w]
+    items = list(workweek)  # type: ignore[call-overload]
+    if len(items) == 7 and all(isinstance(x, bool | np.bool_) for x in items):
+        mask = tuple(bool(x) for x in items)
+    else:
+        bad = [x for x in items if str(x).strip().lower() not in _DAY_ALIASES]
+        if bad:
+            raise ValidationError(
+                f"unknown weekday(s) in {what}: {format_ids(bad)}; "
+                f"use {', '.join(WEEKDAYS)}")
+        on = {_DAY_ALIASES[str(x).strip().lower()] for x in items}
+        mask = tuple(i in on for i in range(7))
+    if not any(mask):
+        raise ValidationError(f"{what} has no working day; list at least one, "
+                              "e.g. workweek: [Mon, Tue, Wed, Thu, Fri]")
+    return mask
+
+
+def parse_holidays(value: object, what: str = "the calendar") -> np.ndarray:
+    """Holidays as a sorted datetime64[D] array from a list of dates or a ``;``/``,``-separated
+    string; blanks are skipped.
+
+    Examples
+    --------
+    >>> parse_holidays("2027-04-02; 2027-01-01").tolist()
+    [datetime.date(2027, 1, 1), datetime.date(2027, 4, 2)]
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return np.array([], dtype="datetime64[D]")
+    items = value if isinstance(value, list | tuple | np.ndarray) else str(value).replace(",", ";").split(";")
+    out = []
+    for item in items:
+        if isinstance(item, str) and not item.strip():
+            continue
+        try:
+            d = parse_date(item.strip() if isinstance(item, str) else item, "holiday")
+        except ValidationError:
+            raise ValidationError(f"{what} has an unreadable holiday {item!r}; write dates as "
+                                  "YYYY-MM-DD separated by ';'") from None
+        if d is not None:
+            out.append(np.datetime64(d.date(), "D"))
+    return np.unique(np.array(out, dtype="datetime64[D]"))
