@@ -21,7 +21,7 @@ def check_table(sched: pd.DataFrame, expected: dict) -> None:
     for tid, row in expected.items():
         for key, col in COLS.items():
             if key in row:
-                assert sched.loc[tid, col] == pytest.approx(row[key], abs=1e-9), (tid, key)
+                assert sched.table.loc[tid, col] == pytest.approx(row[key], abs=1e-9), (tid, key)
 
 
 def test_porta_vac_schedule_and_critical_path():
@@ -30,8 +30,8 @@ def test_porta_vac_schedule_and_critical_path():
     project = tpmkit.read(case_table(case["activities"]))
     sched = schedule(project)
     check_table(sched, case["expected"]["activity_schedule"]["value"])
-    assert sched.attrs["critical_path"] == case["expected"]["critical_path"]["value"]
-    assert sched.attrs["project_duration"] == case["expected"]["E_T"]["value"]
+    assert sched.critical_path == case["expected"]["critical_path"]["value"]
+    assert sched.duration == case["expected"]["E_T"]["value"]
 
 
 @pytest.mark.parametrize("name", ["taylor_ch8_problem5_aoa", "taylor_ch8_problem6_aoa"])
@@ -40,7 +40,7 @@ def test_taylor_activity_on_arrow_tables(name):
     case = load_case(name)
     sched = schedule(tpmkit.read(case_table(case["activities"])))
     check_table(sched, case["expected"]["activity_table"]["value"])
-    assert sched.attrs["project_duration"] == case["expected"]["project_duration"]["value"]
+    assert sched.duration == case["expected"]["project_duration"]["value"]
 
 
 def test_hendrickson_nine_activities():
@@ -48,11 +48,11 @@ def test_hendrickson_nine_activities():
     case = load_case("hendrickson_nine_activity_cpm")
     sched = schedule(tpmkit.read(case_table(case["activities"])))
     check_table(sched, case["expected"]["schedule_table"]["value"])
-    assert sched.attrs["project_duration"] == 30
-    assert sched.attrs["critical_path"] == ["A", "C", "F", "I"]
+    assert sched.duration == 30
+    assert sched.critical_path == ["A", "C", "F", "I"]
     # published earliest event times = earliest starts of the activities leaving each event
     events = case["expected"]["earliest_event_times"]["value"]
-    assert [sched.loc[t, "early_start"] for t in ("A", "C", "E", "G", "I")] == \
+    assert [sched.table.loc[t, "early_start"] for t in ("A", "C", "E", "G", "I")] == \
         [events[0], events[1], events[2], events[3], events[4]]
 
 
@@ -62,11 +62,11 @@ def test_pdm_module_network_fs_and_ss_variants():
     for variant, duration in (("variant_cpm", 41), ("variant_pdm", 38)):
         v = case[variant]
         sched = schedule(tpmkit.read(case_table(v["activities"])))
-        assert sched.attrs["project_duration"] == duration
+        assert sched.duration == duration
         check_table(sched, v["expected"]["schedule_table"]["value"])
     cpm = case["variant_cpm"]
     sched = schedule(tpmkit.read(case_table(cpm["activities"])))
-    assert sched.attrs["critical_path"] == cpm["expected"]["critical_path"]["value"]
+    assert sched.critical_path == cpm["expected"]["critical_path"]["value"]
 
 
 def test_ms_project_relations_chain_dates_and_slack():
@@ -75,7 +75,7 @@ def test_ms_project_relations_chain_dates_and_slack():
     project = tpmkit.read(case_table(case["activities"]), start="2006-09-21")
     sched = schedule(project)
     for tid, row in case["expected"]["msproject"]["value"].items():
-        s = sched.loc[tid]
+        s = sched.table.loc[tid]
         assert (s.early_start, s.early_finish, s.late_start, s.late_finish) == \
             (row["ES"], row["EF"], row["LS"], row["LF"])
         assert s.total_float == row["TS_days"]
@@ -114,10 +114,10 @@ def test_ganttproject_dependency_dates_with_holiday():
     sched = schedule(project)
     expected = case["expected"]["dates_inclusive"]["value"]
     for tid in ("0", "1", "2", "3"):
-        assert sched.loc[tid, "early_start_date"] == pd.Timestamp(expected[tid][0]), tid
-        assert sched.loc[tid, "early_finish_date"] == pd.Timestamp(expected[tid][1]), tid
+        assert sched.table.loc[tid, "early_start_date"] == pd.Timestamp(expected[tid][0]), tid
+        assert sched.table.loc[tid, "early_finish_date"] == pd.Timestamp(expected[tid][1]), tid
     # E: SF0 from D means E's finish = D's start; bounded by the project start here
-    assert sched.loc["4", "early_finish"] >= sched.loc["3", "early_start"]
+    assert sched.table.loc["4", "early_finish"] >= sched.table.loc["3", "early_start"]
 
 
 def test_constraints_and_deadline_negative_float():
@@ -126,53 +126,53 @@ def test_constraints_and_deadline_negative_float():
                       "constraint": ["", "SNET", "", "FNLT"],
                       "constraint_date": [None, 7, None, 10]})
     s = schedule(tpmkit.read(t))
-    assert s.loc["B", "early_start"] == 7          # SNET pushes B
-    assert s.loc["D", "early_finish"] == 12
-    assert s.loc["D", "late_finish"] == 10         # FNLT pulls the late finish
-    assert s.loc["D", "total_float"] == -2
-    assert pd.isna(s.loc["B", "driving_predecessor"])
-    assert s.loc["B", "driven_by"] == "constraint"
-    assert (s.loc["C", "driving_predecessor"], s.loc["C", "driven_by"]) == ("A", "link")
+    assert s.table.loc["B", "early_start"] == 7          # SNET pushes B
+    assert s.table.loc["D", "early_finish"] == 12
+    assert s.table.loc["D", "late_finish"] == 10         # FNLT pulls the late finish
+    assert s.table.loc["D", "total_float"] == -2
+    assert pd.isna(s.table.loc["B", "driving_predecessor"])
+    assert s.table.loc["B", "driven_by"] == "constraint"
+    assert (s.table.loc["C", "driving_predecessor"], s.table.loc["C", "driven_by"]) == ("A", "link")
     s2 = schedule(tpmkit.read(t.drop(columns=["constraint", "constraint_date"])), deadline=9)
-    assert s2["total_float"].min() == -2
-    assert s2.loc["B", "total_float"] == -1
+    assert s2.table["total_float"].min() == -2
+    assert s2.table.loc["B", "total_float"] == -1
     # float ≤ 0 is critical (MS Project's rule): B's negative float makes it critical too
-    assert s2.attrs["critical_path"] == ["A", "B", "C", "D"]
+    assert s2.critical_path == ["A", "B", "C", "D"]
 
 
 def test_mso_mfo_pin_dates():
     t = pd.DataFrame({"id": ["A", "B"], "duration": [5, 3], "predecessors": ["", "A"],
                       "constraint": ["", "MSO"], "constraint_date": [None, 8]})
     s = schedule(tpmkit.read(t))
-    assert (s.loc["B", "early_start"], s.loc["B", "late_start"]) == (8, 8)
+    assert (s.table.loc["B", "early_start"], s.table.loc["B", "late_start"]) == (8, 8)
     t.loc[1, "constraint"] = "MFO"
     t.loc[1, "constraint_date"] = 12
     s = schedule(tpmkit.read(t))
-    assert (s.loc["B", "early_finish"], s.loc["B", "late_finish"]) == (12, 12)
+    assert (s.table.loc["B", "early_finish"], s.table.loc["B", "late_finish"]) == (12, 12)
 
 
 def test_constraint_dates_convert_with_calendar():
     t = pd.DataFrame({"id": ["A", "B"], "duration": [2, 1], "predecessors": ["", "A"],
                       "constraint": ["", "SNET"], "constraint_date": [None, "2027-01-11"]})
     s = schedule(tpmkit.read(t, start="2027-01-04"))
-    assert s.loc["B", "early_start_date"] == pd.Timestamp("2027-01-11")
-    assert s.loc["B", "early_start"] == 5
+    assert s.table.loc["B", "early_start_date"] == pd.Timestamp("2027-01-11")
+    assert s.table.loc["B", "early_start"] == 5
 
 
 def test_percent_and_week_lags():
     t = pd.DataFrame({"id": ["A", "B", "C"], "duration": [10, 4, 1],
                       "predecessors": ["", "A SS+50%", "B FS+1w"]})
     s = schedule(tpmkit.read(t))
-    assert s.loc["B", "early_start"] == 5
-    assert s.loc["C", "early_start"] == 14
+    assert s.table.loc["B", "early_start"] == 5
+    assert s.table.loc["C", "early_start"] == 14
 
 
 def test_milestone_dates_follow_ms_project():
     t = pd.DataFrame({"id": ["A", "M", "B"], "duration": [5, 0, 1], "predecessors": ["", "A", "M"]})
     s = schedule(tpmkit.read(t, start="2027-01-04"))   # Monday
-    assert s.loc["A", "early_finish_date"] == pd.Timestamp("2027-01-08")
-    assert s.loc["M", "early_start_date"] == pd.Timestamp("2027-01-08")   # end of Friday
-    assert s.loc["B", "early_start_date"] == pd.Timestamp("2027-01-11")
+    assert s.table.loc["A", "early_finish_date"] == pd.Timestamp("2027-01-08")
+    assert s.table.loc["M", "early_start_date"] == pd.Timestamp("2027-01-08")   # end of Friday
+    assert s.table.loc["B", "early_start_date"] == pd.Timestamp("2027-01-11")
 
 
 def test_multiple_critical_paths_and_driving_path():
@@ -181,15 +181,15 @@ def test_multiple_critical_paths_and_driving_path():
     p = tpmkit.read(t)
     s = schedule(p)
     assert critical_paths(p, s) == [["A", "B", "D"], ["A", "C", "D"]]
-    assert s.attrs["driving_path"] == ["A", "B", "D"]
-    assert s.loc["E", "free_float"] == 3 == s.loc["E", "total_float"]
+    assert s.driving_path == ["A", "B", "D"]
+    assert s.table.loc["E", "free_float"] == 3 == s.table.loc["E", "total_float"]
 
 
 def test_wbs_summary_rolls_up():
     p = tpmkit.datasets.load("software_release")
     s = schedule(p)
     w = wbs_summary(p, s)
-    assert w.loc["4", "early_start"] == s.loc[p.tasks["wbs"].str.startswith("4."), "early_start"].min()
+    assert w.loc["4", "early_start"] == s.table.loc[p.tasks["wbs"].str.startswith("4."), "early_start"].min()
     assert w.loc["4.2", "tasks"] == 5
     cost = (p.tasks["cost"].fillna(0) + p.tasks["rate"].fillna(0) * p.tasks["duration"])
     assert w.loc["4", "cost"] == pytest.approx(cost[p.tasks["wbs"].str.startswith("4.")].sum())
@@ -197,7 +197,7 @@ def test_wbs_summary_rolls_up():
 
 def test_what_if_durations():
     p = tpmkit.read(pd.DataFrame({"id": ["A", "B"], "duration": [2, 3], "predecessors": ["", "A"]}))
-    assert schedule(p, durations={"A": 5}).attrs["project_duration"] == 8
+    assert schedule(p, durations={"A": 5}).duration == 8
     with pytest.raises(tpmkit.ValidationError, match="Z"):
         schedule(p, durations={"Z": 5})
 
@@ -236,16 +236,16 @@ def longest_path(table: pd.DataFrame) -> float:
 @given(networks())
 def test_properties_fs(table):
     s = schedule(tpmkit.read(table))
-    assert s.attrs["project_duration"] == pytest.approx(longest_path(table))
-    assert (s["total_float"] >= -1e-9).all()
-    assert (s["free_float"] >= -1e-9).all()
-    assert (s["free_float"] <= s["total_float"] + 1e-9).all()
-    assert (s.loc[s["critical"], "total_float"].abs() < 1e-9).all()
-    assert np.allclose(s["early_finish"] - s["early_start"], s["duration"])
+    assert s.duration == pytest.approx(longest_path(table))
+    assert (s.table["total_float"] >= -1e-9).all()
+    assert (s.table["free_float"] >= -1e-9).all()
+    assert (s.table["free_float"] <= s.table["total_float"] + 1e-9).all()
+    assert (s.table.loc[s.table["critical"], "total_float"].abs() < 1e-9).all()
+    assert np.allclose(s.table["early_finish"] - s.table["early_start"], s.table["duration"])
     # scaling durations scales the finish
     scaled = table.assign(duration=table["duration"] * 3)
-    assert schedule(tpmkit.read(scaled)).attrs["project_duration"] == \
-        pytest.approx(3 * s.attrs["project_duration"])
+    assert schedule(tpmkit.read(scaled)).duration == \
+        pytest.approx(3 * s.duration)
 
 
 @settings(max_examples=60, deadline=None)
@@ -253,9 +253,9 @@ def test_properties_fs(table):
 def test_properties_pdm_links(table, data):
     p = tpmkit.read(table)
     s = schedule(p)
-    assert (s["early_start"] >= -1e-9).all()
-    assert (s["total_float"] >= -1e-9).all()
-    assert (s["late_finish"] <= s.attrs["project_duration"] + 1e-9).all()
+    assert (s.table["early_start"] >= -1e-9).all()
+    assert (s.table["total_float"] >= -1e-9).all()
+    assert (s.table["late_finish"] <= s.duration + 1e-9).all()
     # every link is satisfied by the early schedule
     r = passes(p.network())
     assert (r["link_slack"] >= -1e-9)[r["early_start"][p.network().link_to] > 1e-9].all()
@@ -269,5 +269,21 @@ def test_properties_pdm_links(table, data):
         existing = {x.split()[0] for x in filter(None, cur.split("; "))}
         if f"T{i}" not in existing:
             extra.loc[j, "predecessors"] = "; ".join(filter(None, [cur, f"T{i} FS"]))
-            longer = schedule(tpmkit.read(extra)).attrs["project_duration"]
-            assert longer >= s.attrs["project_duration"] - 1e-9
+            longer = schedule(tpmkit.read(extra)).duration
+            assert longer >= s.duration - 1e-9
+
+
+def test_schedule_result_carries_the_project_figures():
+    """The result object holds what used to ride in DataFrame.attrs; the table is plain."""
+    p = tpmkit.read(pd.DataFrame({"id": ["A", "B", "C"], "duration": [3, 2, 4],
+                                  "predecessors": ["", "A", "A"]}), start="2027-01-04")
+    r = schedule(p, deadline=9)
+    assert (r.duration, r.deadline, r.critical_path, r.driving_path) == (7, 9, ["A", "C"], ["A", "C"])
+    assert r.finish_date == r.table["early_finish_date"].max() and r.start == p.start
+    assert not r.table.attrs
+    assert "A → C" in r._repr_html_() and "<table" in r._repr_html_()
+    with pytest.raises(AttributeError):
+        r.duration = 1.0
+    # the later deadline gives A and C float 2; critical_paths reads it from the result
+    assert r.table.loc["A", "total_float"] == 2
+    assert critical_paths(p, r) == [["A", "C"]]

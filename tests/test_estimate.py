@@ -272,13 +272,13 @@ def test_throughput_errors():
 
 def test_burnup_lines():
     b = estimate.burnup_forecast([5, 9, 7, 3, 11], scope=60)
-    v = b.attrs["velocity"]
+    v = b.velocity
     assert v == {"average": 7.0, "worst3": 5.0, "best3": 9.0}
-    assert b.attrs["periods_to_finish"] == {"average": 4, "worst3": 5, "best3": 3}
-    assert len(b) == 5 and b["worst3"].iloc[-1] == 60.0 and b["average"].iloc[0] == 42.0
-    assert (b[["worst3", "average", "best3"]].diff().fillna(0) >= 0).all().all()
+    assert b.periods_to_finish == {"average": 4, "worst3": 5, "best3": 3}
+    assert len(b.table) == 5 and b.table["worst3"].iloc[-1] == 60.0 and b.table["average"].iloc[0] == 42.0
+    assert (b.table[["worst3", "average", "best3"]].diff().fillna(0) >= 0).all().all()
     dated = estimate.burnup_forecast([5, 5], scope=20, start="2027-01-04", period_days=14)
-    assert dated["date"].tolist() == [pd.Timestamp("2027-01-17"), pd.Timestamp("2027-01-31")]
+    assert dated.table["date"].tolist() == [pd.Timestamp("2027-01-17"), pd.Timestamp("2027-01-31")]
 
 
 # --------------------------------------------------------------------------- calibration

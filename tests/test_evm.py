@@ -99,7 +99,7 @@ def test_schwalbe_exercise():
     t = evm.metrics(_periods(pv, [np.nan, np.nan, i["EV"]], [np.nan, np.nan, i["AC"]]))
     row = evm.latest(t)
     assert row["at"] == i["AT_months"]
-    assert t.attrs["planned_duration"] == i["planned_duration_months"]
+    assert t.planned_duration == i["planned_duration_months"]
     assert row.cv == e["CV"] and row.sv == e["SV"]
     assert row.cpi == pytest.approx(e["CPI"], abs=5e-7)
     assert row.spi == pytest.approx(e["SPI"], abs=5e-7)
@@ -136,7 +136,7 @@ def table():
 
 def test_cost_figures(table):
     """PMBOK 6th ed. Table 7-1, computed by hand for period 3."""
-    r = table.loc[3]
+    r = table.table.loc[3]
     assert (r.sv, r.cv) == (-5000.0, -3000.0)
     assert r.spi == pytest.approx(35 / 40, abs=EXACT)
     assert r.cpi == pytest.approx(35 / 38, abs=EXACT)
@@ -150,12 +150,12 @@ def test_cost_figures(table):
     assert r.tcpi_bac == pytest.approx(65 / 62, rel=EXACT)
     assert r.tcpi_eac == pytest.approx(65e3 / (r.eac - 38e3), rel=EXACT)
     assert (r.percent_planned, r.percent_complete, r.percent_spent) == (40.0, 35.0, 38.0)
-    assert (r.bac, table.attrs["bac"], table.attrs["planned_duration"]) == (100e3, 100e3, 5)
+    assert (r.bac, table.bac, table.planned_duration) == (100e3, 100e3, 5)
 
 
 def test_schedule_figures(table):
     """Lipke (2003, 2009) earned schedule, computed by hand for period 3."""
-    r = table.loc[3]
+    r = table.table.loc[3]
     assert r.es == pytest.approx(2 + 15 / 20, abs=EXACT)
     assert r["at"] == 3
     assert r.sv_t == pytest.approx(-0.25, abs=EXACT)
@@ -168,7 +168,7 @@ def test_schedule_figures(table):
 
 def test_nine_time_forecasts(table):
     """Vandevoorde & Vanhoucke (2006) Table 1, each formula evaluated by hand (period 3)."""
-    r = table.loc[3]
+    r = table.table.loc[3]
     pd_, at, es, spi, cpi = 5.0, 3.0, 2.75, 35 / 40, 35 / 38
     spi_t = es / at
     tv = -5000 / (100e3 / pd_)                     # Anbari: SV / PV rate
@@ -195,7 +195,7 @@ def test_earned_duration_uses_max_pd_at_when_late():
     """V&V (2006): ED forecasts replace PD by AT once AT > PD (PD = 2, AT = 3 here)."""
     with pytest.warns(evm.EVMWarning, match=r"TSPI is undefined for period\(s\) 2, 3"):
         t = evm.metrics(_periods([50.0, 100.0, 100.0], [20, 40, 80], [20, 40, 80]))
-    r = t.loc[3]
+    r = t.table.loc[3]
     spi = 80 / 100
     assert r.eac_t_ed1 == pytest.approx(3 + (3 - 3 * spi), rel=EXACT)
     assert r.eac_t_ed2 == pytest.approx(3 / spi, rel=EXACT)
@@ -208,16 +208,16 @@ def test_bottom_up_etc():
     t = evm.metrics(per, eac_method="bottom_up")
     r = evm.latest(t)
     assert r.eac_bottom_up == 21.5 and r.eac == 21.5 and r.etc == 12.5
-    assert "eac_bottom_up" not in evm.metrics(_periods([10.0, 20.0], [8.0], [9.0]))
+    assert "eac_bottom_up" not in evm.metrics(_periods([10.0, 20.0], [8.0], [9.0])).table
     with pytest.raises(DataError, match="etc"):
         evm.metrics(_periods([10.0, 20.0], [8.0], [9.0]), eac_method="bottom_up")
 
 
 def test_future_periods_carry_pv_only(table):
-    assert table.loc[4:, "pv"].tolist() == [70e3, 100e3]
-    rest = table.loc[4:].drop(columns=["pv", "bac", "percent_planned"])
+    assert table.table.loc[4:, "pv"].tolist() == [70e3, 100e3]
+    rest = table.table.loc[4:].drop(columns=["pv", "bac", "percent_planned"])
     assert rest.isna().all().all()
-    assert table.attrs["status_period"] == 3
+    assert table.status_period == 3
 
 
 # --------------------------------------------------------------------------------------
@@ -237,13 +237,13 @@ def test_completion_is_handled_as_lipke_defines():
     # periods 4-5 have nothing left to schedule and stay quiet
     with pytest.warns(evm.EVMWarning, match=r"^TSPI is undefined for period\(s\) 2, 3 "):
         t = evm.metrics(per)
-    assert t.attrs["planned_duration"] == 2
-    done = t.loc[4]
+    assert t.planned_duration == 2
+    done = t.table.loc[4]
     assert done.es == 2 and done.spi == 1 and done.sv == 0
     assert done.spi_t == pytest.approx(2 / 4, abs=EXACT) and done.sv_t == -2
     assert done.ieac_t == pytest.approx(4, abs=EXACT) and done.eac_t_es1 == 4
     assert np.isnan(done.tspi) and np.isnan(done.tcpi_bac)
-    assert t.loc[5, "at"] == 4 and t.loc[5].spi_t == done.spi_t
+    assert t.table.loc[5, "at"] == 4 and t.table.loc[5].spi_t == done.spi_t
     assert done.eac == pytest.approx(110, rel=EXACT)
 
 
@@ -252,8 +252,8 @@ def test_blank_pv_after_the_planned_finish_stays_at_the_bac():
     per = _periods([50.0, 100.0, np.nan, np.nan], [40, 70, 90, 100], [45, 80, 95, 115])
     with pytest.warns(evm.EVMWarning, match="TSPI"):
         t = evm.metrics(per)
-    assert t["pv"].tolist() == [50.0, 100.0, 100.0, 100.0]
-    assert t.attrs["planned_duration"] == 2 and t.loc[4, "es"] == 2 and t.loc[4, "at"] == 4
+    assert t.table["pv"].tolist() == [50.0, 100.0, 100.0, 100.0]
+    assert t.planned_duration == 2 and t.table.loc[4, "es"] == 2 and t.table.loc[4, "at"] == 4
 
 
 def test_es_never_exceeds_planned_duration_when_ev_overshoots():
@@ -276,10 +276,10 @@ def test_schedule_adherence_hand_example():
             rows.append({"period": k + 1, "task": task, "pv": plan[task][k], "ev": ev,
                          "ac": ev})
     t = evm.metrics(pd.DataFrame(rows))
-    assert t.loc[2, "es"] == pytest.approx(1.5, abs=EXACT)
-    assert t.loc[2, "p_factor"] == pytest.approx(10 / 15, abs=EXACT)
-    assert t.loc[1, "p_factor"] == pytest.approx(1.0, abs=EXACT)   # only A, in order
-    assert (t.loc[:2, "pv"] == [10, 20]).all() and t.loc[2, "ev"] == 15
+    assert t.table.loc[2, "es"] == pytest.approx(1.5, abs=EXACT)
+    assert t.table.loc[2, "p_factor"] == pytest.approx(10 / 15, abs=EXACT)
+    assert t.table.loc[1, "p_factor"] == pytest.approx(1.0, abs=EXACT)   # only A, in order
+    assert (t.table.loc[:2, "pv"] == [10, 20]).all() and t.table.loc[2, "ev"] == 15
 
 
 def test_forecast_finish_date_from_period_ends():
@@ -292,7 +292,7 @@ def test_forecast_finish_date_from_period_ends():
     assert r.name == 2 and r.ieac_t == pytest.approx(5.0, abs=EXACT)   # ES 1.6, AT 2
     # beyond the table month ends continue: period 5 ends Monday 2027-05-31
     assert r.ieac_t_date == pd.Timestamp("2027-05-31")
-    assert t.attrs["planned_finish_date"] == pd.Timestamp("2027-04-30")
+    assert t.planned_finish_date == pd.Timestamp("2027-04-30")
     # inside a period: t = 2.5 → the 12th of 23 working days of March (ceil(11.5) = 12);
     # t = 6.25 → 6 of 22 working days into July 2027 (ceil(5.5)) = Thursday 8 July
     got = evm.time_to_date([2.5, 6.25, 0.0, np.nan], ends)
@@ -318,36 +318,36 @@ def test_spi_with_zero_pv_is_nan_with_warning():
     with pytest.warns(evm.EVMWarning,
                       match=r"^SPI, SV% are undefined for period\(s\) 1 \(PV = 0\)"):
         t = evm.metrics(per)
-    assert np.isnan(t.loc[1, "spi"]) and t.loc[2, "spi"] == 0.8
+    assert np.isnan(t.table.loc[1, "spi"]) and t.table.loc[2, "spi"] == 0.8
 
 
 def test_cpi_with_zero_ac_is_nan_with_warning():
     per = _periods([10.0, 20.0], [5.0], [0.0])
     with pytest.warns(evm.EVMWarning, match=r"^CPI is undefined for period\(s\) 1 \(AC = 0\)"):
         t = evm.metrics(per)
-    assert np.isnan(t.loc[1, "cpi"]) and np.isnan(t.loc[1, "eac_cpi"])
-    assert t.loc[1, "eac_atypical"] == 15.0
+    assert np.isnan(t.table.loc[1, "cpi"]) and np.isnan(t.table.loc[1, "eac_cpi"])
+    assert t.table.loc[1, "eac_atypical"] == 15.0
 
 
 def test_tspi_after_planned_finish_is_nan_with_warning():
     per = _periods([50.0, 100.0, 100.0], [30, 60, 90], [30, 60, 90])
     with pytest.warns(evm.EVMWarning, match=r"TSPI is undefined for period\(s\) 2, 3"):
         t = evm.metrics(per)
-    assert t.loc[1, "tspi"] == pytest.approx((2 - 0.6) / 1, abs=EXACT)
-    assert t.loc[2:, "tspi"].isna().all()
+    assert t.table.loc[1, "tspi"] == pytest.approx((2 - 0.6) / 1, abs=EXACT)
+    assert t.table.loc[2:, "tspi"].isna().all()
 
 
 def test_tcpi_when_budget_spent_is_nan_with_warning():
     per = _periods([50.0, 80.0, 100.0], [40, 80], [60, 100])
     with pytest.warns(evm.EVMWarning, match=r"TCPI \(BAC\) is undefined for period\(s\) 2"):
         t = evm.metrics(per)
-    assert np.isnan(t.loc[2, "tcpi_bac"]) and t.loc[1, "tcpi_bac"] == pytest.approx(60 / 40)
+    assert np.isnan(t.table.loc[2, "tcpi_bac"]) and t.table.loc[1, "tcpi_bac"] == pytest.approx(60 / 40)
 
 
 def test_pv_below_bac_warns_and_uses_all_periods():
     with pytest.warns(evm.EVMWarning, match="never reaches the BAC"):
         t = evm.metrics(_periods([10.0, 20.0], [10.0], [10.0]), bac=50.0)
-    assert t.attrs["planned_duration"] == 2
+    assert t.planned_duration == 2
 
 
 @pytest.mark.parametrize(("per", "error", "match"), [
@@ -389,7 +389,7 @@ def test_status_date_masks_later_periods():
                         "pv": [10.0, 20.0, 30.0], "ev": [8.0, 16.0, 25.0],
                         "ac": [9.0, 18.0, 27.0]})
     t = evm.metrics(per, status_date="2027-03-01")
-    assert t.attrs["status_period"] == 2 and np.isnan(t.loc[3, "ev"])
+    assert t.status_period == 2 and np.isnan(t.table.loc[3, "ev"])
     with pytest.raises(DataError, match="no 'date' column"):
         evm.metrics(_periods([10.0, 20.0], [8.0], [9.0]), status_date="2027-03-01")
 
@@ -415,8 +415,8 @@ def test_evm_identities(per):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", evm.EVMWarning)   # EV = 0 rows: SV%/CV% undefined
         t = evm.metrics(per)
-    s = t.dropna(subset=["ev", "ac"])
-    bac, pd_ = t.attrs["bac"], t.attrs["planned_duration"]
+    s = t.table.dropna(subset=["ev", "ac"])
+    bac, pd_ = t.bac, t.planned_duration
     np.testing.assert_allclose(s.cv, s.ev - s.ac, rtol=1e-12)
     np.testing.assert_allclose(s.sv, s.ev - s.pv, rtol=1e-12)
     np.testing.assert_allclose(s.cpi, s.ev / s.ac, rtol=1e-12)
@@ -549,24 +549,24 @@ def test_routes_agree_on_random_projects(tasks, status_offset, rule):
         warnings.simplefilter("ignore", evm.EVMWarning)   # e.g. EV = 0: CV% undefined
         a = evm.metrics(p, ev_rule=rule)
         b = evm.metrics(evm.periods_from_project(p, ev_rule=rule, by_task=True))
-        c = evm.metrics(evm.periods_from_project(p, ev_rule=rule), bac=a.attrs["bac"])
-    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
-    shared = [col for col in a.columns if col != "p_factor"]
-    pd.testing.assert_frame_equal(a[shared], c[shared], check_exact=False, rtol=1e-9)
-    assert a.attrs["planned_duration"] == b.attrs["planned_duration"]
+        c = evm.metrics(evm.periods_from_project(p, ev_rule=rule), bac=a.bac)
+    pd.testing.assert_frame_equal(a.table, b.table, check_exact=False, rtol=1e-12)
+    shared = [col for col in a.table.columns if col != "p_factor"]
+    pd.testing.assert_frame_equal(a.table[shared], c.table[shared], check_exact=False, rtol=1e-9)
+    assert a.planned_duration == b.planned_duration
 
 
 def test_project_route_status_period():
     p = _project()
     t = evm.metrics(p)
-    assert t.attrs["source"] == "tasks" and t.attrs["bac"] == 7000
-    assert t.index.tolist() == [1, 2, 3] and t["date"].dt.strftime("%m-%d").tolist() == [
+    assert t.source == "tasks" and t.bac == 7000
+    assert t.table.index.tolist() == [1, 2, 3] and t.table["date"].dt.strftime("%m-%d").tolist() == [
         "02-26", "03-31", "04-30"]
     r = evm.latest(t)
     assert (r.pv, r.ev, r.ac) == (6000.0, 3000.0, 3300.0)
     assert r.es == pytest.approx(1 + 1000 / 4000, abs=EXACT)
-    assert t.attrs["planned_duration"] == 3
-    assert t.loc[3, "pv"] == 7000 and np.isnan(t.loc[3, "ev"])
+    assert t.planned_duration == 3
+    assert t.table.loc[3, "pv"] == 7000 and np.isnan(t.table.loc[3, "ev"])
     # work done in plan order: PV_i(ES = 1.25) = (2000, 1000, 0) = EV_i → P = 1
     assert r.p_factor == pytest.approx(1.0, abs=EXACT)
 
@@ -600,7 +600,7 @@ def test_earning_rules(rule, ev):
 
 def test_status_date_inside_a_month_anchors_the_periods():
     t = evm.metrics(_project(), status_date="2027-03-15")
-    assert t["date"].dt.strftime("%m-%d").tolist() == ["02-15", "03-15", "04-15", "05-14"]
+    assert t.table["date"].dt.strftime("%m-%d").tolist() == ["02-15", "03-15", "04-15", "05-14"]
     r = evm.latest(t)
     # B has worked 11 of its 20 days by Monday 15 March
     assert r.name == 2 and r.pv == pytest.approx(2000 + 4000 * 11 / 20)
@@ -647,9 +647,9 @@ def test_explicit_period_ends():
     """Fiscal periods given as dates: PV on each, the status date must be one of them."""
     ends = ["2027-02-12", "2027-03-12", "2027-03-31", "2027-04-30"]
     t = evm.metrics(_project(), ends=ends)
-    assert t["date"].dt.strftime("%m-%d").tolist() == ["02-12", "03-12", "03-31", "04-30"]
-    assert t["pv"].tolist() == pytest.approx([1000.0, 2000 + 4000 * 10 / 20, 6000.0, 7000.0])
-    assert t.attrs["status_period"] == 3
+    assert t.table["date"].dt.strftime("%m-%d").tolist() == ["02-12", "03-12", "03-31", "04-30"]
+    assert t.table["pv"].tolist() == pytest.approx([1000.0, 2000 + 4000 * 10 / 20, 6000.0, 7000.0])
+    assert t.status_period == 3
     with pytest.raises(ValidationError, match="status date 2027-03-31 is not one of"):
         evm.metrics(_project(), ends=ends[:2])
 
@@ -689,10 +689,10 @@ def test_status_history_gives_every_past_period():
     p = build_project({"tasks": _project().tasks.reset_index(), "periods": hist},
                       start="2027-02-01")
     t = evm.metrics(p)
-    assert t["ev"].tolist()[:2] == [1600.0, 3000.0] and t["ac"].tolist()[:2] == [1800.0, 3300.0]
-    assert t[["ev", "ac"]].iloc[2].isna().all()                  # April: future
-    assert t.attrs["status_period"] == 2
-    assert t["p_factor"].iloc[:2].tolist() == pytest.approx([1.0, 1.0])   # work in plan order
+    assert t.table["ev"].tolist()[:2] == [1600.0, 3000.0] and t.table["ac"].tolist()[:2] == [1800.0, 3300.0]
+    assert t.table[["ev", "ac"]].iloc[2].isna().all()                  # April: future
+    assert t.status_period == 2
+    assert t.table["p_factor"].iloc[:2].tolist() == pytest.approx([1.0, 1.0])   # work in plan order
     by_task = evm.periods_from_project(p, by_task=True)
     assert len(by_task) == 3 * 4
     with pytest.raises(ValidationError, match=r"above 100 .* task\(s\) B"):
@@ -701,3 +701,12 @@ def test_status_history_gives_every_past_period():
     with pytest.raises(ValidationError, match=r"unknown task\(s\) Z"):
         evm.metrics(build_project({"tasks": _project().tasks.reset_index(),
                                    "periods": hist.assign(task=["A", "Z", "B"])}))
+
+
+def test_metrics_result_fields_and_html(table):
+    """EVMResult: the table is plain; BAC, PD and the status period are fields."""
+    assert not table.table.attrs
+    assert (table.bac, table.planned_duration, table.status_period) == (100e3, 5, 3)
+    assert (table.source, table.eac_method, table.currency) == ("periods", "cpi", "")
+    assert evm.latest(table).equals(evm.latest(table.table))
+    assert "period 3 of 5" in table._repr_html_() and "<table" in table._repr_html_()

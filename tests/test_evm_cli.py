@@ -28,7 +28,7 @@ SAMPLE_NOTES = {
 }
 
 
-def _metrics(*args, **kwargs) -> tuple[pd.DataFrame, set[str]]:
+def _metrics(*args, **kwargs) -> tuple[evm.EVMResult, set[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         table = evm.metrics(*args, **kwargs)
@@ -70,36 +70,36 @@ def test_sample_routes_agree(sample):
     by_rows, notes_rows = _metrics(sample)
     from_baseline, notes_base = _metrics(sample, source="tasks")
     totals, notes_tot = _metrics(pd.read_csv(TOTALS), bac=sample.bac)
-    assert by_rows.attrs["source"] == "periods" and from_baseline.attrs["source"] == "tasks"
+    assert by_rows.source == "periods" and from_baseline.source == "tasks"
     assert notes_rows == notes_base == notes_tot == SAMPLE_NOTES
     tol_pv = 0.005 * len(sample.tasks)
-    num = [c for c in by_rows.select_dtypes("number").columns]
-    for other in (from_baseline, totals):
-        assert other.index.tolist() == by_rows.index.tolist()
+    num = [c for c in by_rows.table.select_dtypes("number").columns]
+    for other in (from_baseline.table, totals.table):
+        assert other.index.tolist() == by_rows.table.index.tolist()
         for col in num:
             if col not in other:
                 continue
-            a, b = by_rows[col].to_numpy(), other[col].to_numpy()
+            a, b = by_rows.table[col].to_numpy(), other[col].to_numpy()
             np.testing.assert_array_equal(np.isnan(a), np.isnan(b), err_msg=col)
             scale = np.maximum(1.0, np.abs(a))
             # relative effect of ≤ tol_pv on PV-derived figures (PV ≥ 26,000 here)
             assert np.nanmax(np.abs(a - b) / scale) < 1e-6 or np.nanmax(np.abs(a - b)) <= tol_pv, col
-    np.testing.assert_allclose(from_baseline["pv"], by_rows["pv"], atol=tol_pv, rtol=0)
-    np.testing.assert_array_equal(from_baseline["ev"], by_rows["ev"])
-    np.testing.assert_array_equal(from_baseline["ac"], by_rows["ac"])
-    np.testing.assert_allclose(from_baseline["p_factor"], by_rows["p_factor"], rtol=1e-6)
-    assert "p_factor" not in totals                # the totals carry no task detail
-    pd.testing.assert_series_equal(from_baseline["ieac_t_date"], by_rows["ieac_t_date"])
+    np.testing.assert_allclose(from_baseline.table["pv"], by_rows.table["pv"], atol=tol_pv, rtol=0)
+    np.testing.assert_array_equal(from_baseline.table["ev"], by_rows.table["ev"])
+    np.testing.assert_array_equal(from_baseline.table["ac"], by_rows.table["ac"])
+    np.testing.assert_allclose(from_baseline.table["p_factor"], by_rows.table["p_factor"], rtol=1e-6)
+    assert "p_factor" not in totals.table            # the totals carry no task detail
+    pd.testing.assert_series_equal(from_baseline.table["ieac_t_date"], by_rows.table["ieac_t_date"])
 
 
 def test_sample_status(sample):
     """The status period of the sample: late and over budget, six periods against five."""
     t, _ = _metrics(sample)
     r = evm.latest(t)
-    assert r.name == 6 and t.attrs["planned_duration"] == 5
+    assert r.name == 6 and t.planned_duration == 5
     assert r.cpi < 1 and r["sv_t"] < 0 and r.spi_t < r.spi       # SPI drifts to 1, SPI(t) not
     assert r.eac_bottom_up == pytest.approx(r.ac + r.etc_bottom_up)
-    assert r.ieac_t_date > t.attrs["planned_finish_date"]
+    assert r.ieac_t_date > t.planned_finish_date
 
 
 # --------------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def test_cli_json_contract(capsys, sample):
     assert code == 0
     data = json.loads(out)
     t, _ = _metrics(sample)
-    assert data["bac"] == t.attrs["bac"] and len(data["periods"]) == len(t)
+    assert data["bac"] == t.bac and len(data["periods"]) == len(t.table)
     latest = data["latest"]
     for key in ("pv", "ev", "ac", "sv", "cv", "spi", "cpi", "eac", "etc", "vac", "tcpi_bac",
                 "es", "at", "sv_t", "spi_t", "ieac_t"):

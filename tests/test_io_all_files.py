@@ -60,6 +60,6 @@ def test_every_project_file_imports(rel):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
         project = tpmkit.read(path)
-    sched = tpmkit.schedule(project)
+    sched = tpmkit.schedule(project).table
     assert len(sched) == len(tasks)
     assert (sched["total_float"] > -1e-9).all() or project.tasks["constraint"].ne("").any()

@@ -36,7 +36,7 @@ def test_convert_gan_to_mspdi_keeps_schedule(tmp_path, capsys):
     assert "warning: " in captured.err and "summary tasks" in captured.err
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
-        a, b = tpmkit.schedule(tpmkit.read(src)), tpmkit.schedule(tpmkit.read(out))
+        a, b = tpmkit.schedule(tpmkit.read(src)).table, tpmkit.schedule(tpmkit.read(out)).table
     assert (a["early_finish_date"] == b["early_finish_date"]).all()
 
 
@@ -81,5 +81,5 @@ def test_lossy_export_warns_and_strict_refuses(tmp_path, capsys):
         capsys.readouterr().err
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
-        assert tpmkit.schedule(tpmkit.read(out))["early_finish"].tolist() == pytest.approx(
+        assert tpmkit.schedule(tpmkit.read(out)).table["early_finish"].tolist() == pytest.approx(
             [3.5, 5.5], abs=1 / 28800)  # the PERT mean (2 + 4*3 + 7) / 6 is kept

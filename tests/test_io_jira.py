@@ -58,7 +58,7 @@ def test_front_door_detects_jira_and_schedules(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
         project = tpmkit.read(_write(tmp_path), start="2024-01-08")
-    s = tpmkit.schedule(project)
+    s = tpmkit.schedule(project).table
     assert s["early_finish"].tolist() == [2.0, 3.5, 3.5]
 
 

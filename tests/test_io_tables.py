@@ -27,7 +27,7 @@ def test_round_trip_full_project(sample, tmp_path, suffix):
         pd.testing.assert_frame_equal(normalize_register(again.risks), normalize_register(sample.risks))
         again = again.replace(risks=sample.risks)
     assert again == sample
-    pd.testing.assert_frame_equal(tpmkit.schedule(again), tpmkit.schedule(sample))
+    pd.testing.assert_frame_equal(tpmkit.schedule(again).table, tpmkit.schedule(sample).table)
 
 
 def test_round_trip_csv_keeps_the_task_table(sample, tmp_path):
@@ -54,7 +54,7 @@ def test_round_trip_three_point_only_tasks(tmp_path):
 def test_csv_separator_and_bom_and_numeric_ids(tmp_path):
     path = tmp_path / "semi.csv"
     path.write_bytes("\ufeffid;duration;predecessors\n1;2;\n2;3;1SS+1d\n".encode())
-    s = tpmkit.schedule(tpmkit.read(path))
+    s = tpmkit.schedule(tpmkit.read(path)).table
     assert s.loc["2", "early_start"] == 1
 
 
@@ -67,7 +67,7 @@ def test_excel_project_sheet_settings(tmp_path):
             xw, sheet_name="project", index=False)
     p = tpmkit.read(path)
     assert p.name == "Demo"
-    assert tpmkit.schedule(p).loc["A", "early_finish_date"] == pd.Timestamp("2027-01-06")
+    assert tpmkit.schedule(p).table.loc["A", "early_finish_date"] == pd.Timestamp("2027-01-06")
 
 
 def test_settings_override_the_file(sample, tmp_path):

@@ -140,7 +140,7 @@ def test_stored_p6_dates_match_rescheduling(tmp_path):
     assert c.loc["A120", "total_float"] == 4.5
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
-        s = schedule(tpmkit.read(_xer(tmp_path)))
+        s = schedule(tpmkit.read(_xer(tmp_path))).table
     ids = ["A100", "A110", "A120", "A130"]
     for col in ("early_start", "early_finish", "late_start", "late_finish", "total_float"):
         assert s.loc[ids, col].tolist() == c.loc[ids, col].tolist(), col

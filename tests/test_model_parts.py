@@ -91,7 +91,7 @@ def test_mutating_tasks_never_changes_the_project_or_its_network():
     """Issue 13: ``p.tasks["duration"] = [...]`` was ignored by schedule() (stale network)
     and ``p.tasks.loc["A", "duration"] = -5`` gave a negative finish."""
     p = chain()
-    before = tpmkit.schedule(p)["early_finish"].tolist()
+    before = tpmkit.schedule(p).table["early_finish"].tolist()
     t = p.tasks
     t["duration"] = [10.0, 10.0, 10.0]
     t.loc["A", "duration"] = -5
@@ -102,7 +102,7 @@ def test_mutating_tasks_never_changes_the_project_or_its_network():
         p.links.loc[0, "lag"] = 100.0
     assert p.tasks["duration"].tolist() == [2.0, 3.0, 4.0]
     assert p.network().duration.tolist() == [2.0, 3.0, 4.0]
-    assert tpmkit.schedule(p)["early_finish"].tolist() == before == [2.0, 5.0, 9.0]
+    assert tpmkit.schedule(p).table["early_finish"].tolist() == before == [2.0, 5.0, 9.0]
     with pytest.raises(ValueError):
         p.network().duration[0] = -5.0            # read-only arrays
     with pytest.raises(AttributeError):
@@ -112,7 +112,7 @@ def test_mutating_tasks_never_changes_the_project_or_its_network():
 def test_changes_go_through_validating_methods():
     p = chain()
     q = p.with_durations({"B": 1})
-    assert tpmkit.schedule(q)["early_finish"].tolist() == [2.0, 3.0, 7.0]
+    assert tpmkit.schedule(q).table["early_finish"].tolist() == [2.0, 3.0, 7.0]
     assert p.tasks.loc["B", "duration"] == 3.0
     assert p.with_durations([1, 1, 1]).network().duration.tolist() == [1.0, 1.0, 1.0]
     with pytest.raises(ValidationError, match=r"negative duration for task\(s\) A"):
@@ -124,7 +124,7 @@ def test_changes_go_through_validating_methods():
                           "lag": [0.0, 1.5], "lag_percent": [0.0, 0.0]})
     r = p.with_links(links)
     assert r.tasks["predecessors"].tolist() == ["", "A", "A SS+1.5d"]
-    assert tpmkit.schedule(r)["early_finish"].tolist() == [2.0, 5.0, 5.5]
+    assert tpmkit.schedule(r).table["early_finish"].tolist() == [2.0, 5.0, 5.5]
     with pytest.raises(CycleError, match="cycle"):
         p.with_links(pd.DataFrame({"predecessor": ["A", "B"], "successor": ["B", "A"]}))
 
@@ -192,7 +192,7 @@ def test_whatif_does_not_round_lags():
     q = whatif_project(p, durations={"A": 2.5}, lags={0: 0.1234567})
     assert q.links.loc[0, "lag"] == 0.1234567
     assert q.tasks.loc["A", "duration"] == 2.5
-    assert tpmkit.schedule(q)["early_start"]["B"] == 2.5 + 0.1234567
+    assert tpmkit.schedule(q).table["early_start"]["B"] == 2.5 + 0.1234567
 
 
 def test_mixed_percent_and_day_lag_is_kept_and_warned_on_text_write(tmp_path):
@@ -201,7 +201,7 @@ def test_mixed_percent_and_day_lag_is_kept_and_warned_on_text_write(tmp_path):
                           "lag": [1.0], "lag_percent": [0.5]})
     p = build_project({"tasks": tasks, "links": links})
     assert p.links.loc[0, ["lag", "lag_percent"]].tolist() == [1.0, 0.5]
-    assert tpmkit.schedule(p).loc["B", "early_start"] == 3.0      # 1 d + 50 % of 4 d
+    assert tpmkit.schedule(p).table.loc["B", "early_start"] == 3.0      # 1 d + 50 % of 4 d
     with pytest.warns(tpmkit.io.TpmkitWarning, match=r"links A→B have both a percent and a day lag"):
         tpmkit.io.write(p, tmp_path / "p.csv")
 

@@ -73,13 +73,13 @@ def gid_items(artists, prefix):
 def test_gantt_artists_match_the_schedule(project, sched):
     ax = new_ax()
     assert plot.gantt(sched, project, ax=ax) is ax
-    milestone = sched["duration"].to_numpy() == 0
+    milestone = sched.table["duration"].to_numpy() == 0
     bars = gid_items(ax.patches, "bar:")
-    assert sorted(b.get_gid() for b in bars) == sorted(f"bar:{i}" for i in sched.index[~milestone])
+    assert sorted(b.get_gid() for b in bars) == sorted(f"bar:{i}" for i in sched.table.index[~milestone])
     ms = [ln for ln in ax.lines if ln.get_gid() in ("milestones", "milestones_critical")]
     assert sum(len(ln.get_xdata()) for ln in ms) == int(milestone.sum())
     # critical bars in the critical colour, the others in the plan colour
-    crit = set(sched.index[sched["critical"].to_numpy() & ~milestone])
+    crit = set(sched.table.index[sched.table["critical"].to_numpy() & ~milestone])
     colors = {b.get_gid()[4:]: matplotlib.colors.to_hex(b.get_facecolor()) for b in bars}
     assert {c for i, c in colors.items() if i in crit} == {plot.OKABE_ITO["vermillion"].lower()}
     assert {c for i, c in colors.items() if i not in crit} == {plot.OKABE_ITO["blue"].lower()}
@@ -88,7 +88,7 @@ def test_gantt_artists_match_the_schedule(project, sched):
     assert sorted(b.get_gid() for b in gid_items(ax.patches, "summary:")) == sorted(
         f"summary:{c}" for c in summary.index)
     floats = {b.get_gid()[6:] for b in gid_items(ax.patches, "float:")}
-    assert floats == set(sched.index[sched["total_float"] > 0])
+    assert floats == set(sched.table.index[sched.table["total_float"] > 0])
     assert len(gid_items(ax.patches, "baseline:")) == int(
         (project.tasks["baseline_start"].notna() & ~milestone).sum())
     # deadline line at the end of the deadline day
@@ -113,7 +113,7 @@ def test_gantt_arrows_leave_and_enter_the_related_bar_ends(project, sched):
     the successor's start (FS, SS) or finish (FF, SF) — PMI Practice Standard for Scheduling
     §4.6. An FS arrow with no room lands on the bar top within one stub of the start."""
     ax = plot.gantt(sched, project, time="offsets", ax=new_ax())
-    es, ef = sched["early_start"], sched["early_finish"]
+    es, ef = sched.table["early_start"], sched.table["early_finish"]
     stub = 0.006 * np.diff(ax.get_xlim())[0] / 1.04   # the x range has 2 % padding each side
     present = set(project.links["type"])
     assert {"FS", "SS", "FF"} <= present          # SF is covered by test_link_routes_geometry
@@ -173,18 +173,20 @@ def test_gantt_whiskers_from_a_simulation(project, sched, sim):
     ax = plot.gantt(sched, project, simulation=sim, time="offsets", ax=new_ax())
     w = next(c for c in ax.collections if c.get_gid() == "whiskers")
     segs = w.get_segments()
-    assert len(segs) == len(sched)
+    assert len(segs) == len(sched.table)
     p50 = np.percentile(sim.task_finish.to_numpy(), 50, axis=0)
     p80 = np.percentile(sim.task_finish.to_numpy(), 80, axis=0)
     assert np.allclose([s[0][0] for s in segs], p50)
     assert np.allclose([s[1][0] for s in segs], p80)
+    q = sim.task_percentiles([50, 80])
+    assert list(q.columns) == ["p50", "p80"] and np.allclose(q["p50"], p50)
 
 
 def test_gantt_project_whisker_without_task_samples(project, sched):
     r = simulate(project, 500, rng=3, progress=False)
     ax = plot.gantt(sched, project, simulation=r, time="offsets", ax=new_ax())
     segs = next(c for c in ax.collections if c.get_gid() == "whiskers").get_segments()
-    assert len(segs) == int(np.isclose(sched["early_finish"], sched["early_finish"].max()).sum())
+    assert len(segs) == int(np.isclose(sched.table["early_finish"], sched.table["early_finish"].max()).sum())
     assert segs[0][1][0] == pytest.approx(r.percentile(80))
 
 
@@ -210,7 +212,7 @@ def test_gantt_200_tasks_is_legible_and_quick():
 
 
 def test_gantt_offsets_without_dates_and_errors(sched):
-    plain = sched.drop(columns=[c for c in sched.columns if c.endswith("_date")])
+    plain = sched.table.drop(columns=[c for c in sched.table.columns if c.endswith("_date")])
     ax = plot.gantt(plain, ax=new_ax())
     assert ax.get_xlabel() == "working days from project start"
     with pytest.raises(DataError, match="early_start_date"):
@@ -218,7 +220,7 @@ def test_gantt_offsets_without_dates_and_errors(sched):
     with pytest.raises(OptionError, match="time"):
         plot.gantt(sched, time="weeks", ax=new_ax())
     with pytest.raises(DataError, match="early_finish"):
-        plot.gantt(sched[["early_start"]], ax=new_ax())
+        plot.gantt(sched.table[["early_start"]], ax=new_ax())
 
 
 def test_theme_leaves_global_rcparams_alone(sched):
@@ -231,11 +233,11 @@ def test_theme_leaves_global_rcparams_alone(sched):
 def test_network_nodes_links_and_layers(project, sched):
     ax = plot.network(sched, project, ax=new_ax())
     nodes = gid_items(ax.patches, "node:")
-    assert len(nodes) == len(sched)
+    assert len(nodes) == len(sched.table)
     links = next(c for c in ax.collections if c.get_gid() == "links")
     assert len(links.get_segments()) == len(project.links)
     # critical boxes drawn in the critical colour
-    crit = {f"node:{i}" for i in sched.index[sched["critical"]]}
+    crit = {f"node:{i}" for i in sched.table.index[sched.table["critical"]]}
     red = {n.get_gid() for n in nodes if matplotlib.colors.to_hex(n.get_edgecolor()) ==
            plot.OKABE_ITO["vermillion"].lower()}
     assert red == crit
@@ -246,7 +248,7 @@ def test_network_nodes_links_and_layers(project, sched):
 
 
 def test_network_box_shows_textbook_values(sched):
-    one = sched.iloc[:1]
+    one = sched.table.iloc[:1]
     ax = plot.network(one, links=pd.DataFrame({"predecessor": [], "successor": []}),
                       ax=new_ax())
     texts = [t.get_text() for t in ax.texts]
@@ -331,29 +333,29 @@ def test_evm_s_curve(evm_table):
     ax = plot.evm_s_curve(evm_table, ax=new_ax())
     g = {ln.get_gid(): ln for ln in ax.lines if ln.get_gid()}
     assert {"pv", "ev", "ac", "bac", "eac", "status_date"} <= set(g)
-    k = evm_table.attrs["status_period"]
-    assert g["ev"].get_ydata()[-1] == pytest.approx(evm_table.loc[k, "ev"])
-    assert g["eac"].get_ydata()[-1] == pytest.approx(evm_table.loc[k, "eac"])
-    assert g["bac"].get_ydata()[0] == pytest.approx(evm_table.attrs["bac"])
-    assert g["pv"].get_ydata()[0] == 0.0 and len(g["pv"].get_xdata()) == len(evm_table) + 1
+    k = evm_table.status_period
+    assert g["ev"].get_ydata()[-1] == pytest.approx(evm_table.table.loc[k, "ev"])
+    assert g["eac"].get_ydata()[-1] == pytest.approx(evm_table.table.loc[k, "eac"])
+    assert g["bac"].get_ydata()[0] == pytest.approx(evm_table.bac)
+    assert g["pv"].get_ydata()[0] == 0.0 and len(g["pv"].get_xdata()) == len(evm_table.table) + 1
     assert g["status_date"].get_xdata()[0] == pytest.approx(
-        matplotlib.dates.date2num(pd.Timestamp(evm_table.loc[k, "date"])))
+        matplotlib.dates.date2num(pd.Timestamp(evm_table.table.loc[k, "date"])))
 
 
 def test_performance_trend_and_earned_schedule(evm_table):
     ax = plot.performance_trend(evm_table, ax=new_ax())
     g = {ln.get_gid(): ln for ln in ax.lines if ln.get_gid()}
     for col in ("spi", "cpi", "spi_t"):
-        assert np.allclose(g[col].get_ydata(), evm_table[col], equal_nan=True)
+        assert np.allclose(g[col].get_ydata(), evm_table.table[col], equal_nan=True)
     assert g["target"].get_ydata()[0] == 1.0
     ax = plot.earned_schedule(evm_table, ax=new_ax())
     g = {ln.get_gid(): ln for ln in ax.lines if ln.get_gid()}
-    done = evm_table["es"].notna()
-    assert np.allclose(g["es"].get_ydata()[1:], evm_table.loc[done, "es"])
-    k = evm_table.attrs["status_period"]
-    assert g["ieac_t"].get_xdata()[0] == pytest.approx(evm_table.loc[k, "ieac_t"])
+    done = evm_table.table["es"].notna()
+    assert np.allclose(g["es"].get_ydata()[1:], evm_table.table.loc[done, "es"])
+    k = evm_table.status_period
+    assert g["ieac_t"].get_xdata()[0] == pytest.approx(evm_table.table.loc[k, "ieac_t"])
     with pytest.raises(DataError, match="spi"):
-        plot.performance_trend(evm_table.drop(columns="spi"), ax=new_ax())
+        plot.performance_trend(evm_table.table.drop(columns="spi"), ax=new_ax())
 
 
 # --------------------------------------------------------------------------- planning
@@ -410,7 +412,7 @@ def test_every_public_chart_returns_a_new_axes_when_none_given(sim, evm_table):
 
 
 def test_gantt_explicit_whiskers_and_bad_whiskers(project, sched):
-    w = pd.DataFrame({"p50": sched["early_finish"] + 1, "p80": sched["early_finish"] + 3})
+    w = pd.DataFrame({"p50": sched.table["early_finish"] + 1, "p80": sched.table["early_finish"] + 3})
     ax = plot.gantt(sched, project, whiskers=w, time="offsets", ax=new_ax())
     segs = next(c for c in ax.collections if c.get_gid() == "whiskers").get_segments()
     assert np.allclose([s[1][0] - s[0][0] for s in segs], 2.0)

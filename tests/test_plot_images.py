@@ -77,7 +77,8 @@ def frozen_simulation():
     return SimpleNamespace(
         finish=finish, iterations=len(finish), deterministic_duration=96.0, deadline=104.0,
         start=pd.Timestamp("2027-01-04"), calendar=cal,
-        percentile=lambda q: np.percentile(finish, q))
+        percentile=lambda q: np.percentile(finish, q),
+        probability=lambda t: float(np.mean(finish <= t + 1e-9)))
 
 
 def check(fig, name, tmp_path):

@@ -68,7 +68,7 @@ def test_tables_and_front_door():
     assert len(project.tasks) == 32 and len(project.links) == 48
     assert set(project.links["type"]) == {"FS"}
     sched = tpmkit.schedule(project)
-    assert sched.attrs["project_duration"] == 38
+    assert sched.duration == 38
 
 
 def _write_sm(n, succ, dur, dem, cap) -> str:

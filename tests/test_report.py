@@ -28,6 +28,7 @@ import tpmkit
 from tpmkit import datasets, report
 from tpmkit.cli import main
 from tpmkit.errors import InputFileError, OptionError, ValidationError
+from tpmkit.report import export
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ["Executive summary", "Key dates and milestones", "Schedule", "Earned value",
@@ -91,18 +92,18 @@ def test_executive_summary_uses_the_simulated_percentiles():
     row = pd.Series({"spi": 0.96, "cpi": 0.91, "spi_t": 0.85})
     for deadline, expected in ((p80 + 0.5, "green"), (between, "amber"), (p50 - 0.5, "red")):
         t = report.executive_summary(row, sim, deadline)
-        assert t.loc["P80 vs deadline", "status"] == expected
-        assert t.loc["P80 vs deadline", "value"] == pytest.approx(p80)
-        assert t.loc["P80 vs deadline", "target"] == deadline
-    assert t["status"].tolist() == ["green", "amber", "red", "red"]
-    assert t.attrs["overall"] == "red"
-    assert "green ≥ 0.95, amber ≥ 0.90" in t.loc["SPI", "rule"]
+        assert t.table.loc["P80 vs deadline", "status"] == expected
+        assert t.table.loc["P80 vs deadline", "value"] == pytest.approx(p80)
+        assert t.table.loc["P80 vs deadline", "target"] == deadline
+    assert t.table["status"].tolist() == ["green", "amber", "red", "red"]
+    assert t.overall == "red"
+    assert "green ≥ 0.95, amber ≥ 0.90" in t.table.loc["SPI", "rule"]
 
 
 def test_executive_summary_without_data_is_all_na():
     t = report.executive_summary()
-    assert (t["status"] == "n/a").all() and t.attrs["overall"] == "n/a"
-    assert t["value"].isna().all()
+    assert (t.table["status"] == "n/a").all() and t.overall == "n/a"
+    assert t.table["value"].isna().all()
 
 
 def test_executive_summary_on_the_sample_matches_evm():
@@ -110,9 +111,9 @@ def test_executive_summary_on_the_sample_matches_evm():
     with pytest.warns(tpmkit.evm.EVMWarning, match="TCPI"):
         row = tpmkit.evm.latest(tpmkit.evm.metrics(project))
     t = report.executive_summary(row)
-    assert t.loc["SPI", "value"] == pytest.approx(175875 / 243660)
-    assert t.loc["CPI", "value"] == pytest.approx(175875 / 247830)
-    assert t.loc[["SPI", "CPI", "SPI(t)"], "status"].tolist() == ["red"] * 3
+    assert t.table.loc["SPI", "value"] == pytest.approx(175875 / 243660)
+    assert t.table.loc["CPI", "value"] == pytest.approx(175875 / 247830)
+    assert t.table.loc[["SPI", "CPI", "SPI(t)"], "status"].tolist() == ["red"] * 3
 
 
 # --------------------------------------------------------------------------------------
@@ -164,7 +165,7 @@ def test_strip_remote_and_toc():
             '<link rel="stylesheet" href="https://cdn/x.css"></head><body><!-- tpmkit:toc -->'
             '<h2 id="Executive-summary">Executive summary<a class="anchor-link" '
             'href="#Executive-summary">¶</a></h2><h2 id="Risk-register">Risk register</h2>')
-    clean = report._add_toc(report._strip_remote(page))
+    clean = export._add_toc(export._strip_remote(page))
     assert report.offline_problems(clean) == []
     assert re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', clean) == [
         ("Executive-summary", "Executive summary"), ("Risk-register", "Risk register")]
@@ -207,7 +208,8 @@ def test_notebook_is_stripped_parameterised_and_shipped():
 def test_installed_layout_finds_the_packaged_notebook(monkeypatch, tmp_path):
     """Without a checkout beside the module, the files come from the installed package."""
     pytest.importorskip("tpmkit._notebooks", reason="tpmkit is not installed (pip install -e .)")
-    monkeypatch.setattr(report, "__file__", str(tmp_path / "site-packages" / "tpmkit" / "x.py"))
+    monkeypatch.setattr(export, "__file__",
+                        str(tmp_path / "site-packages" / "tpmkit" / "report" / "x.py"))
     nb = report.notebook_path()
     assert nb.is_file() and nb.name == "status_report.ipynb"
     assert (report.template_dir() / "tpmkit_report" / "conf.json").is_file()
@@ -405,7 +407,7 @@ def test_cell_timeout_is_one_clear_error(capsys, tmp_path, monkeypatch):
                                  "display_name": "Python 3"}})
     slow = tmp_path / "slow.ipynb"
     nbformat.write(nb, slow)
-    monkeypatch.setattr(report, "notebook_path", lambda: slow)
+    monkeypatch.setattr(export, "notebook_path", lambda: slow)
     out = tmp_path / "t.html"
     assert main(["report", str(_bare_plan(tmp_path)), "--timeout", "1", "-o", str(out)]) == 2
     err = capsys.readouterr().err

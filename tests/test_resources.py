@@ -188,16 +188,16 @@ def test_cost_matches_budget_of_sample():
     c = cost(p)
     t = p.tasks
     expected = t["cost"].fillna(0) + t["rate"].fillna(0) * t["duration"]
-    np.testing.assert_allclose(c["total_cost"], expected)
+    np.testing.assert_allclose(c.table["total_cost"], expected)
     # every sample rate is the sum of its resources' rates, so valuing at resource rates agrees
-    assert c.attrs["by_resource"].sum() == pytest.approx((t["rate"].fillna(0) * t["duration"]).sum())
+    assert c.by_resource.sum() == pytest.approx((t["rate"].fillna(0) * t["duration"]).sum())
 
 
 def test_cost_from_resource_rates_when_no_task_rate(small):
     c = cost(small)
-    assert c.loc["B", "resource_cost"] == pytest.approx(3 * (800 + 0.5 * 500))
-    assert c.loc["C", "total_cost"] == pytest.approx(1.5 * 500)
-    assert c.attrs["total"] == pytest.approx(4 * 800 + 3 * 1050 + 750)
+    assert c.table.loc["B", "resource_cost"] == pytest.approx(3 * (800 + 0.5 * 500))
+    assert c.table.loc["C", "total_cost"] == pytest.approx(1.5 * 500)
+    assert c.total == pytest.approx(4 * 800 + 3 * 1050 + 750)
 
 
 # --------------------------------------------------------------------------- crashing

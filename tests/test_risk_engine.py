@@ -50,13 +50,13 @@ def test_fixed_durations_reproduce_cpm(project):
     """o = m = p (here: plain durations) gives the CPM schedule in every iteration."""
     sched = tpmkit.schedule(project)
     r = simulate(project, 20, rng=1, progress=False, keep_task_samples=True)
-    assert np.all(r.finish == sched.attrs["project_duration"])
-    np.testing.assert_array_equal(r.task_start.iloc[0].to_numpy(), sched["early_start"])
-    np.testing.assert_array_equal(r.tasks["start_mean"].to_numpy(), sched["early_start"])
+    assert np.all(r.finish == sched.duration)
+    np.testing.assert_array_equal(r.task_start.iloc[0].to_numpy(), sched.table["early_start"])
+    np.testing.assert_array_equal(r.tasks["start_mean"].to_numpy(), sched.table["early_start"])
     # criticality in the CPM sense (float ≤ max(0, min float)) when no deadline is set
     np.testing.assert_array_equal(r.tasks["criticality"].to_numpy(),
-                                  sched["critical"].to_numpy(float))
-    assert r.deterministic_duration == sched.attrs["project_duration"]
+                                  sched.table["critical"].to_numpy(float))
+    assert r.deterministic_duration == sched.duration
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -129,8 +129,8 @@ def test_constraints_and_deterministic_dates_match_cpm():
         "constraint": ["", "", "MSO", "MFO"], "constraint_date": [np.nan, np.nan, 3, 14]}))
     s = tpmkit.schedule(p)
     r = simulate(p, 5, rng=0, progress=False, keep_task_samples=True)
-    np.testing.assert_array_equal(r.task_start.iloc[-1].to_numpy(), s["early_start"])
-    np.testing.assert_array_equal(r.task_finish.iloc[-1].to_numpy(), s["early_finish"])
+    np.testing.assert_array_equal(r.task_start.iloc[-1].to_numpy(), s.table["early_start"])
+    np.testing.assert_array_equal(r.task_finish.iloc[-1].to_numpy(), s.table["early_finish"])
 
 
 # -- quantile functions -------------------------------------------------------------------

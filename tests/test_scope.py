@@ -91,8 +91,8 @@ def test_rollup_of_a_project_uses_the_schedule(sample_project):
     r = scope.wbs_rollup(project, cost="baseline_cost")
     sched = tpmkit.schedule(project)
     dev = [i for i, c in project.tasks["wbs"].items() if c.startswith("4.")]
-    assert r.loc["4", "start"] == sched.loc[dev, "early_start"].min()
-    assert r.loc["4", "finish"] == sched.loc[dev, "early_finish"].max()
+    assert r.loc["4", "start"] == sched.table.loc[dev, "early_start"].min()
+    assert r.loc["4", "finish"] == sched.table.loc[dev, "early_finish"].max()
     assert r.loc["4", "cost"] == pytest.approx(project.tasks.loc[dev, "baseline_cost"].sum())
     assert set(r.index[r["depth"] == 1]) == {"1", "2", "3", "4", "5", "6", "7"}
 
@@ -181,11 +181,11 @@ def test_traceability_on_the_sample():
     reqs = scope.read_artefact(DATASETS / "software_release_requirements.csv", "requirements",
                                wbs=wbs.index)
     m = scope.traceability(reqs, list(wbs.index))
-    assert m.loc["REQ04", "3.4"] and m.loc["REQ04", "4.2.3"]
-    assert not m.attrs["untraced"]
-    covered = set(m.columns[m.any(axis=0)])
-    assert set(m.attrs["uncovered"]) == set(m.columns) - covered
-    assert "4.2.5" in covered and "7.2" in m.attrs["uncovered"]
+    assert m.table.loc["REQ04", "3.4"] and m.table.loc["REQ04", "4.2.3"]
+    assert not m.untraced
+    covered = set(m.table.columns[m.table.any(axis=0)])
+    assert set(m.uncovered) == set(m.table.columns) - covered
+    assert "4.2.5" in covered and "7.2" in m.uncovered
 
 
 # --------------------------------------------------------------------------- stakeholders
@@ -252,9 +252,9 @@ def test_change_log_workflow_and_summary():
     log = scope.read_artefact(DATASETS / "software_release_changes.csv", "changes")
     assert log.loc["CR02", "tasks"] == ("DV9",)
     s = scope.change_summary(log)
-    assert s["count"].sum() == len(log)
+    assert s.table["count"].sum() == len(log)
     approved = log["status"].isin(["approved", "implemented"])
-    assert s.attrs["baseline_change"]["cost_impact"] == pytest.approx(
+    assert s.baseline_change["cost_impact"] == pytest.approx(
         log.loc[approved, "cost_impact"].sum())
     moved = scope.change_transition(log, "CR03", "approved", "2027-03-04")
     assert moved.loc["CR03", "status"] == "approved"

@@ -133,8 +133,8 @@ def test_cpm_forward_pass_matches_independent_oracle(variant):
     crit = training._REGISTRY["critical-path"].solve(data)
     table = training._schedule_of(data)
     # Critical tasks have zero float and the project finish equals the largest EF.
-    assert (table.loc[crit, "total_float"].abs() < 1e-9).all()
-    assert max(v[1] for v in oracle.values()) == table.attrs["project_duration"]
+    assert (table.table.loc[crit, "total_float"].abs() < 1e-9).all()
+    assert max(v[1] for v in oracle.values()) == table.duration
 
 
 @settings(max_examples=6, deadline=None)
@@ -215,17 +215,17 @@ def test_risk_and_resource_exercises_match_independent_computations(variant):
     d, e = _expected("resource-peak", variant)
     table = training._schedule_of(d)
     units = d["tasks"]["resources"].str.extract(r"^(\w+):(\d+)$")
-    horizon = int(table["early_finish"].max())
+    horizon = int(table.table["early_finish"].max())
     dev = np.zeros(horizon)
-    for tid, row in table.iterrows():
+    for tid, row in table.table.iterrows():
         if units.loc[tid, 0] == "dev":
             dev[int(row.early_start):int(row.early_finish)] += float(units.loc[tid, 1])
     assert e == [dev.max(), float(np.argmax(dev))]
     d, e = _expected("overallocated-days", variant)
     table = training._schedule_of(d)
     units = d["tasks"]["resources"].str.extract(r"^(\w+):(\d+)$")
-    dev = np.zeros(int(table["early_finish"].max()))
-    for tid, row in table.iterrows():
+    dev = np.zeros(int(table.table["early_finish"].max()))
+    for tid, row in table.table.iterrows():
         if units.loc[tid, 0] == "dev":
             dev[int(row.early_start):int(row.early_finish)] += float(units.loc[tid, 1])
     assert e == [float((dev > 2).sum())]

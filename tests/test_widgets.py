@@ -92,7 +92,7 @@ def test_whatif_lag_on_critical_link_adds_to_finish(nine):
     view = scheduling.whatif_update(nine, lags={row: 2})
     assert view.values["duration_after"] == 32
     changed = scheduling.whatif_project(nine, lags={row: 2})
-    assert (tpmkit.schedule(nine)["duration"] == tpmkit.schedule(changed)["duration"]).all()
+    assert (tpmkit.schedule(nine).table["duration"] == tpmkit.schedule(changed).table["duration"]).all()
 
 
 def test_whatif_rejects_unknown_task_and_link(nine):
@@ -308,7 +308,7 @@ def test_evm_status_update_moves_with_status_date():
         warnings.simplefilter("ignore", evm.EVMWarning)
         ref = evm.metrics(tracking, status_date=dates[1])
     assert early.values["status_period"] == 2 and late.values["status_period"] == len(dates)
-    assert early.values["cpi"] == ref.loc[2, "cpi"] and early.values["es"] == ref.loc[2, "es"]
+    assert early.values["cpi"] == ref.table.loc[2, "cpi"] and early.values["es"] == ref.table.loc[2, "es"]
     assert len(early.tables["forecasts"]) == 10
     assert set(early.figures) == {"s_curve", "trend", "earned_schedule", "forecasts"}
     assert late.values["warnings"]           # undefined ratios late in the project are reported

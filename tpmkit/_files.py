@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "refuse_overwrite"]
+__all__ = ["atomic_path", "refuse_overwrite", "write_text_atomic"]
 
 
 def refuse_overwrite(target: str | os.PathLike, *sources: object,
@@ -48,3 +48,18 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         os.replace(tmp, target)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def write_text_atomic(path: str | os.PathLike, text: str | bytes, *, inputs: tuple = ()) -> Path:
+    """Write ``text`` to ``path`` through a temporary file renamed into place.
+
+    Refuses to overwrite any of ``inputs`` (the files the command read).
+    """
+    target = Path(path)
+    refuse_overwrite(target, *inputs)
+    with atomic_path(target) as tmp:
+        if isinstance(text, bytes):
+            tmp.write_bytes(text)
+        else:
+            tmp.write_text(text, encoding="utf-8")
+    return target

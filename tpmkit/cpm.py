@@ -3,9 +3,10 @@
 :func:`schedule` runs the forward and backward passes over all four link types
 (FS, SS, FF, SF) with positive and negative lags (in working days or percent of the
 predecessor's duration), milestones, the six constraint types and an optional project
-deadline. It returns one row per task with early/late dates, total and free float, the
-critical flag, near-critical flag and the driving predecessor ("why does this task start
-then?"), plus calendar dates when the project has a start date.
+deadline. It returns a :class:`ScheduleResult`: a table with one row per task (early/late
+dates, total and free float, the critical flag, near-critical flag and the driving
+predecessor, "why does this task start then?", plus calendar dates when the project has a
+start date) and the project duration, critical path and driving path.
 
 Rules (textbook PDM, e.g. Hendrickson ch. 10; Moder, Phillips & Davis):
 
@@ -32,13 +33,16 @@ Diagramming*, 3rd ed. (1983).
 
 from __future__ import annotations
 
+import html
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from tpmkit._core.codes import EPS, LinkType
 from tpmkit.model import Network, Project
 
-__all__ = ["critical_paths", "driving_path", "passes", "schedule", "wbs_summary"]
+__all__ = ["ScheduleResult", "critical_paths", "driving_path", "passes", "schedule", "wbs_summary"]
 
 _EPS = EPS
 
@@ -106,8 +110,63 @@ def passes(net: Network, durations: np.ndarray | None = None,
             "link_slack": link_slack, "project_finish": early_finish}
 
 
+@dataclass(frozen=True)
+class ScheduleResult:
+    """A CPM/PDM schedule: the task table and the project-level figures.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Indexed by task id in input order: ``name, duration, early_start, early_finish,
+        late_start, late_finish, total_float, free_float, critical, near_critical,
+        driving_predecessor, driven_by`` [working days from the project start; the driving
+        predecessor is missing and ``driven_by`` says ``"start"`` or ``"constraint"`` when
+        the project start or a constraint sets the early start] and, with a start
+        date, ``early_start_date, early_finish_date, late_start_date, late_finish_date``.
+    duration : float
+        Project duration: the latest early finish [working days].
+    critical_path : list of str
+        Ids of the critical tasks in topological order.
+    driving_path : list of str
+        From the project start to the task that finishes last, through driving links.
+    deadline : float or None
+        Finish offset the backward pass started from [working days]; None = the early finish.
+    project_name : str
+        The project's name.
+    start : Timestamp or None
+        Project start date, when known.
+    finish_date : Timestamp or None
+        Date of the early finish, when the start date is known.
+    """
+
+    table: pd.DataFrame
+    duration: float
+    critical_path: list[str]
+    driving_path: list[str]
+    deadline: float | None
+    project_name: str = ""
+    start: pd.Timestamp | None = None
+    finish_date: pd.Timestamp | None = None
+
+    def __repr__(self) -> str:
+        return (f"ScheduleResult(tasks={len(self.table)}, duration={self.duration:g}, "
+                f"critical_path={self.critical_path!r})")
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        name = esc(self.project_name or "Schedule")
+        head = (f"<p><b>{name}</b>: {len(self.table)} task(s), duration "
+                f"{self.duration:g} working days")
+        if self.start is not None and self.finish_date is not None:
+            head += f", {self.start.date()} → {self.finish_date.date()}"
+        if self.deadline is not None:
+            head += f"; backward pass from the deadline at {self.deadline:g}"
+        head += f". Critical path: {esc(' → '.join(self.critical_path))}.</p>"
+        return head + self.table.to_html(float_format=lambda x: f"{x:g}", max_rows=60)
+
+
 def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = None,
-             near_critical: float = 5.0, durations: object | None = None) -> pd.DataFrame:
+             near_critical: float = 5.0, durations: object | None = None) -> ScheduleResult:
     """Schedule a project with CPM/PDM.
 
     Parameters
@@ -126,15 +185,10 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
 
     Returns
     -------
-    DataFrame
-        Indexed by task id in input order: ``name, duration, early_start, early_finish,
-        late_start, late_finish, total_float, free_float, critical, near_critical,
-        driving_predecessor, driven_by`` [working days from the project start; the driving
-        predecessor is missing and ``driven_by`` says ``"start"`` or ``"constraint"`` when
-        the project start or a constraint sets the early start] and, with a start
-        date, ``early_start_date, early_finish_date, late_start_date, late_finish_date``.
-        ``df.attrs`` holds ``project_duration``, ``critical_path`` (ids in topological
-        order), ``driving_path`` and ``deadline``.
+    ScheduleResult
+        ``table`` (one row per task, see :class:`ScheduleResult`), ``duration``
+        [working days], ``critical_path`` (ids in topological order), ``driving_path``,
+        ``deadline`` and, with a start date, ``start`` and ``finish_date``.
 
     Examples
     --------
@@ -142,14 +196,14 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
     >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B", "C"], "duration": [3, 2, 4],
     ...                                "predecessors": ["", "A", "A"]}))
     >>> s = tpmkit.schedule(p)
-    >>> s[["early_start", "early_finish", "total_float", "critical"]]
+    >>> s.table[["early_start", "early_finish", "total_float", "critical"]]
         early_start  early_finish  total_float  critical
     id
     A           0.0           3.0          0.0      True
     B           3.0           5.0          2.0     False
     C           3.0           7.0          0.0      True
-    >>> s.attrs["critical_path"]
-    ['A', 'C']
+    >>> s.duration, s.critical_path
+    (7.0, ['A', 'C'])
     """
     net = project.network()
     dur = _durations(project, net, durations)
@@ -177,20 +231,17 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
         "driving_predecessor": driving,
         "driven_by": np.where(drive >= 0, "link", np.where(drive == -2, "constraint", "start")),
     }, index=project.tasks.index)
+    finish_date = None
     if project.start is not None:
         _add_dates(out, project)
+        finish_date = (project.calendar.finish_dates([r["project_finish"]], project.start)[0]
+                       if r["project_finish"] > 0 else project.start)
     order_ids = net.ids[net.order]
-    out.attrs["project_duration"] = r["project_finish"]
-    out.attrs["critical_path"] = [str(i) for i in order_ids[critical[net.order]]]
-    out.attrs["driving_path"] = _driving_path(net, r)
-    out.attrs["deadline"] = finish
-    out.attrs["project_name"] = project.name
-    if project.start is not None:
-        out.attrs["start"] = project.start
-        out.attrs["finish_date"] = (project.calendar.finish_dates([r["project_finish"]],
-                                                                   project.start)[0]
-                                    if r["project_finish"] > 0 else project.start)
-    return out
+    return ScheduleResult(
+        table=out, duration=float(r["project_finish"]),
+        critical_path=[str(i) for i in order_ids[critical[net.order]]],
+        driving_path=_driving_path(net, r), deadline=finish, project_name=project.name,
+        start=project.start, finish_date=finish_date)
 
 
 def _durations(project: Project, net: Network, durations: object | None) -> np.ndarray:
@@ -261,17 +312,22 @@ def _driving_path(net: Network, r: dict) -> list[str]:
     return [str(net.ids[k]) for k in reversed(path)]
 
 
-def driving_path(sched: pd.DataFrame) -> list[str]:
+def driving_path(result: ScheduleResult) -> list[str]:
     """The driving path of a schedule: from the project finish back through driving links."""
-    return list(sched.attrs.get("driving_path", []))
+    return list(result.driving_path)
 
 
-def critical_paths(project: Project, sched: pd.DataFrame | None = None,
+def critical_paths(project: Project, result: ScheduleResult | None = None,
                    limit: int = 100) -> list[list[str]]:
     """Every critical path (chains of critical tasks joined by zero-slack links).
 
     Parameters
     ----------
+    project : Project
+        The scheduled project.
+    result : ScheduleResult, optional
+        Its schedule (durations, deadline and critical flags are taken from it); default
+        ``schedule(project)``.
     limit : int
         Stop after this many paths (networks can have exponentially many).
 
@@ -284,10 +340,11 @@ def critical_paths(project: Project, sched: pd.DataFrame | None = None,
     [['A', 'B', 'D'], ['A', 'C', 'D']]
     """
     net = project.network()
-    sched = schedule(project) if sched is None else sched
-    r = passes(net, sched["duration"].to_numpy(np.float64), sched.attrs.get("deadline"))
-    crit = sched["critical"].to_numpy()
-    tight = (np.abs(r["link_slack"]) <= 1e-7) & crit[net.link_from] & crit[net.link_to]
+    result = schedule(project) if result is None else result
+    r = passes(net, result.table["duration"].to_numpy(np.float64), result.deadline)
+    crit = result.table["critical"].to_numpy()
+    # zero slack up to 100·EPS: the slack is a difference of sums of many durations
+    tight = (np.abs(r["link_slack"]) <= 100 * _EPS) & crit[net.link_from] & crit[net.link_to]
     succ: dict[int, list[int]] = {}
     has_pred = np.zeros(net.n_tasks, dtype=bool)
     for li in np.flatnonzero(tight):
@@ -309,12 +366,20 @@ def critical_paths(project: Project, sched: pd.DataFrame | None = None,
     return paths
 
 
-def wbs_summary(project: Project, sched: pd.DataFrame | None = None) -> pd.DataFrame:
+def wbs_summary(project: Project,
+                result: ScheduleResult | pd.DataFrame | None = None) -> pd.DataFrame:
     """Roll the schedule up to WBS summary rows (derived from the tasks' ``wbs`` codes).
 
     Every proper prefix of a task's code (``1`` and ``1.2`` for ``1.2.3``) becomes a summary
     row spanning its tasks: earliest early start, latest early finish, latest late finish,
     summed cost, the smallest total float, and ``critical`` when any child is critical.
+
+    Parameters
+    ----------
+    project : Project
+        The project (its ``wbs`` codes and costs).
+    result : ScheduleResult or DataFrame, optional
+        Its schedule, or a schedule table with the same columns; default ``schedule(project)``.
 
     Returns
     -------
@@ -323,7 +388,8 @@ def wbs_summary(project: Project, sched: pd.DataFrame | None = None) -> pd.DataF
         ``early_finish``, ``late_start``, ``late_finish``, ``duration`` (span),
         ``total_float``, ``critical``, ``cost``.
     """
-    sched = schedule(project) if sched is None else sched
+    result = schedule(project) if result is None else result
+    sched = result.table if isinstance(result, ScheduleResult) else result
     codes = project.tasks["wbs"]
     rows = []
     cost = _task_cost(project)

@@ -8,13 +8,14 @@ each entry.
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from tpmkit.errors import InputFileError
 
-__all__ = ["list", "load", "path"]
+__all__ = ["list", "load", "path", "read_source"]
 
 
 
@@ -87,3 +88,53 @@ def load(name: str, **settings: Any):
     import pandas as pd
 
     return pd.read_csv(file)  # kind "table": a plain data table
+
+
+def read_source(source: str | os.PathLike, status_date: Any = None, **settings: Any):
+    """Read a project file or a bundled ``sample:NAME``; return ``(project, path)``.
+
+    The one way the command line and the report turn a FILE argument into a project.
+
+    Parameters
+    ----------
+    source : path or str
+        A project file in any format :func:`tpmkit.read` takes, or ``sample:NAME``.
+    status_date : date, optional
+        Roll the progress back to this date (:func:`tpmkit.evm.as_of`); None keeps the
+        file's progress and status date.
+    **settings
+        Project settings passed to the reader (e.g. ``start``).
+
+    Returns
+    -------
+    (Project, Path)
+        The project and the file that was read (the bundled file for a sample).
+
+    Raises
+    ------
+    InputFileError
+        Missing file or unknown sample name.
+
+    Examples
+    --------
+    >>> project, file = read_source("sample:software_release")
+    >>> file.name
+    'software_release.yaml'
+    """
+    from tpmkit.evm import as_of
+    from tpmkit.io import read
+
+    text = str(source)
+    if text.startswith("sample:"):
+        name = text.split(":", 1)[1]
+        project, file = load(name, **settings), path(name)
+    else:
+        file = Path(text)
+        if not file.exists():
+            raise InputFileError(f"file not found: {text!r}; check the path "
+                                 "(or name a bundled sample as sample:NAME)")
+        project, file = read(file, **settings), file.resolve()
+    if status_date is not None:
+        # every caller given a status date sees the progress of that date
+        project = as_of(project, status_date)
+    return project, file

@@ -40,6 +40,7 @@ __all__ = [
     "FIBONACCI",
     "TSHIRT_DAYS",
     "UNCERTAINTY_CLASSES",
+    "BurnupForecast",
     "Calibration",
     "Cocomo2Result",
     "DelphiResult",
@@ -933,6 +934,39 @@ def _periods_needed(values: np.ndarray, remaining: float, trials: int,
     return need
 
 
+@dataclass(frozen=True)
+class BurnupForecast:
+    """Velocity-based burn-up forecast (:func:`burnup_forecast`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        Indexed by future period 1…k: ``scope``, ``average``, ``worst3``, ``best3``
+        (cumulative done, capped at scope) and ``date`` (period end) with a start.
+    velocity : dict of str to float
+        The three velocities ``average``, ``worst3``, ``best3`` [points or items per period].
+    periods_to_finish : dict of str to float
+        Periods each line needs to reach the scope (NaN when its velocity is 0).
+    done : float
+        Completed before the first forecast period [points or items].
+    scope : float
+        Total scope [points or items].
+    """
+
+    table: pd.DataFrame
+    velocity: dict[str, float]
+    periods_to_finish: dict[str, float]
+    done: float
+    scope: float
+
+    def _repr_html_(self) -> str:
+        v, f = self.velocity, self.periods_to_finish
+        head = (f"<p><b>Burn-up forecast</b>: {self.done:g} of {self.scope:g} done; velocity "
+                f"{v['worst3']:.1f} / {v['average']:.1f} / {v['best3']:.1f} (worst 3 / average "
+                f"/ best 3) → {f['worst3']:g} / {f['average']:g} / {f['best3']:g} periods.</p>")
+        return head + self.table.to_html(float_format=lambda x: f"{x:g}", max_rows=30)
+
+
 def burnup_forecast(
     history: Any,
     scope: float,
@@ -942,7 +976,7 @@ def burnup_forecast(
     window: int | None = None,
     start: Any = None,
     period_days: int = 7,
-) -> pd.DataFrame:
+) -> BurnupForecast:
     """Velocity-based burn-up forecast: average, worst-three and best-three velocity lines.
 
     Parameters
@@ -964,11 +998,11 @@ def burnup_forecast(
 
     Returns
     -------
-    DataFrame
-        Indexed by future period 1…k: ``scope``, ``average``, ``worst3``, ``best3``
-        (cumulative done, capped at scope) and ``date`` with a start. ``attrs["velocity"]``
-        holds the three velocities, ``attrs["periods_to_finish"]`` the periods each line needs
-        (NaN when a velocity is 0).
+    BurnupForecast
+        ``table`` indexed by future period 1…k: ``scope``, ``average``, ``worst3``, ``best3``
+        (cumulative done, capped at scope) and ``date`` with a start; ``velocity`` (the three
+        velocities), ``periods_to_finish`` (the periods each line needs, NaN when a velocity
+        is 0), ``done`` and ``scope``.
 
     References
     ----------
@@ -978,7 +1012,7 @@ def burnup_forecast(
     Examples
     --------
     >>> b = burnup_forecast([8, 10, 12, 9, 11], scope=100, periods_ahead=2)
-    >>> b["average"].tolist(), b.attrs["velocity"]["worst3"]
+    >>> b.table["average"].tolist(), b.velocity["worst3"]
     ([60.0, 70.0], 9.0)
     """
     hist = throughput_history(history, period_days=period_days)
@@ -1003,9 +1037,8 @@ def burnup_forecast(
     if start is not None:
         first = pd.Timestamp(start)
         out["date"] = [first + pd.Timedelta(days=int(s * period_days) - 1) for s in steps]
-    out.attrs["velocity"] = vel
-    out.attrs["periods_to_finish"] = finish
-    return out
+    return BurnupForecast(table=out, velocity=vel, periods_to_finish=finish, done=done,
+                          scope=float(scope))
 
 
 # --------------------------------------------------------------------------- calibration

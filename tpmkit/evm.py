@@ -1,10 +1,11 @@
 """Earned value management and earned schedule: PMBOK figures, Lipke's ES, nine time forecasts.
 
-One call gives the whole period table::
+One call gives the whole period table and its summary figures (an :class:`EVMResult`)::
 
-    table = tpmkit.evm.metrics(project)          # from the baseline and the progress columns
-    table = tpmkit.evm.metrics(periods, bac=...)  # from a period table (cumulative PV, EV, AC)
-    tpmkit.evm.latest(table)                      # the status period as a Series
+    result = tpmkit.evm.metrics(project)          # from the baseline and the progress columns
+    result = tpmkit.evm.metrics(periods, bac=...)  # from a period table (cumulative PV, EV, AC)
+    result.table                                   # one row per period
+    tpmkit.evm.latest(result)                      # the status period as a Series
 
 Inputs come two ways (see :func:`metrics`):
 
@@ -50,6 +51,7 @@ References
 
 from __future__ import annotations
 
+import html
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -70,6 +72,7 @@ __all__ = [
     "FREQUENCIES",
     "SPREADS",
     "TIME_FORECASTS",
+    "EVMResult",
     "EVMWarning",
     "as_of",
     "earned_schedule",
@@ -262,6 +265,54 @@ def schedule_adherence(task_pv: Any, task_ev: Any, es: Any) -> np.ndarray:
     return np.where(np.isnan(es), np.nan, p)
 
 
+@dataclass(frozen=True)
+class EVMResult:
+    """Earned-value metrics: the period table and the figures that describe it.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per period (see :func:`metrics`).
+    bac : float
+        Budget at completion [currency].
+    planned_duration : int
+        PD, the period whose cumulative PV reaches the BAC [periods].
+    status_period : int
+        The last period with EV and AC.
+    eac_method : str
+        Which EAC fills the ``eac`` column.
+    source : str
+        ``"periods"`` (a period table) or ``"tasks"`` (baseline and progress of the tasks).
+    planned_finish_date : Timestamp or None
+        End of period PD, when the periods have dates.
+    currency : str
+        Currency of the money columns (the project's, empty for a bare period table).
+    """
+
+    table: pd.DataFrame
+    bac: float
+    planned_duration: int
+    status_period: int
+    eac_method: str
+    source: str
+    planned_finish_date: pd.Timestamp | None = None
+    currency: str = ""
+
+    def __repr__(self) -> str:
+        return (f"EVMResult(periods={len(self.table)}, status_period={self.status_period}, "
+                f"bac={self.bac:g}, planned_duration={self.planned_duration}, "
+                f"source={self.source!r})")
+
+    def _repr_html_(self) -> str:
+        row = self.table.loc[self.status_period]
+        cur = f" {html.escape(self.currency)}" if self.currency else ""
+        head = (f"<p><b>Earned value</b> at period {self.status_period} of "
+                f"{self.planned_duration} planned (source: {html.escape(self.source)}): "
+                f"BAC {self.bac:,.2f}{cur}, EAC {row['eac']:,.2f}{cur}, "
+                f"SPI {row['spi']:.3f}, CPI {row['cpi']:.3f}, SPI(t) {row['spi_t']:.3f}.</p>")
+        return head + self.table.to_html(float_format=lambda x: f"{x:,.4g}", max_rows=60)
+
+
 # --------------------------------------------------------------------------------------
 # the core: period totals → the metrics table
 # --------------------------------------------------------------------------------------
@@ -285,7 +336,7 @@ class _Curves:
 
 
 def _compute(cv: _Curves, bac: float | None, planned_duration: float | None,
-             eac_method: str) -> pd.DataFrame:
+             eac_method: str, currency: str = "") -> EVMResult:
     n = cv.labels.size
     pv, ev, ac = cv.pv, cv.ev, cv.ac
     if np.isnan(pv).any():
@@ -413,12 +464,11 @@ def _compute(cv: _Curves, bac: float | None, planned_duration: float | None,
     und.warn()
 
     table = pd.DataFrame(out, index=pd.Index(cv.labels, name="period"))
-    table.attrs.update(
-        bac=bac, planned_duration=pd_, status_period=int(cv.labels[np.flatnonzero(s)[-1]]),
-        eac_method=eac_method, source=cv.source,
-        planned_finish_date=(pd.Timestamp(cv.dates[pd_ - 1]) if cv.dates is not None else None),
-    )
-    return table
+    return EVMResult(
+        table=table, bac=bac, planned_duration=pd_,
+        status_period=int(cv.labels[np.flatnonzero(s)[-1]]), eac_method=eac_method,
+        source=cv.source, currency=currency,
+        planned_finish_date=(pd.Timestamp(cv.dates[pd_ - 1]) if cv.dates is not None else None))
 
 
 def _month_end_grid(ends: np.ndarray, cal: np.busdaycalendar) -> bool:
@@ -1191,7 +1241,7 @@ def _history_dates(hist: pd.DataFrame, project: Project) -> tuple[pd.DataFrame, 
 def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_date: Any = None,
             source: str = "auto", eac_method: str = "cpi", spread: str = "linear",
             ev_rule: str = "percent", freq: str = "month", ends: Any = None,
-            planned_duration: int | None = None) -> pd.DataFrame:
+            planned_duration: int | None = None) -> EVMResult:
     """Every earned-value and earned-schedule figure, one row per period.
 
     Parameters
@@ -1216,8 +1266,8 @@ def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_da
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed by ``period`` (1, 2, …). Columns: ``date`` (when known); ``pv, ev, ac``
+    EVMResult
+        ``table`` indexed by ``period`` (1, 2, …) with the columns: ``date`` (when known); ``pv, ev, ac``
         [currency]; ``sv = ev − pv``, ``cv = ev − ac``, ``spi = ev/pv``, ``cpi = ev/ac``,
         ``sv_percent = 100·sv/pv``, ``cv_percent = 100·cv/ev``; ``bac``; ``eac`` (by
         ``eac_method``), ``etc = eac − ac``, ``vac = bac − eac``; ``eac_cpi = bac/cpi``,
@@ -1230,9 +1280,9 @@ def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_da
         ``sci_t = spi_t·cpi``, ``tv`` (time variance), ``ed`` (earned duration); the nine
         forecasts ``eac_t_pv1 … eac_t_es3`` [periods] (:data:`TIME_FORECASTS`); ``p_factor``
         with task-level data; ``ieac_t_date`` (ES-based forecast finish) when dates are known.
-        Rows after the status period carry PV only. ``attrs``: ``bac``,
+        Rows after the status period carry PV only. Fields: ``bac``,
         ``planned_duration``, ``status_period``, ``eac_method``, ``source``,
-        ``planned_finish_date`` (the end of period PD, when dates are known).
+        ``planned_finish_date`` (the end of period PD, when dates are known), ``currency``.
         Note: ``at`` clashes with pandas' ``.at`` accessor; write ``table["at"]``.
 
     Raises
@@ -1296,12 +1346,14 @@ def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_da
     ev_rule = check_option(ev_rule, EV_RULES, "ev_rule")
     freq = check_option(freq, FREQUENCIES, "period frequency")
     status = pd.Timestamp(status_date).normalize() if status_date is not None else None
+    currency = ""
     if isinstance(data, pd.DataFrame):
         if source == "tasks":
             raise DataError("source='tasks' needs a Project (read the file with tpmkit.read)")
         curves = _curves_from_periods(data, status, None)
     else:
         project = data
+        currency = project.currency or ""
         if bac is None:
             bac = project.bac
         per = project.periods
@@ -1317,11 +1369,11 @@ def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_da
                 implied if has_dates else None), project.calendar)
         else:
             curves = _project_curves(project, status, freq, spread, ev_rule, ends)
-    return _compute(curves, bac, planned_duration, eac_method)
+    return _compute(curves, bac, planned_duration, eac_method, currency)
 
 
-def latest(table: pd.DataFrame) -> pd.Series:
-    """The status period of a :func:`metrics` table: the last row with EV and AC.
+def latest(table: EVMResult | pd.DataFrame) -> pd.Series:
+    """The status period of a :func:`metrics` result (or table): the last row with EV and AC.
 
     Examples
     --------
@@ -1330,6 +1382,8 @@ def latest(table: pd.DataFrame) -> pd.Series:
     >>> int(latest(t).name), float(latest(t).spi)
     (1, 0.8)
     """
+    if isinstance(table, EVMResult):
+        table = table.table
     rows = table.dropna(subset=["ev", "ac"])
     if rows.empty:
         raise DataError("the table has no status period (no row with both ev and ac)")

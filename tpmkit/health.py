@@ -56,13 +56,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
 from tpmkit.model.calendar import parse_date
+
+if TYPE_CHECKING:
+    from tpmkit.cpm import ScheduleResult
 
 __all__ = ["CHECKS", "DEFAULT_THRESHOLDS", "HealthReport", "dcma14"]
 
@@ -208,7 +211,7 @@ def _thresholds(given: Mapping[str, float] | None) -> dict[str, float]:
 def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] | None = None,
            high_float_days: float = 44.0, high_duration_days: float = 44.0,
            critical_path_delay: float = 600.0, critical_task: str | None = None,
-           schedule: pd.DataFrame | None = None) -> HealthReport:
+           schedule: ScheduleResult | None = None) -> HealthReport:
     """Run the DCMA 14-point schedule assessment.
 
     Parameters
@@ -229,8 +232,8 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
         Task for the critical path test; default the first (in network order) incomplete
         critical task with a duration whose finish ends the project or drives a critical
         successor through a finish-to-start or finish-to-finish link.
-    schedule : DataFrame, optional
-        The CPM table (:func:`tpmkit.schedule`) if already computed.
+    schedule : ScheduleResult, optional
+        The CPM schedule (:func:`tpmkit.schedule`) if already computed.
 
     Returns
     -------
@@ -265,11 +268,12 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
     ids = tasks.index
     net = project.network()
     n = len(ids)
-    sched = cpm_schedule(project) if schedule is None else schedule
+    result = cpm_schedule(project) if schedule is None else schedule
     need = {"early_start", "early_finish", "total_float", "critical"}
+    sched = getattr(result, "table", None)
     if not isinstance(sched, pd.DataFrame) or not need <= set(sched.columns):
-        raise ValidationError("schedule must be the CPM table of this project (tpmkit.schedule); "
-                              f"it needs the columns {', '.join(sorted(need))}")
+        raise ValidationError("schedule must be the result of tpmkit.schedule(project); "
+                              f"its table needs the columns {', '.join(sorted(need))}")
     normal = _normal_mask(tasks)
     pc = pd.to_numeric(tasks["percent_complete"], errors="coerce").fillna(0.0).to_numpy(float)
     done = (pc >= 100.0) | tasks["actual_finish"].notna().to_numpy()
@@ -453,7 +457,7 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
                  f"{slip:g}")
 
     # 13 CPLI --------------------------------------------------------------------------------
-    finish = float(sched.attrs.get("project_duration", float(np.nanmax(ef)) if n else 0.0))
+    finish = float(result.duration)
     target, source = None, ""
     if project.deadline is not None:
         target, source = float(project.deadline_offset), "deadline"
@@ -474,7 +478,7 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
             ok = value >= th["cpli"] - _TOL
             results["cpli"] = dict(
                 value=value, passed=bool(ok), numerator=cpl + cp_float, denominator=cpl,
-                tasks=[] if ok else [str(t) for t in sched.attrs.get("critical_path", [])],
+                tasks=[] if ok else list(result.critical_path),
                 note=f"critical path length {cpl:g}, float {cp_float:g} working days to the {source}")
 
     rows = []

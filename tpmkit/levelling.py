@@ -1134,6 +1134,8 @@ class LevelResult:
         Wall-clock time [s].
     seed : int
         Seed; ``rng=seed`` with ``time_budget=None`` reproduces the run.
+    note : str
+        Why nothing was levelled, when that is so (else empty).
     """
 
     schedule: pd.DataFrame
@@ -1148,6 +1150,7 @@ class LevelResult:
     schedules: int
     elapsed: float
     seed: int
+    note: str = ""
 
     @property
     def delayed(self) -> pd.DataFrame:
@@ -1386,13 +1389,10 @@ def _result(project, prob: _Problem, out: _Outcome, cpm: dict, dur: np.ndarray, 
         sched["start_date"] = np.where(ms, md, sd)
         sched["finish_date"] = np.where(ms, md, fd)
     makespan = float(finish.max()) if n else 0.0
-    sched.attrs["project_duration"] = makespan
-    sched.attrs["cpm_duration"] = float(cpm["project_finish"])
-    if not len(prob.cap):
-        sched.attrs["note"] = "no resource with a capacity is assigned: nothing to level"
+    note = "" if len(prob.cap) else "no resource with a capacity is assigned: nothing to level"
     return LevelResult(schedule=sched, makespan=makespan,
                        cpm_duration=float(cpm["project_finish"]),
                        lower_bound=max(out.lower_bound / k, float(cpm["project_finish"])),
                        rule=rule, scheme=scheme, search=search, within_float=within_float,
                        unconstrained=free, schedules=out.schedules, elapsed=out.elapsed,
-                       seed=out.seed)
+                       seed=out.seed, note=note)

@@ -189,9 +189,9 @@ def analyze(project: Project, *, target: float | str | pd.Timestamp | None = Non
     var_s = pd.Series(var, index=t.index)
     best = max(paths, key=lambda path: float(var_s[path].sum())) if paths else []
     total_var = float(var_s[best].sum()) if best else 0.0
-    expected = float(sched.attrs["project_duration"])
+    expected = sched.duration
     table = pd.concat([pd.DataFrame({"mean": mean, "variance": var, "std": np.sqrt(var)},
-                                    index=t.index), sched.drop(columns=["duration"])], axis=1)
+                                    index=t.index), sched.table.drop(columns=["duration"])], axis=1)
     result = PertResult(expected_duration=expected, variance=total_var, std=float(np.sqrt(total_var)),
                         critical_path=list(best), tasks=table, method=method,
                         start=project.start, all_critical_paths=paths)

@@ -44,6 +44,7 @@ from tpmkit.errors import DataError, ValidationError, check_option, format_ids
 from tpmkit.model.calendar import parse_holidays, parse_workweek
 
 __all__ = [
+    "CostBreakdown",
     "CrashResult",
     "CriticalChain",
     "Loading",
@@ -79,15 +80,16 @@ def _schedule_times(project, schedule) -> tuple[np.ndarray, np.ndarray]:
     """Start and finish offsets [working days] of every task, in the task table's order.
 
     ``schedule`` may be None (the CPM early schedule), a DataFrame with ``start`` and
-    ``finish`` (a levelled schedule) or ``early_start`` and ``early_finish`` (CPM), or an
-    object with a ``.schedule`` DataFrame (a levelling result).
+    ``finish`` (a levelled schedule) or ``early_start`` and ``early_finish`` (CPM), a
+    ``ScheduleResult`` (its ``.table``) or a levelling result (its ``.schedule``).
     """
     if schedule is None:
         from tpmkit.cpm import schedule as cpm_schedule
 
         schedule = cpm_schedule(project)
-    if not isinstance(schedule, pd.DataFrame) and hasattr(schedule, "schedule"):
-        schedule = schedule.schedule
+    if not isinstance(schedule, pd.DataFrame):
+        # a ScheduleResult carries its table in .table, a LevelResult in .schedule
+        schedule = getattr(schedule, "table", getattr(schedule, "schedule", schedule))
     if not isinstance(schedule, pd.DataFrame):
         raise ValidationError(
             f"schedule must be a DataFrame with start/finish columns, got {type(schedule).__name__}; "
@@ -447,13 +449,11 @@ def _histogram(result: Loading, resource: str | None, by: str) -> pd.DataFrame:
         return tidy
     if result.dates is None:
         raise DataError(f"a histogram by {by} needs calendar dates; set the project start")
-    freq = "W-MON" if by == "week" else "MS"
     period = tidy["date"].dt.to_period("W-SUN" if by == "week" else "M").dt.start_time
     tidy["over_units"] = np.maximum(tidy["usage"] - tidy["capacity"], 0.0)
     grouped = tidy.groupby(["resource", period.rename("period")], sort=True)
     out = grouped.agg(usage=("usage", "sum"), capacity=("capacity", "sum"), peak=("usage", "max"),
                       overallocation=("over_units", "sum"), days=("day", "size")).reset_index()
-    out.attrs["freq"] = freq
     return out
 
 
@@ -493,7 +493,32 @@ def histogram(project, schedule=None, resource: str | None = None, by: str = "da
     return _histogram(loading(project, schedule), resource, by)
 
 
-def cost(project) -> pd.DataFrame:
+@dataclass(frozen=True)
+class CostBreakdown:
+    """Cost of every task and of every resource (:func:`cost`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        Indexed by task id: ``fixed_cost``, ``time_cost``, ``resource_cost``, ``total_cost``
+        [currency].
+    total : float
+        Project total, the sum of ``total_cost`` [currency].
+    by_resource : Series
+        Every assignment valued at its resource's rate, summed per resource (whether or not
+        the task has its own rate) [currency].
+    """
+
+    table: pd.DataFrame
+    total: float
+    by_resource: pd.Series
+
+    def _repr_html_(self) -> str:
+        head = f"<p><b>Cost</b>: total {self.total:,.2f} over {len(self.table)} task(s).</p>"
+        return head + self.table.to_html(float_format=lambda x: f"{x:,.2f}", max_rows=60)
+
+
+def cost(project) -> CostBreakdown:
     """Cost of every task from its fixed cost, task rate and resource rates.
 
     ``total_cost = cost + rate * duration`` for a task with a ``rate``; a task without
@@ -511,12 +536,12 @@ def cost(project) -> pd.DataFrame:
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed by task id: ``fixed_cost``, ``time_cost`` (task rate x duration),
+    CostBreakdown
+        ``table`` indexed by task id: ``fixed_cost``, ``time_cost`` (task rate x duration),
         ``resource_cost`` (resources x their rates x duration, tasks without a rate),
-        ``total_cost`` [currency]. ``attrs["total"]`` is the project total and
-        ``attrs["by_resource"]`` a Series with every assignment valued at its resource's
-        rate, per resource (whether or not the task has its own rate).
+        ``total_cost`` [currency]; ``total``, the project total, and ``by_resource``, a
+        Series with every assignment valued at its resource's rate, per resource (whether
+        or not the task has its own rate).
 
     References
     ----------
@@ -530,12 +555,12 @@ def cost(project) -> pd.DataFrame:
     ...                       "rate": [float("nan"), 100.0]}, index=pd.Index(["A", "B"], name="id"))
     >>> p = SimpleNamespace(tasks=tasks, resources=pd.DataFrame({"id": ["dev"], "rate": [800.0]}),
     ...     assignments=pd.DataFrame({"task": ["A", "B"], "resource": ["dev", "dev"], "units": [0.5, 1.0]}))
-    >>> cost(p)
+    >>> cost(p).table
         fixed_cost  time_cost  resource_cost  total_cost
     id
     A       1000.0        0.0         2000.0      3000.0
     B          0.0      200.0            0.0       200.0
-    >>> cost(p).attrs["by_resource"]["dev"]
+    >>> cost(p).by_resource["dev"]
     np.float64(3600.0)
     """
     tasks = project.tasks
@@ -560,10 +585,9 @@ def cost(project) -> pd.DataFrame:
                         "resource_cost": np.where(has_rate, 0.0, res_cost)},
                        index=tasks.index)
     out["total_cost"] = out.sum(axis=1)
-    out.attrs["total"] = float(out["total_cost"].sum())
-    out.attrs["by_resource"] = (pd.Series(each, index=a["resource"].astype(str).to_numpy())
-                                .groupby(level=0, sort=False).sum())
-    return out
+    by_resource = (pd.Series(each, index=a["resource"].astype(str).to_numpy())
+                   .groupby(level=0, sort=False).sum())
+    return CostBreakdown(table=out, total=float(out["total_cost"].sum()), by_resource=by_resource)
 
 
 # --------------------------------------------------------------------------- difference constraints

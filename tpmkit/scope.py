@@ -52,7 +52,9 @@ __all__ = [
     "CHANGE_TRANSITIONS",
     "ENGAGEMENT_LEVELS",
     "MOSCOW",
+    "ChangeSummary",
     "RaciResult",
+    "Traceability",
     "change_log",
     "change_summary",
     "change_transition",
@@ -321,7 +323,7 @@ def _wbs_frame(data: Any) -> pd.DataFrame:
         tasks = data.tasks.copy()
         from tpmkit.cpm import schedule
 
-        sched = schedule(data)
+        sched = schedule(data).table
         tasks["start"] = sched["early_start"]
         tasks["finish"] = sched["early_finish"]
         tasks = tasks.reset_index()
@@ -755,7 +757,34 @@ def requirements(
     return out
 
 
-def traceability(reqs: pd.DataFrame, wbs: Iterable[str] | pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Traceability:
+    """Requirements × WBS traceability (:func:`traceability`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        Boolean matrix indexed by requirement id, one column per *leaf* WBS element (outline
+        order), True where the requirement covers the element.
+    untraced : list of str
+        Requirements traced to nothing.
+    uncovered : list of str
+        Leaf elements no requirement covers.
+    """
+
+    table: pd.DataFrame
+    untraced: list[str]
+    uncovered: list[str]
+
+    def _repr_html_(self) -> str:
+        head = (f"<p><b>Traceability</b>: {len(self.table)} requirement(s) × "
+                f"{self.table.shape[1]} leaf element(s); untraced: "
+                f"{', '.join(self.untraced) or 'none'}; uncovered: "
+                f"{', '.join(self.uncovered) or 'none'}.</p>")
+        return head + self.table.to_html(max_rows=60)
+
+
+def traceability(reqs: pd.DataFrame, wbs: Iterable[str] | pd.DataFrame) -> Traceability:
     """Requirements × WBS traceability matrix with coverage flags.
 
     A requirement traced to a summary element covers every element beneath it.
@@ -770,17 +799,17 @@ def traceability(reqs: pd.DataFrame, wbs: Iterable[str] | pd.DataFrame) -> pd.Da
 
     Returns
     -------
-    DataFrame
-        Boolean matrix indexed by requirement id, one column per *leaf* WBS element (outline
-        order), True where the requirement covers the element. ``attrs["untraced"]`` lists
-        requirements traced to nothing; ``attrs["uncovered"]`` lists leaf elements no
+    Traceability
+        ``table``: boolean matrix indexed by requirement id, one column per *leaf* WBS
+        element (outline order), True where the requirement covers the element;
+        ``untraced``: requirements traced to nothing; ``uncovered``: leaf elements no
         requirement covers.
 
     Examples
     --------
     >>> r = requirements(pd.DataFrame({"id": ["R1", "R2"], "wbs": ["1", ""]}))
     >>> m = traceability(r, ["1.1", "1.2", "2"])
-    >>> m.loc["R1"].tolist(), m.attrs["untraced"], m.attrs["uncovered"]
+    >>> m.table.loc["R1"].tolist(), m.untraced, m.uncovered
     ([True, True, False], ['R2'], ['2'])
     """
     if "wbs" not in reqs.columns or not all(isinstance(v, tuple) for v in reqs["wbs"]):
@@ -799,9 +828,10 @@ def traceability(reqs: pd.DataFrame, wbs: Iterable[str] | pd.DataFrame) -> pd.Da
         for c in codes:
             matrix[i] |= (leaf_arr == c) | np.char.startswith(leaf_arr.astype(str), c + ".")
     out = pd.DataFrame(matrix, index=reqs.index, columns=pd.Index(leaves, name="wbs"))
-    out.attrs["untraced"] = [str(i) for i, codes in zip(reqs.index, reqs["wbs"]) if not codes]
-    out.attrs["uncovered"] = [c for c, hit in zip(leaves, matrix.any(axis=0)) if not hit]
-    return out
+    return Traceability(
+        table=out,
+        untraced=[str(i) for i, codes in zip(reqs.index, reqs["wbs"]) if not codes],
+        uncovered=[c for c, hit in zip(leaves, matrix.any(axis=0)) if not hit])
 
 
 # --------------------------------------------------------------------------- stakeholders
@@ -1197,7 +1227,31 @@ def change_transition(log: pd.DataFrame, change_id: str, status: str,
     return change_log(out.reset_index())
 
 
-def change_summary(log: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ChangeSummary:
+    """Change requests by status (:func:`change_summary`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        Indexed by status (workflow order): ``count``, ``cost_impact`` [currency],
+        ``schedule_impact_days`` [working days].
+    baseline_change : dict of str to float
+        ``cost_impact`` and ``schedule_impact_days`` of the approved plus implemented
+        changes (what moves the baseline).
+    """
+
+    table: pd.DataFrame
+    baseline_change: dict[str, float]
+
+    def _repr_html_(self) -> str:
+        b = self.baseline_change
+        head = (f"<p><b>Changes</b>: baseline change {b['cost_impact']:,.2f} cost, "
+                f"{b['schedule_impact_days']:g} working days.</p>")
+        return head + self.table.to_html(float_format=lambda x: f"{x:,.2f}")
+
+
+def change_summary(log: pd.DataFrame) -> ChangeSummary:
     """Counts and total cost/schedule impact by status.
 
     Parameters
@@ -1207,16 +1261,17 @@ def change_summary(log: pd.DataFrame) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame
-        Indexed by status (all statuses, in workflow order): ``count``, ``cost_impact``
-        [currency], ``schedule_impact_days`` [working days]. ``attrs["baseline_change"]`` holds
-        the totals of approved plus implemented changes (what moves the baseline).
+    ChangeSummary
+        ``table`` indexed by status (all statuses, in workflow order): ``count``,
+        ``cost_impact`` [currency], ``schedule_impact_days`` [working days];
+        ``baseline_change``: the totals of approved plus implemented changes (what moves
+        the baseline).
 
     Examples
     --------
     >>> log = change_log(pd.DataFrame({"id": ["A", "B"], "cost_impact": [10, 5],
     ...                                "status": ["approved", "rejected"]}))
-    >>> change_summary(log).attrs["baseline_change"]["cost_impact"]
+    >>> change_summary(log).baseline_change["cost_impact"]
     10.0
     """
     g = log.groupby("status")[["cost_impact", "schedule_impact_days"]]
@@ -1224,9 +1279,9 @@ def change_summary(log: pd.DataFrame) -> pd.DataFrame:
     out.insert(0, "count", log["status"].value_counts().reindex(out.index, fill_value=0))
     out.index.name = "status"
     base = out.loc[["approved", "implemented"]].sum()
-    out.attrs["baseline_change"] = {"cost_impact": float(base["cost_impact"]),
-                                    "schedule_impact_days": float(base["schedule_impact_days"])}
-    return out
+    return ChangeSummary(table=out, baseline_change={
+        "cost_impact": float(base["cost_impact"]),
+        "schedule_impact_days": float(base["schedule_impact_days"])})
 
 
 # --------------------------------------------------------------------------- one entry point

@@ -21,12 +21,15 @@ import html
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from tpmkit.errors import OptionError, ValidationError, format_ids
+
+if TYPE_CHECKING:
+    from tpmkit.cpm import ScheduleResult
 
 __all__ = [
     "Exercise",
@@ -384,15 +387,15 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def cpm_steps(project, table: pd.DataFrame | None = None) -> pd.DataFrame:
+def cpm_steps(project, result: ScheduleResult | None = None) -> pd.DataFrame:
     """Return the CPM passes as one row per step: forward in topological order, then backward.
 
     Parameters
     ----------
     project : tpmkit.Project
         A validated project.
-    table : pandas.DataFrame, optional
-        Its :func:`tpmkit.schedule` table (computed when omitted).
+    result : ScheduleResult, optional
+        Its :func:`tpmkit.schedule` result (computed when omitted).
 
     Returns
     -------
@@ -427,10 +430,11 @@ def cpm_steps(project, table: pd.DataFrame | None = None) -> pd.DataFrame:
     >>> steps.loc[4, "explanation"]
     'LF(B) = min(T = 7) = 7; LS = LF − d = 7 − 2 = 5'
     """
-    if table is None:
+    if result is None:
         from tpmkit.cpm import schedule
 
-        table = schedule(project)
+        result = schedule(project)
+    table = result.table
     net = project.network()
     ids = np.asarray(net.ids, dtype=object)
     d = np.asarray(net.duration, dtype=float)
@@ -438,7 +442,7 @@ def cpm_steps(project, table: pd.DataFrame | None = None) -> pd.DataFrame:
     ef = table["early_finish"].to_numpy(float)
     ls = table["late_start"].to_numpy(float)
     lf = table["late_finish"].to_numpy(float)
-    finish = float(table.attrs.get("project_duration", np.nanmax(ef) if len(ef) else 0.0))
+    finish = float(result.duration)
     horizon = float(np.nanmax(lf)) if len(lf) else finish
     eff_lag = np.asarray(net.lag, float) + np.asarray(net.lag_percent, float) * d[net.link_from]
     ltype = np.asarray(net.link_type, dtype=np.int64)
@@ -536,7 +540,7 @@ def _network_data(rng: np.random.Generator) -> dict[str, Any]:
     return {"tasks": tasks.set_index("id"), "project": read(tasks)}
 
 
-def _schedule_of(data: dict[str, Any]) -> pd.DataFrame:
+def _schedule_of(data: dict[str, Any]) -> ScheduleResult:
     from tpmkit.cpm import schedule
 
     return schedule(data["project"])
@@ -557,7 +561,7 @@ _register(_Spec(
                       "FS unless marked SS/FF with a lag), compute the early start and early "
                       "finish of every task. The first task starts at 0; finish = start + "
                       "duration."),
-    solve=lambda d: _schedule_of(d)[["early_start", "early_finish"]],
+    solve=lambda d: _schedule_of(d).table[["early_start", "early_finish"]],
     compare=_compare_mapping(["early_start", "early_finish"]),
     hint=("Go through the tasks so that every predecessor is done first. ES is the largest "
           "value any incoming link allows: EF(pred) + lag for FS, ES(pred) + lag for SS, "
@@ -572,7 +576,7 @@ _register(_Spec(
     prompt=lambda d: ("For the network in data['tasks'], compute the late start and late "
                       "finish of every task, working back from the project finish (the "
                       "largest early finish)."),
-    solve=lambda d: _schedule_of(d)[["late_start", "late_finish"]],
+    solve=lambda d: _schedule_of(d).table[["late_start", "late_finish"]],
     compare=_compare_mapping(["late_start", "late_finish"]),
     hint=("Start from the project finish T = the largest early finish. Take tasks in reverse "
           "order: LF is the smallest value any outgoing link allows (LS(succ) − lag for FS, "
@@ -582,7 +586,7 @@ _register(_Spec(
 
 
 def _critical_explain(d: dict[str, Any], expected: list[str]) -> str:
-    table = _schedule_of(d)
+    table = _schedule_of(d).table
     lines = [f"  TF({i}) = LS − ES = {_fmt(r.late_start)} − {_fmt(r.early_start)} = "
              f"{_fmt(r.total_float)}" for i, r in table.iterrows()]
     return ("Total float = LS − ES for each task:\n" + "\n".join(lines)
@@ -595,7 +599,7 @@ _register(_Spec(
     make=_network_data,
     prompt=lambda d: ("For the network in data['tasks'], which tasks are critical (zero total "
                       "float)?"),
-    solve=lambda d: [str(i) for i in _schedule_of(d).query("critical").index],
+    solve=lambda d: [str(i) for i in _schedule_of(d).table.query("critical").index],
     compare=_compare_set("critical tasks"),
     hint=("Do the forward and the backward pass; total float = LS − ES. A task is critical when "
           "its total float is zero: delaying it delays the project."),
@@ -789,7 +793,7 @@ def _evm_row(d: dict[str, Any]) -> pd.Series:
         # Some variants overspend the budget, leaving TCPI(BAC) undefined; the exercises
         # ask only for CPI, SPI, EAC and earned schedule, which stay defined.
         warnings.simplefilter("ignore", EVMWarning)
-        table = metrics(d["periods"].reset_index(), bac=d["bac"])
+        table = metrics(d["periods"].reset_index(), bac=d["bac"]).table
     return table.loc[d["status_period"]]
 
 
@@ -1112,7 +1116,7 @@ def _loading_explain(d: dict[str, Any], e: list[float]) -> str:
     use = load.usage["dev"] if "dev" in load.usage else pd.Series(dtype=float)
     from tpmkit.cpm import schedule
 
-    table = schedule(d["project"])
+    table = schedule(d["project"]).table
     rows = [f"  {i}: days {_fmt(r.early_start)}–{_fmt(r.early_finish - 1)} × "
             f"{d['tasks'].loc[i, 'resources']}" for i, r in table.iterrows() if r.duration > 0]
     daily = ", ".join(f"{int(k)}:{_fmt(v)}" for k, v in use.items())

@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tpmkit._files import atomic_path, refuse_overwrite
+from tpmkit._files import write_text_atomic
 
 __all__ = ["add_input_arguments", "date_or_days", "jsonable", "load_project", "print_json",
            "write_text_atomic"]
@@ -35,21 +33,11 @@ def load_project(args: argparse.Namespace, **settings: Any):
 
     With ``--status-date`` the progress is rolled back to that date (:func:`tpmkit.evm.as_of`).
     """
-    from tpmkit import datasets
-    from tpmkit.io import read
+    from tpmkit.datasets import read_source
 
     if getattr(args, "start", None):
         settings["start"] = args.start
-    source = str(args.file)
-    if source.startswith("sample:"):
-        project = datasets.load(source.split(":", 1)[1], **settings)
-    else:
-        project = read(source, **settings)
-    if getattr(args, "status_date", None):
-        from tpmkit.evm import as_of
-
-        # every command given --status-date sees the progress of that date
-        project = as_of(project, args.status_date)
+    project, _ = read_source(args.file, getattr(args, "status_date", None) or None, **settings)
     return project
 
 
@@ -87,18 +75,3 @@ def jsonable(value: Any) -> Any:
 def print_json(obj: Any) -> None:
     """Print ``obj`` as one JSON object on stdout."""
     print(json.dumps(jsonable(obj), ensure_ascii=False))
-
-
-def write_text_atomic(path: str | os.PathLike, text: str | bytes, *, inputs: tuple = ()) -> Path:
-    """Write ``text`` to ``path`` through a temporary file renamed into place.
-
-    Refuses to overwrite any of ``inputs`` (the files the command read).
-    """
-    target = Path(path)
-    refuse_overwrite(target, *inputs)
-    with atomic_path(target) as tmp:
-        if isinstance(text, bytes):
-            tmp.write_bytes(text)
-        else:
-            tmp.write_text(text, encoding="utf-8")
-    return target

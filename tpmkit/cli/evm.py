@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     # undefined figures (NaN) are reported as one-line notes on stderr, not tracebacks
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", evm.EVMWarning)
-        table = evm.metrics(project, bac=args.bac, status_date=args.status_date,
+        result = evm.metrics(project, bac=args.bac, status_date=args.status_date,
                             source=args.source,
                             eac_method=args.eac_method, spread=args.spread,
                             ev_rule=args.ev_rule, freq=args.freq)
@@ -112,8 +112,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"tpmkit evm: note: {w.message}", file=sys.stderr)
         else:  # pragma: no cover - anything else goes through the normal channel
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    last = evm.latest(table)
-    attrs = table.attrs
+    last = evm.latest(result)
+    table = result.table
     if args.json:
         latest = {"period": int(last.name)}
         if "date" in table:
@@ -123,27 +123,27 @@ def run(args: argparse.Namespace) -> int:
         print_json({
             "project": project.name,
             "currency": project.currency,
-            "source": attrs["source"],
-            "bac": attrs["bac"],
-            "planned_duration": attrs["planned_duration"],
-            "planned_finish_date": attrs["planned_finish_date"],
-            "status_period": attrs["status_period"],
-            "eac_method": attrs["eac_method"],
+            "source": result.source,
+            "bac": result.bac,
+            "planned_duration": result.planned_duration,
+            "planned_finish_date": result.planned_finish_date,
+            "status_period": result.status_period,
+            "eac_method": result.eac_method,
             "time_unit": "periods",
             "latest": latest,
             "periods": _records(table),
         })
         return 0
     cur = f" [{project.currency}]" if project.currency else ""
-    print(f"{project.name}: earned value{cur}, status period {attrs['status_period']} of "
-          f"{attrs['planned_duration']} planned (source: {attrs['source']})")
+    print(f"{project.name}: earned value{cur}, status period {result.status_period} of "
+          f"{result.planned_duration} planned (source: {result.source})")
     shown = table[[c for c in _SHOWN if c in table]]
     with pd.option_context("display.width", 120, "display.max_columns", 20,
                            "display.float_format", "{:,.2f}".format):
         print(shown.to_string(na_rep=""))
     money, ratio, time = ",.2f", ".3f", ".2f"
     lines = [
-        f"BAC {_num(attrs['bac'], money)}   EAC {_num(last['eac'], money)}   "
+        f"BAC {_num(result.bac, money)}   EAC {_num(last['eac'], money)}   "
         f"ETC {_num(last['etc'], money)}   VAC {_num(last['vac'], money)}   "
         f"TCPI {_num(last['tcpi_bac'], ratio)}",
         f"SV {_num(last['sv'], money)}   CV {_num(last['cv'], money)}   "
@@ -153,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
         f"TSPI {_num(last['tspi'], ratio)}   IEAC(t) {_num(last['ieac_t'], time)} periods",
     ]
     if "ieac_t_date" in table and pd.notna(last["ieac_t_date"]):
-        planned = attrs["planned_finish_date"]
+        planned = result.planned_finish_date
         lines.append(f"planned finish {planned.date()}   ES forecast finish "
                      f"{last['ieac_t_date'].date()}")
     if "p_factor" in table and pd.notna(last["p_factor"]):

@@ -137,8 +137,8 @@ def read(source: str | os.PathLike | pd.DataFrame | Mapping[str, Any], **setting
     >>> import pandas as pd
     >>> p = read(pd.DataFrame({"id": ["A", "B"], "duration": [2, 3], "predecessors": ["", "A"]}),
     ...          start="2027-01-04")
-    >>> from tpmkit.cpm import schedule
-    >>> schedule(p)["early_finish_date"].dt.date.tolist()
+    >>> import tpmkit
+    >>> tpmkit.schedule(p).table["early_finish_date"].dt.date.tolist()
     [datetime.date(2027, 1, 5), datetime.date(2027, 1, 8)]
     """
     if isinstance(source, pd.DataFrame):

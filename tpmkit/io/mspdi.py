@@ -658,7 +658,7 @@ def write(project: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
     start = project.start if project.start is not None else pd.Timestamp.today().normalize()
     start = pd.Timestamp(start)
     wt = WorkTime(weekmask, holidays)
-    sched = schedule(project)
+    sched = schedule(project).table
     _warn_unsupported(project, path)
     ids = list(tasks.index.astype(str))
     uid = {tid: k + 1 for k, tid in enumerate(ids)}

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from tpmkit.evm import EVMResult
 from tpmkit.plot._theme import (
     ACTUAL,
     CRITICAL,
@@ -34,7 +35,7 @@ from tpmkit.plot._util import require_columns
 
 __all__ = ["earned_schedule", "evm_s_curve", "performance_trend"]
 
-_FIX = "pass the table returned by tpmkit.evm.metrics(...)"
+_FIX = "pass the result of tpmkit.evm.metrics(...)"
 
 
 def _axis(table: pd.DataFrame) -> tuple[np.ndarray, bool]:
@@ -44,13 +45,13 @@ def _axis(table: pd.DataFrame) -> tuple[np.ndarray, bool]:
     return table.index.to_numpy(float), False
 
 
-def _status(table: pd.DataFrame) -> Any:
-    k = table.attrs.get("status_period")
-    if k is None:
-        col = "ev" if "ev" in table else "es"
-        done = table[col].notna() if col in table else pd.Series(False, index=table.index)
-        k = table.index[done.to_numpy()][-1] if done.any() else None
-    return k
+def _status(table: pd.DataFrame, result: Any) -> Any:
+    """The status period: the result's, else the last period with EV (or ES)."""
+    if isinstance(result, EVMResult):
+        return result.status_period
+    col = "ev" if "ev" in table else "es"
+    done = table[col].notna() if col in table else pd.Series(False, index=table.index)
+    return table.index[done.to_numpy()][-1] if done.any() else None
 
 
 def _date_axis(ax: Axes) -> None:
@@ -74,16 +75,16 @@ def _period_to_x(table: pd.DataFrame, x: np.ndarray, dated: bool, t: float) -> f
 
 
 @themed
-def evm_s_curve(table: pd.DataFrame, *, forecast: bool = True,
+def evm_s_curve(table: EVMResult | pd.DataFrame, *, forecast: bool = True,
                 title: str | None = "Earned value", ax: Axes | None = None) -> Axes:
     """PV, EV and AC curves with BAC, the EAC projection and the status date.
 
     Parameters
     ----------
-    table : DataFrame
-        From :func:`tpmkit.evm.metrics`: ``pv``, ``ev``, ``ac`` [currency] per period,
-        optionally ``date``, ``bac``, ``eac``, ``ieac_t`` / ``ieac_t_date``;
-        ``attrs["status_period"]``.
+    table : EVMResult or DataFrame
+        From :func:`tpmkit.evm.metrics` (its status period, BAC, PD and currency are used),
+        or a table with ``pv``, ``ev``, ``ac`` [currency] per period, optionally ``date``,
+        ``bac``, ``eac``, ``ieac_t`` / ``ieac_t_date`` (status = the last period with EV).
     forecast : bool
         Draw the EAC projection: a dashed line from AC at the status date to the EAC at the
         earned-schedule forecast finish (``ieac_t``), or at the planned finish when absent.
@@ -107,18 +108,18 @@ def evm_s_curve(table: pd.DataFrame, *, forecast: bool = True,
     >>> t = pd.DataFrame({"pv": [10.0, 25.0, 40.0], "ev": [9.0, 20.0, np.nan],
     ...     "ac": [11.0, 24.0, np.nan], "bac": 40.0, "eac": [48.9, 48.0, np.nan],
     ...     "ieac_t": [3.3, 3.6, np.nan]}, index=pd.Index([1, 2, 3], name="period"))
-    >>> t.attrs["status_period"] = 2
     >>> from matplotlib.figure import Figure
     >>> ax = evm_s_curve(t, ax=Figure().subplots())
     >>> sorted(l.get_gid() for l in ax.lines if l.get_gid())
     ['ac', 'bac', 'eac', 'ev', 'pv', 'status_date']
     """
     t = require_columns(table, ["pv", "ev", "ac"], "EVM table", _FIX)
+    result = table if isinstance(table, EVMResult) else None
     ax = get_ax(ax)
     x, dated = _axis(t)
-    k = _status(t)
+    k = _status(t, result)
     kpos = int(np.flatnonzero(t.index == k)[0]) if k is not None else len(t) - 1
-    cur = t.attrs.get("currency", "")
+    cur = result.currency if result is not None else ""
     # the curves start at zero at the start of period 1 (cumulative values)
     x0 = _period_to_x(t, x, dated, float(t.index[0]) - 1.0)
     xs = np.r_[x0, x]
@@ -128,7 +129,8 @@ def evm_s_curve(table: pd.DataFrame, *, forecast: bool = True,
             gid="ev", label="EV (earned value)")
     ax.plot(xs[: kpos + 2], ac[: kpos + 2], color=ACTUAL, lw=2.2, marker="s", ms=4,
             gid="ac", label="AC (actual cost)")
-    bac = t.attrs.get("bac", t["bac"].iloc[0] if "bac" in t else float(t["pv"].max()))
+    bac = (result.bac if result is not None
+           else t["bac"].iloc[0] if "bac" in t else float(t["pv"].max()))
     ax.axhline(bac, color=MUTED, lw=1.0, ls="-.", gid="bac", label=f"BAC {bac:,.0f}")
     if forecast and k is not None and "eac" in t and np.isfinite(t.loc[k, "eac"]):
         eac = float(t.loc[k, "eac"])
@@ -136,7 +138,7 @@ def evm_s_curve(table: pd.DataFrame, *, forecast: bool = True,
             fin = float(t.loc[k, "ieac_t"])
             what = "ES forecast finish"
         else:
-            fin = float(t.attrs.get("planned_duration") or t.index[-1])
+            fin = float(result.planned_duration if result is not None else t.index[-1])
             what = "planned finish"
         xf = _period_to_x(t, x, dated, fin)
         ax.plot([x[kpos], xf], [float(t.loc[k, "ac"]), eac], color=CRITICAL, lw=1.8, ls="--",
@@ -160,15 +162,16 @@ def evm_s_curve(table: pd.DataFrame, *, forecast: bool = True,
 
 
 @themed
-def performance_trend(table: pd.DataFrame, *, indices: Sequence[str] = ("spi", "cpi", "spi_t"),
+def performance_trend(table: EVMResult | pd.DataFrame, *,
+                      indices: Sequence[str] = ("spi", "cpi", "spi_t"),
                       thresholds: tuple[float, float] = (0.9, 0.95),
                       title: str | None = "Performance indices", ax: Axes | None = None) -> Axes:
     """SPI, CPI and SPI(t) per period against the 1.0 line and the RAG thresholds.
 
     Parameters
     ----------
-    table : DataFrame
-        From :func:`tpmkit.evm.metrics`.
+    table : EVMResult or DataFrame
+        From :func:`tpmkit.evm.metrics` (or its table).
     indices : sequence of str
         Columns to draw (any of ``spi``, ``cpi``, ``spi_t``, ``tcpi_bac``, ``tspi``).
     thresholds : (float, float)
@@ -233,7 +236,7 @@ def performance_trend(table: pd.DataFrame, *, indices: Sequence[str] = ("spi", "
 
 
 @themed
-def earned_schedule(table: pd.DataFrame, *, title: str | None = "Earned schedule",
+def earned_schedule(table: EVMResult | pd.DataFrame, *, title: str | None = "Earned schedule",
                     ax: Axes | None = None) -> Axes:
     """Earned schedule ES against actual time AT, with the ES forecast of the finish.
 
@@ -243,9 +246,9 @@ def earned_schedule(table: pd.DataFrame, *, title: str | None = "Earned schedule
 
     Parameters
     ----------
-    table : DataFrame
-        From :func:`tpmkit.evm.metrics`: ``es``, ``at`` [periods]; ``ieac_t`` and
-        ``attrs["planned_duration"]`` when known.
+    table : EVMResult or DataFrame
+        From :func:`tpmkit.evm.metrics` (its PD and status period are used), or a table with
+        ``es``, ``at`` [periods] and optionally ``ieac_t``.
     title : str or None
         Axes title.
     ax : matplotlib Axes, optional
@@ -263,22 +266,25 @@ def earned_schedule(table: pd.DataFrame, *, title: str | None = "Earned schedule
 
     Examples
     --------
+    >>> from tpmkit.evm import EVMResult
     >>> t = pd.DataFrame({"es": [0.8, 1.7], "at": [1.0, 2.0], "ieac_t": [5.0, 4.7]},
     ...                  index=pd.Index([1, 2], name="period"))
-    >>> t.attrs["planned_duration"] = 4
+    >>> r = EVMResult(table=t, bac=100.0, planned_duration=4, status_period=2,
+    ...               eac_method="cpi", source="periods")
     >>> from matplotlib.figure import Figure
-    >>> ax = earned_schedule(t, ax=Figure().subplots())
+    >>> ax = earned_schedule(r, ax=Figure().subplots())
     >>> sorted(l.get_gid() for l in ax.lines if l.get_gid())
     ['es', 'ieac_t', 'on_schedule', 'pd']
     """
     t = require_columns(table, ["es", "at"], "EVM table", _FIX)
+    result = table if isinstance(table, EVMResult) else None
     ax = get_ax(ax)
     done = t["es"].notna() & t["at"].notna()
     at = np.concatenate([[0.0], t.loc[done, "at"].to_numpy(float)])
     es = np.concatenate([[0.0], t.loc[done, "es"].to_numpy(float)])
-    pd_ = t.attrs.get("planned_duration")
+    pd_ = result.planned_duration if result is not None else None
     top = float(np.nanmax([at.max(), es.max(), pd_ or 0]))
-    k = _status(t)
+    k = _status(t, result)
     ieac = float(t.loc[k, "ieac_t"]) if k is not None and "ieac_t" in t and np.isfinite(
         t.loc[k, "ieac_t"]) else None
     right = max(top, ieac or 0) * 1.05 + 0.2

@@ -35,7 +35,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 
-from tpmkit.cpm import _natural
+from tpmkit.cpm import ScheduleResult, _natural
 from tpmkit.errors import DataError, check_option
 from tpmkit.plot._theme import (
     BASELINE,
@@ -59,7 +59,7 @@ __all__ = ["LINK_ANCHORS", "gantt", "link_routes"]
 LINK_ANCHORS = {"FS": ("finish", "start"), "SS": ("start", "start"),
                 "FF": ("finish", "finish"), "SF": ("start", "finish")}
 
-_FIX = "pass the table returned by tpmkit.schedule(project)"
+_FIX = "pass the result of tpmkit.schedule(project)"
 _PROGRESS = "#1A1A1A"
 # arrowhead markers with the tip at the origin (matplotlib scales a custom marker about (0, 0))
 _HEADS = {
@@ -156,7 +156,7 @@ def _names(wbs_names: Any) -> dict[str, str]:
 
 @themed
 def gantt(
-    schedule: pd.DataFrame,
+    schedule: ScheduleResult | pd.DataFrame,
     project: Any = None,
     *,
     links: pd.DataFrame | None = None,
@@ -178,8 +178,8 @@ def gantt(
 
     Parameters
     ----------
-    schedule : DataFrame
-        Result of :func:`tpmkit.schedule`: indexed by task id with ``name``, ``duration``,
+    schedule : ScheduleResult or DataFrame
+        Result of :func:`tpmkit.schedule` (or its table): indexed by task id with ``name``, ``duration``,
         ``early_start``, ``early_finish``, ``late_finish``, ``total_float`` [working days],
         ``critical``; with a project start also the ``*_date`` columns.
     project : Project, optional
@@ -420,8 +420,8 @@ def gantt(
     elif simulation is not None:
         tfin = getattr(simulation, "task_finish", None)
         if tfin is not None and len(tfin):
-            q = np.percentile(tfin.reindex(columns=ids).to_numpy(float), [50, 80], axis=0)
-            wlo, whi = q[0], q[1]
+            q = simulation.task_percentiles([50, 80]).reindex(ids)
+            wlo, whi = q["p50"].to_numpy(float), q["p80"].to_numpy(float)
         else:
             p50, p80 = simulation.percentile([50, 80])
             last = np.isclose(ef, np.nanmax(ef))

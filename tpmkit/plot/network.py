@@ -21,7 +21,7 @@ References
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,9 +33,12 @@ from tpmkit.errors import DataError
 from tpmkit.plot._theme import CRITICAL, MUTED, PLAN, get_ax, themed, truncate
 from tpmkit.plot._util import require_columns
 
+if TYPE_CHECKING:
+    from tpmkit.cpm import ScheduleResult
+
 __all__ = ["layers", "network"]
 
-_FIX = "pass the table returned by tpmkit.schedule(project)"
+_FIX = "pass the result of tpmkit.schedule(project)"
 _W, _H = 1.0, 0.72  # node box width and height [layer units]
 
 
@@ -79,15 +82,15 @@ def layers(ids: pd.Index, links: pd.DataFrame) -> np.ndarray:
 
 
 @themed
-def network(schedule: pd.DataFrame, project: Any = None, *, links: pd.DataFrame | None = None,
+def network(schedule: ScheduleResult | pd.DataFrame, project: Any = None, *, links: pd.DataFrame | None = None,
             label_width: int = 14, decimals: int = 0, title: str | None = "Network diagram",
             ax: Axes | None = None) -> Axes:
     """Draw the activity-on-node network with the textbook node boxes.
 
     Parameters
     ----------
-    schedule : DataFrame
-        From :func:`tpmkit.schedule`: ``duration``, ``early_start``, ``early_finish``,
+    schedule : ScheduleResult or DataFrame
+        From :func:`tpmkit.schedule` (or its table): ``duration``, ``early_start``, ``early_finish``,
         ``late_start``, ``late_finish``, ``total_float`` [working days], ``critical``.
     project : Project, optional
         Supplies ``links`` when ``links`` is not given.

@@ -22,6 +22,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.patches import Patch
 
 from tpmkit.errors import DataError, ValidationError, format_ids
+from tpmkit.estimate import BurnupForecast
 from tpmkit.plot._theme import (
     ACTUAL,
     CRITICAL,
@@ -150,15 +151,15 @@ def resource_histogram(loading: Any, resource: str | None = None, *, by: str = "
 
 
 @themed
-def burnup(forecast: pd.DataFrame, history: Any = None, *, throughput: Any = None,
+def burnup(forecast: BurnupForecast, history: Any = None, *, throughput: Any = None,
            title: str | None = "Burn-up and forecast", ax: Axes | None = None) -> Axes:
     """Burn-up chart: completed work so far, the scope line and the velocity forecast fan.
 
     Parameters
     ----------
-    forecast : DataFrame
-        :func:`tpmkit.estimate.burnup_forecast` result (``scope``, ``average``, ``worst3``,
-        ``best3`` per future period).
+    forecast : BurnupForecast
+        :func:`tpmkit.estimate.burnup_forecast` result (its table has ``scope``, ``average``,
+        ``worst3``, ``best3`` per future period).
     history : array-like, Series, DataFrame or path, optional
         Completed points per past period (the same history given to the forecast, read by
         :func:`tpmkit.estimate.throughput_history`); drawn
@@ -191,8 +192,10 @@ def burnup(forecast: pd.DataFrame, history: Any = None, *, throughput: Any = Non
     >>> sorted(l.get_gid() for l in ax.lines if l.get_gid())
     ['average', 'done', 'scope']
     """
-    f = require_columns(forecast, ["scope", "average", "worst3", "best3"], "burn-up forecast",
-                        "pass tpmkit.estimate.burnup_forecast(history, scope)")
+    fix = "pass tpmkit.estimate.burnup_forecast(history, scope)"
+    if not isinstance(forecast, BurnupForecast):
+        raise DataError(f"forecast must be a BurnupForecast, got {type(forecast).__name__}; {fix}")
+    f = require_columns(forecast, ["scope", "average", "worst3", "best3"], "burn-up forecast", fix)
     if history is None and throughput is not None:
         history = throughput.history
     if history is not None:
@@ -203,24 +206,22 @@ def burnup(forecast: pd.DataFrame, history: Any = None, *, throughput: Any = Non
         hist = np.zeros(0)
     done = np.cumsum(hist)
     now = float(len(hist))
-    start_done = float(done[-1]) if len(done) else float(f["average"].iloc[0] -
-                                                         f.attrs.get("velocity", {}).get(
-                                                             "average", 0.0))
+    start_done = float(done[-1]) if len(done) else forecast.done
     px = now + f.index.to_numpy(float)
     ax = get_ax(ax)
     xs_f = np.r_[now, px]
     lo = np.r_[start_done, f["worst3"].to_numpy(float)]
     hi = np.r_[start_done, f["best3"].to_numpy(float)]
     av = np.r_[start_done, f["average"].to_numpy(float)]
-    vel = f.attrs.get("velocity", {})
+    vel = forecast.velocity
     poly = ax.fill_between(xs_f, lo, hi, color=PLAN, alpha=0.18, lw=0, zorder=1,
-                           label=f"forecast range (worst 3 {vel.get('worst3', np.nan):.1f} – best 3 "
-                                 f"{vel.get('best3', np.nan):.1f} per period)")
+                           label=f"forecast range (worst 3 {vel['worst3']:.1f} – best 3 "
+                                 f"{vel['best3']:.1f} per period)")
     poly.set_gid("fan")
     ax.plot(xs_f, lo, color=PLAN, lw=0.8, alpha=0.6)
     ax.plot(xs_f, hi, color=PLAN, lw=0.8, alpha=0.6)
     ax.plot(xs_f, av, color=PLAN, lw=2.0, ls="--", gid="average",
-            label=f"average velocity {vel.get('average', np.nan):.1f}")
+            label=f"average velocity {vel['average']:.1f}")
     if len(hist):
         ax.plot(np.arange(0, len(hist) + 1), np.r_[0.0, done], color=EARNED, lw=2.4, marker="o",
                 ms=3.5, gid="done", label="done")
@@ -228,7 +229,7 @@ def burnup(forecast: pd.DataFrame, history: Any = None, *, throughput: Any = Non
     ax.plot([0, px[-1]], [scope, scope], color=OKABE_ITO["black"], lw=1.6, gid="scope",
             label=f"scope {scope:g}")
     ax.axvline(now, color=MUTED, lw=1.0, ls=":", zorder=1)
-    ptf = f.attrs.get("periods_to_finish", {})
+    ptf = forecast.periods_to_finish
     for name, color in (("best3", EARNED), ("average", PLAN), ("worst3", CRITICAL)):
         k = ptf.get(name)
         if k is not None and np.isfinite(k) and k <= f.index.max():

@@ -17,6 +17,7 @@ References
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,12 +76,12 @@ def _p_lines(ax: Axes, result: Any, percentiles: Sequence[float], deterministic:
                    label=f"P{q:g} = {lab}")
     if deterministic:
         x = float(result.deterministic_duration)
-        conf = float(np.mean(result.finish <= x + 1e-9))
+        conf = result.probability(x)
         ax.axvline(x, color=OKABE_ITO["black"], lw=1.6, zorder=4, gid="deterministic",
                    label=f"CPM plan {_when(result, np.array([x]))[0]} ({conf:.0%} likely)")
     dl = getattr(result, "deadline", None)
     if deadline and dl is not None and np.isfinite(dl):
-        conf = float(np.mean(result.finish <= dl + 1e-9))
+        conf = result.probability(dl)
         ax.axvline(dl, color=CRITICAL, lw=1.6, ls=":", zorder=4, gid="deadline",
                    label=f"Deadline {_when(result, np.array([dl]))[0]} ({conf:.0%} likely)")
 
@@ -124,7 +125,7 @@ def histogram(result: Any, *, bins: int | Sequence[float] = 40,
     >>> len(ax.patches), sorted(l.get_gid() for l in ax.lines)
     (20, ['deterministic', 'p50', 'p80'])
     """
-    _need(result, "finish", "percentile", "deterministic_duration")
+    _need(result, "finish", "percentile", "probability", "deterministic_duration")
     ax = get_ax(ax)
     h = result.histogram(bins)
     ax.bar(h["left"], h["count"] / len(result.finish) * 100.0, width=h["right"] - h["left"],
@@ -182,7 +183,7 @@ def s_curve(result: Any, *, percentiles: Sequence[float] = (10, 50, 80, 90),
     >>> sorted(l.get_gid() for l in ax.lines if l.get_gid())
     ['deterministic', 'p50', 'p80', 's_curve']
     """
-    _need(result, "finish", "percentile", "deterministic_duration")
+    _need(result, "finish", "percentile", "probability", "deterministic_duration")
     ax = get_ax(ax)
     x = np.sort(np.asarray(result.finish, float))
     y = np.arange(1, len(x) + 1) / len(x) * 100.0
@@ -197,14 +198,14 @@ def s_curve(result: Any, *, percentiles: Sequence[float] = (10, 50, 80, 90),
                 label=f"P{q:g} = {lab}")
     if deterministic:
         d = float(result.deterministic_duration)
-        conf = float(np.mean(result.finish <= d + 1e-9)) * 100.0
+        conf = result.probability(d) * 100.0
         ax.plot([d], [conf], marker="o", ms=7, color=OKABE_ITO["black"], zorder=5,
                 linestyle="none", gid="deterministic",
                 label=f"CPM plan {_when(result, np.array([d]))[0]} ({conf:.0f}% likely)")
         ax.axvline(d, color=OKABE_ITO["black"], lw=0.9, zorder=2)
     dl = getattr(result, "deadline", None)
     if deadline and dl is not None and np.isfinite(dl):
-        conf = float(np.mean(result.finish <= dl + 1e-9)) * 100.0
+        conf = result.probability(dl) * 100.0
         ax.axvline(dl, color=CRITICAL, lw=1.6, ls=":", zorder=4, gid="deadline",
                    label=f"Deadline {_when(result, np.array([dl]))[0]} ({conf:.0f}% likely)")
     ax.set_xlim(lo, x[-1] + 0.02 * max(x[-1] - x[0], 1.0))
@@ -369,6 +370,24 @@ def criticality(result: Any, *, top: int = 15, metric: str = "criticality",
     return ax
 
 
+def _level_spans(levels: tuple[tuple[str, int], ...]) -> list[tuple[str, str]]:
+    """Legend text of each score level over the scores a 5×5 matrix can hold: ``≥ 15``,
+    ``5–12``, ``≤ 4``."""
+    scores = sorted({p * i for p in range(1, 6) for i in range(1, 6)})
+    out, upper = [], math.inf
+    for k, (name, lowest) in enumerate(levels):
+        held = [x for x in scores if lowest <= x < upper]
+        if k == 0:
+            span = f"score ≥ {held[0]}"
+        elif k == len(levels) - 1:
+            span = f"≤ {held[-1]}"
+        else:
+            span = f"{held[0]}–{held[-1]}"
+        out.append((name, span))
+        upper = lowest
+    return out
+
+
 @themed
 def jcl_scatter(result: Any, *, confidence: float = 0.7, max_points: int = 4000,
                 title: str | None = "Joint cost and schedule confidence",
@@ -413,7 +432,7 @@ def jcl_scatter(result: Any, *, confidence: float = 0.7, max_points: int = 4000,
     >>> sorted(str(l.get_gid()) for l in ax.lines)
     ['frontier', 'plan']
     """
-    _need(result, "finish", "cost")
+    _need(result, "finish", "cost", "jcl_frontier", "joint_confidence")
     if not 0 < confidence < 1:
         raise DataError(f"confidence {confidence} is outside (0, 1); use e.g. 0.7")
     ax = get_ax(ax)
@@ -423,25 +442,15 @@ def jcl_scatter(result: Any, *, confidence: float = 0.7, max_points: int = 4000,
     step = max(1, n // int(max_points))
     ax.scatter(f[::step], c[::step], s=6, color=PLAN, alpha=0.25, linewidths=0, zorder=2,
                gid="iterations", label=f"iterations ({n:,})")
-    # frontier: for each finish grid value t, the c-quantile over the joint ordering
-    grid = np.unique(np.quantile(f, np.linspace(confidence, 1.0, 60)))
-    cs = np.sort(c)
-    order = np.argsort(f, kind="stable")
-    fs, cf = f[order], c[order]
-    need = int(np.ceil(confidence * n))
-    costs = np.full(len(grid), np.nan)
-    for k, t in enumerate(grid):  # ≤ 60 sorts of the qualifying costs, vectorised inside
-        m = np.searchsorted(fs, t, side="right")
-        if m >= need:
-            costs[k] = np.partition(cf[:m], need - 1)[need - 1]
-    ok = np.isfinite(costs)
-    ax.plot(grid[ok], costs[ok], color=CRITICAL, lw=2.0, zorder=4, gid="frontier",
-            label=f"{confidence:.0%} JCL frontier")
+    frontier = result.jcl_frontier(confidence)
+    ax.plot(frontier["finish"], frontier["cost"], color=CRITICAL, lw=2.0, zorder=4,
+            gid="frontier", label=f"{confidence:.0%} JCL frontier")
     d, dc = float(result.deterministic_duration), float(result.deterministic_cost)
-    jcl = float(np.mean((f <= d + 1e-9) & (c <= dc + 1e-9 * max(1.0, dc))))
+    jcl = result.joint_confidence()
+    lo, hi = float(c.min()), float(c.max())
     ax.plot([d], [dc], marker="*", ms=13, color=OKABE_ITO["black"], linestyle="none", zorder=5,
             gid="plan", label=f"CPM plan (JCL {jcl:.0%})")
-    ax.set_ylim(min(cs[0], dc) - 0.03 * (cs[-1] - cs[0] + 1), cs[-1] + 0.05 * (cs[-1] - cs[0] + 1))
+    ax.set_ylim(min(lo, dc) - 0.03 * (hi - lo + 1), hi + 0.05 * (hi - lo + 1))
     cur = getattr(result, "currency", "") or ""
     ax.set_xlabel("project finish [working days]")
     ax.set_ylabel(f"total cost [{cur}]" if cur else "total cost")
@@ -572,12 +581,13 @@ def risk_heatmap(register: pd.DataFrame, *, post: bool = False, show_ids: bool =
     """
     from matplotlib.patches import Rectangle
 
-    from tpmkit.risk.register import heat_map
+    from tpmkit.risk.register import SCORE_LEVELS, heat_map, score_level, unscored
 
     if not isinstance(register, pd.DataFrame):
         raise DataError("risk_heatmap needs a DataFrame; pass "
                         "tpmkit.risk.register.normalize_register(project.risks)")
     ids: dict[tuple[int, int], list[str]] = {}
+    missing: list[str] = []
     if register.index.name == "probability_score" and register.shape == (5, 5):
         counts = register
     else:
@@ -586,6 +596,7 @@ def risk_heatmap(register: pd.DataFrame, *, post: bool = False, show_ids: bool =
         require_columns(register, [pcol, icol], "risk register",
                         "pass tpmkit.risk.register.normalize_register(project.risks)")
         counts = heat_map(register, post=post)
+        missing = unscored(register, post=post)
         ok = register[[pcol, icol]].notna().all(axis=1)
         score = register.loc[ok, "score" if not post else "post_score"] if (
             ("score" if not post else "post_score") in register) else None
@@ -599,8 +610,7 @@ def risk_heatmap(register: pd.DataFrame, *, post: bool = False, show_ids: bool =
     zone = {"low": "#CFE8DA", "medium": "#F7E3B0", "high": "#F4C2A8"}
     for p in range(1, 6):
         for i in range(1, 6):
-            s = p * i
-            z = "high" if s >= 15 else ("medium" if s >= 5 else "low")
+            z = score_level(p * i)
             ax.add_patch(Rectangle((i - 0.5, p - 0.5), 1, 1, facecolor=zone[z],
                                    edgecolor="white", lw=2, gid=f"cell:{p}:{i}", zorder=1))
             n = int(counts.loc[p, i])
@@ -623,15 +633,13 @@ def risk_heatmap(register: pd.DataFrame, *, post: bool = False, show_ids: bool =
     ax.grid(False)
     ax.tick_params(length=0)
     ax.set_aspect("equal")
-    ax.legend(handles=[Patch(color=zone["high"], label="high (score ≥ 15)"),
-                       Patch(color=zone["medium"], label="medium (5–12)"),
-                       Patch(color=zone["low"], label="low (≤ 4)")],
+    ax.legend(handles=[Patch(color=zone[name], label=f"{name} ({span})")
+                       for name, span in _level_spans(SCORE_LEVELS)],
               loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
-    unscored = counts.attrs.get("unscored", [])
     if title:
         extra = " (post-response)" if post else ""
         ax.set_title(title + extra)
-    if unscored:
-        ax.text(1.02, 0.0, f"not scored: {', '.join(unscored[:5])}", transform=ax.transAxes,
+    if missing:
+        ax.text(1.02, 0.0, f"not scored: {', '.join(missing[:5])}", transform=ax.transAxes,
                 fontsize=8, color=MUTED, va="bottom")
     return ax

@@ -33,10 +33,13 @@ __all__ = [
     "REGISTER_COLUMNS",
     "RESPONSES",
     "RISK_TYPES",
+    "SCORE_LEVELS",
     "exposure",
     "heat_map",
     "normalize_register",
     "read_register",
+    "score_level",
+    "unscored",
 ]
 
 RESPONSES = ("avoid", "mitigate", "transfer", "accept", "exploit", "enhance", "share", "escalate")
@@ -48,6 +51,9 @@ DEFAULT_BANDS: dict[str, tuple[float, float, float, float]] = {
     "percent": (5.0, 10.0, 20.0, 40.0),        # percent of the affected task's duration
     "cost": (1_000.0, 5_000.0, 20_000.0, 50_000.0),  # currency
 }
+#: Risk level of a score (probability score × impact score, 1…25): each level with the lowest
+#: score it starts at, highest level first (the usual 5×5 matrix zones).
+SCORE_LEVELS: tuple[tuple[str, int], ...] = (("high", 15), ("medium", 5), ("low", 1))
 #: Canonical columns returned by :func:`normalize_register` (the index is ``id``).
 REGISTER_COLUMNS = (
     "description", "owner", "category", "type", "probability", "tasks", "impact_unit",
@@ -458,7 +464,7 @@ def heat_map(register: pd.DataFrame, *, post: bool = False) -> pd.DataFrame:
     -------
     DataFrame
         Index ``probability_score`` 5…1 (top row = most likely), columns ``impact_score``
-        1…5; risks without a score are not counted (``attrs["unscored"]`` lists them).
+        1…5; risks without a score are not counted (:func:`unscored` lists them).
 
     Examples
     --------
@@ -467,15 +473,45 @@ def heat_map(register: pd.DataFrame, *, post: bool = False) -> pd.DataFrame:
     >>> int(heat_map(reg).loc[4, 5])
     1
     """
-    p = register["post_probability_score" if post else "probability_score"].to_numpy(float)
-    i = register["post_impact_score" if post else "impact_score"].to_numpy(float)
+    p, i = _score_columns(register, post)
     ok = ~(np.isnan(p) | np.isnan(i))
     counts = np.zeros((5, 5), dtype=int)
     np.add.at(counts, (5 - p[ok].astype(int), i[ok].astype(int) - 1), 1)
-    out = pd.DataFrame(counts, index=pd.Index(range(5, 0, -1), name="probability_score"),
-                       columns=pd.Index(range(1, 6), name="impact_score"))
-    out.attrs["unscored"] = [str(x) for x in register.index[~ok]]
-    return out
+    return pd.DataFrame(counts, index=pd.Index(range(5, 0, -1), name="probability_score"),
+                        columns=pd.Index(range(1, 6), name="impact_score"))
+
+
+def score_level(score: float) -> str:
+    """The :data:`SCORE_LEVELS` name of a probability × impact score.
+
+    Examples
+    --------
+    >>> score_level(16), score_level(12), score_level(4)
+    ('high', 'medium', 'low')
+    """
+    for name, lowest in SCORE_LEVELS:
+        if score >= lowest:
+            return name
+    return SCORE_LEVELS[-1][0]
+
+
+def unscored(register: pd.DataFrame, *, post: bool = False) -> list[str]:
+    """Ids of the risks without a probability or impact score (left out of :func:`heat_map`).
+
+    Examples
+    --------
+    >>> reg = normalize_register(pd.DataFrame({"id": ["R1", "R2"], "probability": [0.6, 0.2],
+    ...                                        "impact_score": [5, None]}))
+    >>> unscored(reg)
+    ['R2']
+    """
+    p, i = _score_columns(register, post)
+    return [str(x) for x in register.index[np.isnan(p) | np.isnan(i)]]
+
+
+def _score_columns(register: pd.DataFrame, post: bool) -> tuple[np.ndarray, np.ndarray]:
+    return (register["post_probability_score" if post else "probability_score"].to_numpy(float),
+            register["post_impact_score" if post else "impact_score"].to_numpy(float))
 
 
 def exposure(register: pd.DataFrame, by: str = "category") -> pd.DataFrame:

@@ -89,9 +89,10 @@ def status_update(project, status_date: Any = None) -> View:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", evm.EVMWarning)
-        table = evm.metrics(project, status_date=status_date)
+        result = evm.metrics(project, status_date=status_date)
+    table = result.table
     notes = [str(w.message) for w in caught if issubclass(w.category, evm.EVMWarning)]
-    k = int(table.attrs["status_period"])
+    k = result.status_period
     row = table.loc[k]
     forecasts = pd.DataFrame({
         "forecast": [FORECAST_LABELS[c] for c in evm.TIME_FORECASTS] + ["IEAC(t) (Lipke)"],
@@ -101,13 +102,13 @@ def status_update(project, status_date: Any = None) -> View:
     for name, draw in [("s_curve", plot.evm_s_curve), ("trend", plot.performance_trend),
                        ("earned_schedule", plot.earned_schedule)]:
         fig = figure(6.0, 3.6)
-        draw(table, ax=fig.add_subplot())
+        draw(result, ax=fig.add_subplot())
         figs[name] = fig
     fig = figure(6.0, 3.6)
     ax = fig.add_subplot()
     ypos = np.arange(len(forecasts))
     ax.barh(ypos, forecasts["periods"], color=["#0072B2"] * 9 + ["#D55E00"])
-    pd_ = table.attrs.get("planned_duration")
+    pd_ = result.planned_duration
     if pd_:
         ax.axvline(float(pd_), color="#333", ls="--", lw=1, label="planned duration")
         ax.legend(fontsize=8, loc="lower right")

@@ -15,12 +15,17 @@ References
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from tpmkit.errors import ValidationError, format_ids
-from tpmkit.training import _fmt, cpm_steps
+from tpmkit.training import cpm_steps
 from tpmkit.widgets._common import View, figure, frame_html, image, png, run_guarded
+
+if TYPE_CHECKING:
+    from tpmkit.cpm import ScheduleResult
 
 __all__ = [
     "build_ui",
@@ -38,7 +43,11 @@ _SHORT = {"duration": "d", "early_start": "ES", "early_finish": "EF", "late_star
           "late_finish": "LF", "total_float": "TF"}
 
 
-def _schedule(project) -> pd.DataFrame:
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _schedule(project) -> ScheduleResult:
     from tpmkit.cpm import schedule
 
     return schedule(project)
@@ -132,7 +141,7 @@ def _draw_network(ax, project, layout: pd.DataFrame, known: pd.DataFrame,
 
 
 def stepper_update(project, step: int, steps: pd.DataFrame | None = None,
-                   table: pd.DataFrame | None = None) -> View:
+                   result: ScheduleResult | None = None) -> View:
     """Show the CPM passes after ``step`` steps (0 = nothing computed yet).
 
     Parameters
@@ -142,8 +151,10 @@ def stepper_update(project, step: int, steps: pd.DataFrame | None = None,
         Number of steps taken, 0 … ``2 n``: the first ``n`` fill ES/EF task by task in
         topological order, the next ``n`` fill LS/LF in reverse order; total float and
         the critical path appear at the last step.
-    steps, table : pandas.DataFrame, optional
-        Precomputed :func:`cpm_steps` and :func:`tpmkit.schedule` results (for speed).
+    steps : pandas.DataFrame, optional
+        Precomputed :func:`cpm_steps` (for speed).
+    result : ScheduleResult, optional
+        Precomputed :func:`tpmkit.schedule` result (for speed).
 
     Returns
     -------
@@ -165,8 +176,9 @@ def stepper_update(project, step: int, steps: pd.DataFrame | None = None,
     >>> view.text
     'ES(B) = max(0, EF(A) = 3) = 3; EF = ES + d = 3 + 2 = 5'
     """
-    table = _schedule(project) if table is None else table
-    steps = cpm_steps(project, table) if steps is None else steps
+    result = _schedule(project) if result is None else result
+    table = result.table
+    steps = cpm_steps(project, result) if steps is None else steps
     total = len(steps)
     if not 0 <= int(step) <= total:
         raise ValidationError(
@@ -196,9 +208,9 @@ def stepper_update(project, step: int, steps: pd.DataFrame | None = None,
         current, driver, phase = str(last["task"]), str(last["driver"]) or None, last["phase"]
         text = str(last["explanation"])
         if complete:
-            path = " → ".join(str(i) for i in table.attrs.get("critical_path", sorted(critical)))
+            path = " → ".join(result.critical_path)
             text += (f". Done: total float = LS − ES; the critical path (zero float) is {path}, "
-                     f"project duration {_fmt(float(table.attrs.get('project_duration', 0)))} "
+                     f"project duration {_fmt(result.duration)} "
                      "working days.")
     layout = network_layout(project)
     fig = figure(min(2.0 + 1.6 * (int(layout["x"].max()) + 1), 14.0),
@@ -235,7 +247,7 @@ def whatif_project(project, durations: dict[str, float] | None = None,
     >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B"], "duration": [3, 2],
     ...                               "predecessors": ["", "A"]}))
     >>> q = whatif_project(p, durations={"A": 5}, lags={0: 1})
-    >>> tpmkit.schedule(q).attrs["project_duration"]
+    >>> tpmkit.schedule(q).duration
     8.0
     """
     durations = dict(durations or {})
@@ -285,11 +297,11 @@ def whatif_update(project, durations: dict[str, float] | None = None,
     >>> whatif_update(p, durations={"B": 6}).values["duration_after"]
     9.0
     """
-    before = _schedule(project)
+    first = _schedule(project)
     changed = whatif_project(project, durations, lags)
-    after = _schedule(changed)
-    d0 = float(before.attrs["project_duration"])
-    d1 = float(after.attrs["project_duration"])
+    result = _schedule(changed)
+    before, after = first.table, result.table
+    d0, d1 = first.duration, result.duration
     change = pd.DataFrame({
         "duration_before": before["duration"], "duration_after": after["duration"],
         "early_finish_before": before["early_finish"], "early_finish_after": after["early_finish"],
@@ -299,10 +311,10 @@ def whatif_update(project, durations: dict[str, float] | None = None,
 
     fig = figure(9.0, 1.2 + 0.28 * len(after))
     ax = fig.add_subplot()
-    gantt(after, changed, time="offsets", title=None, ax=ax)
+    gantt(result, changed, time="offsets", title=None, ax=ax)
     ax.axvline(d0, ls="--", color="#333", lw=1)
     ax.set_xlabel("working days from project start (dashed: finish before the change)")
-    path = list(after.attrs.get("critical_path", []))
+    path = list(result.critical_path)
     text = (f"Project duration {_fmt(d0)} → {_fmt(d1)} working days "
             f"({'+' if d1 >= d0 else '−'}{_fmt(abs(d1 - d0))}); critical path "
             f"{' → '.join(path)}.")
@@ -368,8 +380,8 @@ def build_ui(project, part: str = "stepper"):
     part = check_option(part, ["stepper", "whatif", "pert"], "scheduling workbench part")
     status = widgets.HTML()
     if part == "stepper":
-        table = _schedule(project)
-        steps = cpm_steps(project, table)
+        result = _schedule(project)
+        steps = cpm_steps(project, result)
         total = len(steps)
         slider = widgets.IntSlider(value=0, min=0, max=total, description="step",
                                    continuous_update=False)
@@ -381,7 +393,7 @@ def build_ui(project, part: str = "stepper"):
         grid = widgets.HTML()
 
         def show(change=None) -> None:
-            view = stepper_update(project, slider.value, steps, table)
+            view = stepper_update(project, slider.value, steps, result)
             img.value = png(view.figures["network"])
             text.value = f"<b>{view.text}</b>"
             grid.value = frame_html(view.tables["passes"].rename(columns=_SHORT),
@@ -400,7 +412,7 @@ def build_ui(project, part: str = "stepper"):
         box.add_class("tpmkit-stepper")
         return box
     if part == "whatif":
-        table = _schedule(project)
+        table = _schedule(project).table
         dur = {i: widgets.FloatSlider(value=float(table.loc[i, "duration"]), min=0.0,
                                       max=max(2 * float(table.loc[i, "duration"]), 5.0), step=0.5,
                                       description=str(i), continuous_update=False)

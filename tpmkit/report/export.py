@@ -1,0 +1,338 @@
+"""The HTML status report: the report notebook → one self-contained, offline HTML file.
+
+:func:`render` executes the parameterised report notebook (``notebooks/status_report.ipynb``,
+shipped inside the package as ``tpmkit._notebooks/status_report.ipynb``) with papermill in a
+temporary working directory, exports it with nbconvert through the ``tpmkit_report`` template
+(title block, table of contents, styled tables, code hidden, print-friendly) and writes **one
+self-contained HTML file**: images are data URIs, the stylesheet is inline, and no element
+refers to anything outside the file. The notebook computes nothing itself: it displays the
+fields of :class:`tpmkit.report.data.ReportData`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tpmkit._files import refuse_overwrite, write_text_atomic
+from tpmkit.datasets import read_source
+from tpmkit.errors import DataError, InputFileError, ValidationError
+
+__all__ = ["METADATA_MIME", "ReportResult", "notebook_path", "offline_problems", "render",
+           "template_dir"]
+
+#: MIME type of the notebook output that carries the title-block data to the template.
+METADATA_MIME = "application/vnd.tpmkit.report+json"
+
+_TEMPLATE = "tpmkit_report"
+_NOTEBOOK = "status_report.ipynb"
+# Markup that would make a browser fetch something: src/href/url() pointing off the file.
+_REMOTE = re.compile(
+    r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:|ftp:|//))"""
+    r"""|(?:url\(\s*["']?\s*(?:https?:|//))|(?:@import\s)""",
+    re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------------------
+# inputs and shipped files
+# --------------------------------------------------------------------------------------
+def _shipped() -> Path:
+    """Folder of the nbconvert report template (checkout or installed package)."""
+    here = Path(__file__).resolve().parents[2] / "templates" / "report"
+    if (here / "tpmkit_report").is_dir():
+        return here
+    try:
+        return Path(str(resources.files("tpmkit._templates"))) / "report"
+    except ModuleNotFoundError as exc:  # pragma: no cover - broken installation
+        raise InputFileError("tpmkit's report template is missing; reinstall tpmkit") from exc
+
+
+def notebook_path() -> Path:
+    """The report notebook: ``notebooks/status_report.ipynb`` of a checkout, or the same file
+    installed with the package (``tpmkit._notebooks``).
+
+    Examples
+    --------
+    >>> notebook_path().name
+    'status_report.ipynb'
+    """
+    here = Path(__file__).resolve().parents[2] / "notebooks" / _NOTEBOOK
+    if here.is_file():
+        return here
+    try:
+        return Path(str(resources.files("tpmkit._notebooks"))) / _NOTEBOOK
+    except ModuleNotFoundError as exc:  # pragma: no cover - broken installation
+        raise InputFileError("tpmkit's report notebook is missing; reinstall tpmkit") from exc
+
+
+def template_dir() -> Path:
+    """The folder holding the ``tpmkit_report`` nbconvert template.
+
+    Examples
+    --------
+    >>> (template_dir() / "tpmkit_report" / "index.html.j2").is_file()
+    True
+    """
+    return _shipped()
+
+
+# --------------------------------------------------------------------------------------
+# notebook -> HTML
+# --------------------------------------------------------------------------------------
+@dataclass
+class ReportResult:
+    """What :func:`render` wrote.
+
+    Attributes
+    ----------
+    path : Path
+        The HTML report.
+    notebook : Path or None
+        The executed notebook (``keep_notebook=True``).
+    seconds : float
+        Wall-clock time of the whole run [s].
+    execute_seconds : float
+        Time spent executing the notebook [s].
+    size : int
+        Size of the HTML file [bytes].
+    metadata : dict
+        Title-block data reported by the notebook (project, status date, overall RAG, …).
+    """
+
+    path: Path
+    notebook: Path | None
+    seconds: float
+    execute_seconds: float
+    size: int
+    metadata: dict
+
+    def __str__(self) -> str:
+        kept = f"; executed notebook {self.notebook}" if self.notebook else ""
+        return (f"wrote {self.path} ({self.size / 1e6:.1f} MB) in {self.seconds:.1f} s "
+                f"(notebook {self.execute_seconds:.1f} s){kept}")
+
+
+def offline_problems(page: str) -> list[str]:
+    """Fragments of ``page`` that would make a browser fetch something from outside the file.
+
+    Examples
+    --------
+    >>> offline_problems('<img src="data:image/png;base64,AA"><a href="#s1">x</a>')
+    []
+    >>> offline_problems('<script src="https://cdn.example/x.js"></script>')
+    ['src="https:']
+    """
+    return [m.group(0) for m in _REMOTE.finditer(page)]
+
+
+def _strip_remote(page: str) -> str:
+    """Remove script/link tags that load from a URL (nbconvert's CDN defaults)."""
+    page = re.sub(r"<script\b[^>]*\bsrc\s*=[^>]*>\s*</script>", "", page, flags=re.IGNORECASE)
+    return re.sub(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:|//)[^>]*>", "", page,
+                  flags=re.IGNORECASE)
+
+
+def _add_toc(page: str) -> str:
+    """Fill the template's ``<!-- tpmkit:toc -->`` marker from the ``<h2>`` section headings."""
+    heads = re.findall(r'<h2 id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h2>',
+                       page, flags=re.DOTALL)
+    items = "".join(f'<li><a href="#{hid}">{re.sub(r"<[^>]+>", "", text).strip()}</a></li>'
+                    for hid, text in heads)
+    nav = f'<nav class="toc" aria-label="Contents"><h2 class="toc-title">Contents</h2><ol>{items}</ol></nav>' \
+        if items else ""
+    return page.replace("<!-- tpmkit:toc -->", nav, 1)
+
+
+def _report_metadata(nb: Any) -> dict:
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if METADATA_MIME in data:
+                value = data[METADATA_MIME]
+                return json.loads(value) if isinstance(value, str) else dict(value)
+    return {}
+
+
+def _export(nb: Any) -> str:
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    c = Config()
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.HTMLExporter.exclude_anchor_links = False
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = ("remove-cell", "parameters", "injected-parameters")
+    c.TagRemovePreprocessor.remove_all_outputs_tags = ("remove-output",)
+    exporter = HTMLExporter(config=c, template_name=_TEMPLATE,
+                            extra_template_basedirs=[str(template_dir())])
+    exporter.register_preprocessor("nbconvert.preprocessors.TagRemovePreprocessor", enabled=True)
+    page, _ = exporter.from_notebook_node(nb)
+    return page
+
+
+def _quiet_kernel_manager(log: Any) -> type:
+    """A kernel manager class whose kernel writes stdout/stderr to ``log``, not the terminal.
+
+    nbclient creates (and so owns and shuts down) the manager from this class.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw: Any) -> None:
+            kw.setdefault("stdout", log)
+            kw.setdefault("stderr", log)
+            await super().start_kernel(**kw)
+
+    return QuietKernelManager
+
+
+def _tail(path: Path, lines: int = 3) -> str:
+    """The last lines of the kernel log, without ipykernel's routine transport warning."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    text = [t.strip() for t in text if t.strip() and "without encryption" not in t]
+    return " | ".join(text[-lines:])
+
+
+def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *,
+           status_date: Any = None, iterations: int = 2000, seed: int = 2027,
+           title: str | None = None, keep_notebook: bool = False,
+           timeout: float = 600.0) -> ReportResult:
+    """Execute the report notebook on a project and write one self-contained HTML file.
+
+    Parameters
+    ----------
+    source : path or str
+        Project file (any format :func:`tpmkit.read` takes) or ``sample:NAME``.
+    output : path, optional
+        HTML file to write (default ``<input stem>_report.html`` in the working directory).
+        Written through a temporary file and renamed; never the input file.
+    status_date : date, optional
+        Status (data) date; default the file's.
+    iterations : int
+        Monte Carlo iterations (≥ 1).
+    seed : int
+        Random seed (≥ 0); the same seed reproduces the report's numbers.
+    title : str, optional
+        Report title (default "Project status report").
+    keep_notebook : bool
+        Also write the executed notebook beside the HTML (``.ipynb`` suffix).
+    timeout : float
+        Limit per notebook cell [s] (rounded up to whole seconds); the kernel start is
+        limited to 60 s.
+
+    Returns
+    -------
+    ReportResult
+
+    Raises
+    ------
+    InputFileError
+        Missing input, or an output path equal to the input.
+    ValidationError
+        Bad iterations, seed or timeout, or invalid project data (raised before any
+        notebook runs).
+    DataError
+        The Jupyter stack is missing, the kernel did not start or died, a notebook cell
+        failed (tpmkit errors raised in the kernel keep their class) or ran over ``timeout``.
+    """
+    start = time.perf_counter()
+    if int(iterations) != iterations or iterations < 1:
+        raise ValidationError(f"iterations must be a positive whole number, got {iterations}")
+    if int(seed) != seed or seed < 0:
+        raise ValidationError(f"seed must be a non-negative whole number, got {seed}")
+    if not timeout > 0:
+        raise ValidationError(f"timeout must be positive [s], got {timeout}")
+    try:
+        import nbformat
+        import papermill
+        from jupyter_client.kernelspec import NoSuchKernel
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    except ImportError as exc:
+        raise DataError("the report needs the Jupyter stack (papermill, nbconvert, ipykernel); "
+                        "install it with: pip install 'tpmkit[lab]'") from exc
+    # validate the input here: one clean error instead of a failed notebook cell
+    _, path = read_source(source, status_date)
+    text = str(source)
+    param_source = text if text.startswith("sample:") else str(path)
+    if output is None:
+        stem = text.split(":", 1)[1] if text.startswith("sample:") else path.stem
+        output = Path(f"{stem}_report.html")
+    output = Path(output)
+    refuse_overwrite(output, path, fix="choose another output path with -o")
+    params = {"project_file": param_source, "status_date": None if status_date is None
+              else str(pd.Timestamp(status_date).date()), "iterations": int(iterations),
+              "seed": int(seed), "title": title or ""}
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="tpmkit-report-") as tmp:
+        executed = Path(tmp) / "executed.ipynb"
+        log_path = Path(tmp) / "kernel.log"
+        # papermill/nbclient log through the "papermill" logger; without handlers Python's
+        # last-resort handler would print them: the error below says it in one line instead
+        quiet = logging.NullHandler()
+        logging.getLogger("papermill").addHandler(quiet)
+        try:
+            with open(log_path, "w", encoding="utf-8") as log:
+                papermill.execute_notebook(
+                    str(notebook_path()), str(executed), parameters=params, cwd=tmp,
+                    kernel_name="python3", execution_timeout=math.ceil(timeout), start_timeout=60,
+                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    kernel_manager_class=_quiet_kernel_manager(log))
+        except papermill.PapermillExecutionError as exc:
+            from tpmkit import errors
+
+            cls = getattr(errors, str(exc.ename), None)
+            if isinstance(cls, type) and issubclass(cls, errors.TpmkitError):
+                raise cls(str(exc.evalue)) from None
+            raise DataError(f"the report notebook failed in cell {exc.exec_count}: {exc.ename}: "
+                            f"{exc.evalue}; rerun with --keep-notebook to inspect it") from None
+        except CellTimeoutError as exc:
+            why = " ".join(str(exc).split()).split(". ")[0][:200]
+            raise DataError(f"the report notebook did not finish (CellTimeoutError: {why}); "
+                            f"raise --timeout (now {timeout:g} s) or lower --iterations"
+                            ) from None
+        except (DeadKernelError, NoSuchKernel, RuntimeError) as exc:
+            if isinstance(exc, RuntimeError) and not isinstance(exc, DeadKernelError) \
+                    and "respond" not in str(exc):
+                raise
+            kernel = _tail(log_path)
+            raise DataError(f"the Jupyter kernel did not start or died ({type(exc).__name__}: "
+                            f"{' '.join(str(exc).split())[:200]}"
+                            f"{'; kernel log: ' + kernel if kernel else ''}); check that "
+                            "ipykernel is installed: pip install 'tpmkit[lab]'") from None
+        finally:
+            logging.getLogger("papermill").removeHandler(quiet)
+        nb = nbformat.read(executed, as_version=4)
+    execute_seconds = time.perf_counter() - t0
+    meta = _report_metadata(nb)
+    nb.metadata["tpmkit_report"] = meta
+    nb.metadata["title"] = meta.get("title") or "Project status report"
+    page = _add_toc(_strip_remote(_export(nb)))
+    problems = offline_problems(page)
+    if problems:
+        raise DataError(f"the exported report refers to outside resources "
+                        f"({', '.join(sorted(set(problems))[:5])}); remove them from the "
+                        "notebook outputs so the file works offline")
+    write_text_atomic(output, page, inputs=(path,))
+    kept = None
+    if keep_notebook:
+        kept = output.with_suffix(".ipynb")
+        write_text_atomic(kept, nbformat.writes(nb), inputs=(path,))
+    return ReportResult(path=output, notebook=kept, seconds=time.perf_counter() - start,
+                        execute_seconds=execute_seconds, size=output.stat().st_size,
+                        metadata=meta)

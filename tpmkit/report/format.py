@@ -1,0 +1,183 @@
+"""HTML pieces of the status report (styled by the ``tpmkit_report`` template).
+
+Display formatting only: numbers arrive unrounded from :mod:`tpmkit.report.data` and are
+formatted here (true minus signs, thousands separators, unambiguous dates).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tpmkit.errors import check_option
+from tpmkit.report.rag import RAG_ORDER
+
+__all__ = ["DATE_FORMAT", "day", "html_table", "kpi_cards", "money", "rag_badge", "signed"]
+
+#: How the report writes dates (unambiguous in every locale: 30 Apr 2027).
+DATE_FORMAT = "%d %b %Y"
+
+_NUM = ' class="num"'
+
+
+def day(ts: Any, date_format: str = DATE_FORMAT) -> str:
+    """A date as the report writes it, ``–`` when missing.
+
+    Examples
+    --------
+    >>> day(pd.Timestamp("2027-04-30")), day(None)
+    ('30 Apr 2027', '–')
+    """
+    return "–" if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime(date_format)
+
+
+def money(x: Any, currency: str = "") -> str:
+    """An amount rounded to whole units with its currency and a true minus sign.
+
+    Examples
+    --------
+    >>> money(-71955.4, "EUR"), money(float("nan"))
+    ('−71,955 EUR', '–')
+    """
+    return "–" if x is None or pd.isna(x) else f"{x:,.0f} {currency}".strip().replace("-", "−")
+
+
+def signed(x: float, fmt: str = "+.2f") -> str:
+    """A number with its sign and a true minus sign.
+
+    Examples
+    --------
+    >>> signed(-0.3), signed(1.25)
+    ('−0.30', '+1.25')
+    """
+    return format(x, fmt).replace("-", "−")
+
+
+def rag_badge(status: str, label: str | None = None) -> str:
+    """HTML badge for a RAG status (text and colour, so it survives grey-scale printing).
+
+    Parameters
+    ----------
+    status : {"green", "amber", "red", "n/a"}
+        Sets the colour.
+    label : str, optional
+        Text of the badge (default the status in capitals), e.g. ``"PASS"``.
+
+    Examples
+    --------
+    >>> rag_badge("amber")
+    '<span class="rag rag-amber">AMBER</span>'
+    >>> rag_badge("green", "pass")
+    '<span class="rag rag-green">PASS</span>'
+    """
+    s = check_option(status, RAG_ORDER + ("n/a",), "RAG status")
+    cls = "na" if s == "n/a" else s
+    return f'<span class="rag rag-{cls}">{html.escape((label or s).upper())}</span>'
+
+
+def _cell(value: Any, fmt: str | None, date_format: str = DATE_FORMAT) -> tuple[str, bool]:
+    """(escaped text, is_number) of one table cell; negative numbers get a true minus sign."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return "–", False
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        ts = pd.Timestamp(value)
+        return ("–" if pd.isna(ts) else ts.strftime(date_format)), False
+    if isinstance(value, bool | np.bool_):
+        return ("yes" if value else "no"), False
+    if isinstance(value, int | float | np.integer | np.floating):
+        return html.escape(format(value, fmt or ",.4g").replace("-", "−")), True
+    return html.escape(str(value)), False
+
+
+def html_table(df: pd.DataFrame, formats: Mapping[str, str] | None = None, *,
+               index: bool = True, status_columns: Sequence[str] = ("status",),
+               html_columns: Sequence[str] = (), caption: str | None = None,
+               highlight: str | None = None, date_format: str = DATE_FORMAT) -> str:
+    """A DataFrame as an HTML table with the report's classes.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table; the index is the first column when ``index`` is True.
+    formats : mapping, optional
+        Column → format spec (``",.0f"``, ``".2f"``, ``".1%"``); other numbers use ``,.4g``.
+    index : bool
+        Show the index as the first column (its name as header).
+    status_columns : sequence of str
+        Columns holding RAG statuses, shown as badges (:func:`rag_badge`).
+    html_columns : sequence of str
+        Columns whose values are trusted HTML (e.g. badges built by the caller), not escaped.
+    caption : str, optional
+        Caption above the table.
+    highlight : str, optional
+        A boolean column: rows where it is True are emphasised (the column is not shown).
+    date_format : str
+        ``strftime`` format of dates (default :data:`DATE_FORMAT`).
+
+    Returns
+    -------
+    str
+        ``<table class="report-table">…</table>``; numbers are right-aligned (``class="num"``).
+
+    Examples
+    --------
+    >>> print(html_table(pd.DataFrame({"spi": [0.912]}, index=pd.Index([4], name="period")),
+    ...                  {"spi": ".2f"}))
+    <table class="report-table"><thead><tr><th class="num">period</th><th class="num">spi</th></tr></thead><tbody><tr><td class="num">4</td><td class="num">0.91</td></tr></tbody></table>
+    """
+    formats = dict(formats or {})
+    cols = [c for c in df.columns if c != highlight]
+    numeric = {c: pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+               for c in cols}
+    head = []
+    if index:
+        idx_num = pd.api.types.is_numeric_dtype(df.index)
+        head.append(f'<th{_NUM if idx_num else ""}>'
+                    f'{html.escape(str(df.index.name or ""))}</th>')
+    head += [f'<th{_NUM if numeric[c] else ""}>{html.escape(str(c))}</th>'
+             for c in cols]
+    body = []
+    for key, row in zip(df.index, df.itertuples(index=False, name=None)):
+        values = dict(zip(df.columns, row))
+        cells = []
+        if index:
+            text, num = _cell(key, None if not isinstance(key, float) else ",.4g")
+            cells.append(f'<td{_NUM if num else ""}>{text}</td>')
+        for c in cols:
+            v = values[c]
+            if c in status_columns and isinstance(v, str):
+                cells.append(f"<td>{rag_badge(v)}</td>")
+                continue
+            if c in html_columns:
+                cells.append(f"<td>{'' if v is None else v}</td>")
+                continue
+            text, num = _cell(v, formats.get(c), date_format)
+            cells.append(f'<td{_NUM if num else ""}>{text}</td>')
+        mark = ' class="hl"' if highlight and bool(values.get(highlight)) else ""
+        body.append(f"<tr{mark}>{''.join(cells)}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (f'<table class="report-table">{cap}<thead><tr>{"".join(head)}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')
+
+
+def kpi_cards(cards: Iterable[tuple[str, str, str | None, str]]) -> str:
+    """A row of KPI cards: ``(label, value, RAG status or None, footnote)`` each.
+
+    Examples
+    --------
+    >>> kpi_cards([("SPI", "0.72", "red", "EV / PV")])[:41]
+    '<div class="kpis"><div class="kpi kpi-red'
+    """
+    parts = []
+    for label, value, status, note in cards:
+        cls = "" if status is None else " kpi-" + ("na" if status == "n/a" else status)
+        badge = "" if status is None else rag_badge(status)
+        parts.append(f'<div class="kpi{cls}"><div class="kpi-label">{html.escape(label)}</div>'
+                     f'<div class="kpi-value">{html.escape(value)}</div>'
+                     f'<div class="kpi-note">{badge} {html.escape(note)}</div></div>')
+    return f'<div class="kpis">{"".join(parts)}</div>'
