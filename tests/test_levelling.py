@@ -341,6 +341,28 @@ def test_reproducible_with_the_recorded_seed():
     assert (solve_rcpsp(*args, passes=800, rng=g.seed).start == g.start).all()
 
 
+def test_seeded_level_is_reproducible_by_default():
+    """Issue 13: ``level`` used a 2 s time budget by default, so the same seed gave
+    makespan 174 on one run and 175 on the next. The default is now no time budget: the
+    search is bounded by ``passes`` only, and the same seed gives the same schedule."""
+    import inspect
+
+    assert inspect.signature(level).parameters["time_budget"].default is None
+    rng = np.random.default_rng(21)
+    n = 30
+    preds = [""] + [";".join(f"T{i}" for i in sorted(set(rng.integers(max(0, j - 6), j, 2))))
+                    for j in range(1, n)]
+    tasks = pd.DataFrame({"id": [f"T{j}" for j in range(n)],
+                          "duration": rng.integers(1, 8, n), "predecessors": preds,
+                          "resources": [f"dev:{rng.integers(1, 3)}; qa:{rng.integers(0, 2)}"
+                                        for _ in range(n)]})
+    p = tpmkit.read({"tasks": tasks,
+                     "resources": pd.DataFrame({"id": ["dev", "qa"], "capacity": [3, 1]})})
+    a, b = level(p, rng=8, passes=1500), level(p, rng=8, passes=1500)
+    assert a.makespan == b.makespan and a.seed == b.seed == 8
+    assert a.schedule["start"].tolist() == b.schedule["start"].tolist()
+
+
 def test_sampling_and_no_search():
     inst = load_instance(data_path("psplib", "j30", "j305_3.sm"))
     args = (inst.duration, (inst.succ_ptr, inst.succ_idx), inst.demand, inst.capacity)

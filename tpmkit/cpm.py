@@ -21,7 +21,8 @@ Rules (textbook PDM, e.g. Hendrickson ch. 10; Moder, Phillips & Davis):
   "float ≤ 0" rule, which falls back to the longest path when a later deadline gives every
   task positive float.
 
-The passes are compiled with numba and run in time linear in tasks + links.
+The passes are those of :mod:`tpmkit._core.pdm` (compiled with numba for large networks
+when it is installed) and run in time linear in tasks + links.
 
 References
 ----------
@@ -37,100 +38,30 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from numba import njit
 
+from tpmkit._core.codes import EPS, LinkType
 from tpmkit.model import Network, Project
 
 __all__ = ["ScheduleResult", "critical_paths", "driving_path", "passes", "schedule", "wbs_summary"]
 
-_EPS = 1e-9
+_EPS = EPS
 
 
-@njit(cache=True, nogil=True)
-def _forward(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct, dur,
-             ctype, coff):  # pragma: no cover - compiled
-    n = order.shape[0]
-    es = np.zeros(n)
-    ef = np.zeros(n)
-    drive = np.full(n, -1, dtype=np.int64)  # driving link; -1 project start, -2 constraint
-    for k in range(n):
-        j = order[k]
-        d = dur[j]
-        best = 0.0
-        bl = -1
-        for q in range(pred_ptr[j], pred_ptr[j + 1]):
-            li = pred_link[q]
-            i = link_from[li]
-            L = lag[li] + lag_pct[li] * dur[i]
-            t = link_type[li]
-            if t == 0:
-                v = ef[i] + L
-            elif t == 1:
-                v = es[i] + L
-            elif t == 2:
-                v = ef[i] + L - d
-            else:
-                v = es[i] + L - d
-            if v > best + 1e-9 or (bl == -1 and v >= best - 1e-9):
-                if v > best:
-                    best = v
-                bl = li
-        c = ctype[j]
-        if c == 1 and coff[j] > best + 1e-9:
-            best = coff[j]
-            bl = -2
-        elif c == 3 and coff[j] - d > best + 1e-9:
-            best = coff[j] - d
-            bl = -2
-        elif c == 5:
-            best = coff[j]
-            bl = -2
-        elif c == 6:
-            best = coff[j] - d
-            bl = -2
-        es[j] = best
-        ef[j] = best + d
-        drive[j] = bl
-    return es, ef, drive
+def _forward(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct, dur, ctype, coff):
+    """Forward pass of one iteration (:func:`tpmkit._core.pdm.forward_pass`)."""
+    from tpmkit._core import jit, pdm
+
+    return jit.call(pdm.forward_pass, len(order) + len(link_from), order, pred_ptr, pred_link,
+                    link_from, link_type, lag, lag_pct, dur, ctype, coff)
 
 
-@njit(cache=True, nogil=True)
-def _backward(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, dur,
-              ctype, coff, finish):  # pragma: no cover - compiled
-    n = order.shape[0]
-    ls = np.zeros(n)
-    lf = np.zeros(n)
-    for k in range(n - 1, -1, -1):
-        j = order[k]
-        d = dur[j]
-        best = finish
-        for q in range(succ_ptr[j], succ_ptr[j + 1]):
-            li = succ_link[q]
-            s = link_to[li]
-            L = lag[li] + lag_pct[li] * d
-            t = link_type[li]
-            if t == 0:
-                v = ls[s] - L
-            elif t == 1:
-                v = ls[s] - L + d
-            elif t == 2:
-                v = lf[s] - L
-            else:
-                v = lf[s] - L + d
-            if v < best:
-                best = v
-        c = ctype[j]
-        if c == 2:
-            best = min(best, coff[j] + d)
-        elif c == 4:
-            best = min(best, coff[j])
-        elif c == 5:
-            best = coff[j] + d
-        elif c == 6:
-            best = coff[j]
-        lf[j] = best
-        ls[j] = best - d
-    return ls, lf
+def _backward(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, dur, ctype, coff,
+              finish):
+    """Backward pass of one iteration (:func:`tpmkit._core.pdm.backward_pass`)."""
+    from tpmkit._core import jit, pdm
+
+    return jit.call(pdm.backward_pass, len(order) + len(link_to), order, succ_ptr, succ_link,
+                    link_to, link_type, lag, lag_pct, dur, ctype, coff, finish)
 
 
 def passes(net: Network, durations: np.ndarray | None = None,
@@ -166,9 +97,9 @@ def passes(net: Network, durations: np.ndarray | None = None,
     a, b = net.link_from, net.link_to
     L = net.lag + net.lag_percent * dur[a]
     t = net.link_type
-    left = np.where(t == 0, es[b] - ef[a],
-           np.where(t == 1, es[b] - es[a],
-           np.where(t == 2, ef[b] - ef[a], ef[b] - es[a])))
+    left = np.where(t == LinkType.FS, es[b] - ef[a],
+           np.where(t == LinkType.SS, es[b] - es[a],
+           np.where(t == LinkType.FF, ef[b] - ef[a], ef[b] - es[a])))
     link_slack = left - L
     ff = np.full(len(es), np.inf)
     np.minimum.at(ff, a, link_slack)
@@ -412,7 +343,8 @@ def critical_paths(project: Project, result: ScheduleResult | None = None,
     result = schedule(project) if result is None else result
     r = passes(net, result.table["duration"].to_numpy(np.float64), result.deadline)
     crit = result.table["critical"].to_numpy()
-    tight = (np.abs(r["link_slack"]) <= 1e-7) & crit[net.link_from] & crit[net.link_to]
+    # zero slack up to 100·EPS: the slack is a difference of sums of many durations
+    tight = (np.abs(r["link_slack"]) <= 100 * _EPS) & crit[net.link_from] & crit[net.link_to]
     succ: dict[int, list[int]] = {}
     has_pred = np.zeros(net.n_tasks, dtype=bool)
     for li in np.flatnonzero(tight):

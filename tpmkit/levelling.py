@@ -24,8 +24,8 @@ benchmark [1]_ [2]_:
   optimal schedule and the parallel one cannot always [3]_.
 
 Time runs on a grid of working days (or fractions of a day when durations or lags are
-fractional); capacities are per working day. Everything numeric runs in numba-compiled
-kernels.
+fractional); capacities are per working day. Everything numeric runs in kernels that
+numba compiles when it is installed (:mod:`tpmkit._core.jit`).
 
 :func:`solve_rcpsp` is the array-level engine for PSPLIB-shaped data (durations,
 successor lists, demand matrix, capacities); :func:`level` takes a
@@ -68,8 +68,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from numba import njit
 
+from tpmkit._core import pdm
+from tpmkit._core.codes import EPS
+from tpmkit._core.graph import topo_by_key as _topo_by_key
+from tpmkit._core.jit import njit
+from tpmkit._core.rng import resolve_rng
 from tpmkit.errors import CycleError, ValidationError, check_option, format_ids
 
 __all__ = [
@@ -86,7 +90,7 @@ RULES = ("lft", "lst", "mslk", "mts", "grpw")
 SCHEMES = ("serial", "parallel")
 SEARCHES = ("ga", "sampling", "none")
 
-_EPS = 1e-9
+_EPS = EPS
 _BIG = np.int64(2**62)
 _POP = 40  # GA population size (Hartmann 1998 uses 40-90 for 1000-5000 schedules)
 _MUTATION = 0.05  # per-position swap probability (Hartmann 1998)
@@ -103,72 +107,6 @@ _RESTART = 10  # generations without a better incumbent before the population is
 
 
 @njit(cache=True)
-def _heap_push(hk, hv, size, k, v):
-    i = size
-    hk[i] = k
-    hv[i] = v
-    while i > 0:
-        p = (i - 1) // 2
-        if hk[p] < hk[i] or (hk[p] == hk[i] and hv[p] <= hv[i]):
-            break
-        hk[p], hk[i] = hk[i], hk[p]
-        hv[p], hv[i] = hv[i], hv[p]
-        i = p
-    return size + 1
-
-
-@njit(cache=True)
-def _heap_pop(hk, hv, size):
-    v = hv[0]
-    size -= 1
-    hk[0] = hk[size]
-    hv[0] = hv[size]
-    i = 0
-    while True:
-        a = 2 * i + 1
-        if a >= size:
-            break
-        b = a + 1
-        c = a
-        if b < size and (hk[b] < hk[a] or (hk[b] == hk[a] and hv[b] < hv[a])):
-            c = b
-        if hk[i] < hk[c] or (hk[i] == hk[c] and hv[i] <= hv[c]):
-            break
-        hk[c], hk[i] = hk[i], hk[c]
-        hv[c], hv[i] = hv[i], hv[c]
-        i = c
-    return v, size
-
-
-@njit(cache=True)
-def _topo_by_key(key, in_ptr, out_ptr, out_idx, out):
-    """Topological order that always takes the eligible node with the smallest key.
-
-    Returns the number of nodes ordered (less than n when the graph has a cycle).
-    """
-    n = key.shape[0]
-    indeg = np.empty(n, np.int64)
-    hk = np.empty(n, np.float64)
-    hv = np.empty(n, np.int64)
-    size = 0
-    for j in range(n):
-        indeg[j] = in_ptr[j + 1] - in_ptr[j]
-        if indeg[j] == 0:
-            size = _heap_push(hk, hv, size, key[j], j)
-    c = 0
-    while size > 0:
-        j, size = _heap_pop(hk, hv, size)
-        out[c] = j
-        c += 1
-        for q in range(out_ptr[j], out_ptr[j + 1]):
-            s = out_idx[q]
-            indeg[s] -= 1
-            if indeg[s] == 0:
-                size = _heap_push(hk, hv, size, key[s], s)
-    return c
-
-
-@njit(cache=True)
 def _sgs(alist, dur, pptr, pidx, pdelta, demand, uptr, uidx, cap, earliest, latest, soft,
          avail, dirty, start):
     """Serial schedule-generation scheme on an activity list [3].
@@ -179,7 +117,7 @@ def _sgs(alist, dur, pptr, pidx, pdelta, demand, uptr, uidx, cap, earliest, late
     (soft mode, levelling within float).
     """
     H = avail.shape[0]
-    R = avail.shape[1]
+    R = cap.shape[0]  # avail has at least one column, even without resources
     for t in range(min(dirty[0], H)):
         for r in range(R):
             avail[t, r] = cap[r]
@@ -207,7 +145,7 @@ def _sgs(alist, dur, pptr, pidx, pdelta, demand, uptr, uidx, cap, earliest, late
                 while tau >= t:
                     for q in range(uptr[j], uptr[j + 1]):
                         r = uidx[q]
-                        if avail[tau, r] < demand[j, r] - 1e-9:
+                        if avail[tau, r] < demand[j, r] - _EPS:
                             ok = False
                             break
                     if not ok:
@@ -410,6 +348,11 @@ def _search(mode, pop, fit, prio, u, max_schedules, ctx, soft, improve, H, best_
     lst1 = np.empty(n, np.int64)
     child = np.empty((P, n), np.int64)
     cfit = np.empty(P, np.float64)
+    # list hash Σ (row[q] + 1)·1000003^(n-1-q), wrapping modulo 2^64 as int64 does: array
+    # arithmetic, so numba and numpy wrap alike (and numpy without overflow warnings)
+    hash_pow = np.full(n, 1000003, np.int64)
+    hash_pow[:1] = 1
+    hash_pow = np.cumprod(hash_pow)[::-1].copy()
     ui = 0
     used = 0
     last_best = best_fit[0]
@@ -456,10 +399,7 @@ def _search(mode, pop, fit, prio, u, max_schedules, ctx, soft, improve, H, best_
         hashes = np.empty(2 * P, np.int64)
         for i in range(2 * P):
             row = child[i] if i < P else pop[i - P]
-            h = np.int64(0)
-            for q in range(n):
-                h = h * np.int64(1000003) + row[q] + 1
-            hashes[i] = h
+            hashes[i] = np.sum((row + 1) * hash_pow)
         chosen = np.empty(P, np.int64)
         nc = 0
         for i in range(2 * P):
@@ -580,7 +520,7 @@ def _parallel_sgs(prio, ctx, soft, H, start):
             for tau in range(t, t + d):
                 for q in range(uptr[j], uptr[j + 1]):
                     r = uidx[q]
-                    if avail[tau, r] < demand[j, r] - 1e-9:
+                    if avail[tau, r] < demand[j, r] - _EPS:
                         ok = False
                         break
                 if not ok:
@@ -767,7 +707,7 @@ def _blockers(start, dur, es, demand, uptr, uidx, cap, H):
                 for q in range(uptr[j], uptr[j + 1]):
                     r = uidx[q]
                     own = demand[j, r] if start[j] <= tau < start[j] + d else 0.0
-                    if used[tau, r] - own + demand[j, r] > cap[r] + 1e-9:
+                    if used[tau, r] - own + demand[j, r] > cap[r] + _EPS:
                         rec[c, 0] = j
                         rec[c, 1] = tau
                         rec[c, 2] = r
@@ -874,18 +814,6 @@ def _check_demand(prob: _Problem) -> None:
             "otherwise no schedule exists")
 
 
-def _seed_of(rng) -> int:
-    if isinstance(rng, np.random.Generator):
-        return int(rng.integers(2**63))
-    if rng is None:
-        return int(np.random.SeedSequence().generate_state(2, np.uint32).view(np.uint64)[0]
-                   >> np.uint64(1))
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0:
-        return int(rng)
-    raise ValidationError(f"rng must be None, a non-negative int seed or a numpy Generator, "
-                          f"not {rng!r}; pass e.g. rng=42")
-
-
 @dataclass
 class _Outcome:
     start: np.ndarray
@@ -900,8 +828,7 @@ def _run(prob: _Problem, rule: str, scheme: str, search: str, passes: int,
          time_budget: float | None, improve: bool, soft: bool, rng,
          t0: float | None = None, cpm_prios: dict | None = None) -> _Outcome:
     t0 = time.perf_counter() if t0 is None else t0
-    seed = _seed_of(rng)
-    gen = np.random.default_rng(seed)
+    gen, seed = resolve_rng(rng, reseed=True)
     n, H, ctx = len(prob.dur), prob.H, prob.ctx
     prios = {**prob.priorities(), **(cpm_prios or {})}
     prio = prios[rule]
@@ -1281,7 +1208,7 @@ def _capacities(project, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[
     return demand, np.asarray([caps[r] for r in levelled]), levelled, free
 
 
-def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float | None = 2.0,
+def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float | None = None,
           passes: int = 5000, within_float: bool = False,
           rng: int | np.random.Generator | None = None, *, search: str = "ga",
           improve: bool = True) -> LevelResult:
@@ -1301,8 +1228,9 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
         Schedule-generation scheme of the first pass [3]_; the search decodes with the
         serial scheme.
     time_budget : float or None
-        Wall-clock limit of the search [s]; None for a reproducible run bounded by
-        ``passes`` only.
+        Wall-clock limit of the search [s]. None (the default) bounds the search by
+        ``passes`` only, so the same seed always gives the same schedule; a budget can
+        stop it earlier, at a point that depends on the machine's speed.
     passes : int
         Budget of generated schedules (justification counts two); 1 gives the plain
         priority-rule schedule (what MS Project's levelling does).
@@ -1364,13 +1292,9 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
     dur = np.asarray(net.duration, dtype=np.float64)
     frm, to = np.asarray(net.link_from, np.int64), np.asarray(net.link_to, np.int64)
     lag = net.lag + net.lag_percent * dur[frm]
-    ltype = np.asarray(net.link_type)
-    delta_real = np.select([ltype == 0, ltype == 1, ltype == 2],
-                           [dur[frm] + lag, lag, dur[frm] + lag - dur[to]], lag - dur[to])
-    ctype, coff = np.asarray(net.constraint_type), np.asarray(net.constraint_offset, float)
-    release = np.select([(ctype == 1) | (ctype == 5), (ctype == 3) | (ctype == 6)],
-                        [coff, coff - dur], 0.0)
-    release = np.maximum(np.nan_to_num(release, nan=0.0), 0.0)
+    delta_real = pdm.start_distance(np.asarray(net.link_type), dur[frm], lag, dur[to])
+    release = pdm.release_start(np.asarray(net.constraint_type), net.constraint_offset, dur)
+    release = np.maximum(np.nan_to_num(release, nan=0.0, neginf=0.0), 0.0)
     cpm = cpm_passes(net)
     k = _grid_scale(np.concatenate([dur, delta_real, release]))
 
@@ -1435,7 +1359,7 @@ def _result(project, prob: _Problem, out: _Outcome, cpm: dict, dur: np.ndarray, 
     if within_float and len(prob.cap):
         for j in np.flatnonzero(prob.dur > 0):
             usage[S[j]:S[j] + prob.dur[j], :len(prob.cap)] += prob.demand[j]
-        bad_day = (usage[:, :len(prob.cap)] > prob.cap + 1e-9)
+        bad_day = (usage[:, :len(prob.cap)] > prob.cap + _EPS)
         for j in np.flatnonzero(prob.dur > 0):
             span = bad_day[S[j]:S[j] + prob.dur[j]]
             over[j] = bool((span & (prob.demand[j] > 0)).any())

@@ -38,8 +38,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from numba import njit
 
+from tpmkit._core.codes import EPS, ConstraintType, LinkType
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
 from tpmkit.model.calendar import parse_holidays, parse_workweek
 
@@ -60,8 +60,8 @@ __all__ = [
     "usage",
 ]
 
-_TOL = 1e-9
-_LINK_TYPES = {"FS": 0, "SS": 1, "FF": 2, "SF": 3}
+_TOL = EPS
+_LP_TOL = 100 * EPS  # looser: values from the LP solver (HiGHS works to ~1e-7), long sums
 
 
 # --------------------------------------------------------------------------- helpers
@@ -593,109 +593,29 @@ def cost(project) -> CostBreakdown:
 # --------------------------------------------------------------------------- difference constraints
 
 
-@njit(cache=True, nogil=True)
-def _dag_pass(n, frm, to, w, bound, forward):  # pragma: no cover - compiled
-    """Longest-path pass in topological (Kahn) order; ok=False when the arcs have a cycle."""
-    m = frm.shape[0]
-    src = frm if forward else to
-    dst = to if forward else frm
-    indeg = np.zeros(n, np.int64)
-    ptr = np.zeros(n + 1, np.int64)
-    for e in range(m):
-        indeg[dst[e]] += 1
-        ptr[src[e] + 1] += 1
-    for v in range(n):
-        ptr[v + 1] += ptr[v]
-    fill = ptr[:-1].copy()
-    adj = np.empty(m, np.int64)
-    for e in range(m):
-        adj[fill[src[e]]] = e
-        fill[src[e]] += 1
-    s = bound.copy()
-    queue = np.empty(n, np.int64)
-    tail = 0
-    for v in range(n):
-        if indeg[v] == 0:
-            queue[tail] = v
-            tail += 1
-    head = 0
-    while head < tail:
-        u = queue[head]
-        head += 1
-        for q in range(ptr[u], ptr[u + 1]):
-            e = adj[q]
-            v = dst[e]
-            if forward:
-                cand = s[u] + w[e]
-                if cand > s[v]:
-                    s[v] = cand
-            else:
-                cand = s[u] - w[e]
-                if cand < s[v]:
-                    s[v] = cand
-            indeg[v] -= 1
-            if indeg[v] == 0:
-                queue[tail] = v
-                tail += 1
-    return s, tail == n
-
-
 def _pass(n: int, frm: np.ndarray, to: np.ndarray, w: np.ndarray, bound: np.ndarray,
           forward: bool = True) -> np.ndarray:
-    """Earliest (forward) or latest (backward) starts under ``s[to] >= s[frm] + w``.
+    """Earliest (forward) or latest (backward) starts under ``s[to] >= s[frm] + w``
+    (:func:`tpmkit._core.graph.longest_path`)."""
+    from tpmkit._core.graph import longest_path  # imports numba (when installed)
 
-    Topological order in compiled code; arcs with a (non-positive) cycle -- possible when
-    a negative-lag link points against the resource order -- fall back to vectorised
-    label correcting.
-    """
-    s, ok = _dag_pass(n, np.ascontiguousarray(frm, dtype=np.int64),
-                      np.ascontiguousarray(to, dtype=np.int64),
-                      np.ascontiguousarray(w, dtype=np.float64),
-                      np.ascontiguousarray(bound, dtype=np.float64), forward)
-    return s if ok else _relax(n, frm, to, w, bound, forward)
-
-
-def _relax(n: int, frm: np.ndarray, to: np.ndarray, w: np.ndarray, bound: np.ndarray,
-           forward: bool = True) -> np.ndarray:
-    """Longest-path pass over difference constraints ``s[to] >= s[frm] + w``.
-
-    Forward: the least ``s >= bound`` satisfying every arc (earliest starts).
-    Backward: the greatest ``s <= bound`` satisfying every arc (latest starts).
-    Vectorised label-correcting: each sweep relaxes all arcs at once; a DAG needs at
-    most its depth in sweeps, more than ``n + 1`` sweeps means a positive cycle.
-    """
-    s = bound.astype(float).copy()
-    if len(frm) == 0:
-        return s
-    key, other = (to, frm) if forward else (frm, to)
-    order = np.argsort(key, kind="stable")
-    key_s, other_s, w_s = key[order], other[order], w[order]
-    heads = np.flatnonzero(np.r_[True, key_s[1:] != key_s[:-1]])
-    targets = key_s[heads]
-    for _ in range(n + 2):
-        if forward:
-            cand = np.maximum.reduceat(s[other_s] + w_s, heads)
-            new = np.maximum(s[targets], cand)
-        else:
-            cand = np.minimum.reduceat(s[other_s] - w_s, heads)
-            new = np.minimum(s[targets], cand)
-        changed = np.abs(new - s[targets]) > _TOL * np.maximum(1.0, np.abs(new))
-        if not changed.any():
-            return s
-        s[targets] = new
-    from tpmkit.errors import CycleError
-
-    raise CycleError("the precedence network (with resource order) contains a cycle of positive "
-                     "length; remove a link or a negative lag that closes the loop")
+    return longest_path(n, frm, to, w, bound, forward)
 
 
 def _arc_weights(link_type: np.ndarray, lag: np.ndarray, pct: np.ndarray,
                  d_from: np.ndarray, d_to: np.ndarray) -> np.ndarray:
     """Start-to-start distance of each PDM link: ``s_to >= s_from + w`` (contract rules)."""
-    eff = lag + pct * d_from
-    return np.select(
-        [link_type == 0, link_type == 1, link_type == 2, link_type == 3],
-        [d_from + eff, eff, d_from + eff - d_to, eff - d_to])
+    from tpmkit._core import pdm
+
+    return pdm.start_distance(link_type, d_from, lag + pct * d_from, d_to)
+
+
+def _start_distance(link_type: np.ndarray, d_from: np.ndarray, lag: np.ndarray,
+                    d_to: np.ndarray) -> np.ndarray:
+    """Start-to-start distance of each link with its effective lag (``pdm.start_distance``)."""
+    from tpmkit._core import pdm
+
+    return pdm.start_distance(link_type, d_from, lag, d_to)
 
 
 def _lower_bounds(net, duration: np.ndarray) -> np.ndarray:
@@ -703,8 +623,8 @@ def _lower_bounds(net, duration: np.ndarray) -> np.ndarray:
     ct = np.asarray(net.constraint_type)
     off = np.asarray(net.constraint_offset, dtype=float)
     lb = np.zeros(len(duration))
-    start_kind = np.isin(ct, (1, 5)) & np.isfinite(off)
-    finish_kind = np.isin(ct, (3, 6)) & np.isfinite(off)
+    start_kind = np.isin(ct, (ConstraintType.SNET, ConstraintType.MSO)) & np.isfinite(off)
+    finish_kind = np.isin(ct, (ConstraintType.FNET, ConstraintType.MFO)) & np.isfinite(off)
     lb[start_kind] = np.maximum(lb[start_kind], off[start_kind])
     lb[finish_kind] = np.maximum(lb[finish_kind], off[finish_kind] - duration[finish_kind])
     return lb
@@ -859,8 +779,8 @@ class _CrashModel:
         self.pct = np.asarray(net.lag_percent, dtype=float)
         ct = np.asarray(net.constraint_type)
         off = np.asarray(net.constraint_offset, dtype=float)
-        self.start_lb = np.where(np.isin(ct, (1, 5)) & np.isfinite(off), np.maximum(off, 0.0), 0.0)
-        self.finish_lb = np.where(np.isin(ct, (3, 6)) & np.isfinite(off), off, -np.inf)
+        self.start_lb = np.where(np.isin(ct, (ConstraintType.SNET, ConstraintType.MSO)) & np.isfinite(off), np.maximum(off, 0.0), 0.0)
+        self.finish_lb = np.where(np.isin(ct, (ConstraintType.FNET, ConstraintType.MFO)) & np.isfinite(off), off, -np.inf)
         self.prune = prune
         self._lps: dict[bytes, tuple] = {}
         self.normal_T = self.finish(d)
@@ -898,10 +818,10 @@ class _CrashModel:
         # Variables x = [S (k), y (k), T]; one row per link:
         # s_to >= s_from + [y_from if FS/FF] + lag + pct*y_from - [y_to if FF/SF]
         r = np.arange(m)
-        sub = np.isin(lt, (2, 3))
+        sub = np.isin(lt, (LinkType.FF, LinkType.SF))
         rows = [r, r, r, r[sub]]
         cols = [frm, to, k + frm, k + to[sub]]
-        vals = [np.ones(m), -np.ones(m), np.isin(lt, (0, 2)).astype(float) + pct,
+        vals = [np.ones(m), -np.ones(m), np.isin(lt, (LinkType.FS, LinkType.FF)).astype(float) + pct,
                 -np.ones(int(sub.sum()))]
         b = [-lag]
         j = np.arange(k)
@@ -941,7 +861,7 @@ class _CrashModel:
         """Tasks on some path longer than ``target`` at normal durations (all without pruning)."""
         if not self.prune:
             return np.ones(self.n, dtype=bool)
-        return self._times(self.d)[2] > target + 1e-9 * max(1.0, target)
+        return self._times(self.d)[2] > target + _TOL * max(1.0, target)
 
     def _grow(self, keep: np.ndarray, y_full: np.ndarray, target: float) -> bool:
         """Verify durations on the whole network; add the tasks of too-long paths.
@@ -951,7 +871,7 @@ class _CrashModel:
         their normal durations, fits the target on the whole network it is optimal there.
         """
         _, finish, through = self._times(y_full)
-        tol = 1e-7 * max(1.0, target)
+        tol = _LP_TOL * max(1.0, target)
         if finish <= target + tol or keep.all():
             return False
         more = through > target + tol
@@ -1014,7 +934,7 @@ class _CrashModel:
             c2[k:2 * k] = -1.0
             from scipy.optimize import linprog
 
-            res2 = linprog(c2, A_ub=A2, b_ub=np.r_[b, best + 1e-9 * max(1.0, best) - const],
+            res2 = linprog(c2, A_ub=A2, b_ub=np.r_[b, best + _TOL * max(1.0, best) - const],
                            bounds=bounds, method="highs")
             sol = res2 if res2.status == 0 else res
             y_full = self.d.copy()
@@ -1023,7 +943,7 @@ class _CrashModel:
                 break
         # Snap solver noise (HiGHS works to ~1e-7) onto the normal and crash durations and
         # onto a micro-day grid, so whole-day data give whole-day answers.
-        near = 1e-7 * np.maximum(1.0, self.d)
+        near = _LP_TOL * np.maximum(1.0, self.d)
         y = np.where(self.d - y_full <= near, self.d,
                      np.where(y_full - self.dc <= near, self.dc, y_full))
         grid = np.round(y, 6)
@@ -1096,7 +1016,7 @@ def crash(project, target: float, *, crash_duration: str = "crash_duration",
     """
     model = _CrashModel(project, crash_duration, crash_cost, normal_cost, cost_slope)
     target = float(target)
-    if not math.isfinite(target) or target < model.crash_T - 1e-7:
+    if not math.isfinite(target) or target < model.crash_T - _LP_TOL:
         raise DataError(
             f"target {target:g} working days is shorter than the shortest possible project "
             f"duration {model.crash_T:g} (every task at its crash duration); choose a target "
@@ -1168,7 +1088,7 @@ def time_cost_curve(project, *, indirect_cost_per_day: float | None = None,
     lo, hi = model.crash_T, model.normal_T
     points: dict[float, tuple[float, float, Any]] = {hi: (0.0, 0.0, None)}
     scale = max(1.0, float(model.slope @ (model.d - model.dc)))
-    tol_c, tol_t = 1e-7 * scale, 1e-7 * max(1.0, hi)
+    tol_c, tol_t = _LP_TOL * scale, _LP_TOL * max(1.0, hi)
     if hi - lo > tol_t:
         points[lo] = model.cheapest(lo)
         points[hi] = model.cheapest(hi)
@@ -1177,7 +1097,7 @@ def time_cost_curve(project, *, indirect_cost_per_day: float | None = None,
             a, b = stack.pop()
             fa, ga, _ = points[a]
             fb, gb, _ = points[b]
-            if abs(ga - gb) <= 1e-9 * max(1.0, abs(ga)):
+            if abs(ga - gb) <= _TOL * max(1.0, abs(ga)):
                 continue
             x = (fb - fa + ga * a - gb * b) / (ga - gb)
             if x - a <= tol_t or b - x <= tol_t:
@@ -1199,7 +1119,7 @@ def time_cost_curve(project, *, indirect_cost_per_day: float | None = None,
         j = np.flatnonzero(keep[:i])[-1]
         s1 = (costs[i] - costs[j]) / (durations[j] - durations[i])
         s2 = (costs[i + 1] - costs[i]) / (durations[i] - durations[i + 1])
-        keep[i] = abs(s1 - s2) > 1e-7 * max(1.0, abs(s1), abs(s2))
+        keep[i] = abs(s1 - s2) > _LP_TOL * max(1.0, abs(s1), abs(s2))
     durations, costs = durations[keep], costs[keep]
     per_day = np.r_[np.nan, np.diff(costs) / -np.diff(durations)]
     table = pd.DataFrame({"duration": durations, "added_cost": costs,
@@ -1385,9 +1305,8 @@ class CriticalChain:
         started = (pc > 0) & ~done
         # Recompute start-to-start distances with the remaining durations.
         lag = base_w  # lag part of each arc (effective, already including % lags)
-        w = np.select([lt == 0, lt == 1, lt == 2, lt == 3],
-                      [rem[frm] + lag, lag, rem[frm] + lag - rem[to], lag - rem[to]])
-        keep = ~done[frm] & ~(started[frm] & np.isin(lt, (1, 3)))
+        w = _start_distance(lt, rem[frm], lag, rem[to])
+        keep = ~done[frm] & ~(started[frm] & np.isin(lt, (LinkType.SS, LinkType.SF)))
         lower = np.where(done, 0.0, np.maximum(self._lower, status))
         s = _pass(len(rem), frm[keep], to[keep], w[keep], lower, forward=True)
         fin = s + rem
@@ -1550,13 +1469,12 @@ def critical_chain(project, schedule: pd.DataFrame | Any = None, *,
             lt = np.r_[lt, np.zeros(len(key), dtype=np.int64)]
             eff_lag = np.r_[eff_lag, np.zeros(len(key))]
             is_link = np.r_[is_link, np.zeros(len(key), dtype=bool)]
-    w = np.select([lt == 0, lt == 1, lt == 2, lt == 3],
-                  [agg[frm] + eff_lag, eff_lag, agg[frm] + eff_lag - agg[to], eff_lag - agg[to]])
+    w = _start_distance(lt, agg[frm], eff_lag, agg[to])
     lower = _lower_bounds(net, agg)
     es = _pass(n, frm, to, w, lower, forward=True)
     ef = es + agg
     chain_end = float(ef.max(initial=0.0))
-    tol = 1e-7 * max(1.0, chain_end)
+    tol = _LP_TOL * max(1.0, chain_end)
     tight = np.abs(es[to] - (es[frm] + w)) <= tol
 
     # Tight arcs grouped by target, best first: links before resource order, then the

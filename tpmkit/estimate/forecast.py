@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tpmkit._core.rng import resolve_rng
 from tpmkit.errors import DataError, ValidationError, format_ids
 from tpmkit.model.tables import table_frame
 
@@ -24,15 +25,7 @@ __all__ = ["BurnupForecast", "ThroughputForecast", "burnup_forecast", "throughpu
 # --------------------------------------------------------------------------- throughput
 def _rng(rng: Any) -> tuple[np.random.Generator, int]:
     """A fresh Generator and the integer seed that reproduces it."""
-    if isinstance(rng, np.random.Generator):
-        seed = int(rng.integers(0, 2**63 - 1))
-    elif rng is None:
-        seed = int(np.random.SeedSequence().entropy % (2**63 - 1))
-    elif isinstance(rng, int | np.integer) and not isinstance(rng, bool):
-        seed = int(rng)
-    else:
-        raise ValidationError(f"rng must be None, an int seed or a numpy Generator, not {rng!r}")
-    return np.random.default_rng(seed), seed
+    return resolve_rng(rng, reseed=True)
 
 
 def throughput_history(data: Any, *, period_days: int = 7, start: Any = None) -> pd.Series:

@@ -120,7 +120,7 @@ def csr(keys: np.ndarray, other: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
 
 def topological_order(n: int, link_from: np.ndarray, link_to: np.ndarray) -> np.ndarray | None:
     """A topological order of ``n`` tasks (Kahn, ties in input order); None on a cycle."""
-    from tpmkit._graph import kahn_order  # numba-compiled: loaded on first use
+    from tpmkit._core.graph import kahn_order  # Python until numba is loaded
 
     if len(link_from) == 0:
         return np.arange(n, dtype=np.int64)

@@ -1,8 +1,8 @@
 """Activity-on-node (precedence) diagram of a finished CPM schedule.
 
 Nodes are placed in layers from left to right: a task's layer is one more than the largest
-layer of its predecessors (the longest chain of links from a start task), computed by a
-vectorised relaxation over the link arrays. Within a layer, tasks are ordered by early
+layer of its predecessors (the longest chain of links from a start task), computed by the
+longest-path pass of :mod:`tpmkit._core.graph`. Within a layer, tasks are ordered by early
 start. Each node is the textbook box [1]_::
 
     +------+----------+------+
@@ -71,13 +71,14 @@ def layers(ids: pd.Index, links: pd.DataFrame) -> np.ndarray:
     to = ids.get_indexer(links["successor"])
     ok = (frm >= 0) & (to >= 0)
     frm, to = frm[ok], to[ok]
-    for _ in range(n + 1):  # Bellman–Ford style relaxation; ≤ depth + 1 sweeps on a DAG
-        new = lay.copy()
-        np.maximum.at(new, to, lay[frm] + 1)
-        if np.array_equal(new, lay):
-            return lay
-        lay = new
-    raise DataError("the links contain a cycle; run tpmkit.read(...) to see it and remove a link")
+    from tpmkit._core import graph, jit
+
+    lay, acyclic = jit.call(graph.dag_pass, n + len(frm), n, frm.astype(np.int64),
+                            to.astype(np.int64), np.ones(len(frm)), np.zeros(n), True)
+    if not acyclic:
+        raise DataError("the links contain a cycle; run tpmkit.read(...) to see it and remove "
+                        "a link")
+    return lay.astype(np.int64)
 
 
 @themed

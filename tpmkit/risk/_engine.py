@@ -29,14 +29,15 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit, prange
 
+from tpmkit._core import pdm
+from tpmkit._core.codes import EPS, ConstraintType
+from tpmkit._core.jit import HAVE_NUMBA, njit, prange
 from tpmkit.risk._random import fill_uniforms, uniforms
 from tpmkit.risk.distributions import ppf_numpy, ppf_row
 
 __all__: list[str] = []
 
-EPS = 1e-9  # float tolerance of the critical test, as in tpmkit.cpm
 SCRATCH = 1 << 22  # elements per scratch array of the kernel (≤ 32 MB each)
 PARTS = 4  # fixed partition of every chunk's iterations (threads run whole parts)
 LANES = 8  # partial sums per task and part of the float statistics
@@ -330,8 +331,9 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
                 exists[k, i] = not (x[c, i0 + i] >= xp[k])
                 if not exists[k, i]:
                     d[k, i] = 0.0
-        # forward pass (the PDM rules of tpmkit.cpm); the link type and constraint are
-        # dispatched outside the loops over iterations so that those loops vectorise
+        # forward pass (the PDM rules of tpmkit._core.pdm, as in tpmkit.cpm); the row
+        # functions dispatch the link type and constraint outside the loops over
+        # iterations, so that those loops vectorise
         for i in range(m):
             fin[i] = -np.inf
         for kk in range(n):
@@ -355,41 +357,9 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
             for q in range(pred_ptr[j], pred_ptr[j + 1]):
                 li = pred_link[q]
                 p = link_from[li]
-                t = link_type[li]
-                lg = lag[li]
-                lp = lag_pct[li]
-                dp = d[p]
-                esp = es[p]
-                if t == 0:  # FS: EF(p) + lag
-                    for i in range(m):
-                        v = (esp[i] + dp[i]) + (lg + lp * dp[i])
-                        best[i] = v if v > best[i] else best[i]
-                elif t == 1:  # SS
-                    for i in range(m):
-                        v = esp[i] + (lg + lp * dp[i])
-                        best[i] = v if v > best[i] else best[i]
-                elif t == 2:  # FF
-                    for i in range(m):
-                        v = (esp[i] + dp[i]) + (lg + lp * dp[i]) - dj_[i]
-                        best[i] = v if v > best[i] else best[i]
-                else:  # SF
-                    for i in range(m):
-                        v = esp[i] + (lg + lp * dp[i]) - dj_[i]
-                        best[i] = v if v > best[i] else best[i]
-            c = ctype[j]
-            cj = coff[j]
-            if c == 1:
-                for i in range(m):
-                    best[i] = cj if cj > best[i] + EPS else best[i]
-            elif c == 3:
-                for i in range(m):
-                    best[i] = cj - dj_[i] if cj - dj_[i] > best[i] + EPS else best[i]
-            elif c == 5:
-                for i in range(m):
-                    best[i] = cj
-            elif c == 6:
-                for i in range(m):
-                    best[i] = cj - dj_[i]
+                pdm.forward_links_row(link_type[li], es[p], d[p], dj_, lag[li], lag_pct[li],
+                                      best, m)
+            pdm.start_constraint_row(ctype[j], coff[j], dj_, best, m)
             for i in range(m):
                 esj_[i] = best[i]
                 e = best[i] + dj_[i]
@@ -430,41 +400,9 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
             for q in range(succ_ptr[j], succ_ptr[j + 1]):
                 li = succ_link[q]
                 s = link_to[li]
-                t = link_type[li]
-                lg = lag[li]
-                lp = lag_pct[li]
-                ds = d[s]
-                lfs = lf[s]
-                if t == 0:  # FS: LS(s) − lag
-                    for i in range(m):
-                        v = (lfs[i] - ds[i]) - (lg + lp * dj_[i])
-                        best[i] = v if v < best[i] else best[i]
-                elif t == 1:  # SS
-                    for i in range(m):
-                        v = (lfs[i] - ds[i]) - (lg + lp * dj_[i]) + dj_[i]
-                        best[i] = v if v < best[i] else best[i]
-                elif t == 2:  # FF
-                    for i in range(m):
-                        v = lfs[i] - (lg + lp * dj_[i])
-                        best[i] = v if v < best[i] else best[i]
-                else:  # SF
-                    for i in range(m):
-                        v = lfs[i] - (lg + lp * dj_[i]) + dj_[i]
-                        best[i] = v if v < best[i] else best[i]
-            c = ctype[j]
-            cj = coff[j]
-            if c == 2:
-                for i in range(m):
-                    best[i] = min(best[i], cj + dj_[i])
-            elif c == 4:
-                for i in range(m):
-                    best[i] = min(best[i], cj)
-            elif c == 5:
-                for i in range(m):
-                    best[i] = cj + dj_[i]
-            elif c == 6:
-                for i in range(m):
-                    best[i] = cj
+                pdm.backward_links_row(link_type[li], lf[s], d[s], dj_, lag[li], lag_pct[li],
+                                       best, m)
+            pdm.finish_constraint_row(ctype[j], coff[j], dj_, best, m)
             # the float, and the per-iteration terms of the sums that do not need the
             # criticality level, while this task's rows are in the L1 cache
             dj0 = d0[j]
@@ -580,7 +518,7 @@ def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = 
             net.link_from, net.link_to, net.link_type, net.lag, net.lag_percent,
             net.constraint_type, net.constraint_offset)
     branch = np.flatnonzero(inp.xcol >= 0)
-    if compiled:
+    if compiled and HAVE_NUMBA:
         n = net.n_tasks
         if out.work is None or out.work.shape[2] != n:
             bs = block_length(n)
@@ -602,6 +540,11 @@ def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = 
                      v["d_keep"], v["es"], v["ef"])
     else:
         _chunk_numpy(net, smp, inp, out, v, bounds)
+
+
+def _py(func):
+    """The Python function of a kernel (the numpy path evaluates it on arrays)."""
+    return getattr(func, "py_func", func)
 
 
 def _treeseq(total: np.ndarray, a: np.ndarray, bs: int) -> None:
@@ -659,49 +602,42 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.nda
         cost = np.where(occ[:, r], cost + _tri_np(inp.ri[r], inp.r_cost[r]), cost)
     es, ef = np.zeros((nc, n)), np.zeros((nc, n))
     fin = np.full(nc, -np.inf)
+    fwd, lag_of, start_c = _py(pdm.forward_link), _py(pdm.link_lag), _py(pdm.start_constraint)
     for j in net.order:
         dj = d[:, j]
         best = np.zeros(nc)
         for q in range(net.pred_ptr[j], net.pred_ptr[j + 1]):
             li = net.pred_link[q]
             p = net.link_from[li]
-            L = net.lag[li] + net.lag_percent[li] * d[:, p]
-            v = (ef[:, p] + L, es[:, p] + L, ef[:, p] + L - dj, es[:, p] + L - dj)[
-                net.link_type[li]]
+            L = lag_of(net.lag[li], net.lag_percent[li], d[:, p])
+            v = fwd(net.link_type[li], es[:, p], ef[:, p], L, dj)
             best = np.where(v > best, v, best)
         c, co = net.constraint_type[j], net.constraint_offset[j]
-        if c == 1:
-            best = np.where(co > best + EPS, co, best)
-        elif c == 3:
-            best = np.where(co - dj > best + EPS, co - dj, best)
-        elif c == 5:
-            best = np.full(nc, co)
-        elif c == 6:
-            best = co - dj
+        if c in (ConstraintType.SNET, ConstraintType.FNET):
+            v = start_c(c, co, dj)
+            best = np.where(v > best + EPS, v, best)
+        elif c in (ConstraintType.MSO, ConstraintType.MFO):
+            best = np.broadcast_to(start_c(c, co, dj), best.shape)
         es[:, j] = best
         ef[:, j] = best + dj
         fin = np.where(ef[:, j] > fin, ef[:, j], fin)
     fin = fin + delay
     ls, lf = np.zeros((nc, n)), np.zeros((nc, n))
+    bwd, finish_c = _py(pdm.backward_link), _py(pdm.finish_constraint)
     for j in net.order[::-1]:
         dj = d[:, j]
         best = fin.copy()
         for q in range(net.succ_ptr[j], net.succ_ptr[j + 1]):
             li = net.succ_link[q]
             s = net.link_to[li]
-            L = net.lag[li] + net.lag_percent[li] * dj
-            v = (ls[:, s] - L, ls[:, s] - L + dj, lf[:, s] - L, lf[:, s] - L + dj)[
-                net.link_type[li]]
+            L = lag_of(net.lag[li], net.lag_percent[li], dj)
+            v = bwd(net.link_type[li], ls[:, s], lf[:, s], L, dj)
             best = np.where(v < best, v, best)
         c, co = net.constraint_type[j], net.constraint_offset[j]
-        if c == 2:
-            best = np.minimum(best, co + dj)
-        elif c == 4:
-            best = np.minimum(best, co)
-        elif c == 5:
-            best = co + dj
-        elif c == 6:
-            best = np.full(nc, co)
+        if c in (ConstraintType.SNLT, ConstraintType.FNLT):
+            best = np.minimum(best, finish_c(c, co, dj))
+        elif c in (ConstraintType.MSO, ConstraintType.MFO):
+            best = np.broadcast_to(finish_c(c, co, dj), best.shape)
         lf[:, j] = best
         ls[:, j] = best - dj
     tf = ls - es

@@ -27,7 +27,8 @@ easy as 1, 2, 3. *SC '11* (counter-based generators).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from tpmkit._core.jit import HAVE_NUMBA, njit
 
 __all__: list[str] = []
 
@@ -79,6 +80,12 @@ def uniforms(key: int, streams: np.ndarray, start: int, m: int) -> np.ndarray:
     counters = np.arange(start, start + m, dtype=np.uint64)
     z = _mix_np(seed[:, None] + counters[None, :] * GAMMA)
     return (z >> _S11).astype(np.int64).astype(np.float64) * _SCALE
+
+
+if not HAVE_NUMBA:  # the same values by the array arithmetic (uint64 arrays wrap silently)
+    def fill_uniforms(key, stream, start, m, out):
+        """``out[:m]`` = the uniforms of ``stream`` at counters ``start … start + m − 1``."""
+        out[:m] = uniforms(key, np.array([stream]), start, m)[0]
 
 
 def draw_key(rng: np.random.Generator) -> np.uint64:

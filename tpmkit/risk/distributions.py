@@ -55,9 +55,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from numba import njit
 from scipy import special
 
+from tpmkit._core.jit import njit
 from tpmkit.errors import ValidationError, check_option, format_ids
 from tpmkit.pert import moments
 

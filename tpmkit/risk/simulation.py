@@ -37,9 +37,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from numba import njit
 from scipy import stats
 
+from tpmkit._core.codes import EPS
+from tpmkit._core.jit import HAVE_NUMBA, njit
+from tpmkit._core.rng import resolve_rng
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
 from tpmkit.risk import _engine
 from tpmkit.risk._random import draw_key
@@ -55,7 +57,7 @@ _PILOT = 256          # iterations of the pilot run that places those bins
 _KEEP = 1000          # iterations whose task durations are kept (exact ranks)
 _KENDALL = 500        # of those, the iterations Kendall's tau uses (O(n²) per task)
 _DRIVERS = 5000       # iterations of each risk-driver re-run (common random numbers)
-_EPS = _engine.EPS
+_EPS = EPS
 
 
 # --------------------------------------------------------------------------------------
@@ -417,16 +419,9 @@ class MitigationComparison:
 # inputs
 # --------------------------------------------------------------------------------------
 def _seed(rng: object) -> tuple[np.random.Generator, int | None, dict | None]:
-    if isinstance(rng, np.random.Generator):
-        return rng, None, rng.bit_generator.state
-    if rng is None:
-        seed = int(np.random.SeedSequence().entropy % (2 ** 63))
-    elif isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0:
-        seed = int(rng)
-    else:
-        raise ValidationError(f"rng must be None, a non-negative int seed or a "
-                              f"numpy.random.Generator, got {rng!r}")
-    return np.random.default_rng(seed), seed, None
+    # a Generator is used as given: its initial state replays the run (_replay)
+    gen, seed = resolve_rng(rng)
+    return gen, seed, (gen.bit_generator.state if seed is None else None)
 
 
 def _register(project, risks: object, task_ids: list[str], durations: pd.Series
@@ -522,7 +517,7 @@ def _money(project, col: str) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _kendall_tau(d, t):  # pragma: no cover - compiled
+def _kendall_tau_kernel(d, t):  # pragma: no cover - compiled
     """Kendall's τ-b between each column of ``d`` and ``t`` (O(n²) per column)."""
     n, k = d.shape
     out = np.full(k, np.nan)
@@ -543,6 +538,28 @@ def _kendall_tau(d, t):  # pragma: no cover - compiled
                 if dx != 0.0 and dy != 0.0:
                     conc += 1.0 if (dx > 0.0) == (dy > 0.0) else -1.0
         den = math.sqrt((tot - tie_x) * (tot - tie_y))
+        if den > 0.0:
+            out[j] = conc / den
+    return out
+
+
+def _kendall_tau(d: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Kendall's τ-b of each column of ``d`` with ``t``: compiled, or the same counts
+    vectorised over the pairs without numba (integer counts in floats: identical)."""
+    if HAVE_NUMBA:
+        return _kendall_tau_kernel(d, t)
+    n, k = d.shape
+    a, b = np.triu_indices(n, 1)
+    dy = t[b] - t[a]
+    tot = float(len(a))
+    tie_y = float(np.count_nonzero(dy == 0.0))
+    out = np.full(k, np.nan)
+    for j in range(k):
+        dx = d[b, j] - d[a, j]
+        both = (dx != 0.0) & (dy != 0.0)
+        same = np.count_nonzero(both & ((dx > 0.0) == (dy > 0.0)))
+        conc = float(same - (np.count_nonzero(both) - same))
+        den = math.sqrt((tot - float(np.count_nonzero(dx == 0.0))) * (tot - tie_y))
         if den > 0.0:
             out[j] = conc / den
     return out
@@ -612,6 +629,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         Progress bar (``tqdm.auto``); None shows it only when the run takes over a second.
     engine : str
         ``numba`` (compiled) or ``numpy`` (the slower reference; identical results).
+        Without numba (not installed, or ``TPMKIT_NO_NUMBA=1``) both run the numpy path.
 
     Returns
     -------

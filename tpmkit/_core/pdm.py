@@ -1,0 +1,283 @@
+"""The precedence-diagramming (PDM) rules: written once, used by every engine.
+
+A link ``i → j`` of type FS, SS, FF or SF with lag ``L`` [working days] (plus a percent
+of the predecessor's duration, ``L = lag + lag_percent · d_i``) gives
+
+* forward, the early start it asks of ``j``:
+  ``FS: EF_i + L``, ``SS: ES_i + L``, ``FF: EF_i + L − d_j``, ``SF: ES_i + L − d_j``;
+* backward, the late finish it asks of ``i``:
+  ``FS: LS_j − L``, ``SS: LS_j − L + d_i``, ``FF: LF_j − L``, ``SF: LF_j − L + d_i``.
+
+Constraints: SNET/FNET raise the early start (only when later by more than ``EPS``),
+MSO/MFO pin it; SNLT/FNLT lower the late finish, MSO/MFO pin it.
+
+The scalar rules (:func:`link_lag`, :func:`forward_link`, :func:`backward_link`,
+:func:`start_constraint`, :func:`finish_constraint`) are small inline kernels that also
+accept numpy arrays for the times and durations, so the CPM passes (one iteration:
+:func:`forward_pass`, :func:`backward_pass`), the Monte Carlo block kernel (rows of
+iterations: :func:`forward_links_row`, :func:`backward_links_row`, and its numpy
+reference) and the start-to-start distances of levelling and crashing
+(:func:`start_distance`, :func:`release_start`) evaluate the same expressions in the
+same order, bit for bit.
+
+References
+----------
+Moder, J., Phillips, C., Davis, E. *Project Management with CPM, PERT and Precedence
+Diagramming*, 3rd ed. (1983), ch. 4.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tpmkit._core.codes import EPS, ConstraintType, LinkType
+from tpmkit._core.jit import njit
+
+__all__ = ["backward_link", "backward_links_row", "backward_pass", "finish_constraint",
+           "finish_constraint_row", "forward_link", "forward_links_row", "forward_pass",
+           "link_lag", "release_start", "start_constraint", "start_constraint_row",
+           "start_distance"]
+
+_FS, _SS, _FF, _SF = LinkType.FS, LinkType.SS, LinkType.FF, LinkType.SF
+_SNET, _SNLT, _FNET, _FNLT, _MSO, _MFO = (ConstraintType.SNET, ConstraintType.SNLT,
+                                          ConstraintType.FNET, ConstraintType.FNLT,
+                                          ConstraintType.MSO, ConstraintType.MFO)
+
+
+# ------------------------------------------------------------------------- the scalar rules
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def link_lag(lag, lag_pct, d_pred):  # pragma: no cover - compiled
+    """The lag of a link [working days]: days plus percent of the predecessor's duration."""
+    return lag + lag_pct * d_pred
+
+
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def forward_link(t, es_pred, ef_pred, lag, d):  # pragma: no cover - compiled
+    """Early start a link of type ``t`` asks of its successor (duration ``d``)."""
+    if t == _FS:
+        return ef_pred + lag
+    if t == _SS:
+        return es_pred + lag
+    if t == _FF:
+        return ef_pred + lag - d
+    return es_pred + lag - d
+
+
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def backward_link(t, ls_succ, lf_succ, lag, d):  # pragma: no cover - compiled
+    """Late finish a link of type ``t`` asks of its predecessor (duration ``d``)."""
+    if t == _FS:
+        return ls_succ - lag
+    if t == _SS:
+        return ls_succ - lag + d
+    if t == _FF:
+        return lf_succ - lag
+    return lf_succ - lag + d
+
+
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def start_constraint(c, offset, d):  # pragma: no cover - compiled
+    """Early start a constraint asks [working days]; ``-inf`` when it sets none.
+
+    SNET and MSO ask the offset, FNET and MFO the offset minus the duration; MSO and MFO
+    pin the start (:func:`forward_pass`), SNET and FNET only raise it.
+    """
+    if c == _SNET or c == _MSO:
+        return offset
+    if c == _FNET or c == _MFO:
+        return offset - d
+    return -np.inf
+
+
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def finish_constraint(c, offset, d):  # pragma: no cover - compiled
+    """Late finish a constraint asks [working days]; ``inf`` when it sets none.
+
+    SNLT and MSO ask the offset plus the duration, FNLT and MFO the offset; MSO and MFO
+    pin the finish, SNLT and FNLT only lower it.
+    """
+    if c == _SNLT or c == _MSO:
+        return offset + d
+    if c == _FNLT or c == _MFO:
+        return offset
+    return np.inf
+
+
+# ------------------------------------------------------------ one iteration (CPM): the passes
+@njit(cache=True, nogil=True, lazy=True)
+def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct, dur,
+                 ctype, coff):  # pragma: no cover - compiled
+    """Early starts and finishes of one iteration, and the driving link of each task.
+
+    ``drive[j]`` is the link that sets ``ES_j`` (the first of equal ones, within
+    ``EPS``), ``-1`` for the project start and ``-2`` for a constraint.
+    """
+    n = order.shape[0]
+    es = np.zeros(n)
+    ef = np.zeros(n)
+    drive = np.full(n, -1, dtype=np.int64)
+    for k in range(n):
+        j = order[k]
+        d = dur[j]
+        best = 0.0
+        bl = -1
+        for q in range(pred_ptr[j], pred_ptr[j + 1]):
+            li = pred_link[q]
+            i = link_from[li]
+            v = forward_link(link_type[li], es[i], ef[i], link_lag(lag[li], lag_pct[li], dur[i]),
+                             d)
+            if v > best + EPS or (bl == -1 and v >= best - EPS):
+                if v > best:
+                    best = v
+                bl = li
+        c = ctype[j]
+        if c == _SNET or c == _FNET:
+            v = start_constraint(c, coff[j], d)
+            if v > best + EPS:
+                best = v
+                bl = -2
+        elif c == _MSO or c == _MFO:
+            best = start_constraint(c, coff[j], d)
+            bl = -2
+        es[j] = best
+        ef[j] = best + d
+        drive[j] = bl
+    return es, ef, drive
+
+
+@njit(cache=True, nogil=True, lazy=True)
+def backward_pass(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, dur,
+                  ctype, coff, finish):  # pragma: no cover - compiled
+    """Late starts and finishes of one iteration, from the project finish ``finish``."""
+    n = order.shape[0]
+    ls = np.zeros(n)
+    lf = np.zeros(n)
+    for k in range(n - 1, -1, -1):
+        j = order[k]
+        d = dur[j]
+        best = finish
+        for q in range(succ_ptr[j], succ_ptr[j + 1]):
+            li = succ_link[q]
+            s = link_to[li]
+            v = backward_link(link_type[li], ls[s], lf[s], link_lag(lag[li], lag_pct[li], d), d)
+            if v < best:
+                best = v
+        c = ctype[j]
+        if c == _SNLT or c == _FNLT:
+            best = min(best, finish_constraint(c, coff[j], d))
+        elif c == _MSO or c == _MFO:
+            best = finish_constraint(c, coff[j], d)
+        lf[j] = best
+        ls[j] = best - d
+    return ls, lf
+
+
+# ------------------------------------------------- rows of iterations (the Monte Carlo kernel)
+# Each link type (constraint type) gets its own loop with the type as a constant, so the
+# inlined rule folds to one expression and the loop over iterations vectorises.
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def forward_links_row(t, es_p, d_p, d, lag, lag_pct, best, m):  # pragma: no cover - compiled
+    """``best[:m] = max(best, forward_link(...))`` for one link over ``m`` iterations
+    (predecessor rows ``es_p``, ``d_p``; successor durations ``d``)."""
+    if t == _FS:
+        for i in range(m):
+            v = forward_link(_FS, es_p[i], es_p[i] + d_p[i], link_lag(lag, lag_pct, d_p[i]), d[i])
+            best[i] = v if v > best[i] else best[i]
+    elif t == _SS:
+        for i in range(m):
+            v = forward_link(_SS, es_p[i], es_p[i] + d_p[i], link_lag(lag, lag_pct, d_p[i]), d[i])
+            best[i] = v if v > best[i] else best[i]
+    elif t == _FF:
+        for i in range(m):
+            v = forward_link(_FF, es_p[i], es_p[i] + d_p[i], link_lag(lag, lag_pct, d_p[i]), d[i])
+            best[i] = v if v > best[i] else best[i]
+    else:
+        for i in range(m):
+            v = forward_link(_SF, es_p[i], es_p[i] + d_p[i], link_lag(lag, lag_pct, d_p[i]), d[i])
+            best[i] = v if v > best[i] else best[i]
+
+
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def backward_links_row(t, lf_s, d_s, d, lag, lag_pct, best, m):  # pragma: no cover - compiled
+    """``best[:m] = min(best, backward_link(...))`` for one link over ``m`` iterations
+    (successor rows ``lf_s``, ``d_s``; predecessor durations ``d``)."""
+    if t == _FS:
+        for i in range(m):
+            v = backward_link(_FS, lf_s[i] - d_s[i], lf_s[i], link_lag(lag, lag_pct, d[i]), d[i])
+            best[i] = v if v < best[i] else best[i]
+    elif t == _SS:
+        for i in range(m):
+            v = backward_link(_SS, lf_s[i] - d_s[i], lf_s[i], link_lag(lag, lag_pct, d[i]), d[i])
+            best[i] = v if v < best[i] else best[i]
+    elif t == _FF:
+        for i in range(m):
+            v = backward_link(_FF, lf_s[i] - d_s[i], lf_s[i], link_lag(lag, lag_pct, d[i]), d[i])
+            best[i] = v if v < best[i] else best[i]
+    else:
+        for i in range(m):
+            v = backward_link(_SF, lf_s[i] - d_s[i], lf_s[i], link_lag(lag, lag_pct, d[i]), d[i])
+            best[i] = v if v < best[i] else best[i]
+
+
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def start_constraint_row(c, offset, d, best, m):  # pragma: no cover - compiled
+    """The forward constraint rule of :func:`forward_pass` over ``m`` iterations."""
+    if c == _SNET:
+        for i in range(m):
+            v = start_constraint(_SNET, offset, d[i])
+            best[i] = v if v > best[i] + EPS else best[i]
+    elif c == _FNET:
+        for i in range(m):
+            v = start_constraint(_FNET, offset, d[i])
+            best[i] = v if v > best[i] + EPS else best[i]
+    elif c == _MSO:
+        for i in range(m):
+            best[i] = start_constraint(_MSO, offset, d[i])
+    elif c == _MFO:
+        for i in range(m):
+            best[i] = start_constraint(_MFO, offset, d[i])
+
+
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def finish_constraint_row(c, offset, d, best, m):  # pragma: no cover - compiled
+    """The backward constraint rule of :func:`backward_pass` over ``m`` iterations."""
+    if c == _SNLT:
+        for i in range(m):
+            best[i] = min(best[i], finish_constraint(_SNLT, offset, d[i]))
+    elif c == _FNLT:
+        for i in range(m):
+            best[i] = min(best[i], finish_constraint(_FNLT, offset, d[i]))
+    elif c == _MSO:
+        for i in range(m):
+            best[i] = finish_constraint(_MSO, offset, d[i])
+    elif c == _MFO:
+        for i in range(m):
+            best[i] = finish_constraint(_MFO, offset, d[i])
+
+
+# ----------------------------------------------- vectorised over links / tasks (numpy only)
+def _py(func):
+    return getattr(func, "py_func", func)
+
+
+def start_distance(link_type: np.ndarray, d_from: np.ndarray, lag: np.ndarray,
+                   d_to: np.ndarray) -> np.ndarray:
+    """Minimum start-to-start distance of each link: ``S_to ≥ S_from + distance``.
+
+    :func:`forward_link` with ``ES_from = 0``: ``FS: d_from + L``, ``SS: L``,
+    ``FF: d_from + L − d_to``, ``SF: L − d_to`` (``lag`` = the links' :func:`link_lag`).
+    """
+    fwd = _py(forward_link)
+    zero = np.zeros(np.shape(lag))
+    return np.select([link_type == t for t in LinkType],
+                     [fwd(t, zero, d_from, lag, d_to) for t in LinkType])
+
+
+def release_start(ctype: np.ndarray, coff: np.ndarray, dur: np.ndarray) -> np.ndarray:
+    """Earliest start each task's constraint asks (SNET/MSO/FNET/MFO as lower bounds,
+    :func:`start_constraint`); ``-inf`` for the other tasks."""
+    sc = _py(start_constraint)
+    coff = np.asarray(coff, dtype=float)
+    return np.select([ctype == c for c in (_SNET, _MSO, _FNET, _MFO)],
+                     [np.broadcast_to(sc(c, coff, dur), coff.shape)
+                      for c in (_SNET, _MSO, _FNET, _MFO)], -np.inf)
