@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from tpmkit.course import cpm_steps
 from tpmkit.errors import ValidationError, format_ids
-from tpmkit.training import cpm_steps
 from tpmkit.widgets._common import View, figure, frame_html, image, png, run_guarded
 
 if TYPE_CHECKING:

@@ -8,9 +8,9 @@ answers are computed by the same tpmkit functions the lessons teach, never typed
 
 Examples
 --------
->>> from tpmkit import training
->>> ex = training.exercise("three-point-estimate", variant=3)
->>> fb = training.check("three-point-estimate", (0, 0), variant=3, tutor=training.Tutor())
+>>> from tpmkit import course
+>>> ex = course.exercise("three-point-estimate", variant=3)
+>>> fb = course.check("three-point-estimate", (0, 0), variant=3, tutor=course.Tutor())
 >>> fb.correct, fb.hint != ""
 (False, True)
 """
@@ -69,7 +69,7 @@ def _spec(exercise_id: str) -> _Spec:
     if exercise_id not in _REGISTRY:
         raise OptionError(
             f"unknown exercise {exercise_id!r}; choose one of: {', '.join(_REGISTRY)} "
-            "(tpmkit.training.exercises() lists them by lesson)")
+            "(tpmkit.course.exercises() lists them by lesson)")
     return _REGISTRY[exercise_id]
 
 
@@ -108,7 +108,7 @@ class Exercise:
     def __str__(self) -> str:
         return (f"[{self.id}, variant {self.variant}] {self.title}\n{self.prompt}\n"
                 f"Answer format: {self.answer_format}\n"
-                f"Check with: training.check({self.id!r}, answer, variant={self.variant})")
+                f"Check with: course.check({self.id!r}, answer, variant={self.variant})")
 
     def _repr_html_(self) -> str:
         tables = "".join(
@@ -117,7 +117,7 @@ class Exercise:
         return (f"<h4>{html.escape(self.title)} <small>({html.escape(self.id)}, variant "
                 f"{self.variant})</small></h4><p>{html.escape(self.prompt)}</p>{tables}"
                 f"<p><i>Answer format:</i> {html.escape(self.answer_format)}<br>"
-                f"<code>training.check({self.id!r}, answer, variant={self.variant})</code></p>")
+                f"<code>course.check({self.id!r}, answer, variant={self.variant})</code></p>")
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ class Feedback:
         if self.solution:
             parts.append(f"Worked solution:\n{self.solution}")
         elif not self.correct:
-            parts.append(f"Ask for the worked solution with training.solution("
+            parts.append(f"Ask for the worked solution with course.solution("
                          f"{self.exercise_id!r}, variant={self.variant}).")
         return "\n".join(parts)
 
@@ -423,7 +423,7 @@ def cpm_steps(project, result: ScheduleResult | None = None) -> pd.DataFrame:
     >>> import pandas as pd, tpmkit
     >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B", "C"], "duration": [3, 2, 4],
     ...                               "predecessors": ["", "A", "A"]}))
-    >>> from tpmkit.training import cpm_steps
+    >>> from tpmkit.course import cpm_steps
     >>> steps = cpm_steps(p)
     >>> steps.loc[[0, 2, 3], ["phase", "task", "value_start", "value_finish"]].values.tolist()
     [['forward', 'A', 0.0, 3.0], ['forward', 'C', 3.0, 7.0], ['backward', 'C', 3.0, 7.0]]
