@@ -14,14 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tpmkit import course
-from tpmkit.course.tutor import _REGISTRY, _rng, _schedule_of
+from tpmkit.course._authoring import REGISTRY
+from tpmkit.course.scheduling import _schedule_of
+from tpmkit.course.tutor import _rng
 from tpmkit.errors import OptionError, ValidationError
 
 IDS = list(course.exercises().index)
 
 
 def _expected(exercise_id: str, variant: int):
-    spec = _REGISTRY[exercise_id]
+    spec = REGISTRY[exercise_id]
     data = spec.make(_rng(exercise_id, variant))
     return data, spec.solve(data)
 
@@ -62,7 +64,7 @@ def test_right_answer_accepted_wrong_rejected_with_hint_then_solution(exercise_i
     _, expected = _expected(exercise_id, 1)
     wrong = tutor.check(exercise_id, _wrong_answer(expected), variant=1)
     assert not wrong.correct and not bool(wrong)
-    assert wrong.message and wrong.hint == _REGISTRY[exercise_id].hint
+    assert wrong.message and wrong.hint == REGISTRY[exercise_id].hint
     assert "course.solution(" in str(wrong)
     again = tutor.check(exercise_id, _wrong_answer(expected), variant=1, show_solution=True)
     assert again.attempts == 2 and "attempt 2" in again.hint and again.solution
@@ -131,7 +133,7 @@ def test_cpm_forward_pass_matches_independent_oracle(variant):
     data, expected = _expected("cpm-forward-pass", variant)
     oracle = _forward_oracle(data["tasks"])
     assert course.check("cpm-forward-pass", oracle, variant=variant, tutor=course.Tutor())
-    crit = _REGISTRY["critical-path"].solve(data)
+    crit = REGISTRY["critical-path"].solve(data)
     table = _schedule_of(data)
     # Critical tasks have zero float and the project finish equals the largest EF.
     assert (table.table.loc[crit, "total_float"].abs() < 1e-9).all()
