@@ -46,8 +46,8 @@ __all__ = [
 
 # Submodules reachable as attributes without importing them all up front.
 _SUBMODULES = {
-    "artefacts", "cpm", "datasets", "errors", "estimate", "evm", "health", "io", "levelling", "model",
-    "pert", "plot", "report", "resources", "risk", "scope", "training", "widgets",
+    "artefacts", "course", "cpm", "datasets", "errors", "estimate", "evm", "health", "io",
+    "levelling", "model", "pert", "plot", "report", "resources", "risk", "scope", "widgets",
 }
 
 

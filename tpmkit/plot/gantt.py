@@ -35,8 +35,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 
-from tpmkit.cpm import ScheduleResult, _natural
+from tpmkit.cpm import ScheduleResult
 from tpmkit.errors import DataError, check_option
+from tpmkit.model.wbs import wbs_key
 from tpmkit.plot._theme import (
     BASELINE,
     CRITICAL,
@@ -322,8 +323,8 @@ def gantt(
         summary = wbs_summary(project, sched)
     if summary is not None and len(summary):
         codes = tasks["wbs"].reindex(ids).fillna("").astype(str).str.strip().to_numpy()
-        keys = [(_natural(c) if c else ((2, 0, ""),), 1, k) for k, c in enumerate(codes)]
-        keys += [(_natural(str(c)), 0, n + k) for k, c in enumerate(summary.index)]
+        keys = [(wbs_key(c) if c else ((2, 0, ""),), 1, k) for k, c in enumerate(codes)]
+        keys += [(wbs_key(str(c)), 0, n + k) for k, c in enumerate(summary.index)]
         order = sorted(range(len(keys)), key=lambda k: keys[k])
     else:
         summary = None

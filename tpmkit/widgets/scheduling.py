@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from tpmkit.cpm import cpm_steps
+from tpmkit.cpm import format_number as _fmt
 from tpmkit.errors import ValidationError, format_ids
-from tpmkit.training import cpm_steps
 from tpmkit.widgets._common import View, figure, frame_html, image, png, run_guarded
 
 if TYPE_CHECKING:
@@ -41,10 +42,6 @@ _TYPES = np.array(["FS", "SS", "FF", "SF"])
 _STEP_COLUMNS = ["early_start", "early_finish", "late_start", "late_finish", "total_float"]
 _SHORT = {"duration": "d", "early_start": "ES", "early_finish": "EF", "late_start": "LS",
           "late_finish": "LF", "total_float": "TF"}
-
-
-def _fmt(x: float) -> str:
-    return f"{x:g}"
 
 
 def _schedule(project) -> ScheduleResult:

@@ -1,4 +1,4 @@
-"""Tests of tpmkit.training: every exercise accepts its right answer and rejects wrong ones.
+"""Tests of tpmkit.course: every exercise accepts its right answer and rejects wrong ones.
 
 The expected answers come from the tpmkit functions the lessons teach; these tests check
 them against independent textbook formulas (PERT, EVM, earned schedule, WBS roll-up, RACI,
@@ -13,15 +13,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tpmkit import training
+from tpmkit import course
+from tpmkit.course._authoring import REGISTRY
+from tpmkit.course.scheduling import _schedule_of
+from tpmkit.course.tutor import _rng
 from tpmkit.errors import OptionError, ValidationError
 
-IDS = list(training.exercises().index)
+IDS = list(course.exercises().index)
 
 
 def _expected(exercise_id: str, variant: int):
-    spec = training._REGISTRY[exercise_id]
-    data = spec.make(training._rng(exercise_id, variant))
+    spec = REGISTRY[exercise_id]
+    data = spec.make(_rng(exercise_id, variant))
     return data, spec.solve(data)
 
 
@@ -49,7 +52,7 @@ def _wrong_answer(expected):
 
 
 def test_catalogue_covers_every_lesson_with_three_or_more_exercises():
-    counts = training.exercises()["lesson"].value_counts()
+    counts = course.exercises()["lesson"].value_counts()
     for lesson in ["01_scoping", "02_estimation", "03_scheduling", "04_risk", "05_earned_value",
                    "06_resources"]:
         assert counts[lesson] >= 3, lesson
@@ -57,26 +60,26 @@ def test_catalogue_covers_every_lesson_with_three_or_more_exercises():
 
 @pytest.mark.parametrize("exercise_id", IDS)
 def test_right_answer_accepted_wrong_rejected_with_hint_then_solution(exercise_id):
-    tutor = training.Tutor()
+    tutor = course.Tutor()
     _, expected = _expected(exercise_id, 1)
     wrong = tutor.check(exercise_id, _wrong_answer(expected), variant=1)
     assert not wrong.correct and not bool(wrong)
-    assert wrong.message and wrong.hint == training._REGISTRY[exercise_id].hint
-    assert "training.solution(" in str(wrong)
+    assert wrong.message and wrong.hint == REGISTRY[exercise_id].hint
+    assert "course.solution(" in str(wrong)
     again = tutor.check(exercise_id, _wrong_answer(expected), variant=1, show_solution=True)
     assert again.attempts == 2 and "attempt 2" in again.hint and again.solution
     right = tutor.check(exercise_id, _learner_answer(expected), variant=1)
     assert right.correct and right.hint == "" and "Right" in str(right)
-    assert training.solution(exercise_id, 1) == again.solution
+    assert course.solution(exercise_id, 1) == again.solution
 
 
 @pytest.mark.parametrize("exercise_id", IDS)
 def test_variants_are_reproducible_and_differ(exercise_id):
-    a = training.exercise(exercise_id, 4)
-    b = training.exercise(exercise_id, 4)
+    a = course.exercise(exercise_id, 4)
+    b = course.exercise(exercise_id, 4)
     assert a.prompt == b.prompt and str(a) == str(b)
-    prompts = {training.exercise(exercise_id, v).prompt
-               + repr({k: v for k, v in training.exercise(exercise_id, v).data.items()
+    prompts = {course.exercise(exercise_id, v).prompt
+               + repr({k: v for k, v in course.exercise(exercise_id, v).data.items()
                        if k != "project"}) for v in range(4)}
     assert len(prompts) > 1
     assert exercise_id in a._repr_html_()
@@ -84,11 +87,11 @@ def test_variants_are_reproducible_and_differ(exercise_id):
 
 def test_bad_exercise_and_variant_errors_name_the_fix():
     with pytest.raises(OptionError, match="unknown exercise 'cpm-fwd'.*cpm-forward-pass"):
-        training.check("cpm-fwd", 1)
+        course.check("cpm-fwd", 1)
     with pytest.raises(ValidationError, match="variant -1 .*variant=0, 1, 2"):
-        training.exercise("cpm-forward-pass", -1)
+        course.exercise("cpm-forward-pass", -1)
     with pytest.raises(OptionError, match="unknown lesson '07'"):
-        training.exercises("07")
+        course.exercises("07")
 
 
 def test_wrong_answer_message_names_the_wrong_tasks():
@@ -97,12 +100,12 @@ def test_wrong_answer_message_names_the_wrong_tasks():
     bad = list(answer)[-2:]
     for task in bad:
         answer[task] = (answer[task][0] + 3, answer[task][1] + 3)
-    fb = training.check("cpm-forward-pass", answer, variant=2, tutor=training.Tutor())
+    fb = course.check("cpm-forward-pass", answer, variant=2, tutor=course.Tutor())
     assert f"wrong value(s) for {bad[0]}, {bad[1]}" in fb.message
     del answer[bad[0]]
-    fb = training.check("cpm-forward-pass", answer, variant=2, tutor=training.Tutor())
+    fb = course.check("cpm-forward-pass", answer, variant=2, tutor=course.Tutor())
     assert f"missing task(s) {bad[0]}" in fb.message
-    fb = training.check("cpm-forward-pass", [1, 2], variant=2, tutor=training.Tutor())
+    fb = course.check("cpm-forward-pass", [1, 2], variant=2, tutor=course.Tutor())
     assert "expected a dict" in fb.message
 
 
@@ -129,9 +132,9 @@ def _forward_oracle(tasks: pd.DataFrame) -> dict[str, tuple[float, float]]:
 def test_cpm_forward_pass_matches_independent_oracle(variant):
     data, expected = _expected("cpm-forward-pass", variant)
     oracle = _forward_oracle(data["tasks"])
-    assert training.check("cpm-forward-pass", oracle, variant=variant, tutor=training.Tutor())
-    crit = training._REGISTRY["critical-path"].solve(data)
-    table = training._schedule_of(data)
+    assert course.check("cpm-forward-pass", oracle, variant=variant, tutor=course.Tutor())
+    crit = REGISTRY["critical-path"].solve(data)
+    table = _schedule_of(data)
     # Critical tasks have zero float and the project finish equals the largest EF.
     assert (table.table.loc[crit, "total_float"].abs() < 1e-9).all()
     assert max(v[1] for v in oracle.values()) == table.duration
@@ -185,7 +188,7 @@ def test_cpm_steps_reproduce_hendrickson_published_event_times():
     p = tpmkit.read(pd.DataFrame({
         "id": list("ABCDEFGHI"), "duration": [4, 3, 8, 7, 9, 12, 2, 5, 6],
         "predecessors": ["", "", "A", "A", "B; C", "B; C", "D; E", "D; E", "F; G"]}))
-    steps = training.cpm_steps(p).set_index(["phase", "task"])
+    steps = course.cpm_steps(p).set_index(["phase", "task"])
     fwd = steps.loc["forward"]
     assert fwd.loc["E", "explanation"].startswith("ES(E) = max(0, EF(B) = 3, EF(C) = 12) = 12")
     assert fwd.loc["G", "explanation"].startswith("ES(G) = max(0, EF(D) = 11, EF(E) = 21) = 21")
@@ -196,7 +199,7 @@ def test_cpm_steps_reproduce_hendrickson_published_event_times():
 
 
 def test_every_exercise_answers_none_with_a_message_not_an_error():
-    tutor = training.Tutor()
+    tutor = course.Tutor()
     for exercise_id in IDS:
         fb = tutor.check(exercise_id, None, variant=0)
         assert not fb.correct and fb.message and fb.hint, exercise_id
@@ -213,7 +216,7 @@ def test_risk_and_resource_exercises_match_independent_computations(variant):
     assert e[0] == pytest.approx(q ** d["paths"], rel=1e-9)
 
     d, e = _expected("resource-peak", variant)
-    table = training._schedule_of(d)
+    table = _schedule_of(d)
     units = d["tasks"]["resources"].str.extract(r"^(\w+):(\d+)$")
     horizon = int(table.table["early_finish"].max())
     dev = np.zeros(horizon)
@@ -222,7 +225,7 @@ def test_risk_and_resource_exercises_match_independent_computations(variant):
             dev[int(row.early_start):int(row.early_finish)] += float(units.loc[tid, 1])
     assert e == [dev.max(), float(np.argmax(dev))]
     d, e = _expected("overallocated-days", variant)
-    table = training._schedule_of(d)
+    table = _schedule_of(d)
     units = d["tasks"]["resources"].str.extract(r"^(\w+):(\d+)$")
     dev = np.zeros(int(table.table["early_finish"].max()))
     for tid, row in table.table.iterrows():
@@ -242,15 +245,15 @@ def test_prompt_recipes_reproduce_the_expected_answer():
     """Following the prompt (same call, same seed) must give an accepted answer."""
     from tpmkit import estimate, risk
 
-    ex = training.exercise("monte-carlo-p80", 3)
+    ex = course.exercise("monte-carlo-p80", 3)
     res = risk.simulate(ex.data["project"], ex.data["iterations"], rng=ex.data["seed"])
-    assert training.check("monte-carlo-p80", round(float(res.percentile(80)), 2), variant=3,
-                          tutor=training.Tutor())
-    assert training.check("deterministic-confidence", 0.0, variant=3,
-                          tutor=training.Tutor()).correct is False
-    ex = training.exercise("throughput-forecast", 3)
+    assert course.check("monte-carlo-p80", round(float(res.percentile(80)), 2), variant=3,
+                          tutor=course.Tutor())
+    assert course.check("deterministic-confidence", 0.0, variant=3,
+                          tutor=course.Tutor()).correct is False
+    ex = course.exercise("throughput-forecast", 3)
     d = ex.data
     fc = estimate.throughput_forecast(d["history"], remaining=d["remaining"], trials=10_000,
                                       confidence=(85,), rng=d["seed"])
-    assert training.check("throughput-forecast", int(fc.table.loc["P85", "periods_needed"]),
-                          variant=3, tutor=training.Tutor())
+    assert course.check("throughput-forecast", int(fc.table.loc["P85", "periods_needed"]),
+                          variant=3, tutor=course.Tutor())
