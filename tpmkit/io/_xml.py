@@ -29,7 +29,10 @@ __all__ = [
     "MAX_BYTES",
     "WorkTime",
     "check_size",
+    "computed_frame",
+    "earliest_stored_start",
     "format_number",
+    "links_and_text",
     "links_table",
     "parse_xml",
     "predecessors_text",
@@ -210,6 +213,32 @@ def predecessors_text(links: pd.DataFrame, ids: Iterable[str]) -> list[str]:
     for p, s, kind, lag, pct in links[list(LINK_COLUMNS)].itertuples(index=False, name=None):
         texts.setdefault(s, []).append(format_link(p, kind, lag, pct))
     return ["; ".join(dict.fromkeys(texts.get(i, []))) for i in ids]
+
+
+def links_and_text(rows: Iterable[tuple], id_of: Mapping[str, str],
+                   leaves: Mapping[str, list[str]] | None = None
+                   ) -> tuple[pd.DataFrame, list[tuple[str, str]], dict[str, str]]:
+    """The link table, the moved summary pairs and each file id's ``predecessors`` text.
+
+    The step every reader shares: :func:`links_table` then :func:`predecessors_text`,
+    keyed by the file's own ids (the keys of ``id_of``).
+    """
+    links, moved, _ = links_table(rows, id_of, leaves)
+    text = dict(zip(id_of, predecessors_text(links, id_of.values()), strict=True))
+    return links, moved, text
+
+
+def earliest_stored_start(start: Any, computed: Iterable[Mapping[str, Any]]) -> Any:
+    """``start``, or when it is missing the earliest stored ``early_start_date`` (else NaT)."""
+    if pd.isna(start):
+        es = [c["early_start_date"] for c in computed if pd.notna(c["early_start_date"])]
+        start = min(es) if es else pd.NaT
+    return start
+
+
+def computed_frame(computed: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The ``parts["computed"]`` table of the stored dates, indexed by task id (empty if none)."""
+    return pd.DataFrame(computed).set_index("id") if len(computed) else pd.DataFrame()
 
 
 def safe_ids(raw: Sequence[object], what: str = "task") -> tuple[list[str], list[str]]:

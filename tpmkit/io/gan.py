@@ -36,10 +36,10 @@ from tpmkit.errors import FileFormatError, format_ids
 from tpmkit.io._xml import (
     DAY_NAMES,
     WorkTime,
+    computed_frame,
     format_number,
-    links_table,
+    links_and_text,
     parse_xml,
-    predecessors_text,
     safe_ids,
     task_frame,
 )
@@ -116,8 +116,49 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                               f"<{root.tag}>, expected <project>; save the plan from "
                               "GanttProject as .gan")
     warnings: list[str] = []
+    weekmask, one_off, recurring = _calendar(root, name, warnings)
+    raw, id_of, summary, children = _task_tree(root, name, warnings)
+    links, gid_text = _links(raw, id_of, summary, children, name, warnings)
+    base = _baseline(root, name)
+    rows, starts = _task_rows(raw, id_of, gid_text, base, name)
+    holidays_l = _holidays(one_off, recurring, starts, name)
+    wt = WorkTime(weekmask, holidays_l)
+    valid = [s for s, _ in starts.values() if pd.notna(s)]
+    project_start = min(valid) if valid else pd.NaT
+    computed = _constraints_and_computed(rows, wt, project_start)
+    res_el, res_ids = _allocations(root, id_of, summary, rows, name)
 
-    # calendar
+    parts: dict[str, Any] = {
+        "tasks": task_frame(rows),
+        "links": links,
+        "project": {
+            "name": root.get("name") or Path(name).stem,
+            "start": project_start.date().isoformat() if pd.notna(project_start) else None,
+            "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],
+                         "holidays": holidays_l},
+            "source_format": "gan",
+        },
+        "computed": computed_frame(computed),
+        "warnings": warnings,
+    }
+    if res_el:
+        rates = []
+        for r in res_el:
+            rate_el = r.find("rate[@name='standard']")
+            rates.append(_float(rate_el, "value", name, f"resource {r.get('id')} rate")
+                         if rate_el is not None else math.nan)
+        parts["resources"] = pd.DataFrame({"id": res_ids,
+                                           "name": [r.get("name", "") for r in res_el],
+                                           "capacity": 1.0, "rate": rates})
+    if not rows:
+        warnings.append("the file holds no tasks")
+    return parts
+
+
+def _calendar(root: Element, name: str,
+              warnings: list[str]) -> tuple[list[bool], list[tuple[int, int, int]],
+                                            list[tuple[int, int]]]:
+    """The default week and the one-off and recurring holidays of the calendar."""
     weekmask = [True] * 5 + [False] * 2
     week = root.find("calendars/day-types/default-week")
     if week is not None:
@@ -146,8 +187,13 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             one_off.append((year, month, day))
         else:
             recurring.append((month, day))
+    return weekmask, one_off, recurring
 
-    # tasks (depth-first, document order), summaries derive the WBS
+
+def _task_tree(root: Element, name: str, warnings: list[str]
+               ) -> tuple[list[tuple[Element, str, bool]], dict[str, str], set[str],
+                          dict[str, list[str]]]:
+    """Tasks depth-first in document order with their WBS codes; summaries and their leaves."""
     raw: list[tuple[Element, str, bool]] = []
 
     def walk(parent: Element, prefix: str) -> None:
@@ -180,8 +226,13 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         for c in t.iter("task"):
             if c is not t and c.get("id") not in summary:
                 children.setdefault(t.get("id"), []).append(c.get("id"))
+    return raw, id_of, summary, children
 
-    # links: <depend> on the predecessor
+
+def _links(raw: list[tuple[Element, str, bool]], id_of: dict[str, str], summary: set[str],
+           children: dict[str, list[str]], name: str,
+           warnings: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The links (``<depend>`` on the predecessor) and each task's predecessors text."""
     link_rows: list[tuple[str, str, str, float, float]] = []
     for t, _, _ in raw:
         for dep in t.findall("depend"):
@@ -197,15 +248,17 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                 continue
             lag = _float(dep, "difference", name, where, 0.0)
             link_rows.append((t.get("id"), succ, kind, lag, 0.0))
-    links, moved_pairs, _ = links_table(link_rows, id_of,
-                                        {s: children.get(s, []) for s in summary})
+    links, moved_pairs, gid_text = links_and_text(link_rows, id_of,
+                                                  {s: children.get(s, []) for s in summary})
     moved = [f"{p}→{q}" for p, q in moved_pairs]
-    gid_text = dict(zip(id_of, predecessors_text(links, id_of.values()), strict=True))
     if moved:
         warnings.append(f"dependencies on summary tasks ({format_ids(moved)}) were moved to "
                         "their subtasks (tpmkit derives summaries from the WBS)")
+    return links, gid_text
 
-    # baseline: the first <previous-tasks> set
+
+def _baseline(root: Element, name: str) -> dict[str, tuple[pd.Timestamp, float]]:
+    """The first ``<previous-tasks>`` set: baseline start and duration of each task."""
     base: dict[str, tuple[pd.Timestamp, float]] = {}
     prev = root.find("previous/previous-tasks")
     if prev is not None:
@@ -213,7 +266,13 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             base[pt.get("id")] = (_day(pt, "start", name, f"baseline task {pt.get('id')}"),
                                   _float(pt, "duration", name, f"baseline task {pt.get('id')}",
                                          0.0))
+    return base
 
+
+def _task_rows(raw: list[tuple[Element, str, bool]], id_of: dict[str, str],
+               gid_text: dict[str, str], base: dict[str, tuple[pd.Timestamp, float]],
+               name: str) -> tuple[list[dict[str, Any]], dict[str, tuple[pd.Timestamp, float]]]:
+    """One row per leaf task (stored start, third date and baseline kept aside) and the starts."""
     rows, starts = [], {}
     for t, code, is_summary in raw:
         if is_summary:
@@ -236,8 +295,12 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                      "wbs": code, "percent_complete": _float(t, "complete", name, where, 0.0),
                      "_start": start, "_third": third, "_base": (bs, bd),
                      "_has_preds": bool(gid_text.get(tid))})
+    return rows, starts
 
-    # holidays: one-off plus recurring ones for every year the plan spans
+
+def _holidays(one_off: list[tuple[int, int, int]], recurring: list[tuple[int, int]],
+              starts: dict[str, tuple[pd.Timestamp, float]], name: str) -> list[str]:
+    """One-off holidays plus the recurring ones for every year the plan spans (ISO dates)."""
     years = sorted({s.year for s, _ in starts.values() if pd.notna(s)}) or [pd.Timestamp.now().year]
     holidays = set()
     for y, m, d in one_off:
@@ -251,10 +314,12 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                 holidays.add(pd.Timestamp(year=y, month=m, day=d).date().isoformat())
             except ValueError:
                 continue
-    holidays_l = sorted(holidays)
-    wt = WorkTime(weekmask, holidays_l)
-    valid = [s for s, _ in starts.values() if pd.notna(s)]
-    project_start = min(valid) if valid else pd.NaT
+    return sorted(holidays)
+
+
+def _constraints_and_computed(rows: list[dict[str, Any]], wt: WorkTime,
+                              project_start: pd.Timestamp) -> list[dict[str, Any]]:
+    """Constraints and baseline dates of each row, and the stored dates as ``computed`` rows."""
 
     def finish_day(start: pd.Timestamp, dur: float) -> pd.Timestamp:
         if pd.isna(start):
@@ -281,8 +346,12 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             computed.append({"id": r["id"], "early_start": es,
                              "early_finish": es + r["duration"], "early_start_date": start,
                              "early_finish_date": finish_day(start, r["duration"])})
+    return computed
 
-    # resources and allocations
+
+def _allocations(root: Element, id_of: dict[str, str], summary: set[str],
+                 rows: list[dict[str, Any]], name: str) -> tuple[list[Element], list[str]]:
+    """Fill each row's ``resources`` from the allocations; the resource elements and their ids."""
     res_el = root.findall("resources/resource")
     res_ids, w = safe_ids([r.get("name") or f"resource_{r.get('id')}" for r in res_el], "resource")
     res_of = {r.get("id"): i for r, i in zip(res_el, res_ids)}
@@ -296,29 +365,4 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     gid_of = {v: k for k, v in id_of.items()}
     for r in rows:
         r["resources"] = "; ".join(alloc.get(gid_of[r["id"]], []))
-
-    parts: dict[str, Any] = {
-        "tasks": task_frame(rows),
-        "links": links,
-        "project": {
-            "name": root.get("name") or Path(name).stem,
-            "start": project_start.date().isoformat() if pd.notna(project_start) else None,
-            "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],
-                         "holidays": holidays_l},
-            "source_format": "gan",
-        },
-        "computed": pd.DataFrame(computed).set_index("id") if computed else pd.DataFrame(),
-        "warnings": warnings,
-    }
-    if res_el:
-        rates = []
-        for r in res_el:
-            rate_el = r.find("rate[@name='standard']")
-            rates.append(_float(rate_el, "value", name, f"resource {r.get('id')} rate")
-                         if rate_el is not None else math.nan)
-        parts["resources"] = pd.DataFrame({"id": res_ids,
-                                           "name": [r.get("name", "") for r in res_el],
-                                           "capacity": 1.0, "rate": rates})
-    if not rows:
-        warnings.append("the file holds no tasks")
-    return parts
+    return res_el, res_ids
