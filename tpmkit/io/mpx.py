@@ -22,6 +22,7 @@ import io
 import math
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,10 @@ from tpmkit.errors import FileFormatError, format_ids
 from tpmkit.io._xml import (
     DAY_NAMES,
     WorkTime,
+    computed_frame,
+    earliest_stored_start,
     format_number,
-    links_table,
-    predecessors_text,
+    links_and_text,
     read_bytes,
     safe_ids,
     task_frame,
@@ -112,7 +114,108 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     [{'id': '1', 'duration': 2.0, 'predecessors': ''}, {'id': '2', 'duration': 3.0, 'predecessors': '1 SS+1d'}]
     """
     name = str(path)
-    data = read_bytes(path, max_bytes)
+    rows = _decode(read_bytes(path, max_bytes), name)
+    warnings: list[str] = []
+    rec = _read_records(rows, name, warnings)
+    weekmask = rec.weekmask
+    day_minutes = [rec.minutes[k] if rec.minutes[k]
+                   else ([(480, 720), (780, 1020)] if weekmask[k] else [])
+                   for k in range(7)]
+    if not any(weekmask):
+        weekmask = [True] * 5 + [False] * 2
+    wt = WorkTime(weekmask, rec.holidays, day_minutes)
+    units = _Units(rec.hpd, rec.hpw, rec.dpm, sum(weekmask))
+
+    # task rows (ID 0 is the project summary)
+    recs = [(n, v) for n, v in rec.tasks_raw if v.get("id", "") not in ("0", "")
+            or (not v.get("id") and v.get("unique_id") not in ("0",))]
+    ids0 = [v.get("id") or v.get("unique_id") or str(k + 1) for k, (n, v) in enumerate(recs)]
+    ids, w = safe_ids(ids0)
+    warnings += w
+    id_of = dict(zip(ids0, ids))
+    is_summary, wbs_codes, leaves = _outline(recs, ids0, name)
+
+    start = _date(rec.project_start, rec.date_order)
+    elapsed: list[str] = []
+    links, moved, preds_of = _links(recs, ids0, id_of, leaves, units, name, warnings, elapsed)
+    rows, computed, alap = _task_rows(recs, ids0, id_of, is_summary, wbs_codes, preds_of,
+                                      units, rec.date_order, name, elapsed)
+    if moved:
+        warnings.append(f"links on summary tasks {format_ids(sorted(set(moved)))} were moved "
+                        "to their subtasks (tpmkit derives summaries from the WBS)")
+    if alap:
+        warnings.append(f"tasks {format_ids(alap)} are 'As Late As Possible', which tpmkit does "
+                        "not model; scheduled as soon as possible")
+    if elapsed:
+        warnings.append(f"tasks {format_ids(sorted(set(elapsed)))} have elapsed durations or "
+                        f"lags; converted at {sum(weekmask)}/7 working days per calendar day")
+    res_ids = _assignments(rec, recs, rows, name)
+
+    start = earliest_stored_start(start, computed)
+    comp = _computed_offsets(computed, start, rec.default_start, wt)
+    parts: dict[str, Any] = {
+        "tasks": task_frame(rows),
+        "links": links,
+        "project": {"name": rec.project_name or Path(name).stem,
+                    "start": start.date().isoformat() if pd.notna(start) else None,
+                    "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],
+                                 "holidays": sorted(set(rec.holidays))},
+                    "hours_per_day": rec.hpd, "source_format": "mpx"},
+        "computed": comp, "warnings": warnings,
+    }
+    if rec.res_raw:
+        parts["resources"] = pd.DataFrame({
+            "id": res_ids, "name": [r.get(1, "") for _, r in rec.res_raw],
+            "capacity": [_num(name, (r.get(41) or "100").rstrip("%"), n, "Max Units", 100.0)
+                         / 100.0 for n, r in rec.res_raw]})
+    if not rows:
+        warnings.append("the file holds no tasks")
+    return parts
+
+
+def _err(name: str, line: int, field: str, value: object, fix: str) -> FileFormatError:
+    return FileFormatError(f"{name}: line {line}: field {field}: {value!r} {fix}")
+
+
+def _num(name: str, v: str, line: int, field: str, default: float) -> float:
+    v = (v or "").strip().replace(",", ".")
+    if not v:
+        return default
+    try:
+        x = float(v)
+    except ValueError:
+        raise _err(name, line, field, v, "is not a number") from None
+    if not math.isfinite(x):
+        raise _err(name, line, field, v, "is not a finite number")
+    return x
+
+
+def _hhmm(v: str) -> int:
+    m = re.match(r"^\s*(\d{1,2})[:.](\d{2})\s*(am|pm)?\s*$", v or "", re.I)
+    if not m:
+        return 0
+    h, mi = int(m.group(1)), int(m.group(2))
+    if m.group(3):
+        h = h % 12 + (12 if m.group(3).lower() == "pm" else 0)
+    return h * 60 + mi
+
+
+def _duration(name: str, units: _Units, v: str, line: int,
+              field: str) -> tuple[float, bool, bool]:
+    """→ (working days or fraction for %, elapsed?, percent?)"""
+    if not v or v.upper() == "NA":
+        return math.nan, False, False
+    m = _DUR.match(v)
+    if not m:
+        raise _err(name, line, field, v, "is not a duration such as 2d, 16h, 1w or 2ed")
+    value = float(m.group(1).replace(",", "."))
+    if m.group(3) == "%":
+        return value / 100.0, bool(m.group(2)), True
+    return units.to_days(value, bool(m.group(2)), m.group(3) or "d"), bool(m.group(2)), False
+
+
+def _decode(data: bytes, name: str) -> list[list[str]]:
+    """The records of the file: check the ``MPX`` header, decode its code page, split fields."""
     head = data[:200].decode("latin-1")
     if not head.startswith("MPX") or len(head) < 4:
         raise FileFormatError(f"{name}: not an MPX file: line 1 must start with 'MPX,'; "
@@ -125,11 +228,31 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     except (UnicodeDecodeError, LookupError):
         text = data.decode("cp1252", errors="replace")
     rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-    warnings: list[str] = []
+    return rows
 
-    def err(line: int, field: str, value: object, fix: str) -> FileFormatError:
-        return FileFormatError(f"{name}: line {line}: field {field}: {value!r} {fix}")
 
+@dataclass
+class _Records:
+    """What the record loop collects: settings, the project calendar, raw tasks and resources."""
+
+    hpd: float
+    hpw: float
+    dpm: float
+    date_order: int
+    default_start: int
+    weekmask: list[bool]
+    minutes: list[list[tuple[int, int]] | None]
+    holidays: list[str]
+    tasks_raw: list[tuple[int, dict[str, str]]]
+    res_raw: list[tuple[int, dict[int, str]]]
+    assign: list[tuple[int, list[str]]]
+    project_name: str
+    project_start: str
+
+
+def _read_records(rows: list[list[str]], name: str, warnings: list[str]) -> _Records:
+    """Walk the records once: settings (11, 12), the first base calendar (20, 25, 26),
+    the project header (30), resources (41, 50), tasks (61, 70) and assignments (75)."""
     hpd, hpw, dpm, date_order, default_start = 8.0, 40.0, 20.0, 1, 480
     weekmask = [True] * 5 + [False] * 2
     minutes: list[list[tuple[int, int]] | None] = [None] * 7
@@ -142,41 +265,20 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     assign: list[tuple[int, list[str]]] = []
     project_name, project_start = "", ""
 
-    def num(v: str, line: int, field: str, default: float) -> float:
-        v = (v or "").strip().replace(",", ".")
-        if not v:
-            return default
-        try:
-            x = float(v)
-        except ValueError:
-            raise err(line, field, v, "is not a number") from None
-        if not math.isfinite(x):
-            raise err(line, field, v, "is not a finite number")
-        return x
-
-    def hhmm(v: str) -> int:
-        m = re.match(r"^\s*(\d{1,2})[:.](\d{2})\s*(am|pm)?\s*$", v or "", re.I)
-        if not m:
-            return 0
-        h, mi = int(m.group(1)), int(m.group(2))
-        if m.group(3):
-            h = h % 12 + (12 if m.group(3).lower() == "pm" else 0)
-        return h * 60 + mi
-
     in_calendar = False
     for n, rec in enumerate(rows, start=1):
         if not rec or n == 1:
             continue
         kind = rec[0].strip()
         if kind == "11" and len(rec) > 5:
-            hpd = num(rec[4], n, "default hours per day", 8.0) or 8.0
-            hpw = num(rec[5], n, "default hours per week", 40.0) or 40.0
+            hpd = _num(name, rec[4], n, "default hours per day", 8.0) or 8.0
+            hpw = _num(name, rec[5], n, "default hours per week", 40.0) or 40.0
         elif kind == "12":
-            date_order = int(num(rec[1], n, "date order", 1.0)) if len(rec) > 1 else 1
+            date_order = int(_num(name, rec[1], n, "date order", 1.0)) if len(rec) > 1 else 1
             if len(rec) > 3:
-                default_start = int(num(rec[3], n, "default start time", 480.0))
+                default_start = int(_num(name, rec[3], n, "default start time", 480.0))
             if len(rec) > 10:
-                dpm = num(rec[10], n, "days per month", 20.0) or 20.0
+                dpm = _num(name, rec[10], n, "days per month", 20.0) or 20.0
         elif kind == "20":
             in_calendar = not cal_seen  # the first base calendar is the project calendar
             if in_calendar:
@@ -185,8 +287,8 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                 # Sun..Sat → Mon..Sun
                 weekmask = [flags[(k + 1) % 7].strip() != "0" for k in range(7)]
         elif kind == "25" and in_calendar and len(rec) > 1:
-            day = int(num(rec[1], n, "calendar day", 1.0))
-            times = [hhmm(x) for x in rec[2:] if x.strip()]
+            day = int(_num(name, rec[1], n, "calendar day", 1.0))
+            times = [_hhmm(x) for x in rec[2:] if x.strip()]
             iv = [(a, b if b > a else b + 1440) for a, b in zip(times[0::2], times[1::2])]
             minutes[(day + 5) % 7] = iv
         elif kind == "26" and in_calendar and len(rec) > 2:
@@ -204,14 +306,14 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             project_name = rec[1] if len(rec) > 1 else ""
             project_start = rec[5] if len(rec) > 5 else ""
         elif kind == "41":
-            res_codes = [int(num(c, n, "resource field code", 0)) for c in rec[1:] if c.strip()]
+            res_codes = [int(_num(name, c, n, "resource field code", 0)) for c in rec[1:] if c.strip()]
         elif kind == "50":
             res_raw.append((n, {c: v for c, v in zip(res_codes, rec[1:])}))
         elif kind == "61":
-            task_codes = [int(num(c, n, "task field code", 0)) for c in rec[1:] if c.strip()]
+            task_codes = [int(_num(name, c, n, "task field code", 0)) for c in rec[1:] if c.strip()]
         elif kind == "70":
             if not task_codes:
-                raise err(n, "record type", "70", "(a task) appears before the task field "
+                raise _err(name, n, "record type", "70", "(a task) appears before the task field "
                           "list (record 61); export the file again")
             vals = {}
             for c, v in zip(task_codes, rec[1:]):
@@ -220,35 +322,16 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             tasks_raw.append((n, vals))
         elif kind == "75" and tasks_raw:
             assign.append((len(tasks_raw) - 1, rec[1:]))
-    day_minutes = [minutes[k] if minutes[k] else ([(480, 720), (780, 1020)] if weekmask[k] else [])
-                   for k in range(7)]
-    if not any(weekmask):
-        weekmask = [True] * 5 + [False] * 2
-    wt = WorkTime(weekmask, holidays, day_minutes)
-    units = _Units(hpd, hpw, dpm, sum(weekmask))
+    return _Records(hpd, hpw, dpm, date_order, default_start, weekmask, minutes, holidays,
+                    tasks_raw, res_raw, assign, project_name, project_start)
 
-    def duration(v: str, line: int, field: str) -> tuple[float, bool, bool]:
-        """→ (working days or fraction for %, elapsed?, percent?)"""
-        if not v or v.upper() == "NA":
-            return math.nan, False, False
-        m = _DUR.match(v)
-        if not m:
-            raise err(line, field, v, "is not a duration such as 2d, 16h, 1w or 2ed")
-        value = float(m.group(1).replace(",", "."))
-        if m.group(3) == "%":
-            return value / 100.0, bool(m.group(2)), True
-        return units.to_days(value, bool(m.group(2)), m.group(3) or "d"), bool(m.group(2)), False
 
-    # task rows (ID 0 is the project summary)
-    recs = [(n, v) for n, v in tasks_raw if v.get("id", "") not in ("0", "")
-            or (not v.get("id") and v.get("unique_id") not in ("0",))]
-    ids0 = [v.get("id") or v.get("unique_id") or str(k + 1) for k, (n, v) in enumerate(recs)]
-    ids, w = safe_ids(ids0)
-    warnings += w
-    id_of = dict(zip(ids0, ids))
+def _outline(recs: list[tuple[int, dict[str, str]]], ids0: list[str],
+             name: str) -> tuple[list[bool], list[str], dict[str, list[str]]]:
+    """Summary flags, WBS codes from the outline levels, and each summary's leaf tasks."""
     outline: list[tuple[int, bool]] = []
     for n, v in recs:
-        lvl = int(num(v.get("outline_level", ""), n, "Outline Level", 1))
+        lvl = int(_num(name, v.get("outline_level", ""), n, "Outline Level", 1))
         outline.append((lvl, v.get("summary", "").lower() in ("yes", "1", "true")))
     # a row followed by a deeper row is a summary even when the flag is missing
     is_summary = [s or (k + 1 < len(outline) and outline[k + 1][0] > outline[k][0])
@@ -268,15 +351,19 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                 if not is_summary[j]:
                     leaves.setdefault(ids0[k], []).append(ids0[j])
                 j += 1
+    return is_summary, wbs_codes, leaves
 
-    start = _date(project_start, date_order)
-    rows, computed, alap, elapsed, moved = [], [], [], [], []
+
+def _links(recs: list[tuple[int, dict[str, str]]], ids0: list[str], id_of: dict[str, str],
+           leaves: dict[str, list[str]], units: _Units, name: str, warnings: list[str],
+           elapsed: list[str]) -> tuple[pd.DataFrame, list[str], dict[str, str]]:
+    """The links from the Predecessors fields; the moved summary ids and predecessors texts."""
     link_rows: list[tuple[str, str, str, float, float]] = []
     for (n, v), raw_id in zip(recs, ids0):
         for token in _split_links(v.get("predecessors", "")):
             m = _LINK.match(token)
             if not m:
-                raise err(n, "Predecessors", token, "is not a link such as 3FS+1d")
+                raise _err(name, n, "Predecessors", token, "is not a link such as 3FS+1d")
             pid, kind = m.group(1), (m.group(2) or "FS").upper()
             lag_days, lag_pct = 0.0, 0.0
             if m.group(4):
@@ -292,19 +379,27 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                                 "link dropped")
                 continue
             link_rows.append((pid, raw_id, kind, lag_days, lag_pct))
-    links, moved_pairs, _ = links_table(link_rows, id_of, leaves)
-    moved += [x for pair in moved_pairs for x in pair if x in leaves]
-    preds_of = dict(zip(id_of, predecessors_text(links, id_of.values()), strict=True))
+    links, moved_pairs, preds_of = links_and_text(link_rows, id_of, leaves)
+    moved = [x for pair in moved_pairs for x in pair if x in leaves]
+    return links, moved, preds_of
+
+
+def _task_rows(recs: list[tuple[int, dict[str, str]]], ids0: list[str], id_of: dict[str, str],
+               is_summary: list[bool], wbs_codes: list[str], preds_of: dict[str, str],
+               units: _Units, date_order: int, name: str, elapsed: list[str]
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """One row per leaf task, its stored dates and slacks as ``computed``, the ALAP task ids."""
+    rows, computed, alap = [], [], []
     for k, ((n, v), raw_id) in enumerate(zip(recs, ids0)):
         if is_summary[k]:
             continue
-        d, el, _ = duration(v.get("duration", ""), n, "Duration")
+        d, el, _ = _duration(name, units, v.get("duration", ""), n, "Duration")
         if el:
             elapsed.append(raw_id)
         if v.get("milestone", "").lower() in ("yes", "1") and (math.isnan(d) or d == 0):
             d = 0.0
         if math.isnan(d) or d < 0:
-            raise err(n, "Duration", v.get("duration"), "must be a duration ≥ 0 such as 2d")
+            raise _err(name, n, "Duration", v.get("duration"), "must be a duration ≥ 0 such as 2d")
         con = _CONSTRAINTS.get(v.get("constraint_type", "").strip().lower(), "")
         cdate = pd.NaT
         if con == "ALAP":
@@ -328,47 +423,43 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                      "baseline_finish": _date(v.get("baseline_finish", ""), date_order),
                      "actual_start": _date(v.get("actual_start", ""), date_order),
                      "actual_finish": _date(v.get("actual_finish", ""), date_order),
-                     "percent_complete": num(pct, n, "% Complete", math.nan),
+                     "percent_complete": _num(name, pct, n, "% Complete", math.nan),
                      "_row": k})
-        ts = duration(v.get("total_slack", ""), n, "Total Slack")[0]
-        fs = duration(v.get("free_slack", ""), n, "Free Slack")[0]
+        ts = _duration(name, units, v.get("total_slack", ""), n, "Total Slack")[0]
+        fs = _duration(name, units, v.get("free_slack", ""), n, "Free Slack")[0]
         computed.append({"id": id_of[raw_id], "_milestone": d == 0,
                          **{f"{c}_date": _date(v.get(c, ""), date_order)
                             for c in ("early_start", "early_finish", "late_start",
                                       "late_finish")},
                          "total_float": ts, "free_float": fs})
-    if moved:
-        warnings.append(f"links on summary tasks {format_ids(sorted(set(moved)))} were moved "
-                        "to their subtasks (tpmkit derives summaries from the WBS)")
-    if alap:
-        warnings.append(f"tasks {format_ids(alap)} are 'As Late As Possible', which tpmkit does "
-                        "not model; scheduled as soon as possible")
-    if elapsed:
-        warnings.append(f"tasks {format_ids(sorted(set(elapsed)))} have elapsed durations or "
-                        f"lags; converted at {sum(weekmask)}/7 working days per calendar day")
+    return rows, computed, alap
 
-    # resources and assignments (record 75: resource ID, units, ...)
-    res_ids, w = safe_ids([r.get(1) or r.get(40, "") for _, r in res_raw], "resource")
-    res_by_id = {r.get(40, ""): i for (_, r), i in zip(res_raw, res_ids)}
+
+def _assignments(rec: _Records, recs: list[tuple[int, dict[str, str]]],
+                 rows: list[dict[str, Any]], name: str) -> list[str]:
+    """Fill each row's ``resources`` from the assignments (record 75: resource ID, units, ...)."""
+    res_ids, w = safe_ids([r.get(1) or r.get(40, "") for _, r in rec.res_raw], "resource")
+    res_by_id = {r.get(40, ""): i for (_, r), i in zip(rec.res_raw, res_ids)}
     by_row: dict[int, list[str]] = {}
-    for k, rec in assign:
-        if rec and rec[0].strip() in res_by_id:
-            u = (rec[1] if len(rec) > 1 else "1").strip().rstrip("%")
-            val = num(u, 0, "assignment units", 1.0)
-            val = val / 100.0 if (len(rec) > 1 and rec[1].strip().endswith("%")) or val > 10 \
+    for k, a in rec.assign:
+        if a and a[0].strip() in res_by_id:
+            u = (a[1] if len(a) > 1 else "1").strip().rstrip("%")
+            val = _num(name, u, 0, "assignment units", 1.0)
+            val = val / 100.0 if (len(a) > 1 and a[1].strip().endswith("%")) or val > 10 \
                 else val
-            by_row.setdefault(k, []).append(f"{res_by_id[rec[0].strip()]}:{format_number(val)}")
-    rec_index = {id(v): k for k, (_, v) in enumerate(tasks_raw)}
+            by_row.setdefault(k, []).append(f"{res_by_id[a[0].strip()]}:{format_number(val)}")
+    rec_index = {id(v): k for k, (_, v) in enumerate(rec.tasks_raw)}
     recs_pos = [rec_index[id(v)] for _, v in recs]
     for r in rows:
         r["resources"] = "; ".join(by_row.get(recs_pos[r.pop("_row")], []))
+    return res_ids
 
-    if pd.isna(start):
-        es = [c["early_start_date"] for c in computed if pd.notna(c["early_start_date"])]
-        start = min(es) if es else pd.NaT
-    comp = pd.DataFrame(computed)
+
+def _computed_offsets(computed: list[dict[str, Any]], start: pd.Timestamp, default_start: int,
+                      wt: WorkTime) -> pd.DataFrame:
+    """The stored dates as working-day offsets from the project start (``computed``)."""
+    comp = computed_frame(computed)
     if not comp.empty:
-        comp = comp.set_index("id")
         milestone = comp.pop("_milestone").to_numpy(dtype=bool)
         if pd.notna(start):
             t0 = start.normalize() + pd.Timedelta(minutes=default_start)
@@ -384,24 +475,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                 else:
                     whole = off + np.where(milestone & (off > 0), 1.0, 0.0)
                 comp[c] = np.where(has_time, off, whole)
-    parts: dict[str, Any] = {
-        "tasks": task_frame(rows),
-        "links": links,
-        "project": {"name": project_name or Path(name).stem,
-                    "start": start.date().isoformat() if pd.notna(start) else None,
-                    "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],
-                                 "holidays": sorted(set(holidays))},
-                    "hours_per_day": hpd, "source_format": "mpx"},
-        "computed": comp, "warnings": warnings,
-    }
-    if res_raw:
-        parts["resources"] = pd.DataFrame({
-            "id": res_ids, "name": [r.get(1, "") for _, r in res_raw],
-            "capacity": [num((r.get(41) or "100").rstrip("%"), n, "Max Units", 100.0) / 100.0
-                         for n, r in res_raw]})
-    if not rows:
-        warnings.append("the file holds no tasks")
-    return parts
+    return comp
 
 
 def _split_links(text: str) -> list[str]:
