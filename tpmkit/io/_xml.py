@@ -39,8 +39,11 @@ __all__ = [
     "read_bytes",
     "read_text",
     "safe_ids",
+    "stored_offsets",
     "strip_namespaces",
+    "summary_leaves",
     "task_frame",
+    "task_tree",
 ]
 
 #: Default size limit for any imported file [bytes]; pass ``max_bytes=`` to a reader to change it.
@@ -239,6 +242,42 @@ def earliest_stored_start(start: Any, computed: Iterable[Mapping[str, Any]]) -> 
 def computed_frame(computed: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """The ``parts["computed"]`` table of the stored dates, indexed by task id (empty if none)."""
     return pd.DataFrame(computed).set_index("id") if len(computed) else pd.DataFrame()
+
+
+def stored_offsets(computed: Sequence[Mapping[str, Any]], start: Any, wt: WorkTime,
+                   columns: Iterable[str]) -> pd.DataFrame:
+    """:func:`computed_frame` plus each ``<column>_date`` as a working-day offset from ``start``."""
+    comp = computed_frame(computed)
+    if not comp.empty and pd.notna(start):
+        origin = wt.offsets([start], start)[0]
+        for c in columns:
+            comp[c] = wt.offsets(comp[f"{c}_date"].to_numpy(), start) - origin
+    return comp
+
+
+def task_tree(parent: Element | None) -> list[tuple[Element, str, bool]]:
+    """Nested ``<task>`` elements depth-first in document order: (element, WBS code, summary?)."""
+    raw: list[tuple[Element, str, bool]] = []
+
+    def walk(el: Element, prefix: str) -> None:
+        for k, t in enumerate(el.findall("task"), start=1):
+            code = f"{prefix}{k}"
+            raw.append((t, code, t.find("task") is not None))
+            walk(t, code + ".")
+
+    if parent is not None:
+        walk(parent, "")
+    return raw
+
+
+def summary_leaves(raw: Sequence[tuple[Element, str, bool]]
+                   ) -> tuple[set[str], dict[str, list[str]]]:
+    """The summary ids of a :func:`task_tree` and each summary's leaf (non-summary) task ids."""
+    summary = {t.get("id") for t, _, s in raw if s}
+    leaves = {t.get("id"): [c.get("id") for c in t.iter("task")
+                            if c is not t and c.get("id") not in summary]
+              for t, _, s in raw if s}
+    return summary, leaves
 
 
 def safe_ids(raw: Sequence[object], what: str = "task") -> tuple[list[str], list[str]]:

@@ -41,7 +41,9 @@ from tpmkit.io._xml import (
     links_and_text,
     parse_xml,
     safe_ids,
+    summary_leaves,
     task_frame,
+    task_tree,
 )
 
 __all__ = ["LINK_TYPES", "read_parts"]
@@ -117,8 +119,8 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                               "GanttProject as .gan")
     warnings: list[str] = []
     weekmask, one_off, recurring = _calendar(root, name, warnings)
-    raw, id_of, summary, children = _task_tree(root, name, warnings)
-    links, gid_text = _links(raw, id_of, summary, children, name, warnings)
+    raw, id_of, summary, leaves = _task_tree(root, name, warnings)
+    links, gid_text = _links(raw, id_of, leaves, name, warnings)
     base = _baseline(root, name)
     rows, starts = _task_rows(raw, id_of, gid_text, base, name)
     holidays_l = _holidays(one_off, recurring, starts, name)
@@ -194,20 +196,7 @@ def _task_tree(root: Element, name: str, warnings: list[str]
                ) -> tuple[list[tuple[Element, str, bool]], dict[str, str], set[str],
                           dict[str, list[str]]]:
     """Tasks depth-first in document order with their WBS codes; summaries and their leaves."""
-    raw: list[tuple[Element, str, bool]] = []
-
-    def walk(parent: Element, prefix: str) -> None:
-        k = 0
-        for t in parent.findall("task"):
-            k += 1
-            code = f"{prefix}{k}"
-            is_summary = t.find("task") is not None
-            raw.append((t, code, is_summary))
-            walk(t, code + ".")
-
-    tasks_el = root.find("tasks")
-    if tasks_el is not None:
-        walk(tasks_el, "")
+    raw = task_tree(root.find("tasks"))
     for t, _, _ in raw:
         if t.get("id") is None:
             raise FileFormatError(f"{name}: task {t.get('name')!r}: attribute id is missing; "
@@ -220,17 +209,12 @@ def _task_tree(root: Element, name: str, warnings: list[str]
     ids, w = safe_ids(gid)
     warnings += w
     id_of = dict(zip(gid, ids))
-    summary = {t.get("id") for t, _, s in raw if s}
-    children: dict[str, list[str]] = {}
-    for t, _, _ in raw:
-        for c in t.iter("task"):
-            if c is not t and c.get("id") not in summary:
-                children.setdefault(t.get("id"), []).append(c.get("id"))
-    return raw, id_of, summary, children
+    summary, leaves = summary_leaves(raw)
+    return raw, id_of, summary, leaves
 
 
-def _links(raw: list[tuple[Element, str, bool]], id_of: dict[str, str], summary: set[str],
-           children: dict[str, list[str]], name: str,
+def _links(raw: list[tuple[Element, str, bool]], id_of: dict[str, str],
+           leaves: dict[str, list[str]], name: str,
            warnings: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
     """The links (``<depend>`` on the predecessor) and each task's predecessors text."""
     link_rows: list[tuple[str, str, str, float, float]] = []
@@ -248,8 +232,7 @@ def _links(raw: list[tuple[Element, str, bool]], id_of: dict[str, str], summary:
                 continue
             lag = _float(dep, "difference", name, where, 0.0)
             link_rows.append((t.get("id"), succ, kind, lag, 0.0))
-    links, moved_pairs, gid_text = links_and_text(link_rows, id_of,
-                                                  {s: children.get(s, []) for s in summary})
+    links, moved_pairs, gid_text = links_and_text(link_rows, id_of, leaves)
     moved = [f"{p}→{q}" for p, q in moved_pairs]
     if moved:
         warnings.append(f"dependencies on summary tasks ({format_ids(moved)}) were moved to "

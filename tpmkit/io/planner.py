@@ -34,11 +34,13 @@ from tpmkit.io._xml import (
     DAY_NAMES,
     WorkTime,
     format_number,
-    links_table,
+    links_and_text,
     parse_xml,
-    predecessors_text,
     safe_ids,
+    stored_offsets,
+    summary_leaves,
     task_frame,
+    task_tree,
 )
 
 __all__ = ["read_parts"]
@@ -175,27 +177,40 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     wt = WorkTime(weekmask, holidays, minutes)
     sec_per_day = wt.minutes_per_day() * 60.0
 
-    raw: list[tuple[Element, str, bool]] = []
-
-    def walk(parent: Element, prefix: str) -> None:
-        for k, t in enumerate(parent.findall("task"), start=1):
-            code = f"{prefix}{k}"
-            raw.append((t, code, t.find("task") is not None))
-            walk(t, code + ".")
-
-    if root.find("tasks") is not None:
-        walk(root.find("tasks"), "")
+    raw = task_tree(root.find("tasks"))
     pid = [t.get("id", "") for t, _, _ in raw]
     ids, w = safe_ids(pid)
     warnings += w
     id_of = dict(zip(pid, ids))
-    summary = {t.get("id") for t, _, s in raw if s}
-    leaves: dict[str, list[str]] = {}
-    for t, _, s in raw:
-        if s:
-            leaves[t.get("id")] = [c.get("id") for c in t.iter("task")
-                                   if c is not t and c.get("id") not in summary]
+    _, leaves = summary_leaves(raw)
+    res_el, res_ids, alloc = _allocations(root, id_of, name)
+    links, preds = _links(raw, id_of, leaves, name, warnings)
+    start = _when(root, "project-start", name, "project")
+    rows, computed = _task_rows(raw, id_of, preds, alloc, sec_per_day, name, warnings)
+    comp = stored_offsets(computed, start, wt, ("early_start", "early_finish"))
+    parts: dict[str, Any] = {
+        "tasks": task_frame(rows),
+        "links": links,
+        "project": {"name": root.get("name") or Path(name).stem,
+                    "start": start.date().isoformat() if pd.notna(start) else None,
+                    "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],
+                                 "holidays": holidays},
+                    "calendar_name": cal_name, "source_format": "planner"},
+        "computed": comp, "warnings": warnings,
+    }
+    if res_el:
+        parts["resources"] = pd.DataFrame({
+            "id": res_ids, "name": [r.get("name", "") for r in res_el], "capacity": 1.0,
+            "rate": [_num(r, "std-rate", name, f"resource {r.get('id')}") * sec_per_day / 3600.0
+                     for r in res_el]})
+    if not rows:
+        warnings.append("the file holds no tasks")
+    return parts
 
+
+def _allocations(root: Element, id_of: dict[str, str], name: str
+                 ) -> tuple[list[Element], list[str], dict[str, list[tuple[str, float]]]]:
+    """The resource elements, their ids and each task's (resource, units) allocations."""
     res_el = root.findall("resources/resource")
     res_ids, w = safe_ids([r.get("name") or r.get("short-name") or f"resource_{r.get('id')}"
                            for r in res_el], "resource")
@@ -206,7 +221,13 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         if rid in res_of and tid in id_of:
             units = _num(a, "units", name, f"allocation of resource {rid}", 100.0) / 100.0
             alloc.setdefault(tid, []).append((res_of[rid], units))
+    return res_el, res_ids, alloc
 
+
+def _links(raw: list[tuple[Element, str, bool]], id_of: dict[str, str],
+           leaves: dict[str, list[str]], name: str,
+           warnings: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The links (``<predecessor>`` on the successor) and each task's predecessors text."""
     link_rows: list[tuple[str, str, str, float, float]] = []
     for t, _, _ in raw:
         for p in t.findall("predecessors/predecessor"):
@@ -221,14 +242,19 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                 continue
             lag = _num(p, "lag", name, where, 0.0) / 86400.0
             link_rows.append((src, t.get("id"), kind, lag, 0.0))
-    links, moved_pairs, _ = links_table(link_rows, id_of, leaves)
+    links, moved_pairs, preds = links_and_text(link_rows, id_of, leaves)
     moved = [f"{a}→{b}" for a, b in moved_pairs]
-    preds = dict(zip(id_of, predecessors_text(links, id_of.values()), strict=True))
     if moved:
         warnings.append(f"links on summary tasks ({format_ids(moved)}) were moved to their "
                         "subtasks (tpmkit derives summaries from the WBS)")
+    return links, preds
 
-    start = _when(root, "project-start", name, "project")
+
+def _task_rows(raw: list[tuple[Element, str, bool]], id_of: dict[str, str],
+               preds: dict[str, str], alloc: dict[str, list[tuple[str, float]]],
+               sec_per_day: float, name: str, warnings: list[str]
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One row per leaf task and Planner's work start and end as ``computed`` rows."""
     rows, computed = [], []
     for t, code, is_summary in raw:
         if is_summary:
@@ -262,28 +288,4 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                                             for r, u in alloc.get(tid, []))})
         ws, end = _when(t, "work-start", name, where), _when(t, "end", name, where)
         computed.append({"id": id_of[tid], "early_start_date": ws, "early_finish_date": end})
-    comp = pd.DataFrame(computed)
-    if not comp.empty:
-        comp = comp.set_index("id")
-        if pd.notna(start):
-            origin = wt.offsets([start], start)[0]
-            comp["early_start"] = wt.offsets(comp["early_start_date"].to_numpy(), start) - origin
-            comp["early_finish"] = wt.offsets(comp["early_finish_date"].to_numpy(), start) - origin
-    parts: dict[str, Any] = {
-        "tasks": task_frame(rows),
-        "links": links,
-        "project": {"name": root.get("name") or Path(name).stem,
-                    "start": start.date().isoformat() if pd.notna(start) else None,
-                    "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],
-                                 "holidays": holidays},
-                    "calendar_name": cal_name, "source_format": "planner"},
-        "computed": comp, "warnings": warnings,
-    }
-    if res_el:
-        parts["resources"] = pd.DataFrame({
-            "id": res_ids, "name": [r.get("name", "") for r in res_el], "capacity": 1.0,
-            "rate": [_num(r, "std-rate", name, f"resource {r.get('id')}") * sec_per_day / 3600.0
-                     for r in res_el]})
-    if not rows:
-        warnings.append("the file holds no tasks")
-    return parts
+    return rows, computed
