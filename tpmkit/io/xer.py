@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +44,17 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import FileFormatError, format_ids
+from tpmkit.io._pmxml import EXCEL_EPOCH, pmxml_tables
 from tpmkit.io._xml import (
     DAY_NAMES,
     WorkTime,
+    earliest_stored_start,
     format_number,
-    links_table,
-    predecessors_text,
+    links_and_text,
     read_bytes,
     read_text,
     safe_ids,
+    stored_offsets,
     task_frame,
 )
 
@@ -62,7 +65,6 @@ LINK_TYPES = {"PR_FS": "FS", "PR_SS": "SS", "PR_FF": "FF", "PR_SF": "SF"}
 _CONSTRAINTS = {"CS_MSO": "MSO", "CS_MSOA": "SNET", "CS_MSOB": "SNLT", "CS_MEO": "MFO",
                 "CS_MEOA": "FNET", "CS_MEOB": "FNLT", "CS_MANDSTART": "MSO",
                 "CS_MANDFIN": "MFO"}
-_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 def read_tables(path: str | os.PathLike, *, max_bytes: int | None = None
@@ -202,7 +204,7 @@ def _parse_calendar(data: str) -> tuple[list[bool] | None, list[list[tuple[int, 
         marks = [(m.start(), int(m.group(1))) for m in re.finditer(r"\(0\|\|\d+\(d\|(\d+)\)", block)]
         for k, (pos, serial) in enumerate(marks):
             end = marks[k + 1][0] if k + 1 < len(marks) else len(block)
-            day = (_EXCEL_EPOCH + pd.Timedelta(days=serial)).date().isoformat()
+            day = (EXCEL_EPOCH + pd.Timedelta(days=serial)).date().isoformat()
             (working if _intervals(block[pos:end]) else holidays).append(day)
     return weekmask, minutes, holidays, working
 
@@ -263,8 +265,116 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
     """Build the parts from XER-style tables (also used for PMXML)."""
     r = _Reader(name, tables)
     warnings: list[str] = []
+    proj = _select_project(name, tables.get("PROJECT", []), project_id, warnings)
+    pid = proj.get("proj_id")
+    cals, proj_cal_id, pcal, wt = _calendars(r, tables, proj, warnings)
 
-    projects = tables.get("PROJECT", [])
+    def hours_per_day(cal_id: str | None) -> float:
+        c = cals.get(cal_id or "") or pcal
+        return float(c["hours"]) if c["hours"] > 0 else 8.0
+
+    wbs_code = _wbs_coder(tables, pid)
+    kept, ids, id_of, cal_of = _kept_activities(tables, pid, warnings)
+    codes = _activity_codes(tables, id_of)
+    res_recs, res_ids, budget, actual, assigned = _costs(r, tables, id_of)
+    links, preds = _links(r, tables, pid, id_of, cal_of, pcal, proj_cal_id, hours_per_day,
+                          warnings)
+    rows, computed, alap, other_cal = [], [], [], []
+    for t, tid in zip(kept, ids):
+        key = t.get("task_id")
+        hpd = hours_per_day(t.get("clndr_id"))
+        if t.get("clndr_id") and t.get("clndr_id") != proj_cal_id \
+                and cals.get(t.get("clndr_id"), {}).get("weekmask") != pcal["weekmask"]:
+            other_cal.append(tid)
+        duration, pct, pct_type, constraint, cdate = _activity_row(r, t, tid, hpd, proj, alap,
+                                                                   warnings)
+        row = {"id": tid, "name": t.get("task_name", ""), "duration": duration,
+               "predecessors": preds.get(key, ""),
+               "wbs": wbs_code(t.get("wbs_id")), "constraint": constraint,
+               "constraint_date": cdate, "resources": "; ".join(f"{k}:{format_number(v)}"
+                                            for k, v in assigned.get(key, {}).items()),
+               "cost": budget.get(key, math.nan), "actual_cost": actual.get(key, math.nan),
+               "percent_complete": pct,
+               "actual_start": r.date(t, "act_start_date", "TASK"),
+               "actual_finish": r.date(t, "act_end_date", "TASK"),
+               "status": t.get("status_code", ""),
+               "percent_complete_type": pct_type}
+        row.update(codes.get(key, {}))
+        rows.append(row)
+        computed.append({
+            "id": tid,
+            "early_start_date": r.date(t, "early_start_date", "TASK"),
+            "early_finish_date": r.date(t, "early_end_date", "TASK"),
+            "late_start_date": r.date(t, "late_start_date", "TASK"),
+            "late_finish_date": r.date(t, "late_end_date", "TASK"),
+            "total_float": r.num(t, "total_float_hr_cnt", "TASK") / hpd,
+            "free_float": r.num(t, "free_float_hr_cnt", "TASK") / hpd,
+        })
+    if alap:
+        warnings.append(f"activities {format_ids(alap)} have an 'As Late As Possible' "
+                        "constraint, which tpmkit does not model; scheduled as soon as possible")
+    if other_cal:
+        warnings.append(f"activities {format_ids(other_cal)} use another calendar in P6; "
+                        f"tpmkit schedules every activity on the project calendar {pcal['name']!r}")
+
+    tasks = task_frame(rows)
+    start = _project_start(r, proj, computed)
+    comp = stored_offsets(computed, start, wt,
+                          ("early_start", "early_finish", "late_start", "late_finish"))
+    status = r.date(proj, "last_recalc_date", "PROJECT") if proj else pd.NaT
+    currency = ""
+    for cur in tables.get("CURRTYPE", [])[:1]:
+        currency = cur.get("curr_short_name", "")
+    project = {
+        "name": proj.get("proj_short_name") or Path(name).stem,
+        "start": start.date().isoformat() if pd.notna(start) else None,
+        "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, pcal["weekmask"]) if x],
+                     "holidays": sorted(pcal["holidays"])},
+        "status_date": status.date().isoformat() if pd.notna(status) else None,
+        "currency": currency,
+        "hours_per_day": hours_per_day(proj_cal_id),
+        "calendar_name": pcal["name"],
+        "source_format": "xer",
+    }
+    parts: dict[str, Any] = {"tasks": tasks, "links": links, "project": project,
+                             "computed": comp, "warnings": warnings}
+    if res_recs:
+        parts["resources"] = _resource_table(r, tables, res_recs, res_ids)
+    if not rows:
+        warnings.append("the file holds no activities")
+    return parts
+
+
+def _project_start(r: _Reader, proj: dict[str, str],
+                   computed: list[dict[str, Any]]) -> pd.Timestamp:
+    """The planned start (or the data date), else the earliest stored early start."""
+    start = pd.NaT
+    for f in ("plan_start_date", "last_recalc_date"):
+        if proj.get(f):
+            start = r.date(proj, f, "PROJECT")
+            break
+    return earliest_stored_start(start, computed)
+
+
+def _resource_table(r: _Reader, tables: dict[str, list[dict[str, str]]],
+                    res_recs: list[dict[str, str]], res_ids: list[str]) -> pd.DataFrame:
+    """The resources with their first rate [currency/h] and maximum units [units/h]."""
+    rates: dict[str, float] = {}
+    for rr in tables.get("RSRCRATE", []):
+        rates.setdefault(rr.get("rsrc_id"), r.num(rr, "cost_per_qty", "RSRCRATE"))
+    caps: dict[str, float] = {}
+    for rr in tables.get("RSRCRATE", []):
+        caps.setdefault(rr.get("rsrc_id"), r.num(rr, "max_qty_per_hr", "RSRCRATE", 1.0))
+    return pd.DataFrame([
+        {"id": i, "name": x.get("rsrc_name") or i,
+         "capacity": caps.get(x.get("rsrc_id"), 1.0),
+         "cost_per_hour": rates.get(x.get("rsrc_id"), np.nan),
+         "type": x.get("rsrc_type", "")} for x, i in zip(res_recs, res_ids)])
+
+
+def _select_project(name: str, projects: list[dict[str, str]], project_id: str | None,
+                    warnings: list[str]) -> dict[str, str]:
+    """The PROJECT record to read: ``project_id`` (id or short name), else the first one."""
     proj: dict[str, str] = {}
     if projects:
         if project_id is not None:
@@ -283,9 +393,12 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
                     f"({format_ids(p.get('proj_short_name') or p.get('proj_id') for p in projects)}); "
                     f"read {proj.get('proj_short_name') or proj.get('proj_id')!r} — pass "
                     "project_id=... to choose another")
-    pid = proj.get("proj_id")
+    return proj
 
-    # calendars
+
+def _calendars(r: _Reader, tables: dict[str, list[dict[str, str]]], proj: dict[str, str], warnings: list[str]
+               ) -> tuple[dict[str, dict[str, Any]], str | None, dict[str, Any], WorkTime]:
+    """Every calendar, the project calendar's id and record, and its working time."""
     cals: dict[str, dict[str, Any]] = {}
     default_cal = None
     for c in tables.get("CALENDAR", []):
@@ -318,11 +431,11 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
         warnings.append(f"calendar {pcal['name']!r}: working exceptions on non-working days "
                         f"({format_ids(pcal['working'])}) cannot be represented and were ignored")
 
-    def hours_per_day(cal_id: str | None) -> float:
-        c = cals.get(cal_id or "") or pcal
-        return float(c["hours"]) if c["hours"] > 0 else 8.0
+    return cals, proj_cal_id, pcal, wt
 
-    # WBS codes from the PROJWBS tree (the project node itself is left out)
+
+def _wbs_coder(tables: dict[str, list[dict[str, str]]], pid: str | None) -> Callable[[str | None], str]:
+    """WBS codes from the PROJWBS tree (the project node itself is left out)."""
     wbs_nodes = {w.get("wbs_id"): w for w in tables.get("PROJWBS", [])
                  if pid is None or w.get("proj_id") == pid}
 
@@ -337,6 +450,13 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
             wbs_id = w.get("parent_wbs_id")
         return ".".join(reversed(parts))
 
+    return wbs_code
+
+
+def _kept_activities(tables: dict[str, list[dict[str, str]]], pid: str | None, warnings: list[str]
+                     ) -> tuple[list[dict[str, str]], list[str], dict[str, str], dict[str, str]]:
+    """The project's activities without level-of-effort and WBS-summary ones, their ids,
+    the task_id → id map and each activity's calendar."""
     all_tasks = tables.get("TASK", [])
     tasks_raw = [t for t in all_tasks if pid is None or t.get("proj_id") in (pid, None, "")]
     skipped_types: dict[str, list[str]] = {}
@@ -356,7 +476,11 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
     id_of = {t.get("task_id"): i for t, i in zip(kept, ids)}
     cal_of = {t.get("task_id"): t.get("clndr_id") for t in kept}
 
-    # activity codes
+    return kept, ids, id_of, cal_of
+
+
+def _activity_codes(tables: dict[str, list[dict[str, str]]], id_of: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Each activity's code values as ``code_<type>`` columns."""
     code_type = {a.get("actv_code_type_id"): a.get("actv_code_type") or a.get("actv_code_type_id")
                  for a in tables.get("ACTVTYPE", [])}
     code_val = {c.get("actv_code_id"): (c.get("actv_code_type_id"), c.get("short_name")
@@ -370,7 +494,13 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
             col = "code_" + re.sub(r"\W+", "_", str(code_type.get(ctid, ctid))).strip("_").lower()
             codes.setdefault(tid, {})[col] = value
 
-    # assignments and costs
+    return codes
+
+
+def _costs(r: _Reader, tables: dict[str, list[dict[str, str]]], id_of: dict[str, str]
+           ) -> tuple[list[dict[str, str]], list[str], dict[str, float], dict[str, float],
+                      dict[str, dict[str, float]]]:
+    """Resources, and per activity the budget, actual cost and assigned resource units."""
     res_recs = tables.get("RSRC", [])
     res_ids, w = safe_ids([x.get("rsrc_short_name") or x.get("rsrc_name") or x.get("rsrc_id")
                            for x in res_recs], "resource")
@@ -397,7 +527,15 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
             budget[tid] = budget.get(tid, 0.0) + r.num(c, "target_cost", "PROJCOST", 0.0)
             actual[tid] = actual.get(tid, 0.0) + r.num(c, "act_cost", "PROJCOST", 0.0)
 
-    # relationship lag calendar (P6 scheduling option)
+    return res_recs, res_ids, budget, actual, assigned
+
+
+def _links(r: _Reader, tables: dict[str, list[dict[str, str]]], pid: str | None, id_of: dict[str, str],
+           cal_of: dict[str, str], pcal: dict[str, Any], proj_cal_id: str | None,
+           hours_per_day: Callable[[str | None], float], warnings: list[str]
+           ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The relationships, their lags converted on P6's relationship-lag calendar option."""
+    name = r.path
     lag_cal = "rcal_Predecessor"
     for so in tables.get("SCHEDOPTIONS", []):
         if pid is None or so.get("proj_id") == pid:
@@ -423,8 +561,7 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
                       "rcal_ProjDefault": proj_cal_id}.get(lag_cal, cal_of.get(pred))
             lag = hours / hours_per_day(cal_id)
         link_rows.append((pred, succ, kind, lag, 0.0))
-    links, _, _ = links_table(link_rows, id_of)
-    preds = dict(zip(id_of, predecessors_text(links, id_of.values()), strict=True))
+    links, _, preds = links_and_text(link_rows, id_of)
     if dropped:
         warnings.append(f"relationships to activities outside the project or left out were "
                         f"dropped: {format_ids(dropped)}")
@@ -432,187 +569,56 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
         warnings.append("relationship lags use P6's 24-hour calendar; they were converted to "
                         f"working days at {sum(pcal['weekmask'])}/7 working days per calendar day")
 
-    rows, computed = [], []
-    alap, other_cal = [], []
-    for t, tid in zip(kept, ids):
-        key = t.get("task_id")
-        hpd = hours_per_day(t.get("clndr_id"))
-        if t.get("clndr_id") and t.get("clndr_id") != proj_cal_id \
-                and cals.get(t.get("clndr_id"), {}).get("weekmask") != pcal["weekmask"]:
-            other_cal.append(tid)
-        target = r.num(t, "target_drtn_hr_cnt", "TASK")
-        remain = r.num(t, "remain_drtn_hr_cnt", "TASK")
-        hours = target if not math.isnan(target) else remain
-        if math.isnan(hours):
-            hours = 0.0
-        ttype = t.get("task_type", "")
-        duration = 0.0 if ttype in ("TT_Mile", "TT_FinMile") else hours / hpd
-        if duration < 0:
+    return links, preds
+
+
+def _activity_row(r: _Reader, t: dict[str, str], tid: str, hpd: float, proj: dict[str, str],
+                  alap: list[str], warnings: list[str]
+                  ) -> tuple[float, float, str, str, pd.Timestamp]:
+    """Duration, percentage complete, constraint and status of one activity."""
+    name = r.path
+    target = r.num(t, "target_drtn_hr_cnt", "TASK")
+    remain = r.num(t, "remain_drtn_hr_cnt", "TASK")
+    hours = target if not math.isnan(target) else remain
+    if math.isnan(hours):
+        hours = 0.0
+    ttype = t.get("task_type", "")
+    duration = 0.0 if ttype in ("TT_Mile", "TT_FinMile") else hours / hpd
+    if duration < 0:
+        raise FileFormatError(f"{name}: line {t.get('_line')}: table TASK, field "
+                              f"target_drtn_hr_cnt: negative duration {hours}")
+    pct_type = t.get("complete_pct_type") or proj.get("def_complete_pct_type") or "CP_Drtn"
+    if t.get("_pct"):  # PMXML states the percentage directly
+        pct = r.num(t, "_pct", "Activity")
+    elif t.get("status_code") == "TK_Complete":
+        pct = 100.0
+    elif pct_type == "CP_Phys":
+        pct = r.num(t, "phys_complete_pct", "TASK", 0.0)
+    elif pct_type == "CP_Units":
+        done = r.num(t, "act_work_qty", "TASK", 0.0)
+        left = r.num(t, "remain_work_qty", "TASK", 0.0)
+        pct = 100.0 * done / (done + left) if done + left > 0 else 0.0
+    else:
+        pct = 100.0 * (target - remain) / target if target and target > 0 \
+            and not math.isnan(remain) else 0.0
+    cstr = (t.get("cstr_type") or "").strip()
+    constraint, cdate = "", pd.NaT
+    if cstr == "CS_ALAP":
+        alap.append(tid)
+    elif cstr:
+        constraint = _CONSTRAINTS.get(cstr, "")
+        if not constraint:
             raise FileFormatError(f"{name}: line {t.get('_line')}: table TASK, field "
-                                  f"target_drtn_hr_cnt: negative duration {hours}")
-        pct_type = t.get("complete_pct_type") or proj.get("def_complete_pct_type") or "CP_Drtn"
-        if t.get("_pct"):  # PMXML states the percentage directly
-            pct = r.num(t, "_pct", "Activity")
-        elif t.get("status_code") == "TK_Complete":
-            pct = 100.0
-        elif pct_type == "CP_Phys":
-            pct = r.num(t, "phys_complete_pct", "TASK", 0.0)
-        elif pct_type == "CP_Units":
-            done = r.num(t, "act_work_qty", "TASK", 0.0)
-            left = r.num(t, "remain_work_qty", "TASK", 0.0)
-            pct = 100.0 * done / (done + left) if done + left > 0 else 0.0
+                                  f"cstr_type: unknown constraint {cstr!r}")
+        cdate = r.date(t, "cstr_date", "TASK")
+        if pd.isna(cdate):
+            constraint = ""
         else:
-            pct = 100.0 * (target - remain) / target if target and target > 0 \
-                and not math.isnan(remain) else 0.0
-        cstr = (t.get("cstr_type") or "").strip()
-        constraint, cdate = "", pd.NaT
-        if cstr == "CS_ALAP":
-            alap.append(tid)
-        elif cstr:
-            constraint = _CONSTRAINTS.get(cstr, "")
-            if not constraint:
-                raise FileFormatError(f"{name}: line {t.get('_line')}: table TASK, field "
-                                      f"cstr_type: unknown constraint {cstr!r}")
-            cdate = r.date(t, "cstr_date", "TASK")
-            if pd.isna(cdate):
-                constraint = ""
-            else:
-                cdate = cdate.normalize()
-        if (t.get("cstr_type2") or "").strip():
-            warnings.append(f"activity {tid}: the secondary constraint "
-                            f"{t.get('cstr_type2')} was ignored (tpmkit keeps one per task)")
-        row = {"id": tid, "name": t.get("task_name", ""), "duration": duration,
-               "predecessors": preds.get(key, ""),
-               "wbs": wbs_code(t.get("wbs_id")), "constraint": constraint,
-               "constraint_date": cdate, "resources": "; ".join(f"{k}:{format_number(v)}"
-                                            for k, v in assigned.get(key, {}).items()),
-               "cost": budget.get(key, math.nan), "actual_cost": actual.get(key, math.nan),
-               "percent_complete": pct,
-               "actual_start": r.date(t, "act_start_date", "TASK"),
-               "actual_finish": r.date(t, "act_end_date", "TASK"),
-               "status": t.get("status_code", ""),
-               "percent_complete_type": pct_type}
-        row.update(codes.get(key, {}))
-        rows.append(row)
-        computed.append({
-            "id": tid,
-            "early_start_date": r.date(t, "early_start_date", "TASK"),
-            "early_finish_date": r.date(t, "early_end_date", "TASK"),
-            "late_start_date": r.date(t, "late_start_date", "TASK"),
-            "late_finish_date": r.date(t, "late_end_date", "TASK"),
-            "total_float": r.num(t, "total_float_hr_cnt", "TASK") / hpd,
-            "free_float": r.num(t, "free_float_hr_cnt", "TASK") / hpd,
-        })
-    if alap:
-        warnings.append(f"activities {format_ids(alap)} have an 'As Late As Possible' "
-                        "constraint, which tpmkit does not model; scheduled as soon as possible")
-    if other_cal:
-        warnings.append(f"activities {format_ids(other_cal)} use another calendar in P6; "
-                        f"tpmkit schedules every activity on the project calendar {pcal['name']!r}")
-
-    tasks = task_frame(rows)
-    start = pd.NaT
-    for f in ("plan_start_date", "last_recalc_date"):
-        if proj.get(f):
-            start = r.date(proj, f, "PROJECT")
-            break
-    if pd.isna(start):
-        es = [c["early_start_date"] for c in computed if pd.notna(c["early_start_date"])]
-        start = min(es) if es else pd.NaT
-    comp = pd.DataFrame(computed)
-    if not comp.empty:
-        comp = comp.set_index("id")
-        if pd.notna(start):
-            origin = wt.offsets([start], start)[0]
-            for k in ("early_start", "early_finish", "late_start", "late_finish"):
-                comp[k] = wt.offsets(comp[f"{k}_date"].to_numpy(), start) - origin
-    status = r.date(proj, "last_recalc_date", "PROJECT") if proj else pd.NaT
-    currency = ""
-    for cur in tables.get("CURRTYPE", [])[:1]:
-        currency = cur.get("curr_short_name", "")
-    project = {
-        "name": proj.get("proj_short_name") or Path(name).stem,
-        "start": start.date().isoformat() if pd.notna(start) else None,
-        "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, pcal["weekmask"]) if x],
-                     "holidays": sorted(pcal["holidays"])},
-        "status_date": status.date().isoformat() if pd.notna(status) else None,
-        "currency": currency,
-        "hours_per_day": hours_per_day(proj_cal_id),
-        "calendar_name": pcal["name"],
-        "source_format": "xer",
-    }
-    parts: dict[str, Any] = {"tasks": tasks, "links": links, "project": project,
-                             "computed": comp, "warnings": warnings}
-    if res_recs:
-        rates: dict[str, float] = {}
-        for rr in tables.get("RSRCRATE", []):
-            rates.setdefault(rr.get("rsrc_id"), r.num(rr, "cost_per_qty", "RSRCRATE"))
-        caps: dict[str, float] = {}
-        for rr in tables.get("RSRCRATE", []):
-            caps.setdefault(rr.get("rsrc_id"), r.num(rr, "max_qty_per_hr", "RSRCRATE", 1.0))
-        parts["resources"] = pd.DataFrame([
-            {"id": i, "name": x.get("rsrc_name") or i,
-             "capacity": caps.get(x.get("rsrc_id"), 1.0),
-             "cost_per_hour": rates.get(x.get("rsrc_id"), np.nan),
-             "type": x.get("rsrc_type", "")} for x, i in zip(res_recs, res_ids)])
-    if not rows:
-        warnings.append("the file holds no activities")
-    return parts
-
-
-# ----------------------------------------------------------------------------- PMXML
-_PM_TYPES = {"Task Dependent": "TT_Task", "Resource Dependent": "TT_Rsrc",
-             "Level of Effort": "TT_LOE", "Start Milestone": "TT_Mile",
-             "Finish Milestone": "TT_FinMile", "WBS Summary": "TT_WBS"}
-_PM_STATUS = {"Completed": "TK_Complete", "In Progress": "TK_Active",
-              "Not Started": "TK_NotStart"}
-_PM_PCT = {"Duration": "CP_Drtn", "Physical": "CP_Phys", "Units": "CP_Units"}
-_PM_CONSTRAINTS = {"Start On": "CS_MSO", "Start On or After": "CS_MSOA",
-                   "Start On or Before": "CS_MSOB", "Finish On": "CS_MEO",
-                   "Finish On or After": "CS_MEOA", "Finish On or Before": "CS_MEOB",
-                   "Mandatory Start": "CS_MANDSTART", "Mandatory Finish": "CS_MANDFIN",
-                   "As Late As Possible": "CS_ALAP"}
-_PM_LINKS = {"Finish to Start": "PR_FS", "Start to Start": "PR_SS", "Finish to Finish": "PR_FF",
-             "Start to Finish": "PR_SF"}
-_PM_LAG_CAL = {"Predecessor Activity Calendar": "rcal_Predecessor",
-               "Successor Activity Calendar": "rcal_Successor",
-               "24 Hour Calendar": "rcal_24Hour", "Project Default Calendar": "rcal_ProjDefault"}
-_PM_DAYS = {"Sunday": 1, "Monday": 2, "Tuesday": 3, "Wednesday": 4, "Thursday": 5, "Friday": 6,
-            "Saturday": 7}
-
-
-def _pm_time(text: str | None, finish: bool) -> str:
-    """P6 finish times are inclusive minutes (11:59 means up to 12:00)."""
-    hh, mm = (text or "00:00").split(":")[:2]
-    minutes = int(hh) * 60 + int(mm) + (1 if finish and mm.endswith("9") else 0)
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _pm_intervals(parent: Any) -> str:
-    out = []
-    times = [w for w in parent.findall("WorkTime") if w.find("Start") is not None]
-    for k, wt in enumerate(times):
-        out.append(f"(0||{k}(s|{_pm_time(wt.findtext('Start'), False)}|"
-                   f"f|{_pm_time(wt.findtext('Finish'), True)})())")
-    return "".join(out)
-
-
-def _pm_calendar(cal: Any) -> str:
-    """PMXML calendar → the XER ``clndr_data`` notation, so one parser serves both."""
-    days = []
-    for h in cal.findall("StandardWorkWeek/StandardWorkHours"):
-        d = _PM_DAYS.get((h.findtext("DayOfWeek") or "").strip())
-        if d:
-            days.append(f"(0||{d}()({_pm_intervals(h)}))")
-    exc = []
-    for k, e in enumerate(cal.findall("HolidayOrExceptions/HolidayOrException")):
-        text = (e.findtext("Date") or "").strip()
-        if text:
-            serial = (pd.Timestamp(text[:10]) - _EXCEL_EPOCH).days
-            exc.append(f"(0||{k}(d|{serial})({_pm_intervals(e)}))")
-    return (f"(0||CalendarData()((0||DaysOfWeek()({''.join(days)}))"
-            f"(0||Exceptions()({''.join(exc)}))))")
-
+            cdate = cdate.normalize()
+    if (t.get("cstr_type2") or "").strip():
+        warnings.append(f"activity {tid}: the secondary constraint "
+                        f"{t.get('cstr_type2')} was ignored (tpmkit keeps one per task)")
+    return duration, pct, pct_type, constraint, cdate
 
 def read_pmxml_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                      project_id: str | None = None, **settings: Any) -> dict[str, Any]:
@@ -660,8 +666,6 @@ def read_pmxml_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     >>> read_pmxml_parts(p)["tasks"][["id", "duration", "predecessors"]].to_dict("records")
     [{'id': 'A', 'duration': 2.0, 'predecessors': ''}, {'id': 'B', 'duration': 1.0, 'predecessors': 'A SS+1d'}]
     """
-    from xml.etree.ElementTree import Element
-
     from tpmkit.io._xml import parse_xml
 
     name = str(path)
@@ -670,117 +674,7 @@ def read_pmxml_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         raise FileFormatError(f"{name}: not a Primavera PMXML file: the root element is "
                               f"<{root.tag}>, expected <APIBusinessObjects>")
 
-    def txt(el: Any, tag: str) -> str:
-        return (el.findtext(tag) or "").strip()
-
-    def pct(el: Any, tag: str) -> str:
-        v = txt(el, tag)
-        try:
-            return format_number(float(v) * 100.0) if v else ""
-        except ValueError:
-            raise FileFormatError(f"{name}: activity {txt(el, 'Id')!r}: field {tag}: {v!r} is "
-                                  "not a number") from None
-
-    def pm_calendar(c: Any) -> str:
-        try:
-            return _pm_calendar(c)
-        except (ValueError, OverflowError):
-            raise FileFormatError(f"{name}: Calendar {txt(c, 'Name')!r}: a WorkTime or "
-                                  "HolidayOrException date cannot be read (expected HH:MM:SS "
-                                  "and YYYY-MM-DD)") from None
-
-    tables: dict[str, list[dict[str, str]]] = {k: [] for k in (
-        "PROJECT", "CALENDAR", "SCHEDOPTIONS", "PROJWBS", "TASK", "TASKPRED", "RSRC",
-        "RSRCRATE", "TASKRSRC", "PROJCOST", "ACTVTYPE", "ACTVCODE", "TASKACTV")}
-    for k, p in enumerate(root.findall("Project"), start=1):  # not ProjectList/Project
-        pid = txt(p, "ObjectId") or str(k)
-        tables["PROJECT"].append({
-            "_line": f"Project {k}", "proj_id": pid, "proj_short_name": txt(p, "Id"),
-            "clndr_id": txt(p, "ActivityDefaultCalendarObjectId"),
-            "plan_start_date": txt(p, "PlannedStartDate"), "last_recalc_date": txt(p, "DataDate"),
-            "def_complete_pct_type": _PM_PCT.get(txt(p, "ActivityDefaultPercentCompleteType"), "")})
-        tables["SCHEDOPTIONS"].append({"proj_id": pid, "sched_calendar_on_relationship_lag":
-                                       _PM_LAG_CAL.get(txt(p, "RelationshipLagCalendar"),
-                                                       "rcal_Predecessor")})
-        for a in p.iter("Activity"):
-            if not txt(a, "ProjectObjectId"):
-                e = Element("ProjectObjectId")
-                e.text = pid
-                a.append(e)
-    for c in root.iter("Calendar"):
-        tables["CALENDAR"].append({
-            "_line": f"Calendar {txt(c, 'Name')!r}", "clndr_id": txt(c, "ObjectId"),
-            "clndr_name": txt(c, "Name"), "day_hr_cnt": txt(c, "HoursPerDay"),
-            "default_flag": "Y" if txt(c, "IsDefault") == "1" else "N",
-            "clndr_data": pm_calendar(c)})
-    for w in root.iter("WBS"):
-        tables["PROJWBS"].append({"wbs_id": txt(w, "ObjectId"),
-                                  "proj_id": txt(w, "ProjectObjectId"),
-                                  "parent_wbs_id": txt(w, "ParentObjectId"),
-                                  "wbs_short_name": txt(w, "Code"), "proj_node_flag": "N"})
-    pct_field = {"CP_Drtn": "DurationPercentComplete", "CP_Phys": "PhysicalPercentComplete",
-                 "CP_Units": "UnitsPercentComplete"}
-    for a in root.iter("Activity"):
-        ptype = _PM_PCT.get(txt(a, "PercentCompleteType"), "CP_Drtn")
-        tables["TASK"].append({
-            "_line": f"Activity {txt(a, 'Id')!r}", "task_id": txt(a, "ObjectId"),
-            "proj_id": txt(a, "ProjectObjectId"), "wbs_id": txt(a, "WBSObjectId"),
-            "clndr_id": txt(a, "CalendarObjectId"), "task_code": txt(a, "Id"),
-            "task_name": txt(a, "Name"), "task_type": _PM_TYPES.get(txt(a, "Type"), "TT_Task"),
-            "status_code": _PM_STATUS.get(txt(a, "Status"), ""),
-            "target_drtn_hr_cnt": txt(a, "PlannedDuration"),
-            "remain_drtn_hr_cnt": txt(a, "RemainingDuration"), "complete_pct_type": ptype,
-            "_pct": pct(a, pct_field[ptype]) or pct(a, "PercentComplete"),
-            "cstr_type": _PM_CONSTRAINTS.get(txt(a, "PrimaryConstraintType"), ""),
-            "cstr_date": txt(a, "PrimaryConstraintDate"),
-            "cstr_type2": _PM_CONSTRAINTS.get(txt(a, "SecondaryConstraintType"), ""),
-            "act_start_date": txt(a, "ActualStartDate"),
-            "act_end_date": txt(a, "ActualFinishDate"),
-            "early_start_date": txt(a, "EarlyStartDate"),
-            "early_end_date": txt(a, "EarlyFinishDate"),
-            "late_start_date": txt(a, "LateStartDate"), "late_end_date": txt(a, "LateFinishDate"),
-            "total_float_hr_cnt": txt(a, "TotalFloat"), "free_float_hr_cnt": txt(a, "FreeFloat")})
-    for k, rel in enumerate(root.iter("Relationship"), start=1):
-        kind = txt(rel, "Type") or "Finish to Start"
-        if kind not in _PM_LINKS:
-            raise FileFormatError(f"{name}: Relationship {k}: field Type: {kind!r} is not a "
-                                  "relationship type (Finish to Start, Start to Start, ...)")
-        tables["TASKPRED"].append({"_line": f"Relationship {k}",
-                                   "task_id": txt(rel, "SuccessorActivityObjectId"),
-                                   "pred_task_id": txt(rel, "PredecessorActivityObjectId"),
-                                   "pred_type": _PM_LINKS[kind], "lag_hr_cnt": txt(rel, "Lag")})
-    for res in root.iter("Resource"):
-        tables["RSRC"].append({"rsrc_id": txt(res, "ObjectId"), "rsrc_short_name": txt(res, "Id"),
-                               "rsrc_name": txt(res, "Name"),
-                               "rsrc_type": txt(res, "ResourceType")})
-    for rr in root.iter("ResourceRate"):
-        tables["RSRCRATE"].append({"_line": "ResourceRate", "rsrc_id": txt(rr, "ResourceObjectId"),
-                                   "cost_per_qty": txt(rr, "PricePerUnit"),
-                                   "max_qty_per_hr": txt(rr, "MaxUnitsPerTime")})
-    for ra in root.iter("ResourceAssignment"):
-        tables["TASKRSRC"].append({"_line": "ResourceAssignment",
-                                   "task_id": txt(ra, "ActivityObjectId"),
-                                   "rsrc_id": txt(ra, "ResourceObjectId"),
-                                   "target_qty_per_hr": txt(ra, "PlannedUnitsPerTime"),
-                                   "target_cost": txt(ra, "PlannedCost"),
-                                   "act_reg_cost": txt(ra, "ActualRegularCost"),
-                                   "act_ot_cost": txt(ra, "ActualOvertimeCost")})
-    for ex in root.iter("ActivityExpense"):
-        tables["PROJCOST"].append({"_line": "ActivityExpense",
-                                   "task_id": txt(ex, "ActivityObjectId"),
-                                   "target_cost": txt(ex, "PlannedCost"),
-                                   "act_cost": txt(ex, "ActualCost")})
-    for ct in root.iter("ActivityCodeType"):
-        tables["ACTVTYPE"].append({"actv_code_type_id": txt(ct, "ObjectId"),
-                                   "actv_code_type": txt(ct, "Name")})
-    for ac in root.iter("ActivityCode"):
-        tables["ACTVCODE"].append({"actv_code_id": txt(ac, "ObjectId"),
-                                   "actv_code_type_id": txt(ac, "CodeTypeObjectId"),
-                                   "short_name": txt(ac, "CodeValue")})
-    for aa in root.iter("ActivityCodeAssignment"):
-        tables["TASKACTV"].append({"task_id": txt(aa, "ActivityObjectId"),
-                                   "actv_code_type_id": txt(aa, "ActivityCodeTypeObjectId"),
-                                   "actv_code_id": txt(aa, "ActivityCodeObjectId")})
+    tables = pmxml_tables(root, name)
     parts = _assemble(name, tables, project_id)
     parts["project"]["source_format"] = "pmxml"
     return parts
