@@ -90,6 +90,40 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     if not hours_per_day or hours_per_day <= 0:
         raise FileFormatError(f"hours_per_day must be a positive number of hours, not "
                               f"{hours_per_day!r}")
+    rows, header = _csv_rows(path, name, max_bytes)
+    cols = _Columns([h.lower() for h in header])
+    inward = [h for h in cols.index if h.startswith("inward issue link (") and
+              re.search(r"block|depend", h)]
+    outward = [h for h in cols.index if h.startswith("outward issue link (") and
+               re.search(r"block|depend", h)]
+    warnings: list[str] = []
+    issues = _issues(rows, header, cols, name)
+    keys0 = [k for _, k, _ in issues]
+    ids, w = safe_ids(keys0, "issue")
+    warnings += w
+    id_of = dict(zip(keys0, ids))
+    preds = _predecessors(issues, id_of, cols, inward, outward, warnings)
+    rows_out, no_estimate, pairs = _issue_rows(issues, id_of, preds, cols, hours_per_day,
+                                               days_per_point, name)
+    if no_estimate:
+        fix = ("pass days_per_point=... to size them from their story points"
+               if days_per_point is None else "add an Original Estimate or story points")
+        warnings.append(f"issues {format_ids(no_estimate)} have no time estimate; their "
+                        f"duration was set to 0 working days ({fix})")
+    if not rows_out:
+        warnings.append("the export holds no issues")
+    tasks = task_frame(rows_out)
+    links = pd.DataFrame({"predecessor": [p for t, p in pairs], "successor": [t for t, p in pairs],
+                          "type": "FS", "lag": 0.0, "lag_percent": 0.0})
+    return {"tasks": tasks, "links": links,
+            "project": {"name": Path(name).stem, "source_format": "jira",
+                        "hours_per_day": float(hours_per_day)},
+            "warnings": warnings}
+
+
+def _csv_rows(path: str | os.PathLike, name: str,
+              max_bytes: int | None) -> tuple[list[list[str]], list[str]]:
+    """The CSV rows (``;`` or ``,`` separated) and the stripped header of a Jira export."""
     text = read_text(path, max_bytes)
     first = text.splitlines()[0] if text.strip() else ""
     sep = ";" if first.count(";") > first.count(",") else ","
@@ -106,49 +140,58 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         if need not in lower:
             raise FileFormatError(f"{name}: line 1: column {need.title()!r} is missing; this is "
                                   "not a Jira issue export (use Export → CSV (all fields))")
-    cols: dict[str, list[int]] = {}
-    for k, h in enumerate(lower):
-        cols.setdefault(h, []).append(k)
+    return rows, header
 
-    def values(row: list[str], *names: str) -> list[str]:
+
+class _Columns:
+    """Column positions by lower-case header; Jira repeats a column for each value."""
+
+    def __init__(self, lower: list[str]):
+        self.index: dict[str, list[int]] = {}
+        for k, h in enumerate(lower):
+            self.index.setdefault(h, []).append(k)
+
+    def values(self, row: list[str], *names: str) -> list[str]:
         out = []
         for nm in names:
-            for k in cols.get(nm, []):
+            for k in self.index.get(nm, []):
                 if k < len(row) and row[k].strip():
                     out.append(row[k].strip())
         return out
 
-    def first_value(row: list[str], *names: str) -> str:
-        v = values(row, *names)
+    def first(self, row: list[str], *names: str) -> str:
+        v = self.values(row, *names)
         return v[0] if v else ""
 
-    inward = [h for h in cols if h.startswith("inward issue link (") and
-              re.search(r"block|depend", h)]
-    outward = [h for h in cols if h.startswith("outward issue link (") and
-               re.search(r"block|depend", h)]
-    issues, warnings = [], []
+
+def _issues(rows: list[list[str]], header: list[str], cols: _Columns,
+            name: str) -> list[tuple[int, str, list[str]]]:
+    """(line, issue key, row) of every non-empty row."""
+    issues = []
     for n, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
         if len(row) > len(header):
             raise FileFormatError(f"{name}: line {n}: {len(row)} values but {len(header)} "
                                   "columns; a field with a comma must be quoted")
-        key = first_value(row, "issue key")
+        key = cols.first(row, "issue key")
         if not key:
             raise FileFormatError(f"{name}: line {n}: column 'Issue key' is empty; every "
                                   "issue needs its key")
         issues.append((n, key, row))
-    keys0 = [k for _, k, _ in issues]
-    ids, w = safe_ids(keys0, "issue")
-    warnings += w
-    id_of = dict(zip(keys0, ids))
+    return issues
 
-    preds: dict[str, list[str]] = {k: [] for k in keys0}
+
+def _predecessors(issues: list[tuple[int, str, list[str]]], id_of: dict[str, str],
+                  cols: _Columns, inward: list[str], outward: list[str],
+                  warnings: list[str]) -> dict[str, list[str]]:
+    """Each issue's predecessor keys from the blocking/dependency links of both directions."""
+    preds: dict[str, list[str]] = {k: [] for _, k, _ in issues}
     outside: list[str] = []
     for _, key, row in issues:
-        for other in values(row, *inward):
+        for other in cols.values(row, *inward):
             (preds[key].append(other) if other in id_of else outside.append(f"{other}→{key}"))
-        for other in values(row, *outward):
+        for other in cols.values(row, *outward):
             if other in id_of:
                 preds[other].append(key)
             else:
@@ -157,26 +200,36 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         warnings.append(f"links to issues that are not in the export were dropped: "
                         f"{format_ids(outside)}")
 
-    def seconds(v: str, n: int, col: str) -> float:
-        if not v:
-            return math.nan
-        try:
-            return float(v.replace(",", "."))
-        except ValueError:
-            parts = _TIME.findall(v)
-            if not parts:
-                raise FileFormatError(f"{name}: line {n}: column {col!r}: {v!r} is not a time "
-                                      "estimate (seconds, or text such as 1w 2d 4h)") from None
-            scale = {"w": 5 * hours_per_day * 3600, "d": hours_per_day * 3600, "h": 3600,
-                     "m": 60}
-            return sum(float(x.replace(",", ".")) * scale[u.lower()] for x, u in parts)
+    return preds
 
+
+def _seconds(name: str, hours_per_day: float, v: str, n: int, col: str) -> float:
+    """A Jira time estimate (seconds, or text such as ``1w 2d 4h``) [s]."""
+    if not v:
+        return math.nan
+    try:
+        return float(v.replace(",", "."))
+    except ValueError:
+        parts = _TIME.findall(v)
+        if not parts:
+            raise FileFormatError(f"{name}: line {n}: column {col!r}: {v!r} is not a time "
+                                  "estimate (seconds, or text such as 1w 2d 4h)") from None
+        scale = {"w": 5 * hours_per_day * 3600, "d": hours_per_day * 3600, "h": 3600,
+                 "m": 60}
+        return sum(float(x.replace(",", ".")) * scale[u.lower()] for x, u in parts)
+
+
+def _issue_rows(issues: list[tuple[int, str, list[str]]], id_of: dict[str, str],
+                preds: dict[str, list[str]], cols: _Columns, hours_per_day: float,
+                days_per_point: float | None, name: str
+                ) -> tuple[list[dict[str, Any]], list[str], list[tuple[str, str]]]:
+    """One task row per issue, the keys without an estimate, (successor, predecessor) pairs."""
     rows_out, no_estimate = [], []
     pairs: list[tuple[str, str]] = []  # (successor, predecessor) task ids, in file order
     for n, key, row in issues:
-        est = seconds(first_value(row, "original estimate", "σ original estimate"), n,
+        est = _seconds(name, hours_per_day, cols.first(row, "original estimate", "σ original estimate"), n,
                       "Original Estimate")
-        sp_text = first_value(row, *_STORY_POINTS)
+        sp_text = cols.first(row, *_STORY_POINTS)
         try:
             sp = float(sp_text.replace(",", ".")) if sp_text else math.nan
         except ValueError:
@@ -189,36 +242,23 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         else:
             duration = 0.0
             no_estimate.append(key)
-        status = first_value(row, "status")
-        resolved = first_value(row, "resolved")
+        status = cols.first(row, "status")
+        resolved = cols.first(row, "resolved")
         done = bool(resolved) or status.lower() in _DONE
         pairs.extend((id_of[key], id_of[p]) for p in dict.fromkeys(preds[key]))
         rows_out.append({
-            "id": id_of[key], "name": first_value(row, "summary"), "duration": duration,
+            "id": id_of[key], "name": cols.first(row, "summary"), "duration": duration,
             "predecessors": "; ".join(dict.fromkeys(id_of[p] for p in preds[key])),
             "percent_complete": 100.0 if done else 0.0,
-            "issue_type": first_value(row, "issue type"), "status": status,
-            "priority": first_value(row, "priority"),
-            "assignee": first_value(row, "assignee"), "story_points": sp,
-            "sprint": "; ".join(values(row, "sprint")),
-            "labels": "; ".join(values(row, "labels")),
-            "epic": first_value(row, "custom field (epic link)", "parent", "parent id",
+            "issue_type": cols.first(row, "issue type"), "status": status,
+            "priority": cols.first(row, "priority"),
+            "assignee": cols.first(row, "assignee"), "story_points": sp,
+            "sprint": "; ".join(cols.values(row, "sprint")),
+            "labels": "; ".join(cols.values(row, "labels")),
+            "epic": cols.first(row, "custom field (epic link)", "parent", "parent id",
                                 "epic link"),
-            "created": first_value(row, "created"), "resolved": resolved,
-            "time_spent_days": seconds(first_value(row, "time spent"), n, "Time Spent")
+            "created": cols.first(row, "created"), "resolved": resolved,
+            "time_spent_days": _seconds(name, hours_per_day, cols.first(row, "time spent"), n, "Time Spent")
             / 3600.0 / hours_per_day,
         })
-    if no_estimate:
-        fix = ("pass days_per_point=... to size them from their story points"
-               if days_per_point is None else "add an Original Estimate or story points")
-        warnings.append(f"issues {format_ids(no_estimate)} have no time estimate; their "
-                        f"duration was set to 0 working days ({fix})")
-    if not rows_out:
-        warnings.append("the export holds no issues")
-    tasks = task_frame(rows_out)
-    links = pd.DataFrame({"predecessor": [p for t, p in pairs], "successor": [t for t, p in pairs],
-                          "type": "FS", "lag": 0.0, "lag_percent": 0.0})
-    return {"tasks": tasks, "links": links,
-            "project": {"name": Path(name).stem, "source_format": "jira",
-                        "hours_per_day": float(hours_per_day)},
-            "warnings": warnings}
+    return rows_out, no_estimate, pairs
