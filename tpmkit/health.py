@@ -260,14 +260,12 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
     >>> float(cpt["value"]), cpt["passed"]
     (600.0, True)
     """
-    from tpmkit.cpm import passes
     from tpmkit.cpm import schedule as cpm_schedule
 
     th = _thresholds(thresholds)
     tasks = project.tasks
     ids = tasks.index
     net = project.network()
-    n = len(ids)
     result = cpm_schedule(project) if schedule is None else schedule
     need = {"early_start", "early_finish", "total_float", "critical"}
     sched = getattr(result, "table", None)
@@ -277,8 +275,6 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
     normal = _normal_mask(tasks)
     pc = pd.to_numeric(tasks["percent_complete"], errors="coerce").fillna(0.0).to_numpy(float)
     done = (pc >= 100.0) | tasks["actual_finish"].notna().to_numpy()
-    incomplete = normal & ~done
-    dur = np.asarray(net.duration, dtype=float)
     start = getattr(project, "start", None)
     cal = project.calendar
     status = project.status_date if status_date is None else parse_date(status_date, "status_date")
@@ -290,36 +286,102 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
             raise DataError("a status date needs a project start date to compare with the "
                             "schedule; set the project start")
         status_off = float(cal.offset_of([status], start, kind="finish")[0])
+    c = _Assessment(
+        project=project, result=result, th=th, tasks=tasks, ids=ids, net=net, n=len(ids),
+        normal=normal, pc=pc, done=done, incomplete=normal & ~done,
+        dur=np.asarray(net.duration, dtype=float), start=start, cal=cal, status=status,
+        status_off=status_off, frm=np.asarray(net.link_from, dtype=np.int64),
+        to=np.asarray(net.link_to, dtype=np.int64), ltype=np.asarray(net.link_type),
+        es=sched["early_start"].reindex(ids).to_numpy(float),
+        ef=sched["early_finish"].reindex(ids).to_numpy(float),
+        tf=sched["total_float"].reindex(ids).to_numpy(float),
+        crit=sched["critical"].reindex(ids).to_numpy(bool),
+        bf=tasks["baseline_finish"], high_float_days=high_float_days,
+        high_duration_days=high_duration_days, critical_path_delay=critical_path_delay,
+        critical_task=critical_task)
+    for check in _CHECK_STEPS:
+        check(c)
 
-    results: dict[str, dict[str, Any]] = {}
+    rows = []
+    for k, name in enumerate(CHECKS, start=1):
+        r = c.results[name]
+        rows.append({"number": k, "value": r["value"], "threshold": th[name],
+                     "comparison": CHECKS[name][0], "passed": r["passed"],
+                     "numerator": r["numerator"], "denominator": r["denominator"],
+                     "tasks": r["tasks"], "note": r["note"]})
+    checks = pd.DataFrame(rows, index=pd.Index(list(CHECKS), name="check"))
+    checks["passed"] = checks["passed"].astype(object)
+    settings = {"high_float_days": high_float_days, "high_duration_days": high_duration_days,
+                "critical_path_delay": critical_path_delay,
+                "critical_task": None if c.tested < 0 else str(ids[c.tested])}
+    return HealthReport(checks, getattr(project, "name", ""), status, settings,
+                        [str(t) for t in ids])
 
-    def ratio(name: str, fail: np.ndarray, base: np.ndarray, task_idx: np.ndarray | None = None,
-              note: str = "") -> None:
+
+@dataclass
+class _Assessment:
+    """What every check reads (the project, its network and schedule as arrays in task order)
+    and the ``results`` the checks fill in, one record per check name."""
+
+    project: Any
+    result: Any
+    th: dict[str, float]
+    tasks: pd.DataFrame
+    ids: pd.Index
+    net: Any
+    n: int
+    normal: np.ndarray
+    pc: np.ndarray
+    done: np.ndarray
+    incomplete: np.ndarray
+    dur: np.ndarray
+    start: Any
+    cal: Any
+    status: Any
+    status_off: float | None
+    frm: np.ndarray
+    to: np.ndarray
+    ltype: np.ndarray
+    es: np.ndarray
+    ef: np.ndarray
+    tf: np.ndarray
+    crit: np.ndarray
+    bf: pd.Series
+    high_float_days: float
+    high_duration_days: float
+    critical_path_delay: float
+    critical_task: str | None
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tested: int = -1
+
+    def ratio(self, name: str, fail: np.ndarray, base: np.ndarray,
+              task_idx: np.ndarray | None = None, note: str = "") -> None:
         num, den = int(fail.sum()), int(base.sum())
         comp = CHECKS[name][0]
         if den == 0:
-            results[name] = dict(value=float("nan"), passed=None, numerator=num, denominator=0,
-                                 tasks=[], note="nothing to count" + (f" ({note})" if note else ""))
+            self.results[name] = dict(value=float("nan"), passed=None, numerator=num,
+                                      denominator=0, tasks=[],
+                                      note="nothing to count" + (f" ({note})" if note else ""))
             return
         value = num / den
+        th = self.th
         ok = value <= th[name] + _TOL if comp == "<=" else value >= th[name] - _TOL
         idx = np.flatnonzero(fail) if task_idx is None else task_idx
-        results[name] = dict(value=value, passed=bool(ok), numerator=num, denominator=den,
-                             tasks=[str(t) for t in pd.unique(ids[idx])], note=note)
+        self.results[name] = dict(value=value, passed=bool(ok), numerator=num, denominator=den,
+                                  tasks=[str(t) for t in pd.unique(self.ids[idx])], note=note)
 
-    def not_applicable(name: str, note: str) -> None:
-        results[name] = dict(value=float("nan"), passed=None, numerator=float("nan"),
-                             denominator=float("nan"), tasks=[], note=note)
+    def not_applicable(self, name: str, note: str) -> None:
+        self.results[name] = dict(value=float("nan"), passed=None, numerator=float("nan"),
+                                  denominator=float("nan"), tasks=[], note=note)
 
-    # 1 logic ------------------------------------------------------------------------------
-    frm = np.asarray(net.link_from, dtype=np.int64)
-    to = np.asarray(net.link_to, dtype=np.int64)
+
+def _check_logic(c: _Assessment) -> None:
+    """1 logic: incomplete tasks without a predecessor or a successor."""
+    n, dur, normal, es, ef = c.n, c.dur, c.normal, c.es, c.ef
     has_pred = np.zeros(n, dtype=bool)
-    has_pred[to] = True
+    has_pred[c.to] = True
     has_succ = np.zeros(n, dtype=bool)
-    has_succ[frm] = True
-    es = sched["early_start"].reindex(ids).to_numpy(float)
-    ef = sched["early_finish"].reindex(ids).to_numpy(float)
+    has_succ[c.frm] = True
     # One start milestone may lack a predecessor and one finish milestone a successor.
     exempt_start = np.zeros(n, dtype=bool)
     exempt_finish = np.zeros(n, dtype=bool)
@@ -331,167 +393,186 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
         exempt_finish[cand[::-1][np.argmax(ef[cand][::-1])]] = True
     open_start = ~has_pred & ~exempt_start
     open_finish = ~has_succ & ~exempt_finish
-    ratio("logic", incomplete & (open_start | open_finish), incomplete,
-          note="the start and finish milestones are exempt")
+    c.ratio("logic", c.incomplete & (open_start | open_finish), c.incomplete,
+            note="the start and finish milestones are exempt")
 
-    # 2-4 relationships (links touching an incomplete task) --------------------------------
-    eff_lag = np.asarray(net.lag, float) + np.asarray(net.lag_percent, float) * dur[frm]
+
+def _check_relationships(c: _Assessment) -> None:
+    """2-4 leads, lags, relationship types (links touching an incomplete task)."""
+    frm, to, net, incomplete, normal, ltype = c.frm, c.to, c.net, c.incomplete, c.normal, c.ltype
+    eff_lag = np.asarray(net.lag, float) + np.asarray(net.lag_percent, float) * c.dur[frm]
     link_base = (incomplete[frm] | incomplete[to]) & normal[frm] & normal[to]
-    ltype = np.asarray(net.link_type)
-    ratio("leads", link_base & (eff_lag < -_TOL), link_base,
-          task_idx=to[link_base & (eff_lag < -_TOL)])
-    ratio("lags", link_base & (eff_lag > _TOL), link_base, task_idx=to[link_base & (eff_lag > _TOL)])
+    c.ratio("leads", link_base & (eff_lag < -_TOL), link_base,
+            task_idx=to[link_base & (eff_lag < -_TOL)])
+    c.ratio("lags", link_base & (eff_lag > _TOL), link_base,
+            task_idx=to[link_base & (eff_lag > _TOL)])
     fs = link_base & (ltype == 0)
-    ratio("relationship_types", fs, link_base, task_idx=to[link_base & (ltype != 0)])
+    c.ratio("relationship_types", fs, link_base, task_idx=to[link_base & (ltype != 0)])
 
-    # 5 hard constraints -------------------------------------------------------------------
-    hard = tasks["constraint"].astype(str).str.upper().isin(_HARD).to_numpy()
-    ratio("hard_constraints", incomplete & hard, incomplete)
 
-    # 6-7 float ----------------------------------------------------------------------------
-    tf = sched["total_float"].reindex(ids).to_numpy(float)
-    ratio("high_float", incomplete & (tf > high_float_days + _TOL), incomplete,
-          note=f"total float > {high_float_days:g} working days")
-    ratio("negative_float", incomplete & (tf < -_TOL), incomplete)
+def _check_hard_constraints(c: _Assessment) -> None:
+    """5 hard constraints."""
+    hard = c.tasks["constraint"].astype(str).str.upper().isin(_HARD).to_numpy()
+    c.ratio("hard_constraints", c.incomplete & hard, c.incomplete)
 
-    # 8 high duration (baseline duration where a baseline exists) --------------------------
-    bs, bf = tasks["baseline_start"], tasks["baseline_finish"]
+
+def _check_float(c: _Assessment) -> None:
+    """6-7 high and negative total float."""
+    tf, incomplete = c.tf, c.incomplete
+    c.ratio("high_float", incomplete & (tf > c.high_float_days + _TOL), incomplete,
+            note=f"total float > {c.high_float_days:g} working days")
+    c.ratio("negative_float", incomplete & (tf < -_TOL), incomplete)
+
+
+def _check_high_duration(c: _Assessment) -> None:
+    """8 high duration (baseline duration where a baseline exists)."""
+    bs, bf, start, cal = c.tasks["baseline_start"], c.bf, c.start, c.cal
     has_bl = (bs.notna() & bf.notna()).to_numpy()
-    base_dur = dur.copy()
+    base_dur = c.dur.copy()
     if has_bl.any() and start is not None:
         s_off = cal.offset_of(bs[has_bl].to_numpy(), start, kind="start")
         f_off = cal.offset_of(bf[has_bl].to_numpy(), start, kind="finish")
         base_dur[has_bl] = np.maximum(f_off - s_off, 0.0)
-    ratio("high_duration", incomplete & (base_dur > high_duration_days + _TOL), incomplete,
-          note=(f"baseline duration > {high_duration_days:g} working days"
-                + ("" if has_bl.all() else "; planned duration where no baseline")))
+    c.ratio("high_duration", c.incomplete & (base_dur > c.high_duration_days + _TOL),
+            c.incomplete,
+            note=(f"baseline duration > {c.high_duration_days:g} working days"
+                  + ("" if has_bl.all() else "; planned duration where no baseline")))
 
-    # 9 invalid dates ----------------------------------------------------------------------
+
+def _check_invalid_dates(c: _Assessment) -> None:
+    """9 invalid dates: forecasts before the status date, actuals after it."""
+    status_off, tasks, done, es, ef, dur = c.status_off, c.tasks, c.done, c.es, c.ef, c.dur
     if status_off is None:
-        not_applicable("invalid_dates", "needs a status date")
-    else:
-        no_as = tasks["actual_start"].isna().to_numpy()
-        no_af = tasks["actual_finish"].isna().to_numpy()
-        started = ~no_as | (pc > 0)
-        fc_start_past = ~done & ~started & (es < status_off - _TOL)
-        # forecast dates must lie after the status date (the status date ends that day)
-        fc_finish_past = ~done & (ef <= status_off + _TOL) & no_af & (dur > 0)
-        a_s = cal.offset_of(tasks["actual_start"].to_numpy(), start, kind="start")
-        a_f = cal.offset_of(tasks["actual_finish"].to_numpy(), start, kind="finish")
-        actual_future = (~no_as & (a_s >= status_off - _TOL)) | (~no_af & (a_f > status_off + _TOL))
-        ratio("invalid_dates", normal & (fc_start_past | fc_finish_past | actual_future), normal,
-              note="forecast start/finish before the status date or actual dates after it; "
-                   "denominator: all tasks")
+        c.not_applicable("invalid_dates", "needs a status date")
+        return
+    no_as = tasks["actual_start"].isna().to_numpy()
+    no_af = tasks["actual_finish"].isna().to_numpy()
+    started = ~no_as | (c.pc > 0)
+    fc_start_past = ~done & ~started & (es < status_off - _TOL)
+    # forecast dates must lie after the status date (the status date ends that day)
+    fc_finish_past = ~done & (ef <= status_off + _TOL) & no_af & (dur > 0)
+    a_s = c.cal.offset_of(tasks["actual_start"].to_numpy(), c.start, kind="start")
+    a_f = c.cal.offset_of(tasks["actual_finish"].to_numpy(), c.start, kind="finish")
+    actual_future = (~no_as & (a_s >= status_off - _TOL)) | (~no_af & (a_f > status_off + _TOL))
+    c.ratio("invalid_dates", c.normal & (fc_start_past | fc_finish_past | actual_future),
+            c.normal,
+            note="forecast start/finish before the status date or actual dates after it; "
+                 "denominator: all tasks")
 
-    # 10 resources -------------------------------------------------------------------------
-    assigned = np.zeros(n, dtype=bool)
-    a = getattr(project, "assignments", None)
+
+def _check_resources(c: _Assessment) -> None:
+    """10 resources: tasks of at least a day with neither resources nor cost."""
+    tasks, ids = c.tasks, c.ids
+    assigned = np.zeros(c.n, dtype=bool)
+    a = getattr(c.project, "assignments", None)
     if a is not None and len(a):
         pos = ids.get_indexer(a["task"].astype(str))
         units = a["units"].to_numpy(float)
         assigned[pos[(pos >= 0) & (units > 0)]] = True
-    money = np.zeros(n, dtype=bool)
+    money = np.zeros(c.n, dtype=bool)
     for col in ("cost", "rate", "baseline_cost"):
         money |= (pd.to_numeric(tasks[col], errors="coerce").fillna(0.0) > 0).to_numpy()
-    long_enough = incomplete & (dur >= 1.0)
-    ratio("resources", long_enough & ~assigned & ~money, long_enough,
-          note="tasks of at least one day with neither resources nor cost; DCMA reports "
-               "this ratio without a numeric limit, tpmkit expects 0 %")
+    long_enough = c.incomplete & (c.dur >= 1.0)
+    c.ratio("resources", long_enough & ~assigned & ~money, long_enough,
+            note="tasks of at least one day with neither resources nor cost; DCMA reports "
+                 "this ratio without a numeric limit, tpmkit expects 0 %")
 
-    # 11 missed tasks / 14 BEI --------------------------------------------------------------
+
+def _check_missed_tasks_and_bei(c: _Assessment) -> None:
+    """11 missed tasks and 14 baseline execution index (both count the tasks due by the status date)."""
+    status, bf, tasks, normal, done = c.status, c.bf, c.tasks, c.normal, c.done
     if status is None or not bf.notna().any():
         why = "needs a status date" if status is None else "needs baseline finish dates"
-        not_applicable("missed_tasks", why)
-        not_applicable("bei", why)
+        c.not_applicable("missed_tasks", why)
+        c.not_applicable("bei", why)
+        return
+    due = normal & bf.notna().to_numpy() & (bf <= status).to_numpy()
+    af = tasks["actual_finish"]
+    late_actual = (af.notna() & bf.notna() & (af > bf)).to_numpy()
+    c.ratio("missed_tasks", due & (late_actual | ~done), due,
+            note="baseline finish on or before the status date, finished later or not yet")
+    completed = normal & done
+    num = int(completed.sum())
+    den = int(due.sum())
+    if den == 0:
+        c.not_applicable("bei", "no task has a baseline finish on or before the status date")
     else:
-        due = normal & bf.notna().to_numpy() & (bf <= status).to_numpy()
-        af = tasks["actual_finish"]
-        late_actual = (af.notna() & bf.notna() & (af > bf)).to_numpy()
-        ratio("missed_tasks", due & (late_actual | ~done), due,
-              note="baseline finish on or before the status date, finished later or not yet")
-        completed = normal & done
-        num = int(completed.sum())
-        den = int(due.sum())
-        if den == 0:
-            not_applicable("bei", "no task has a baseline finish on or before the status date")
-        else:
-            value = num / den
-            fail_idx = np.flatnonzero(due & ~done)
-            results["bei"] = dict(value=value, passed=bool(value >= th["bei"] - _TOL),
-                                  numerator=num, denominator=den,
-                                  tasks=[str(t) for t in ids[fail_idx]],
-                                  note="tasks completed / tasks with baseline finish by the status date")
+        value = num / den
+        fail_idx = np.flatnonzero(due & ~done)
+        c.results["bei"] = dict(value=value, passed=bool(value >= c.th["bei"] - _TOL),
+                                numerator=num, denominator=den,
+                                tasks=[str(t) for t in c.ids[fail_idx]],
+                                note="tasks completed / tasks with baseline finish by the status date")
 
-    # 12 critical path test ----------------------------------------------------------------
-    crit = sched["critical"].reindex(ids).to_numpy(bool)
+
+def _check_critical_path(c: _Assessment) -> None:
+    """12 critical path test: delay one critical task and see the finish slip as much."""
+    from tpmkit.cpm import passes
+
+    ids, net, dur, crit, frm, to = c.ids, c.net, c.dur, c.crit, c.frm, c.to
     order = np.asarray(net.order)
-    if critical_task is not None:
-        if critical_task not in ids:
-            raise ValidationError(f"critical_task {critical_task!r} is not a task of the project; "
-                                  "give a task id")
-        tested = int(ids.get_loc(critical_task))
+    if c.critical_task is not None:
+        if c.critical_task not in ids:
+            raise ValidationError(f"critical_task {c.critical_task!r} is not a task of the "
+                                  "project; give a task id")
+        tested = int(ids.get_loc(c.critical_task))
     else:
         # A task whose *finish* carries the critical path on: its finish ends the project
         # or drives a critical successor through a tight FS/FF link. (A task linked only by
         # SS is critical by its start; lengthening it cannot move the finish.)
         base = passes(net, dur)
-        tight = (np.abs(base["link_slack"]) <= 1e-9) & np.isin(ltype, (0, 2)) & crit[to]
-        finish_drives = np.zeros(n, dtype=bool)
+        tight = (np.abs(base["link_slack"]) <= 1e-9) & np.isin(c.ltype, (0, 2)) & crit[to]
+        finish_drives = np.zeros(c.n, dtype=bool)
         finish_drives[frm[tight]] = True
-        finish_drives |= np.abs(ef - base["project_finish"]) <= 1e-9
-        ok_task = crit & incomplete & (dur > 0) & finish_drives
+        finish_drives |= np.abs(c.ef - base["project_finish"]) <= 1e-9
+        ok_task = crit & c.incomplete & (dur > 0) & finish_drives
         cand = order[ok_task[order]]
         tested = int(cand[0]) if len(cand) else -1
+    c.tested = tested
+    delay = c.critical_path_delay
     if tested < 0:
-        not_applicable("critical_path_test", "no incomplete critical task with a duration")
-    else:
-        base_finish = float(passes(net, dur)["project_finish"])
-        longer = dur.copy()
-        longer[tested] += critical_path_delay
-        slip = float(passes(net, longer)["project_finish"]) - base_finish
-        ok = abs(slip - critical_path_delay) <= 1e-6 * max(1.0, critical_path_delay)
-        results["critical_path_test"] = dict(
-            value=slip, passed=bool(ok), numerator=slip, denominator=critical_path_delay,
-            tasks=[] if ok else [str(ids[tested])],
-            note=f"added {critical_path_delay:g} working days to {ids[tested]}; the finish slipped "
-                 f"{slip:g}")
+        c.not_applicable("critical_path_test", "no incomplete critical task with a duration")
+        return
+    base_finish = float(passes(net, dur)["project_finish"])
+    longer = dur.copy()
+    longer[tested] += delay
+    slip = float(passes(net, longer)["project_finish"]) - base_finish
+    ok = abs(slip - delay) <= 1e-6 * max(1.0, delay)
+    c.results["critical_path_test"] = dict(
+        value=slip, passed=bool(ok), numerator=slip, denominator=delay,
+        tasks=[] if ok else [str(ids[tested])],
+        note=f"added {delay:g} working days to {ids[tested]}; the finish slipped {slip:g}")
 
-    # 13 CPLI --------------------------------------------------------------------------------
+
+def _check_cpli(c: _Assessment) -> None:
+    """13 critical path length index against the deadline or the baseline finish."""
+    project, result, bf, start = c.project, c.result, c.bf, c.start
     finish = float(result.duration)
     target, source = None, ""
     if project.deadline is not None:
         target, source = float(project.deadline_offset), "deadline"
     elif bf.notna().any() and start is not None:
-        target = float(cal.offset_of([bf.max()], start, kind="finish")[0])
+        target = float(c.cal.offset_of([bf.max()], start, kind="finish")[0])
         source = "baseline finish"
     if target is None:
-        not_applicable("cpli", "needs a deadline or baseline finish dates to measure the critical "
-                               "path float against")
+        c.not_applicable("cpli", "needs a deadline or baseline finish dates to measure the "
+                                 "critical path float against")
+        return
+    origin = c.status_off if c.status_off is not None else 0.0
+    cpl = finish - origin
+    cp_float = target - finish
+    if cpl <= _TOL:
+        c.not_applicable("cpli", "the critical path ends at or before the status date")
     else:
-        origin = status_off if status_off is not None else 0.0
-        cpl = finish - origin
-        cp_float = target - finish
-        if cpl <= _TOL:
-            not_applicable("cpli", "the critical path ends at or before the status date")
-        else:
-            value = (cpl + cp_float) / cpl
-            ok = value >= th["cpli"] - _TOL
-            results["cpli"] = dict(
-                value=value, passed=bool(ok), numerator=cpl + cp_float, denominator=cpl,
-                tasks=[] if ok else list(result.critical_path),
-                note=f"critical path length {cpl:g}, float {cp_float:g} working days to the {source}")
+        value = (cpl + cp_float) / cpl
+        ok = value >= c.th["cpli"] - _TOL
+        c.results["cpli"] = dict(
+            value=value, passed=bool(ok), numerator=cpl + cp_float, denominator=cpl,
+            tasks=[] if ok else list(result.critical_path),
+            note=f"critical path length {cpl:g}, float {cp_float:g} working days to the {source}")
 
-    rows = []
-    for k, name in enumerate(CHECKS, start=1):
-        r = results[name]
-        rows.append({"number": k, "value": r["value"], "threshold": th[name],
-                     "comparison": CHECKS[name][0], "passed": r["passed"],
-                     "numerator": r["numerator"], "denominator": r["denominator"],
-                     "tasks": r["tasks"], "note": r["note"]})
-    checks = pd.DataFrame(rows, index=pd.Index(list(CHECKS), name="check"))
-    checks["passed"] = checks["passed"].astype(object)
-    settings = {"high_float_days": high_float_days, "high_duration_days": high_duration_days,
-                "critical_path_delay": critical_path_delay,
-                "critical_task": None if tested < 0 else str(ids[tested])}
-    return HealthReport(checks, getattr(project, "name", ""), status, settings,
-                        [str(t) for t in ids])
+
+#: the checks in DCMA order (11 and 14 share their count of tasks due)
+_CHECK_STEPS = (_check_logic, _check_relationships, _check_hard_constraints, _check_float,
+                _check_high_duration, _check_invalid_dates, _check_resources,
+                _check_missed_tasks_and_bei, _check_critical_path, _check_cpli)
