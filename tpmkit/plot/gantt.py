@@ -251,32 +251,72 @@ def gantt(
     """
     sched = require_columns(schedule, ["early_start", "early_finish"], "schedule table", _FIX)
     time = check_option(time, ["auto", "dates", "offsets"], "time")
-    tasks = getattr(project, "tasks", None)
     if time == "auto":
         time = "dates" if "early_start_date" in sched.columns else "offsets"
     if time == "dates":
         require_columns(sched, ["early_start_date", "early_finish_date"], "schedule table",
                         "give the project a start date, or use time='offsets'")
-    ids = list(sched.index)
-    n = len(ids)
-    if n == 0:
-        raise DataError("the schedule has no tasks; add tasks to the project")
-    es = sched["early_start"].to_numpy(float)
-    ef = sched["early_finish"].to_numpy(float)
-    dur = sched["duration"].to_numpy(float) if "duration" in sched else ef - es
-    tf = sched["total_float"].to_numpy(float) if "total_float" in sched else None
-    lf = sched["late_finish"].to_numpy(float) if "late_finish" in sched else (
-        ef + tf if tf is not None else None)
-    milestone = dur == 0
-    crit = (sched["critical"].fillna(False).astype(bool).to_numpy() if "critical" in sched
-            else np.zeros(n, bool))
-    cal = getattr(project, "calendar", None)
-    start = getattr(project, "start", None)
+    g = _Chart(sched, project, time)
+    g.layout_rows(summaries)
+    g.ax = get_ax(ax, figsize=(10.0, float(np.clip(0.26 * g.n_rows + 1.8, 2.6, 60.0))))
+    g.baseline(show_baseline)
+    g.draw_tasks(show_float, show_progress)
+    g.draw_summaries()
+    g.draw_whiskers(*_whisker_values(whiskers, simulation, g.ids, g.ef))
+    refs = g.reference_lines(status_date)
+    span = g.set_xrange()
+    g.draw_links(links, show_links, span)
+    g.label_rows(wbs_names, label_width)
+    g.legend(refs)
+    if title:
+        g.ax.set_title(title)
+    return g.ax
 
-    def x_of(offsets: np.ndarray, kind: str) -> np.ndarray:
+
+class _Chart:
+    """One Gantt chart being drawn: the schedule as arrays in task order, the x positions of
+    the bars in the chosen time mode, the row layout, and what has been drawn (for the legend)."""
+
+    def __init__(self, sched: pd.DataFrame, project: Any, time: str):
+        self.sched, self.project, self.time = sched, project, time
+        self.tasks = getattr(project, "tasks", None)
+        self.ids = ids = list(sched.index)
+        self.n = n = len(ids)
+        if n == 0:
+            raise DataError("the schedule has no tasks; add tasks to the project")
+        self.es = es = sched["early_start"].to_numpy(float)
+        self.ef = ef = sched["early_finish"].to_numpy(float)
+        dur = sched["duration"].to_numpy(float) if "duration" in sched else ef - es
+        tf = sched["total_float"].to_numpy(float) if "total_float" in sched else None
+        lf = sched["late_finish"].to_numpy(float) if "late_finish" in sched else (
+            ef + tf if tf is not None else None)
+        self.milestone = milestone = dur == 0
+        self.crit = (sched["critical"].fillna(False).astype(bool).to_numpy() if "critical" in sched
+                     else np.zeros(n, bool))
+        self.cal = getattr(project, "calendar", None)
+        self.start = getattr(project, "start", None)
+        if time == "dates":
+            x1 = mdates.date2num(pd.to_datetime(sched["early_finish_date"])) + (ef > 0)
+            x0 = np.where(milestone,
+                          x1, mdates.date2num(pd.to_datetime(sched["early_start_date"])))
+            if "late_finish_date" in sched and lf is not None:
+                xl = mdates.date2num(pd.to_datetime(sched["late_finish_date"])) + (lf > 0)
+            else:
+                xl = self.x_of(lf, "finish") if lf is not None else None
+        else:
+            x0, x1, xl = es.copy(), ef.copy(), lf
+        self.x0, self.x1, self.xl = x0, x1, xl
+        self.ax: Axes
+        self.bl0 = self.bl1 = None
+        self.has_float = self.has_progress = self.has_whiskers = False
+        self.whi: np.ndarray | None = None
+        self.wlabel = ""
+
+    def x_of(self, offsets: np.ndarray, kind: str) -> np.ndarray:
         """Offsets -> x: themselves, or dates (start of the start day / end of the finish day)."""
         off = np.asarray(offsets, float)
-        if time == "offsets":
+        cal, start = self.cal, self.start
+        if self.time == "offsets":
             return off
         if cal is None or start is None:
             return np.full(off.shape, np.nan)
@@ -284,16 +324,17 @@ def gantt(
             return mdates.date2num(cal.start_dates(off, start)) + (off - np.floor(off))
         return mdates.date2num(cal.finish_dates(off, start)) + (off > 0)
 
-    def x_of_dates(values: Any, kind: str) -> np.ndarray:
+    def x_of_dates(self, values: Any, kind: str) -> np.ndarray:
         """Dates -> x in the current mode (NaN where the conversion is impossible).
 
         A finish is the end of its day, except on the project's first day, where (as for a
         milestone at offset 0) it is the start of the day.
         """
+        cal, start = self.cal, self.start
         ts = pd.to_datetime(pd.Series(np.atleast_1d(values)), errors="coerce")
         first = (ts <= pd.Timestamp(start)).to_numpy() if start is not None else np.zeros(
             len(ts), bool)
-        if time == "dates":
+        if self.time == "dates":
             x = np.asarray(mdates.date2num(ts), float)
             return x + ((kind == "finish") & ~first)
         out = np.full(len(ts), np.nan)
@@ -304,111 +345,267 @@ def gantt(
                 out[ok & first] = 0.0
         return out
 
-    if time == "dates":
-        x1 = mdates.date2num(pd.to_datetime(sched["early_finish_date"])) + (ef > 0)
-        x0 = np.where(milestone, x1, mdates.date2num(pd.to_datetime(sched["early_start_date"])))
-        if "late_finish_date" in sched and lf is not None:
-            xl = mdates.date2num(pd.to_datetime(sched["late_finish_date"])) + (lf > 0)
-        else:
-            xl = x_of(lf, "finish") if lf is not None else None
-    else:
-        x0, x1, xl = es.copy(), ef.copy(), lf
-
-    # rows: tasks in input order, or grouped under WBS summary rows (outline order)
-    summary = None
-    if summaries and tasks is not None and "wbs" in tasks and \
-            tasks["wbs"].fillna("").astype(str).str.strip().ne("").any():
-        from tpmkit.cpm import wbs_summary
-
-        summary = wbs_summary(project, sched)
-    if summary is not None and len(summary):
-        codes = tasks["wbs"].reindex(ids).fillna("").astype(str).str.strip().to_numpy()
-        keys = [(wbs_key(c) if c else ((2, 0, ""),), 1, k) for k, c in enumerate(codes)]
-        keys += [(wbs_key(str(c)), 0, n + k) for k, c in enumerate(summary.index)]
-        order = sorted(range(len(keys)), key=lambda k: keys[k])
-    else:
+    def layout_rows(self, summaries: bool) -> None:
+        """Rows: tasks in input order, or grouped under WBS summary rows (outline order)."""
+        tasks, ids, n = self.tasks, self.ids, self.n
         summary = None
-        order = list(range(n))
-    row_of = np.empty(len(order), dtype=float)
-    row_of[np.asarray(order)] = np.arange(len(order))
-    ytask = row_of[:n]
-    ysum = row_of[n:]
-    n_rows = len(order)
-    ax = get_ax(ax, figsize=(10.0, float(np.clip(0.26 * n_rows + 1.8, 2.6, 60.0))))
-    fs = 9 if n_rows <= 40 else (7.5 if n_rows <= 100 else 6.5)
+        if summaries and tasks is not None and "wbs" in tasks and \
+                tasks["wbs"].fillna("").astype(str).str.strip().ne("").any():
+            from tpmkit.cpm import wbs_summary
 
-    # baseline (from the project's task table)
-    bl0 = bl1 = None
-    if show_baseline and tasks is not None and {"baseline_start", "baseline_finish"} <= set(
-            tasks.columns):
-        b = tasks.reindex(ids)
-        if b["baseline_start"].notna().any():
-            bl0 = x_of_dates(b["baseline_start"], "start")
-            bl1 = x_of_dates(b["baseline_finish"], "finish")
-            bl0 = np.where(milestone, bl1, bl0)
-            if not np.isfinite(bl0).any():
-                bl0 = bl1 = None
-    has_bl = bl0 is not None
-    bar_h = 0.44 if has_bl else 0.58
-    dy = -0.07 if has_bl else 0.0   # bar centre relative to its row (y axis points down)
-    yb_ = ytask + dy
+            summary = wbs_summary(self.project, self.sched)
+        if summary is not None and len(summary):
+            codes = tasks["wbs"].reindex(ids).fillna("").astype(str).str.strip().to_numpy()
+            keys = [(wbs_key(c) if c else ((2, 0, ""),), 1, k) for k, c in enumerate(codes)]
+            keys += [(wbs_key(str(c)), 0, n + k) for k, c in enumerate(summary.index)]
+            order = sorted(range(len(keys)), key=lambda k: keys[k])
+        else:
+            summary = None
+            order = list(range(n))
+        row_of = np.empty(len(order), dtype=float)
+        row_of[np.asarray(order)] = np.arange(len(order))
+        self.summary = summary
+        self.ytask = row_of[:n]
+        self.ysum = row_of[n:]
+        self.n_rows = len(order)
 
-    def bars(mask: np.ndarray, left: np.ndarray, width: np.ndarray, yy: np.ndarray, h: float,
-             color: Any, prefix: str, z: float, **kw: Any) -> None:
+    def baseline(self, show_baseline: bool) -> None:
+        """Baseline x positions (from the project's task table) and the bar geometry they imply."""
+        tasks = self.tasks
+        bl0 = bl1 = None
+        if show_baseline and tasks is not None and {"baseline_start", "baseline_finish"} <= set(
+                tasks.columns):
+            b = tasks.reindex(self.ids)
+            if b["baseline_start"].notna().any():
+                bl0 = self.x_of_dates(b["baseline_start"], "start")
+                bl1 = self.x_of_dates(b["baseline_finish"], "finish")
+                bl0 = np.where(self.milestone, bl1, bl0)
+                if not np.isfinite(bl0).any():
+                    bl0 = bl1 = None
+        self.bl0, self.bl1 = bl0, bl1
+        self.has_bl = has_bl = bl0 is not None
+        self.bar_h = 0.44 if has_bl else 0.58
+        dy = -0.07 if has_bl else 0.0   # bar centre relative to its row (y axis points down)
+        self.yb_ = self.ytask + dy
+
+    def bars(self, mask: np.ndarray, left: np.ndarray, width: np.ndarray, yy: np.ndarray,
+             h: float, color: Any, prefix: str, z: float, **kw: Any) -> None:
         k = np.flatnonzero(mask)
         if not len(k):
             return
-        cont = ax.barh(yy[k], width[k], left=left[k], height=h, color=color, zorder=z,
-                       linewidth=0, **kw)
+        cont = self.ax.barh(yy[k], width[k], left=left[k], height=h, color=color, zorder=z,
+                            linewidth=0, **kw)
         for i, patch in zip(k, cont.patches, strict=True):
-            patch.set_gid(f"{prefix}:{ids[i]}")
+            patch.set_gid(f"{prefix}:{self.ids[i]}")
 
-    span_bars = ~milestone & np.isfinite(x0) & np.isfinite(x1)
-    if has_bl:
-        okb = np.isfinite(bl0) & np.isfinite(bl1)
-        bars(okb & ~milestone, bl0, bl1 - bl0, ytask + 0.27, 0.15, BASELINE, "baseline", 2)
-        mb = okb & milestone
-        if mb.any():
-            ax.plot(bl1[mb], ytask[mb] + 0.27, linestyle="none", marker="D", ms=5, mfc="white",
-                    mec=BASELINE, mew=1.2, zorder=2, gid="baseline_milestones")
-    bars(span_bars & ~crit, x0, x1 - x0, yb_, bar_h, PLAN, "bar", 3)
-    bars(span_bars & crit, x0, x1 - x0, yb_, bar_h, CRITICAL, "bar", 3)
-    for m, gid, color in ((milestone & ~crit, "milestones", OKABE_ITO["black"]),
-                          (milestone & crit, "milestones_critical", CRITICAL)):
-        if m.any():
-            ax.plot(x1[m], yb_[m], linestyle="none", marker="D", ms=8 if n_rows <= 60 else 6,
-                    color=color, mec="white", mew=0.8, zorder=4, gid=gid)
-    has_float = False
-    if show_float and xl is not None:
-        fl = np.isfinite(xl) & (xl > x1 + 1e-9)
-        has_float = bool(fl.any())
-        bars(fl, x1, xl - x1, yb_, 0.12, FLOAT, "float", 2.5)
+    def draw_tasks(self, show_float: bool, show_progress: bool) -> None:
+        """Baseline bars, task bars, milestones, total float and percent complete."""
+        ax, x0, x1, xl, yb_, ytask = self.ax, self.x0, self.x1, self.xl, self.yb_, self.ytask
+        milestone, crit, bar_h, bars = self.milestone, self.crit, self.bar_h, self.bars
+        span_bars = ~milestone & np.isfinite(x0) & np.isfinite(x1)
+        if self.has_bl:
+            bl0, bl1 = self.bl0, self.bl1
+            okb = np.isfinite(bl0) & np.isfinite(bl1)
+            bars(okb & ~milestone, bl0, bl1 - bl0, ytask + 0.27, 0.15, BASELINE, "baseline", 2)
+            mb = okb & milestone
+            if mb.any():
+                ax.plot(bl1[mb], ytask[mb] + 0.27, linestyle="none", marker="D", ms=5,
+                        mfc="white", mec=BASELINE, mew=1.2, zorder=2, gid="baseline_milestones")
+        bars(span_bars & ~crit, x0, x1 - x0, yb_, bar_h, PLAN, "bar", 3)
+        bars(span_bars & crit, x0, x1 - x0, yb_, bar_h, CRITICAL, "bar", 3)
+        for m, gid, color in ((milestone & ~crit, "milestones", OKABE_ITO["black"]),
+                              (milestone & crit, "milestones_critical", CRITICAL)):
+            if m.any():
+                ax.plot(x1[m], yb_[m], linestyle="none", marker="D",
+                        ms=8 if self.n_rows <= 60 else 6,
+                        color=color, mec="white", mew=0.8, zorder=4, gid=gid)
+        if show_float and xl is not None:
+            fl = np.isfinite(xl) & (xl > x1 + 1e-9)
+            self.has_float = bool(fl.any())
+            bars(fl, x1, xl - x1, yb_, 0.12, FLOAT, "float", 2.5)
+        if show_progress:
+            sched, tasks, ids = self.sched, self.tasks, self.ids
+            pct = sched["percent_complete"] if "percent_complete" in sched else (
+                tasks["percent_complete"].reindex(ids) if tasks is not None and
+                "percent_complete" in tasks else None)
+            if pct is not None:
+                frac = np.clip(pd.to_numeric(pct, errors="coerce").fillna(0).to_numpy(float)
+                               / 100, 0, 1)
+                pm = span_bars & (frac > 0)
+                self.has_progress = bool(pm.any())
+                bars(pm, x0, (x1 - x0) * frac, yb_, bar_h * 0.36, _PROGRESS, "progress", 3.5,
+                     alpha=0.65)
 
-    has_progress = False
-    if show_progress:
-        pct = sched["percent_complete"] if "percent_complete" in sched else (
-            tasks["percent_complete"].reindex(ids) if tasks is not None and
-            "percent_complete" in tasks else None)
-        if pct is not None:
-            frac = np.clip(pd.to_numeric(pct, errors="coerce").fillna(0).to_numpy(float) / 100,
-                           0, 1)
-            pm = span_bars & (frac > 0)
-            has_progress = bool(pm.any())
-            bars(pm, x0, (x1 - x0) * frac, yb_, bar_h * 0.36, _PROGRESS, "progress", 3.5,
-                 alpha=0.65)
-
-    if summary is not None:
-        sx0 = x_of(summary["early_start"].to_numpy(float), "start")
-        sx1 = x_of(summary["early_finish"].to_numpy(float), "finish")
-        cont = ax.barh(ysum - 0.06, sx1 - sx0, left=sx0, height=0.2, color=SUMMARY, zorder=3,
-                       linewidth=0)
+    def draw_summaries(self) -> None:
+        """WBS summary bars with a down-pointing marker at each end."""
+        summary, ysum = self.summary, self.ysum
+        if summary is None:
+            return
+        sx0 = self.x_of(summary["early_start"].to_numpy(float), "start")
+        sx1 = self.x_of(summary["early_finish"].to_numpy(float), "finish")
+        cont = self.ax.barh(ysum - 0.06, sx1 - sx0, left=sx0, height=0.2, color=SUMMARY,
+                            zorder=3, linewidth=0)
         for code, patch in zip(summary.index, cont.patches, strict=True):
             patch.set_gid(f"summary:{code}")
         ends = np.r_[sx0, sx1]
-        ax.plot(ends, np.r_[ysum, ysum] + 0.1, linestyle="none", marker="v", ms=5.5,
-                color=SUMMARY, zorder=3)
+        self.ax.plot(ends, np.r_[ysum, ysum] + 0.1, linestyle="none", marker="v", ms=5.5,
+                     color=SUMMARY, zorder=3)
 
-    # whiskers (P50–P80 of the finish) from a simulation or given explicitly
+    def draw_whiskers(self, wlo: np.ndarray | None, whi: np.ndarray | None,
+                      wlabel: str) -> None:
+        """Finish whiskers (low–high finish offsets) on the task rows."""
+        self.wlabel = wlabel
+        if wlo is None:
+            return
+        ok = np.isfinite(wlo) & np.isfinite(whi)
+        if not ok.any():
+            return
+        ax = self.ax
+        lo_x, hi_x = self.x_of(wlo, "finish"), self.x_of(whi, "finish")
+        yy = self.yb_[ok]
+        ax.add_collection(LineCollection(
+            np.stack([np.c_[lo_x[ok], yy], np.c_[hi_x[ok], yy]], axis=1),
+            colors=OKABE_ITO["black"], linewidths=1.1, zorder=4.5, gid="whiskers"))
+        ax.plot(lo_x[ok], yy, linestyle="none", marker="|", ms=9, mew=1.6,
+                color=OKABE_ITO["black"], zorder=4.5, gid="whisker_low")
+        ax.plot(hi_x[ok], yy, linestyle="none", marker="|", ms=9, mew=1.6,
+                color=OKABE_ITO["black"], zorder=4.5, gid="whisker_high")
+        self.has_whiskers = True
+        self.whi = whi
+
+    def reference_lines(self, status_date: object) -> list[Any]:
+        """Status date and deadline lines; their legend handles (x positions kept for the range)."""
+        ax, project = self.ax, self.project
+        refs: list[Any] = []
+        self.ref_x: list[float] = []
+        sd = status_date if status_date is not None else getattr(project, "status_date", None)
+        if sd is not None and not pd.isna(sd):
+            xs = self.x_of_dates([sd], "finish")
+            if np.isfinite(xs[0]):
+                ax.axvline(xs[0], color=STATUS, lw=1.6, ls="--", zorder=5, gid="status_date")
+                refs.append(Line2D([], [], color=STATUS, lw=1.6, ls="--",
+                                   label=f"status date {pd.Timestamp(sd):%d %b %Y}"))
+                self.ref_x.append(float(xs[0]))
+        dl = getattr(project, "deadline", None)
+        if dl is not None and not pd.isna(dl):
+            xd = self.x_of_dates([dl], "finish")
+            if np.isfinite(xd[0]):
+                ax.axvline(xd[0], color=OKABE_ITO["black"], lw=1.4, ls=":", zorder=5,
+                           gid="deadline")
+                refs.append(Line2D([], [], color="black", lw=1.4, ls=":",
+                                   label=f"deadline {pd.Timestamp(dl):%d %b %Y}"))
+                self.ref_x.append(float(xd[0]))
+        return refs
+
+    def set_xrange(self) -> float:
+        """The x range of everything drawn (set first: the arrow stubs are a share of it)."""
+        parts = [self.x0, self.x1] + [a for a in (self.xl, self.bl0, self.bl1) if a is not None] \
+            + [np.asarray(self.ref_x)]
+        if self.has_whiskers:
+            parts.append(self.x_of(self.whi, "finish"))
+        allx = np.concatenate([np.asarray(a, float).ravel() for a in parts])
+        lo_x, hi_x = float(np.nanmin(allx)), float(np.nanmax(allx))
+        span = max(hi_x - lo_x, 1.0)
+        self.ax.set_xlim(lo_x - 0.02 * span, hi_x + 0.02 * span)
+        return span
+
+    def draw_links(self, links: pd.DataFrame | None, show_links: bool, span: float) -> None:
+        """Dependency arrows between the bar ends their link types relate."""
+        ax, ids, crit, n_rows = self.ax, self.ids, self.crit, self.n_rows
+        link_table = links if links is not None else getattr(self.project, "links", None)
+        if not (show_links and link_table is not None and len(link_table)):
+            return
+        lt = require_columns(link_table, ["predecessor", "successor"], "link table",
+                             "pass project.links")
+        types = (lt["type"].astype(str).str.upper() if "type" in lt else
+                 pd.Series("FS", index=lt.index)).to_numpy()
+        idx = pd.Index([str(i) for i in ids])
+        frm = idx.get_indexer(lt["predecessor"].astype(str))
+        to = idx.get_indexer(lt["successor"].astype(str))
+        ok = (frm >= 0) & (to >= 0) & np.isin(types, list(LINK_ANCHORS))
+        frm, to, types = frm[ok], to[ok], types[ok]
+        paths, heads = link_routes(self.x0, self.x1, self.yb_, frm, to, types, 0.006 * span,
+                                   self.bar_h)
+        hot = crit[frm] & crit[to]
+        colors = np.where(hot, CRITICAL, MUTED)
+        widths = np.where(hot, 1.0, 0.7)
+        for t in LINK_ANCHORS:
+            m = types == t
+            if m.any():
+                ax.add_collection(LineCollection(list(paths[m]), colors=list(colors[m]),
+                                                 linewidths=widths[m], zorder=1.5, alpha=0.9,
+                                                 gid=f"links:{t}"))
+        tips = paths[:, -1, :]
+        for d, marker in _HEADS.items():
+            m = heads == d
+            if m.any():
+                ax.scatter(tips[m, 0], tips[m, 1], marker=marker, s=34 if n_rows <= 60 else 16,
+                           c=list(colors[m]), linewidths=0, zorder=4.2, gid=f"heads:{d}")
+
+    def label_rows(self, wbs_names: Any, label_width: int) -> None:
+        """Row labels (id and name; WBS code and name in bold), the y range and the x axis."""
+        ax, ids, sched, tasks, project = self.ax, self.ids, self.sched, self.tasks, self.project
+        n_rows, summary, ysum, ytask = self.n_rows, self.summary, self.ysum, self.ytask
+        fs = 9 if n_rows <= 40 else (7.5 if n_rows <= 100 else 6.5)
+        labels = np.empty(n_rows, dtype=object)
+        names = sched["name"] if "name" in sched else (
+            tasks["name"].reindex(ids) if tasks is not None and "name" in tasks else None)
+        for k, tid in enumerate(ids):
+            nm = "" if names is None or pd.isna(names.iloc[k]) else str(names.iloc[k])
+            labels[int(ytask[k])] = truncate(f"{tid}  {nm}" if nm and nm != str(tid)
+                                             else str(tid), label_width)
+        if wbs_names is None and project is not None and getattr(project, "wbs", None) is not None:
+            wbs_names = project.wbs          # the project's WBS dictionary names its summaries
+        wn = _names(wbs_names)
+        if summary is not None:
+            for code, yy in zip(summary.index, ysum, strict=True):
+                labels[int(yy)] = truncate(f"{code}  {wn.get(str(code), '')}".strip(),
+                                           label_width)
+        ax.set_ylim(n_rows - 0.4, -0.6)
+        ax.set_yticks(np.arange(n_rows), labels=list(labels), fontsize=fs)
+        if summary is not None:
+            ticks = ax.get_yticklabels()
+            for yy in ysum:
+                ticks[int(yy)].set_fontweight("bold")
+        ax.grid(axis="y", visible=False)
+        ax.tick_params(axis="y", length=0)
+        if self.time == "dates":
+            loc = mdates.AutoDateLocator(minticks=4, maxticks=10)
+            ax.xaxis.set_major_locator(loc)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
+        else:
+            ax.set_xlabel("working days from project start")
+        if n_rows > 45:
+            ax.tick_params(axis="x", labeltop=True)
+
+    def legend(self, refs: list[Any]) -> None:
+        """One legend entry for each kind of thing drawn, below the axes."""
+        handles: list[Any] = [Patch(color=PLAN, label="task")]
+        if self.crit.any():
+            handles.append(Patch(color=CRITICAL, label="critical"))
+        if self.has_float:
+            handles.append(Patch(color=FLOAT, label="total float"))
+        if self.has_bl:
+            handles.append(Patch(color=BASELINE, label="baseline"))
+        if self.has_progress:
+            handles.append(Patch(color=_PROGRESS, alpha=0.65, label="% complete"))
+        if self.milestone.any():
+            handles.append(Line2D([], [], marker="D", color="black", ls="none", ms=6,
+                                  label="milestone"))
+        if self.summary is not None:
+            handles.append(Patch(color=SUMMARY, label="WBS summary"))
+        if self.has_whiskers:
+            handles.append(Line2D([], [], color="black", marker="|", ms=8, lw=1.1,
+                                  label=self.wlabel))
+        handles += refs
+        legend_below(self.ax, offset=24 if self.time == "dates" else 34,
+                     ncol=min(len(handles), 5), handles=handles, handlelength=1.5,
+                     columnspacing=1.2)
+
+
+def _whisker_values(whiskers: pd.DataFrame | None, simulation: Any, ids: list[Any],
+                    ef: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None, str]:
+    """Low and high finish offsets per task (P50–P80 of a simulation, or given) and a label."""
     wlo = whi = None
     wlabel = "finish P50–P80 (simulation)"
     if whiskers is not None:
@@ -429,127 +626,4 @@ def gantt(
             wlo = np.where(last, p50, np.nan)
             whi = np.where(last, p80, np.nan)
             wlabel = "project finish P50–P80 (simulation)"
-    has_whiskers = False
-    if wlo is not None:
-        ok = np.isfinite(wlo) & np.isfinite(whi)
-        if ok.any():
-            lo_x, hi_x = x_of(wlo, "finish"), x_of(whi, "finish")
-            yy = yb_[ok]
-            ax.add_collection(LineCollection(
-                np.stack([np.c_[lo_x[ok], yy], np.c_[hi_x[ok], yy]], axis=1),
-                colors=OKABE_ITO["black"], linewidths=1.1, zorder=4.5, gid="whiskers"))
-            ax.plot(lo_x[ok], yy, linestyle="none", marker="|", ms=9, mew=1.6,
-                    color=OKABE_ITO["black"], zorder=4.5, gid="whisker_low")
-            ax.plot(hi_x[ok], yy, linestyle="none", marker="|", ms=9, mew=1.6,
-                    color=OKABE_ITO["black"], zorder=4.5, gid="whisker_high")
-            has_whiskers = True
-
-    # reference lines
-    refs: list[Any] = []
-    ref_x: list[float] = []
-    sd = status_date if status_date is not None else getattr(project, "status_date", None)
-    if sd is not None and not pd.isna(sd):
-        xs = x_of_dates([sd], "finish")
-        if np.isfinite(xs[0]):
-            ax.axvline(xs[0], color=STATUS, lw=1.6, ls="--", zorder=5, gid="status_date")
-            refs.append(Line2D([], [], color=STATUS, lw=1.6, ls="--",
-                               label=f"status date {pd.Timestamp(sd):%d %b %Y}"))
-            ref_x.append(float(xs[0]))
-    dl = getattr(project, "deadline", None)
-    if dl is not None and not pd.isna(dl):
-        xd = x_of_dates([dl], "finish")
-        if np.isfinite(xd[0]):
-            ax.axvline(xd[0], color=OKABE_ITO["black"], lw=1.4, ls=":", zorder=5, gid="deadline")
-            refs.append(Line2D([], [], color="black", lw=1.4, ls=":",
-                               label=f"deadline {pd.Timestamp(dl):%d %b %Y}"))
-            ref_x.append(float(xd[0]))
-
-    # x range first: the arrow stubs are a fixed share of it
-    parts = [x0, x1] + [a for a in (xl, bl0, bl1) if a is not None] + [np.asarray(ref_x)]
-    if has_whiskers:
-        parts.append(x_of(whi, "finish"))
-    allx = np.concatenate([np.asarray(a, float).ravel() for a in parts])
-    lo_x, hi_x = float(np.nanmin(allx)), float(np.nanmax(allx))
-    span = max(hi_x - lo_x, 1.0)
-    ax.set_xlim(lo_x - 0.02 * span, hi_x + 0.02 * span)
-
-    link_table = links if links is not None else getattr(project, "links", None)
-    if show_links and link_table is not None and len(link_table):
-        lt = require_columns(link_table, ["predecessor", "successor"], "link table",
-                             "pass project.links")
-        types = (lt["type"].astype(str).str.upper() if "type" in lt else
-                 pd.Series("FS", index=lt.index)).to_numpy()
-        idx = pd.Index([str(i) for i in ids])
-        frm = idx.get_indexer(lt["predecessor"].astype(str))
-        to = idx.get_indexer(lt["successor"].astype(str))
-        ok = (frm >= 0) & (to >= 0) & np.isin(types, list(LINK_ANCHORS))
-        frm, to, types = frm[ok], to[ok], types[ok]
-        paths, heads = link_routes(x0, x1, yb_, frm, to, types, 0.006 * span, bar_h)
-        hot = crit[frm] & crit[to]
-        colors = np.where(hot, CRITICAL, MUTED)
-        widths = np.where(hot, 1.0, 0.7)
-        for t in LINK_ANCHORS:
-            m = types == t
-            if m.any():
-                ax.add_collection(LineCollection(list(paths[m]), colors=list(colors[m]),
-                                                 linewidths=widths[m], zorder=1.5, alpha=0.9,
-                                                 gid=f"links:{t}"))
-        tips = paths[:, -1, :]
-        for d, marker in _HEADS.items():
-            m = heads == d
-            if m.any():
-                ax.scatter(tips[m, 0], tips[m, 1], marker=marker, s=34 if n_rows <= 60 else 16,
-                           c=list(colors[m]), linewidths=0, zorder=4.2, gid=f"heads:{d}")
-
-    labels = np.empty(n_rows, dtype=object)
-    names = sched["name"] if "name" in sched else (
-        tasks["name"].reindex(ids) if tasks is not None and "name" in tasks else None)
-    for k, tid in enumerate(ids):
-        nm = "" if names is None or pd.isna(names.iloc[k]) else str(names.iloc[k])
-        labels[int(ytask[k])] = truncate(f"{tid}  {nm}" if nm and nm != str(tid) else str(tid),
-                                         label_width)
-    if wbs_names is None and project is not None and getattr(project, "wbs", None) is not None:
-        wbs_names = project.wbs          # the project's WBS dictionary names its summaries
-    wn = _names(wbs_names)
-    if summary is not None:
-        for code, yy in zip(summary.index, ysum, strict=True):
-            labels[int(yy)] = truncate(f"{code}  {wn.get(str(code), '')}".strip(), label_width)
-    ax.set_ylim(n_rows - 0.4, -0.6)
-    ax.set_yticks(np.arange(n_rows), labels=list(labels), fontsize=fs)
-    if summary is not None:
-        ticks = ax.get_yticklabels()
-        for yy in ysum:
-            ticks[int(yy)].set_fontweight("bold")
-    ax.grid(axis="y", visible=False)
-    ax.tick_params(axis="y", length=0)
-    if time == "dates":
-        loc = mdates.AutoDateLocator(minticks=4, maxticks=10)
-        ax.xaxis.set_major_locator(loc)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
-    else:
-        ax.set_xlabel("working days from project start")
-    if n_rows > 45:
-        ax.tick_params(axis="x", labeltop=True)
-
-    handles: list[Any] = [Patch(color=PLAN, label="task")]
-    if crit.any():
-        handles.append(Patch(color=CRITICAL, label="critical"))
-    if has_float:
-        handles.append(Patch(color=FLOAT, label="total float"))
-    if has_bl:
-        handles.append(Patch(color=BASELINE, label="baseline"))
-    if has_progress:
-        handles.append(Patch(color=_PROGRESS, alpha=0.65, label="% complete"))
-    if milestone.any():
-        handles.append(Line2D([], [], marker="D", color="black", ls="none", ms=6,
-                              label="milestone"))
-    if summary is not None:
-        handles.append(Patch(color=SUMMARY, label="WBS summary"))
-    if has_whiskers:
-        handles.append(Line2D([], [], color="black", marker="|", ms=8, lw=1.1, label=wlabel))
-    handles += refs
-    legend_below(ax, offset=24 if time == "dates" else 34, ncol=min(len(handles), 5),
-                 handles=handles, handlelength=1.5, columnspacing=1.2)
-    if title:
-        ax.set_title(title)
-    return ax
+    return wlo, whi, wlabel
