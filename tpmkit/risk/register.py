@@ -244,17 +244,7 @@ def normalize_register(
     df = table_frame(df, "risk register")
     if "id" not in df.columns:
         raise ValidationError("risk register lacks an 'id' column; give every risk an id (R1, …)")
-    raw_ids = df["id"].astype("string").str.strip()
-    blank = raw_ids.isna() | (raw_ids == "")
-    if blank.any():
-        rows = [str(i + 2) for i in np.flatnonzero(blank.to_numpy())]
-        raise ValidationError(f"risk register: blank id in row(s) {format_ids(rows)} (header = "
-                              "row 1); give every risk an id")
-    ids = pd.Index(raw_ids.astype(str).to_numpy(), name="id")
-    dup = ids[ids.duplicated()].unique()
-    if len(dup):
-        raise ValidationError(f"risk register: duplicate risk id(s) {format_ids(dup)}; make each "
-                              "id unique")
+    ids = _register_ids(df)
     if "probability" not in df.columns and len(df) == 0:
         df["probability"] = pd.Series(dtype=float)
     cut = {**DEFAULT_BANDS, **({k: tuple(v) for k, v in bands.items()} if bands else {})}
@@ -262,121 +252,33 @@ def normalize_register(
     if unknown_bands:
         raise ValidationError(f"unknown score band(s) {format_ids(sorted(unknown_bands))}; use "
                               "probability, days, percent, cost")
-
-    def text(col: str, default: str = "") -> pd.Series:
-        if col not in df.columns:
-            return pd.Series(default, index=df.index, dtype=object)
-        s = df[col].astype(object).where(df[col].notna(), "").astype(str).str.strip()
-        return s.where(s != "", default)
-
-    kind = text("type", "threat").str.lower()
-    bad = ~kind.isin(RISK_TYPES)
-    if bad.any():
-        raise ValidationError(f"risk register: unknown type for {format_ids(ids[bad.to_numpy()])}; "
-                              "use threat or opportunity")
-    opp = (kind == "opportunity").to_numpy()
-    response = text("response").str.lower()
-    bad = (response != "") & ~response.isin(RESPONSES)
-    if bad.any():
-        raise ValidationError(f"risk register: unknown response for "
-                              f"{format_ids(ids[bad.to_numpy()])}; use one of {', '.join(RESPONSES)}")
-
+    kind, opp, response = _kind_and_response(df, ids)
     prob = _probabilities(df, "probability", ids, required=True)
     post_prob = _probabilities(df, "post_probability", ids, required=False)
     post_prob = np.where(np.isnan(post_prob), prob, post_prob)
-
-    tasks = [split_ids(v) if not _blank(v) else () for v in (
-        df["tasks"] if "tasks" in df.columns else [None] * len(df))]
-    if task_ids is not None:
-        known = {str(t) for t in task_ids}
-        bad_rows = [rid for rid, t in zip(ids, tasks) if set(t) - known]
-        if bad_rows:
-            missing = sorted({x for t in tasks for x in t} - known)
-            raise ValidationError(f"risk register: risk(s) {format_ids(bad_rows)} name unknown "
-                                  f"task(s) {format_ids(missing)}; use ids from the task table")
-
-    columns = {col: (list(df[col]) if col in df.columns else [None] * len(df)) for col in (
-        "impact_days", "impact_percent", "impact_cost", "post_impact_days", "post_impact_percent",
-        "post_impact_cost")}
-
-    def column(col: str) -> list[Any]:
-        return columns[col]
-
-    n = len(df)
-    unit = np.full(n, "", dtype=object)
-    imp = np.full((n, 3), np.nan)
-    cost = np.full((n, 3), np.nan)
-    post_imp = np.full((n, 3), np.nan)
-    post_cost = np.full((n, 3), np.nan)
-    for i, rid in enumerate(ids):
-        days = _points(column("impact_days")[i], rid, "impact_days")
-        pct = _points(column("impact_percent")[i], rid, "impact_percent")
-        if days is not None and pct is not None:
-            raise ValidationError(f"risk {rid}: both impact_days and impact_percent given; keep "
-                                  "one schedule impact per risk")
-        if days is not None or pct is not None:
-            unit[i] = "days" if days is not None else "percent"
-        imp[i] = _signed(days if days is not None else pct, rid, "impact", opp[i])
-        cost[i] = _signed(_points(column("impact_cost")[i], rid, "impact_cost"), rid,
-                          "impact_cost", opp[i])
-        pdays = _points(column("post_impact_days")[i], rid, "post_impact_days")
-        ppct = _points(column("post_impact_percent")[i], rid, "post_impact_percent")
-        if pdays is not None and ppct is not None:
-            raise ValidationError(f"risk {rid}: both post_impact_days and post_impact_percent "
-                                  "given; keep one")
-        post_unit = "days" if pdays is not None else ("percent" if ppct is not None else "")
-        if post_unit and post_unit != unit[i]:
-            raise ValidationError(
-                f"risk {rid}: post-response schedule impact is in {post_unit} but the "
-                f"pre-response impact is in {unit[i] or 'nothing'}; give both in the same unit"
-            )
-        post_imp[i] = _signed(pdays if pdays is not None else ppct, rid, "post impact",
-                              opp[i]) if post_unit else imp[i]
-        pc = _points(column("post_impact_cost")[i], rid, "post_impact_cost")
-        post_cost[i] = _signed(pc, rid, "post_impact_cost", opp[i]) if pc is not None else cost[i]
-
+    tasks = _register_tasks(df, ids, task_ids)
+    unit, imp, cost, post_imp, post_cost = _impacts(df, ids, opp)
     needs_task = (unit == "percent") & np.array([len(t) == 0 for t in tasks], dtype=bool)
     if needs_task.any():
         raise ValidationError(f"risk register: percent impact without tasks for "
                                   f"{format_ids(ids[needs_task])}; name the affected tasks")
-
     dur = pd.Series(durations, dtype=float) if durations is not None else None
-
-    def emv_days(p: np.ndarray, pts: np.ndarray) -> np.ndarray:
-        mean = _pert_mean(pts[:, 0], pts[:, 1], pts[:, 2])
-        out = np.where(unit == "days", p * mean, np.nan)
-        out = np.where(unit == "", 0.0, out)
-        if dur is not None:
-            span = np.array([float(dur.reindex(list(t)).fillna(0.0).sum()) for t in tasks])
-            out = np.where(unit == "percent", p * mean / 100.0 * span, out)
-        return out
-
-    def emv_cost(p: np.ndarray, pts: np.ndarray) -> np.ndarray:
-        return np.nan_to_num(p * _pert_mean(pts[:, 0], pts[:, 1], pts[:, 2]), nan=0.0)
-
-    def impact_score(pts: np.ndarray, cpts: np.ndarray) -> np.ndarray:
-        mean = np.abs(_pert_mean(pts[:, 0], pts[:, 1], pts[:, 2]))
-        sched = np.full(n, np.nan)
-        for u in ("days", "percent"):
-            sel = unit == u
-            sched[sel] = _band(mean[sel], cut[u])
-        money = _band(np.abs(_pert_mean(cpts[:, 0], cpts[:, 1], cpts[:, 2])), cut["cost"])
-        return np.fmax(sched, money)
+    n = len(df)
 
     ps_given = _scores(df, "probability_score", ids)
     is_given = _scores(df, "impact_score", ids)
     p_score = np.where(np.isnan(ps_given), _band(prob, cut["probability"]), ps_given)
-    i_derived = impact_score(imp, cost)
+    i_derived = _impact_score(imp, cost, unit, cut)
     i_score = np.where(np.isnan(is_given), i_derived, is_given)
     post_p_score = _band(post_prob, cut["probability"])
-    post_i_derived = impact_score(post_imp, post_cost)
+    post_i_derived = _impact_score(post_imp, post_cost, unit, cut)
     same_impact = np.all((post_imp == imp) | (np.isnan(post_imp) & np.isnan(imp)), axis=1) & np.all(
         (post_cost == cost) | (np.isnan(post_cost) & np.isnan(cost)), axis=1)
     post_i_score = np.where(same_impact, i_score, post_i_derived)
 
     out = pd.DataFrame(index=ids)
     for col in ("description", "owner", "category"):
-        out[col] = text(col).to_numpy()
+        out[col] = _text(df, col).to_numpy()
     out["type"] = kind.to_numpy()
     out["probability"] = prob
     out["tasks"] = pd.Series(tasks, index=ids, dtype=object)
@@ -390,8 +292,150 @@ def normalize_register(
     out["post_probability"] = post_prob
     out["post_impact_min"], out["post_impact_likely"], out["post_impact_max"] = np.nan_to_num(post_imp).T
     out["post_cost_min"], out["post_cost_likely"], out["post_cost_max"] = np.nan_to_num(post_cost).T
-    out["emv_days"] = emv_days(prob, imp)
-    out["emv_cost"] = emv_cost(prob, cost)
+    out["emv_days"] = _emv_days(prob, imp, unit, dur, tasks)
+    out["emv_cost"] = _emv_cost(prob, cost)
+    out["rank"] = _rank(out, n)
+    out["post_probability_score"] = post_p_score
+    out["post_impact_score"] = post_i_score
+    out["post_score"] = post_p_score * post_i_score
+    out["post_emv_days"] = _emv_days(post_prob, post_imp, unit, dur, tasks)
+    out["post_emv_cost"] = _emv_cost(post_prob, post_cost)
+    out["status"] = _text(df, "status", "open").str.lower().to_numpy()
+    return out
+
+
+def _register_ids(df: pd.DataFrame) -> pd.Index:
+    """The risk ids, checked: none blank, none repeated."""
+    raw_ids = df["id"].astype("string").str.strip()
+    blank = raw_ids.isna() | (raw_ids == "")
+    if blank.any():
+        rows = [str(i + 2) for i in np.flatnonzero(blank.to_numpy())]
+        raise ValidationError(f"risk register: blank id in row(s) {format_ids(rows)} (header = "
+                              "row 1); give every risk an id")
+    ids = pd.Index(raw_ids.astype(str).to_numpy(), name="id")
+    dup = ids[ids.duplicated()].unique()
+    if len(dup):
+        raise ValidationError(f"risk register: duplicate risk id(s) {format_ids(dup)}; make each "
+                              "id unique")
+    return ids
+
+
+def _text(df: pd.DataFrame, col: str, default: str = "") -> pd.Series:
+    """A text column stripped, blanks (and a missing column) as ``default``."""
+    if col not in df.columns:
+        return pd.Series(default, index=df.index, dtype=object)
+    s = df[col].astype(object).where(df[col].notna(), "").astype(str).str.strip()
+    return s.where(s != "", default)
+
+
+def _kind_and_response(df: pd.DataFrame, ids: pd.Index) -> tuple[pd.Series, np.ndarray, pd.Series]:
+    """Risk type (threat/opportunity), the opportunity mask and the response, checked."""
+    kind = _text(df, "type", "threat").str.lower()
+    bad = ~kind.isin(RISK_TYPES)
+    if bad.any():
+        raise ValidationError(f"risk register: unknown type for {format_ids(ids[bad.to_numpy()])}; "
+                              "use threat or opportunity")
+    opp = (kind == "opportunity").to_numpy()
+    response = _text(df, "response").str.lower()
+    bad = (response != "") & ~response.isin(RESPONSES)
+    if bad.any():
+        raise ValidationError(f"risk register: unknown response for "
+                              f"{format_ids(ids[bad.to_numpy()])}; use one of {', '.join(RESPONSES)}")
+
+    return kind, opp, response
+
+
+def _register_tasks(df: pd.DataFrame, ids: pd.Index,
+                    task_ids: Iterable[str] | None) -> list[tuple[str, ...]]:
+    """The tasks each risk affects, checked against ``task_ids`` when given."""
+    tasks = [split_ids(v) if not _blank(v) else () for v in (
+        df["tasks"] if "tasks" in df.columns else [None] * len(df))]
+    if task_ids is not None:
+        known = {str(t) for t in task_ids}
+        bad_rows = [rid for rid, t in zip(ids, tasks) if set(t) - known]
+        if bad_rows:
+            missing = sorted({x for t in tasks for x in t} - known)
+            raise ValidationError(f"risk register: risk(s) {format_ids(bad_rows)} name unknown "
+                                  f"task(s) {format_ids(missing)}; use ids from the task table")
+
+    return tasks
+
+
+def _impacts(df: pd.DataFrame, ids: pd.Index, opp: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Schedule impact unit and the three-point schedule and cost impacts before and after the
+    response, each signed for its risk type by :func:`_signed`."""
+    columns = {col: (list(df[col]) if col in df.columns else [None] * len(df)) for col in (
+        "impact_days", "impact_percent", "impact_cost", "post_impact_days", "post_impact_percent",
+        "post_impact_cost")}
+    n = len(df)
+    unit = np.full(n, "", dtype=object)
+    imp = np.full((n, 3), np.nan)
+    cost = np.full((n, 3), np.nan)
+    post_imp = np.full((n, 3), np.nan)
+    post_cost = np.full((n, 3), np.nan)
+    for i, rid in enumerate(ids):
+        days = _points(columns["impact_days"][i], rid, "impact_days")
+        pct = _points(columns["impact_percent"][i], rid, "impact_percent")
+        if days is not None and pct is not None:
+            raise ValidationError(f"risk {rid}: both impact_days and impact_percent given; keep "
+                                  "one schedule impact per risk")
+        if days is not None or pct is not None:
+            unit[i] = "days" if days is not None else "percent"
+        imp[i] = _signed(days if days is not None else pct, rid, "impact", opp[i])
+        cost[i] = _signed(_points(columns["impact_cost"][i], rid, "impact_cost"), rid,
+                          "impact_cost", opp[i])
+        pdays = _points(columns["post_impact_days"][i], rid, "post_impact_days")
+        ppct = _points(columns["post_impact_percent"][i], rid, "post_impact_percent")
+        if pdays is not None and ppct is not None:
+            raise ValidationError(f"risk {rid}: both post_impact_days and post_impact_percent "
+                                  "given; keep one")
+        post_unit = "days" if pdays is not None else ("percent" if ppct is not None else "")
+        if post_unit and post_unit != unit[i]:
+            raise ValidationError(
+                f"risk {rid}: post-response schedule impact is in {post_unit} but the "
+                f"pre-response impact is in {unit[i] or 'nothing'}; give both in the same unit"
+            )
+        post_imp[i] = _signed(pdays if pdays is not None else ppct, rid, "post impact",
+                              opp[i]) if post_unit else imp[i]
+        pc = _points(columns["post_impact_cost"][i], rid, "post_impact_cost")
+        post_cost[i] = _signed(pc, rid, "post_impact_cost", opp[i]) if pc is not None else cost[i]
+
+    return unit, imp, cost, post_imp, post_cost
+
+
+def _emv_days(p: np.ndarray, pts: np.ndarray, unit: np.ndarray, dur: pd.Series | None,
+              tasks: list[tuple[str, ...]]) -> np.ndarray:
+    """Expected schedule impact [working days]: probability × PERT mean (percent of the tasks'
+    durations when the impact is in percent and durations are known)."""
+    mean = _pert_mean(pts[:, 0], pts[:, 1], pts[:, 2])
+    out = np.where(unit == "days", p * mean, np.nan)
+    out = np.where(unit == "", 0.0, out)
+    if dur is not None:
+        span = np.array([float(dur.reindex(list(t)).fillna(0.0).sum()) for t in tasks])
+        out = np.where(unit == "percent", p * mean / 100.0 * span, out)
+    return out
+
+
+def _emv_cost(p: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Expected cost impact [currency]: probability × PERT mean."""
+    return np.nan_to_num(p * _pert_mean(pts[:, 0], pts[:, 1], pts[:, 2]), nan=0.0)
+
+
+def _impact_score(pts: np.ndarray, cpts: np.ndarray, unit: np.ndarray,
+                  cut: dict[str, tuple]) -> np.ndarray:
+    """Impact score: the higher band of the schedule and the cost impact."""
+    mean = np.abs(_pert_mean(pts[:, 0], pts[:, 1], pts[:, 2]))
+    sched = np.full(len(unit), np.nan)
+    for u in ("days", "percent"):
+        sel = unit == u
+        sched[sel] = _band(mean[sel], cut[u])
+    money = _band(np.abs(_pert_mean(cpts[:, 0], cpts[:, 1], cpts[:, 2])), cut["cost"])
+    return np.fmax(sched, money)
+
+
+def _rank(out: pd.DataFrame, n: int) -> np.ndarray:
+    """Rank 1 = highest score, ties by |EMV cost|, then |EMV days|, then input order."""
     key = pd.DataFrame({"s": -np.nan_to_num(out["score"].to_numpy(float), nan=-1.0),
                         "c": -np.abs(out["emv_cost"].to_numpy(float)),
                         "d": -np.nan_to_num(np.abs(out["emv_days"].to_numpy(float))),
@@ -399,14 +443,7 @@ def normalize_register(
     order = key.sort_values(["s", "c", "d", "i"]).index.to_numpy()
     rank = np.empty(n, dtype=int)
     rank[order] = np.arange(1, n + 1)
-    out["rank"] = rank
-    out["post_probability_score"] = post_p_score
-    out["post_impact_score"] = post_i_score
-    out["post_score"] = post_p_score * post_i_score
-    out["post_emv_days"] = emv_days(post_prob, post_imp)
-    out["post_emv_cost"] = emv_cost(post_prob, post_cost)
-    out["status"] = text("status", "open").str.lower().to_numpy()
-    return out
+    return rank
 
 
 def read_register(source: Any, task_ids: Iterable[str] | None = None, **options: Any
