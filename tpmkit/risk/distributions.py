@@ -236,19 +236,41 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
             f"unknown distribution {names[bad[0]]!r} for task(s) "
             f"{format_ids([ids[k] for k in bad])}; use one of: {', '.join(DISTRIBUTIONS)}")
 
-    def num(c: str) -> np.ndarray:
-        return (pd.to_numeric(tasks[c], errors="coerce").to_numpy(np.float64) if c in tasks
-                else np.full(n, np.nan))
-
-    o, m, p = num("optimistic"), num("most_likely"), num("pessimistic")
+    o, m, p = (_column(tasks, c, n) for c in ("optimistic", "most_likely", "pessimistic"))
     three = np.isfinite(o) & np.isfinite(m) & np.isfinite(p)
     o = np.where(three, o, duration)
     m = np.where(three, m, duration)
     p = np.where(three, p, duration)
     code = np.array([_CODE[x] for x in names], dtype=np.int8)
     code[(p - o <= 0) & (code != EMPIRICAL)] = FIXED
+    emp_ptr, emp_val = _empirical_values(tasks, ids, code, empirical, ratios, duration)
+    par, tab, mean, var, shapes = _bounded_parameters(code, o, m, p, duration, pert_lambda)
+    q_lo, s_lo, q_mid, s_mid, q_hi, s_hi = _pert_tables(shapes)
+    mu3 = moments(o, m, p)[0]
+    sd3 = (p - o) / 6.0
+    _unbounded_parameters(code, mu3, sd3, par, mean, var)
+    low, high = _support(code, par, o, p, mu3, sd3, emp_ptr, emp_val, mean, var)
+    return Sampler(code=code, par=par, tab=tab, q_lo=q_lo, s_lo=s_lo, q_mid=q_mid,
+                   s_mid=s_mid, q_hi=q_hi, s_hi=s_hi, emp_ptr=emp_ptr, emp_val=emp_val,
+                   mean=mean, std=np.sqrt(np.maximum(var, 0.0)), low=low, high=high)
 
-    # empirical values: per task mapping, task column `empirical`, or ratios × duration
+
+def _column(tasks: pd.DataFrame, c: str, n: int) -> np.ndarray:
+    """A numeric task column (NaN where missing or not a number)."""
+    return (pd.to_numeric(tasks[c], errors="coerce").to_numpy(np.float64) if c in tasks
+            else np.full(n, np.nan))
+
+
+def _empirical_values(tasks: pd.DataFrame, ids: list[str], code: np.ndarray,
+                      empirical: Mapping[str, Sequence[float]] | None,
+                      ratios: Sequence[float] | None,
+                      duration: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Empirical values: per task mapping, task column ``empirical``, or ratios × duration.
+
+    Tasks named in ``empirical`` become empirical (``code`` is updated in place). Returns the
+    CSR pointers and the sorted values of every task, concatenated.
+    """
+    n = len(ids)
     empirical = dict(empirical or {})
     position = {t: k for k, t in enumerate(ids)}
     unknown = set(empirical) - set(position)
@@ -281,6 +303,15 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
     np.cumsum([len(v) for v in emp_lists], out=emp_ptr[1:])
     emp_val = np.asarray([x for v in emp_lists for x in v], dtype=np.float64)
 
+    return emp_ptr, emp_val
+
+
+def _bounded_parameters(code: np.ndarray, o: np.ndarray, m: np.ndarray, p: np.ndarray,
+                        duration: np.ndarray, pert_lambda: float
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Parameters, means and variances of the fixed, uniform, triangular and PERT tasks, the
+    PERT table index of each task and the distinct PERT shapes (alpha, beta)."""
+    n = len(code)
     par = np.zeros((n, 5))
     tab = np.full(n, -1, dtype=np.int64)
     mean = duration.astype(np.float64).copy()
@@ -305,9 +336,13 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
     par[s, 0], par[s, 1], par[s, 2], par[s, 3] = o[s], rng_[s], 1.0 / alpha, 1.0 / beta
     mean[s] = o[s] + rng_[s] * alpha / (alpha + beta)
     var[s] = rng_[s] ** 2 * alpha * beta / ((alpha + beta) ** 2 * (alpha + beta + 1.0))
-    q_lo, s_lo, q_mid, s_mid, q_hi, s_hi = _pert_tables(shapes)
-    mu3 = moments(o, m, p)[0]
-    sd3 = rng_ / 6.0
+    return par, tab, mean, var, shapes
+
+
+def _unbounded_parameters(code: np.ndarray, mu3: np.ndarray, sd3: np.ndarray, par: np.ndarray,
+                          mean: np.ndarray, var: np.ndarray) -> None:
+    """Parameters, means and variances of the normal (truncated at 0) and lognormal tasks, in
+    place; a lognormal task with a mean ≤ 0 becomes fixed at 0."""
     s = code == NORMAL
     par[s, 0], par[s, 1] = mu3[s], sd3[s]
     par[s, 2] = special.ndtr(-mu3[s] / sd3[s])
@@ -326,6 +361,12 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
     s2 = np.log1p((sd3[s] / mu3[s]) ** 2)
     par[s, 0], par[s, 1] = np.log(mu3[s]) - s2 / 2, np.sqrt(s2)
     mean[s], var[s] = mu3[s], sd3[s] ** 2
+
+
+def _support(code: np.ndarray, par: np.ndarray, o: np.ndarray, p: np.ndarray, mu3: np.ndarray,
+             sd3: np.ndarray, emp_ptr: np.ndarray, emp_val: np.ndarray, mean: np.ndarray,
+             var: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Empirical means and variances (in place) and the low and high end of every task's range."""
     for k in np.flatnonzero(code == EMPIRICAL):
         v = emp_val[emp_ptr[k]:emp_ptr[k + 1]]
         mean[k], var[k] = v.mean(), v.var()
@@ -335,9 +376,7 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
     high[code == NORMAL] = (mu3 + 6 * sd3)[code == NORMAL]
     for k in np.flatnonzero(code == EMPIRICAL):
         low[k], high[k] = emp_val[emp_ptr[k]], emp_val[emp_ptr[k + 1] - 1]
-    return Sampler(code=code, par=par, tab=tab, q_lo=q_lo, s_lo=s_lo, q_mid=q_mid,
-                   s_mid=s_mid, q_hi=q_hi, s_hi=s_hi, emp_ptr=emp_ptr, emp_val=emp_val,
-                   mean=mean, std=np.sqrt(np.maximum(var, 0.0)), low=low, high=high)
+    return low, high
 
 
 # --------------------------------------------------------------------------------------
