@@ -126,72 +126,15 @@ def parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | Non
     if "id" not in df.columns:
         raise ValidationError(f"the task table has no 'id' column (columns: {format_ids(df.columns, 8)}); "
                               "add an 'id' column with a unique id per task")
-    # ids
-    idcol = df["id"]
-    if is_blank(idcol).any():
-        rows = (np.flatnonzero(is_blank(idcol).to_numpy()) + 1).tolist()
-        raise ValidationError(f"task id missing in row(s) {format_ids(rows)}; give every task an id")
-    ids = text_column(idcol)
-    if re.search(r"[^A-Za-z0-9_.\-\n]", "\n".join(ids.to_numpy(dtype=object).tolist())) \
-            or (ids == "").any():
-        bad = ids[[not ID_PATTERN.match(x) for x in ids]]
-    else:
-        bad = ids.iloc[:0]
-    if len(bad):
-        raise ValidationError(f"invalid task id(s) {format_ids(repr(b) for b in bad)}; use letters, "
-                              "digits, '_', '-' and '.' only")
-    dup = ids[ids.duplicated()].unique()
-    if len(dup):
-        raise ValidationError(f"duplicate task id(s) {format_ids(dup)}; every task needs a unique id")
+    ids = _task_ids(df["id"])
     df["id"] = ids
     df = df.set_index("id")
     df.index.name = "id"
     for col, kind in TASK_COLUMNS.items():
         if col not in df.columns:
             df[col] = np.nan if kind != "text" else ""
-    # numbers
-    for col, kind in TASK_COLUMNS.items():
-        if kind == "number" and col != "constraint_offset":
-            df[col] = to_number(df, col)
-    for col in ("duration", "optimistic", "most_likely", "pessimistic", "cost", "rate",
-                "baseline_cost", "actual_cost"):
-        neg = df[col] < 0
-        if neg.any():
-            raise ValidationError(f"negative {col} for task(s) {format_ids(df.index[neg])}; "
-                                  f"{col} must be ≥ 0")
-        inf = np.isinf(df[col])
-        if inf.any():
-            raise ValidationError(f"infinite {col} for task(s) {format_ids(df.index[inf])}; "
-                                  "give a finite number")
-    pc = df["percent_complete"]
-    if ((pc < 0) | (pc > 100)).any():
-        bad = df.index[(pc < 0) | (pc > 100)]
-        raise ValidationError(f"percent_complete outside 0–100 for task(s) {format_ids(bad)}; "
-                              "write e.g. 40 for 40 %")
-    # three points
-    o, m, p = df["optimistic"], df["most_likely"], df["pessimistic"]
-    have3 = o.notna() | m.notna() | p.notna()
-    partial = have3 & (o.isna() | m.isna() | p.isna())
-    if partial.any():
-        raise ValidationError(
-            f"incomplete three-point estimate for task(s) {format_ids(df.index[partial])}; "
-            "give optimistic, most_likely and pessimistic together")
-    if (o > m).any():
-        raise ValidationError(f"optimistic > most_likely for task(s) {format_ids(df.index[o > m])}; "
-                              "three-point estimates need o ≤ m ≤ p")
-    if (m > p).any():
-        raise ValidationError(f"most_likely > pessimistic for task(s) {format_ids(df.index[m > p])}; "
-                              "three-point estimates need o ≤ m ≤ p")
-    dur_missing = df["duration"].isna()
-    missing = dur_missing & ~have3
-    if missing.any():
-        raise ValidationError(
-            f"duration missing for task(s) {format_ids(df.index[missing])}; give a duration in "
-            "working days (0 for a milestone) or a three-point estimate")
-    duration_from = check_option(duration_from, ["mean", "most_likely"], "duration_from")
-    derived = (dur_missing & have3).to_numpy()
-    pert_mean = (o + 4 * m + p) / 6.0
-    df.loc[derived, "duration"] = (pert_mean if duration_from == "mean" else m)[derived]
+    _check_numbers(df)
+    derived = _durations(df, duration_from)
     df["distribution"] = _choice_column(df["distribution"], DISTRIBUTIONS, "distribution", np.strings.lower)
     # text columns
     for col in ("name", "wbs", "resources", "predecessors"):
@@ -216,6 +159,79 @@ def parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | Non
     # resources
     assignments = _parse_assignments(df)
     return df, assignments, derived
+
+
+def _task_ids(idcol: pd.Series) -> pd.Series:
+    """The task ids as text, checked: none missing, only safe characters, none repeated."""
+    if is_blank(idcol).any():
+        rows = (np.flatnonzero(is_blank(idcol).to_numpy()) + 1).tolist()
+        raise ValidationError(f"task id missing in row(s) {format_ids(rows)}; give every task an id")
+    ids = text_column(idcol)
+    if re.search(r"[^A-Za-z0-9_.\-\n]", "\n".join(ids.to_numpy(dtype=object).tolist())) \
+            or (ids == "").any():
+        bad = ids[[not ID_PATTERN.match(x) for x in ids]]
+    else:
+        bad = ids.iloc[:0]
+    if len(bad):
+        raise ValidationError(f"invalid task id(s) {format_ids(repr(b) for b in bad)}; use letters, "
+                              "digits, '_', '-' and '.' only")
+    dup = ids[ids.duplicated()].unique()
+    if len(dup):
+        raise ValidationError(f"duplicate task id(s) {format_ids(dup)}; every task needs a unique id")
+    return ids
+
+
+def _check_numbers(df: pd.DataFrame) -> None:
+    """Convert the number columns in place and check their ranges."""
+    for col, kind in TASK_COLUMNS.items():
+        if kind == "number" and col != "constraint_offset":
+            df[col] = to_number(df, col)
+    for col in ("duration", "optimistic", "most_likely", "pessimistic", "cost", "rate",
+                "baseline_cost", "actual_cost"):
+        neg = df[col] < 0
+        if neg.any():
+            raise ValidationError(f"negative {col} for task(s) {format_ids(df.index[neg])}; "
+                                  f"{col} must be ≥ 0")
+        inf = np.isinf(df[col])
+        if inf.any():
+            raise ValidationError(f"infinite {col} for task(s) {format_ids(df.index[inf])}; "
+                                  "give a finite number")
+    pc = df["percent_complete"]
+    if ((pc < 0) | (pc > 100)).any():
+        bad = df.index[(pc < 0) | (pc > 100)]
+        raise ValidationError(f"percent_complete outside 0–100 for task(s) {format_ids(bad)}; "
+                              "write e.g. 40 for 40 %")
+
+
+def _durations(df: pd.DataFrame, duration_from: str) -> np.ndarray:
+    """Check the three-point estimates and fill missing durations from them, in place.
+
+    Returns the mask of tasks whose duration was derived.
+    """
+    o, m, p = df["optimistic"], df["most_likely"], df["pessimistic"]
+    have3 = o.notna() | m.notna() | p.notna()
+    partial = have3 & (o.isna() | m.isna() | p.isna())
+    if partial.any():
+        raise ValidationError(
+            f"incomplete three-point estimate for task(s) {format_ids(df.index[partial])}; "
+            "give optimistic, most_likely and pessimistic together")
+    if (o > m).any():
+        raise ValidationError(f"optimistic > most_likely for task(s) {format_ids(df.index[o > m])}; "
+                              "three-point estimates need o ≤ m ≤ p")
+    if (m > p).any():
+        raise ValidationError(f"most_likely > pessimistic for task(s) {format_ids(df.index[m > p])}; "
+                              "three-point estimates need o ≤ m ≤ p")
+    dur_missing = df["duration"].isna()
+    missing = dur_missing & ~have3
+    if missing.any():
+        raise ValidationError(
+            f"duration missing for task(s) {format_ids(df.index[missing])}; give a duration in "
+            "working days (0 for a milestone) or a three-point estimate")
+    duration_from = check_option(duration_from, ["mean", "most_likely"], "duration_from")
+    derived = (dur_missing & have3).to_numpy()
+    pert_mean = (o + 4 * m + p) / 6.0
+    df.loc[derived, "duration"] = (pert_mean if duration_from == "mean" else m)[derived]
+    return derived
 
 
 def _extra_columns(df: pd.DataFrame) -> None:
