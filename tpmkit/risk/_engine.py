@@ -229,6 +229,7 @@ def _tree_add(acc, x, m):  # pragma: no cover - compiled
         acc[i] += x[i]
 
 
+# long function: one fused loop per block keeps a draw's data in registers/L1 (splitting it costs speed)
 @njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
 def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_ptr, succ_link,
            link_from, link_to, link_type, lag, lag_pct, ctype, coff,
@@ -560,6 +561,7 @@ def _treeseq(total: np.ndarray, a: np.ndarray, bs: int) -> None:
         total[:, :m] += x[:m].T
 
 
+# long function: mirrors _chunk line for line, so the bit-identity test compares like with like
 def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.ndarray
                  ) -> None:
     """The reference path: the same arithmetic as ``_chunk``, vectorised over iterations."""
