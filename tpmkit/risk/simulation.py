@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -170,7 +170,8 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
              ratios: Sequence[float] | None = None,
              tolerance: float | None = None, chunk_size: int | None = None,
              keep_task_samples: bool = False, risk_drivers: bool = True,
-             progress: bool | None = None, engine: str = "numba") -> SimulationResult:
+             progress: Callable[[int, int], object] | None = None,
+             engine: str = "numba") -> SimulationResult:
     """Monte Carlo simulation of the project schedule and cost.
 
     Parameters
@@ -218,8 +219,12 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     risk_drivers : bool
         Rank the risk events by re-running without each one (common random numbers; one
         re-run of up to 5,000 iterations per risk).
-    progress : bool or None
-        Progress bar (``tqdm.auto``); None shows it only when the run takes over a second.
+    progress : callable or None
+        ``progress(done, total)``, called after every chunk of the main run with the
+        iterations done and asked for (a run that stops at convergence ends with a call
+        where ``total`` is the iterations run). None or False reports nothing. The
+        computation draws no bar itself: the command line passes a ``tqdm`` bar
+        (:func:`tpmkit.widgets.progress.tqdm_progress`).
     engine : str
         ``numba`` (compiled) or ``numpy`` (the slower reference; identical results).
         Without numba (not installed, or ``TPMKIT_NO_NUMBA=1``) both run the numpy path.
@@ -253,6 +258,11 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     """
     t_start = time.perf_counter()
     engine = check_option(engine, ["numba", "numpy"], "engine")
+    if progress is False:
+        progress = None
+    if progress is not None and not callable(progress):
+        raise ValidationError(f"progress must be a function progress(done, total) or None, got "
+                              f"{progress!r}; for a bar pass tpmkit.widgets.progress.tqdm_progress()")
     if not isinstance(iterations, int | np.integer) or iterations < 1:
         raise ValidationError(f"iterations must be a positive integer, got {iterations!r}")
     iterations = int(iterations)
@@ -351,7 +361,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     span = hi - lo if hi > lo else max(1.0, abs(hi)) * 1e-3
     bins = (lo - 0.25 * span, 1.5 * span / _N_BINS)
 
-    def run(prob: np.ndarray, g: np.random.Generator, with_progress: bool, store: bool,
+    def run(prob: np.ndarray, g: np.random.Generator, report: Callable | None, store: bool,
             iterations: int = iterations
             ) -> tuple[_engine.Outputs, int, bool | None, np.ndarray | None]:
         keep_rows = min(_KEEP, iterations)
@@ -360,8 +370,6 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         done = 0
         converged = None if tolerance is None else False
         history: list[tuple[float, float]] = []
-        bar = None
-        t0 = time.perf_counter()
         corr_sum = None if ic_cols is None else np.zeros((len(ic_cols), len(ic_cols)))
         corr_s = None if ic_cols is None else np.zeros(len(ic_cols))
         key = draw_key(g)
@@ -375,13 +383,8 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
                 corr_s += uc.sum(axis=0)
             _engine.run_chunk(net, smp, inp, out, done, compiled)
             done += rows
-            if with_progress and bar is None and done < iterations and (
-                    progress or (time.perf_counter() - t0) * iterations / done > 1.0):
-                from tqdm.auto import tqdm
-
-                bar = tqdm(total=iterations, initial=done, unit="it", desc="simulate")
-            elif bar is not None:
-                bar.update(rows)
+            if report is not None:
+                report(done, iterations)
             if tolerance is not None:
                 f = out.finish[:done]
                 history.append((float(f.mean()), float(np.percentile(f, 80))))
@@ -391,8 +394,8 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
                         for a in (1, 2) for b in (0, 1)):
                     converged = True
                     break
-        if bar is not None:
-            bar.close()
+        if report is not None and done < iterations:
+            report(done, done)
         out.merge()  # per-part sums → totals, in a fixed order
         achieved = None
         if corr_sum is not None:
@@ -402,8 +405,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
             achieved = cov / np.outer(sd, sd)
         return out, done, converged, achieved
 
-    show = progress is not False
-    out, done, converged, achieved = run(ra["prob"], gen, show, keep_task_samples)
+    out, done, converged, achieved = run(ra["prob"], gen, progress, keep_task_samples)
     finish = out.finish[:done].copy()
     cost = out.cost[:done].copy()
 
@@ -420,7 +422,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         n_drv = min(done, _DRIVERS)
         ref = finish
         if risk_drivers and tolerance is None and n_drv < done:
-            o1, d1, _, _ = run(ra["prob"], _replay(seed, state), False, False, n_drv)
+            o1, d1, _, _ = run(ra["prob"], _replay(seed, state), None, False, n_drv)
             ref = o1.finish[:d1]
         p80 = float(np.percentile(ref, 80))
         mean = float(ref.mean())
@@ -432,7 +434,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
             if risk_drivers and tolerance is None:
                 prob = ra["prob"].copy()
                 prob[r] = 0.0
-                o2, d2, _, _ = run(prob, _replay(seed, state), False, False, n_drv)
+                o2, d2, _, _ = run(prob, _replay(seed, state), None, False, n_drv)
                 f2 = o2.finish[:d2]
                 row["p80_contribution"] = p80 - float(np.percentile(f2, 80))
                 row["mean_contribution"] = mean - float(f2.mean())
