@@ -347,7 +347,7 @@ def test_progress_bar(capsys):
     calls = []
     simulate(p, 2000, rng=0, progress=lambda done, total: calls.append((done, total)),
              chunk_size=500)
-    assert calls == [(500, 2000), (1000, 2000), (1500, 2000), (2000, 2000)]
+    assert calls == [(0, 2000), (500, 2000), (1000, 2000), (1500, 2000), (2000, 2000)]
     with pytest.raises(ValidationError, match="progress"):
         simulate(p, 100, rng=0, progress=True)
 

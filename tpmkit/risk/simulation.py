@@ -220,9 +220,9 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         Rank the risk events by re-running without each one (common random numbers; one
         re-run of up to 5,000 iterations per risk).
     progress : callable or None
-        ``progress(done, total)``, called after every chunk of the main run with the
-        iterations done and asked for (a run that stops at convergence ends with a call
-        where ``total`` is the iterations run). None or False reports nothing. The
+        ``progress(done, total)``, called with ``done = 0`` when the main run starts and
+        after every chunk with the iterations done and asked for (a run that stops at
+        convergence ends with a call where ``total`` is the iterations run). None or False reports nothing. The
         computation draws no bar itself: the command line passes a ``tqdm`` bar
         (:func:`tpmkit.widgets.progress.tqdm_progress`).
     engine : str
@@ -373,6 +373,8 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         corr_sum = None if ic_cols is None else np.zeros((len(ic_cols), len(ic_cols)))
         corr_s = None if ic_cols is None else np.zeros(len(ic_cols))
         key = draw_key(g)
+        if report is not None:
+            report(0, iterations)
         while done < iterations:
             rows = min(chunk, iterations - done)
             inp = inputs(g, key, done, rows, prob, max(0, min(rows, keep_rows - done)), bins,

@@ -23,8 +23,9 @@ def tqdm_progress(desc: str = "simulate", *, always: bool = False, min_seconds: 
     desc : str
         Label of the bar.
     always : bool
-        Draw the bar from the first report; otherwise only when the run, extrapolated from
-        the time since this call, takes longer than ``min_seconds``.
+        Draw the bar from the first chunk; otherwise only when the run, extrapolated from
+        its first chunk (timed from the ``done = 0`` report, else from this call), takes
+        longer than ``min_seconds``.
     min_seconds : float
         Expected run time [s] above which the bar is drawn.
 
@@ -43,13 +44,14 @@ def tqdm_progress(desc: str = "simulate", *, always: bool = False, min_seconds: 
         from tqdm.auto import tqdm
     except ImportError:  # pragma: no cover - the progress extra is not installed
         return None
-    t0 = time.perf_counter()
-    state: dict = {"bar": None, "done": 0}
+    state: dict = {"bar": None, "done": 0, "t0": time.perf_counter()}
 
     def report(done: int, total: int) -> None:
         bar = state["bar"]
-        if bar is None:
-            if done < total and (always or (time.perf_counter() - t0) * total / max(done, 1)
+        if done == 0:
+            state["t0"] = time.perf_counter()   # the work starts now
+        elif bar is None:
+            if done < total and (always or (time.perf_counter() - state["t0"]) * total / done
                                  > min_seconds):
                 state["bar"] = bar = tqdm(total=total, initial=done, unit="it", desc=desc)
         else:
