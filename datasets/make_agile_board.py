@@ -4,9 +4,10 @@
 
 Writes ``datasets/agile_board.csv`` (one row per work item), ``agile_board_history.csv``
 (status transitions: item, status, entered_at) and ``agile_board_sprints.csv`` (two-week
-sprints). A team of about six works from 2026-01-05 to the status date 2026-06-26 (mid sprint 13): about four
-items arrive per working day (stories, bugs, tasks), start after a queueing delay, pass
-In Progress → In Review → Done, and about one in eight is blocked for a few days on the way.
+sprints). A team of about six works from 2026-01-05 to the status date 2026-06-26
+(mid sprint 13): about four items a working day (stories, bugs, tasks) are pulled from a
+backlog where they waited about ten days since their creation, start within a day or so,
+pass In Progress → In Review → Done, and about one in eight is blocked for a few days on the way.
 Items still open at the status date keep their last status. Sprints are named by number;
 an item belongs to every sprint it was in progress in (carried-over work is listed twice).
 """
@@ -50,9 +51,9 @@ def make(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             kind = names[rng.choice(len(names), p=share)]
             _, median, spread, sizes = TYPES[kind]
             key = f"APP-{n}"
-            created = _work_time(rng, day)
-            wait = pd.Timedelta(hours=float(rng.exponential(3 * 24)))
-            started = created + wait
+            ready = _work_time(rng, day)  # pulled into work: the steady arrival process
+            created = ready - pd.Timedelta(hours=float(rng.exponential(10 * 24)))
+            started = ready + pd.Timedelta(hours=float(rng.exponential(24)))
             cycle = pd.Timedelta(hours=float(median * 24 * rng.lognormal(0, spread)))
             blocked = rng.random() < 0.125
             block_at = started + cycle * float(rng.uniform(0.2, 0.6))

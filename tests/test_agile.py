@@ -321,3 +321,43 @@ def test_bundled_board():
     assert 0 < agile.flow_efficiency(b).efficiency < 1
     law = agile.littles_law(b)
     assert law.holds
+
+
+# ----------------------------------------------------------------------------- charts (Agg)
+def test_agile_charts_smoke():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from tpmkit import plot
+
+    b = tpmkit.datasets.load("agile_board")
+    pct = agile.cycle_time_percentiles(b)
+
+    def gids(ax):
+        return {a.get_gid() for a in [*ax.lines, *ax.collections, *ax.patches] if a.get_gid()}
+
+    ax = plot.sprint_burndown(agile.burndown(b, "Sprint 5"), ax=Figure().subplots())
+    assert {"remaining", "ideal", "scope"} <= gids(ax)
+    f = agile.when(b, 60, rng=1)
+    ax = plot.release_burnup(agile.burnup(b), forecast=f, ax=Figure().subplots())
+    assert {"done", "scope", "P50", "P95"} <= gids(ax)
+    ax = plot.velocity(agile.velocity(b), ax=Figure().subplots())
+    assert len(ax.containers) == 3 and "average" in gids(ax)
+    ax = plot.cumulative_flow(agile.cumulative_flow(b), ax=Figure().subplots())
+    assert {"done", "in_progress", "to_do"} <= gids(ax)
+    ax = plot.cycle_time_scatter(agile.cycle_times(b), pct, ax=Figure().subplots())
+    assert len(ax.collections) == 3 and {"P50", "P70", "P85", "P95"} <= gids(ax)
+    ax = plot.aging_wip(agile.aging_wip(b), pct, ax=Figure().subplots())
+    assert {"items", "P85"} <= gids(ax)
+    ax = plot.throughput_run(agile.throughput(b), ax=Figure().subplots())
+    assert {"throughput", "mean"} <= gids(ax)
+    for fc in (f, agile.how_many(b, "2026-08-31", rng=1), agile.release_forecast(b, rng=1),
+               agile.when(b, [20, 60], rng=1)):
+        ax = plot.forecast_histogram(fc, ax=Figure().subplots())
+        assert "P85" in gids(ax) and len(ax.patches) > 1
+    ax = plot.cumulative_flow(agile.cumulative_flow(b))  # own figure
+    assert ax.figure is not None
+    with pytest.raises(DataError, match="lacks column"):
+        plot.velocity(agile.cumulative_flow(b))

@@ -369,10 +369,11 @@ def items(
         if bad.any():
             raise ValidationError(f"work items: {what} for item(s) {format_ids(index[bad])}; "
                                   "correct the dates (or the status history)")
-    limit = pd.Timestamp(now) if now is not None else pd.Timestamp.now().normalize() + pd.Timedelta(days=1)
-    if now is not None and limit == limit.normalize():
-        limit = limit + pd.Timedelta(days=1)  # a date means the whole of that day
-    late = ((created >= limit) | (started >= limit) | (done >= limit)).to_numpy()
+    # a date without a time means the whole of that day
+    limit = pd.Timestamp(now) if now is not None else pd.Timestamp.now().normalize()
+    if limit == limit.normalize():
+        limit = limit + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
+    late = ((created > limit) | (started > limit) | (done > limit)).to_numpy()
     if late.any():
         ref = pd.Timestamp(now).date().isoformat() if now is not None else "today"
         raise ValidationError(f"work items: dates after the status date ({ref}) for item(s) "
