@@ -361,3 +361,26 @@ def test_agile_charts_smoke():
     assert ax.figure is not None
     with pytest.raises(DataError, match="lacks column"):
         plot.velocity(agile.cumulative_flow(b))
+
+
+# ----------------------------------------------------------------------------- command line
+def test_cli_agile_json_and_errors(capsys, tmp_path):
+    import json
+
+    from tpmkit.cli import main
+
+    assert main(["agile", "sample:agile_board", "--json", "--seed", "4", "--items", "30",
+                 "--by", "2026-07-31", "--trials", "2000"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    b = tpmkit.datasets.load("agile_board")
+    assert data["items"] == len(b) and data["status_date"] == "2026-06-26"
+    assert data["cycle_time"]["all"]["p85"] == agile.cycle_time_percentiles(b).loc["all", "p85"]
+    expect = agile.when(b, 30, trials=2000, rng=4).table
+    assert data["when"]["forecast"]["P85"]["periods"] == expect.loc["P85", "periods"]
+    assert set(data["how_many"]["forecast"]) == {"P50", "P70", "P85", "P95"}
+    p = tmp_path / "items.csv"
+    p.write_text("id,created,done\nA,2021-01-04,2021-01-05\nA,2021-01-04,\n", encoding="utf-8")
+    assert main(["agile", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tpmkit agile: error: ") and "duplicate id(s) A" in err
+    assert err.count("\n") == 1

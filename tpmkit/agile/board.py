@@ -350,7 +350,11 @@ def items(
             status = status.fillna(pd.Series(status_raw.to_numpy(), index=index))
     else:
         status = None if status_raw is None else pd.Series(status_raw.to_numpy(), index=index)
-    if status is not None and status.notna().all():
+    derived = pd.Series(np.where(done.notna(), "Done",
+                                 np.where(started.notna(), "In progress", "To do")), index=index)
+    if status is not None:  # the workflow status decides; a blank one falls back to the dates
+        blank = status.isna() | (status.astype(str).str.strip() == "")
+        status = status.astype(object).where(~blank, derived)
         category = _categorise(status.astype(str), flow, pd.Series(index, index=index))
         no_done = (category == "Done") & done.isna()
         if no_done.any():
@@ -358,10 +362,8 @@ def items(
                                   f"{format_ids(index[no_done.to_numpy()])}; add the Resolved date")
         done = done.where(category == "Done")  # a reopened item is not done
     else:
-        category = pd.Series(np.where(done.notna(), "Done",
-                                      np.where(started.notna(), "In progress", "To do")),
-                             index=index)
-        status = category.copy()
+        category = derived
+        status = derived.copy()
     for a, b, what in ((started, done, "done before started"),
                        (created, started, "started before created"),
                        (created, done, "done before created")):
