@@ -88,7 +88,8 @@ def _trials(trials: int) -> int:
 def history(board: Board, *, freq: str = "day", window: int | None = None) -> pd.Series:
     """The throughput history a forecast resamples.
 
-    Periods from the one of the first completion to the status date (zeros included); with
+    Periods from the one of the first completion to the status date (zeros included; with
+    ``freq="week"`` the last week is partial unless the status date is a Sunday); with
     ``window``, only the last ``window`` periods.
 
     Raises

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -77,7 +78,8 @@ def _flow_days(board: Board) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return conv[0], conv[1], conv[2]
 
 
-def _count_le(stamps: np.ndarray, grid: np.ndarray, side: str = "right") -> np.ndarray:
+def _count_le(stamps: np.ndarray, grid: np.ndarray,
+              side: Literal["left", "right"] = "right") -> np.ndarray:
     """How many (non-NaT) stamps are ≤ (side right) or < (side left) each grid day."""
     s = np.sort(stamps[~np.isnat(stamps)])
     return np.searchsorted(s, grid, side=side)
@@ -370,8 +372,9 @@ def littles_law(board: Board, *, start: object = None, end: object = None) -> Li
     mean_ct = float(inside["cycle_time"].mean()) if len(inside) else np.nan
     created = board.table["created"].dt.normalize()
     arr = int(((created >= lo) & (created <= hi)).sum()) / n_days
-    ages = aging_wip(board)["age"] if len(aging_wip(board)) else pd.Series([0.0])
-    longest = max(float(ct["cycle_time"].max()) if len(ct) else 0.0, float(ages.max()))
+    ages = aging_wip(board)["age"]
+    longest = max(float(ct["cycle_time"].max()) if len(ct) else 0.0,
+                  float(ages.max()) if len(ages) else 0.0)
     bound = (float(window.iloc[0]) + float(window.iloc[-1])) * longest / n_days
     return LittlesLaw(start=lo, end=hi, average_wip=float(window.mean()), throughput=lam,
                       arrival_rate=arr, average_cycle_time=mean_ct,

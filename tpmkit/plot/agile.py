@@ -13,6 +13,8 @@ References
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -324,7 +326,7 @@ def forecast_histogram(forecast: Forecast, *, title: str | None = None,
     col = {"when": "periods", "how_many": "items", "release": "sprints"}[forecast.question]
     ax = get_ax(ax)
     lo, hi = float(samples.min()), float(samples.max())
-    bins = np.arange(np.floor(lo), np.ceil(hi) + 2) - 0.5 if hi - lo < 200 else 50
+    bins: Any = np.arange(np.floor(lo), np.ceil(hi) + 2) - 0.5 if hi - lo < 200 else 50
     ax.hist(samples, bins=bins, color=PLAN, alpha=0.75, gid="trials")
     for k, (lab, v) in enumerate(table[col].items()):
         q = float(str(lab).lstrip("P"))
