@@ -61,7 +61,7 @@ _BLOCKED = ("blocked",)
 
 @dataclass(frozen=True)
 class Board:
-    """Validated work items of a team (:func:`items`).
+    """Validated work items of a team (:func:`items`). Frozen: its tables come back as copies.
 
     Attributes
     ----------
@@ -85,20 +85,29 @@ class Board:
         The workflow mapping used (lower-case status → category).
     """
 
-    table: pd.DataFrame
-    history: pd.DataFrame | None
-    blocked: pd.DataFrame
-    sprints: pd.DataFrame
+    _table: pd.DataFrame = field(repr=False)
+    _history: pd.DataFrame | None = field(repr=False)
+    _blocked: pd.DataFrame = field(repr=False)
+    _sprints: pd.DataFrame = field(repr=False)
     now: pd.Timestamp
     status_map: dict[str, str] = field(repr=False)
 
-    def __post_init__(self) -> None:
-        for frame in (self.table, self.history, self.blocked, self.sprints):
-            if frame is not None:
-                for col in frame.columns:
-                    arr = frame[col].to_numpy()
-                    if isinstance(arr, np.ndarray):
-                        arr.flags.writeable = False
+    # the tables come back as (copy-on-write) copies: changing one never changes the board
+    @property
+    def table(self) -> pd.DataFrame:
+        return self._table.copy(deep=False)
+
+    @property
+    def history(self) -> pd.DataFrame | None:
+        return None if self._history is None else self._history.copy(deep=False)
+
+    @property
+    def blocked(self) -> pd.DataFrame:
+        return self._blocked.copy(deep=False)
+
+    @property
+    def sprints(self) -> pd.DataFrame:
+        return self._sprints.copy(deep=False)
 
     def __len__(self) -> int:
         return len(self.table)
@@ -400,5 +409,5 @@ def items(
                             "end": pd.Series([], dtype="datetime64[ns]")})
     stamps = pd.concat([created, started, done, blk["start"], blk["end"]])
     as_of = pd.Timestamp(now).normalize() if now is not None else stamps.max().normalize()
-    return Board(table=table, history=hist, blocked=blk, sprints=_sprints(table, sprints),
+    return Board(_table=table, _history=hist, _blocked=blk, _sprints=_sprints(table, sprints),
                  now=as_of, status_map=flow)
