@@ -51,7 +51,7 @@ __all__ = [
 
 # Submodules reachable as attributes without importing them all up front.
 _SUBMODULES = {
-    "artefacts", "course", "cpm", "datasets", "errors", "estimate", "evm", "health", "io",
+    "agile", "artefacts", "course", "cpm", "datasets", "errors", "estimate", "evm", "health", "io",
     "levelling", "model", "pert", "plot", "report", "resources", "risk", "scope", "widgets",
 }
 
