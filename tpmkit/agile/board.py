@@ -256,6 +256,25 @@ def _sprints(table: pd.DataFrame, raw: Any) -> pd.DataFrame:
                         index=idx)
 
 
+def _item_ids(df: pd.DataFrame) -> pd.Index:
+    """The item ids (``id`` or ``Issue key``), checked: none blank, none repeated."""
+    ids_raw = _pick(df, "id")
+    if ids_raw is None:
+        raise ValidationError("work items: column 'id' (or 'Issue key') is missing; give every "
+                              "item its key")
+    ids = ids_raw.astype(str).str.strip()
+    if ((ids == "") | ids_raw.isna()).any():
+        raise ValidationError(f"work items: blank id in row(s) "
+                              f"{format_ids(np.flatnonzero(((ids == '') | ids_raw.isna()).to_numpy()) + 1)}; "
+                              "give every item its key")
+    dup = ids[ids.duplicated()]
+    if len(dup):
+        raise ValidationError(f"work items: duplicate id(s) {format_ids(dict.fromkeys(dup))}; "
+                              "give each item one row (merge or rename the copies)")
+    index = pd.Index(ids.to_numpy(), name="id")
+    return index
+
+
 def items(
     data: Any,
     *,
@@ -315,20 +334,7 @@ def items(
         data = data["items"]
     df = table_frame(data, "work items")
     flow = _workflow(status_map)
-    ids_raw = _pick(df, "id")
-    if ids_raw is None:
-        raise ValidationError("work items: column 'id' (or 'Issue key') is missing; give every "
-                              "item its key")
-    ids = ids_raw.astype(str).str.strip()
-    if ((ids == "") | ids_raw.isna()).any():
-        raise ValidationError(f"work items: blank id in row(s) "
-                              f"{format_ids(np.flatnonzero(((ids == '') | ids_raw.isna()).to_numpy()) + 1)}; "
-                              "give every item its key")
-    dup = ids[ids.duplicated()]
-    if len(dup):
-        raise ValidationError(f"work items: duplicate id(s) {format_ids(dict.fromkeys(dup))}; "
-                              "give each item one row (merge or rename the copies)")
-    index = pd.Index(ids.to_numpy(), name="id")
+    index = _item_ids(df)
     created_raw = _pick(df, "created")
     if created_raw is None:
         raise ValidationError("work items: column 'created' is missing; give each item the date "
