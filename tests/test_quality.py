@@ -286,3 +286,104 @@ def test_control_chart_repr_and_frozen():
     assert "individuals chart" in html and "moving_range chart" in html
     with pytest.raises(AttributeError):
         ch.kind = "x"
+
+
+# --------------------------------------------------------------------------- defect metrics
+DEFECTS = pd.DataFrame({
+    "id": ["D1", "D2", "D3", "D4", "D5", "D6"],
+    "found": ["2027-03-01", "2027-03-02", "2027-03-08", "2027-03-09", "2027-03-10",
+              "2027-03-20"],
+    "closed": ["2027-03-03", None, "2027-03-12", "2027-03-18", None, "2027-03-21"],
+    "severity": ["critical", "major", "major", "minor", "critical", "minor"],
+    "phase_found": ["design", "testing", "testing", "testing", "testing", "production"],
+    "phase_injected": ["requirements", "development", "design", "testing", "", "development"],
+    "component": ["api", "api", "web", "web", "api", "web"],
+})
+
+
+def test_defect_log_canonical_columns():
+    log = quality.defect_log(DEFECTS)
+    assert list(log.index) == ["D1", "D2", "D3", "D4", "D5", "D6"]
+    assert log.loc["D5", "phase_injected"] == "testing"  # blank: injected where found
+    assert list(log["is_open"]) == [False, True, False, False, True, False]
+    assert list(log["days_to_resolve"].fillna(-1)) == [2, -1, 4, 9, -1, 1]
+
+
+def test_defect_trend_hand_checked():
+    """Weeks ending Fri 5, 12, 19 and the last date Sat 20 (then 21) March 2027:
+    found 2, 3, 0, 1; closed 1, 1, 1, 1 (D6 closes on the 21st)."""
+    t = quality.defect_trend(quality.defect_log(DEFECTS))
+    assert [d.day for d in t.index] == [5, 12, 19, 21]
+    assert list(t["found"]) == [2, 3, 0, 1]
+    assert list(t["closed"]) == [1, 1, 1, 1]
+    assert list(t["open"]) == [1, 3, 2, 2]
+    by_sev = quality.open_by_severity(quality.defect_log(DEFECTS))
+    assert list(by_sev.columns) == list(quality.SEVERITIES)
+    assert by_sev.loc["2027-03-12"].tolist() == [1, 1, 1, 0]  # D5, D2, D4 open
+    np.testing.assert_array_equal(by_sev.sum(axis=1), t["open"])
+
+
+def test_density_dre_containment_mttr_hand_checked():
+    log = quality.defect_log(DEFECTS)
+    dens = quality.defect_density(log, {"api": 3.0, "web": 1.5})
+    assert dens.loc["api", "density"] == 1.0 and dens.loc["web", "density"] == 2.0
+    assert dens.loc["total", "density"] == pytest.approx(6 / 4.5)
+    assert quality.defect_density(log, {"api": 30, "web": 15}, unit="story_points").shape == (3, 3)
+    eff = quality.removal_efficiency(log)
+    assert eff["removal_efficiency"] == pytest.approx(5 / 6)
+    assert eff["escape_rate"] == pytest.approx(1 / 6)
+    m = quality.phase_containment(log)
+    assert m.loc["development", "testing"] == 1 and m.loc["development", "production"] == 1
+    assert m.loc["development", "containment"] == 0.0
+    assert m.loc["testing", "containment"] == 1.0  # D4, D5 found where injected
+    assert np.isnan(m.loc["release", "containment"])
+    assert int(m.drop(columns="containment").to_numpy().sum()) == 6
+    mttr = quality.time_to_resolve(log)
+    assert mttr.loc["minor", "mean_days"] == 5.0 and mttr.loc["critical", "mean_days"] == 2.0
+    summary = quality.defect_metrics(log, sizes={"api": 3.0, "web": 1.5}).summary
+    assert summary["mean_days_to_resolve"] == pytest.approx((2 + 4 + 9 + 1) / 4)
+    assert summary["open"] == 2
+
+
+def test_defect_log_errors_name_the_ids():
+    bad = DEFECTS.assign(closed=["2027-02-01", None, None, None, None, None])
+    with pytest.raises(ValidationError, match=r"defect log: D1 closed before found; check"):
+        quality.defect_log(bad)
+    with pytest.raises(ValidationError, match=r"unknown severity for D2; use one of critical"):
+        quality.defect_log(DEFECTS.assign(severity=["critical", "urgent"] + ["minor"] * 4))
+    with pytest.raises(ValidationError, match=r"D1 injected after the phase they were found"):
+        quality.defect_log(DEFECTS.assign(phase_injected=["testing"] + [""] * 5))
+    with pytest.raises(ValidationError, match=r"'found' is not a date for D3"):
+        quality.defect_log(DEFECTS.assign(found=DEFECTS["found"].where(DEFECTS.id != "D3", "soon")))
+    with pytest.raises(ValidationError, match=r"duplicate id D1"):
+        quality.defect_log(DEFECTS.assign(id=["D1"] * 6))
+    with pytest.raises(ValidationError, match=r"no size for component\(s\) web"):
+        quality.defect_density(quality.defect_log(DEFECTS), {"api": 1.0})
+    with pytest.raises(OptionError, match="unknown size unit"):
+        quality.defect_density(quality.defect_log(DEFECTS), {"api": 1, "web": 1}, unit="loc")
+
+
+# --------------------------------------------------------------------------- test execution
+RUNS = [{"date": "2027-03-01", "planned": 10, "executed": 8, "passed": 6},
+        {"date": "2027-03-02", "planned": 10, "executed": 10, "passed": 9, "blocked": 1},
+        {"date": "2027-03-03", "planned": 10, "executed": 6, "passed": 6}]
+
+
+def test_execution_progress_hand_checked():
+    runs = quality.execution_log(RUNS)
+    assert list(runs["failed"]) == [2, 1, 0]
+    p = quality.execution_progress(runs, total=40)
+    assert list(p["executed"]) == [8, 18, 24]
+    assert list(p["behind_plan"]) == [2, 2, 6]
+    assert p["execution_rate"].iloc[-1] == pytest.approx(24 / 30)
+    assert p["pass_rate"].iloc[-1] == pytest.approx(21 / 24)
+    assert p["percent_complete"].iloc[-1] == pytest.approx(21 / 40)
+
+
+def test_execution_log_errors():
+    with pytest.raises(ValidationError, match=r"passed \+ failed exceed executed on 2027-03-01"):
+        quality.execution_log([{"date": "2027-03-01", "executed": 2, "passed": 3}])
+    with pytest.raises(ValidationError, match=r"duplicate date\(s\) 2027-03-01"):
+        quality.execution_log([{"date": "2027-03-01"}, {"date": "2027-03-01"}])
+    with pytest.raises(ValidationError, match=r"'planned' is below 0 for 2027-03-01"):
+        quality.execution_log([{"date": "2027-03-01", "planned": -1}])

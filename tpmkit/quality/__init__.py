@@ -6,6 +6,12 @@
   (:mod:`~tpmkit.quality.rules`); limits are recomputed per named phase. The factors
   (d2, d3, c4, A2, D3, D4, A3, B3, B4) come from their definitions
   (:mod:`~tpmkit.quality.constants`).
+* **Defect metrics** (:mod:`~tpmkit.quality.defects`): :func:`defect_log` validates the log;
+  :func:`defect_trend`, :func:`open_by_severity`, :func:`defect_density`,
+  :func:`removal_efficiency`, :func:`phase_containment`, :func:`time_to_resolve` and the
+  bundle :func:`defect_metrics`.
+* **Test execution** (:mod:`~tpmkit.quality.testing`): :func:`execution_log`,
+  :func:`execution_progress` (planned / executed / passed against plan).
 
 Every function takes tables as DataFrames or lists of rows and reads no file; read a CSV with
 :func:`tpmkit.io.read_table` first.
@@ -14,6 +20,19 @@ Every function takes tables as DataFrames or lists of rows and reads no file; re
 from __future__ import annotations
 
 from tpmkit.quality.constants import c4, chart_constants, constants_table, d2, d3
+from tpmkit.quality.defects import (
+    PHASES,
+    SEVERITIES,
+    DefectMetrics,
+    defect_density,
+    defect_log,
+    defect_metrics,
+    defect_trend,
+    open_by_severity,
+    phase_containment,
+    removal_efficiency,
+    time_to_resolve,
+)
 from tpmkit.quality.rules import RULE_DESCRIPTIONS, RULE_SETS
 from tpmkit.quality.spc import (
     CHART_KINDS,
@@ -26,20 +45,34 @@ from tpmkit.quality.spc import (
     xbar_s,
     xmr,
 )
+from tpmkit.quality.testing import execution_log, execution_progress
 
 __all__ = [
     "CHART_KINDS",
+    "PHASES",
     "RULE_DESCRIPTIONS",
     "RULE_SETS",
+    "SEVERITIES",
     "ControlChart",
+    "DefectMetrics",
     "c4",
     "c_chart",
     "chart_constants",
     "constants_table",
     "d2",
     "d3",
+    "defect_density",
+    "defect_log",
+    "defect_metrics",
+    "defect_trend",
+    "execution_log",
+    "execution_progress",
     "np_chart",
+    "open_by_severity",
     "p_chart",
+    "phase_containment",
+    "removal_efficiency",
+    "time_to_resolve",
     "u_chart",
     "xbar_r",
     "xbar_s",
