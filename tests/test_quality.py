@@ -387,3 +387,54 @@ def test_execution_log_errors():
         quality.execution_log([{"date": "2027-03-01"}, {"date": "2027-03-01"}])
     with pytest.raises(ValidationError, match=r"'planned' is below 0 for 2027-03-01"):
         quality.execution_log([{"date": "2027-03-01", "planned": -1}])
+
+
+# --------------------------------------------------------------------------- quality gates
+GATES = pd.DataFrame({
+    "id": ["G1-1", "G1-2", "G2-1", "G2-2", "G3-1", "G3-2", "G4-1", "G4-2"],
+    "gate": ["G1", "G1", "G2", "G2", "G3", "G3", "G4", "G4"],
+    "milestone": ["RQ4", "RQ4", "DS6", "DS6", "DV11", "DV11", "RL5", "RL5"],
+    "criterion": ["Requirements reviewed", "Sign-off", "Design review", "Threat model",
+                  "Unit coverage >= 80 %", "No open critical defects", "UAT passed",
+                  "Release notes"],
+    "evidence": ["review.pdf", "minutes", "review log", "", "coverage.html", "", "", "notes.md"],
+    "status": ["pass", "pass", "pass", "waived", "pass", "fail", "open", "pass"],
+    "required": ["yes", "yes", "yes", "yes", "yes", "yes", "yes", "no"],
+    "reason": ["", "", "", "covered by QA5 pen test (CAB 7)", "", "D5 still open", "", ""],
+})
+
+
+def test_gates_evaluated_with_reasons_and_rag():
+    r = quality.evaluate_gates(quality.gate_checklist(GATES, task_ids=["RQ4", "DS6", "DV11",
+                                                                        "RL5"]))
+    t = r.table
+    assert list(t.index) == ["G1", "G2", "G3", "G4"]
+    assert list(t["status"]) == ["pass", "waived", "fail", "pending"]
+    assert list(t["rag"]) == ["green", "amber", "red", "amber"]
+    assert t.loc["G3", "reasons"] == "G3-2 fail: D5 still open"
+    assert "covered by QA5" in t.loc["G2", "reasons"]
+    assert t.loc["G3", "milestone"] == "DV11" and t.loc["G1", "passed"] == 2
+    assert r.rag("G3") == "red" and "Quality gates" in r._repr_html_()
+
+
+def test_optional_failure_turns_a_passing_gate_amber():
+    c = quality.gate_checklist([
+        {"id": "a", "gate": "G", "status": "pass", "evidence": "x"},
+        {"id": "b", "gate": "G", "status": "fail", "required": "no", "reason": "nice to have"}])
+    t = quality.evaluate_gates(c).table
+    assert t.loc["G", "status"] == "pass" and t.loc["G", "rag"] == "amber"
+
+
+def test_gate_errors_name_the_criteria():
+    with pytest.raises(ValidationError, match=r"G2-2, G3-2 are waived or failed without a reason"):
+        quality.gate_checklist(GATES.assign(reason=""))
+    with pytest.raises(ValidationError, match=r"G1-1 pass without evidence"):
+        quality.gate_checklist(GATES.assign(evidence=[""] + list(GATES["evidence"][1:])))
+    with pytest.raises(ValidationError, match=r"unknown status for G1-1; use one of open"):
+        quality.gate_checklist(GATES.assign(status=["done"] + list(GATES["status"][1:])))
+    with pytest.raises(ValidationError, match=r"name unknown milestone\(s\) RL5"):
+        quality.gate_checklist(GATES, task_ids=["RQ4", "DS6", "DV11"])
+    with pytest.raises(ValidationError, match=r"'required' is not yes/no for G1-1"):
+        quality.gate_checklist(GATES.assign(required=["maybe"] + ["yes"] * 7))
+    with pytest.raises(ValidationError, match="gate X is not in the checklist"):
+        quality.evaluate_gates(quality.gate_checklist(GATES)).rag("X")

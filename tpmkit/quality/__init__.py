@@ -12,6 +12,9 @@
   bundle :func:`defect_metrics`.
 * **Test execution** (:mod:`~tpmkit.quality.testing`): :func:`execution_log`,
   :func:`execution_progress` (planned / executed / passed against plan).
+* **Quality gates** (:mod:`~tpmkit.quality.gates`): :func:`gate_checklist` validates the
+  criteria per gate; :func:`evaluate_gates` returns a :class:`GateResult` (pass / waived /
+  pending / fail with reasons and a RAG colour per milestone).
 
 Every function takes tables as DataFrames or lists of rows and reads no file; read a CSV with
 :func:`tpmkit.io.read_table` first.
@@ -33,6 +36,13 @@ from tpmkit.quality.defects import (
     removal_efficiency,
     time_to_resolve,
 )
+from tpmkit.quality.gates import (
+    CRITERION_STATUSES,
+    GATE_RAG,
+    GateResult,
+    evaluate_gates,
+    gate_checklist,
+)
 from tpmkit.quality.rules import RULE_DESCRIPTIONS, RULE_SETS
 from tpmkit.quality.spc import (
     CHART_KINDS,
@@ -49,12 +59,15 @@ from tpmkit.quality.testing import execution_log, execution_progress
 
 __all__ = [
     "CHART_KINDS",
+    "CRITERION_STATUSES",
+    "GATE_RAG",
     "PHASES",
     "RULE_DESCRIPTIONS",
     "RULE_SETS",
     "SEVERITIES",
     "ControlChart",
     "DefectMetrics",
+    "GateResult",
     "c4",
     "c_chart",
     "chart_constants",
@@ -65,8 +78,10 @@ __all__ = [
     "defect_log",
     "defect_metrics",
     "defect_trend",
+    "evaluate_gates",
     "execution_log",
     "execution_progress",
+    "gate_checklist",
     "np_chart",
     "open_by_severity",
     "p_chart",
