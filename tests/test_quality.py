@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy import integrate, special
 
 from tpmkit import quality
-from tpmkit.errors import OptionError, ValidationError
+from tpmkit.errors import DataError, OptionError, ValidationError
 
 # --------------------------------------------------------------------------- published data
 # Montgomery, D. C., *Introduction to Statistical Quality Control* (6th ed. 2009 and later),
@@ -438,3 +438,48 @@ def test_gate_errors_name_the_criteria():
         quality.gate_checklist(GATES.assign(required=["maybe"] + ["yes"] * 7))
     with pytest.raises(ValidationError, match="gate X is not in the checklist"):
         quality.evaluate_gates(quality.gate_checklist(GATES)).rag("X")
+
+
+# --------------------------------------------------------------------------- charts (Agg)
+@pytest.fixture
+def agg():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from tpmkit import plot
+
+    yield plot
+    plt.close("all")
+
+
+def test_control_chart_plot_draws_limits_flags_and_phases(agg):
+    from matplotlib.axes import Axes
+
+    x = [10, 11, 10, 12, 11, 30, 20, 21, 20, 22, 21, 20]
+    ch = quality.xmr(x, phase=["a"] * 6 + ["b"] * 6)
+    ax = agg.control_chart(ch)
+    assert isinstance(ax, Axes)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert {"individuals", "centre", "control limits"} <= set(labels)
+    assert len(ax.collections) == 1  # the flagged points
+    assert [t.get_text() for t in ax.texts] == ["1", "b"]  # rule label, phase label
+    assert isinstance(agg.control_chart(ch, dispersion=True), Axes)
+    p = quality.p_chart(ORANGE_JUICE, 50)
+    assert len(agg.control_chart(p).collections[0].get_offsets()) == len(p.out_of_control)
+    with pytest.raises(DataError, match="needs a ControlChart"):
+        agg.control_chart(ch.table)
+
+
+def test_defect_and_test_charts(agg):
+    log = quality.defect_log(DEFECTS)
+    trend = quality.defect_trend(log)
+    ax = agg.defect_arrival(trend)
+    assert len(ax.patches) == 2 * len(trend) and len(ax.get_lines()) == 1
+    ax = agg.open_defects(quality.open_by_severity(log))
+    assert len(ax.collections) == len(quality.SEVERITIES)
+    ax = agg.execution_progress(quality.execution_progress(quality.execution_log(RUNS)))
+    assert [line.get_label() for line in ax.get_lines()] == ["planned", "executed", "passed"]
+    with pytest.raises(DataError, match="lacks column"):
+        agg.defect_arrival(pd.DataFrame({"found": [1]}))

@@ -15,6 +15,8 @@ earned value                :func:`evm_s_curve`, :func:`performance_trend`,
                             :func:`earned_schedule`
 registers and planning      :func:`risk_heatmap`, :func:`resource_histogram`,
                             :func:`burnup`, :func:`power_interest_grid`, :func:`wbs_tree`
+quality                     :func:`control_chart`, :func:`defect_arrival`,
+                            :func:`open_defects`, :func:`execution_progress`
 ==========================  ===============================================
 """
 
@@ -25,6 +27,7 @@ from tpmkit.plot.evm import earned_schedule, evm_s_curve, performance_trend
 from tpmkit.plot.gantt import gantt
 from tpmkit.plot.network import network
 from tpmkit.plot.planning import burnup, power_interest_grid, resource_histogram, wbs_tree
+from tpmkit.plot.quality import control_chart, defect_arrival, execution_progress, open_defects
 from tpmkit.plot.risk import (
     criticality,
     histogram,
@@ -39,14 +42,18 @@ __all__ = [
     "OKABE_ITO",
     "RC",
     "burnup",
+    "control_chart",
     "criticality",
+    "defect_arrival",
     "earned_schedule",
     "evm_s_curve",
+    "execution_progress",
     "gantt",
     "histogram",
     "jcl_scatter",
     "merge_bias",
     "network",
+    "open_defects",
     "performance_trend",
     "power_interest_grid",
     "resource_histogram",
