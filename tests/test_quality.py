@@ -4,6 +4,8 @@ test progress, quality gates, templates and the bundled samples."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, special
 
+import tpmkit
 from tpmkit import quality
 from tpmkit.errors import DataError, OptionError, ValidationError
 
@@ -483,3 +486,55 @@ def test_defect_and_test_charts(agg):
     assert [line.get_label() for line in ax.get_lines()] == ["planned", "executed", "passed"]
     with pytest.raises(DataError, match="lacks column"):
         agg.defect_arrival(pd.DataFrame({"found": [1]}))
+
+
+# --------------------------------------------------------------------------- templates and samples
+ROOT = Path(__file__).resolve().parents[1]
+VALIDATORS = {"defects": quality.defect_log, "test_runs": quality.execution_log,
+              "gates": quality.gate_checklist}
+FILLED = {"defects": {"id": "D1", "found": "2027-03-01", "severity": "major"},
+          "test_runs": {"date": "2027-03-01", "planned": "5", "executed": "4", "passed": "4"},
+          "gates": {"id": "G1-1", "gate": "G1", "status": "pass", "evidence": "minutes"}}
+
+
+@pytest.mark.parametrize("kind", sorted(VALIDATORS))
+def test_every_quality_template_loads_through_validation(kind):
+    table = tpmkit.io.read_table(ROOT / "templates" / f"quality_{kind}.csv")
+    assert len(VALIDATORS[kind](table)) == 0
+    row = pd.DataFrame([dict.fromkeys(table.columns, "")]).assign(**FILLED[kind])
+    assert len(VALIDATORS[kind](row)) == 1  # every template column is an input column
+
+
+@pytest.fixture(scope="module")
+def samples():
+    return {kind: tpmkit.datasets.load(f"software_release_{kind}") for kind in VALIDATORS}
+
+
+def test_samples_tie_to_the_bundled_release(samples):
+    tasks = tpmkit.datasets.load("software_release").tasks.index
+    log = quality.defect_log(samples["defects"])
+    assert len(log) > 100 and set(log["phase_found"]) == set(quality.PHASES)
+    assert log["found"].min() >= pd.Timestamp("2027-01-04")
+    assert log["found"].max() <= pd.Timestamp("2027-06-30")
+    metrics = quality.defect_metrics(log, sizes={"api": 18.5, "web": 22.0, "payments": 6.5,
+                                                 "auth": 4.0, "infra": 3.0})
+    assert 0.8 < metrics.summary["removal_efficiency"] < 1.0
+    progress = quality.execution_progress(quality.execution_log(samples["test_runs"]))
+    assert progress["executed"].iloc[-1] == progress["planned"].iloc[-1] == 420
+    gates = quality.evaluate_gates(quality.gate_checklist(samples["gates"], task_ids=tasks))
+    assert set(gates.table["rag"]) == {"green", "amber"}
+    assert gates.table.loc["G6 closure", "status"] == "pending"
+
+
+def test_make_quality_is_reproducible(tmp_path, monkeypatch):
+    """The committed samples are what the seeded generator writes."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_quality", ROOT / "datasets" / "make_quality.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "HERE", tmp_path)
+    module.main()
+    for kind in VALIDATORS:
+        name = f"software_release_{kind}.csv"
+        assert (tmp_path / name).read_text() == (ROOT / "datasets" / name).read_text()
