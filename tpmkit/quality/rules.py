@@ -150,7 +150,8 @@ def run_rules(value: np.ndarray, centre: np.ndarray, ucl: np.ndarray, lcl: np.nd
     beyond = (value - ucl > slack) | (lcl - value > slack)
     out: list[tuple[int, ...]] = [()] * len(value)
     phase = np.asarray(phase, dtype=object)
-    starts = np.flatnonzero(np.r_[True, phase[1:] != phase[:-1]]) if len(phase) else []
+    starts: list[int] = (np.flatnonzero(np.r_[True, phase[1:] != phase[:-1]]).tolist()
+                         if len(phase) else [])
     bounds = [*starts, len(value)]
     for a, b in itertools.pairwise(bounds):
         hits = _segment(z[a:b], beyond[a:b], rules, run2)

@@ -102,7 +102,7 @@ def _phases(phase: Any, index: pd.Index, what: str) -> np.ndarray:
     seen: list[str] = []
     for a, b in itertools.pairwise(labels):
         if a != b:
-            if b in seen or b == labels[0]:
+            if b in seen or b == labels[0]:  # a phase label may start one block only
                 raise ValidationError(f"{what}: phase {b!r} resumes after another phase; give "
                                       "each phase one contiguous block of points")
             seen.append(a)
@@ -119,7 +119,7 @@ def _finish(kind: str, index: pd.Index, value: np.ndarray, centre: np.ndarray, l
             size: np.ndarray | None = None, dispersion: ControlChart | None = None) -> ControlChart:
     numbers, run2 = resolve_rules(rules)
     finite = np.isfinite(value)
-    fired = [()] * len(value)
+    fired: list[tuple[int, ...]] = [()] * len(value)
     if finite.any():
         keep = np.flatnonzero(finite)
         sub = run_rules(value[keep], centre[keep], ucl[keep], lcl[keep], phase[keep], numbers, run2)
