@@ -538,3 +538,21 @@ def test_make_quality_is_reproducible(tmp_path, monkeypatch):
     for kind in VALIDATORS:
         name = f"software_release_{kind}.csv"
         assert (tmp_path / name).read_text() == (ROOT / "datasets" / name).read_text()
+
+
+def test_computations_read_no_files():
+    """Layers (ARCHITECTURE.md): a file goes through tpmkit.io first."""
+    csv = ROOT / "datasets" / "software_release_defects.csv"
+    with pytest.raises(tpmkit.DataError, match=r"defect log: .*tpmkit\.io\.read_table"):
+        quality.defect_log(csv)
+    pd.testing.assert_frame_equal(quality.defect_log(tpmkit.io.read_table(csv)),
+                                  quality.defect_log(pd.read_csv(csv)))
+
+
+def test_hits_table_and_attribute_phases():
+    ch = quality.p_chart(ORANGE_JUICE, 50, phase=["trial"] * 20 + ["after fix"] * 10)
+    assert ch.table["centre"].iloc[0] == pytest.approx(sum(ORANGE_JUICE[:20]) / 1000)
+    assert ch.table["centre"].iloc[-1] == pytest.approx(sum(ORANGE_JUICE[20:]) / 500)
+    hits = quality.xmr([0, 1, 0, 1, 0, 1, 0, 30]).hits
+    assert list(hits.columns) == ["point", "rule", "description", "phase"]
+    assert hits.iloc[-1]["rule"] == 1 and hits.iloc[-1]["description"] == "beyond a control limit"
