@@ -123,13 +123,16 @@ def _finish(kind: str, index: pd.Index, value: np.ndarray, centre: np.ndarray, l
     if finite.any():
         keep = np.flatnonzero(finite)
         sub = run_rules(value[keep], centre[keep], ucl[keep], lcl[keep], phase[keep], numbers, run2)
-        for i, f in zip(keep, sub, strict=True):
+        for i, f in zip(keep.tolist(), sub, strict=True):
             fired[i] = f
     table = pd.DataFrame({"value": value, "centre": centre, "lcl": lcl, "ucl": ucl,
                           "phase": phase}, index=index)
     if size is not None:
         table.insert(1, "size", size)
-    table["rules"] = pd.Series(fired, index=index, dtype=object)
+    column = np.empty(len(fired), dtype=object)
+    for j, f in enumerate(fired):  # positional: point labels need not be unique
+        column[j] = f
+    table["rules"] = column
     table["out_of_control"] = np.array([bool(f) for f in fired])
     rows = [(label, r, RULE_DESCRIPTIONS[r], ph)
             for label, f, ph in zip(index, fired, phase, strict=True) for r in f]
@@ -315,6 +318,8 @@ def _attribute(kind: str, counts: Any, sizes: Any, phase: Any, rules: Any) -> Co
     cnt = c.to_numpy()
     centre, lcl, ucl = (np.empty(len(cnt)) for _ in range(3))
     value = cnt / n if kind in ("p", "u") else cnt
+    if kind == "np" and len(set(n)) > 1:
+        raise ValidationError("np chart: sample sizes differ; use p_chart for varying sizes")
     for seg in _segments(ph):
         rate = float(cnt[seg].sum() / n[seg].sum())
         if kind == "p":  # Montgomery eq. 7.8 with nᵢ per sample
@@ -328,8 +333,6 @@ def _attribute(kind: str, counts: Any, sizes: Any, phase: Any, rules: Any) -> Co
             centre[seg], half, top = rate, 3 * np.sqrt(rate / n[seg]), np.inf
         lcl[seg] = np.maximum(centre[seg] - half, 0.0)
         ucl[seg] = np.minimum(centre[seg] + half, top)
-    if kind == "np" and len(set(n)) > 1:
-        raise ValidationError("np chart: sample sizes differ; use p_chart for varying sizes")
     size = None if kind == "c" else n
     return _finish(kind, c.index, value.astype(float), centre, lcl, ucl, ph, rules, {}, size)
 
