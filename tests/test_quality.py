@@ -556,3 +556,14 @@ def test_hits_table_and_attribute_phases():
     hits = quality.xmr([0, 1, 0, 1, 0, 1, 0, 30]).hits
     assert list(hits.columns) == ["point", "rule", "description", "phase"]
     assert hits.iloc[-1]["rule"] == 1 and hits.iloc[-1]["description"] == "beyond a control limit"
+
+
+def test_charts_take_tables_with_named_columns():
+    df = pd.DataFrame({"count": ORANGE_JUICE, "inspected": 50, "stage": ["trial"] * 30})
+    a = quality.p_chart(df, "inspected", phase="stage")
+    b = quality.p_chart(ORANGE_JUICE, 50)
+    np.testing.assert_allclose(a.table["ucl"], b.table["ucl"])
+    rows = [{"Value": v} for v in (1.0, 2.0, 1.5)]  # headers are normalised (table_frame)
+    assert quality.xmr(rows).table["centre"].iloc[0] == pytest.approx(1.5)
+    with pytest.raises(ValidationError, match=r"c chart lacks column\(s\) defects"):
+        quality.c_chart(df, column="defects")

@@ -17,7 +17,7 @@ References
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import ValidationError, format_ids
+from tpmkit.model.tables import table_frame
 from tpmkit.quality.constants import chart_constants, d2
 from tpmkit.quality.rules import RULE_DESCRIPTIONS, resolve_rules, run_rules
 
@@ -78,6 +79,24 @@ class ControlChart:
 
 
 # --------------------------------------------------------------------------- input helpers
+def _table_args(data: Any, column: str, others: tuple[Any, ...], what: str) -> tuple[Any, ...]:
+    """Column ``column`` of a table (and the columns ``others`` name), else the data as given.
+
+    A table is a DataFrame or a list of mappings (normalised by
+    :func:`tpmkit.model.table_frame`); ``sizes=``/``phase=`` given as strings name its columns.
+    """
+    if not (isinstance(data, pd.DataFrame) or (isinstance(data, list) and data
+                                               and isinstance(data[0], Mapping))):
+        return (data, *others)
+    df = table_frame(data, what)
+    names = [column, *[o for o in others if isinstance(o, str)]]
+    missing = [c for c in names if c not in df.columns]
+    if missing:
+        raise ValidationError(f"{what} lacks column(s) {format_ids(missing)}; add them or name "
+                              f"the columns (present: {format_ids(df.columns, 12) or 'none'})")
+    return (df[column], *[df[o] if isinstance(o, str) else o for o in others])
+
+
 def _values(data: Any, what: str) -> pd.Series:
     s = data.copy() if isinstance(data, pd.Series) else pd.Series(np.asarray(data, dtype=object))
     values = pd.to_numeric(s, errors="coerce").astype(float)
@@ -141,7 +160,8 @@ def _finish(kind: str, index: pd.Index, value: np.ndarray, centre: np.ndarray, l
 
 
 # --------------------------------------------------------------------------- variables charts
-def xmr(values: Any, *, phase: Any = None, rules: str | Iterable[int] = "nelson") -> ControlChart:
+def xmr(values: Any, *, phase: Any = None, rules: str | Iterable[int] = "nelson",
+        column: str = "value") -> ControlChart:
     """Individuals and moving-range (XmR) chart.
 
     Limits per phase: x̄ ± E2·MR̄ with E2 = 3/d2(2) ≈ 2.660, where MR̄ is the mean of the
@@ -151,13 +171,17 @@ def xmr(values: Any, *, phase: Any = None, rules: str | Iterable[int] = "nelson"
 
     Parameters
     ----------
-    values : array-like or Series
-        One measurement per point; a Series' index labels the points.
-    phase : sequence, optional
-        Phase label per point (contiguous blocks); limits are computed per phase.
+    values : array-like, Series, DataFrame or list of rows
+        One measurement per point; a Series' index labels the points. A table gives its
+        column ``column``.
+    phase : sequence or str, optional
+        Phase label per point (contiguous blocks); limits are computed per phase. With a
+        table, the name of its phase column.
     rules : str or iterable of int
         ``"nelson"`` (rules 1–8, default), ``"western_electric"``, ``"limits"`` (rule 1)
         or rule numbers.
+    column : str
+        Value column when ``values`` is a table.
 
     Returns
     -------
@@ -173,6 +197,7 @@ def xmr(values: Any, *, phase: Any = None, rules: str | Iterable[int] = "nelson"
     (2.66, 3.267)
     """
     what = "individuals chart"
+    values, phase = _table_args(values, column, (phase,), what)
     x = _values(values, what)
     ph = _phases(phase, x.index, what)
     v = x.to_numpy()
@@ -311,8 +336,10 @@ def _counts(counts: Any, sizes: Any, what: str, integer_sizes: bool) -> tuple[pd
     return c, n
 
 
-def _attribute(kind: str, counts: Any, sizes: Any, phase: Any, rules: Any) -> ControlChart:
+def _attribute(kind: str, counts: Any, sizes: Any, phase: Any, rules: Any,
+               column: str) -> ControlChart:
     what = f"{kind} chart"
+    counts, sizes, phase = _table_args(counts, column, (sizes, phase), what)
     c, n = _counts(counts, sizes, what, kind in ("p", "np"))
     ph = _phases(phase, c.index, what)
     cnt = c.to_numpy()
@@ -338,19 +365,22 @@ def _attribute(kind: str, counts: Any, sizes: Any, phase: Any, rules: Any) -> Co
 
 
 def p_chart(defectives: Any, sizes: Any, *, phase: Any = None,
-            rules: str | Iterable[int] = "nelson") -> ControlChart:
+            rules: str | Iterable[int] = "nelson", column: str = "count") -> ControlChart:
     """Fraction nonconforming chart with (possibly varying) sample sizes.
 
     p̄ = Σdᵢ / Σnᵢ per phase; limits p̄ ± 3√(p̄(1 − p̄)/nᵢ), clipped to [0, 1].
 
     Parameters
     ----------
-    defectives : array-like or Series
-        Nonconforming units per sample.
-    sizes : array-like or number
-        Sample size per sample (or one size for all).
+    defectives : array-like, Series, DataFrame or list of rows
+        Nonconforming units per sample (a table: its column ``column``).
+    sizes : array-like, number or str
+        Sample size per sample (or one size for all; with a table, a column name).
     phase, rules
         As in :func:`xmr`.
+    column : str
+        Count column when ``defectives`` is a table (also for :func:`np_chart`,
+        :func:`c_chart`, :func:`u_chart`).
 
     Examples
     --------
@@ -358,11 +388,11 @@ def p_chart(defectives: Any, sizes: Any, *, phase: Any = None,
     >>> round(float(ch.table["centre"].iloc[0]), 4)
     0.075
     """
-    return _attribute("p", defectives, sizes, phase, rules)
+    return _attribute("p", defectives, sizes, phase, rules, column)
 
 
 def np_chart(defectives: Any, size: Any, *, phase: Any = None,
-             rules: str | Iterable[int] = "nelson") -> ControlChart:
+             rules: str | Iterable[int] = "nelson", column: str = "count") -> ControlChart:
     """Number nonconforming chart for a constant sample size n: n·p̄ ± 3√(n·p̄(1 − p̄)).
 
     Examples
@@ -371,11 +401,11 @@ def np_chart(defectives: Any, size: Any, *, phase: Any = None,
     >>> float(ch.table["centre"].iloc[0])
     2.5
     """
-    return _attribute("np", defectives, size, phase, rules)
+    return _attribute("np", defectives, size, phase, rules, column)
 
 
 def c_chart(counts: Any, *, phase: Any = None,
-            rules: str | Iterable[int] = "nelson") -> ControlChart:
+            rules: str | Iterable[int] = "nelson", column: str = "count") -> ControlChart:
     """Nonconformities per constant inspection unit: c̄ ± 3√c̄ (LCL at least 0).
 
     Examples
@@ -384,11 +414,11 @@ def c_chart(counts: Any, *, phase: Any = None,
     >>> float(ch.table["ucl"].iloc[0])
     10.0
     """
-    return _attribute("c", counts, None, phase, rules)
+    return _attribute("c", counts, None, phase, rules, column)
 
 
 def u_chart(counts: Any, units: Any, *, phase: Any = None,
-            rules: str | Iterable[int] = "nelson") -> ControlChart:
+            rules: str | Iterable[int] = "nelson", column: str = "count") -> ControlChart:
     """Nonconformities per unit with varying numbers of units: ū ± 3√(ū/nᵢ).
 
     Examples
@@ -397,7 +427,7 @@ def u_chart(counts: Any, units: Any, *, phase: Any = None,
     >>> float(ch.table["centre"].iloc[0])
     2.6666666666666665
     """
-    return _attribute("u", counts, units, phase, rules)
+    return _attribute("u", counts, units, phase, rules, column)
 
 
 
