@@ -52,7 +52,8 @@ __all__ = [
 # Submodules reachable as attributes without importing them all up front.
 _SUBMODULES = {
     "agile", "artefacts", "course", "cpm", "datasets", "errors", "estimate", "evm", "health", "io",
-    "levelling", "model", "pert", "plot", "report", "resources", "risk", "scope", "widgets",
+    "levelling", "model", "pert", "plot", "quality", "report", "resources", "risk", "scope",
+    "widgets",
 }
 
 

@@ -19,6 +19,8 @@ agile (tpmkit.agile)        :func:`sprint_burndown`, :func:`release_burnup`,
                             :func:`velocity`, :func:`cumulative_flow`,
                             :func:`cycle_time_scatter`, :func:`aging_wip`,
                             :func:`throughput_run`, :func:`forecast_histogram`
+quality                     :func:`control_chart`, :func:`defect_arrival`,
+                            :func:`open_defects`, :func:`execution_progress`
 ==========================  ===============================================
 """
 
@@ -39,6 +41,7 @@ from tpmkit.plot.evm import earned_schedule, evm_s_curve, performance_trend
 from tpmkit.plot.gantt import gantt
 from tpmkit.plot.network import network
 from tpmkit.plot.planning import burnup, power_interest_grid, resource_histogram, wbs_tree
+from tpmkit.plot.quality import control_chart, defect_arrival, execution_progress, open_defects
 from tpmkit.plot.risk import (
     criticality,
     histogram,
@@ -54,17 +57,21 @@ __all__ = [
     "RC",
     "aging_wip",
     "burnup",
+    "control_chart",
     "criticality",
     "cumulative_flow",
     "cycle_time_scatter",
+    "defect_arrival",
     "earned_schedule",
     "evm_s_curve",
+    "execution_progress",
     "forecast_histogram",
     "gantt",
     "histogram",
     "jcl_scatter",
     "merge_bias",
     "network",
+    "open_defects",
     "performance_trend",
     "power_interest_grid",
     "release_burnup",
