@@ -1,4 +1,4 @@
-"""Tests of resource levelling (tpmkit.levelling).
+"""Tests of resource levelling (tpmkit.resources.levelling).
 
 Reference values: the proven PSPLIB J30 optima (Demeulemeester & Herroelen 1995, file
 ``j30opt.sm``) and the Patterson (1984) optima, both from PSPLIB (Kolisch & Sprecher 1996);
@@ -23,7 +23,7 @@ from tests.conftest import data_path
 from tpmkit.cli import main
 from tpmkit.errors import CycleError, OptionError, ValidationError
 from tpmkit.io.psplib import load_instance
-from tpmkit.levelling import LevelResult, level, solve_rcpsp
+from tpmkit.resources import LevelResult, level, solve_rcpsp
 
 PROPS = settings(max_examples=30, deadline=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -2,8 +2,8 @@
 
 The front door: ``tpmkit.read(path_or_dataframe, **settings)`` gives a validated
 :class:`~tpmkit.model.Project`; ``tpmkit.schedule(project)`` gives the CPM table. The
-computation modules (``cpm``, ``pert``, ``risk``, ``evm``, ``resources``, ``health``,
-``scope``, ``estimate``) are importable as attributes (``tpmkit.risk.simulate``) and
+computation modules (``cpm``, ``pert``, ``risk``, ``evm``, ``resources``, ``compression``,
+``ccpm``, ``health``, ``scope``, ``estimate``) are importable as attributes (``tpmkit.risk.simulate``) and
 load on first use. ``import tpmkit`` never imports matplotlib or Jupyter.
 """
 
@@ -46,8 +46,8 @@ __all__ = [
 
 # Submodules reachable as attributes without importing them all up front.
 _SUBMODULES = {
-    "artefacts", "course", "cpm", "datasets", "errors", "estimate", "evm", "health", "io",
-    "levelling", "model", "pert", "plot", "report", "resources", "risk", "scope", "widgets",
+    "artefacts", "ccpm", "compression", "course", "cpm", "datasets", "errors", "estimate", "evm",
+    "health", "io", "model", "pert", "plot", "report", "resources", "risk", "scope", "widgets",
 }
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 
 from tpmkit.cli._common import add_input_arguments, load_project, print_json, write_text_atomic
-from tpmkit.levelling import RULES, SCHEMES, SEARCHES, LevelResult, level
+from tpmkit.resources import RULES, SCHEMES, SEARCHES, LevelResult, level
 
 HELP = "resource levelling: a schedule within capacities that keeps every link"
 
