@@ -441,6 +441,19 @@ def test_cli_level_psplib_json(capsys):
         assert t["finish"] - t["start"] == t["duration"]
 
 
+def test_cli_level_is_reproducible_by_default(capsys):
+    """Issue 13 item 7: without --seed and --time-budget two runs print the same JSON
+    (fixed default seed 0, reported; the search is bounded by --passes only)."""
+    path = str(data_path("psplib", "j30", "j3013_1.sm"))
+    runs = [_cli(capsys, path, "--json", "--passes", "3000") for _ in range(2)]
+    assert [code for code, _, _ in runs] == [0, 0], runs[0][2]
+    assert runs[0][1] == runs[1][1]
+    data = json.loads(runs[0][1])
+    assert data["seed"] == 0
+    code, out, err = _cli(capsys, path, "--json", "--passes", "3000", "--seed", "0")
+    assert code == 0 and out == runs[0][1], err
+
+
 def test_cli_level_table_and_errors(tmp_path, capsys):
     csv = tmp_path / "p.yaml"
     csv.write_text("project: {name: Tiny, start: 2027-01-04}\n"
