@@ -112,7 +112,6 @@ class _UnknownPredecessor(Exception):
         self.pid = pid
 
 
-
 def empty_links() -> pd.DataFrame:
     """An empty link table with the canonical columns (plus the display ``text``)."""
     return pd.DataFrame({c: pd.Series(dtype=float if c in ("lag", "lag_percent") else object)
