@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import tpmkit
 from tests.conftest import data_path
 from tpmkit.cpm import schedule
-from tpmkit.errors import FileFormatError
+from tpmkit.errors import DataError, FileFormatError
 from tpmkit.io import TpmkitWarning, mspdi
 
 HEAD = '<Project xmlns="http://schemas.microsoft.com/project">'
@@ -228,7 +228,7 @@ def test_real_file_baselines_and_costs():
 # ------------------------------------------------------------------------- export
 def _rt(project, tmp_path):
     out = tmp_path / "rt.xml"
-    mspdi.write(project, out)
+    mspdi.write(project, out, schedule=schedule(project))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
         return tpmkit.read(out), mspdi.read_parts(out)
@@ -322,7 +322,7 @@ def test_export_follows_the_element_order_ms_project_writes(tmp_path):
     p = tpmkit.read({"tasks": table, "project": {"start": house.start,
                                                  "calendar": house.calendar.to_dict()},
                      "resources": house.resources})
-    ours = parse_xml(mspdi.write(p, tmp_path / "house.xml"))
+    ours = parse_xml(mspdi.write(p, tmp_path / "house.xml", schedule=schedule(p)))
     for kind, path in ELEMENTS.items():
         known = _order_pairs(e for r in refs for e in (r.findall(path) if path != "." else [r]))
         tags = {t for pair in known for t in pair}
@@ -332,3 +332,29 @@ def test_export_follows_the_element_order_ms_project_writes(tmp_path):
         assert not {(a, b) for a, b in got if (b, a) in known and (a, b) not in known}, kind
         # 'Alias' (custom field alias) is in the schema but unused by the reference files
         assert {c.tag for e in mine for c in e} - tags <= {"Alias"}, kind
+
+
+def test_export_is_deterministic_and_computes_nothing(tmp_path):
+    """The same project (and schedule) gives the same bytes; the dates come from the
+    ScheduleResult passed in and the project's own dates, never from the clock."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TpmkitWarning)
+        p = tpmkit.read(data_path("projectfiles", "ganttproject", "HouseBuildingSample.gan"))
+    a = mspdi.write(p, tmp_path / "a.xml", schedule=schedule(p)).read_bytes()
+    b = tpmkit.write(p, tmp_path / "b.xml").read_bytes()
+    assert a == b
+    assert tpmkit.io.write(p, tmp_path / "c.xml", schedule=schedule(p)).read_bytes() == a
+    # without a schedule: the tasks carry no computed dates (MS Project schedules on open)
+    bare = mspdi.write(p, tmp_path / "d.xml").read_bytes()
+    assert bare == mspdi.write(p, tmp_path / "e.xml").read_bytes()
+    assert b"<EarlyStart>" not in bare and b"<TotalSlack>" not in bare and b"<StartDate>" in bare
+    q = tpmkit.read(tmp_path / "d.xml")
+    assert q.start == p.start and list(q.tasks.index) == list(p.tasks.index)
+    assert (schedule(q).table["early_finish_date"] == schedule(p).table["early_finish_date"]).all()
+    # a project without a start date: no dates at all, and still the same bytes twice
+    t = tpmkit.read(pd.DataFrame({"id": ["A", "B"], "duration": [2, 3], "predecessors": ["", "A"]}))
+    one = tpmkit.write(t, tmp_path / "f.xml").read_bytes()
+    assert one == tpmkit.write(t, tmp_path / "g.xml").read_bytes()
+    assert b"<StartDate>" not in one and b"<Start>" not in one and b"<TotalSlack>" in one
+    with pytest.raises(DataError, match="schedule=tpmkit.schedule"):
+        mspdi.write(p, tmp_path / "h.xml", schedule=schedule(t))

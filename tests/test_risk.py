@@ -18,6 +18,7 @@ from scipy import stats
 import tpmkit
 from tpmkit.errors import DataError, OptionError, ValidationError
 from tpmkit.risk import CorrelationWarning, compare_mitigation, correlation_matrix, simulate
+from tpmkit.widgets.progress import tqdm_progress
 
 N = 20_000
 
@@ -341,8 +342,14 @@ def test_progress_bar(capsys):
     p = chain([(2, 4, 9)])
     simulate(p, 2000, rng=0, progress=False, chunk_size=500)
     assert capsys.readouterr().err == ""
-    simulate(p, 2000, rng=0, progress=True, chunk_size=500)
+    simulate(p, 2000, rng=0, progress=tqdm_progress(always=True), chunk_size=500)
     assert "simulate" in capsys.readouterr().err
+    calls = []
+    simulate(p, 2000, rng=0, progress=lambda done, total: calls.append((done, total)),
+             chunk_size=500)
+    assert calls == [(0, 2000), (500, 2000), (1000, 2000), (1500, 2000), (2000, 2000)]
+    with pytest.raises(ValidationError, match="progress"):
+        simulate(p, 100, rng=0, progress=True)
 
 
 def test_mitigation_comparison():

@@ -80,6 +80,15 @@ def load(name: str, **settings: Any):
 
         project = read(file, **settings)
         return project
+    if entry.get("kind") == "items":  # work items: a tpmkit.agile.Board
+        from tpmkit.agile import items
+        from tpmkit.io import read_items, read_status_history, read_table
+
+        folder = file.parent
+        return items(read_items(file), now=entry.get("now"),
+                     history=read_status_history(folder / entry["history"]) if "history" in entry else None,
+                     sprints=read_table(folder / entry["sprints"]) if "sprints" in entry else None,
+                     **settings)
     from tpmkit import artefacts
 
     kind = entry.get("kind")

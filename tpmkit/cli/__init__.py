@@ -28,6 +28,7 @@ COMMANDS = {
     "level": "tpmkit.cli.level",
     "convert": "tpmkit.cli.convert",
     "report": "tpmkit.cli.report",
+    "agile": "tpmkit.cli.agile",
 }
 
 

@@ -44,7 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Convert ``args.file`` to ``args.output``; return 0."""
-    from tpmkit.io import WRITERS, write
+    from tpmkit.cpm import schedule
+    from tpmkit.io import DATED_FORMATS, WRITERS, write
 
     out = Path(args.output)
     if out.suffix.lower() not in WRITERS:
@@ -67,7 +68,10 @@ def run(args: argparse.Namespace) -> int:
     with atomic_path(out) as tmp:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            write(project, tmp)
+            # MS Project XML stores the computed dates: the schedule is the caller's to compute
+            options = ({"schedule": schedule(project)} if out.suffix.lower() in DATED_FORMATS
+                       else {})
+            write(project, tmp, **options)
         lost = [str(w.message).replace(tmp.name, out.name) for w in caught
                 if issubclass(w.category, UserWarning)]
         if lost and args.strict:

@@ -48,10 +48,14 @@ def run(args: argparse.Namespace) -> int:
         raise ValidationError(f"--seed must be a non-negative integer, got {args.seed}")
     correlation = _correlation(args)
     project = load_project(args)
+    progress = None
+    if not args.json:
+        from tpmkit.widgets.progress import tqdm_progress
+
+        progress = tqdm_progress("simulate")
     result = simulate(project, args.iterations, rng=args.seed, distribution=args.distribution,
                       latin_hypercube=args.lhs, mitigated=args.mitigated,
-                      tolerance=args.tolerance, correlation=correlation,
-                      progress=False if args.json else None)
+                      tolerance=args.tolerance, correlation=correlation, progress=progress)
     target = date_or_days(args.target)
     if args.json:
         print_json(result.to_dict(target))

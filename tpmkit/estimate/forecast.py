@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tpmkit._core.resample import periods_to_reach, resample_totals
 from tpmkit._core.rng import resolve_rng
 from tpmkit.errors import DataError, ValidationError, format_ids
 from tpmkit.model.tables import table_frame
@@ -154,7 +155,9 @@ def throughput_forecast(
 ) -> ThroughputForecast:
     """Monte Carlo forecast from historical throughput (bootstrap of past periods).
 
-    Each trial draws future periods' throughput with replacement from the history.
+    Each trial draws future periods' throughput with replacement from the history. The
+    sampling is the one implementation in ``tpmkit._core.resample`` that
+    :func:`tpmkit.agile.when` and :func:`tpmkit.agile.how_many` use too.
 
     Parameters
     ----------
@@ -221,9 +224,7 @@ def throughput_forecast(
         periods = int(periods)
         if periods < 0:
             raise ValidationError("periods must be ≥ 0")
-        draws = gen.choice(values, size=(trials, periods), replace=True) if periods else (
-            np.zeros((trials, 0)))
-        items_samples = draws.sum(axis=1)
+        items_samples = resample_totals(values, periods, trials, gen)
         table["items"] = np.percentile(items_samples, 100.0 - levels, method="lower")
     if remaining is not None:
         remaining = float(remaining)
@@ -232,7 +233,7 @@ def throughput_forecast(
         if values.max() <= 0 and remaining > 0:
             raise DataError("throughput history holds only zeros; no finish date can be "
                             "forecast — record periods with finished items")
-        periods_samples = _periods_needed(values, remaining, trials, gen, max_periods)
+        periods_samples = periods_to_reach(values, remaining, trials, gen, max_periods)
         table["periods_needed"] = np.percentile(periods_samples, levels, method="higher")
         if start is not None:
             first = pd.Timestamp(start)
@@ -242,32 +243,6 @@ def throughput_forecast(
     return ThroughputForecast(table=table, items_samples=items_samples,
                               periods_samples=periods_samples, periods=periods,
                               remaining=remaining, seed=seed, trials=trials, history=hist)
-
-
-def _periods_needed(values: np.ndarray, remaining: float, trials: int,
-                    gen: np.random.Generator, max_periods: int) -> np.ndarray:
-    """Periods until the cumulative draw reaches ``remaining`` (vectorised over trials)."""
-    if remaining <= 0:
-        return np.zeros(trials, dtype=np.int64)
-    mean = values.mean()
-    chunk = int(min(max_periods, max(8, math.ceil(2 * remaining / mean) + 8)))
-    need = np.full(trials, -1, dtype=np.int64)
-    total = np.zeros(trials)
-    done_before = 0
-    active = np.arange(trials)
-    while len(active):
-        if done_before >= max_periods:
-            raise DataError(f"some trials need more than {max_periods} periods to finish "
-                            f"{remaining:g} items; check the backlog size or raise max_periods")
-        draws = gen.choice(values, size=(len(active), chunk), replace=True)
-        cum = total[active, None] + np.cumsum(draws, axis=1)
-        hit = cum >= remaining
-        reached = hit.any(axis=1)
-        need[active[reached]] = done_before + hit[reached].argmax(axis=1) + 1
-        total[active] = cum[:, -1]
-        active = active[~reached]
-        done_before += chunk
-    return need
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@
 :class:`~tpmkit.model.Project`; the format follows the file (suffix, then content).
 Settings such as ``start=`` override the file's. ``tpmkit.io.write(project, path)`` writes the
 format of the suffix through a temporary file renamed into place, and never overwrites
-the file the project was read from.
+the file the project was read from; ``tpmkit.write(project, path)`` also adds the computed
+dates to the formats that store them (MS Project XML).
 
 =====================  ====================================  ==========
 format                 suffixes                              write
@@ -36,10 +37,12 @@ import pandas as pd
 
 from tpmkit._files import refuse_overwrite
 from tpmkit.errors import InputFileError, OptionError, TpmkitError, TpmkitWarning
+from tpmkit.io.agile import read_items, read_status_history
 from tpmkit.io.tables import read_table
 from tpmkit.model import Project, build_project
 
-__all__ = ["READERS", "WRITERS", "TpmkitWarning", "read", "read_parts", "read_table", "write"]
+__all__ = ["DATED_FORMATS", "READERS", "WRITERS", "TpmkitWarning", "read", "read_items", "read_parts",
+           "read_status_history", "read_table", "write"]
 
 #: suffix -> reader module in tpmkit.io (each provides ``read_parts(path, **settings)``)
 READERS: dict[str, str] = {
@@ -59,8 +62,11 @@ READERS: dict[str, str] = {
 WRITERS: dict[str, str] = {
     ".csv": "tables", ".tsv": "tables", ".xlsx": "tables",
     ".yaml": "tables", ".yml": "tables", ".json": "tables",
-    ".xml": "mspdi", ".mspdi": "mspdi",
+    ".xml": "mspdi_write", ".mspdi": "mspdi_write",
 }
+#: suffixes whose files store computed dates: their writer takes ``schedule=`` (a
+#: :class:`~tpmkit.cpm.ScheduleResult`; io does not schedule), which :func:`tpmkit.write` passes
+DATED_FORMATS = frozenset({".xml", ".mspdi"})
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
@@ -160,6 +166,10 @@ def read(source: str | os.PathLike | pd.DataFrame | Mapping[str, Any], **setting
 
 def write(project: Project, path: str | os.PathLike, **kwargs: Any) -> Path:
     """Write ``project`` to ``path`` in the format of its suffix (atomically).
+
+    Keyword arguments go to the format's writer: for MS Project XML (:data:`DATED_FORMATS`)
+    ``schedule=tpmkit.schedule(project)`` adds the computed dates (without it the tasks carry
+    none); :func:`tpmkit.write` schedules for you.
 
     Raises
     ------

@@ -27,6 +27,10 @@ from tpmkit.model.links import LINK_COLUMNS, expand_summary_links, format_link, 
 __all__ = [
     "DAY_NAMES",
     "MAX_BYTES",
+    "MSPDI_CONSTRAINTS",
+    "MSPDI_ID_ALIAS",
+    "MSPDI_ID_FIELD",
+    "MSPDI_LINK_TYPES",
     "WorkTime",
     "check_size",
     "format_number",
@@ -45,6 +49,15 @@ MAX_BYTES = 256 * 1024 * 1024
 
 #: Weekday names used in ``project["calendar"]["workweek"]``, Monday first (the model's table).
 DAY_NAMES = WEEKDAYS
+
+#: MS Project XML codes shared by its reader (:mod:`tpmkit.io.mspdi`) and writer
+#: (:mod:`tpmkit.io.mspdi_write`): link ``Type`` → tpmkit link type, ``ConstraintType`` →
+#: tpmkit constraint (0 ASAP and 1 ALAP have none); tpmkit ids are free text, so an export keeps
+#: them in the Text1 custom field (``FieldID``) under the alias ``MSPDI_ID_ALIAS``.
+MSPDI_LINK_TYPES = {0: "FF", 1: "FS", 2: "SF", 3: "SS"}
+MSPDI_CONSTRAINTS = {2: "MSO", 3: "MFO", 4: "SNET", 5: "SNLT", 6: "FNET", 7: "FNLT"}
+MSPDI_ID_ALIAS = "tpmkit id"
+MSPDI_ID_FIELD = "188743731"
 
 _ID_OK = re.compile(r"^[A-Za-z0-9_.\-]+$")
 

@@ -3,7 +3,7 @@
 MSPDI is the XML interchange format MS Project writes ("Save as → XML") and that
 ProjectLibre, GanttProject, OpenProj, Merlin and MPXJ read. :func:`read_parts` returns the
 parts tpmkit's front door (:func:`tpmkit.read`) builds a project from; :func:`write`
-exports a project.
+(defined in :mod:`tpmkit.io.mspdi_write`, re-exported here) exports a project.
 
 Units in the file (Microsoft Project XML schema, "mspdi_pj12.xsd"):
 
@@ -31,14 +31,16 @@ import re
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
-from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
 
-from tpmkit.errors import FileFormatError, InputFileError, format_ids
+from tpmkit.errors import FileFormatError, format_ids
 from tpmkit.io._xml import (
     DAY_NAMES,
+    MSPDI_CONSTRAINTS,
+    MSPDI_ID_ALIAS,
+    MSPDI_LINK_TYPES,
     WorkTime,
     format_number,
     links_table,
@@ -47,17 +49,14 @@ from tpmkit.io._xml import (
     safe_ids,
     task_frame,
 )
+from tpmkit.io.mspdi_write import write
 
 __all__ = ["LINK_TYPES", "read_parts", "write"]
 
 #: MSPDI link type code → tpmkit link type.
-LINK_TYPES = {0: "FF", 1: "FS", 2: "SF", 3: "SS"}
-_LINK_CODES = {v: k for k, v in LINK_TYPES.items()}
-_CONSTRAINTS = {2: "MSO", 3: "MFO", 4: "SNET", 5: "SNLT", 6: "FNET", 7: "FNLT"}
-_CONSTRAINT_CODES = {v: k for k, v in _CONSTRAINTS.items()}
-# tpmkit ids are free text; an export keeps them in the Text1 custom field under this alias
-_ID_ALIAS = "tpmkit id"
-_TEXT1 = "188743731"
+LINK_TYPES = MSPDI_LINK_TYPES
+_CONSTRAINTS = MSPDI_CONSTRAINTS
+_ID_ALIAS = MSPDI_ID_ALIAS
 # duration/lag format codes (estimated variants are +32): unit name and whether elapsed
 _FORMATS = {3: ("m", False), 4: ("em", True), 5: ("h", False), 6: ("eh", True),
             7: ("d", False), 8: ("ed", True), 9: ("w", False), 10: ("ew", True),
@@ -561,268 +560,3 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     return parts
 
 
-# ----------------------------------------------------------------------------- export
-def _e(tag: str, value: object) -> str:
-    return f"<{tag}>{escape(str(value))}</{tag}>"
-
-
-def _dt(ts: pd.Timestamp, hhmm: str) -> str:
-    return f"{pd.Timestamp(ts).date().isoformat()}T{hhmm}:00"
-
-
-def _pt(minutes: float) -> str:
-    """Minutes → ``PT#H#M#S`` rounded to the second (MS Project's resolution)."""
-    total = int(round(max(float(minutes), 0.0) * 60.0))
-    h, rest = divmod(total, 3600)
-    m, sec = divmod(rest, 60)
-    return f"PT{h}H{m}M{sec}S"
-
-
-def _warn_unsupported(project: Any, path: str | os.PathLike) -> None:
-    """Warn about project data that MSPDI has no standard field for (it is not written)."""
-    import warnings
-
-    from tpmkit.io import TpmkitWarning
-
-    t = project.tasks
-
-    def used(col: str) -> bool:
-        if col not in t:
-            return False
-        if pd.api.types.is_numeric_dtype(t[col]):
-            return bool(t[col].notna().any())
-        return bool(t[col].map(lambda v: isinstance(v, str) and v.strip() != "").any())
-
-    lost = [label for cols, label in (
-        (("optimistic", "most_likely", "pessimistic"), "three-point estimates"),
-        (("distribution",), "distributions"), (("rate",), "task rates"))
-        if any(used(c) for c in cols)]
-    lost += [name for name in ("risks", "periods") if getattr(project, name, None) is not None
-             and len(getattr(project, name))]
-    if lost:
-        warnings.warn(f"{Path(path).name}: MS Project XML has no standard fields for "
-                      f"{', '.join(lost)}; they were not written (the durations are); keep a "
-                      "YAML, JSON or XLSX copy for full fidelity", TpmkitWarning, stacklevel=3)
-
-
-def write(project: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
-    """Export a project to MS Project XML (MSPDI).
-
-    Writes one base calendar (the project's work week, 08:00–12:00 and 13:00–17:00, and its
-    holidays as exceptions), one task per row in input order with its duration [8 h per
-    working day], constraint, progress, cost and baseline 0, the links (type and lag, percent
-    lags as ``LagFormat`` 19), resources with their rate and assignments, and the dates
-    tpmkit computes (start/finish, early/late dates, total and free slack) so that tools
-    which do not reschedule on open still show them. MS Project, ProjectLibre and
-    GanttProject open the result.
-
-    Parameters
-    ----------
-    project : tpmkit.model.Project
-        The project (use :func:`tpmkit.read` to get one).
-    path : path-like
-        Output file; written through a temporary file renamed into place.
-    **kwargs
-        Accepted for the front door's writer protocol; none is used.
-
-    Returns
-    -------
-    pathlib.Path
-        The written file.
-
-    References
-    ----------
-    Microsoft, "Project XML Data Interchange Schema Reference" (element order follows
-    mspdi_pj12.xsd).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib, tpmkit
-    >>> import pandas as pd
-    >>> tasks = pd.DataFrame({"id": ["A", "B"], "duration": [2, 3], "predecessors": ["", "A"]})
-    >>> prj = tpmkit.read(tasks, start="2024-01-08")
-    >>> out = write(prj, pathlib.Path(tempfile.mkdtemp()) / "plan.xml")
-    >>> read_parts(out)["tasks"]["predecessors"].tolist()
-    ['', 'A']
-    """
-    from tpmkit._files import atomic_path
-    from tpmkit.cpm import schedule
-
-    mpd = 480.0
-    tasks = project.tasks
-    if not isinstance(tasks, pd.DataFrame):
-        raise InputFileError("write() needs a tpmkit Project; read one with tpmkit.read()")
-    cal = project.calendar
-    weekmask = [bool(x) for x in np.asarray(cal.weekmask)]
-    holidays = [pd.Timestamp(h) for h in np.asarray(cal.holidays, dtype="datetime64[D]")]
-    start = project.start if project.start is not None else pd.Timestamp.today().normalize()
-    start = pd.Timestamp(start)
-    wt = WorkTime(weekmask, holidays)
-    sched = schedule(project).table
-    _warn_unsupported(project, path)
-    ids = list(tasks.index.astype(str))
-    uid = {tid: k + 1 for k, tid in enumerate(ids)}
-
-    # every distinct working-day index is converted once (one numpy call for all)
-    offs = sched[["early_start", "early_finish", "late_start", "late_finish"]].to_numpy(float)
-    horizon = int(np.nanmax(np.abs(offs))) + 2 if offs.size else 2
-    calendar_days = wt.dates(np.arange(horizon + 1), start)
-
-    def day(offset: float, kind: str) -> pd.Timestamp:
-        k = math.floor(offset + 1e-9) if kind == "start" else max(math.ceil(offset - 1e-9) - 1, 0)
-        return calendar_days[k] if 0 <= k <= horizon else wt.dates([k], start)[0]
-
-    out: list[str] = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
-                      '<Project xmlns="http://schemas.microsoft.com/project">']
-    name = getattr(project, "name", "") or "tpmkit project"
-    finish_off = float(sched["early_finish"].max()) if len(sched) else 0.0
-    n_work = max(sum(weekmask), 1)
-    out += [_e("SaveVersion", 14), _e("Name", name), _e("Title", name),
-            _e("ScheduleFromStart", 1), _e("StartDate", _dt(day(0, "start"), "08:00")),
-            _e("FinishDate", _dt(day(finish_off, "finish") if finish_off > 0 else day(0, "start"),
-                                 "17:00")),
-            _e("CurrencyCode", getattr(project, "currency", "") or "")
-            if getattr(project, "currency", "") else "",
-            _e("CalendarUID", 1), _e("DefaultStartTime", "08:00:00"),
-            _e("DefaultFinishTime", "17:00:00"), _e("MinutesPerDay", int(mpd)),
-            _e("MinutesPerWeek", int(mpd * n_work)), _e("DaysPerMonth", 20),
-            _e("DurationFormat", 7), _e("WorkFormat", 2)]
-    if getattr(project, "status_date", None) is not None:
-        out.append(_e("StatusDate", _dt(project.status_date, "17:00")))
-    out.append("<ExtendedAttributes><ExtendedAttribute>" + _e("FieldID", _TEXT1)
-               + _e("FieldName", "Text1") + _e("Alias", _ID_ALIAS)
-               + "</ExtendedAttribute></ExtendedAttributes>")
-    # calendar: DayType 1 = Sunday ... 7 = Saturday; exceptions as DayType 0 date ranges
-    out.append("<Calendars><Calendar>" + _e("UID", 1) + _e("Name", "Standard")
-               + _e("IsBaseCalendar", 1) + _e("BaseCalendarUID", -1) + "<WeekDays>")
-    for dtype in range(1, 8):
-        working = weekmask[(dtype + 5) % 7]
-        out.append("<WeekDay>" + _e("DayType", dtype) + _e("DayWorking", int(working))
-                   + ("<WorkingTimes><WorkingTime><FromTime>08:00:00</FromTime><ToTime>12:00:00"
-                      "</ToTime></WorkingTime><WorkingTime><FromTime>13:00:00</FromTime><ToTime>"
-                      "17:00:00</ToTime></WorkingTime></WorkingTimes>" if working else "")
-                   + "</WeekDay>")
-    for h in holidays:
-        d = h.date().isoformat()
-        out.append("<WeekDay>" + _e("DayType", 0) + _e("DayWorking", 0) + "<TimePeriod>"
-                   + _e("FromDate", f"{d}T00:00:00") + _e("ToDate", f"{d}T23:59:00")
-                   + "</TimePeriod></WeekDay>")
-    out.append("</WeekDays></Calendar></Calendars><Tasks>")
-    links = project.links
-    by_succ: dict[str, list] = {}
-    for row in links.itertuples(index=False):
-        by_succ.setdefault(str(row.successor), []).append(row)
-    trows = tasks.to_dict("index")
-    srows = sched.to_dict("index")
-    for k, tid in enumerate(ids):
-        t = trows[tid]
-        s = srows[tid]
-        dur = float(t["duration"])
-        milestone = dur == 0
-        es, ef = float(s["early_start"]), float(s["early_finish"])
-        ls, lf = float(s["late_start"]), float(s["late_finish"])
-        sd = day(es, "start")
-        fd = day(ef, "finish") if not milestone else (day(es, "finish") if es > 0 else sd)
-        fin_time = "17:00" if not milestone or es > 0 else "08:00"
-        st_time = "08:00" if not milestone or es == 0 else "17:00"
-        wbs = str(t.get("wbs", "") or "")
-        parts = [_e("UID", uid[tid]), _e("ID", k + 1), _e("Name", t.get("name", "") or tid),
-                 _e("Active", 1), _e("Manual", 0), _e("Type", 0), _e("IsNull", 0),
-                 _e("WBS", wbs) if wbs else "", _e("OutlineNumber", k + 1),
-                 _e("OutlineLevel", 1),
-                 _e("Priority", 500), _e("Start", _dt(sd, st_time)),
-                 _e("Finish", _dt(fd, fin_time)), _e("Duration", _pt(dur * mpd)),
-                 _e("DurationFormat", 7), _e("Milestone", int(milestone)), _e("Summary", 0),
-                 _e("Critical", int(bool(s.get("critical", False)))),
-                 _e("EarlyStart", _dt(sd, st_time)), _e("EarlyFinish", _dt(fd, fin_time)),
-                 _e("LateStart", _dt(day(ls, "start"), "08:00")),
-                 _e("LateFinish", _dt(day(lf, "finish") if lf > 0 else day(0, "start"),
-                                      "17:00" if lf > 0 else "08:00")),
-                 _e("FreeSlack", int(round(float(s["free_float"]) * mpd * 10))),
-                 _e("TotalSlack", int(round(float(s["total_float"]) * mpd * 10)))]
-        if pd.notna(t.get("cost", np.nan)):
-            parts.append(_e("FixedCost", format_number(t["cost"])))
-        pc = t.get("percent_complete", np.nan)
-        parts.append(_e("PercentComplete", int(round(pc)) if pd.notna(pc) else 0))
-        if pd.notna(t.get("actual_start", pd.NaT)):
-            parts.append(_e("ActualStart", _dt(t["actual_start"], "08:00")))
-        if pd.notna(t.get("actual_finish", pd.NaT)):
-            parts.append(_e("ActualFinish", _dt(t["actual_finish"], "17:00")))
-        if pd.notna(t.get("actual_cost", np.nan)):
-            parts.append(_e("ActualCost", format_number(t["actual_cost"])))
-        con = str(t.get("constraint", "") or "")
-        parts.append(_e("ConstraintType", _CONSTRAINT_CODES.get(con, 0)))
-        parts.append(_e("CalendarUID", -1))
-        if con:
-            cdate = t.get("constraint_date", pd.NaT)
-            coff = t.get("constraint_offset", np.nan)
-            is_finish = con in ("FNET", "FNLT", "MFO")
-            if pd.isna(cdate) and pd.notna(coff):
-                cdate = day(float(coff), "finish" if is_finish else "start")
-            if pd.notna(cdate):
-                parts.append(_e("ConstraintDate",
-                                _dt(cdate, "17:00" if is_finish else "08:00")))
-        for lk in by_succ.get(tid, []):
-            pct = float(getattr(lk, "lag_percent", 0.0) or 0.0)
-            lag = float(lk.lag or 0.0)
-            if pct and lag:
-                lag, pct = lag + pct * float(trows[str(lk.predecessor)]["duration"]), 0.0
-            lag_value, fmt = (int(round(pct * 100 * 10)), 19) if pct else \
-                (int(round(lag * mpd * 10)), 7)
-            parts.append("<PredecessorLink>" + _e("PredecessorUID", uid[str(lk.predecessor)])
-                         + _e("Type", _LINK_CODES[str(lk.type)]) + _e("CrossProject", 0)
-                         + _e("LinkLag", lag_value) + _e("LagFormat", fmt)
-                         + "</PredecessorLink>")
-        parts.append("<ExtendedAttribute>" + _e("FieldID", _TEXT1) + _e("Value", tid)
-                     + "</ExtendedAttribute>")
-        bs, bf = t.get("baseline_start", pd.NaT), t.get("baseline_finish", pd.NaT)
-        bc = t.get("baseline_cost", np.nan)
-        if pd.notna(bs) or pd.notna(bf) or pd.notna(bc):
-            parts.append("<Baseline>" + _e("Number", 0)
-                         + (_e("Start", _dt(bs, "08:00")) if pd.notna(bs) else "")
-                         + (_e("Finish", _dt(bf, "17:00")) if pd.notna(bf) else "")
-                         + (_e("Cost", format_number(bc)) if pd.notna(bc) else "")
-                         + "</Baseline>")
-        out.append("<Task>" + "".join(parts) + "</Task>")
-    out.append("</Tasks>")
-    # resources: the resources table when given, else the names used in assignments
-    assignments = getattr(project, "assignments", None)
-    res_table = getattr(project, "resources", None)
-    res_names: list[str] = []
-    info: dict[str, dict] = {}
-    if isinstance(res_table, pd.DataFrame) and len(res_table):
-        rt = res_table.reset_index() if "id" not in res_table.columns else res_table
-        for r in rt.to_dict("records"):
-            res_names.append(str(r["id"]))
-            info[str(r["id"])] = r
-    if isinstance(assignments, pd.DataFrame):
-        for r in assignments["resource"].astype(str):
-            if r not in info:
-                info[r] = {"id": r}
-                res_names.append(r)
-    if res_names:
-        out.append("<Resources>")
-        for k, r in enumerate(res_names, start=1):
-            d = info[r]
-            cap = d.get("capacity", np.nan)
-            rate = d.get("rate", np.nan)
-            out.append("<Resource>" + _e("UID", k) + _e("ID", k) + _e("Name", r) + _e("Type", 1)
-                       + _e("MaxUnits", format_number(cap) if pd.notna(cap) else "1")
-                       + (_e("StandardRate", format_number(float(rate) * 60.0 / mpd))
-                          + _e("StandardRateFormat", 2) if pd.notna(rate) else "")
-                       + "</Resource>")
-        out.append("</Resources>")
-        if isinstance(assignments, pd.DataFrame) and len(assignments):
-            rid = {r: k for k, r in enumerate(res_names, start=1)}
-            out.append("<Assignments>")
-            for k, a in enumerate(assignments.itertuples(index=False), start=1):
-                out.append("<Assignment>" + _e("UID", k) + _e("TaskUID", uid[str(a.task)])
-                           + _e("ResourceUID", rid[str(a.resource)])
-                           + _e("Units", format_number(a.units)) + "</Assignment>")
-            out.append("</Assignments>")
-    out.append("</Project>")
-    text = "\n".join(x for x in out if x) + "\n"
-    target = Path(path)
-    with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return target

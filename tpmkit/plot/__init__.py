@@ -15,12 +15,26 @@ earned value                :func:`evm_s_curve`, :func:`performance_trend`,
                             :func:`earned_schedule`
 registers and planning      :func:`risk_heatmap`, :func:`resource_histogram`,
                             :func:`burnup`, :func:`power_interest_grid`, :func:`wbs_tree`
+agile (tpmkit.agile)        :func:`sprint_burndown`, :func:`release_burnup`,
+                            :func:`velocity`, :func:`cumulative_flow`,
+                            :func:`cycle_time_scatter`, :func:`aging_wip`,
+                            :func:`throughput_run`, :func:`forecast_histogram`
 ==========================  ===============================================
 """
 
 from __future__ import annotations
 
 from tpmkit.plot._theme import OKABE_ITO, RC, themed
+from tpmkit.plot.agile import (
+    aging_wip,
+    cumulative_flow,
+    cycle_time_scatter,
+    forecast_histogram,
+    release_burnup,
+    sprint_burndown,
+    throughput_run,
+    velocity,
+)
 from tpmkit.plot.evm import earned_schedule, evm_s_curve, performance_trend
 from tpmkit.plot.gantt import gantt
 from tpmkit.plot.network import network
@@ -38,10 +52,14 @@ from tpmkit.plot.risk import (
 __all__ = [
     "OKABE_ITO",
     "RC",
+    "aging_wip",
     "burnup",
     "criticality",
+    "cumulative_flow",
+    "cycle_time_scatter",
     "earned_schedule",
     "evm_s_curve",
+    "forecast_histogram",
     "gantt",
     "histogram",
     "jcl_scatter",
@@ -49,10 +67,14 @@ __all__ = [
     "network",
     "performance_trend",
     "power_interest_grid",
+    "release_burnup",
     "resource_histogram",
     "risk_heatmap",
     "s_curve",
+    "sprint_burndown",
     "themed",
+    "throughput_run",
     "tornado",
+    "velocity",
     "wbs_tree",
 ]

@@ -43,7 +43,7 @@ def _risk_ids(project) -> list[str]:
 
 def simulate_update(project, iterations: int = 5000, distribution: str = "pert",
                     correlation: float = 0.0, risks: Iterable[str] | None = None,
-                    mitigated: bool = False, seed: int = 1) -> View:
+                    mitigated: bool = False, seed: int = 1, progress=None) -> View:
     """Run the Monte Carlo simulation with the workbench settings.
 
     Parameters
@@ -63,6 +63,10 @@ def simulate_update(project, iterations: int = 5000, distribution: str = "pert",
         Use the post-response figures of the register (mitigation switched on).
     seed : int
         Random seed; the same settings and seed give the same numbers.
+    progress : callable, optional
+        ``progress(done, total)`` after every chunk of iterations, e.g.
+        :func:`tpmkit.widgets.progress.tqdm_progress` (default: none; the workbench's Run
+        button says "Running…" instead, as a button callback has no cell output to draw in).
 
     Returns
     -------
@@ -111,7 +115,7 @@ def simulate_update(project, iterations: int = 5000, distribution: str = "pert",
     corr = [(uncertain, float(correlation))] if correlation > 0 and len(uncertain) > 1 else None
     result = simulate(project, int(iterations), rng=int(seed), distribution=distribution,
                       correlation=corr, risks=register if register is not None else None,
-                      mitigated=bool(mitigated), progress=False)
+                      mitigated=bool(mitigated), progress=progress)
     p50, p80 = (float(x) for x in result.percentile([50, 80]))
     figs = {}
     for name, draw, size in [("histogram", plot.histogram, (6.0, 3.6)),
