@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tpmkit.io.psplib import load_instance  # noqa: E402
-from tpmkit.levelling import solve_rcpsp  # noqa: E402
+from tpmkit.resources import solve_rcpsp  # noqa: E402
 
 DATA = Path(os.environ.get("TPMKIT_SHARED_DATA", ROOT.parent / "shared" / "data")) / "psplib"
 

@@ -184,7 +184,7 @@ _SCRIPT = r'''
 import json, sys
 import numpy as np, pandas as pd
 import tpmkit
-from tpmkit import levelling, risk
+from tpmkit import resources, risk
 table = pd.DataFrame({
     "id": list("ABCDEFG"), "duration": [3, 2, 4, 1, 2, 3, 0],
     "optimistic": [2, 1, 3, 1, 1, 2, 0], "most_likely": [3, 2, 4, 1, 2, 3, 0],
@@ -207,7 +207,7 @@ for name, opts in {"plain": {}, "risks": {"risks": reg},
     r = risk.simulate(p, 700, rng=11, progress=False, **opts)
     out[name] = [r.finish.tolist(), r.cost.tolist(),
                  r.tasks.select_dtypes("number").to_numpy(float).tolist()]
-lv = levelling.level(p, rng=5, passes=300)
+lv = resources.level(p, rng=5, passes=300)
 out["level"] = [lv.schedule["start"].tolist(), float(lv.makespan)]
 out["numba_loaded"] = "numba" in sys.modules
 print(json.dumps(out))
@@ -280,7 +280,7 @@ _REAL_CALLS = r'''
 import gc, warnings
 import numpy as np, pandas as pd
 import tpmkit
-from tpmkit import levelling, resources, risk
+from tpmkit import ccpm, compression, resources, risk
 from tpmkit.cpm import passes
 rng = np.random.default_rng(2)
 n = 60
@@ -302,10 +302,10 @@ with warnings.catch_warnings():
     for opts in ({}, {"risks": reg}, {"correlation": [(["T1", "T2"], 0.5)]},
                  {"latin_hypercube": True}):
         risk.simulate(p, 3000, rng=1, progress=False, **opts).tasks
-    levelling.level(p, rng=1, passes=300)
-    levelling.level(p, rng=1, passes=300, scheme="parallel", within_float=True)
-    resources.crash(p, float(passes(p.network())["project_finish"]) - 1)
-    resources.critical_chain(p)
+    resources.level(p, rng=1, passes=300)
+    resources.level(p, rng=1, passes=300, scheme="parallel", within_float=True)
+    compression.crash(p, float(passes(p.network())["project_finish"]) - 1)
+    ccpm.critical_chain(p)
 from numba.core.registry import CPUDispatcher
 print([o.__name__ for o in gc.get_objects() if isinstance(o, CPUDispatcher)
        and o.py_func.__module__.startswith("tpmkit") and o.stats.cache_misses])

@@ -1,4 +1,4 @@
-"""Tests of resource levelling (tpmkit.levelling).
+"""Tests of resource levelling (tpmkit.resources.levelling).
 
 Reference values: the proven PSPLIB J30 optima (Demeulemeester & Herroelen 1995, file
 ``j30opt.sm``) and the Patterson (1984) optima, both from PSPLIB (Kolisch & Sprecher 1996);
@@ -23,7 +23,7 @@ from tests.conftest import data_path
 from tpmkit.cli import main
 from tpmkit.errors import CycleError, OptionError, ValidationError
 from tpmkit.io.psplib import load_instance
-from tpmkit.levelling import LevelResult, level, solve_rcpsp
+from tpmkit.resources import LevelResult, level, solve_rcpsp
 
 PROPS = settings(max_examples=30, deadline=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -439,6 +439,19 @@ def test_cli_level_psplib_json(capsys):
     assert data["makespan"] == max(t["finish"] for t in data["tasks"])
     for t in data["tasks"]:
         assert t["finish"] - t["start"] == t["duration"]
+
+
+def test_cli_level_is_reproducible_by_default(capsys):
+    """Issue 13 item 7: without --seed and --time-budget two runs print the same JSON
+    (fixed default seed 0, reported; the search is bounded by --passes only)."""
+    path = str(data_path("psplib", "j30", "j3013_1.sm"))
+    runs = [_cli(capsys, path, "--json", "--passes", "3000") for _ in range(2)]
+    assert [code for code, _, _ in runs] == [0, 0], runs[0][2]
+    assert runs[0][1] == runs[1][1]
+    data = json.loads(runs[0][1])
+    assert data["seed"] == 0
+    code, out, err = _cli(capsys, path, "--json", "--passes", "3000", "--seed", "0")
+    assert code == 0 and out == runs[0][1], err
 
 
 def test_cli_level_table_and_errors(tmp_path, capsys):

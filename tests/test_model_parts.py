@@ -18,9 +18,8 @@ from tests.test_io_xer import _xer
 from tpmkit import scope
 from tpmkit.errors import CycleError, ValidationError
 from tpmkit.io import mspdi, xer
-from tpmkit.levelling import level
 from tpmkit.model import Project, build_project, expand_summary_links, parse_workweek
-from tpmkit.resources import overallocations, resource_table
+from tpmkit.resources import level, overallocations, resource_table
 
 
 def chain() -> Project:

@@ -14,7 +14,7 @@ from tpmkit.io.psplib import instance_tables, load_instance, parse_instance, rea
 
 
 def _cp_length(inst) -> int:
-    """Longest path through the finish-to-start network (independent of tpmkit.levelling)."""
+    """Longest path through the finish-to-start network (independent of tpmkit.resources.level)."""
     es = np.zeros(inst.n, dtype=np.int64)
     for j in range(inst.n):  # PSPLIB numbers jobs topologically
         for k in inst.succ_idx[inst.succ_ptr[j]:inst.succ_ptr[j + 1]]:

@@ -1,4 +1,5 @@
-"""Tests of tpmkit.resources: loading, cost, crashing and critical chain."""
+"""Tests of tpmkit.resources (loading, cost), tpmkit.compression (crashing) and tpmkit.ccpm
+(critical chain)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import tpmkit
+from tpmkit.ccpm import critical_chain
+from tpmkit.compression import crash, time_cost_curve
 from tpmkit.cpm import passes
 from tpmkit.errors import DataError, OptionError, ValidationError
 from tpmkit.resources import (
     cost,
-    crash,
-    critical_chain,
     histogram,
     loading,
     overallocations,
     resource_table,
-    time_cost_curve,
     usage,
 )
 
@@ -507,7 +507,7 @@ def test_critical_chain_plan_is_feasible(rows, method):
 @given(st.lists(st.tuples(st.integers(0, 15), st.integers(1, 5)), min_size=1, max_size=14))
 def test_resource_order_arcs_span_the_whole_order(intervals):
     """The reduced "finishes before starts" arcs have the full order as transitive closure."""
-    from tpmkit.resources import _order_arcs
+    from tpmkit.ccpm import _order_arcs
 
     s = np.array([a for a, _ in intervals], float)
     f = s + np.array([d for _, d in intervals], float)
@@ -579,7 +579,7 @@ def wide_networks(draw):
 @given(wide_networks(), st.floats(0, 1))
 def test_pruned_lp_equals_full_lp(rows, where):
     """Solving only the tasks on too-long paths (plus constraint generation) is exact."""
-    from tpmkit.resources import _CrashModel
+    from tpmkit.compression import _CrashModel
 
     p = project(rows)
     args = ("crash_duration", "crash_cost", "cost", "crash_cost_per_day")

@@ -3,9 +3,9 @@
 The front door: ``tpmkit.read(path_or_dataframe, **settings)`` gives a validated
 :class:`~tpmkit.model.Project`; ``tpmkit.schedule(project)`` gives the CPM table;
 ``tpmkit.write(project, path)`` writes any supported format (with the computed dates). The
-computation modules (``cpm``, ``pert``, ``risk``, ``evm``, ``resources``, ``health``,
-``scope``, ``estimate``) are importable as attributes (``tpmkit.risk.simulate``) and
-load on first use. ``import tpmkit`` never imports matplotlib or Jupyter.
+computation modules (``cpm``, ``pert``, ``risk``, ``evm``, ``resources``, ``compression``,
+``ccpm``, ``health``, ``scope``, ``estimate``, ``agile``) are importable as attributes
+(``tpmkit.risk.simulate``) and load on first use. ``import tpmkit`` never imports matplotlib or Jupyter.
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ __all__ = [
 
 # Submodules reachable as attributes without importing them all up front.
 _SUBMODULES = {
-    "agile", "artefacts", "course", "cpm", "datasets", "errors", "estimate", "evm", "health", "io",
-    "levelling", "model", "pert", "plot", "quality", "report", "resources", "risk", "scope",
+    "agile", "artefacts", "ccpm", "compression", "course", "cpm", "datasets", "errors", "estimate",
+    "evm", "health", "io", "model", "pert", "plot", "quality", "report", "resources", "risk", "scope",
     "widgets",
 }
 

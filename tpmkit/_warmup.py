@@ -23,7 +23,7 @@ __all__ = ["warm_up"]
 def warm_up(verbose: bool = True) -> float:
     """Run each compiled engine once on a tiny project; return the seconds it took."""
     import tpmkit
-    from tpmkit import levelling, resources, risk
+    from tpmkit import ccpm, compression, resources, risk
     from tpmkit._core.jit import HAVE_NUMBA
 
     t0 = time.perf_counter()
@@ -49,11 +49,11 @@ def warm_up(verbose: bool = True) -> float:
             r = risk.simulate(project, iterations=200, rng=0, progress=False, **options)
             r.tasks  # noqa: B018 - Kendall's tau is computed on first access
         for scheme in ("serial", "parallel"):
-            levelling.level(project, scheme=scheme, time_budget=None, passes=20, rng=0)
-        levelling.level(project, time_budget=None, passes=20, rng=0, within_float=True)
-        levelling.level(project, time_budget=None, passes=20, rng=0, search="sampling")
-        resources.crash(project, 6)
-        resources.critical_chain(project)
+            resources.level(project, scheme=scheme, time_budget=None, passes=20, rng=0)
+        resources.level(project, time_budget=None, passes=20, rng=0, within_float=True)
+        resources.level(project, time_budget=None, passes=20, rng=0, search="sampling")
+        compression.crash(project, 6)
+        ccpm.critical_chain(project)
     seconds = time.perf_counter() - t0
     if verbose:
         print(f"tpmkit: compiled kernels cached in {seconds:.1f} s")

@@ -1,6 +1,10 @@
 """``tpmkit level FILE [--rule R] [--scheme S] [--passes N] [--time-budget S] [--within-float]
 [--seed N] [--json] [--csv OUT]``.
 
+Reproducible by default: without ``--time-budget`` the search is bounded by ``--passes``
+only, and without ``--seed`` it uses the fixed seed :data:`DEFAULT_SEED`, so the same file
+gives the same schedule on every run and machine.
+
 Levels the resources of a project (any readable format, including PSPLIB ``.sm`` and
 Patterson ``.rcp`` instances) and prints the levelled schedule with, for every delayed
 task, the resource that was short and the tasks that held it. ``--json`` prints
@@ -15,11 +19,15 @@ from __future__ import annotations
 import argparse
 
 from tpmkit.cli._common import add_input_arguments, load_project, print_json, write_text_atomic
-from tpmkit.levelling import RULES, SCHEMES, SEARCHES, LevelResult, level
+from tpmkit.resources import RULES, SCHEMES, SEARCHES, LevelResult, level
 
 HELP = "resource levelling: a schedule within capacities that keeps every link"
 
-__all__ = ["HELP", "add_arguments", "level_json", "run"]
+#: Seed of the search when ``--seed`` is not given: a fixed seed (and no time budget by
+#: default) makes two runs on the same file print the same schedule.
+DEFAULT_SEED = 0
+
+__all__ = ["DEFAULT_SEED", "HELP", "add_arguments", "level_json", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,12 +40,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="improvement search (default ga)")
     parser.add_argument("--passes", type=int, default=5000, metavar="N",
                         help="budget of generated schedules (default 5000; 1 = single pass)")
-    parser.add_argument("--time-budget", type=float, default=2.0, metavar="SECONDS",
-                        help="wall-clock limit of the search (default 2; 0 = no limit, "
-                             "reproducible with --seed)")
+    parser.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
+                        help="wall-clock limit of the search (default none: the search stops "
+                             "after --passes schedules, so a seed always gives the same "
+                             "result; a limit makes the result depend on the machine; 0 = none)")
     parser.add_argument("--within-float", action="store_true",
                         help="move tasks only within their total float (finish unchanged)")
-    parser.add_argument("--seed", type=int, default=None, help="random seed of the search")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=f"random seed of the search (default {DEFAULT_SEED}; reported in "
+                             "--json)")
     parser.add_argument("--csv", metavar="OUT", help="also write the levelled schedule to OUT")
 
 

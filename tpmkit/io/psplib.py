@@ -10,7 +10,7 @@ same two views:
   (``id``, ``capacity``, ``kind``) and ``project`` settings, ready for ``tpmkit.read``;
 * :func:`load_instance` returns a :class:`PsplibInstance` with the numeric arrays
   (durations, successor CSR, demand matrix, capacities) that
-  :func:`tpmkit.levelling.solve_rcpsp` takes directly — the fast path for benchmarks.
+  :func:`tpmkit.resources.solve_rcpsp` takes directly — the fast path for benchmarks.
 
 Job numbers become task ids (``"1"`` … ``"32"``; job 1 and the last job are PSPLIB's dummy
 source and sink, kept as zero-duration milestones so the makespan is the sink's start).

@@ -16,9 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tpmkit._core.graph import csr, find_cycle, topological_order
 from tpmkit.errors import CycleError, ValidationError, format_ids
 from tpmkit.model.columns import ID_PATTERN, column_name, text_column
 
+# csr and topological_order are the core's (tpmkit._core.graph), re-exported for the model's
+# network builder; the one cycle search is the core's find_cycle too.
 __all__ = [
     "LINK_COLUMNS",
     "LINK_TYPES",
@@ -27,7 +30,6 @@ __all__ = [
     "csr",
     "empty_links",
     "expand_summary_links",
-    "find_cycle",
     "format_link",
     "format_number",
     "links_from_text",
@@ -108,59 +110,6 @@ class _UnknownPredecessor(Exception):
     def __init__(self, pid: str):
         super().__init__(pid)
         self.pid = pid
-
-
-
-def csr(keys: np.ndarray, other: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
-    order = np.argsort(keys, kind="stable")
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
-    return ptr, other[order].astype(np.int64), order.astype(np.int64)
-
-
-def topological_order(n: int, link_from: np.ndarray, link_to: np.ndarray) -> np.ndarray | None:
-    """A topological order of ``n`` tasks (Kahn, ties in input order); None on a cycle."""
-    from tpmkit._core.graph import kahn_order  # Python until numba is loaded
-
-    if len(link_from) == 0:
-        return np.arange(n, dtype=np.int64)
-    succ_ptr, succ_idx, _ = csr(np.asarray(link_from, np.int64), np.asarray(link_to, np.int64), n)
-    indeg = np.bincount(link_to, minlength=n).astype(np.int64)
-    order, count = kahn_order(n, succ_ptr, succ_idx, indeg)
-    return order if count == n else None
-
-
-def find_cycle(ids: np.ndarray, link_from: np.ndarray, link_to: np.ndarray) -> list[str]:
-    """Return one cycle as a list of ids (first id repeated at the end)."""
-    n = len(ids)
-    succ: list[list[int]] = [[] for _ in range(n)]
-    for a, b in zip(link_from.tolist(), link_to.tolist(), strict=True):
-        succ[a].append(b)
-    state = np.zeros(n, dtype=np.int8)  # 0 new, 1 on stack, 2 done
-    for root in range(n):
-        if state[root]:
-            continue
-        stack = [(root, 0)]
-        path = [root]
-        state[root] = 1
-        while stack:
-            node, i = stack[-1]
-            if i < len(succ[node]):
-                stack[-1] = (node, i + 1)
-                nxt = succ[node][i]
-                if state[nxt] == 1:
-                    cyc = path[path.index(nxt):] + [nxt]
-                    return [str(ids[k]) for k in cyc]
-                if state[nxt] == 0:
-                    state[nxt] = 1
-                    stack.append((nxt, 0))
-                    path.append(nxt)
-            else:
-                state[node] = 2
-                stack.pop()
-                path.pop()
-    return []
-
 
 
 def empty_links() -> pd.DataFrame:
@@ -366,7 +315,8 @@ def check_cycles(tasks: pd.DataFrame, links: pd.DataFrame) -> None:
     lf = index.get_indexer(links["predecessor"]).astype(np.int64)
     lt = index.get_indexer(links["successor"]).astype(np.int64)
     if topological_order(len(tasks), lf, lt) is None:
-        cycle = find_cycle(tasks.index.to_numpy(), lf, lt)
+        ids = tasks.index.to_numpy()
+        cycle = [str(ids[k]) for k in find_cycle(len(tasks), lf, lt)]
         raise CycleError(
             f"the network has a cycle: {' → '.join(cycle)}; remove or reverse one of these links",
             cycle)

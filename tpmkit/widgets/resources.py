@@ -1,6 +1,6 @@
 """Resources workbench: loading against capacity, levelling before/after, DCMA-14 check.
 
-Numbers come from :func:`tpmkit.resources.loading`, :func:`tpmkit.levelling.level` and
+Numbers come from :func:`tpmkit.resources.loading`, :func:`tpmkit.resources.level` and
 :func:`tpmkit.health.dcma14`; this module draws them and wires the controls.
 
 References
@@ -34,7 +34,7 @@ def levelling_update(project, resource: str | None = None, rule: str = "lft",
     resource : str, optional
         Resource to draw (default the one with the most over-allocated days before levelling).
     rule : {"lft", "lst", "mslk", "mts", "grpw"}
-        Priority rule (see :func:`tpmkit.levelling.level`).
+        Priority rule (see :func:`tpmkit.resources.level`).
     within_float : bool
         Only move tasks within their total float (the finish date stays).
     search : {"none", "sampling", "ga"}
@@ -63,10 +63,10 @@ def levelling_update(project, resource: str | None = None, rule: str = "lft",
     >>> v.values["cpm_duration"], v.values["levelled_duration"]
     (3.0, 5.0)
     """
-    from tpmkit import levelling, plot, resources
+    from tpmkit import plot, resources
 
     before = resources.loading(project)
-    result = levelling.level(project, rule=rule, within_float=bool(within_float), search=search,
+    result = resources.level(project, rule=rule, within_float=bool(within_float), search=search,
                              passes=int(passes), time_budget=None, rng=int(seed))
     after = resources.loading(project, result)
     cols = list(before.usage.columns)
@@ -148,7 +148,7 @@ def build_ui(project, part: str = "levelling"):
     """Return the workbench: ``"levelling"`` (Run button) or ``"health"``."""
     import ipywidgets as widgets
 
-    from tpmkit.levelling import RULES
+    from tpmkit.resources import RULES
 
     part = check_option(part, ["levelling", "health"], "resources workbench part")
     status = widgets.HTML()
