@@ -20,16 +20,14 @@ Atlassian, "Export issues to CSV" (Jira Cloud documentation).
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from tpmkit.errors import FileFormatError, InputFileError
-from tpmkit.io._xml import read_text
+from tpmkit.errors import InputFileError
+from tpmkit.io.jira import csv_rows
 from tpmkit.io.tables import looks_like_jira, read_table
 
 __all__ = ["read_items", "read_status_history"]
@@ -58,14 +56,7 @@ def _jira_date(text: str) -> pd.Timestamp | None:
 
 
 def _jira_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    text = read_text(path)
-    first = text.splitlines()[0] if text.strip() else ""
-    sep = ";" if first.count(";") > first.count(",") else ","
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
-    except csv.Error as exc:
-        raise FileFormatError(f"{path.name}: not a valid CSV file ({exc}); check the quoting or "
-                              "export the issues again") from None
+    rows = csv_rows(path, path.name)
     header = [h.strip().lower() for h in rows[0]]
     return header, [r for r in rows[1:] if any(c.strip() for c in r)]
 

@@ -121,9 +121,9 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             "warnings": warnings}
 
 
-def _csv_rows(path: str | os.PathLike, name: str,
-              max_bytes: int | None) -> tuple[list[list[str]], list[str]]:
-    """The CSV rows (``;`` or ``,`` separated) and the stripped header of a Jira export."""
+def csv_rows(path: str | os.PathLike, name: str,
+             max_bytes: int | None = None) -> list[list[str]]:
+    """The rows of a Jira CSV export (``;`` or ``,`` separated, sniffed from the header line)."""
     text = read_text(path, max_bytes)
     first = text.splitlines()[0] if text.strip() else ""
     sep = ";" if first.count(";") > first.count(",") else ","
@@ -134,6 +134,13 @@ def _csv_rows(path: str | os.PathLike, name: str,
                               "row it names or export the issues again") from None
     if not rows:
         raise FileFormatError(f"{name}: the file is empty; export the issues from Jira as CSV")
+    return rows
+
+
+def _csv_rows(path: str | os.PathLike, name: str,
+              max_bytes: int | None) -> tuple[list[list[str]], list[str]]:
+    """The CSV rows and the stripped header of a Jira issue export (key and summary needed)."""
+    rows = csv_rows(path, name, max_bytes)
     header = [h.strip() for h in rows[0]]
     lower = [h.lower() for h in header]
     for need in ("issue key", "summary"):

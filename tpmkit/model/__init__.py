@@ -20,7 +20,7 @@ from tpmkit.model.links import (
     topological_order,
 )
 from tpmkit.model.project import Network, Project, build_project
-from tpmkit.model.tables import split_ids, table_frame
+from tpmkit.model.tables import require_columns, row_ids, split_ids, table_frame
 from tpmkit.model.tasks import CONSTRAINT_TYPES, DISTRIBUTIONS, TASK_COLUMNS, parse_resources
 from tpmkit.model.wbs import is_wbs_code, wbs_parent
 
@@ -45,6 +45,8 @@ __all__ = [
     "parse_link",
     "parse_resources",
     "parse_workweek",
+    "require_columns",
+    "row_ids",
     "split_ids",
     "table_frame",
     "topological_order",

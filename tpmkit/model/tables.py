@@ -11,15 +11,15 @@ computations never care where a table came from. Reading a table from a *file* i
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tpmkit.errors import DataError, FileFormatError, format_ids
+from tpmkit.errors import DataError, FileFormatError, ValidationError, format_ids
 
-__all__ = ["split_ids", "table_frame"]
+__all__ = ["require_columns", "row_ids", "split_ids", "table_frame"]
 
 _ID_SPLIT = re.compile(r"[;,]")
 
@@ -102,3 +102,37 @@ def _frame_from_records(data: Any, sheet: str | None, where: str) -> pd.DataFram
     if not isinstance(data, list):
         raise FileFormatError(f"{where}: expected a list of rows under {sheet!r}")
     return pd.DataFrame.from_records(data)
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Raise a ValidationError naming the columns of ``columns`` that ``df`` lacks.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"id": ["A"]}), ["id"], "risk register")
+    """
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValidationError(f"{what} lacks column(s) {format_ids(missing)}; add them "
+                              f"(columns present: {format_ids(df.columns, 12) or 'none'})")
+
+
+def row_ids(df: pd.DataFrame, what: str, column: str = "id") -> pd.Index:
+    """The stripped, unique, non-blank ids of an artefact table (rows counted from the header).
+
+    Examples
+    --------
+    >>> row_ids(pd.DataFrame({"id": [" R1", "R2"]}), "risk register").tolist()
+    ['R1', 'R2']
+    """
+    require_columns(df, [column], what)
+    ids = df[column].astype("string").str.strip()
+    blank = ids.isna() | (ids == "")
+    if blank.any():
+        rows = [str(i + 2) for i in np.flatnonzero(blank.to_numpy())]
+        raise ValidationError(f"{what}: {column!r} is blank in row(s) {format_ids(rows)} "
+                              f"(counting the header as row 1); give every row a {column}")
+    dup = ids[ids.duplicated()].unique()
+    if len(dup):
+        raise ValidationError(f"{what}: duplicate {column} {format_ids(dup)}; make each unique")
+    return pd.Index(ids.astype(str).to_numpy(), name=column)

@@ -12,30 +12,10 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import ValidationError, format_ids
+from tpmkit.model.tables import require_columns, row_ids
 
 __all__ = ["choice_column", "date_column", "number_column", "require_columns", "row_ids",
            "text_column"]
-
-
-def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValidationError(f"{what} lacks column(s) {format_ids(missing)}; add them "
-                              f"(columns present: {format_ids(df.columns, 12) or 'none'})")
-
-
-def row_ids(df: pd.DataFrame, what: str, column: str = "id") -> pd.Index:
-    require_columns(df, [column], what)
-    ids = df[column].astype("string").str.strip()
-    blank = ids.isna() | (ids == "")
-    if blank.any():
-        rows = [str(i + 2) for i in np.flatnonzero(blank.to_numpy())]
-        raise ValidationError(f"{what}: {column!r} is blank in row(s) {format_ids(rows)} "
-                              f"(counting the header as row 1); give every row a {column}")
-    dup = ids[ids.duplicated()].unique()
-    if len(dup):
-        raise ValidationError(f"{what}: duplicate {column} {format_ids(dup)}; make each unique")
-    return pd.Index(ids.astype(str).to_numpy(), name=column)
 
 
 def text_column(df: pd.DataFrame, column: str, ids: pd.Index) -> pd.Series:

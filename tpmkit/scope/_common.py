@@ -6,23 +6,13 @@ ids and the fix.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 import pandas as pd
 
 from tpmkit.errors import ValidationError, format_ids
+from tpmkit.model.tables import require_columns, row_ids
 
 __all__ = ["numeric_column", "require_columns", "row_ids", "text_column"]
-
-
-def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValidationError(
-            f"{what} lacks column(s) {format_ids(missing)}; "
-            f"add them (columns present: {format_ids(df.columns, 12) or 'none'})"
-        )
 
 
 def numeric_column(df: pd.DataFrame, column: str, what: str, ids: pd.Index,
@@ -52,22 +42,6 @@ def numeric_column(df: pd.DataFrame, column: str, what: str, ids: pd.Index,
             f"use values within {rng}"
         )
     return values
-
-
-def row_ids(df: pd.DataFrame, what: str, column: str = "id") -> pd.Index:
-    require_columns(df, [column], what)
-    ids = df[column].astype("string").str.strip()
-    blank = ids.isna() | (ids == "")
-    if blank.any():
-        rows = [str(i + 2) for i in np.flatnonzero(blank.to_numpy())]
-        raise ValidationError(
-            f"{what}: {column!r} is blank in row(s) {format_ids(rows)} (counting the header as "
-            f"row 1); give every row a {column}"
-        )
-    dup = ids[ids.duplicated()].unique()
-    if len(dup):
-        raise ValidationError(f"{what}: duplicate {column} {format_ids(dup)}; make each unique")
-    return pd.Index(ids.astype(str).to_numpy(), name=column)
 
 
 def text_column(df: pd.DataFrame, column: str) -> pd.Series:
