@@ -91,8 +91,31 @@ class EVMResult:
 # --------------------------------------------------------------------------------------
 def _compute(cv: _Curves, bac: float | None, planned_duration: float | None,
              eac_method: str, currency: str = "") -> EVMResult:
+    bac, pd_ = _budget_and_duration(cv, bac, planned_duration)
+    s = ~np.isnan(cv.ev) & ~np.isnan(cv.ac)
+    if not s.any():
+        raise DataError("no period has both earned value (ev) and actual cost (ac); give the "
+                        "progress of at least one status period (or set the status date)")
+    und = _Undefined(cv.labels)
+    at = _actual_time(cv, s, bac)
+    c = _cost_figures(cv, s, und, bac, eac_method)
+    t = _time_figures(cv, s, und, bac, pd_, at, c)
+    out = _columns(cv, s, und, bac, pd_, c, t)
+    und.warn()
+
+    table = pd.DataFrame(out, index=pd.Index(cv.labels, name="period"))
+    return EVMResult(
+        table=table, bac=bac, planned_duration=pd_,
+        status_period=int(cv.labels[np.flatnonzero(s)[-1]]), eac_method=eac_method,
+        source=cv.source, currency=currency,
+        planned_finish_date=(pd.Timestamp(cv.dates[pd_ - 1]) if cv.dates is not None else None))
+
+
+def _budget_and_duration(cv: _Curves, bac: float | None, planned_duration: float | None
+                         ) -> tuple[float, int]:
+    """The BAC (default: the largest cumulative PV) and PD, the period whose PV reaches it."""
     n = cv.labels.size
-    pv, ev, ac = cv.pv, cv.ev, cv.ac
+    pv = cv.pv
     if np.isnan(pv).any():
         raise DataError(f"planned value (pv) is missing for period(s) "
                         f"{format_ids(cv.labels[np.isnan(pv)])}; every period needs its "
@@ -113,28 +136,30 @@ def _compute(cv: _Curves, bac: float | None, planned_duration: float | None,
         pd_ = int(reached[0]) + 1
     else:
         pd_ = n
+        # stacklevel: this helper, _compute, metrics, the caller of metrics
         warnings.warn(
             f"the cumulative PV never reaches the BAC ({pv.max():g} < {bac:g}); the planned "
             f"duration is taken as all {n} periods; check project.bac or the pv column",
-            EVMWarning, stacklevel=3)
-    pv_plan = np.minimum(pv[:pd_], bac)
+            EVMWarning, stacklevel=4)
+    return bac, pd_
 
-    status = ~np.isnan(ev) & ~np.isnan(ac)
-    if not status.any():
-        raise DataError("no period has both earned value (ev) and actual cost (ac); give the "
-                        "progress of at least one status period (or set the status date)")
-    und = _Undefined(cv.labels)
 
-    # -- actual time; frozen at completion (Lipke: the actual duration) ----------------
+def _actual_time(cv: _Curves, s: np.ndarray, bac: float) -> np.ndarray:
+    """AT per period; frozen at completion (Lipke: the actual duration), NaN off status."""
     at = cv.labels.astype(float).copy()
-    complete = status & (ev >= bac * (1 - _RTOL))
+    complete = s & (cv.ev >= bac * (1 - _RTOL))
     if complete.any():
         first = int(np.flatnonzero(complete)[0])
         at[first:] = at[first]
-    at[~status] = np.nan
+    at[~s] = np.nan
+    return at
 
-    s = status
-    nan = np.full(n, np.nan)
+
+def _cost_figures(cv: _Curves, s: np.ndarray, und: _Undefined, bac: float,
+                  eac_method: str) -> dict[str, Any]:
+    """Variances, indices, the EAC family and the to-complete indices (PMBOK ch. 7)."""
+    n = cv.labels.size
+    pv, ev, ac = cv.pv, cv.ev, cv.ac
 
     def on_status(x: np.ndarray) -> np.ndarray:
         return np.where(s, x, np.nan)
@@ -164,7 +189,20 @@ def _compute(cv: _Curves, bac: float | None, planned_duration: float | None,
                          "AC ≥ BAC: the budget is spent", positive=True)
     tcpi_eac = und.ratio(bac - ev, eac - ac, open_, "TCPI (EAC)",
                          "EAC ≤ AC: nothing left to spend", positive=True)
+    return {"sv": sv, "cv": cv_, "spi": spi, "cpi": cpi, "sv_percent": sv_percent,
+            "cv_percent": cv_percent, "eac": eac, "etc": etc, "vac": vac, "eac_cpi": eac_cpi,
+            "eac_atypical": eac_atypical, "eac_cpi_spi": eac_cpi_spi,
+            "eac_bottom_up": eac_bottom_up, "sci": sci, "open": open_, "tcpi_bac": tcpi_bac,
+            "tcpi_eac": tcpi_eac}
 
+
+def _time_figures(cv: _Curves, s: np.ndarray, und: _Undefined, bac: float, pd_: int,
+                  at: np.ndarray, c: dict[str, Any]) -> dict[str, Any]:
+    """Earned schedule (Lipke) and the nine time forecasts (Vandevoorde & Vanhoucke 2006)."""
+    n = cv.labels.size
+    ev = cv.ev
+    spi, cpi, sci, open_ = c["spi"], c["cpi"], c["sci"], c["open"]
+    pv_plan = np.minimum(cv.pv[:pd_], bac)
     # -- earned schedule (Lipke) ------------------------------------------------------
     es = np.where(s, earned_schedule(pv_plan, np.where(s, ev, np.nan)), np.nan)
     sv_t = es - at
@@ -175,7 +213,7 @@ def _compute(cv: _Curves, bac: float | None, planned_duration: float | None,
     sci_t = spi_t * cpi
 
     # -- the nine time forecasts (Vandevoorde & Vanhoucke 2006, Table 1) ---------------
-    tv = on_status(sv * pdf / bac)                       # Anbari: TV = SV / (BAC/PD)
+    tv = np.where(s, c["sv"] * pdf / bac, np.nan)        # Anbari: TV = SV / (BAC/PD)
     ed = at * spi                                        # Jacob: ED = AT · SPI
     late = np.maximum(pdf, at)
     f = {
@@ -190,39 +228,43 @@ def _compute(cv: _Curves, bac: float | None, planned_duration: float | None,
         "eac_t_es3": at + und.ratio(pdf - es, sci_t, s, "EAC(t) ES3", "SCI(t) undefined or 0"),
     }
     ieac_t = f["eac_t_es2"]                              # Lipke: IEAC(t) = AT + (PD−ES)/SPI(t)
+    return {"es": es, "at": at, "sv_t": sv_t, "spi_t": spi_t, "tspi": tspi, "sci_t": sci_t,
+            "tv": tv, "ed": ed, "ieac_t": ieac_t, "forecasts": f}
 
+
+def _columns(cv: _Curves, s: np.ndarray, und: _Undefined, bac: float, pd_: int,
+             c: dict[str, Any], t: dict[str, Any]) -> dict[str, Any]:
+    """The columns of the metrics table, in order (p-factor and IEAC(t) date when known)."""
+    n = cv.labels.size
+    pv, ev, ac = cv.pv, cv.ev, cv.ac
+    es, at = t["es"], t["at"]
     out: dict[str, Any] = {}
     if cv.dates is not None:
         out["date"] = pd.DatetimeIndex(cv.dates)
     out.update(pv=pv, ev=np.where(s, ev, np.nan), ac=np.where(s, ac, np.nan),
-               sv=sv, cv=cv_, spi=spi, cpi=cpi, sv_percent=sv_percent, cv_percent=cv_percent,
-               bac=np.full(n, bac), eac=eac, etc=etc, vac=vac,
-               eac_cpi=eac_cpi, eac_atypical=eac_atypical, eac_cpi_spi=eac_cpi_spi)
-    if eac_bottom_up is not None:
-        out["etc_bottom_up"] = on_status(cv.etc)
-        out["eac_bottom_up"] = eac_bottom_up
-    out.update(tcpi_bac=tcpi_bac, tcpi_eac=tcpi_eac,
+               sv=c["sv"], cv=c["cv"], spi=c["spi"], cpi=c["cpi"], sv_percent=c["sv_percent"],
+               cv_percent=c["cv_percent"], bac=np.full(n, bac), eac=c["eac"], etc=c["etc"],
+               vac=c["vac"], eac_cpi=c["eac_cpi"], eac_atypical=c["eac_atypical"],
+               eac_cpi_spi=c["eac_cpi_spi"])
+    if c["eac_bottom_up"] is not None:
+        out["etc_bottom_up"] = np.where(s, cv.etc, np.nan)
+        out["eac_bottom_up"] = c["eac_bottom_up"]
+    out.update(tcpi_bac=c["tcpi_bac"], tcpi_eac=c["tcpi_eac"],
                percent_planned=100 * pv / bac,
-               percent_complete=on_status(100 * ev / bac),
-               percent_spent=on_status(100 * ac / bac),
-               es=es, at=at, sv_t=sv_t, spi_t=spi_t, tspi=tspi, ieac_t=ieac_t,
-               sci=sci, sci_t=sci_t, tv=tv, ed=ed, **f)
+               percent_complete=np.where(s, 100 * ev / bac, np.nan),
+               percent_spent=np.where(s, 100 * ac / bac, np.nan),
+               es=es, at=at, sv_t=t["sv_t"], spi_t=t["spi_t"], tspi=t["tspi"],
+               ieac_t=t["ieac_t"], sci=c["sci"], sci_t=t["sci_t"], tv=t["tv"], ed=t["ed"],
+               **t["forecasts"])
     if cv.task_pv is not None and cv.task_ev is not None:
-        p = nan.copy()
+        p = np.full(n, np.nan)
         p[s] = schedule_adherence(cv.task_pv[:, :pd_], cv.task_ev[:, s], es[s])
         if s.any() and np.isnan(p[s]).any():
             und.found.append(("p-factor", cv.labels[s & np.isnan(p)], "nothing earned yet"))
         out["p_factor"] = p
     if cv.dates is not None:
-        out["ieac_t_date"] = time_to_date(ieac_t, cv.dates, cv.calendar)
-    und.warn()
-
-    table = pd.DataFrame(out, index=pd.Index(cv.labels, name="period"))
-    return EVMResult(
-        table=table, bac=bac, planned_duration=pd_,
-        status_period=int(cv.labels[np.flatnonzero(s)[-1]]), eac_method=eac_method,
-        source=cv.source, currency=currency,
-        planned_finish_date=(pd.Timestamp(cv.dates[pd_ - 1]) if cv.dates is not None else None))
+        out["ieac_t_date"] = time_to_date(t["ieac_t"], cv.dates, cv.calendar)
+    return out
 
 
 # --------------------------------------------------------------------------------------

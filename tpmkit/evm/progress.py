@@ -411,6 +411,42 @@ def project_curves(project: Project, status_date: Any, freq: str, spread: str,
         raise DataError("no task has a budget; give baseline_cost (or cost and rate) per task, "
                         "or use period data with a pv column")
     start, finish, _ = _baseline_days(project, budget)
+    hist, hist_dates, status = _status_history(project, status_date)
+    has = ~np.isnat(start)
+    first = project.start if project.start is not None else pd.Timestamp(start[has].min())
+    first = min(pd.Timestamp(first), pd.Timestamp(start[has].min()))
+    last = max(pd.Timestamp(finish[has].max()), status)
+    if given_ends is None:
+        ends = period_ends(first, last, freq=freq, anchor=status, calendar=project.calendar)
+    else:
+        ends = _given_ends(given_ends, status, project.calendar)
+    ends64 = ends.values.astype("datetime64[D]")
+    pv_task = planned_value(project, ends, spread=spread).to_numpy()
+    n_t, n_p = pv_task.shape
+    b = budget.to_numpy(dtype=float)[:, None]
+
+    ev_task = np.full((n_t, n_p), np.nan)
+    ac_task = np.full((n_t, n_p), np.nan)
+    etc_task = np.full((n_t, n_p), np.nan)
+    status64 = np.datetime64(status.date(), "D")
+    if hist is not None:
+        _fill_from_history(hist, hist_dates, t, b, ends64, status64, freq, ev_rule,
+                           ev_task, ac_task, etc_task)
+    else:
+        _fill_from_tasks(t, b, ends64, status64, ev_rule, ev_task, ac_task, etc_task)
+    has_etc = not np.isnan(etc_task).all()
+    # only status columns are filled, for every task: the sums are NaN elsewhere
+    return _Curves(labels=np.arange(1, n_p + 1), dates=ends64, pv=pv_task.sum(axis=0),
+                   ev=ev_task.sum(axis=0), ac=ac_task.sum(axis=0),
+                   etc=etc_task.sum(axis=0) if has_etc else None, task_pv=pv_task,
+                   task_ev=ev_task, task_ac=ac_task, task_etc=etc_task if has_etc else None,
+                   task_ids=t.index.to_numpy(), calendar=project.calendar, source="tasks")
+
+
+def _status_history(project: Project, status_date: Any
+                    ) -> tuple[pd.DataFrame | None, np.ndarray | None, pd.Timestamp]:
+    """The status history up to the status date, its dates and the (working-day) status."""
+    t = project.tasks
     hist = _history(project)
     status = status_date if status_date is not None else project.status_date
     hist_dates = None
@@ -437,96 +473,86 @@ def project_curves(project: Project, status_date: Any, freq: str, spread: str,
     status = pd.Timestamp(np.busday_offset(np.datetime64(pd.Timestamp(status).date(), "D"), 0,
                                            roll="backward",
                                            busdaycal=busdaycal(project.calendar)))
-    has = ~np.isnat(start)
-    first = project.start if project.start is not None else pd.Timestamp(start[has].min())
-    first = min(pd.Timestamp(first), pd.Timestamp(start[has].min()))
-    last = max(pd.Timestamp(finish[has].max()), status)
-    if given_ends is None:
-        ends = period_ends(first, last, freq=freq, anchor=status, calendar=project.calendar)
-    else:
-        ends = _given_ends(given_ends, status, project.calendar)
-    ends64 = ends.values.astype("datetime64[D]")
-    pv_task = planned_value(project, ends, spread=spread).to_numpy()
-    n_t, n_p = pv_task.shape
-    b = budget.to_numpy(dtype=float)[:, None]
+    return hist, hist_dates, status
 
-    ev_task = np.full((n_t, n_p), np.nan)
-    ac_task = np.full((n_t, n_p), np.nan)
-    etc_task = np.full((n_t, n_p), np.nan)
-    status64 = np.datetime64(status.date(), "D")
-    if hist is not None:
-        pos = {tid: i for i, tid in enumerate(t.index)}
-        row = hist["task"].astype(str).map(pos).to_numpy()
-        col = np.searchsorted(ends64, hist_dates)
-        off_grid = (col >= n_p) | (ends64[np.minimum(col, n_p - 1)] != hist_dates)
-        if off_grid.any():
-            bad = pd.DatetimeIndex(np.unique(hist_dates[off_grid])).strftime("%Y-%m-%d")
-            raise ValidationError(f"status history dates {format_ids(bad)} are not period ends "
-                                  f"of the {freq}ly grid; record progress at period ends")
-        dup = pd.Series(list(zip(row, col, strict=True))).duplicated().to_numpy()
-        if dup.any():
-            raise ValidationError(f"the status history repeats task(s) "
-                                  f"{format_ids(hist['task'][dup].unique())} on one date; give "
-                                  "one row per task and status date")
-        reported = np.zeros(n_p, dtype=bool)
-        reported[col] = True
-        reported &= ends64 <= status64
-        # a task without a row on a status date keeps its last reported (cumulative) status;
-        # before its first row it has not started
-        grids = {}
-        for name in ("percent_complete", "actual_cost", "etc"):
-            g = np.full((n_t, n_p), np.nan)
-            if name in hist:
-                values = _numbers(hist, name, "status history")
-                if name == "percent_complete" and (values > 100).any():
-                    raise ValidationError(
-                        f"percent_complete above 100 in the status history for "
-                        f"{_where_rows(hist, values > 100)}; give 0-100")
-                g[row, col] = values
-            g = pd.DataFrame(g[:, reported]).ffill(axis=1).to_numpy()
-            grids[name] = g
-        fin = np.zeros((n_t, n_p), dtype=bool)
-        if "actual_finish" in hist:
-            af = pd.to_datetime(hist["actual_finish"], errors="coerce").to_numpy(
-                dtype="datetime64[D]")
-            fin[row, col] = ~np.isnat(af) & (af <= ends64[col])
-        fin = pd.DataFrame(fin[:, reported]).cummax(axis=1).to_numpy()
-        pc = np.nan_to_num(grids["percent_complete"])
-        ev_task[:, reported] = b * _earned_fraction(pc, fin, pc > 0, ev_rule)
-        ac_task[:, reported] = np.nan_to_num(grids["actual_cost"])
-        if "etc" in hist:
-            etc_task[:, reported] = np.nan_to_num(grids["etc"])
-    else:
-        k = int(np.searchsorted(ends64, status64))
-        pc = t["percent_complete"].to_numpy(dtype=float)
-        if np.isnan(pc).all() and t["actual_cost"].isna().all():
-            raise DataError("no progress is recorded: no task has percent_complete or "
-                            "actual_cost; enter the progress at the status date (or use "
-                            "period data with ev and ac columns)")
-        af = t["actual_finish"].to_numpy(dtype="datetime64[D]")
-        as_ = t["actual_start"].to_numpy(dtype="datetime64[D]")
-        fin = ~np.isnat(af) & (af <= status64)
-        started = ~np.isnat(as_) & (as_ <= status64)
-        ev_task[:, k] = b[:, 0] * _earned_fraction(pc, fin, started, ev_rule)
-        acost = t["actual_cost"].to_numpy(dtype=float)
-        no_ac = np.isnan(acost) & (np.nan_to_num(pc) > 0)
-        if np.isnan(acost).all() and (np.nan_to_num(pc) > 0).any():
-            raise DataError("tasks report progress but no actual_cost is given; record the "
-                            "actual cost per task (or use period data with an ac column)")
-        if no_ac.any():
-            warnings.warn(f"task(s) {format_ids(t.index[no_ac])} report progress without an "
-                          "actual_cost; counted as 0 in AC", EVMWarning, stacklevel=2)
-        ac_task[:, k] = np.nan_to_num(acost)
-        if "etc" in t:
-            etc_task[:, k] = np.nan_to_num(pd.to_numeric(t["etc"], errors="coerce").to_numpy(
-                dtype=float))
-    has_etc = not np.isnan(etc_task).all()
-    # only status columns are filled, for every task: the sums are NaN elsewhere
-    return _Curves(labels=np.arange(1, n_p + 1), dates=ends64, pv=pv_task.sum(axis=0),
-                   ev=ev_task.sum(axis=0), ac=ac_task.sum(axis=0),
-                   etc=etc_task.sum(axis=0) if has_etc else None, task_pv=pv_task,
-                   task_ev=ev_task, task_ac=ac_task, task_etc=etc_task if has_etc else None,
-                   task_ids=t.index.to_numpy(), calendar=project.calendar, source="tasks")
+
+def _fill_from_history(hist: pd.DataFrame, hist_dates: np.ndarray, t: pd.DataFrame,
+                       b: np.ndarray, ends64: np.ndarray, status64: np.datetime64, freq: str,
+                       ev_rule: str, ev_task: np.ndarray, ac_task: np.ndarray,
+                       etc_task: np.ndarray) -> None:
+    """Fill the task EV/AC/ETC grids (in place) from the status history rows."""
+    n_t, n_p = ev_task.shape
+    pos = {tid: i for i, tid in enumerate(t.index)}
+    row = hist["task"].astype(str).map(pos).to_numpy()
+    col = np.searchsorted(ends64, hist_dates)
+    off_grid = (col >= n_p) | (ends64[np.minimum(col, n_p - 1)] != hist_dates)
+    if off_grid.any():
+        bad = pd.DatetimeIndex(np.unique(hist_dates[off_grid])).strftime("%Y-%m-%d")
+        raise ValidationError(f"status history dates {format_ids(bad)} are not period ends "
+                              f"of the {freq}ly grid; record progress at period ends")
+    dup = pd.Series(list(zip(row, col, strict=True))).duplicated().to_numpy()
+    if dup.any():
+        raise ValidationError(f"the status history repeats task(s) "
+                              f"{format_ids(hist['task'][dup].unique())} on one date; give "
+                              "one row per task and status date")
+    reported = np.zeros(n_p, dtype=bool)
+    reported[col] = True
+    reported &= ends64 <= status64
+    # a task without a row on a status date keeps its last reported (cumulative) status;
+    # before its first row it has not started
+    grids = {}
+    for name in ("percent_complete", "actual_cost", "etc"):
+        g = np.full((n_t, n_p), np.nan)
+        if name in hist:
+            values = _numbers(hist, name, "status history")
+            if name == "percent_complete" and (values > 100).any():
+                raise ValidationError(
+                    f"percent_complete above 100 in the status history for "
+                    f"{_where_rows(hist, values > 100)}; give 0-100")
+            g[row, col] = values
+        g = pd.DataFrame(g[:, reported]).ffill(axis=1).to_numpy()
+        grids[name] = g
+    fin = np.zeros((n_t, n_p), dtype=bool)
+    if "actual_finish" in hist:
+        af = pd.to_datetime(hist["actual_finish"], errors="coerce").to_numpy(
+            dtype="datetime64[D]")
+        fin[row, col] = ~np.isnat(af) & (af <= ends64[col])
+    fin = pd.DataFrame(fin[:, reported]).cummax(axis=1).to_numpy()
+    pc = np.nan_to_num(grids["percent_complete"])
+    ev_task[:, reported] = b * _earned_fraction(pc, fin, pc > 0, ev_rule)
+    ac_task[:, reported] = np.nan_to_num(grids["actual_cost"])
+    if "etc" in hist:
+        etc_task[:, reported] = np.nan_to_num(grids["etc"])
+
+
+def _fill_from_tasks(t: pd.DataFrame, b: np.ndarray, ends64: np.ndarray,
+                     status64: np.datetime64, ev_rule: str, ev_task: np.ndarray,
+                     ac_task: np.ndarray, etc_task: np.ndarray) -> None:
+    """Fill the status column of the task EV/AC/ETC grids (in place) from the task table."""
+    k = int(np.searchsorted(ends64, status64))
+    pc = t["percent_complete"].to_numpy(dtype=float)
+    if np.isnan(pc).all() and t["actual_cost"].isna().all():
+        raise DataError("no progress is recorded: no task has percent_complete or "
+                        "actual_cost; enter the progress at the status date (or use "
+                        "period data with ev and ac columns)")
+    af = t["actual_finish"].to_numpy(dtype="datetime64[D]")
+    as_ = t["actual_start"].to_numpy(dtype="datetime64[D]")
+    fin = ~np.isnat(af) & (af <= status64)
+    started = ~np.isnat(as_) & (as_ <= status64)
+    ev_task[:, k] = b[:, 0] * _earned_fraction(pc, fin, started, ev_rule)
+    acost = t["actual_cost"].to_numpy(dtype=float)
+    no_ac = np.isnan(acost) & (np.nan_to_num(pc) > 0)
+    if np.isnan(acost).all() and (np.nan_to_num(pc) > 0).any():
+        raise DataError("tasks report progress but no actual_cost is given; record the "
+                        "actual cost per task (or use period data with an ac column)")
+    if no_ac.any():
+        # stacklevel: this helper, project_curves, the caller of project_curves
+        warnings.warn(f"task(s) {format_ids(t.index[no_ac])} report progress without an "
+                      "actual_cost; counted as 0 in AC", EVMWarning, stacklevel=3)
+    ac_task[:, k] = np.nan_to_num(acost)
+    if "etc" in t:
+        etc_task[:, k] = np.nan_to_num(pd.to_numeric(t["etc"], errors="coerce").to_numpy(
+            dtype=float))
 
 
 def _given_ends(ends: Any, status: pd.Timestamp, calendar: Calendar | None

@@ -31,6 +31,7 @@ import math
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -257,6 +258,37 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     [1.0, 1.0]
     """
     t_start = time.perf_counter()
+    engine, progress, iterations = _check_run_options(engine, progress, iterations, tolerance)
+    gen, seed, state = _seed(rng)
+    plan = _prepare(project, iterations, distribution=distribution, pert_lambda=pert_lambda,
+                    latin_hypercube=latin_hypercube, correlation=correlation, risks=risks,
+                    mitigated=mitigated, existence=existence, empirical=empirical,
+                    ratios=ratios, tolerance=tolerance, chunk_size=chunk_size, engine=engine)
+    plan.bins = _pilot_bins(plan, gen, iterations)
+    ra = plan.ra
+    out, done, converged, achieved = plan.run(ra["prob"], gen, progress, keep_task_samples,
+                                              iterations)
+    finish = out.finish[:done].copy()
+    cost = out.cost[:done].copy()
+
+    tasks = _task_table(project, plan.net, plan.smp, out, finish, done, plan.aff, plan.branch,
+                        plan.det["early_start"], plan.t_det, min(done, _KEEP), plan.bins)
+    tornado = _tornado(out, plan.smp, tasks, plan.bins, plan.ids)
+    merge = _merge_bias(project, plan.net, out, plan.det["early_start"], done)
+    risk_table = _risk_table(plan, out, finish, done, seed, state, risk_drivers)
+    return _result(project, plan, out, finish, cost, done, converged, achieved,
+                   seed=seed, state=state, tasks=tasks, tornado=tornado, merge=merge,
+                   risk_table=risk_table, keep_task_samples=keep_task_samples,
+                   settings={"distribution": distribution, "pert_lambda": pert_lambda,
+                             "latin_hypercube": latin_hypercube, "mitigated": mitigated,
+                             "engine": engine, "chunk_size": plan.chunk,
+                             "tolerance": tolerance},
+                   t_start=t_start)
+
+
+def _check_run_options(engine: str, progress: Any, iterations: Any, tolerance: float | None
+                       ) -> tuple[str, Callable[[int, int], object] | None, int]:
+    """Validate the run options of :func:`simulate`; False as progress means None."""
     engine = check_option(engine, ["numba", "numpy"], "engine")
     if progress is False:
         progress = None
@@ -268,7 +300,122 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     iterations = int(iterations)
     if tolerance is not None and not (0 < tolerance < 1):
         raise ValidationError(f"tolerance must be between 0 and 1 (relative), got {tolerance!r}")
-    gen, seed, state = _seed(rng)
+    return engine, progress, iterations
+
+
+@dataclass
+class _Plan:
+    """What every run of one :func:`simulate` call shares: network, sampler and inputs."""
+
+    net: Any
+    smp: Any
+    det: Any
+    t_det: float
+    ids: list[str]
+    index: pd.Index
+    ra: dict
+    xp: np.ndarray
+    cfix: np.ndarray
+    rate: np.ndarray
+    det_cost: float
+    ucol: np.ndarray
+    branch: np.ndarray
+    xcol: np.ndarray
+    aff: np.ndarray
+    target: pd.DataFrame | None
+    ic_cols: np.ndarray | None
+    draw_here: bool
+    latin_hypercube: bool
+    tolerance: float | None
+    chunk: int
+    compiled: bool
+    bins: tuple[float, float] = (0.0, 1.0)
+
+    def inputs(self, g: np.random.Generator, key: np.uint64, start: int, rows: int,
+               prob: np.ndarray, nkeep: int, bins: tuple[float, float], store: bool
+               ) -> _engine.Inputs:
+        """The kernel inputs of one chunk of ``rows`` iterations from iteration ``start``."""
+        # Plain sampling: the kernel draws each task's uniforms itself (counter-based, keyed
+        # by ``key``), so they are never stored. Latin hypercube and Iman–Conover need the
+        # whole chunk: one row of uniforms per task, iterations contiguous.
+        stoch = self.smp.stochastic
+        if self.draw_here:
+            u = (np.ascontiguousarray(_lhs(g, rows, len(stoch)).T) if self.latin_hypercube
+                 else g.random((len(stoch), rows)))
+            if self.ic_cols is not None:
+                u[self.ic_cols] = iman_conover(u[self.ic_cols].T, self.target.to_numpy(), g).T
+        else:
+            u = np.empty((0, rows))
+        ra = self.ra
+        x = g.random((len(self.branch), rows))
+        ro = g.random((len(ra["prob"]), rows))
+        ri = g.random((len(ra["prob"]), rows))
+        return _engine.Inputs(
+            rows=rows, start=start, key=key, u=u, ucol=self.ucol, x=x, xcol=self.xcol,
+            xp=self.xp, ro=ro, ri=ri, r_prob=prob, r_unit=ra["unit"], r_imp=ra["imp"],
+            r_cost=ra["cost"], r_ptr=ra["ptr"], r_task=ra["task"], aff=self.aff,
+            cfix=self.cfix, rate=self.rate, d0=self.net.duration, es0=self.det["early_start"],
+            t0=self.t_det, bin_lo=bins[0], bin_w=bins[1], nkeep=nkeep, store=store)
+
+    def run(self, prob: np.ndarray, g: np.random.Generator, report: Callable | None,
+            store: bool, iterations: int
+            ) -> tuple[_engine.Outputs, int, bool | None, np.ndarray | None]:
+        """Run ``iterations`` in chunks: outputs, iterations done, converged, achieved ρ."""
+        ic_cols, tolerance = self.ic_cols, self.tolerance
+        keep_rows = min(_KEEP, iterations)
+        out = _engine.Outputs(k=self.net.n_tasks, n=iterations, r=len(prob), nb=_N_BINS,
+                              keep_rows=keep_rows, store=store)
+        done = 0
+        converged = None if tolerance is None else False
+        history: list[tuple[float, float]] = []
+        corr_sum = None if ic_cols is None else np.zeros((len(ic_cols), len(ic_cols)))
+        corr_s = None if ic_cols is None else np.zeros(len(ic_cols))
+        key = draw_key(g)
+        if report is not None:
+            report(0, iterations)
+        while done < iterations:
+            rows = min(self.chunk, iterations - done)
+            inp = self.inputs(g, key, done, rows, prob, max(0, min(rows, keep_rows - done)),
+                              self.bins, store)
+            if corr_sum is not None:
+                uc = inp.u[ic_cols].T
+                corr_sum += uc.T @ uc
+                corr_s += uc.sum(axis=0)
+            _engine.run_chunk(self.net, self.smp, inp, out, done, self.compiled)
+            done += rows
+            if report is not None:
+                report(done, iterations)
+            if tolerance is not None:
+                f = out.finish[:done]
+                history.append((float(f.mean()), float(np.percentile(f, 80))))
+                if _converged(history, tolerance):
+                    converged = True
+                    break
+        if report is not None and done < iterations:
+            report(done, done)
+        out.merge()  # per-part sums → totals, in a fixed order
+        achieved = None
+        if corr_sum is not None:
+            m = corr_s / done
+            cov = corr_sum / done - np.outer(m, m)
+            sd = np.sqrt(np.diag(cov))
+            achieved = cov / np.outer(sd, sd)
+        return out, done, converged, achieved
+
+
+def _converged(history: list[tuple[float, float]], tolerance: float) -> bool:
+    """True when the mean and the P80 moved by ≤ tolerance over the last two chunks."""
+    return len(history) >= 3 and all(
+        abs(history[-a][b] - history[-a - 1][b]) <= tolerance * max(abs(history[-1][b]), _EPS)
+        for a in (1, 2) for b in (0, 1))
+
+
+def _prepare(project, iterations: int, *, distribution: str, pert_lambda: float,
+             latin_hypercube: bool, correlation: object, risks: object, mitigated: bool,
+             existence: Mapping[str, float] | None,
+             empirical: Mapping[str, Sequence[float]] | None, ratios: Sequence[float] | None,
+             tolerance: float | None, chunk_size: int | None, engine: str) -> _Plan:
+    """Network, sampler, deterministic schedule, register, branches, costs and chunking."""
     net = project.network()
     n = net.n_tasks
     if n == 0:
@@ -294,7 +441,23 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     xcol = np.full(n, -1, np.int64)
     xcol[branch] = np.arange(len(branch))
     aff = np.unique(ra["task"]).astype(np.int64)
+    target, ic_cols = _correlation_columns(correlation, ids, index, ucol)
 
+    # uniforms held per iteration of a chunk (the task uniforms only when they are drawn
+    # here: Latin hypercube or correlation; otherwise the kernel draws them itself)
+    draw_here = latin_hypercube or ic_cols is not None
+    per_row = max((len(stoch) if draw_here else 0) + len(branch) + 2 * len(ra["prob"]), 1)
+    chunk = _chunk_rows(chunk_size, per_row, n, iterations, tolerance)
+    return _Plan(net=net, smp=smp, det=det, t_det=t_det, ids=ids, index=index, ra=ra, xp=xp,
+                 cfix=cfix, rate=rate, det_cost=det_cost, ucol=ucol, branch=branch, xcol=xcol,
+                 aff=aff, target=target, ic_cols=ic_cols, draw_here=draw_here,
+                 latin_hypercube=latin_hypercube, tolerance=tolerance, chunk=chunk,
+                 compiled=engine == "numba")
+
+
+def _correlation_columns(correlation: object, ids: list[str], index: pd.Index,
+                         ucol: np.ndarray) -> tuple[pd.DataFrame | None, np.ndarray | None]:
+    """The target rank correlation among the uncertain tasks and their uniform rows."""
     target = None
     ic_cols = None
     if correlation is not None:
@@ -302,18 +465,20 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         keep = [t for t in target.index if ucol[index.get_loc(t)] >= 0]
         dropped = [t for t in target.index if t not in keep]
         if dropped:
+            # stacklevel: this helper, _prepare, simulate, the caller of simulate
             warnings.warn(f"task(s) {format_ids(dropped)} have no duration uncertainty; their "
                           "correlations are ignored (give them a three-point estimate)",
-                          CorrelationWarning, stacklevel=2)
+                          CorrelationWarning, stacklevel=4)
         target = target.loc[keep, keep]
         ic_cols = np.array([ucol[index.get_loc(t)] for t in keep], np.int64)
         if len(keep) < 2:
             target, ic_cols = None, None
+    return target, ic_cols
 
-    # uniforms held per iteration of a chunk (the task uniforms only when they are drawn
-    # here: Latin hypercube or correlation; otherwise the kernel draws them itself)
-    draw_here = latin_hypercube or ic_cols is not None
-    per_row = max((len(stoch) if draw_here else 0) + len(branch) + 2 * len(ra["prob"]), 1)
+
+def _chunk_rows(chunk_size: int | None, per_row: int, n: int, iterations: int,
+                tolerance: float | None) -> int:
+    """Iterations per chunk: the given chunk_size or one from the memory budget."""
     if chunk_size is None:
         # ≤ 8M stored uniforms (64 MB) and ≤ 20M task-iterations (a fraction of a second, so
         # that the progress bar moves) per chunk
@@ -324,98 +489,31 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         chunk = int(chunk_size)
         if chunk < 1:
             raise ValidationError(f"chunk_size must be a positive integer, got {chunk_size!r}")
-    chunk = min(chunk, iterations)
+    return min(chunk, iterations)
 
-    def inputs(g: np.random.Generator, key: np.uint64, start: int, rows: int,
-               prob: np.ndarray, nkeep: int, bins: tuple[float, float], store: bool
-               ) -> _engine.Inputs:
-        # Plain sampling: the kernel draws each task's uniforms itself (counter-based, keyed
-        # by ``key``), so they are never stored. Latin hypercube and Iman–Conover need the
-        # whole chunk: one row of uniforms per task, iterations contiguous.
-        if draw_here:
-            u = (np.ascontiguousarray(_lhs(g, rows, len(stoch)).T) if latin_hypercube
-                 else g.random((len(stoch), rows)))
-            if ic_cols is not None:
-                u[ic_cols] = iman_conover(u[ic_cols].T, target.to_numpy(), g).T
-        else:
-            u = np.empty((0, rows))
-        x = g.random((len(branch), rows))
-        ro = g.random((len(ra["prob"]), rows))
-        ri = g.random((len(ra["prob"]), rows))
-        return _engine.Inputs(
-            rows=rows, start=start, key=key, u=u, ucol=ucol, x=x, xcol=xcol, xp=xp, ro=ro,
-            ri=ri, r_prob=prob, r_unit=ra["unit"], r_imp=ra["imp"], r_cost=ra["cost"],
-            r_ptr=ra["ptr"], r_task=ra["task"], aff=aff, cfix=cfix, rate=rate,
-            d0=net.duration, es0=det["early_start"], t0=t_det, bin_lo=bins[0], bin_w=bins[1],
-            nkeep=nkeep, store=store)
 
-    compiled = engine == "numba"
+def _pilot_bins(plan: _Plan, gen: np.random.Generator, iterations: int
+                ) -> tuple[float, float]:
+    """Finish bins (low edge, width) of the streaming statistics from a pilot run."""
     # pilot run on an independent stream: places the finish bins of the streaming statistics
+    ra = plan.ra
     pilot_rows = min(_PILOT, iterations)
     pg = np.random.default_rng(gen.spawn(1)[0].bit_generator)
-    pout = _engine.Outputs(k=n, n=pilot_rows, r=len(ra["prob"]), nb=1, keep_rows=0, store=False)
-    _engine.run_chunk(net, smp, inputs(pg, draw_key(pg), 0, pilot_rows, ra["prob"], 0,
-                                       (0.0, 1.0), False), pout, 0, compiled)
+    pout = _engine.Outputs(k=plan.net.n_tasks, n=pilot_rows, r=len(ra["prob"]), nb=1,
+                           keep_rows=0, store=False)
+    _engine.run_chunk(plan.net, plan.smp,
+                      plan.inputs(pg, draw_key(pg), 0, pilot_rows, ra["prob"], 0, (0.0, 1.0),
+                                  False), pout, 0, plan.compiled)
     lo, hi = float(pout.finish.min()), float(pout.finish.max())
     del pout  # frees the pilot's kernel scratch before the main run
     span = hi - lo if hi > lo else max(1.0, abs(hi)) * 1e-3
-    bins = (lo - 0.25 * span, 1.5 * span / _N_BINS)
+    return (lo - 0.25 * span, 1.5 * span / _N_BINS)
 
-    def run(prob: np.ndarray, g: np.random.Generator, report: Callable | None, store: bool,
-            iterations: int = iterations
-            ) -> tuple[_engine.Outputs, int, bool | None, np.ndarray | None]:
-        keep_rows = min(_KEEP, iterations)
-        out = _engine.Outputs(k=n, n=iterations, r=len(prob), nb=_N_BINS,
-                              keep_rows=keep_rows, store=store)
-        done = 0
-        converged = None if tolerance is None else False
-        history: list[tuple[float, float]] = []
-        corr_sum = None if ic_cols is None else np.zeros((len(ic_cols), len(ic_cols)))
-        corr_s = None if ic_cols is None else np.zeros(len(ic_cols))
-        key = draw_key(g)
-        if report is not None:
-            report(0, iterations)
-        while done < iterations:
-            rows = min(chunk, iterations - done)
-            inp = inputs(g, key, done, rows, prob, max(0, min(rows, keep_rows - done)), bins,
-                         store)
-            if corr_sum is not None:
-                uc = inp.u[ic_cols].T
-                corr_sum += uc.T @ uc
-                corr_s += uc.sum(axis=0)
-            _engine.run_chunk(net, smp, inp, out, done, compiled)
-            done += rows
-            if report is not None:
-                report(done, iterations)
-            if tolerance is not None:
-                f = out.finish[:done]
-                history.append((float(f.mean()), float(np.percentile(f, 80))))
-                if len(history) >= 3 and all(
-                        abs(history[-a][b] - history[-a - 1][b])
-                        <= tolerance * max(abs(history[-1][b]), _EPS)
-                        for a in (1, 2) for b in (0, 1)):
-                    converged = True
-                    break
-        if report is not None and done < iterations:
-            report(done, done)
-        out.merge()  # per-part sums → totals, in a fixed order
-        achieved = None
-        if corr_sum is not None:
-            m = corr_s / done
-            cov = corr_sum / done - np.outer(m, m)
-            sd = np.sqrt(np.diag(cov))
-            achieved = cov / np.outer(sd, sd)
-        return out, done, converged, achieved
 
-    out, done, converged, achieved = run(ra["prob"], gen, progress, keep_task_samples)
-    finish = out.finish[:done].copy()
-    cost = out.cost[:done].copy()
-
-    tasks = _task_table(project, net, smp, out, finish, done, aff, branch,
-                        det["early_start"], t_det, min(done, _KEEP), bins)
-    tornado = _tornado(out, smp, tasks, bins, ids)
-    merge = _merge_bias(project, net, out, det["early_start"], done)
-
+def _risk_table(plan: _Plan, out: _engine.Outputs, finish: np.ndarray, done: int,
+                seed: int | None, state: dict | None, risk_drivers: bool) -> pd.DataFrame:
+    """Occurrence and (with risk_drivers) the P80 and mean contribution of every risk."""
+    ra, tolerance = plan.ra, plan.tolerance
     risk_table = pd.DataFrame(columns=["probability", "occurrence", "p80_contribution",
                                        "mean_contribution", "rank"])
     if ra["ids"]:
@@ -424,7 +522,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         n_drv = min(done, _DRIVERS)
         ref = finish
         if risk_drivers and tolerance is None and n_drv < done:
-            o1, d1, _, _ = run(ra["prob"], _replay(seed, state), None, False, n_drv)
+            o1, d1, _, _ = plan.run(ra["prob"], _replay(seed, state), None, False, n_drv)
             ref = o1.finish[:d1]
         p80 = float(np.percentile(ref, 80))
         mean = float(ref.mean())
@@ -436,7 +534,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
             if risk_drivers and tolerance is None:
                 prob = ra["prob"].copy()
                 prob[r] = 0.0
-                o2, d2, _, _ = run(prob, _replay(seed, state), None, False, n_drv)
+                o2, d2, _, _ = plan.run(prob, _replay(seed, state), None, False, n_drv)
                 f2 = o2.finish[:d2]
                 row["p80_contribution"] = p80 - float(np.percentile(f2, 80))
                 row["mean_contribution"] = mean - float(f2.mean())
@@ -444,7 +542,16 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         risk_table = pd.DataFrame(rows, index=pd.Index(ra["ids"], name="id"))
         key = risk_table["p80_contribution"].abs().fillna(-1)
         risk_table["rank"] = key.rank(ascending=False, method="first").astype(int)
+    return risk_table
 
+
+def _result(project, plan: _Plan, out: _engine.Outputs, finish: np.ndarray, cost: np.ndarray,
+            done: int, converged: bool | None, achieved: np.ndarray | None, *,
+            seed: int | None, state: dict | None, tasks: pd.DataFrame, tornado: pd.DataFrame,
+            merge: pd.DataFrame, risk_table: pd.DataFrame, keep_task_samples: bool,
+            settings: dict, t_start: float) -> SimulationResult:
+    """Assemble the :class:`SimulationResult` of the main run."""
+    target = plan.target
     ctarget = cach = None
     if target is not None:
         ctarget = target
@@ -453,16 +560,13 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     se = {"mean": sd / math.sqrt(done), "p80": _quantile_se(finish, 0.8)}
     task_start = task_finish = None
     if keep_task_samples:
-        task_start = pd.DataFrame(out.es[:done], columns=index)
-        task_finish = pd.DataFrame(out.ef[:done], columns=index)
+        task_start = pd.DataFrame(out.es[:done], columns=plan.index)
+        task_finish = pd.DataFrame(out.ef[:done], columns=plan.index)
     return SimulationResult(
-        iterations=done, seed=seed, finish=finish, cost=cost, deterministic_duration=t_det,
-        deterministic_cost=det_cost, _tasks=tasks, tornado=tornado, merge_bias=merge,
-        risks=risk_table, correlation_target=ctarget, correlation_achieved=cach,
-        converged=converged, standard_error=se,
-        settings={"distribution": distribution, "pert_lambda": pert_lambda,
-                  "latin_hypercube": latin_hypercube, "mitigated": mitigated,
-                  "engine": engine, "chunk_size": chunk, "tolerance": tolerance},
+        iterations=done, seed=seed, finish=finish, cost=cost,
+        deterministic_duration=plan.t_det, deterministic_cost=plan.det_cost, _tasks=tasks,
+        tornado=tornado, merge_bias=merge, risks=risk_table, correlation_target=ctarget,
+        correlation_achieved=cach, converged=converged, standard_error=se, settings=settings,
         start=project.start, calendar=project.calendar, deadline=project.deadline_offset,
         currency=getattr(project, "currency", ""), rng_state=state, task_start=task_start,
         task_finish=task_finish, elapsed=time.perf_counter() - t_start,
