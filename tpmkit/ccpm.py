@@ -247,6 +247,130 @@ def _buffer_size(method: str, safe: np.ndarray, aggressive: np.ndarray, fraction
     return float(np.sqrt(((safe - aggressive) ** 2).sum()))
 
 
+def _aggressive_durations(project, safe: np.ndarray, cut: float,
+                          aggressive: str | None) -> np.ndarray:
+    """Each task's aggressive duration: ``(1 - cut) * safe``, or the ``aggressive`` column."""
+    if aggressive is None:
+        return safe * (1.0 - float(cut))
+    ids = project.tasks.index
+    if aggressive not in project.tasks.columns:
+        raise DataError(f"no task column {aggressive!r} for the aggressive durations; "
+                        "add it or use cut=")
+    agg = pd.to_numeric(project.tasks[aggressive], errors="coerce").to_numpy(dtype=float)
+    agg = np.where(np.isnan(agg), safe, agg)
+    bad = (agg < 0) | (agg > safe + _TOL)
+    if bad.any():
+        raise ValidationError(
+            f"aggressive durations must lie between 0 and the task duration; bad for "
+            f"{format_ids(ids[bad])}; fix column {aggressive!r}")
+    return agg
+
+
+def _chain_arcs(project, net, agg: np.ndarray, safe: np.ndarray, start: np.ndarray,
+                finish: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Arcs: links (effective lag) and resource order of the input schedule.
+
+    Returns ``(from, to, link type, effective lag, is_link)``.
+    """
+    ids = project.tasks.index
+    n = len(ids)
+    frm = np.asarray(net.link_from, dtype=np.int64)
+    to = np.asarray(net.link_to, dtype=np.int64)
+    lt = np.asarray(net.link_type).astype(np.int64)
+    eff_lag = np.asarray(net.lag, dtype=float) + np.asarray(net.lag_percent, dtype=float) * agg[frm]
+    is_link = np.ones(len(frm), dtype=bool)
+    a = assignment_table(project)
+    if len(a):
+        tpos = ids.get_indexer(a["task"].astype(str))
+        rf, rt = [], []
+        for _, grp in pd.Series(tpos).groupby(a["resource"].astype(str).to_numpy()):
+            k = np.unique(grp.to_numpy())
+            k = k[safe[k] > 0]
+            if len(k) < 2:
+                continue
+            i, j = _order_arcs(start[k], finish[k])
+            rf.append(k[i])
+            rt.append(k[j])
+        if rf:
+            key = np.unique(np.concatenate(rf) * n + np.concatenate(rt))  # shared resources
+            frm = np.r_[frm, key // n]
+            to = np.r_[to, key % n]
+            lt = np.r_[lt, np.zeros(len(key), dtype=np.int64)]
+            eff_lag = np.r_[eff_lag, np.zeros(len(key))]
+            is_link = np.r_[is_link, np.zeros(len(key), dtype=bool)]
+    return frm, to, lt, eff_lag, is_link
+
+
+def _best_predecessor(t_arcs: np.ndarray, frm: np.ndarray, to: np.ndarray, n: int,
+                      allowed: np.ndarray) -> np.ndarray:
+    """Per task, the source of its best tight arc among allowed tasks (-1: none)."""
+    ok = t_arcs[allowed[frm[t_arcs]]]
+    choice = np.full(n, -1, dtype=np.int64)
+    if len(ok):
+        tgt = to[ok]
+        heads = np.flatnonzero(np.r_[True, tgt[1:] != tgt[:-1]])
+        choice[tgt[heads]] = frm[ok[heads]]
+    return choice
+
+
+def _trace(task: int, choice: np.ndarray) -> list[int]:
+    """The path of best predecessors ending at ``task``, first task first."""
+    path, seen = [task], {task}
+    nxt = int(choice[task])
+    while nxt >= 0 and nxt not in seen:
+        path.append(nxt)
+        seen.add(nxt)
+        nxt = int(choice[nxt])
+    return path[::-1]
+
+
+def _room_before(feeders: np.ndarray, into_chain: np.ndarray, frm: np.ndarray, to: np.ndarray,
+                 w: np.ndarray, planned: np.ndarray, pf: np.ndarray, chain_end: float,
+                 ids_arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Room left in front of each buffered link: the tightest of the feeder's links.
+
+    Returns each feeder's available room and the chain task it feeds ("" for a project end).
+    """
+    n = len(ids_arr)
+    ic = np.flatnonzero(into_chain)
+    ic = ic[np.lexsort((planned[to[ic]] - (planned[frm[ic]] + w[ic]), frm[ic]))]
+    first_arc = np.full(n, -1, dtype=np.int64)
+    if len(ic):
+        heads = np.flatnonzero(np.r_[True, frm[ic][1:] != frm[ic][:-1]])
+        first_arc[frm[ic[heads]]] = ic[heads]
+    arc = first_arc[feeders]
+    has_arc = arc >= 0
+    available = chain_end - pf[feeders]
+    before = np.full(len(feeders), "", dtype=object)
+    if has_arc.any():
+        a_ = arc[has_arc]
+        available[has_arc] = planned[to[a_]] - (planned[feeders[has_arc]] + w[a_])
+        before[has_arc] = ids_arr[to[a_]]
+    return available, before
+
+
+def _buffer_table(ids_arr: np.ndarray, chain_idx: list[int], feeders: np.ndarray,
+                  feed_paths: list[list[int]], pb: float, fb: np.ndarray, pf: np.ndarray,
+                  available: np.ndarray, before: np.ndarray, chain_end: float,
+                  tol: float) -> tuple[pd.DataFrame, np.ndarray]:
+    """The buffers table (project buffer first) and each task's feeding-buffer name."""
+    rows = [{"name": "PB", "kind": "project", "after": str(ids_arr[chain_idx[-1]]) if chain_idx else "",
+             "before": "", "size": pb, "start": chain_end, "finish": chain_end + pb,
+             "available": pb, "conflict": False, "tasks": ids_arr[chain_idx].tolist()}]
+    fb_name = np.full(len(ids_arr), "", dtype=object)
+    for k, (i, path) in enumerate(zip(feeders, feed_paths), start=1):
+        name = f"FB{k}"
+        fb_name[i] = name
+        rows.append({"name": name, "kind": "feeding", "after": ids_arr[i], "before": before[k - 1],
+                     "size": float(fb[i]), "start": float(pf[i]), "finish": float(pf[i] + fb[i]),
+                     "available": float(available[k - 1]),
+                     "conflict": bool(available[k - 1] < fb[i] - tol),
+                     "tasks": ids_arr[path].tolist()})
+    buffers = pd.DataFrame(rows, columns=["name", "kind", "after", "before", "size", "start",
+                                          "finish", "available", "conflict", "tasks"])
+    return buffers, fb_name
+
+
 def _default_schedule(project):
     return level(project)
 
@@ -325,45 +449,8 @@ def critical_chain(project, schedule: pd.DataFrame | Any = None, *,
     ids = project.tasks.index
     n = len(ids)
     safe = np.asarray(net.duration, dtype=float)
-    if aggressive is None:
-        agg = safe * (1.0 - float(cut))
-    else:
-        if aggressive not in project.tasks.columns:
-            raise DataError(f"no task column {aggressive!r} for the aggressive durations; "
-                            "add it or use cut=")
-        agg = pd.to_numeric(project.tasks[aggressive], errors="coerce").to_numpy(dtype=float)
-        agg = np.where(np.isnan(agg), safe, agg)
-        bad = (agg < 0) | (agg > safe + _TOL)
-        if bad.any():
-            raise ValidationError(
-                f"aggressive durations must lie between 0 and the task duration; bad for "
-                f"{format_ids(ids[bad])}; fix column {aggressive!r}")
-
-    # Arcs: links (effective lag) and resource order of the input schedule.
-    frm = np.asarray(net.link_from, dtype=np.int64)
-    to = np.asarray(net.link_to, dtype=np.int64)
-    lt = np.asarray(net.link_type).astype(np.int64)
-    eff_lag = np.asarray(net.lag, dtype=float) + np.asarray(net.lag_percent, dtype=float) * agg[frm]
-    is_link = np.ones(len(frm), dtype=bool)
-    a = assignment_table(project)
-    if len(a):
-        tpos = ids.get_indexer(a["task"].astype(str))
-        rf, rt = [], []
-        for _, grp in pd.Series(tpos).groupby(a["resource"].astype(str).to_numpy()):
-            k = np.unique(grp.to_numpy())
-            k = k[safe[k] > 0]
-            if len(k) < 2:
-                continue
-            i, j = _order_arcs(start[k], finish[k])
-            rf.append(k[i])
-            rt.append(k[j])
-        if rf:
-            key = np.unique(np.concatenate(rf) * n + np.concatenate(rt))  # shared resources
-            frm = np.r_[frm, key // n]
-            to = np.r_[to, key % n]
-            lt = np.r_[lt, np.zeros(len(key), dtype=np.int64)]
-            eff_lag = np.r_[eff_lag, np.zeros(len(key))]
-            is_link = np.r_[is_link, np.zeros(len(key), dtype=bool)]
+    agg = _aggressive_durations(project, safe, cut, aggressive)
+    frm, to, lt, eff_lag, is_link = _chain_arcs(project, net, agg, safe, start, finish)
     w = pdm.start_distance(lt, agg[frm], eff_lag, agg[to])
     lower = _lower_bounds(net, agg)
     es = longest_path(n, frm, to, w, lower, forward=True)
@@ -377,28 +464,10 @@ def critical_chain(project, schedule: pd.DataFrame | Any = None, *,
     t_arcs = np.flatnonzero(tight)
     t_arcs = t_arcs[np.lexsort((-agg[frm[t_arcs]], ~is_link[t_arcs], to[t_arcs]))]
 
-    def best_predecessor(allowed: np.ndarray) -> np.ndarray:
-        """Per task, the source of its best tight arc among allowed tasks (-1: none)."""
-        ok = t_arcs[allowed[frm[t_arcs]]]
-        choice = np.full(n, -1, dtype=np.int64)
-        if len(ok):
-            tgt = to[ok]
-            heads = np.flatnonzero(np.r_[True, tgt[1:] != tgt[:-1]])
-            choice[tgt[heads]] = frm[ok[heads]]
-        return choice
-
-    def trace(task: int, choice: np.ndarray) -> list[int]:
-        path, seen = [task], {task}
-        nxt = int(choice[task])
-        while nxt >= 0 and nxt not in seen:
-            path.append(nxt)
-            seen.add(nxt)
-            nxt = int(choice[nxt])
-        return path[::-1]
-
     ends = np.flatnonzero(np.abs(ef - chain_end) <= tol)
     last = ends[np.argmax(agg[ends])] if len(ends) else 0
-    chain_idx = trace(int(last), best_predecessor(np.ones(n, dtype=bool))) if n else []
+    chain_idx = (_trace(int(last), _best_predecessor(t_arcs, frm, to, n, np.ones(n, dtype=bool)))
+                 if n else [])
     on_chain = np.zeros(n, dtype=bool)
     on_chain[chain_idx] = True
     pb = _buffer_size(method, safe[chain_idx], agg[chain_idx], float(buffer_fraction))
@@ -410,8 +479,8 @@ def critical_chain(project, schedule: pd.DataFrame | Any = None, *,
     linked = pd.unique(frm[into_chain])
     sinks = np.flatnonzero(~on_chain & ~has_succ & (agg > 0))
     feeders = np.r_[linked, sinks[~np.isin(sinks, linked)]].astype(np.int64)
-    choice = best_predecessor(~on_chain)
-    feed_paths = [trace(int(i), choice) for i in feeders]
+    choice = _best_predecessor(t_arcs, frm, to, n, ~on_chain)
+    feed_paths = [_trace(int(i), choice) for i in feeders]
     fb = np.zeros(n)
     fb[feeders] = [_buffer_size(method, safe[path], agg[path], float(buffer_fraction))
                    for path in feed_paths]
@@ -423,37 +492,11 @@ def critical_chain(project, schedule: pd.DataFrame | Any = None, *,
     planned = np.where(on_chain, es, np.maximum(es, ls))
     pf = planned + agg
 
-    # Room left in front of each buffered link: the tightest of the feeder's links.
-    ic = np.flatnonzero(into_chain)
-    ic = ic[np.lexsort((planned[to[ic]] - (planned[frm[ic]] + w[ic]), frm[ic]))]
-    first_arc = np.full(n, -1, dtype=np.int64)
-    if len(ic):
-        heads = np.flatnonzero(np.r_[True, frm[ic][1:] != frm[ic][:-1]])
-        first_arc[frm[ic[heads]]] = ic[heads]
-    arc = first_arc[feeders]
-    has_arc = arc >= 0
     ids_arr = np.asarray(ids, dtype=object)
-    available = chain_end - pf[feeders]
-    before = np.full(len(feeders), "", dtype=object)
-    if has_arc.any():
-        a_ = arc[has_arc]
-        available[has_arc] = planned[to[a_]] - (planned[feeders[has_arc]] + w[a_])
-        before[has_arc] = ids_arr[to[a_]]
-
-    rows = [{"name": "PB", "kind": "project", "after": str(ids_arr[chain_idx[-1]]) if chain_idx else "",
-             "before": "", "size": pb, "start": chain_end, "finish": chain_end + pb,
-             "available": pb, "conflict": False, "tasks": ids_arr[chain_idx].tolist()}]
-    fb_name = np.full(n, "", dtype=object)
-    for k, (i, path) in enumerate(zip(feeders, feed_paths), start=1):
-        name = f"FB{k}"
-        fb_name[i] = name
-        rows.append({"name": name, "kind": "feeding", "after": ids_arr[i], "before": before[k - 1],
-                     "size": float(fb[i]), "start": float(pf[i]), "finish": float(pf[i] + fb[i]),
-                     "available": float(available[k - 1]),
-                     "conflict": bool(available[k - 1] < fb[i] - tol),
-                     "tasks": ids_arr[path].tolist()})
-    buffers = pd.DataFrame(rows, columns=["name", "kind", "after", "before", "size", "start",
-                                          "finish", "available", "conflict", "tasks"])
+    available, before = _room_before(feeders, into_chain, frm, to, w, planned, pf, chain_end,
+                                     ids_arr)
+    buffers, fb_name = _buffer_table(ids_arr, chain_idx, feeders, feed_paths, pb, fb, pf,
+                                     available, before, chain_end, tol)
     table = pd.DataFrame({"safe_duration": safe, "aggressive_duration": agg, "early_start": es,
                           "start": planned, "finish": pf, "on_chain": on_chain,
                           "feeding_buffer": fb_name}, index=ids)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -47,6 +48,7 @@ from tpmkit.io._xml import (
     parse_xml,
     predecessors_text,
     safe_ids,
+    stored_offsets,
     task_frame,
 )
 from tpmkit.io.mspdi_write import write
@@ -275,6 +277,58 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             f"{path}: not an MS Project XML (MSPDI) file: the root element is <{root.tag}>, "
             "expected <Project>; save the plan from MS Project with 'Save As → XML'")
     warnings: list[str] = []
+    cfg = _settings(root, ctx, warnings)
+    raw = _task_records(root, ctx)
+    own_field, ids, uid_to_id = _task_ids(root, raw, warnings)
+    read = _read_tasks(root, raw, ids, own_field, ctx, cfg, warnings)
+    rows, computed = read.rows, read.computed
+    links = _links(root, read, uid_to_id, ctx, cfg, warnings)
+    _task_warnings(read, cfg, warnings)
+    res_rows = _resources(root, rows, ctx, cfg, warnings)
+
+    tasks = task_frame({k: v for k, v in r.items() if not k.startswith("_")} for r in rows)
+    start = _date(root, "StartDate", ctx, "project")
+    if pd.isna(start):
+        starts = [c["start_date"] for c in computed if pd.notna(c["start_date"])]
+        start = min(starts) if starts else pd.NaT
+    comp = _computed(computed, start, cfg.wt)
+    project = {
+        "name": _txt(root, "Title") or _txt(root, "Name") or Path(path).stem,
+        "start": start.date().isoformat() if pd.notna(start) else None,
+        "calendar": {"workweek": [d for d, w in zip(DAY_NAMES, cfg.weekmask) if w],
+                     "holidays": cfg.holidays},
+        "status_date": (lambda d: d.date().isoformat() if pd.notna(d) else None)(
+            _date(root, "StatusDate", ctx, "project")),
+        "currency": _txt(root, "CurrencyCode") or "",
+        "minutes_per_day": cfg.mpd,
+        "calendar_name": cfg.cal_name,
+        "source_format": "mspdi",
+    }
+    parts: dict[str, Any] = {"tasks": tasks, "links": links, "project": project,
+                             "computed": comp, "warnings": warnings}
+    if res_rows:
+        parts["resources"] = pd.DataFrame(res_rows)
+    if tasks.empty:
+        warnings.append(f"{path}: the file holds no tasks")
+    return parts
+
+
+@dataclass
+class _Settings:
+    """The project's day lengths and calendar."""
+
+    mpd: float  # MinutesPerDay (how MS Project displays days)
+    dpm: float  # DaysPerMonth
+    weekmask: list[bool]
+    holidays: list[str]
+    cal_name: str
+    wt: WorkTime
+    day_len: float  # the calendar's working minutes per day: one tpmkit working day
+    working_days_per_week: int
+
+
+def _settings(root: Element, ctx: _Ctx, warnings: list[str]) -> _Settings:
+    """Project settings: scheduling direction, day lengths and the project calendar."""
     if _txt(root, "ScheduleFromStart") == "0":
         warnings.append("the project is scheduled from its finish date in MS Project; tpmkit "
                         "schedules forward from the start date (give a deadline to anchor the "
@@ -288,7 +342,6 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     weekmask, holidays, day_minutes, cal_name = _calendar(
         root, _txt(root, "CalendarUID"), ctx, warnings)
     wt = WorkTime(weekmask, holidays, day_minutes)
-    working_days_per_week = sum(weekmask)
     # MS Project schedules in the calendar's working minutes; a tpmkit working day is one
     # calendar working day, so durations, lags and slack are divided by the calendar's day
     # length. MinutesPerDay only sets how MS Project *displays* "days".
@@ -299,8 +352,11 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             f"day of calendar {cal_name!r} ({format_number(cal_mpd)} min); durations and lags "
             "were converted with the calendar's working day so that the dates match MS "
             f"Project (MS Project displays them in {format_number(mpd / 60)}-hour days)")
-    day_len = cal_mpd
+    return _Settings(mpd, dpm, weekmask, holidays, cal_name, wt, cal_mpd, sum(weekmask))
 
+
+def _task_records(root: Element, ctx: _Ctx) -> list[tuple[int, str, str, Element]]:
+    """The ``<Task>`` records that are tasks: (record number, UID, where, element)."""
     raw = []
     for pos, t in enumerate(root.findall("Tasks/Task"), start=1):
         uid = _txt(t, "UID")
@@ -314,9 +370,16 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         if uid == "0" and (level in (None, "0")):
             continue  # the project summary task
         raw.append((pos, uid, where, t))
+    return raw
 
-    # ids: the tpmkit id a tpmkit export stored in a text field, else MS Project's
-    # visible ID, or the UID when IDs are missing/duplicated
+
+def _task_ids(root: Element, raw: list[tuple[int, str, str, Element]], warnings: list[str]
+              ) -> tuple[str | None, list[str], dict[str, str]]:
+    """The tpmkit-id field (if any), each record's task id and the UID → task id map.
+
+    Ids: the tpmkit id a tpmkit export stored in a text field, else MS Project's visible
+    ID, or the UID when IDs are missing/duplicated.
+    """
     own_field = next((_txt(a, "FieldID") for a in root.findall("ExtendedAttributes/"
                                                                   "ExtendedAttribute")
                       if _txt(a, "Alias") == _ID_ALIAS), None)
@@ -334,76 +397,69 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     ids, w = safe_ids(ids0)
     warnings += w
     uid_to_id = {uid: i for (_, uid, _, _), i in zip(raw, ids)}
+    return own_field, ids, uid_to_id
 
-    def parse_link(lk: Element, where: str) -> tuple[str | None, str, float, float, bool]:
-        """<PredecessorLink> → (predecessor UID, type, lag [working days], lag fraction, elapsed)."""
-        try:
-            kind = LINK_TYPES[int(_txt(lk, "Type", "1") or "1")]
-        except (KeyError, ValueError):
-            raise ctx.error(where, "PredecessorLink/Type", _txt(lk, "Type"),
-                            "link types are 0 = FF, 1 = FS, 2 = SF, 3 = SS") from None
-        lag_raw = _num(lk, "LinkLag", ctx, where, 0.0)
-        unit, is_elapsed = _fmt(_txt(lk, "LagFormat"))
-        if unit in ("%", "e%"):  # tenths of a percent of the predecessor's duration
-            return _txt(lk, "PredecessorUID"), kind, 0.0, lag_raw / 1000.0, False
-        if is_elapsed:  # clock minutes → working days at the calendar's share of working days
-            return (_txt(lk, "PredecessorUID"), kind,
-                    lag_raw / 10.0 / 1440.0 * working_days_per_week / 7.0, 0.0, True)
-        return _txt(lk, "PredecessorUID"), kind, lag_raw / 10.0 / day_len, 0.0, False
 
-    summary = {}
-    outline = {}
-    inactive, manual, alap, other_cal, elapsed = [], [], [], [], []
-    rows = []
-    computed = []
+def _parse_link(lk: Element, where: str, ctx: _Ctx, cfg: _Settings
+                ) -> tuple[str | None, str, float, float, bool]:
+    """<PredecessorLink> → (predecessor UID, type, lag [working days], lag fraction, elapsed)."""
+    try:
+        kind = LINK_TYPES[int(_txt(lk, "Type", "1") or "1")]
+    except (KeyError, ValueError):
+        raise ctx.error(where, "PredecessorLink/Type", _txt(lk, "Type"),
+                        "link types are 0 = FF, 1 = FS, 2 = SF, 3 = SS") from None
+    lag_raw = _num(lk, "LinkLag", ctx, where, 0.0)
+    unit, is_elapsed = _fmt(_txt(lk, "LagFormat"))
+    if unit in ("%", "e%"):  # tenths of a percent of the predecessor's duration
+        return _txt(lk, "PredecessorUID"), kind, 0.0, lag_raw / 1000.0, False
+    if is_elapsed:  # clock minutes → working days at the calendar's share of working days
+        return (_txt(lk, "PredecessorUID"), kind,
+                lag_raw / 10.0 / 1440.0 * cfg.working_days_per_week / 7.0, 0.0, True)
+    return _txt(lk, "PredecessorUID"), kind, lag_raw / 10.0 / cfg.day_len, 0.0, False
+
+
+@dataclass
+class _TasksRead:
+    """The task rows and stored dates read from the file, and what the warnings name."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    computed: list[dict[str, Any]] = field(default_factory=list)
+    summary: dict[str, str] = field(default_factory=dict)  # summary UID → outline number
+    outline: dict[str, str] = field(default_factory=dict)  # UID → outline number
+    inactive: list[str] = field(default_factory=list)
+    manual: list[str] = field(default_factory=list)
+    alap: list[str] = field(default_factory=list)
+    other_cal: list[str] = field(default_factory=list)
+    elapsed: list[str] = field(default_factory=list)
+
+
+def _read_tasks(root: Element, raw: list[tuple[int, str, str, Element]], ids: list[str],
+                own_field: str | None, ctx: _Ctx, cfg: _Settings,
+                warnings: list[str]) -> _TasksRead:
+    """The task rows (summaries and inactive tasks left out) and their stored dates."""
+    read = _TasksRead()
     for (pos, uid, where, t), tid in zip(raw, ids):
         where = f"task ID {tid} (record {pos})"
         on = _txt(t, "OutlineNumber") or _txt(t, "WBS") or ""
-        outline[uid] = on
+        read.outline[uid] = on
         if _txt(t, "Summary") == "1":
-            summary[uid] = on
+            read.summary[uid] = on
             continue
         if _txt(t, "Active") == "0":
-            inactive.append(tid)
+            read.inactive.append(tid)
             continue
         if _txt(t, "Manual") == "1":
-            manual.append(tid)
+            read.manual.append(tid)
         start = _date(t, "Start", ctx, where)
         finish = _date(t, "Finish", ctx, where)
-        unit, is_elapsed = _fmt(_txt(t, "DurationFormat"))
-        minutes = _minutes(_txt(t, "Duration"), ctx, where, "Duration")
-        if math.isnan(minutes):
-            minutes = 0.0 if _txt(t, "Milestone") == "1" else math.nan
+        duration, is_elapsed = _duration(t, where, start, finish, ctx, cfg)
         if is_elapsed:
-            elapsed.append(tid)
-            if pd.notna(start) and pd.notna(finish):
-                off = wt.offsets([start, finish], start)
-                duration = float(off[1] - off[0])
-            else:
-                duration = minutes / 1440.0 * working_days_per_week / 7.0
-        else:
-            duration = minutes / day_len
-        if math.isnan(duration):
-            raise ctx.error(where, "Duration", _txt(t, "Duration"),
-                            "a task needs a duration such as PT8H0M0S")
-        if duration < 0:
-            raise ctx.error(where, "Duration", _txt(t, "Duration"), "it must not be negative")
-        ctype = _txt(t, "ConstraintType", "0")
-        constraint, cdate = "", pd.NaT
-        if ctype == "1":
-            alap.append(tid)
-        elif ctype not in ("0", None):
-            try:
-                constraint = _CONSTRAINTS[int(ctype)]
-            except (KeyError, ValueError):
-                raise ctx.error(where, "ConstraintType", ctype, "it must be 0..7") from None
-            cdate = _date(t, "ConstraintDate", ctx, where)
-            if pd.isna(cdate):
-                raise ctx.error(where, "ConstraintDate", None,
-                                f"a {constraint} constraint needs a date")
-            cdate = cdate.normalize()
+            read.elapsed.append(tid)
+        constraint, cdate, alap = _constraint(t, where, ctx)
+        if alap:
+            read.alap.append(tid)
         if _txt(t, "CalendarUID", "-1") not in ("-1", _txt(root, "CalendarUID")):
-            other_cal.append(tid)
+            read.other_cal.append(tid)
         preds = []
         for lk in t.findall("PredecessorLink"):
             if _txt(lk, "CrossProject") == "1":
@@ -411,41 +467,106 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                                 f"({_txt(lk, 'CrossProjectName') or _txt(lk, 'PredecessorUID')})"
                                 " was ignored")
                 continue
-            link = parse_link(lk, where)
+            link = _parse_link(lk, where, ctx, cfg)
             if link[-1]:
-                elapsed.append(tid)
+                read.elapsed.append(tid)
             preds.append(link[:4])
-        baseline = next((b for b in t.findall("Baseline") if _txt(b, "Number") == "0"), None)
-        rows.append({
-            "id": tid, "_uid": uid, "_preds": preds,
-            "name": _txt(t, "Name", ""),
-            "duration": duration,
-            "wbs": _txt(t, "WBS") or ("" if own_field else on),
-            "constraint": constraint, "constraint_date": cdate,
-            "cost": _num(t, "FixedCost", ctx, where),
-            "baseline_start": _date(baseline, "Start", ctx, where) if baseline is not None else pd.NaT,
-            "baseline_finish": _date(baseline, "Finish", ctx, where) if baseline is not None else pd.NaT,
-            "baseline_cost": _num(baseline, "Cost", ctx, where) if baseline is not None else math.nan,
-            "percent_complete": _num(t, "PercentComplete", ctx, where),
-            "actual_start": _date(t, "ActualStart", ctx, where),
-            "actual_finish": _date(t, "ActualFinish", ctx, where),
-            "actual_cost": _num(t, "ActualCost", ctx, where),
-            "milestone": _txt(t, "Milestone") == "1",
-        })
-        computed.append({
-            "id": tid,
-            "start_date": start, "finish_date": finish,
-            "early_start_date": _date(t, "EarlyStart", ctx, where),
-            "early_finish_date": _date(t, "EarlyFinish", ctx, where),
-            "late_start_date": _date(t, "LateStart", ctx, where),
-            "late_finish_date": _date(t, "LateFinish", ctx, where),
-            "total_float": _num(t, "TotalSlack", ctx, where) / 10.0 / day_len,
-            "free_float": _num(t, "FreeSlack", ctx, where) / 10.0 / day_len,
-            "_elapsed": is_elapsed,
-            "critical": _txt(t, "Critical") == "1" if _txt(t, "Critical") else None,
-        })
+        read.rows.append(_task_row(t, tid, uid, where, on, own_field, preds, duration,
+                                   constraint, cdate, ctx))
+        read.computed.append(_stored_dates(t, tid, where, start, finish, is_elapsed, ctx, cfg))
+    return read
 
-    # links on summary tasks → links on their leaf tasks (MS Project semantics)
+
+def _duration(t: Element, where: str, start: Any, finish: Any, ctx: _Ctx,
+              cfg: _Settings) -> tuple[float, bool]:
+    """A task's duration [working days] and whether it is elapsed (clock) time."""
+    unit, is_elapsed = _fmt(_txt(t, "DurationFormat"))
+    minutes = _minutes(_txt(t, "Duration"), ctx, where, "Duration")
+    if math.isnan(minutes):
+        minutes = 0.0 if _txt(t, "Milestone") == "1" else math.nan
+    if is_elapsed:
+        if pd.notna(start) and pd.notna(finish):
+            off = cfg.wt.offsets([start, finish], start)
+            duration = float(off[1] - off[0])
+        else:
+            duration = minutes / 1440.0 * cfg.working_days_per_week / 7.0
+    else:
+        duration = minutes / cfg.day_len
+    if math.isnan(duration):
+        raise ctx.error(where, "Duration", _txt(t, "Duration"),
+                        "a task needs a duration such as PT8H0M0S")
+    if duration < 0:
+        raise ctx.error(where, "Duration", _txt(t, "Duration"), "it must not be negative")
+    return duration, is_elapsed
+
+
+def _constraint(t: Element, where: str, ctx: _Ctx) -> tuple[str, Any, bool]:
+    """A task's constraint, its date and whether it is 'As Late As Possible' (not modelled)."""
+    ctype = _txt(t, "ConstraintType", "0")
+    constraint, cdate = "", pd.NaT
+    if ctype == "1":
+        return constraint, cdate, True
+    if ctype not in ("0", None):
+        try:
+            constraint = _CONSTRAINTS[int(ctype)]
+        except (KeyError, ValueError):
+            raise ctx.error(where, "ConstraintType", ctype, "it must be 0..7") from None
+        cdate = _date(t, "ConstraintDate", ctx, where)
+        if pd.isna(cdate):
+            raise ctx.error(where, "ConstraintDate", None,
+                            f"a {constraint} constraint needs a date")
+        cdate = cdate.normalize()
+    return constraint, cdate, False
+
+
+def _task_row(t: Element, tid: str, uid: str, where: str, on: str, own_field: str | None,
+              preds: list[tuple], duration: float, constraint: str, cdate: Any,
+              ctx: _Ctx) -> dict[str, Any]:
+    """One task row (``_uid`` and ``_preds`` are dropped before the task table is built)."""
+    baseline = next((b for b in t.findall("Baseline") if _txt(b, "Number") == "0"), None)
+    return {
+        "id": tid, "_uid": uid, "_preds": preds,
+        "name": _txt(t, "Name", ""),
+        "duration": duration,
+        "wbs": _txt(t, "WBS") or ("" if own_field else on),
+        "constraint": constraint, "constraint_date": cdate,
+        "cost": _num(t, "FixedCost", ctx, where),
+        "baseline_start": _date(baseline, "Start", ctx, where) if baseline is not None else pd.NaT,
+        "baseline_finish": _date(baseline, "Finish", ctx, where) if baseline is not None else pd.NaT,
+        "baseline_cost": _num(baseline, "Cost", ctx, where) if baseline is not None else math.nan,
+        "percent_complete": _num(t, "PercentComplete", ctx, where),
+        "actual_start": _date(t, "ActualStart", ctx, where),
+        "actual_finish": _date(t, "ActualFinish", ctx, where),
+        "actual_cost": _num(t, "ActualCost", ctx, where),
+        "milestone": _txt(t, "Milestone") == "1",
+    }
+
+
+def _stored_dates(t: Element, tid: str, where: str, start: Any, finish: Any, is_elapsed: bool,
+                  ctx: _Ctx, cfg: _Settings) -> dict[str, Any]:
+    """MS Project's stored dates and slacks [working days] of one task."""
+    day_len = cfg.day_len
+    return {
+        "id": tid,
+        "start_date": start, "finish_date": finish,
+        "early_start_date": _date(t, "EarlyStart", ctx, where),
+        "early_finish_date": _date(t, "EarlyFinish", ctx, where),
+        "late_start_date": _date(t, "LateStart", ctx, where),
+        "late_finish_date": _date(t, "LateFinish", ctx, where),
+        "total_float": _num(t, "TotalSlack", ctx, where) / 10.0 / day_len,
+        "free_float": _num(t, "FreeSlack", ctx, where) / 10.0 / day_len,
+        "_elapsed": is_elapsed,
+        "critical": _txt(t, "Critical") == "1" if _txt(t, "Critical") else None,
+    }
+
+
+def _links(root: Element, read: _TasksRead, uid_to_id: dict[str, str], ctx: _Ctx,
+           cfg: _Settings, warnings: list[str]) -> pd.DataFrame:
+    """The link table; sets each row's ``predecessors`` text.
+
+    Links on summary tasks become links on their leaf tasks (MS Project semantics).
+    """
+    rows, summary, outline = read.rows, read.summary, read.outline
     leaf_uids = [r["_uid"] for r in rows]
 
     def leaves(uid: str) -> list[str]:
@@ -458,7 +579,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         uid = _txt(t, "UID")
         if uid in summary and t.find("PredecessorLink") is not None:
             for lk in t.findall("PredecessorLink"):
-                link = parse_link(lk, f"summary task UID {uid}")
+                link = _parse_link(lk, f"summary task UID {uid}", ctx, cfg)
                 link_rows.append((link[0], uid, *link[1:4]))
     id_of_uid = {r["_uid"]: r["id"] for r in rows}
     links, moved, dropped = links_table(link_rows, id_of_uid, {u: leaves(u) for u in summary})
@@ -473,30 +594,41 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     if summary_links:
         warnings.append(f"links on summary tasks {format_ids(sorted(set(summary_links)))} were "
                         "moved to their subtasks (tpmkit derives summaries from the WBS)")
-    if inactive:
-        warnings.append(f"inactive tasks {format_ids(inactive)} were left out")
-    if manual:
-        warnings.append(f"tasks {format_ids(manual)} are manually scheduled in MS Project; "
-                        "tpmkit schedules them from their links like automatic tasks")
-    if alap:
-        warnings.append(f"tasks {format_ids(alap)} have an 'As Late As Possible' constraint, "
-                        "which tpmkit does not model; they are scheduled as soon as possible")
-    if other_cal:
-        warnings.append(f"tasks {format_ids(other_cal)} use their own calendar in MS Project; "
-                        f"tpmkit schedules every task on the project calendar {cal_name!r}")
-    if elapsed:
-        warnings.append(f"tasks {format_ids(sorted(set(elapsed)))} have elapsed (clock-time) "
-                        "durations or lags; they were converted to working days with the stored "
-                        f"dates or {sum(weekmask)}/7 working days per calendar day")
+    return links
 
-    # resources and assignments
+
+def _task_warnings(read: _TasksRead, cfg: _Settings, warnings: list[str]) -> None:
+    """The warnings about what tpmkit reads differently from MS Project."""
+    if read.inactive:
+        warnings.append(f"inactive tasks {format_ids(read.inactive)} were left out")
+    if read.manual:
+        warnings.append(f"tasks {format_ids(read.manual)} are manually scheduled in MS Project; "
+                        "tpmkit schedules them from their links like automatic tasks")
+    if read.alap:
+        warnings.append(f"tasks {format_ids(read.alap)} have an 'As Late As Possible' constraint, "
+                        "which tpmkit does not model; they are scheduled as soon as possible")
+    if read.other_cal:
+        warnings.append(f"tasks {format_ids(read.other_cal)} use their own calendar in MS "
+                        f"Project; tpmkit schedules every task on the project calendar "
+                        f"{cfg.cal_name!r}")
+    if read.elapsed:
+        warnings.append(f"tasks {format_ids(sorted(set(read.elapsed)))} have elapsed (clock-time) "
+                        "durations or lags; they were converted to working days with the stored "
+                        f"dates or {sum(cfg.weekmask)}/7 working days per calendar day")
+
+
+def _resources(root: Element, rows: list[dict[str, Any]], ctx: _Ctx, cfg: _Settings,
+               warnings: list[str]) -> list[dict[str, Any]]:
+    """The resource rows; sets each task row's ``resources`` text from the assignments."""
+    day_len, dpm = cfg.day_len, cfg.dpm
     res_rows, res_by_uid = [], {}
     res_raw = [r for r in root.findall("Resources/Resource")
                if _txt(r, "UID") not in (None, "0") and _txt(r, "Name")]
     res_ids, w = safe_ids([_txt(r, "Name") for r in res_raw], "resource")
     warnings += w
     per_day = {"1": day_len, "2": day_len / 60.0, "3": 1.0,
-               "4": 1.0 / max(working_days_per_week, 1), "5": 1.0 / dpm, "7": 1.0 / (dpm * 12)}
+               "4": 1.0 / max(cfg.working_days_per_week, 1), "5": 1.0 / dpm,
+               "7": 1.0 / (dpm * 12)}
     for r, rid in zip(res_raw, res_ids):
         where = f"resource {rid!r}"
         res_by_uid[_txt(r, "UID")] = rid
@@ -509,6 +641,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                          "rate": rate,
                          "type": {"0": "material", "1": "work", "2": "cost"}.get(
                              _txt(r, "Type", "1"), "work")})
+    id_of_uid = {r["_uid"]: r["id"] for r in rows}
     by_task: dict[str, list[str]] = {}
     for a in root.findall("Assignments/Assignment"):
         tuid, ruid = _txt(a, "TaskUID"), _txt(a, "ResourceUID")
@@ -518,45 +651,20 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         by_task.setdefault(tuid, []).append(f"{res_by_uid[ruid]}:{format_number(units)}")
     for r in rows:
         r["resources"] = "; ".join(by_task.get(r["_uid"], []))
+    return res_rows
 
-    tasks = task_frame({k: v for k, v in r.items() if not k.startswith("_")} for r in rows)
-    start = _date(root, "StartDate", ctx, "project")
-    if pd.isna(start):
-        starts = [c["start_date"] for c in computed if pd.notna(c["start_date"])]
-        start = min(starts) if starts else pd.NaT
-    comp = pd.DataFrame(computed)
+
+def _computed(computed: list[dict[str, Any]], start: Any, wt: WorkTime) -> pd.DataFrame:
+    """The stored dates as working-day offsets from ``start``, indexed by task id."""
+    comp = stored_offsets(computed, start, wt, ("early_start", "early_finish", "late_start",
+                                                "late_finish", "start", "finish"))
     if not comp.empty:
-        comp = comp.set_index("id")
         elapsed_rows = comp.pop("_elapsed").to_numpy(dtype=bool)
         if pd.notna(start):
-            origin = wt.offsets([start], start)[0]  # the project may start mid-morning
-            for k in ("early_start", "early_finish", "late_start", "late_finish", "start",
-                      "finish"):
-                comp[k] = wt.offsets(comp[f"{k}_date"].to_numpy(), start) - origin
             # MS Project stores the slack of elapsed-duration tasks in elapsed minutes;
             # measure it on the working calendar from the stored dates instead
             # (free slack cannot be rebuilt from the task's own dates, so it is left out)
             ts = (comp["late_start"] - comp["early_start"]).to_numpy()
             comp.loc[elapsed_rows, "total_float"] = ts[elapsed_rows]
             comp.loc[elapsed_rows, "free_float"] = np.nan
-    project = {
-        "name": _txt(root, "Title") or _txt(root, "Name") or Path(path).stem,
-        "start": start.date().isoformat() if pd.notna(start) else None,
-        "calendar": {"workweek": [d for d, w in zip(DAY_NAMES, weekmask) if w],
-                     "holidays": holidays},
-        "status_date": (lambda d: d.date().isoformat() if pd.notna(d) else None)(
-            _date(root, "StatusDate", ctx, "project")),
-        "currency": _txt(root, "CurrencyCode") or "",
-        "minutes_per_day": mpd,
-        "calendar_name": cal_name,
-        "source_format": "mspdi",
-    }
-    parts: dict[str, Any] = {"tasks": tasks, "links": links, "project": project,
-                             "computed": comp, "warnings": warnings}
-    if res_rows:
-        parts["resources"] = pd.DataFrame(res_rows)
-    if tasks.empty:
-        warnings.append(f"{path}: the file holds no tasks")
-    return parts
-
-
+    return comp

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -188,7 +189,25 @@ def write(project: Any, path: str | os.PathLike, schedule: Any = None, **kwargs:
     wt = WorkTime(weekmask, holidays)
     _warn_unsupported(project, path)
     uid = {tid: k + 1 for k, tid in enumerate(ids)}
+    day = _day_function(wt, sched, start, dated)
 
+    out: list[str] = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+                      '<Project xmlns="http://schemas.microsoft.com/project">']
+    out += _project_xml(project, sched, day, dated, weekmask, mpd)
+    out += _calendar_xml(weekmask, holidays)
+    out += _tasks_xml(project, tasks, ids, sched, uid, day if dated else None, mpd)
+    out += _resources_xml(project, uid, mpd)
+    out.append("</Project>")
+    text = "\n".join(x for x in out if x) + "\n"
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return target
+
+
+def _day_function(wt: WorkTime, sched: pd.DataFrame | None, start: Any, dated: bool
+                  ) -> Callable[[float, str], pd.Timestamp]:
+    """Working-day offset → calendar day (start: the day it begins; finish: the day it ends)."""
     # every distinct working-day index is converted once (one numpy call for all)
     offs = (sched[["early_start", "early_finish", "late_start", "late_finish"]].to_numpy(float)
             if sched is not None else np.zeros((0, 4)))
@@ -199,30 +218,39 @@ def write(project: Any, path: str | os.PathLike, schedule: Any = None, **kwargs:
         k = math.floor(offset + 1e-9) if kind == "start" else max(math.ceil(offset - 1e-9) - 1, 0)
         return calendar_days[k] if 0 <= k <= horizon else wt.dates([k], start)[0]
 
-    out: list[str] = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
-                      '<Project xmlns="http://schemas.microsoft.com/project">']
+    return day
+
+
+def _project_xml(project: Any, sched: pd.DataFrame | None, day: Callable, dated: bool,
+                 weekmask: list[bool], mpd: float) -> list[str]:
+    """The project-level elements, up to and including the extended attribute definitions."""
     name = getattr(project, "name", "") or "tpmkit project"
     finish_off = float(sched["early_finish"].max()) if sched is not None and len(sched) else 0.0
     n_work = max(sum(weekmask), 1)
-    out += [_e("SaveVersion", 14), _e("Name", name), _e("Title", name),
-            _e("ScheduleFromStart", 1),
-            _e("StartDate", _dt(day(0, "start"), "08:00")) if dated else "",
-            _e("FinishDate", _dt(day(finish_off, "finish") if finish_off > 0 else day(0, "start"),
-                                 "17:00")) if dated and sched is not None else "",
-            _e("CurrencyCode", getattr(project, "currency", "") or "")
-            if getattr(project, "currency", "") else "",
-            _e("CalendarUID", 1), _e("DefaultStartTime", "08:00:00"),
-            _e("DefaultFinishTime", "17:00:00"), _e("MinutesPerDay", int(mpd)),
-            _e("MinutesPerWeek", int(mpd * n_work)), _e("DaysPerMonth", 20),
-            _e("DurationFormat", 7), _e("WorkFormat", 2)]
+    out = [_e("SaveVersion", 14), _e("Name", name), _e("Title", name),
+           _e("ScheduleFromStart", 1),
+           _e("StartDate", _dt(day(0, "start"), "08:00")) if dated else "",
+           _e("FinishDate", _dt(day(finish_off, "finish") if finish_off > 0 else day(0, "start"),
+                                "17:00")) if dated and sched is not None else "",
+           _e("CurrencyCode", getattr(project, "currency", "") or "")
+           if getattr(project, "currency", "") else "",
+           _e("CalendarUID", 1), _e("DefaultStartTime", "08:00:00"),
+           _e("DefaultFinishTime", "17:00:00"), _e("MinutesPerDay", int(mpd)),
+           _e("MinutesPerWeek", int(mpd * n_work)), _e("DaysPerMonth", 20),
+           _e("DurationFormat", 7), _e("WorkFormat", 2)]
     if getattr(project, "status_date", None) is not None:
         out.append(_e("StatusDate", _dt(project.status_date, "17:00")))
     out.append("<ExtendedAttributes><ExtendedAttribute>" + _e("FieldID", MSPDI_ID_FIELD)
                + _e("FieldName", "Text1") + _e("Alias", MSPDI_ID_ALIAS)
                + "</ExtendedAttribute></ExtendedAttributes>")
+    return out
+
+
+def _calendar_xml(weekmask: list[bool], holidays: list[pd.Timestamp]) -> list[str]:
+    """The one base calendar, and the opening ``<Tasks>`` tag."""
     # calendar: DayType 1 = Sunday ... 7 = Saturday; exceptions as DayType 0 date ranges
-    out.append("<Calendars><Calendar>" + _e("UID", 1) + _e("Name", "Standard")
-               + _e("IsBaseCalendar", 1) + _e("BaseCalendarUID", -1) + "<WeekDays>")
+    out = ["<Calendars><Calendar>" + _e("UID", 1) + _e("Name", "Standard")
+           + _e("IsBaseCalendar", 1) + _e("BaseCalendarUID", -1) + "<WeekDays>"]
     for dtype in range(1, 8):
         working = weekmask[(dtype + 5) % 7]
         out.append("<WeekDay>" + _e("DayType", dtype) + _e("DayWorking", int(working))
@@ -236,18 +264,24 @@ def write(project: Any, path: str | os.PathLike, schedule: Any = None, **kwargs:
                    + _e("FromDate", f"{d}T00:00:00") + _e("ToDate", f"{d}T23:59:00")
                    + "</TimePeriod></WeekDay>")
     out.append("</WeekDays></Calendar></Calendars><Tasks>")
-    links = project.links
+    return out
+
+
+def _tasks_xml(project: Any, tasks: pd.DataFrame, ids: list[str], sched: pd.DataFrame | None,
+               uid: dict[str, int], day: Callable | None, mpd: float) -> list[str]:
+    """One ``<Task>`` per task in input order, and the closing ``</Tasks>`` tag."""
     by_succ: dict[str, list] = {}
-    for row in links.itertuples(index=False):
+    for row in project.links.itertuples(index=False):
         by_succ.setdefault(str(row.successor), []).append(row)
     trows = tasks.to_dict("index")
     srows = sched.to_dict("index") if sched is not None else {}
+    out = []
     for k, tid in enumerate(ids):
         t = trows[tid]
         dur = float(t["duration"])
         milestone = dur == 0
         wbs = str(t.get("wbs", "") or "")
-        times = _task_times(srows.get(tid), milestone, day if dated else None, mpd)
+        times = _task_times(srows.get(tid), milestone, day, mpd)
         parts = [_e("UID", uid[tid]), _e("ID", k + 1), _e("Name", t.get("name", "") or tid),
                  _e("Active", 1), _e("Manual", 0), _e("Type", 0), _e("IsNull", 0),
                  _e("WBS", wbs) if wbs else "", _e("OutlineNumber", k + 1),
@@ -258,52 +292,80 @@ def write(project: Any, path: str | os.PathLike, schedule: Any = None, **kwargs:
                  times["Critical"], times["EarlyStart"], times["EarlyFinish"],
                  times["LateStart"], times["LateFinish"], times["FreeSlack"],
                  times["TotalSlack"]]
-        if pd.notna(t.get("cost", np.nan)):
-            parts.append(_e("FixedCost", format_number(t["cost"])))
-        pc = t.get("percent_complete", np.nan)
-        parts.append(_e("PercentComplete", int(round(pc)) if pd.notna(pc) else 0))
-        if pd.notna(t.get("actual_start", pd.NaT)):
-            parts.append(_e("ActualStart", _dt(t["actual_start"], "08:00")))
-        if pd.notna(t.get("actual_finish", pd.NaT)):
-            parts.append(_e("ActualFinish", _dt(t["actual_finish"], "17:00")))
-        if pd.notna(t.get("actual_cost", np.nan)):
-            parts.append(_e("ActualCost", format_number(t["actual_cost"])))
-        con = str(t.get("constraint", "") or "")
-        parts.append(_e("ConstraintType", _CONSTRAINT_CODES.get(con, 0)))
-        parts.append(_e("CalendarUID", -1))
-        if con:
-            cdate = t.get("constraint_date", pd.NaT)
-            coff = t.get("constraint_offset", np.nan)
-            is_finish = con in ("FNET", "FNLT", "MFO")
-            if pd.isna(cdate) and pd.notna(coff) and dated:
-                cdate = day(float(coff), "finish" if is_finish else "start")
-            if pd.notna(cdate):
-                parts.append(_e("ConstraintDate",
-                                _dt(cdate, "17:00" if is_finish else "08:00")))
-        for lk in by_succ.get(tid, []):
-            pct = float(getattr(lk, "lag_percent", 0.0) or 0.0)
-            lag = float(lk.lag or 0.0)
-            if pct and lag:
-                lag, pct = lag + pct * float(trows[str(lk.predecessor)]["duration"]), 0.0
-            lag_value, fmt = (int(round(pct * 100 * 10)), 19) if pct else \
-                (int(round(lag * mpd * 10)), 7)
-            parts.append("<PredecessorLink>" + _e("PredecessorUID", uid[str(lk.predecessor)])
-                         + _e("Type", _LINK_CODES[str(lk.type)]) + _e("CrossProject", 0)
-                         + _e("LinkLag", lag_value) + _e("LagFormat", fmt)
-                         + "</PredecessorLink>")
+        parts += _progress_xml(t)
+        parts += _constraint_xml(t, day)
+        parts += _links_xml(by_succ.get(tid, []), trows, uid, mpd)
         parts.append("<ExtendedAttribute>" + _e("FieldID", MSPDI_ID_FIELD) + _e("Value", tid)
                      + "</ExtendedAttribute>")
-        bs, bf = t.get("baseline_start", pd.NaT), t.get("baseline_finish", pd.NaT)
-        bc = t.get("baseline_cost", np.nan)
-        if pd.notna(bs) or pd.notna(bf) or pd.notna(bc):
-            parts.append("<Baseline>" + _e("Number", 0)
-                         + (_e("Start", _dt(bs, "08:00")) if pd.notna(bs) else "")
-                         + (_e("Finish", _dt(bf, "17:00")) if pd.notna(bf) else "")
-                         + (_e("Cost", format_number(bc)) if pd.notna(bc) else "")
-                         + "</Baseline>")
+        parts += _baseline_xml(t)
         out.append("<Task>" + "".join(parts) + "</Task>")
     out.append("</Tasks>")
-    # resources: the resources table when given, else the names used in assignments
+    return out
+
+
+def _progress_xml(t: dict) -> list[str]:
+    """A task's fixed cost, percent complete and actual start, finish and cost."""
+    parts = []
+    if pd.notna(t.get("cost", np.nan)):
+        parts.append(_e("FixedCost", format_number(t["cost"])))
+    pc = t.get("percent_complete", np.nan)
+    parts.append(_e("PercentComplete", int(round(pc)) if pd.notna(pc) else 0))
+    if pd.notna(t.get("actual_start", pd.NaT)):
+        parts.append(_e("ActualStart", _dt(t["actual_start"], "08:00")))
+    if pd.notna(t.get("actual_finish", pd.NaT)):
+        parts.append(_e("ActualFinish", _dt(t["actual_finish"], "17:00")))
+    if pd.notna(t.get("actual_cost", np.nan)):
+        parts.append(_e("ActualCost", format_number(t["actual_cost"])))
+    return parts
+
+
+def _constraint_xml(t: dict, day: Callable | None) -> list[str]:
+    """A task's constraint type, calendar and constraint date (``day`` is None when undated)."""
+    con = str(t.get("constraint", "") or "")
+    parts = [_e("ConstraintType", _CONSTRAINT_CODES.get(con, 0)), _e("CalendarUID", -1)]
+    if con:
+        cdate = t.get("constraint_date", pd.NaT)
+        coff = t.get("constraint_offset", np.nan)
+        is_finish = con in ("FNET", "FNLT", "MFO")
+        if pd.isna(cdate) and pd.notna(coff) and day is not None:
+            cdate = day(float(coff), "finish" if is_finish else "start")
+        if pd.notna(cdate):
+            parts.append(_e("ConstraintDate", _dt(cdate, "17:00" if is_finish else "08:00")))
+    return parts
+
+
+def _links_xml(links: list, trows: dict, uid: dict[str, int], mpd: float) -> list[str]:
+    """A task's ``<PredecessorLink>`` elements (percent lags as ``LagFormat`` 19)."""
+    parts = []
+    for lk in links:
+        pct = float(getattr(lk, "lag_percent", 0.0) or 0.0)
+        lag = float(lk.lag or 0.0)
+        if pct and lag:
+            lag, pct = lag + pct * float(trows[str(lk.predecessor)]["duration"]), 0.0
+        lag_value, fmt = (int(round(pct * 100 * 10)), 19) if pct else \
+            (int(round(lag * mpd * 10)), 7)
+        parts.append("<PredecessorLink>" + _e("PredecessorUID", uid[str(lk.predecessor)])
+                     + _e("Type", _LINK_CODES[str(lk.type)]) + _e("CrossProject", 0)
+                     + _e("LinkLag", lag_value) + _e("LagFormat", fmt)
+                     + "</PredecessorLink>")
+    return parts
+
+
+def _baseline_xml(t: dict) -> list[str]:
+    """A task's baseline 0 (start, finish, cost), when it has one."""
+    bs, bf = t.get("baseline_start", pd.NaT), t.get("baseline_finish", pd.NaT)
+    bc = t.get("baseline_cost", np.nan)
+    if pd.notna(bs) or pd.notna(bf) or pd.notna(bc):
+        return ["<Baseline>" + _e("Number", 0)
+                + (_e("Start", _dt(bs, "08:00")) if pd.notna(bs) else "")
+                + (_e("Finish", _dt(bf, "17:00")) if pd.notna(bf) else "")
+                + (_e("Cost", format_number(bc)) if pd.notna(bc) else "")
+                + "</Baseline>"]
+    return []
+
+
+def _resources_xml(project: Any, uid: dict[str, int], mpd: float) -> list[str]:
+    """The resources (the resources table, else the names used in assignments) and assignments."""
     assignments = getattr(project, "assignments", None)
     res_table = getattr(project, "resources", None)
     res_names: list[str] = []
@@ -318,6 +380,7 @@ def write(project: Any, path: str | os.PathLike, schedule: Any = None, **kwargs:
             if r not in info:
                 info[r] = {"id": r}
                 res_names.append(r)
+    out: list[str] = []
     if res_names:
         out.append("<Resources>")
         for k, r in enumerate(res_names, start=1):
@@ -338,9 +401,4 @@ def write(project: Any, path: str | os.PathLike, schedule: Any = None, **kwargs:
                            + _e("ResourceUID", rid[str(a.resource)])
                            + _e("Units", format_number(a.units)) + "</Assignment>")
             out.append("</Assignments>")
-    out.append("</Project>")
-    text = "\n".join(x for x in out if x) + "\n"
-    target = Path(path)
-    with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return target
+    return out

@@ -249,6 +249,7 @@ def crossover_lists(m, f, q1, q2, child, taken):
             c += 1
 
 
+# long function: one compiled loop keeps the population and schedules in registers/cache, as the risk engine's _chunk
 @njit(cache=True)
 def search_kernel(mode, pop, fit, prio, u, max_schedules, ctx, soft, improve, H, best_start,
             best_fit, target, stall, restart_after, mutation):
