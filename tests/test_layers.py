@@ -125,15 +125,6 @@ def test_notebooks_use_public_names_only() -> None:
 
 
 MAX_FUNCTION_LINES = 100
-#: long functions in modules that other round-2 branches are splitting now; the lead removes these
-#: entries once those branches have merged and the functions are split (issue 13)
-#: (path prefix, function name): a prefix, so the entry still matches after a module becomes a package
-_PENDING_SPLIT = {
-    ("tpmkit/evm", "_compute"), ("tpmkit/evm", "project_curves"),
-    ("tpmkit/io/mspdi", "read_parts"), ("tpmkit/io/mspdi", "write"),
-    ("tpmkit/levelling", "_search"), ("tpmkit/resources", "critical_chain"),
-    ("tpmkit/risk/simulation", "simulate"),
-}
 
 
 def _long_functions() -> dict[str, int]:
@@ -158,7 +149,4 @@ def _long_functions() -> dict[str, int]:
 
 def test_functions_are_at_most_100_lines() -> None:
     """ARCHITECTURE.md: no function over ~100 lines without a reason in a comment above its ``def``."""
-    long = {key: n for key, n in _long_functions().items()
-            if not any(key.startswith(prefix) and key.endswith("::" + name)
-                       for prefix, name in _PENDING_SPLIT)}
-    assert long == {}
+    assert _long_functions() == {}
