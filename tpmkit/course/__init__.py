@@ -1,6 +1,6 @@
 """Exercises for the tpmkit course: generated from a seed, checked with hints and solutions.
 
-Each lesson notebook (01–06) ends with exercises. :func:`exercise` shows one (its data are
+Each lesson notebook (01–07) ends with exercises. :func:`exercise` shows one (its data are
 generated from ``variant``, an integer seed, so every learner can ask for a fresh one);
 :func:`check` says right or wrong, names what is wrong, gives a hint on the first miss and
 the worked solution on request; :func:`solution` prints the worked solution. The expected
@@ -11,8 +11,8 @@ Modules
 tutor
     :class:`Exercise`, :class:`Feedback`, :class:`Tutor`, :func:`check`, :func:`solution`,
     :func:`exercise`, :func:`exercises`.
-scoping, estimation, scheduling, risk, evm, resources
-    The exercises of lessons 01–06, one module per lesson topic.
+scoping, estimation, scheduling, risk, evm, resources, agile
+    The exercises of lessons 01–07, one module per lesson topic.
 
 :func:`cpm_steps` (the forward and backward pass written out step by step) lives in
 :mod:`tpmkit.cpm` and is re-exported here for the lessons.
@@ -32,6 +32,7 @@ from __future__ import annotations
 # order in exercises() (the order the exercises were written in).
 # isort: off
 from tpmkit.course import scheduling, estimation, evm, scoping, risk, resources  # noqa: F401
+from tpmkit.course import agile  # noqa: F401  (lesson 07, after the others)
 # isort: on
 from tpmkit.course.tutor import Exercise, Feedback, Tutor, check, exercise, exercises, solution
 from tpmkit.cpm import cpm_steps

@@ -8,6 +8,8 @@ widgets, so the widgets also render statically in HTML exported with widget stat
 
 Modules
 -------
+agile
+    "When will N items be done?" forecast at a chosen confidence and backlog size.
 scheduling
     CPM step by step, what-if durations and lags, PERT probability of a date.
 risk
@@ -31,9 +33,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the submodules load on first attribute access (see __getattr__)
-    from tpmkit.widgets import earned_value, estimation, resources, risk, scheduling, scoping
+    from tpmkit.widgets import agile, earned_value, estimation, resources, risk, scheduling, scoping
 
-__all__ = ["earned_value", "estimation", "resources", "risk", "scheduling", "scoping"]
+__all__ = ["agile", "earned_value", "estimation", "resources", "risk", "scheduling", "scoping"]
 
 
 def __getattr__(name: str) -> Any:
