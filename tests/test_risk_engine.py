@@ -261,3 +261,25 @@ def test_drawn_samples_do_not_depend_on_the_chunking():
     np.testing.assert_array_equal(a.finish, b.finish)
     np.testing.assert_array_equal(a.tasks["criticality"], b.tasks["criticality"])
     np.testing.assert_allclose(a.tasks["duration_mean"], b.tasks["duration_mean"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("lam", [0.7, 4.0, 9.5])
+def test_pert_distinct_shapes_grid_matches_beta_ppf(lam):
+    """Many distinct (o, m, p): the tables come from the shared mode grid, error < 1e-4·(p − o)."""
+    rng = np.random.default_rng(int(lam * 10))
+    n = 400
+    r = np.concatenate([rng.random(n - 80), rng.random(40) * 1e-3, 1.0 - rng.random(40) * 1e-3])
+    o = rng.uniform(0.0, 20.0, n)
+    p = o + rng.uniform(0.5, 30.0, n)
+    m = o + r * (p - o)
+    df = pd.DataFrame({"optimistic": o, "most_likely": m, "pessimistic": p},
+                      index=[f"T{k}" for k in range(n)])
+    s = build_sampler(df, m.copy(), pert_lambda=lam)
+    assert len(s.q_mid) == n  # distinct shapes: the grid path
+    u = np.concatenate([rng.random(200), rng.random(20) * 1e-6, 1.0 - rng.random(20) * 1e-6])
+    fc = (m - o) / (p - o)
+    for k in range(n):
+        a, b = 1.0 + lam * fc[k], 1.0 + lam * (1.0 - fc[k])
+        want = o[k] + (p[k] - o[k]) * stats.beta.ppf(u, a, b)
+        got = ppf_numpy(k, u, s)
+        assert np.abs(got - want).max() < 1e-4 * (p[k] - o[k]), (k, a, b)
