@@ -113,12 +113,13 @@ def test_risk_iterations_below_minimum(capsys):
     assert "--iterations 3 is outside the valid range 10 … 100,000,000" in err
 
 
-def test_simulate_iterations_below_engine_minimum():
+@pytest.mark.parametrize(("iterations", "chunk"), [(3, None), (1001, 1000), (5, 4)])
+def test_simulate_few_iterations_or_a_short_last_chunk(iterations, chunk):
     from tpmkit.risk import simulate
 
-    p = tpmkit.read(pd.DataFrame({"id": ["A"], "duration": [3]}), start="2027-01-04")
-    with pytest.raises(ValidationError, match="iterations must be at least 4"):
-        simulate(p, 3, rng=1, progress=False)
+    p = tpmkit.datasets.load("software_release")
+    r = simulate(p, iterations, rng=1, progress=False, chunk_size=chunk)
+    assert len(r.finish) == iterations
 
 
 def test_xml_unknown_encoding(tmp_path, capsys):

@@ -51,8 +51,6 @@ from tpmkit.risk.result import MitigationComparison, SimulationResult
 __all__ = ["MitigationComparison", "SimulationResult", "compare_mitigation", "simulate"]
 
 _N_BINS = 64          # finish bins of the streaming rank correlation and the tornado
-#: The fewest iterations :func:`simulate` runs (one per part of the engine's fixed partition).
-MIN_ITERATIONS = 4
 _PILOT = 256          # iterations of the pilot run that places those bins
 _KEEP = 1000          # iterations whose task durations are kept (exact ranks)
 _KENDALL = 500        # of those, the iterations Kendall's tau uses (O(n²) per task)
@@ -300,10 +298,6 @@ def _check_run_options(engine: str, progress: Any, iterations: Any, tolerance: f
     if not isinstance(iterations, int | np.integer) or iterations < 1:
         raise ValidationError(f"iterations must be a positive integer, got {iterations!r}")
     iterations = int(iterations)
-    if iterations < MIN_ITERATIONS:
-        raise ValidationError(f"iterations must be at least {MIN_ITERATIONS} (the engine splits every "
-                              f"run into {MIN_ITERATIONS} parts), got {iterations}; use 10 or more "
-                              "for a meaningful distribution")
     if tolerance is not None and not (0 < tolerance < 1):
         raise ValidationError(f"tolerance must be between 0 and 1 (relative), got {tolerance!r}")
     return engine, progress, iterations
