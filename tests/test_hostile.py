@@ -148,3 +148,22 @@ def test_csv_header_field_over_the_limit(tmp_path, capsys):
 
 def test_errors_are_tpmkit_errors():
     assert issubclass(FileFormatError, TpmkitError)
+
+
+MSPDI_FAR = """<?xml version="1.0" encoding="UTF-8"?>
+<Project xmlns="http://schemas.microsoft.com/project"><Name>P</Name>
+<StartDate>2027-01-04T08:00:00</StartDate><CalendarUID>1</CalendarUID>
+<Calendars><Calendar><UID>1</UID><Name>Standard</Name><IsBaseCalendar>1</IsBaseCalendar>
+<Exceptions><Exception><TimePeriod><FromDate>9999-01-01T00:00:00</FromDate>
+<ToDate>9999-01-02T23:59:00</ToDate></TimePeriod><DayWorking>0</DayWorking></Exception>
+</Exceptions></Calendar></Calendars>
+<Tasks><Task><UID>1</UID><ID>1</ID><Name>A</Name><Duration>PT16H0M0S</Duration></Task></Tasks>
+</Project>
+"""
+
+
+def test_mspdi_calendar_exception_outside_supported_range(tmp_path, capsys):
+    f = _write(tmp_path, "p.xml", MSPDI_FAR)
+    with pytest.raises(FileFormatError, match=r"p\.xml: calendar exception.*1900-01-01 … 2200-12-31"):
+        tpmkit.read(f)
+    assert "p.xml" in _cli_error(capsys, ["schedule", str(f), "--json"])
