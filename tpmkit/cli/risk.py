@@ -7,6 +7,10 @@ import argparse
 from tpmkit.cli._common import add_input_arguments, date_or_days, load_project, print_json
 from tpmkit.errors import ValidationError
 
+#: The valid range of ``--iterations`` (fewer than 10 gives no meaningful distribution).
+MIN_ITERATIONS = 10
+MAX_ITERATIONS = 100_000_000
+
 HELP = ("Monte Carlo schedule risk analysis: finish percentiles (P50/P80), probability of a "
         "date, criticality and sensitivity per task, risk drivers, cost and joint confidence")
 
@@ -14,7 +18,7 @@ HELP = ("Monte Carlo schedule risk analysis: finish percentiles (P50/P80), proba
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_input_arguments(parser)
     parser.add_argument("--iterations", "-n", type=int, default=10_000, metavar="N",
-                        help="number of iterations (default 10000)")
+                        help="number of iterations, 10 … 100,000,000 (default 10000)")
     parser.add_argument("--seed", type=int, default=None, metavar="S",
                         help="random seed; the same seed reproduces the run exactly")
     parser.add_argument("--target", metavar="DATE|DAYS",
@@ -44,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.iterations < 1:
         raise ValidationError(f"--iterations must be at least 1, got {args.iterations}")
+    if not MIN_ITERATIONS <= args.iterations <= MAX_ITERATIONS:
+        raise ValidationError(f"--iterations {args.iterations} is outside the valid range "
+                              f"{MIN_ITERATIONS} … {MAX_ITERATIONS:,}; give e.g. --iterations 10000")
     if args.seed is not None and args.seed < 0:
         raise ValidationError(f"--seed must be a non-negative integer, got {args.seed}")
     correlation = _correlation(args)

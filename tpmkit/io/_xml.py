@@ -176,8 +176,8 @@ def parse_xml(path: str | os.PathLike, *, max_bytes: int | None = None,
         raise FileFormatError(
             f"{name}: not well-formed XML at line {line}, column {col + 1} ({exc.msg if hasattr(exc, 'msg') else exc}); "
             "the file is truncated or damaged: export it again") from None
-    except (ValueError, UnicodeError) as exc:
-        raise FileFormatError(f"{name}: cannot decode the XML ({exc}); "
+    except (ValueError, UnicodeError, LookupError) as exc:
+        raise FileFormatError(f"{name}: cannot decode the XML ({str(exc)[:80]}); "
                               "save the file as UTF-8 XML") from None
     return strip_namespaces(root)
 

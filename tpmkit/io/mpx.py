@@ -227,7 +227,12 @@ def _decode(data: bytes, name: str) -> list[list[str]]:
         text = data.decode(enc)
     except (UnicodeDecodeError, LookupError):
         text = data.decode("cp1252", errors="replace")
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    except csv.Error as exc:
+        raise FileFormatError(f"{name}: malformed MPX record ({exc}); records end in CR LF or LF "
+                              f"and fields are limited to {csv.field_size_limit()} characters: "
+                              "export the file again") from None
     return rows
 
 

@@ -52,6 +52,7 @@ from tpmkit.io._xml import (
     task_frame,
 )
 from tpmkit.io.mspdi_write import write
+from tpmkit.model.calendar import DATE_MAX, DATE_MIN
 
 __all__ = ["LINK_TYPES", "read_parts", "write"]
 
@@ -174,7 +175,7 @@ def _calendar(root: Element, uid: str | None, ctx: _Ctx,
             if dtype == "0":  # pre-2007 exception: a date range
                 f = _date(wdel, "TimePeriod/FromDate", ctx, f"calendar {cname!r}")
                 t = _date(wdel, "TimePeriod/ToDate", ctx, f"calendar {cname!r}")
-                _exception(f, t, working, holidays, working_exceptions)
+                _exception(f, t, working, holidays, working_exceptions, ctx)
                 continue
             try:
                 k = (int(dtype or "") + 5) % 7  # DayType 1 = Sunday ... 7 = Saturday
@@ -192,7 +193,7 @@ def _calendar(root: Element, uid: str | None, ctx: _Ctx,
                 warnings.append(f"calendar {cname!r}: recurring exception "
                                 f"{_txt(ex, 'Name') or ''!r} (type {kind}) was read as one "
                                 "date range; check the holidays")
-            _exception(f, t, working, holidays, working_exceptions)
+            _exception(f, t, working, holidays, working_exceptions, ctx)
         if cal.find("WorkWeeks/WorkWeek") is not None:
             warnings.append(f"calendar {cname!r} has alternate work weeks; tpmkit uses the "
                             "default work week only")
@@ -207,12 +208,16 @@ def _calendar(root: Element, uid: str | None, ctx: _Ctx,
     return wm, sorted(holidays), mins, name
 
 
-def _exception(f, t, working: bool, holidays: set[str], working_exceptions: list[str]) -> None:
+def _exception(f, t, working: bool, holidays: set[str], working_exceptions: list[str],
+               ctx: _Ctx) -> None:
     if pd.isna(f):
         return
     t = f if pd.isna(t) else t
     if t < f:
         f, t = t, f
+    if f < DATE_MIN or t > DATE_MAX:
+        raise ctx.error("calendar exception", "TimePeriod", str(f if f < DATE_MIN else t)[:80],
+                        f"give dates within {DATE_MIN.date()} … {DATE_MAX.date()}")
     days = pd.date_range(f.normalize(), t.normalize(), freq="D")
     if len(days) > 366 * 50:
         days = days[: 366 * 50]

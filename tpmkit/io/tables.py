@@ -52,7 +52,11 @@ def looks_like_jira(path: Path) -> bool:
     """True when a CSV header looks like a Jira issue export (``Issue key`` and ``Summary``)."""
     sep, enc = _sniff(path)
     with open(path, encoding=enc, errors="replace", newline="") as fh:
-        header = next(csv.reader(fh, delimiter=sep), [])
+        try:
+            header = next(csv.reader(fh, delimiter=sep), [])
+        except csv.Error as exc:
+            raise FileFormatError(f"{path.name}: malformed CSV header ({exc}); fields are limited to "
+                                  f"{csv.field_size_limit()} characters, check the quoting") from exc
     names = {h.strip().lower() for h in header}
     return "issue key" in names and "summary" in names
 
@@ -150,6 +154,10 @@ def _read_mapping(path: Path) -> dict:
     if not isinstance(data, dict):
         raise FileFormatError(f"{path.name}: expected a mapping with 'project' and 'tasks' keys or a "
                               "list of tasks")
+    if not isinstance(data.get("project") or {}, dict):
+        raise FileFormatError(f"{path.name}: 'project' must be a mapping of key: value, not a "
+                              f"{type(data['project']).__name__}; write e.g. project: {{name: X, "
+                              "start: 2027-01-04}")
     unknown = set(data) - {"project", *PARTS}
     parts: dict[str, Any] = {"project": dict(data.get("project") or {})}
     for key in PARTS:

@@ -16,7 +16,14 @@ import pandas as pd
 
 from tpmkit.errors import ValidationError, format_ids
 
-__all__ = ["WEEKDAYS", "Calendar", "busdaycal", "parse_date", "parse_holidays", "parse_workweek"]
+__all__ = ["DATE_MAX", "DATE_MIN", "MAX_DAYS", "WEEKDAYS", "Calendar", "busdaycal", "check_date_range",
+           "parse_date", "parse_holidays", "parse_workweek"]
+
+#: The supported range of dates (project start, status date, task dates, scheduled dates).
+DATE_MIN = pd.Timestamp("1900-01-01")
+DATE_MAX = pd.Timestamp("2200-12-31")
+#: The largest duration or lag, in working days (100 years), so no date overflow can happen.
+MAX_DAYS = 36_500.0
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAY_ALIASES = {d.lower(): i for i, d in enumerate(WEEKDAYS)}
@@ -49,7 +56,17 @@ def parse_date(value: object, what: str = "date") -> pd.Timestamp | None:
         ) from exc
     if pd.isna(ts):
         return None
-    return ts.tz_localize(None).normalize() if ts.tzinfo else ts.normalize()
+    ts = ts.tz_localize(None).normalize() if ts.tzinfo else ts.normalize()
+    check_date_range(ts, what)
+    return ts
+
+
+def check_date_range(ts: pd.Timestamp, what: str = "date") -> None:
+    """Refuse a date outside the supported range :data:`DATE_MIN` … :data:`DATE_MAX`."""
+    if not DATE_MIN <= ts <= DATE_MAX:
+        raise ValidationError(
+            f"{what} {ts.date().isoformat()} is outside the supported range "
+            f"{DATE_MIN.date().isoformat()} … {DATE_MAX.date().isoformat()}; give a date in that range")
 
 
 @dataclass(frozen=True)
@@ -109,7 +126,21 @@ class Calendar:
         """Dates (datetime64[D]) of whole working-day offsets counted from ``start``."""
         s = np.datetime64(self.first_workday(start).date(), "D")
         off = np.asarray(offsets, dtype=np.int64)
-        return np.busday_offset(s, off, roll="forward", busdaycal=self.busdaycal)
+        if off.size and (off.max() > 1_000_000 or off.min() < -1_000_000):
+            raise ValidationError(
+                f"working-day offset {int(off.max() if off.max() > 0 else off.min())} from "
+                f"{s} runs past the supported dates {DATE_MIN.date()} … {DATE_MAX.date()}; "
+                "shorten the durations or lags")
+        out = np.busday_offset(s, off, roll="forward", busdaycal=self.busdaycal)
+        if out.size:
+            lo, hi = out.min(), out.max()
+            if hi > np.datetime64(DATE_MAX.date(), "D") or lo < np.datetime64(DATE_MIN.date(), "D"):
+                bad = hi if hi > np.datetime64(DATE_MAX.date(), "D") else lo
+                raise ValidationError(
+                    f"a scheduled date ({bad}) falls outside the supported range "
+                    f"{DATE_MIN.date()} … {DATE_MAX.date()}; shorten the durations or lags, or "
+                    "move the project start")
+        return out
 
     def start_dates(self, offsets: object, start: object) -> pd.DatetimeIndex:
         """Calendar dates of start offsets (working day ``floor(s)``)."""

@@ -18,6 +18,7 @@ import pandas as pd
 
 from tpmkit._core.graph import csr, find_cycle, topological_order
 from tpmkit.errors import CycleError, ValidationError, format_ids
+from tpmkit.model.calendar import MAX_DAYS
 from tpmkit.model.columns import ID_PATTERN, column_name, text_column
 
 # csr and topological_order are the core's (tpmkit._core.graph), re-exported for the model's
@@ -225,6 +226,13 @@ def check_links(raw: pd.DataFrame, ids: pd.Index, what: str = "the link table",
             raise ValidationError(f"{col} is not a finite number for the link(s) "
                                   f"{format_ids(f'{a}→{b}' for a, b in zip(pred[bad], succ[bad], strict=True))}"
                                   f"; give {col} in {'working days' if col == 'lag' else 'a fraction'}")
+        limit = MAX_DAYS if col == "lag" else 100.0
+        big = np.abs(v) > limit
+        if big.any():
+            raise ValidationError(f"{col} beyond ±{limit:g}{' working days' if col == 'lag' else ''}"
+                                  " for the link(s) "
+                                  f"{format_ids(f'{a}→{b}' for a, b in zip(pred[big], succ[big], strict=True))}"
+                                  f"; give a {col} within ±{limit:g}")
         lags[col] = v.astype(np.float64)
     index = pd.Index(ids)
     for col, arr in (("predecessor", pred), ("successor", succ)):

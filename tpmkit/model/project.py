@@ -441,7 +441,12 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
     """
     if isinstance(parts, pd.DataFrame):
         parts = {"tasks": parts}
-    proj = dict(parts.get("project") or {})
+    raw_proj = parts.get("project") or {}
+    if not isinstance(raw_proj, Mapping):
+        raise ValidationError(f"the project settings must be a mapping of key: value, not a "
+                              f"{type(raw_proj).__name__} ({repr(raw_proj)[:80]}); write e.g. "
+                              "project: {name: X, start: 2027-01-04}")
+    proj = dict(raw_proj)
     proj = {_SETTING_ALIASES.get(str(k).lower(), str(k).lower()): v for k, v in proj.items()}
     for k, v in settings.items():
         if v is not None:
@@ -453,6 +458,10 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         calendar = cal if workweek is None and holidays is None else Calendar(
             workweek or cal.workweek, holidays if holidays is not None else cal.holidays)
     else:
+        if cal is not None and not isinstance(cal, Mapping):
+            raise ValidationError(f"the project calendar must be a mapping with 'workweek' and "
+                                  f"'holidays', not {repr(cal)[:80]}; write e.g. calendar: "
+                                  "{workweek: [Mon, Tue, Wed, Thu, Fri], holidays: [2027-12-25]}")
         cal = dict(cal or {})
         calendar = Calendar(workweek if workweek is not None else cal.get("workweek"),
                             holidays if holidays is not None else (cal.get("holidays") or ()))

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import ValidationError, check_option, format_ids
-from tpmkit.model.calendar import Calendar
+from tpmkit.model.calendar import DATE_MAX, DATE_MIN, MAX_DAYS, Calendar
 from tpmkit.model.columns import (
     ID_PATTERN,
     is_blank,
@@ -126,6 +126,7 @@ def parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | Non
     if "id" not in df.columns:
         raise ValidationError(f"the task table has no 'id' column (columns: {format_ids(df.columns, 8)}); "
                               "add an 'id' column with a unique id per task")
+    _check_scalars(df)
     ids = _task_ids(df["id"])
     df["id"] = ids
     df = df.set_index("id")
@@ -147,6 +148,11 @@ def parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | Non
     for col, kind in TASK_COLUMNS.items():
         if kind == "date" and col != "constraint_date":  # that one may be an offset
             df[col] = to_dates(df, col)
+            out = df[col].notna() & ((df[col] < DATE_MIN) | (df[col] > DATE_MAX))
+            if out.any():
+                raise ValidationError(
+                    f"column '{col}' holds a date outside the supported range {DATE_MIN.date()} … "
+                    f"{DATE_MAX.date()} for task(s) {format_ids(df.index[out])}; give a date in that range")
     for kind in ("actual", "baseline"):
         early, late = df[f"{kind}_start"], df[f"{kind}_finish"]
         wrong = early.notna() & late.notna() & (late < early)
@@ -159,6 +165,20 @@ def parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | Non
     # resources
     assignments = _parse_assignments(df)
     return df, assignments, derived
+
+
+def _check_scalars(df: pd.DataFrame) -> None:
+    """Refuse cells holding a list, mapping or set (e.g. ``name: [a, b]`` in YAML)."""
+    for col in df.columns:
+        s = df[col]
+        if s.dtype != object:
+            continue
+        nested = s.map(lambda v: isinstance(v, list | tuple | dict | set)).to_numpy(dtype=bool)
+        if nested.any():
+            rows = (np.flatnonzero(nested) + 1).tolist()
+            value = repr(s.iloc[int(np.flatnonzero(nested)[0])])[:80]
+            raise ValidationError(f"column '{col}' holds a list or mapping in row(s) {format_ids(rows)} "
+                                  f"(e.g. {value}); give one plain value per cell")
 
 
 def _task_ids(idcol: pd.Series) -> pd.Series:
@@ -196,6 +216,11 @@ def _check_numbers(df: pd.DataFrame) -> None:
         if inf.any():
             raise ValidationError(f"infinite {col} for task(s) {format_ids(df.index[inf])}; "
                                   "give a finite number")
+        if col in ("duration", "optimistic", "most_likely", "pessimistic"):
+            big = df[col] > MAX_DAYS
+            if big.any():
+                raise ValidationError(f"{col} above {MAX_DAYS:g} working days (100 years) for task(s) "
+                                      f"{format_ids(df.index[big])}; give at most {MAX_DAYS:g}")
     pc = df["percent_complete"]
     if ((pc < 0) | (pc > 100)).any():
         bad = df.index[(pc < 0) | (pc > 100)]

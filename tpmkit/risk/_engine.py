@@ -251,7 +251,7 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
     n = order.shape[0]
     nr = r_prob.shape[0]
     nb = o_hist.shape[1] // 2
-    bs = min(hi - lo, work.shape[2])  # iterations per block (block_length)
+    bs = max(1, min(hi - lo, work.shape[2]))  # iterations per block (block_length); ≥ 1 for an empty part
     base = work[0]  # scratch of this part, allocated once per run (no page faults)
     plain = aff.shape[0] == 0 and x.shape[0] == 0  # no risk or branch alters a duration
     branchy = branch.shape[0] > 0
