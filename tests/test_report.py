@@ -419,3 +419,25 @@ def test_cell_timeout_is_one_clear_error(capsys, tmp_path, monkeypatch):
 def test_report_result_str():
     r = report.ReportResult(Path("a.html"), Path("a.ipynb"), 3.0, 2.0, 1_000_000, {})
     assert str(r) == "wrote a.html (1.0 MB) in 3.0 s (notebook 2.0 s); executed notebook a.ipynb"
+
+
+@pytest.mark.slow
+def test_charts_are_drawn_whatever_the_callers_backend(monkeypatch, tmp_path):
+    """Issue 17 item 1: with ``MPLBACKEND=Agg`` (servers, cron, CI) every chart became the
+    text ``<Figure size …>``; the report kernel now always draws inline."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    result = report.render(_bare_plan(tmp_path), tmp_path / "agg.html", iterations=200,
+                           seed=1, timeout=300)
+    page = result.path.read_text(encoding="utf-8")
+    assert report.chart_problems(page) == []
+    assert page.count('src="data:image/png;base64,') >= 1   # the bare plan draws its Gantt
+
+
+def test_a_report_whose_charts_were_printed_as_text_is_refused(monkeypatch, tmp_path):
+    """Fail loudly rather than write a report without its charts."""
+    monkeypatch.setattr(export, "_export",
+                        lambda nb: "<pre>&lt;Figure size 1000x1428 with 1 Axes&gt;</pre>")
+    with pytest.raises(tpmkit.DataError, match=r"charts were not drawn \(1 printed as text"):
+        report.render(_bare_plan(tmp_path), tmp_path / "text.html", iterations=200, seed=1,
+                      timeout=300)
+    assert not (tmp_path / "text.html").exists()

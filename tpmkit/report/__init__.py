@@ -16,6 +16,7 @@ from tpmkit.report.data import ReportData, build_report_data, file_sha256
 from tpmkit.report.export import (
     METADATA_MIME,
     ReportResult,
+    chart_problems,
     notebook_path,
     offline_problems,
     render,
@@ -41,6 +42,7 @@ __all__ = [
     "ReportData",
     "ReportResult",
     "build_report_data",
+    "chart_problems",
     "day",
     "executive_summary",
     "file_sha256",

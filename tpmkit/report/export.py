@@ -11,6 +11,7 @@ fields of :class:`tpmkit.report.data.ReportData`.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import math
@@ -29,11 +30,16 @@ from tpmkit._files import refuse_overwrite, write_text_atomic
 from tpmkit.datasets import read_source
 from tpmkit.errors import DataError, InputFileError, ValidationError
 
-__all__ = ["METADATA_MIME", "ReportResult", "notebook_path", "offline_problems", "render",
-           "template_dir"]
+__all__ = ["INLINE_BACKEND", "METADATA_MIME", "ReportResult", "chart_problems", "notebook_path",
+           "offline_problems", "render", "template_dir"]
 
 #: MIME type of the notebook output that carries the title-block data to the template.
 METADATA_MIME = "application/vnd.tpmkit.report+json"
+
+#: matplotlib backend of the report kernel, whatever the caller's ``MPLBACKEND``
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+# a figure printed by a non-inline backend: "<Figure size 1000x1428 with 1 Axes>" (escaped)
+_FIGURE_TEXT = re.compile(r"&lt;Figure size [^&<>]{1,60}&gt;")
 
 _TEMPLATE = "tpmkit_report"
 _NOTEBOOK = "status_report.ipynb"
@@ -136,6 +142,19 @@ def offline_problems(page: str) -> list[str]:
     return [m.group(0) for m in _REMOTE.finditer(page)]
 
 
+def chart_problems(page: str) -> list[str]:
+    """Figures of ``page`` that were printed as text instead of drawn (a non-inline backend).
+
+    Examples
+    --------
+    >>> chart_problems('<img src="data:image/png;base64,AA">')
+    []
+    >>> chart_problems('<pre>&lt;Figure size 1000x1428 with 1 Axes&gt;</pre>')
+    ['<Figure size 1000x1428 with 1 Axes>']
+    """
+    return [html.unescape(m.group(0)) for m in _FIGURE_TEXT.finditer(page)]
+
+
 def _strip_remote(page: str) -> str:
     """Remove script/link tags that load from a URL (nbconvert's CDN defaults)."""
     page = re.sub(r"<script\b[^>]*\bsrc\s*=[^>]*>\s*</script>", "", page, flags=re.IGNORECASE)
@@ -194,6 +213,11 @@ def _quiet_kernel_manager(log: Any) -> type:
         async def start_kernel(self, **kw: Any) -> None:
             kw.setdefault("stdout", log)
             kw.setdefault("stderr", log)
+            # the report draws inline whatever the caller's MPLBACKEND (Agg on servers and in
+            # cron would turn every chart into the text "<Figure size …>")
+            env = dict(kw.get("env") or os.environ)
+            env["MPLBACKEND"] = INLINE_BACKEND
+            kw["env"] = env
             await super().start_kernel(**kw)
 
     return QuietKernelManager
@@ -323,6 +347,11 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
     nb.metadata["tpmkit_report"] = meta
     nb.metadata["title"] = meta.get("title") or "Project status report"
     page = _add_toc(_strip_remote(_export(nb)))
+    lost = chart_problems(page)
+    if lost:
+        raise DataError(f"the report's charts were not drawn ({len(lost)} printed as text, e.g. "
+                        f"{lost[0]!r}); the report kernel needs matplotlib's inline backend "
+                        "(pip install matplotlib-inline ipykernel)")
     problems = offline_problems(page)
     if problems:
         raise DataError(f"the exported report refers to outside resources "
