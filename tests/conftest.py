@@ -14,8 +14,9 @@ matplotlib.use("Agg")  # plot tests run without a display
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"  # reference data kept in the repository (tests/data/README.md)
-# The full PSPLIB library (2,040 .sm files) stays outside; only the opt-in ``psplib_full`` tests read it.
-PSPLIB_DIR = Path(os.environ.get("TPMKIT_PSPLIB_DIR", ROOT.parent / "shared" / "data" / "psplib"))
+# The full PSPLIB library (2,040 .sm files) stays outside the repository; only the opt-in
+# ``psplib_full`` tests read it, from the folder named by TPMKIT_PSPLIB_DIR (no default path).
+PSPLIB_DIR = Path(os.environ["TPMKIT_PSPLIB_DIR"]) if os.environ.get("TPMKIT_PSPLIB_DIR") else None
 
 # Published figures are printed to 2-4 significant digits; compare with the source's rounding.
 ABS_TOL_DAYS = 1e-9
@@ -27,7 +28,7 @@ def data_path(*parts: str) -> Path:
     if not path.exists():
         raise FileNotFoundError(
             f"test data file {path.relative_to(ROOT)} is missing: restore it from git, or copy it "
-            f"from ../shared/data and record its origin in tests/data/README.md")
+            f"from the source named in tests/data/README.md and record its origin in tests/data/README.md")
     return path
 
 

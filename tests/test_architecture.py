@@ -1,4 +1,4 @@
-"""Architecture rules checked over the source text (issue 13, ../shared/ARCHITECTURE.md)."""
+"""Architecture rules checked over the source text (issue 13, ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ Starts JupyterLab on 127.0.0.1 (free port, random token, stopped by its PID), op
 what-if slider, changes a Monte Carlo control and presses Run, and asserts that the shown
 text and figures change accordingly. Screenshots go to ``$TPMKIT_SCREENSHOTS`` (default
 ``build/screenshots``; ``docs/screenshots`` holds the committed README copies). Follows
-``../shared/JUPYTER-TESTING.md``. Skips with a reason when chromium or playwright is
+the project's Jupyter testing notes (Debian chromium, JupyterLab kernel-ready checks). Skips with a reason when chromium or playwright is
 missing.
 """
 

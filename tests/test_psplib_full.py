@@ -2,9 +2,8 @@
 
 The repository keeps only the instances the unit tests read (``tests/data/psplib``). The
 whole library (J30/J60/J90/J120, 2,040 ``.sm`` files, and the 110 Patterson ``.rcp`` files;
-Kolisch & Sprecher 1996) stays outside: point ``TPMKIT_PSPLIB_DIR`` at it (default
-``../shared/data/psplib``) and run ``pytest -m psplib_full``. Deselected by default; when
-selected, a missing folder fails the run.
+Kolisch & Sprecher 1996) stays outside: point ``TPMKIT_PSPLIB_DIR`` at it and run ``pytest -m psplib_full``. Deselected by default; when
+selected, an unset variable or a missing folder fails the run.
 """
 
 from __future__ import annotations
@@ -21,6 +20,9 @@ SETS = {"j30": 480, "j60": 480, "j90": 480, "j120": 600}
 
 
 def _folder(*parts: str):
+    if PSPLIB_DIR is None:
+        raise FileNotFoundError("set TPMKIT_PSPLIB_DIR to the folder of the full PSPLIB library "
+                                "to run the psplib_full sweep")
     path = PSPLIB_DIR.joinpath(*parts)
     if not path.is_dir():
         raise FileNotFoundError(f"PSPLIB folder {path} is missing: set TPMKIT_PSPLIB_DIR to the "
