@@ -126,8 +126,10 @@ def test_constraints_progress_costs_resources_and_data_date(tmp_path):
     assert parts["resources"].iloc[0][["id", "capacity", "cost_per_hour"]].tolist() == [
         "DEV", 2.0, 60.0]
     pr = parts["project"]
+    # data date 2024-01-08 00:00: the remaining work starts on the 8th, i.e. the status
+    # date (end of a day in tpmkit) is the 7th
     assert (pr["name"], pr["start"], pr["status_date"], pr["currency"]) == (
-        "DEMO", "2024-01-08", "2024-01-08", "EUR")
+        "DEMO", "2024-01-08", "2024-01-07", "EUR")
     assert pr["calendar"] == {"workweek": ["Mon", "Tue", "Wed", "Thu", "Fri"],
                               "holidays": ["2024-01-10"]}
 
@@ -210,7 +212,8 @@ def test_real_file_percent_complete_types():
     assert t["name"].tolist()[:4] == ["Duration 0%", "Duration 25%", "Duration 75%", "Duration 100%"]
     assert t["percent_complete"].tolist() == [0, 25, 75, 100] * 3
     assert t["duration"].tolist() == [100.0] * 12  # 800 h / 8 h per day
-    assert parts["project"]["status_date"] == "2015-02-24"
+    # data date 2015-02-24 00:00 (remaining work from the 24th) = end of the 23rd
+    assert parts["project"]["status_date"] == "2015-02-23"
     assert len(parts["project"]["calendar"]["holidays"]) == 24
 
 
