@@ -299,7 +299,7 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
                "actual_start": r.date(t, "act_start_date", "TASK"),
                "actual_finish": r.date(t, "act_end_date", "TASK"),
                "remaining_duration": remaining,
-               "status": t.get("status_code", ""),
+               "p6_status": t.get("status_code", ""),
                "percent_complete_type": pct_type}
         row.update(codes.get(key, {}))
         rows.append(row)
