@@ -358,3 +358,34 @@ def test_export_is_deterministic_and_computes_nothing(tmp_path):
     assert b"<StartDate>" not in one and b"<Start>" not in one and b"<TotalSlack>" in one
     with pytest.raises(DataError, match="schedule=tpmkit.schedule"):
         mspdi.write(p, tmp_path / "h.xml", schedule=schedule(t))
+
+
+@pytest.mark.parametrize("rel", ["mpxj/mspditimephased.xml",
+                                 "mpxj/generated__task-percentcomplete__percent-complete-8.4.xer"])
+def test_round_trip_keeps_progress(tmp_path, rel):
+    """Percent complete, actual start/finish, remaining duration and the status date of an
+    in-progress MS Project plan and of a progressed P6 file survive export → import."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TpmkitWarning)
+        p = tpmkit.read(data_path("projectfiles", *rel.split("/")))
+    assert (p.tasks["percent_complete"] > 0).any() and p.tasks["actual_start"].notna().any()
+    q, parts = _rt(p, tmp_path)
+    # MSPDI stores whole percentages (the P6 file has whole ones too)
+    pd.testing.assert_series_equal(q.tasks["percent_complete"], p.tasks["percent_complete"],
+                                   check_dtype=False)
+    for col in ("actual_start", "actual_finish"):  # whole days: the writer uses 08:00/17:00
+        pd.testing.assert_series_equal(q.tasks[col].dt.normalize(), p.tasks[col].dt.normalize(),
+                                       check_dtype=False)
+    written = parts["tasks"].set_index("id")["remaining_duration"]
+    np.testing.assert_allclose(written.to_numpy(),
+                               _source_remaining(rel).loc[written.index].to_numpy(),
+                               atol=1 / 28800)
+    assert q.status_date == p.status_date
+
+
+def _source_remaining(rel: str) -> pd.Series:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TpmkitWarning)
+        parts = tpmkit.io.read_parts(data_path("projectfiles", *rel.split("/")))
+    t = parts["tasks"].set_index("id")
+    return t["remaining_duration"].fillna(t["duration"] * (1 - t["percent_complete"] / 100))

@@ -120,7 +120,8 @@ def test_constraints_progress_costs_resources_and_data_date(tmp_path):
         "SNET", pd.Timestamp("2024-01-08"))
     # duration type: (16 - 8) / 16; physical: 30; units: 3 / (3 + 1)
     assert t["percent_complete"].tolist()[:3] == [50.0, 30.0, 75.0]
-    assert t.loc["A100", "resources"] == "DEV:1.5"  # two assignments of DEV add up
+    # two assignments of DEV stay two demands (P6 and MPXJ keep assignments separate)
+    assert t.loc["A100", "resources"] == "DEV:1; DEV:0.5"
     assert (t.loc["A100", "cost"], t.loc["A100", "actual_cost"]) == (1440.0, 480.0)
     assert t.loc["A110", "cost"] == 100.0  # expense from PROJCOST
     assert parts["resources"].iloc[0][["id", "capacity", "cost_per_hour"]].tolist() == [

@@ -293,7 +293,7 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
                "predecessors": preds.get(key, ""),
                "wbs": wbs_code(t.get("wbs_id")), "constraint": constraint,
                "constraint_date": cdate, "resources": "; ".join(f"{k}:{format_number(v)}"
-                                            for k, v in assigned.get(key, {}).items()),
+                                            for k, v in assigned.get(key, [])),
                "cost": budget.get(key, math.nan), "actual_cost": actual.get(key, math.nan),
                "percent_complete": pct,
                "actual_start": r.date(t, "act_start_date", "TASK"),
@@ -535,15 +535,15 @@ def _activity_codes(tables: dict[str, list[dict[str, str]]], id_of: dict[str, st
 
 def _costs(r: _Reader, tables: dict[str, list[dict[str, str]]], id_of: dict[str, str]
            ) -> tuple[list[dict[str, str]], list[str], dict[str, float], dict[str, float],
-                      dict[str, dict[str, float]]]:
-    """Resources, and per activity the budget, actual cost and assigned resource units."""
+                      dict[str, list[tuple[str, float]]]]:
+    """Resources, and per activity the budget, actual cost and each assignment's units."""
     res_recs = tables.get("RSRC", [])
     res_ids, w = safe_ids([x.get("rsrc_short_name") or x.get("rsrc_name") or x.get("rsrc_id")
                            for x in res_recs], "resource")
     res_of = {x.get("rsrc_id"): i for x, i in zip(res_recs, res_ids)}
     budget: dict[str, float] = {}
     actual: dict[str, float] = {}
-    assigned: dict[str, dict[str, float]] = {}
+    assigned: dict[str, list[tuple[str, float]]] = {}
     for a in tables.get("TASKRSRC", []):
         tid = a.get("task_id")
         if tid not in id_of:
@@ -553,10 +553,10 @@ def _costs(r: _Reader, tables: dict[str, list[dict[str, str]]], id_of: dict[str,
             + r.num(a, "act_ot_cost", "TASKRSRC", 0.0)
         rid = res_of.get(a.get("rsrc_id"))
         if rid is not None:
-            # several assignments of one resource (e.g. in different roles) add up
+            # several assignments of one resource (e.g. in different roles, at different
+            # rates) stay separate demands, as in P6 and MPXJ
             units = r.num(a, "target_qty_per_hr", "TASKRSRC", 1.0)
-            per_task = assigned.setdefault(tid, {})
-            per_task[rid] = per_task.get(rid, 0.0) + units
+            assigned.setdefault(tid, []).append((rid, units))
     for c in tables.get("PROJCOST", []):
         tid = c.get("task_id")
         if tid in id_of:
