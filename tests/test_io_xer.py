@@ -109,7 +109,7 @@ def test_activities_links_lags_and_wbs(tmp_path):
     assert "level-of-effort activities L1 were left out" in w
     assert "A140_x have an 'As Late As Possible'" in w
     # the 10-hour calendar has the same working days: its hours only set the day length
-    assert "another calendar" not in w
+    assert "calendars other than the project calendar" not in w
     assert "relationships to activities outside the project or left out were dropped: 1→7" in w
 
 
@@ -395,3 +395,23 @@ def test_two_links_between_the_same_pair_are_kept_and_scheduled(tmp_path):
     s = schedule(tpmkit.read(path)).table
     # FS: start ≥ 5; FF+2: finish ≥ 7 → start 6, finish 7
     assert (s.loc["1610", "early_start"], s.loc["1610", "early_finish"]) == (6.0, 7.0)
+
+
+def test_activity_calendar_with_other_working_days_is_read_and_warned(tmp_path):
+    """An activity on a Monday–Thursday calendar: the calendar is read (column 'calendar',
+    parts['calendars'] with its work periods) and one warning counts the activities."""
+    path = _xer(tmp_path)
+    friday = "(0||6()((0||0(s|08:00|f|12:00)())(0||1(s|13:00|f|19:00)())))"
+    text = path.read_bytes().decode("cp1252")
+    head, sep, tail = text.partition("Long days")
+    assert friday in tail
+    path.write_bytes((head + sep + tail.replace(friday, "(0||6()())", 1)).encode("cp1252"))
+    parts = xer.read_parts(path)
+    t = parts["tasks"].set_index("id")
+    assert t.loc["A140_x", "calendar"] == "Long days" and t.loc["A100", "calendar"] == ""
+    cal = parts["calendars"]["Long days"]
+    assert cal["workweek"] == ["Mon", "Tue", "Wed", "Thu"]
+    assert cal["working_times"]["Mon"] == ["08:00-12:00", "13:00-19:00"]
+    assert cal["hours_per_day"] == 10.0
+    w = [x for x in parts["warnings"] if "calendars other than the project calendar" in x]
+    assert len(w) == 1 and w[0].startswith("1 activity uses calendars") and "A140_x" in w[0]

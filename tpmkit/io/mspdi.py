@@ -640,7 +640,8 @@ def _task_warnings(read: _TasksRead, cfg: _Settings, warnings: list[str]) -> Non
     if read.other_cal:
         n = sum(len(v) for v in read.other_cal.values())
         each = "; ".join(f"{name!r}: {format_ids(ids)}" for name, ids in read.other_cal.items())
-        warnings.append(f"{n} tasks use task or resource calendars other than the project "
+        warnings.append(f"{n} task{' uses' if n == 1 else 's use'} task or resource calendars "
+                        "other than the project "
                         f"calendar {cfg.cal_name!r} ({each}); tpmkit reads them (column "
                         "'calendar', parts['calendars']) but does not yet schedule them: every "
                         "task is scheduled on the project calendar")

@@ -284,8 +284,10 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
     for t, tid in zip(kept, ids):
         key = t.get("task_id")
         hpd = hours_per_day(t.get("clndr_id"))
-        if t.get("clndr_id") and t.get("clndr_id") != proj_cal_id \
-                and cals.get(t.get("clndr_id"), {}).get("weekmask") != pcal["weekmask"]:
+        own = cals.get(t.get("clndr_id") or "")
+        other = own is not None and t.get("clndr_id") != proj_cal_id and (
+            own["weekmask"], sorted(own["holidays"])) != (pcal["weekmask"], sorted(pcal["holidays"]))
+        if other:
             other_cal.append(tid)
         duration, remaining, pct, pct_type, constraint, cdate = _activity_row(
             r, t, tid, hpd, proj, alap, clamped, warnings)
@@ -300,7 +302,8 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
                "actual_finish": r.date(t, "act_end_date", "TASK"),
                "remaining_duration": remaining,
                "p6_status": t.get("status_code", ""),
-               "percent_complete_type": pct_type}
+               "percent_complete_type": pct_type,
+               "calendar": own["name"] if other else ""}
         row.update(codes.get(key, {}))
         rows.append(row)
         computed.append(_stored_dates(r, t, tid, hpd))
@@ -312,8 +315,12 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
         warnings.append(f"activities {format_ids(alap)} have an 'As Late As Possible' "
                         "constraint, which tpmkit does not model; scheduled as soon as possible")
     if other_cal:
-        warnings.append(f"activities {format_ids(other_cal)} use another calendar in P6; "
-                        f"tpmkit schedules every activity on the project calendar {pcal['name']!r}")
+        warnings.append(f"{len(other_cal)} activit{'y uses' if len(other_cal) == 1 else 'ies use'} "
+                        "calendars other than the project "
+                        f"calendar {pcal['name']!r} ({format_ids(other_cal)}); tpmkit reads them "
+                        "(column 'calendar', parts['calendars']; their hours per day convert "
+                        "the durations) but does not yet schedule them: every activity is "
+                        "scheduled on the project calendar's working days")
 
     tasks = task_frame(rows)
     start = _project_start(r, proj, computed)
@@ -338,11 +345,25 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
     }
     parts: dict[str, Any] = {"tasks": tasks, "links": links, "project": project,
                              "computed": comp, "warnings": warnings}
+    used = {row["calendar"] for row in rows if row["calendar"]}
+    if used:
+        parts["calendars"] = {c["name"]: _calendar_dict(c) for c in cals.values()
+                              if c["name"] in used}
     if res_recs:
         parts["resources"] = _resource_table(r, tables, res_recs, res_ids)
     if not rows:
         warnings.append("the file holds no activities")
     return parts
+
+
+def _calendar_dict(c: dict[str, Any]) -> dict[str, Any]:
+    """A parsed P6 calendar as ``workweek``, ``holidays``, ``working_times`` and
+    ``hours_per_day`` (the hours of its work periods)."""
+    times = {d: [f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in m]
+             for d, m in zip(DAY_NAMES, c["minutes"] or [[]] * 7) if m}
+    return {"workweek": [d for d, w in zip(DAY_NAMES, c["weekmask"]) if w],
+            "holidays": sorted(c["holidays"]), "working_times": times,
+            "hours_per_day": c["hours"]}
 
 
 def _stored_dates(r: _Reader, t: dict[str, str], tid: str, hpd: float) -> dict[str, Any]:
