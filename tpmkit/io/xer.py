@@ -10,8 +10,13 @@ file are handled.
 
 Conversions:
 
-* durations: ``target_drtn_hr_cnt`` [h] / the activity calendar's ``day_hr_cnt`` [h/day];
-* lags: ``lag_hr_cnt`` [h] / ``day_hr_cnt`` of the calendar P6 uses for relationship lags
+* hours per day of a calendar: the hours of its work periods (``clndr_data``), which P6
+  schedules on; ``day_hr_cnt`` only sets how P6 displays days (a warning names the
+  calendars where the two disagree);
+* durations: ``target_drtn_hr_cnt`` [h] / the activity calendar's hours per day;
+  ``remain_drtn_hr_cnt`` → ``remaining_duration`` (0 for completed activities; more than
+  the original is legal);
+* lags: ``lag_hr_cnt`` [h] / hours per day of the calendar P6 uses for relationship lags
   (SCHEDOPTIONS ``sched_calendar_on_relationship_lag``: predecessor's (P6 default),
   successor's, project default, or 24-hour = elapsed hours);
 * link types ``PR_FS``/``PR_SS``/``PR_FF``/``PR_SF``;
@@ -20,8 +25,14 @@ Conversions:
   ``CS_MANDSTART`` → MSO, ``CS_MANDFIN`` → MFO; ``CS_ALAP`` is not modelled (warning);
 * percent complete by the activity's percent-complete type: duration
   ``(target − remaining) / target``, physical ``phys_complete_pct``, units
-  ``act_work_qty / (act_work_qty + remain_work_qty)``;
-* the data date (``last_recalc_date``) becomes the status date;
+  ``act_work_qty / (act_work_qty + remain_work_qty)``; a percentage outside 0–100 (more
+  remaining than original duration) is clamped as P6 shows it, with one warning;
+* the data date (``last_recalc_date``, an instant) becomes the status date, the end of a
+  day: ``2015-02-24 00:00`` → ``2015-02-23``; ``restart_date``/``reend_date`` (P6's
+  remaining early start/finish) are stored as the tool's forecast;
+* several assignments of one resource to an activity stay separate demands;
+* activity calendars with other working days: read (column ``calendar`` and
+  ``parts["calendars"]``), one warning; tpmkit schedules on the project calendar;
 * calendar exceptions ``(d|41519)`` are day serials counted from 1899-12-30.
 
 References
