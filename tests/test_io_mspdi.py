@@ -358,3 +358,87 @@ def test_export_is_deterministic_and_computes_nothing(tmp_path):
     assert b"<StartDate>" not in one and b"<Start>" not in one and b"<TotalSlack>" in one
     with pytest.raises(DataError, match="schedule=tpmkit.schedule"):
         mspdi.write(p, tmp_path / "h.xml", schedule=schedule(t))
+
+
+@pytest.mark.parametrize("rel", ["mpxj/mspditimephased.xml",
+                                 "mpxj/generated__task-percentcomplete__percent-complete-8.4.xer"])
+def test_round_trip_keeps_progress(tmp_path, rel):
+    """Percent complete, actual start/finish, remaining duration and the status date of an
+    in-progress MS Project plan and of a progressed P6 file survive export → import."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TpmkitWarning)
+        p = tpmkit.read(data_path("projectfiles", *rel.split("/")))
+    assert (p.tasks["percent_complete"] > 0).any() and p.tasks["actual_start"].notna().any()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TpmkitWarning)  # progress warnings of the P6 file
+        q, parts = _rt(p, tmp_path)
+    # MSPDI stores whole percentages (the P6 file has whole ones too)
+    pd.testing.assert_series_equal(q.tasks["percent_complete"], p.tasks["percent_complete"],
+                                   check_dtype=False)
+    for col in ("actual_start", "actual_finish"):  # whole days: the writer uses 08:00/17:00
+        pd.testing.assert_series_equal(q.tasks[col].dt.normalize(), p.tasks[col].dt.normalize(),
+                                       check_dtype=False)
+    written = parts["tasks"].set_index("id")["remaining_duration"]
+    np.testing.assert_allclose(written.to_numpy(),
+                               _source_remaining(rel).loc[written.index].to_numpy(),
+                               atol=1 / 28800)
+    assert q.status_date == p.status_date
+
+
+def _source_remaining(rel: str) -> pd.Series:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TpmkitWarning)
+        parts = tpmkit.io.read_parts(data_path("projectfiles", *rel.split("/")))
+    t = parts["tasks"].set_index("id")
+    return t["remaining_duration"].fillna(t["duration"] * (1 - t["percent_complete"] / 100))
+
+
+def test_progress_fields_of_an_in_progress_plan():
+    """``mspditimephased.xml``: RemainingDuration (Task 4: 50 % of 75 h → 37.5 h = 4.6875
+    days of 8 h), Resume (where the remaining work resumes) and MS Project's Start/Finish
+    as its forecast; no StatusDate in the file, so no status date."""
+    parts = mspdi.read_parts(data_path("projectfiles", "mpxj", "mspditimephased.xml"))
+    t = parts["tasks"].set_index("id")
+    assert t.loc["4", "remaining_duration"] == 4.6875 and t.loc["4", "percent_complete"] == 50
+    assert t.loc["7", "remaining_duration"] == 0.0 and pd.notna(t.loc["7", "actual_finish"])
+    c = parts["computed"]
+    assert c.loc["4", "resume_date"] == pd.Timestamp("2008-11-26 15:30")
+    assert c.loc["4", "forecast_finish_date"] == pd.Timestamp("2008-12-03 12:00")
+    assert parts["project"]["status_date"] is None
+
+
+def test_task_and_resource_calendars_are_read_and_warned_once():
+    """Issue case: 'Task 1 – 24 Hour' finishes on 2008-11-23 in MS Project (its resource
+    works on the '24 Hours' calendar), on 2008-12-03 in tpmkit. The resource calendars
+    (night shift, 24 hours) are read and one warning names the tasks and their count."""
+    parts = mspdi.read_parts(data_path("projectfiles", "mpxj", "mspditimephased.xml"))
+    t = parts["tasks"].set_index("id")
+    assert t.loc[[str(i) for i in range(9, 17)], "calendar"].eq("Night Shift").all()
+    assert t.loc[[str(i) for i in range(17, 25)], "calendar"].eq("24 Hours").all()
+    assert t.loc[["1", "25", "40"], "calendar"].eq("").all()  # derived from Standard, unchanged
+    cals = parts["calendars"]
+    assert cals["24 Hours"]["workweek"] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert cals["24 Hours"]["working_times"]["Sun"] == ["00:00-24:00"]
+    assert cals["Night Shift"]["working_times"]["Tue"] == ["00:00-03:00", "04:00-08:00",
+                                                          "23:00-24:00"]
+    w = [x for x in parts["warnings"] if "calendars other than the project calendar" in x]
+    assert len(w) == 1 and w[0].startswith("16 tasks use task or resource calendars")
+    assert "'Night Shift': 9, 10" in w[0] and "'24 Hours': 17, 18" in w[0]
+    assert parts["computed"].loc["17", "finish_date"] == pd.Timestamp("2008-11-23 12:00")
+
+
+def test_status_date_is_the_end_of_a_day(tmp_path):
+    """MS Project's StatusDate is an instant: 17:00 is the end of that day; 00:00 (before the
+    day's working time) is the end of the previous day; inside the day: rounded, warned."""
+    def status(when):
+        p = tmp_path / "s.xml"
+        p.write_text('<Project xmlns="http://schemas.microsoft.com/project">'
+                     f"<StartDate>2024-01-08T08:00:00</StartDate><StatusDate>{when}</StatusDate>"
+                     "<Tasks><Task><UID>1</UID><ID>1</ID><Name>A</Name>"
+                     "<Duration>PT8H0M0S</Duration></Task></Tasks></Project>")
+        parts = mspdi.read_parts(p)
+        return parts["project"]["status_date"], parts["warnings"]
+    assert status("2024-01-10T17:00:00") == ("2024-01-10", [])
+    assert status("2024-01-10T00:00:00") == ("2024-01-09", [])
+    day, w = status("2024-01-10T12:00:00")
+    assert day == "2024-01-10" and "inside a working day" in w[0]

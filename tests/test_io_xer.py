@@ -109,7 +109,7 @@ def test_activities_links_lags_and_wbs(tmp_path):
     assert "level-of-effort activities L1 were left out" in w
     assert "A140_x have an 'As Late As Possible'" in w
     # the 10-hour calendar has the same working days: its hours only set the day length
-    assert "another calendar" not in w
+    assert "calendars other than the project calendar" not in w
     assert "relationships to activities outside the project or left out were dropped: 1→7" in w
 
 
@@ -120,14 +120,17 @@ def test_constraints_progress_costs_resources_and_data_date(tmp_path):
         "SNET", pd.Timestamp("2024-01-08"))
     # duration type: (16 - 8) / 16; physical: 30; units: 3 / (3 + 1)
     assert t["percent_complete"].tolist()[:3] == [50.0, 30.0, 75.0]
-    assert t.loc["A100", "resources"] == "DEV:1.5"  # two assignments of DEV add up
+    # two assignments of DEV stay two demands (P6 and MPXJ keep assignments separate)
+    assert t.loc["A100", "resources"] == "DEV:1; DEV:0.5"
     assert (t.loc["A100", "cost"], t.loc["A100", "actual_cost"]) == (1440.0, 480.0)
     assert t.loc["A110", "cost"] == 100.0  # expense from PROJCOST
     assert parts["resources"].iloc[0][["id", "capacity", "cost_per_hour"]].tolist() == [
         "DEV", 2.0, 60.0]
     pr = parts["project"]
+    # data date 2024-01-08 00:00: the remaining work starts on the 8th, i.e. the status
+    # date (end of a day in tpmkit) is the 7th
     assert (pr["name"], pr["start"], pr["status_date"], pr["currency"]) == (
-        "DEMO", "2024-01-08", "2024-01-08", "EUR")
+        "DEMO", "2024-01-08", "2024-01-07", "EUR")
     assert pr["calendar"] == {"workweek": ["Mon", "Tue", "Wed", "Thu", "Fri"],
                               "holidays": ["2024-01-10"]}
 
@@ -138,9 +141,11 @@ def test_stored_p6_dates_match_rescheduling(tmp_path):
     c = parts["computed"]
     assert c.loc["A110", ["early_start", "early_finish"]].tolist() == [2.5, 5.5]
     assert c.loc["A120", "total_float"] == 4.5
+    # the hand computation is textbook CPM without progress: schedule without the data date
+    parts["project"]["status_date"] = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)
-        s = schedule(tpmkit.read(_xer(tmp_path))).table
+        s = schedule(tpmkit.read(parts)).table
     ids = ["A100", "A110", "A120", "A130"]
     for col in ("early_start", "early_finish", "late_start", "late_finish", "total_float"):
         assert s.loc[ids, col].tolist() == c.loc[ids, col].tolist(), col
@@ -210,7 +215,8 @@ def test_real_file_percent_complete_types():
     assert t["name"].tolist()[:4] == ["Duration 0%", "Duration 25%", "Duration 75%", "Duration 100%"]
     assert t["percent_complete"].tolist() == [0, 25, 75, 100] * 3
     assert t["duration"].tolist() == [100.0] * 12  # 800 h / 8 h per day
-    assert parts["project"]["status_date"] == "2015-02-24"
+    # data date 2015-02-24 00:00 (remaining work from the 24th) = end of the 23rd
+    assert parts["project"]["status_date"] == "2015-02-23"
     assert len(parts["project"]["calendar"]["holidays"]) == 24
 
 
@@ -303,3 +309,109 @@ def test_real_pmxml_percent_complete_matches_the_xer_save():
     cols = ["id", "name", "duration", "percent_complete"]
     pd.testing.assert_frame_equal(pm["tasks"][cols], x["tasks"][cols])
     assert pm["project"]["calendar"] == x["project"]["calendar"]
+
+
+# ------------------------------------------------- issue cases: progress, periods, parallel links
+def _percent_complete_file(tmp_path, edit=None):
+    """A copy of MPXJ's ``percent-complete-8.4.xer`` (P6 8.4), optionally edited."""
+    src = data_path("projectfiles", "mpxj", "generated__task-percentcomplete__percent-complete-8.4.xer")
+    if edit is None:
+        return src
+    text = src.read_bytes().decode("cp1252")
+    for old, new in edit:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "edited.xer"
+    path.write_bytes(text.encode("cp1252"))
+    return path
+
+
+def test_real_file_progress_columns_and_data_date():
+    """``percent-complete-8.4.xer``: remain_drtn_hr_cnt → remaining_duration (600 h = 75 d of
+    the 8-h calendar, also for physical/units types, whose remaining duration P6 keeps at
+    800 h), actual starts, and the data date 2015-02-24 00:00 → status date end of the 23rd."""
+    parts = xer.read_parts(_percent_complete_file(None))
+    t = parts["tasks"].set_index("id")
+    assert t["remaining_duration"].tolist() == [100.0, 75.0, 25.0, 0.0] + [100.0] * 8
+    assert t["actual_start"].notna().sum() == 9
+    assert parts["project"]["status_date"] == "2015-02-23"
+    c = parts["computed"]  # P6's forecast: remaining early start/finish
+    assert c.loc["A1010", "forecast_finish_date"] == pd.Timestamp("2015-06-08 16:00")
+    assert c.loc["A1010", "forecast_finish"] == 75.0
+
+
+def test_remaining_above_original_is_legal_and_percent_clamped_once(tmp_path):
+    """The issue's large P6 file was refused ("percent_complete outside 0–100") because
+    activities had more remaining than original duration; P6 shows them at 0 %. The file
+    itself is not in the collection: the real P6 8.4 file above, with two activities
+    edited to 1000 h remaining of 800 h, stands in for it."""
+    edit = [("A1010\tDuration 25%\t\t\t\t600\t", "A1010\tDuration 25%\t\t\t\t1000\t"),
+            ("A1020\tDuration 75%\t\t\t\t200\t", "A1020\tDuration 75%\t\t\t\t1000\t")]
+    parts = xer.read_parts(_percent_complete_file(tmp_path, edit))
+    t = parts["tasks"].set_index("id")
+    assert t.loc["A1010", "percent_complete"] == 0.0 and t.loc["A1020", "percent_complete"] == 0.0
+    assert t.loc["A1010", "remaining_duration"] == 125.0  # 1000 h / 8 h: kept as slipping
+    clamp = [w for w in parts["warnings"] if "clamped to 0–100" in w]
+    assert len(clamp) == 1 and "A1010, A1020" in clamp[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TpmkitWarning)
+        s = schedule(tpmkit.read(_percent_complete_file(tmp_path, edit))).table
+    assert s.loc["A1010", "forecast_finish"] == 125.0  # the slip shows in the forecast
+
+
+def test_day_hr_cnt_disagreeing_with_the_work_periods(tmp_path):
+    """Issue case: day_hr_cnt 10 on a calendar whose periods are 08:00–16:00 (8 h). P6
+    schedules 300 h as 37.5 days on the periods; converting with day_hr_cnt gave 30. The
+    real P6 8.4 file's calendar (08:00–16:00, day_hr_cnt 8) is edited to day_hr_cnt 10."""
+    edit = [("\tCA_Base\t8\t40\t", "\tCA_Base\t10\t40\t")]
+    parts = xer.read_parts(_percent_complete_file(tmp_path, edit))
+    t = parts["tasks"].set_index("id")
+    assert t.loc["A1000", "duration"] == 100.0  # 800 h / 8 h of periods, not / 10
+    w = [x for x in parts["warnings"] if "day_hr_cnt disagrees" in x]
+    assert len(w) == 1 and "10 h/day stated, 8 h/day of work periods" in w[0]
+    assert parts["project"]["hours_per_day"] == 8.0
+    # the unedited file agrees with its periods: no warning
+    assert not any("day_hr_cnt" in x for x in xer.read_parts(_percent_complete_file(None))["warnings"])
+
+
+def test_two_links_between_the_same_pair_are_kept_and_scheduled(tmp_path):
+    """Issue case (activities 1980 and 1610 of a P6 export, not in the collection): an FS
+    and an FF link between the same pair. Both are imported as separate links and the
+    model schedules both (the successor starts after the predecessor's finish and
+    finishes at least 2 days after it)."""
+    rows = ["ERMHDR\t8.0", "%T\tPROJECT", "%F\tproj_id\tproj_short_name\tplan_start_date",
+            "%R\t1\tP\t2024-01-08 00:00", "%T\tCALENDAR",
+            "%F\tclndr_id\tdefault_flag\tclndr_name\tday_hr_cnt\tclndr_data",
+            f"%R\t10\tY\tStandard\t8\t{WEEK}", "%T\tTASK",
+            "%F\ttask_id\tproj_id\tclndr_id\ttask_code\ttask_name\ttarget_drtn_hr_cnt",
+            "%R\t1980\t1\t10\t1980\tPour\t40", "%R\t1610\t1\t10\t1610\tCure\t8",
+            "%T\tTASKPRED", "%F\ttask_id\tpred_task_id\tpred_type\tlag_hr_cnt",
+            "%R\t1610\t1980\tPR_FS\t0", "%R\t1610\t1980\tPR_FF\t16", "%E"]
+    path = tmp_path / "pair.xer"
+    path.write_text("\n".join(rows))
+    parts = xer.read_parts(path)
+    assert parts["links"][["predecessor", "successor", "type", "lag"]].values.tolist() == [
+        ["1980", "1610", "FS", 0.0], ["1980", "1610", "FF", 2.0]]
+    s = schedule(tpmkit.read(path)).table
+    # FS: start ≥ 5; FF+2: finish ≥ 7 → start 6, finish 7
+    assert (s.loc["1610", "early_start"], s.loc["1610", "early_finish"]) == (6.0, 7.0)
+
+
+def test_activity_calendar_with_other_working_days_is_read_and_warned(tmp_path):
+    """An activity on a Monday–Thursday calendar: the calendar is read (column 'calendar',
+    parts['calendars'] with its work periods) and one warning counts the activities."""
+    path = _xer(tmp_path)
+    friday = "(0||6()((0||0(s|08:00|f|12:00)())(0||1(s|13:00|f|19:00)())))"
+    text = path.read_bytes().decode("cp1252")
+    head, sep, tail = text.partition("Long days")
+    assert friday in tail
+    path.write_bytes((head + sep + tail.replace(friday, "(0||6()())", 1)).encode("cp1252"))
+    parts = xer.read_parts(path)
+    t = parts["tasks"].set_index("id")
+    assert t.loc["A140_x", "calendar"] == "Long days" and t.loc["A100", "calendar"] == ""
+    cal = parts["calendars"]["Long days"]
+    assert cal["workweek"] == ["Mon", "Tue", "Wed", "Thu"]
+    assert cal["working_times"]["Mon"] == ["08:00-12:00", "13:00-19:00"]
+    assert cal["hours_per_day"] == 10.0
+    w = [x for x in parts["warnings"] if "calendars other than the project calendar" in x]
+    assert len(w) == 1 and w[0].startswith("1 activity uses calendars") and "A140_x" in w[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 import tpmkit
 from tests.conftest import data_path
 from tpmkit.cli import main
-from tpmkit.errors import CycleError, OptionError, ValidationError
+from tpmkit.errors import CycleError, OptionError, TpmkitWarning, ValidationError
 from tpmkit.io.psplib import load_instance
 from tpmkit.resources import LevelResult, level, solve_rcpsp
 
@@ -385,11 +386,40 @@ def test_repr_html():
 # ------------------------------------------------------------------ errors
 
 
-def test_demand_above_capacity_names_the_task():
-    with pytest.raises(ValidationError, match=r"capacity of dev: C.*raise the capacity"):
-        level(_small(resources=("dev:1", "dev:1", "dev:2")))
+def test_demand_above_capacity_is_scheduled_over_allocated_like_ms_project_and_p6():
+    """A task that alone needs more than the capacity: MS Project and P6 never change the
+    units when levelling, they schedule it and report the over-allocation; so does tpmkit
+    (the task holds all of the resource, nothing else on it runs alongside)."""
+    with pytest.warns(TpmkitWarning, match=r"C needs 2 of dev \(capacity 1\).*over-allocated"):
+        r = level(_small(resources=("dev:1", "dev:1", "dev:2")), rng=0)
+    s = r.schedule
+    assert r.over_allocated == ["C"]
+    # C (4 d, after A) cannot share dev with A or B: A 0–3, B 3–5, C 5–9 or B first
+    spans = sorted((s.loc[t, "start"], s.loc[t, "finish"]) for t in "ABC")
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+    assert r.makespan == 9.0
+    # the pure RCPSP solver still refuses an instance that has no schedule
     with pytest.raises(ValidationError, match="capacity of R1: 1"):
         solve_rcpsp([1, 1], [[], []], [[1], [3]], [2])
+
+
+def test_p6_rates_file_with_five_assignments_of_one_resource_levels(tmp_path):
+    """``assignment__resource-rates-test.xer`` (MPXJ EffectiveRateTest): activity A1000 has
+    five assignments of R1 (1 unit/h each, at five different rates; max units 1/h). They
+    are five demands (not one 'R1:5'); ``tpmkit level`` schedules the file and reports
+    A1000 over-allocated instead of refusing it."""
+    path = data_path("projectfiles", "mpxj", "assignment__resource-rates-test.xer")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p = tpmkit.read(path)
+    assert p.tasks.loc["A1000", "resources"] == "R1:1; R1:1; R1:1; R1:1; R1:1"
+    assert p.assignments["units"].tolist() == [1.0] * 5
+    with pytest.warns(TpmkitWarning, match=r"A1000 needs 5 of R1 \(capacity 1\)"):
+        r = level(p, rng=0)
+    assert r.over_allocated == ["A1000"] and r.makespan == p.tasks.loc["A1000", "duration"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the CLI prints its warnings; tested in test_cli
+        assert main(["level", str(path)]) == 0
 
 
 def test_bad_options_list_the_choices():

@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     if result.unconstrained:
         print(f"Not levelled (no capacity given): {', '.join(result.unconstrained)}")
     if result.over_allocated:
-        print(f"Left over capacity (not enough float): {', '.join(result.over_allocated)}")
+        print(f"Left over capacity (not enough float, or more units than the capacity): {', '.join(result.over_allocated)}")
     if args.csv:
         print(f"Wrote {args.csv}")
     return 0

@@ -166,6 +166,8 @@ def _activities(root: Element, name: str, tables: dict[str, list[dict[str, str]]
             "early_start_date": _txt(a, "EarlyStartDate"),
             "early_end_date": _txt(a, "EarlyFinishDate"),
             "late_start_date": _txt(a, "LateStartDate"), "late_end_date": _txt(a, "LateFinishDate"),
+            "restart_date": _txt(a, "RemainingEarlyStartDate"),
+            "reend_date": _txt(a, "RemainingEarlyFinishDate"),
             "total_float_hr_cnt": _txt(a, "TotalFloat"), "free_float_hr_cnt": _txt(a, "FreeFloat")})
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "read_bytes",
     "read_text",
     "safe_ids",
+    "status_day",
     "stored_offsets",
     "strip_namespaces",
     "summary_leaves",
@@ -242,6 +243,35 @@ def links_and_text(rows: Iterable[tuple], id_of: Mapping[str, str],
     links, moved, _ = links_table(rows, id_of, leaves)
     text = dict(zip(id_of, predecessors_text(links, id_of.values()), strict=True))
     return links, moved, text
+
+
+def status_day(when: Any, wt: WorkTime, what: str, warnings: list[str]) -> str | None:
+    """The status date (ISO day, read as the *end* of that day) of a tool's status instant.
+
+    P6's data date and MS Project's status date are instants: ``2015-02-24 00:00`` (before
+    the day's first working minute) means the remaining work starts on 24 February, which
+    tpmkit's day-based status date expresses as the end of 23 February. An instant after
+    the day's working time (17:00) is the end of that day; one inside it cannot be expressed
+    in whole days and is rounded to the end of the day with a warning.
+
+    Examples
+    --------
+    >>> wt = WorkTime([True] * 5 + [False] * 2, [])
+    >>> [status_day(pd.Timestamp(t), wt, "x", []) for t in ("2015-02-24 00:00",
+    ...                                                     "2015-02-24 17:00")]
+    ['2015-02-23', '2015-02-24']
+    """
+    if when is None or pd.isna(when):
+        return None
+    when = pd.Timestamp(when)
+    day = when.normalize()
+    frac = float(wt.offsets([when], day)[0])
+    if frac <= 0.0:
+        day -= pd.Timedelta(days=1)
+    elif frac < 1.0:
+        warnings.append(f"{what} {when:%Y-%m-%d %H:%M} lies inside a working day; tpmkit "
+                        "counts progress in whole days and uses the end of that day")
+    return day.date().isoformat()
 
 
 def earliest_stored_start(start: Any, computed: Iterable[Mapping[str, Any]]) -> Any:

@@ -48,6 +48,7 @@ from tpmkit.io._xml import (
     parse_xml,
     predecessors_text,
     safe_ids,
+    status_day,
     stored_offsets,
     task_frame,
 )
@@ -288,8 +289,9 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     read = _read_tasks(root, raw, ids, own_field, ctx, cfg, warnings)
     rows, computed = read.rows, read.computed
     links = _links(root, read, uid_to_id, ctx, cfg, warnings)
-    _task_warnings(read, cfg, warnings)
     res_rows = _resources(root, rows, ctx, cfg, warnings)
+    calendars = _other_calendars(root, read, ctx, cfg)
+    _task_warnings(read, cfg, warnings)
 
     tasks = task_frame({k: v for k, v in r.items() if not k.startswith("_")} for r in rows)
     start = _date(root, "StartDate", ctx, "project")
@@ -302,8 +304,8 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         "start": start.date().isoformat() if pd.notna(start) else None,
         "calendar": {"workweek": [d for d, w in zip(DAY_NAMES, cfg.weekmask) if w],
                      "holidays": cfg.holidays},
-        "status_date": (lambda d: d.date().isoformat() if pd.notna(d) else None)(
-            _date(root, "StatusDate", ctx, "project")),
+        "status_date": status_day(_date(root, "StatusDate", ctx, "project"), cfg.wt,
+                                  "the status date", warnings),
         "currency": _txt(root, "CurrencyCode") or "",
         "minutes_per_day": cfg.mpd,
         "calendar_name": cfg.cal_name,
@@ -313,6 +315,8 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                              "computed": comp, "warnings": warnings}
     if res_rows:
         parts["resources"] = pd.DataFrame(res_rows)
+    if calendars:
+        parts["calendars"] = calendars
     if tasks.empty:
         warnings.append(f"{path}: the file holds no tasks")
     return parts
@@ -434,8 +438,9 @@ class _TasksRead:
     inactive: list[str] = field(default_factory=list)
     manual: list[str] = field(default_factory=list)
     alap: list[str] = field(default_factory=list)
-    other_cal: list[str] = field(default_factory=list)
     elapsed: list[str] = field(default_factory=list)
+    task_cal: dict[str, str] = field(default_factory=dict)  # UID → its own CalendarUID
+    other_cal: dict[str, list[str]] = field(default_factory=dict)  # calendar name → task ids
 
 
 def _read_tasks(root: Element, raw: list[tuple[int, str, str, Element]], ids: list[str],
@@ -464,7 +469,7 @@ def _read_tasks(root: Element, raw: list[tuple[int, str, str, Element]], ids: li
         if alap:
             read.alap.append(tid)
         if _txt(t, "CalendarUID", "-1") not in ("-1", _txt(root, "CalendarUID")):
-            read.other_cal.append(tid)
+            read.task_cal[uid] = _txt(t, "CalendarUID") or "-1"
         preds = []
         for lk in t.findall("PredecessorLink"):
             if _txt(lk, "CrossProject") == "1":
@@ -476,8 +481,10 @@ def _read_tasks(root: Element, raw: list[tuple[int, str, str, Element]], ids: li
             if link[-1]:
                 read.elapsed.append(tid)
             preds.append(link[:4])
-        read.rows.append(_task_row(t, tid, uid, where, on, own_field, preds, duration,
-                                   constraint, cdate, ctx))
+        row = _task_row(t, tid, uid, where, on, own_field, preds, duration, constraint,
+                        cdate, ctx)
+        row["remaining_duration"] = _remaining(t, where, duration, is_elapsed, ctx, cfg)
+        read.rows.append(row)
         read.computed.append(_stored_dates(t, tid, where, start, finish, is_elapsed, ctx, cfg))
     return read
 
@@ -503,6 +510,21 @@ def _duration(t: Element, where: str, start: Any, finish: Any, ctx: _Ctx,
     if duration < 0:
         raise ctx.error(where, "Duration", _txt(t, "Duration"), "it must not be negative")
     return duration, is_elapsed
+
+
+def _remaining(t: Element, where: str, duration: float, is_elapsed: bool, ctx: _Ctx,
+               cfg: _Settings) -> float:
+    """``RemainingDuration`` [working days] (NaN when absent; elapsed in the duration's ratio)."""
+    minutes = _minutes(_txt(t, "RemainingDuration"), ctx, where, "RemainingDuration")
+    if math.isnan(minutes):
+        return math.nan
+    if minutes < 0:
+        raise ctx.error(where, "RemainingDuration", _txt(t, "RemainingDuration"),
+                        "it must not be negative")
+    if is_elapsed:
+        total = _minutes(_txt(t, "Duration"), ctx, where, "Duration")
+        return duration * minutes / total if total > 0 else 0.0
+    return minutes / cfg.day_len
 
 
 def _constraint(t: Element, where: str, ctx: _Ctx) -> tuple[str, Any, bool]:
@@ -554,6 +576,9 @@ def _stored_dates(t: Element, tid: str, where: str, start: Any, finish: Any, is_
     return {
         "id": tid,
         "start_date": start, "finish_date": finish,
+        # what MS Project shows after "update project": actual start or the forecast
+        "forecast_start_date": start, "forecast_finish_date": finish,
+        "resume_date": _date(t, "Resume", ctx, where),
         "early_start_date": _date(t, "EarlyStart", ctx, where),
         "early_finish_date": _date(t, "EarlyFinish", ctx, where),
         "late_start_date": _date(t, "LateStart", ctx, where),
@@ -613,9 +638,13 @@ def _task_warnings(read: _TasksRead, cfg: _Settings, warnings: list[str]) -> Non
         warnings.append(f"tasks {format_ids(read.alap)} have an 'As Late As Possible' constraint, "
                         "which tpmkit does not model; they are scheduled as soon as possible")
     if read.other_cal:
-        warnings.append(f"tasks {format_ids(read.other_cal)} use their own calendar in MS "
-                        f"Project; tpmkit schedules every task on the project calendar "
-                        f"{cfg.cal_name!r}")
+        n = sum(len(v) for v in read.other_cal.values())
+        each = "; ".join(f"{name!r}: {format_ids(ids)}" for name, ids in read.other_cal.items())
+        warnings.append(f"{n} task{' uses' if n == 1 else 's use'} task or resource calendars "
+                        "other than the project "
+                        f"calendar {cfg.cal_name!r} ({each}); tpmkit reads them (column "
+                        "'calendar', parts['calendars']) but does not yet schedule them: every "
+                        "task is scheduled on the project calendar")
     if read.elapsed:
         warnings.append(f"tasks {format_ids(sorted(set(read.elapsed)))} have elapsed (clock-time) "
                         "durations or lags; they were converted to working days with the stored "
@@ -662,7 +691,8 @@ def _resources(root: Element, rows: list[dict[str, Any]], ctx: _Ctx, cfg: _Setti
 def _computed(computed: list[dict[str, Any]], start: Any, wt: WorkTime) -> pd.DataFrame:
     """The stored dates as working-day offsets from ``start``, indexed by task id."""
     comp = stored_offsets(computed, start, wt, ("early_start", "early_finish", "late_start",
-                                                "late_finish", "start", "finish"))
+                                                "late_finish", "start", "finish",
+                                                "forecast_start", "forecast_finish", "resume"))
     if not comp.empty:
         elapsed_rows = comp.pop("_elapsed").to_numpy(dtype=bool)
         if pd.notna(start):
@@ -673,3 +703,58 @@ def _computed(computed: list[dict[str, Any]], start: Any, wt: WorkTime) -> pd.Da
             comp.loc[elapsed_rows, "total_float"] = ts[elapsed_rows]
             comp.loc[elapsed_rows, "free_float"] = np.nan
     return comp
+
+
+def _other_calendars(root: Element, read: _TasksRead, ctx: _Ctx, cfg: _Settings
+                     ) -> dict[str, dict[str, Any]]:
+    """The task and resource calendars that differ from the project calendar.
+
+    A task's calendar is its own ``CalendarUID``, else (MS Project's default: resource
+    calendars are not ignored) the calendar of an assigned work resource. Sets each task
+    row's ``calendar`` (the calendar's name, ``""`` for the project calendar), fills
+    ``read.other_cal`` and returns the calendars read, by name: ``workweek``, ``holidays``
+    and ``working_times`` (``{"Mon": ["08:00-12:00", ...]}``).
+    """
+    project_key = (tuple(cfg.weekmask), tuple(cfg.holidays), tuple(map(tuple, cfg.wt.day_minutes)))
+    resolved: dict[str, tuple[tuple, str, dict[str, Any]] | None] = {}
+
+    def resolve(uid: str) -> tuple[tuple, str, dict[str, Any]] | None:
+        if uid not in resolved:
+            scratch: list[str] = []  # details of an unscheduled calendar: one warning covers it
+            wm, hol, mins, name = _calendar(root, uid, ctx, scratch)
+            key = (tuple(wm), tuple(hol), tuple(tuple(sorted(m)) for m in mins))
+            times = {d: [f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in m]
+                     for d, m in zip(DAY_NAMES, mins) if m}
+            resolved[uid] = None if key == project_key else (key, name, {
+                "workweek": [d for d, w in zip(DAY_NAMES, wm) if w], "holidays": hol,
+                "working_times": times})
+        return resolved[uid]
+
+    base_of = {_txt(c, "UID"): _txt(c, "BaseCalendarUID") for c in root.findall("Calendars/Calendar")}
+    known = set(base_of)
+
+    def named(uid: str) -> tuple[tuple, str, dict[str, Any]] | None:
+        """A derived calendar without changes of its own goes by its base calendar's name."""
+        cal, base = resolve(uid), base_of.get(uid)
+        if cal is not None and base in known and (resolve(base) or (None,))[0] == cal[0]:
+            return resolve(base)
+        return cal
+
+    res_cal = {_txt(r, "UID"): _txt(r, "CalendarUID") for r in root.findall("Resources/Resource")
+               if _txt(r, "Type", "1") == "1" and _txt(r, "CalendarUID") in known}
+    assigned: dict[str, list[str]] = {}
+    for a in root.findall("Assignments/Assignment"):
+        cal = res_cal.get(_txt(a, "ResourceUID"))
+        if cal is not None:
+            assigned.setdefault(_txt(a, "TaskUID") or "", []).append(cal)
+    out: dict[str, dict[str, Any]] = {}
+    for row in read.rows:
+        uid = row["_uid"]
+        own = read.task_cal.get(uid)
+        candidates = [own] if own in known else assigned.get(uid, [])
+        cal = next((c for c in (named(u) for u in candidates) if c is not None), None)
+        row["calendar"] = "" if cal is None else cal[1]
+        if cal is not None:
+            out[cal[1]] = cal[2]
+            read.other_cal.setdefault(cal[1], []).append(row["id"])
+    return out

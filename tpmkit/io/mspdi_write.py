@@ -292,7 +292,7 @@ def _tasks_xml(project: Any, tasks: pd.DataFrame, ids: list[str], sched: pd.Data
                  times["Critical"], times["EarlyStart"], times["EarlyFinish"],
                  times["LateStart"], times["LateFinish"], times["FreeSlack"],
                  times["TotalSlack"]]
-        parts += _progress_xml(t)
+        parts += _progress_xml(t, mpd)
         parts += _constraint_xml(t, day)
         parts += _links_xml(by_succ.get(tid, []), trows, uid, mpd)
         parts.append("<ExtendedAttribute>" + _e("FieldID", MSPDI_ID_FIELD) + _e("Value", tid)
@@ -303,19 +303,33 @@ def _tasks_xml(project: Any, tasks: pd.DataFrame, ids: list[str], sched: pd.Data
     return out
 
 
-def _progress_xml(t: dict) -> list[str]:
-    """A task's fixed cost, percent complete and actual start, finish and cost."""
+def _progress_xml(t: dict, mpd: float) -> list[str]:
+    """A task's fixed cost, percent complete, actual and remaining duration, actual start,
+    finish and cost.
+
+    ``RemainingDuration`` is the task's ``remaining_duration`` when given (it may exceed
+    the planned remainder: a slipping task), else duration × (1 − percent complete);
+    ``ActualDuration`` is duration × percent complete, as MS Project derives it.
+    """
     parts = []
     if pd.notna(t.get("cost", np.nan)):
         parts.append(_e("FixedCost", format_number(t["cost"])))
     pc = t.get("percent_complete", np.nan)
-    parts.append(_e("PercentComplete", int(round(pc)) if pd.notna(pc) else 0))
+    pc = float(pc) if pd.notna(pc) else 0.0
+    parts.append(_e("PercentComplete", int(round(pc))))
+    dur = float(t["duration"])
+    remaining = t.get("remaining_duration", np.nan)
+    remaining = float(remaining) if pd.notna(remaining) else dur * (1.0 - pc / 100.0)
+    # the schema's order: ActualStart, ActualFinish, ActualDuration, ActualCost, RemainingDuration
     if pd.notna(t.get("actual_start", pd.NaT)):
         parts.append(_e("ActualStart", _dt(t["actual_start"], "08:00")))
     if pd.notna(t.get("actual_finish", pd.NaT)):
         parts.append(_e("ActualFinish", _dt(t["actual_finish"], "17:00")))
+    if pc > 0 or pd.notna(t.get("actual_start", pd.NaT)):
+        parts.append(_e("ActualDuration", _pt(dur * pc / 100.0 * mpd)))
     if pd.notna(t.get("actual_cost", np.nan)):
         parts.append(_e("ActualCost", format_number(t["actual_cost"])))
+    parts.append(_e("RemainingDuration", _pt(max(remaining, 0.0) * mpd)))
     return parts
 
 

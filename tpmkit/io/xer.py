@@ -10,8 +10,13 @@ file are handled.
 
 Conversions:
 
-* durations: ``target_drtn_hr_cnt`` [h] / the activity calendar's ``day_hr_cnt`` [h/day];
-* lags: ``lag_hr_cnt`` [h] / ``day_hr_cnt`` of the calendar P6 uses for relationship lags
+* hours per day of a calendar: the hours of its work periods (``clndr_data``), which P6
+  schedules on; ``day_hr_cnt`` only sets how P6 displays days (a warning names the
+  calendars where the two disagree);
+* durations: ``target_drtn_hr_cnt`` [h] / the activity calendar's hours per day;
+  ``remain_drtn_hr_cnt`` → ``remaining_duration`` (0 for completed activities; more than
+  the original is legal);
+* lags: ``lag_hr_cnt`` [h] / hours per day of the calendar P6 uses for relationship lags
   (SCHEDOPTIONS ``sched_calendar_on_relationship_lag``: predecessor's (P6 default),
   successor's, project default, or 24-hour = elapsed hours);
 * link types ``PR_FS``/``PR_SS``/``PR_FF``/``PR_SF``;
@@ -20,8 +25,14 @@ Conversions:
   ``CS_MANDSTART`` → MSO, ``CS_MANDFIN`` → MFO; ``CS_ALAP`` is not modelled (warning);
 * percent complete by the activity's percent-complete type: duration
   ``(target − remaining) / target``, physical ``phys_complete_pct``, units
-  ``act_work_qty / (act_work_qty + remain_work_qty)``;
-* the data date (``last_recalc_date``) becomes the status date;
+  ``act_work_qty / (act_work_qty + remain_work_qty)``; a percentage outside 0–100 (more
+  remaining than original duration) is clamped as P6 shows it, with one warning;
+* the data date (``last_recalc_date``, an instant) becomes the status date, the end of a
+  day: ``2015-02-24 00:00`` → ``2015-02-23``; ``restart_date``/``reend_date`` (P6's
+  remaining early start/finish) are stored as the tool's forecast;
+* several assignments of one resource to an activity stay separate demands;
+* activity calendars with other working days: read (column ``calendar`` and
+  ``parts["calendars"]``), one warning; tpmkit schedules on the project calendar;
 * calendar exceptions ``(d|41519)`` are day serials counted from 1899-12-30.
 
 References
@@ -54,6 +65,7 @@ from tpmkit.io._xml import (
     read_bytes,
     read_text,
     safe_ids,
+    status_day,
     stored_offsets,
     task_frame,
 )
@@ -279,49 +291,55 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
     res_recs, res_ids, budget, actual, assigned = _costs(r, tables, id_of)
     links, preds = _links(r, tables, pid, id_of, cal_of, pcal, proj_cal_id, hours_per_day,
                           warnings)
-    rows, computed, alap, other_cal = [], [], [], []
+    rows, computed, alap, other_cal, clamped = [], [], [], [], []
     for t, tid in zip(kept, ids):
         key = t.get("task_id")
         hpd = hours_per_day(t.get("clndr_id"))
-        if t.get("clndr_id") and t.get("clndr_id") != proj_cal_id \
-                and cals.get(t.get("clndr_id"), {}).get("weekmask") != pcal["weekmask"]:
+        own = cals.get(t.get("clndr_id") or "")
+        other = own is not None and t.get("clndr_id") != proj_cal_id and (
+            own["weekmask"], sorted(own["holidays"])) != (pcal["weekmask"], sorted(pcal["holidays"]))
+        if other:
             other_cal.append(tid)
-        duration, pct, pct_type, constraint, cdate = _activity_row(r, t, tid, hpd, proj, alap,
-                                                                   warnings)
+        duration, remaining, pct, pct_type, constraint, cdate = _activity_row(
+            r, t, tid, hpd, proj, alap, clamped, warnings)
         row = {"id": tid, "name": t.get("task_name", ""), "duration": duration,
                "predecessors": preds.get(key, ""),
                "wbs": wbs_code(t.get("wbs_id")), "constraint": constraint,
                "constraint_date": cdate, "resources": "; ".join(f"{k}:{format_number(v)}"
-                                            for k, v in assigned.get(key, {}).items()),
+                                            for k, v in assigned.get(key, [])),
                "cost": budget.get(key, math.nan), "actual_cost": actual.get(key, math.nan),
                "percent_complete": pct,
                "actual_start": r.date(t, "act_start_date", "TASK"),
                "actual_finish": r.date(t, "act_end_date", "TASK"),
-               "status": t.get("status_code", ""),
-               "percent_complete_type": pct_type}
+               "remaining_duration": remaining,
+               "p6_status": t.get("status_code", ""),
+               "percent_complete_type": pct_type,
+               "calendar": own["name"] if other else ""}
         row.update(codes.get(key, {}))
         rows.append(row)
-        computed.append({
-            "id": tid,
-            "early_start_date": r.date(t, "early_start_date", "TASK"),
-            "early_finish_date": r.date(t, "early_end_date", "TASK"),
-            "late_start_date": r.date(t, "late_start_date", "TASK"),
-            "late_finish_date": r.date(t, "late_end_date", "TASK"),
-            "total_float": r.num(t, "total_float_hr_cnt", "TASK") / hpd,
-            "free_float": r.num(t, "free_float_hr_cnt", "TASK") / hpd,
-        })
+        computed.append(_stored_dates(r, t, tid, hpd))
+    if clamped:
+        warnings.append(f"activities {format_ids(clamped)} have more remaining than original "
+                        "duration (or a stored percentage outside 0–100); their percent complete "
+                        "was clamped to 0–100 as P6 shows it, and the remaining duration is kept")
     if alap:
         warnings.append(f"activities {format_ids(alap)} have an 'As Late As Possible' "
                         "constraint, which tpmkit does not model; scheduled as soon as possible")
     if other_cal:
-        warnings.append(f"activities {format_ids(other_cal)} use another calendar in P6; "
-                        f"tpmkit schedules every activity on the project calendar {pcal['name']!r}")
+        warnings.append(f"{len(other_cal)} activit{'y uses' if len(other_cal) == 1 else 'ies use'} "
+                        "calendars other than the project "
+                        f"calendar {pcal['name']!r} ({format_ids(other_cal)}); tpmkit reads them "
+                        "(column 'calendar', parts['calendars']; their hours per day convert "
+                        "the durations) but does not yet schedule them: every activity is "
+                        "scheduled on the project calendar's working days")
 
     tasks = task_frame(rows)
     start = _project_start(r, proj, computed)
-    comp = stored_offsets(computed, start, wt,
-                          ("early_start", "early_finish", "late_start", "late_finish"))
-    status = r.date(proj, "last_recalc_date", "PROJECT") if proj else pd.NaT
+    comp = stored_offsets(computed, start, wt, ("early_start", "early_finish", "late_start",
+                                                "late_finish", "forecast_start",
+                                                "forecast_finish"))
+    status = status_day(r.date(proj, "last_recalc_date", "PROJECT") if proj else pd.NaT, wt,
+                        "the data date (last_recalc_date)", warnings)
     currency = ""
     for cur in tables.get("CURRTYPE", [])[:1]:
         currency = cur.get("curr_short_name", "")
@@ -330,7 +348,7 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
         "start": start.date().isoformat() if pd.notna(start) else None,
         "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, pcal["weekmask"]) if x],
                      "holidays": sorted(pcal["holidays"])},
-        "status_date": status.date().isoformat() if pd.notna(status) else None,
+        "status_date": status,
         "currency": currency,
         "hours_per_day": hours_per_day(proj_cal_id),
         "calendar_name": pcal["name"],
@@ -338,11 +356,50 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
     }
     parts: dict[str, Any] = {"tasks": tasks, "links": links, "project": project,
                              "computed": comp, "warnings": warnings}
+    used = {row["calendar"] for row in rows if row["calendar"]}
+    if used:
+        parts["calendars"] = {c["name"]: _calendar_dict(c) for c in cals.values()
+                              if c["name"] in used}
     if res_recs:
         parts["resources"] = _resource_table(r, tables, res_recs, res_ids)
     if not rows:
         warnings.append("the file holds no activities")
     return parts
+
+
+def _calendar_dict(c: dict[str, Any]) -> dict[str, Any]:
+    """A parsed P6 calendar as ``workweek``, ``holidays``, ``working_times`` and
+    ``hours_per_day`` (the hours of its work periods)."""
+    times = {d: [f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in m]
+             for d, m in zip(DAY_NAMES, c["minutes"] or [[]] * 7) if m}
+    return {"workweek": [d for d, w in zip(DAY_NAMES, c["weekmask"]) if w],
+            "holidays": sorted(c["holidays"]), "working_times": times,
+            "hours_per_day": c["hours"]}
+
+
+def _stored_dates(r: _Reader, t: dict[str, str], tid: str, hpd: float) -> dict[str, Any]:
+    """P6's stored dates of one activity and its floats [working days].
+
+    ``forecast_start``/``forecast_finish`` are what P6 shows as the activity's start and
+    finish after scheduling with the data date: the actual start, else the remaining early
+    start (``restart_date``); the actual finish, else the remaining early finish
+    (``reend_date``) — as MPXJ reads them.
+    """
+    actual_start = r.date(t, "act_start_date", "TASK")
+    actual_finish = r.date(t, "act_end_date", "TASK")
+    return {
+        "id": tid,
+        "early_start_date": r.date(t, "early_start_date", "TASK"),
+        "early_finish_date": r.date(t, "early_end_date", "TASK"),
+        "late_start_date": r.date(t, "late_start_date", "TASK"),
+        "late_finish_date": r.date(t, "late_end_date", "TASK"),
+        "forecast_start_date": actual_start if pd.notna(actual_start)
+        else r.date(t, "restart_date", "TASK"),
+        "forecast_finish_date": actual_finish if pd.notna(actual_finish)
+        else r.date(t, "reend_date", "TASK"),
+        "total_float": r.num(t, "total_float_hr_cnt", "TASK") / hpd,
+        "free_float": r.num(t, "free_float_hr_cnt", "TASK") / hpd,
+    }
 
 
 def _project_start(r: _Reader, proj: dict[str, str],
@@ -422,10 +479,21 @@ def _calendars(r: _Reader, tables: dict[str, list[dict[str, str]]], proj: dict[s
     pcal = cals.get(proj_cal_id or "", {"name": "Standard", "weekmask": [True] * 5 + [False] * 2,
                                         "minutes": None, "holidays": [], "working": [],
                                         "hours": 8.0})
+    disagree = []
     for c in cals.values():
-        if not (c["hours"] > 0):
-            wt_c = WorkTime(c["weekmask"], c["holidays"], c["minutes"])
-            c["hours"] = wt_c.minutes_per_day() / 60.0
+        # P6 schedules on the work periods; day_hr_cnt is only how it displays days
+        if c["minutes"] is not None:
+            periods = WorkTime(c["weekmask"], c["holidays"], c["minutes"]).minutes_per_day() / 60
+            if c["hours"] > 0 and abs(c["hours"] - periods) > 1e-6:
+                disagree.append(f"{c['name']!r} ({format_number(c['hours'])} h/day stated, "
+                                f"{format_number(periods)} h/day of work periods)")
+            c["hours"] = periods
+        elif not (c["hours"] > 0):
+            c["hours"] = 8.0
+    if disagree:
+        warnings.append(f"calendars {', '.join(disagree)}: day_hr_cnt disagrees with the work "
+                        "periods; hours were converted to days with the work periods, as P6 "
+                        "schedules them")
     wt = WorkTime(pcal["weekmask"], pcal["holidays"], pcal["minutes"])
     if pcal["working"]:
         warnings.append(f"calendar {pcal['name']!r}: working exceptions on non-working days "
@@ -499,15 +567,15 @@ def _activity_codes(tables: dict[str, list[dict[str, str]]], id_of: dict[str, st
 
 def _costs(r: _Reader, tables: dict[str, list[dict[str, str]]], id_of: dict[str, str]
            ) -> tuple[list[dict[str, str]], list[str], dict[str, float], dict[str, float],
-                      dict[str, dict[str, float]]]:
-    """Resources, and per activity the budget, actual cost and assigned resource units."""
+                      dict[str, list[tuple[str, float]]]]:
+    """Resources, and per activity the budget, actual cost and each assignment's units."""
     res_recs = tables.get("RSRC", [])
     res_ids, w = safe_ids([x.get("rsrc_short_name") or x.get("rsrc_name") or x.get("rsrc_id")
                            for x in res_recs], "resource")
     res_of = {x.get("rsrc_id"): i for x, i in zip(res_recs, res_ids)}
     budget: dict[str, float] = {}
     actual: dict[str, float] = {}
-    assigned: dict[str, dict[str, float]] = {}
+    assigned: dict[str, list[tuple[str, float]]] = {}
     for a in tables.get("TASKRSRC", []):
         tid = a.get("task_id")
         if tid not in id_of:
@@ -517,10 +585,10 @@ def _costs(r: _Reader, tables: dict[str, list[dict[str, str]]], id_of: dict[str,
             + r.num(a, "act_ot_cost", "TASKRSRC", 0.0)
         rid = res_of.get(a.get("rsrc_id"))
         if rid is not None:
-            # several assignments of one resource (e.g. in different roles) add up
+            # several assignments of one resource (e.g. in different roles, at different
+            # rates) stay separate demands, as in P6 and MPXJ
             units = r.num(a, "target_qty_per_hr", "TASKRSRC", 1.0)
-            per_task = assigned.setdefault(tid, {})
-            per_task[rid] = per_task.get(rid, 0.0) + units
+            assigned.setdefault(tid, []).append((rid, units))
     for c in tables.get("PROJCOST", []):
         tid = c.get("task_id")
         if tid in id_of:
@@ -572,10 +640,12 @@ def _links(r: _Reader, tables: dict[str, list[dict[str, str]]], pid: str | None,
     return links, preds
 
 
+# long function: one activity's duration, progress and constraint fields, each with its check
 def _activity_row(r: _Reader, t: dict[str, str], tid: str, hpd: float, proj: dict[str, str],
-                  alap: list[str], warnings: list[str]
-                  ) -> tuple[float, float, str, str, pd.Timestamp]:
-    """Duration, percentage complete, constraint and status of one activity."""
+                  alap: list[str], clamped: list[str], warnings: list[str]
+                  ) -> tuple[float, float, float, str, str, pd.Timestamp]:
+    """Duration, remaining duration [working days], percentage complete (clamped to 0–100,
+    the clamped ids added to ``clamped``), its type and the constraint of one activity."""
     name = r.path
     target = r.num(t, "target_drtn_hr_cnt", "TASK")
     remain = r.num(t, "remain_drtn_hr_cnt", "TASK")
@@ -583,14 +653,22 @@ def _activity_row(r: _Reader, t: dict[str, str], tid: str, hpd: float, proj: dic
     if math.isnan(hours):
         hours = 0.0
     ttype = t.get("task_type", "")
-    duration = 0.0 if ttype in ("TT_Mile", "TT_FinMile") else hours / hpd
-    if duration < 0:
+    milestone = ttype in ("TT_Mile", "TT_FinMile")
+    duration = 0.0 if milestone else hours / hpd
+    if duration < 0 or remain < 0:
+        field, value = ("target_drtn_hr_cnt", hours) if duration < 0 else ("remain_drtn_hr_cnt",
+                                                                           remain)
         raise FileFormatError(f"{name}: line {t.get('_line')}: table TASK, field "
-                              f"target_drtn_hr_cnt: negative duration {hours}")
+                              f"{field}: negative duration {value}")
+    complete = t.get("status_code") == "TK_Complete"
+    # P6 schedules the remaining work on remain_drtn_hr_cnt, whatever the percent-complete
+    # type says; more remaining than planned is legal (a slipping activity)
+    remaining = 0.0 if complete or milestone else (
+        remain / hpd if not math.isnan(remain) else math.nan)
     pct_type = t.get("complete_pct_type") or proj.get("def_complete_pct_type") or "CP_Drtn"
     if t.get("_pct"):  # PMXML states the percentage directly
         pct = r.num(t, "_pct", "Activity")
-    elif t.get("status_code") == "TK_Complete":
+    elif complete:
         pct = 100.0
     elif pct_type == "CP_Phys":
         pct = r.num(t, "phys_complete_pct", "TASK", 0.0)
@@ -601,6 +679,9 @@ def _activity_row(r: _Reader, t: dict[str, str], tid: str, hpd: float, proj: dic
     else:
         pct = 100.0 * (target - remain) / target if target and target > 0 \
             and not math.isnan(remain) else 0.0
+    if not 0.0 <= pct <= 100.0:  # remaining above the original: P6 shows 0 %
+        clamped.append(tid)
+        pct = min(max(pct, 0.0), 100.0)
     cstr = (t.get("cstr_type") or "").strip()
     constraint, cdate = "", pd.NaT
     if cstr == "CS_ALAP":
@@ -618,7 +699,7 @@ def _activity_row(r: _Reader, t: dict[str, str], tid: str, hpd: float, proj: dic
     if (t.get("cstr_type2") or "").strip():
         warnings.append(f"activity {tid}: the secondary constraint "
                         f"{t.get('cstr_type2')} was ignored (tpmkit keeps one per task)")
-    return duration, pct, pct_type, constraint, cdate
+    return duration, remaining, pct, pct_type, constraint, cdate
 
 def read_pmxml_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                      project_id: str | None = None, **settings: Any) -> dict[str, Any]:

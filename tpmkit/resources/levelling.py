@@ -64,6 +64,7 @@ from __future__ import annotations
 import html
 import math
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -75,7 +76,7 @@ from tpmkit._core.codes import EPS
 from tpmkit._core.graph import longest_path
 from tpmkit._core.graph import topo_by_key as _topo_by_key
 from tpmkit._core.rng import resolve_rng
-from tpmkit.errors import CycleError, ValidationError, check_option, format_ids
+from tpmkit.errors import CycleError, TpmkitWarning, ValidationError, check_option, format_ids
 from tpmkit.resources._search import BIG as _BIG
 from tpmkit.resources._search import blockers as _blockers
 from tpmkit.resources._search import evaluate_lists as _evaluate_lists
@@ -473,7 +474,8 @@ class LevelResult:
         joined ids of the resources that were short and of the tasks holding them on the
         days the task could not start), ``driving_predecessor`` (the predecessor that sets
         the levelled earliest start, empty when the project start or a constraint does),
-        ``over_allocated`` (left over capacity, only when levelling within float) and,
+        ``over_allocated`` (left over capacity: when levelling within float, or a task
+        whose assignments alone need more than a resource's capacity) and,
         with a project start date, ``start_date``, ``finish_date``.
     makespan : float
         Levelled project duration [working days].
@@ -518,7 +520,7 @@ class LevelResult:
 
     @property
     def over_allocated(self) -> list[str]:
-        """Ids of tasks left over capacity (levelling within float only)."""
+        """Ids of tasks left over capacity (see the ``over_allocated`` column)."""
         return [str(i) for i in self.schedule.index[self.schedule["over_allocated"]]]
 
     def __repr__(self) -> str:
@@ -621,8 +623,14 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
     Raises
     ------
     ValidationError
-        When a task needs more units per day than a resource's capacity (no schedule
-        exists), or a capacity is negative.
+        When a capacity is negative.
+
+    Warns
+    -----
+    TpmkitWarning
+        When a task alone needs more units per day than a resource's capacity: as MS
+        Project and P6 do, the units are not changed; the task runs with all of the
+        resource and is reported ``over_allocated``.
 
     Examples
     --------
@@ -661,13 +669,13 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
         return np.ceil(np.asarray(x, float) * k - 1e-6).astype(np.int64)
 
     demand, cap, res_names, free = _capacities(project, ids)
+    alone_over = _exclusive_overloads(demand, cap, res_names, ids)
     d = grid(dur)
     latest = (np.floor(cpm["late_start"] * k + 1e-6).astype(np.int64) if within_float
               else np.full(n, _BIG, np.int64))
     prob = _Problem(ids=ids, dur=d, link_from=frm, link_to=to, delta=grid(delta_real),
                     demand=np.ascontiguousarray(demand), cap=cap, resources=res_names,
                     earliest=grid(release), latest=latest)
-    _check_demand(prob)
     # LFT/LST/MSLK from the CPM engine, so SNLT/FNLT constraints rank the tasks they
     # constrain first (levelling itself does not enforce them)
     cpm_prios = {"lft": np.asarray(cpm["late_finish"], float),
@@ -675,7 +683,33 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
                  "mslk": np.asarray(cpm["total_float"], float)}
     out = _run(prob, rule, scheme, search, passes, time_budget, improve, within_float, rng,
                t0, cpm_prios)
-    return _result(project, prob, out, cpm, dur, k, rule, scheme, search, within_float, free)
+    return _result(project, prob, out, cpm, dur, k, rule, scheme, search, within_float, free,
+                   alone_over)
+
+
+def _exclusive_overloads(demand: np.ndarray, cap: np.ndarray, names: list[str],
+                         ids: np.ndarray) -> np.ndarray:
+    """Tasks that alone need more of a resource than its capacity (a mask; one warning).
+
+    MS Project and Primavera P6 never change assignment units when they level: a task
+    whose assignments of one resource add up above its maximum units is scheduled anyway
+    and stays over-allocated ("cannot resolve the overallocation"). tpmkit does the same:
+    such a demand is capped at the capacity in place (the task holds all of the resource,
+    so nothing else using it runs alongside) and the task is reported over-allocated.
+    """
+    over = demand > cap[None, :] + _EPS
+    if not over.any():
+        return np.zeros(len(ids), dtype=bool)
+    rows, cols = np.nonzero(over)
+    what = ", ".join(f"{ids[r]} needs {demand[r, c]:g} of {names[c]} (capacity {cap[c]:g})"
+                     for r, c in zip(rows[:5], cols[:5]))
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    warnings.warn(f"tasks need more units per day than a resource's capacity ({what}{more}); "
+                  "as in MS Project and P6, levelling does not change assignment units: each "
+                  "such task runs with all of the resource and stays over-allocated — raise "
+                  "the capacity or lower the units to resolve it", TpmkitWarning, stacklevel=3)
+    demand[over] = np.broadcast_to(cap[None, :], demand.shape)[over]
+    return over.any(axis=1)
 
 
 def _join_groups(out: np.ndarray, keys: np.ndarray, labels: list[str]) -> None:
@@ -687,7 +721,7 @@ def _join_groups(out: np.ndarray, keys: np.ndarray, labels: list[str]) -> None:
 
 def _result(project, prob: _Problem, out: _Outcome, cpm: dict, dur: np.ndarray, k: int,
             rule: str, scheme: str, search: str, within_float: bool,
-            free: list[str]) -> LevelResult:
+            free: list[str], alone_over: np.ndarray) -> LevelResult:
     ids, n = prob.ids, len(prob.ids)
     S = out.start
     frm, to, delta = prob.link_from, prob.link_to, prob.delta
@@ -722,6 +756,7 @@ def _result(project, prob: _Problem, out: _Outcome, cpm: dict, dur: np.ndarray, 
         for j in np.flatnonzero(prob.dur > 0):
             span = bad_day[S[j]:S[j] + prob.dur[j]]
             over[j] = bool((span & (prob.demand[j] > 0)).any())
+    over |= alone_over
     start = S / k
     finish = start + dur
     early = np.asarray(cpm["early_start"], float)
