@@ -66,6 +66,7 @@ from tpmkit.evm.progress import (
     period_ends,
     periods_from_project,
     planned_value,
+    status_dates,
     task_budgets,
 )
 from tpmkit.evm.signals import (
@@ -99,6 +100,7 @@ __all__ = [
     "planned_value",
     "probabilistic_forecast",
     "schedule_adherence",
+    "status_dates",
     "task_budgets",
     "time_to_date",
     "warning_signs",
