@@ -185,19 +185,22 @@ def update(status_day: int = 7, task: str = "B", percent: float = 10.0,
     result = _forecast(current, progress)
     planned = float(_plan(base)["early_finish"].max())
     fig = figure(8.0, 3.8)
-    plot.gantt(result, current, title=f"Forecast at the status date ({PROGRESS_LABELS.get(progress, progress)})",
+    label = PROGRESS_LABELS.get(progress, progress)
+    plot.gantt(result, current, title=f"Forecast at the status date ({label})",
                ax=fig.add_subplot())
+    table = result.table.copy()
+    table["percent_complete"] = current.tasks["percent_complete"]
     cols = [c for c in ("name", "status", "percent_complete", "remaining_duration",
                         "forecast_start_date", "forecast_finish_date", "finish_variance",
-                        "total_float") if c in result.table or c in current.tasks]
-    table = result.table.join(current.tasks[["percent_complete"]], rsuffix="_task")[cols]
+                        "total_float") if c in table]
+    table = table[cols]
     finish = float(result.duration)
     values = {"finish": finish, "finish_date": result.finish_date, "planned_finish": planned,
               "slip": finish - planned, "status_date": current.status_date}
     when = f" ({result.finish_date:%a %d %b %Y})" if result.finish_date is not None else ""
     text = (f"Status date {current.status_date:%a %d %b %Y}: {task} at {percent:g} %. Forecast "
             f"finish on working day {finish:g}{when}, {finish - planned:+g} working days "
-            f"against the plan ({PROGRESS_LABELS.get(progress, progress)}).")
+            f"against the plan ({label}).")
     return View(figures={"gantt": fig}, tables={"schedule": table}, text=text, values=values)
 
 
