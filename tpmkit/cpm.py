@@ -43,7 +43,17 @@ import numpy as np
 import pandas as pd
 
 from tpmkit._core.codes import EPS, LinkType
+from tpmkit.errors import check_option
 from tpmkit.model import Network, Project
+from tpmkit.model.progress import (
+    COMPLETE,
+    NOT_STARTED,
+    PROGRESS_OPTIONS,
+    progress_arrays,
+    progress_network,
+    warn_progress,
+    with_status_date,
+)
 from tpmkit.model.wbs import wbs_key
 
 __all__ = ["ScheduleResult", "cpm_steps", "critical_paths", "driving_path", "format_number",
@@ -52,25 +62,31 @@ __all__ = ["ScheduleResult", "cpm_steps", "critical_paths", "driving_path", "for
 _EPS = EPS
 
 
-def _forward(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct, dur, ctype, coff):
+_NO_BOUND = np.zeros(0)
+
+
+def _forward(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct, dur, ctype, coff,
+             rel_start=_NO_BOUND, rel_finish=_NO_BOUND):
     """Forward pass of one iteration (:func:`tpmkit._core.pdm.forward_pass`)."""
     from tpmkit._core import jit, pdm
 
     return jit.call(pdm.forward_pass, len(order) + len(link_from), order, pred_ptr, pred_link,
-                    link_from, link_type, lag, lag_pct, dur, ctype, coff)
+                    link_from, link_type, lag, lag_pct, dur, ctype, coff, rel_start, rel_finish)
 
 
 def _backward(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, dur, ctype, coff,
-              finish):
+              finish, due_start=_NO_BOUND, due_finish=_NO_BOUND):
     """Backward pass of one iteration (:func:`tpmkit._core.pdm.backward_pass`)."""
     from tpmkit._core import jit, pdm
 
     return jit.call(pdm.backward_pass, len(order) + len(link_to), order, succ_ptr, succ_link,
-                    link_to, link_type, lag, lag_pct, dur, ctype, coff, finish)
+                    link_to, link_type, lag, lag_pct, dur, ctype, coff, due_start, due_finish,
+                    finish)
 
 
 def passes(net: Network, durations: np.ndarray | None = None,
-           finish: float | None = None) -> dict[str, np.ndarray | float]:
+           finish: float | None = None,
+           bounds: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray | float]:
     """Forward and backward passes on network arrays (input order).
 
     Parameters
@@ -81,6 +97,10 @@ def passes(net: Network, durations: np.ndarray | None = None,
         Durations [working days] replacing ``net.duration`` (what-if analysis).
     finish : float, optional
         Finish offset for the backward pass (a deadline); default the early finish.
+    bounds : dict, optional
+        Release and due bounds per task (``rel_start``, ``rel_finish``, ``due_start``,
+        ``due_finish``) of a status-dated schedule
+        (:func:`tpmkit.model.progress.progress_network`).
 
     Returns
     -------
@@ -90,14 +110,17 @@ def passes(net: Network, durations: np.ndarray | None = None,
         ``link_slack`` per link, and ``project_finish`` (early) [working days].
     """
     dur = net.duration if durations is None else np.asarray(durations, dtype=np.float64)
+    bnd = bounds or {}
     es, ef, drive = _forward(net.order, net.pred_ptr, net.pred_link, net.link_from,
                              net.link_type, net.lag, net.lag_percent, dur,
-                             net.constraint_type, net.constraint_offset)
+                             net.constraint_type, net.constraint_offset,
+                             bnd.get("rel_start", _NO_BOUND), bnd.get("rel_finish", _NO_BOUND))
     early_finish = float(ef.max()) if len(ef) else 0.0
     t_late = early_finish if finish is None else float(finish)
     ls, lf = _backward(net.order, net.succ_ptr, net.succ_link, net.link_to, net.link_type,
                        net.lag, net.lag_percent, dur, net.constraint_type,
-                       net.constraint_offset, t_late)
+                       net.constraint_offset, t_late, bnd.get("due_start", _NO_BOUND),
+                       bnd.get("due_finish", _NO_BOUND))
     # free float: smallest slack over outgoing links, vectorised over links
     a, b = net.link_from, net.link_to
     L = net.lag + net.lag_percent * dur[a]
@@ -142,6 +165,14 @@ class ScheduleResult:
         Project start date, when known.
     finish_date : Timestamp or None
         Date of the early finish, when the start date is known.
+    status_date : Timestamp or None
+        The data date of a status-dated schedule (None: scheduled without progress). The
+        table then also has ``forecast_start``, ``forecast_finish`` [working days] (and
+        their ``_date`` columns), ``remaining_duration`` [working days], ``status``
+        (``complete``, ``in_progress``, ``not_started``) and ``finish_variance``
+        [working days, forecast finish − baseline finish; NaN without a baseline].
+    progress : str
+        How out-of-sequence progress was scheduled (see :func:`schedule`).
     """
 
     table: pd.DataFrame
@@ -152,6 +183,8 @@ class ScheduleResult:
     project_name: str = ""
     start: pd.Timestamp | None = None
     finish_date: pd.Timestamp | None = None
+    status_date: pd.Timestamp | None = None
+    progress: str = "retained_logic"
 
     def __repr__(self) -> str:
         return (f"ScheduleResult(tasks={len(self.table)}, duration={self.duration:g}, "
@@ -166,13 +199,18 @@ class ScheduleResult:
             head += f", {self.start.date()} → {self.finish_date.date()}"
         if self.deadline is not None:
             head += f"; backward pass from the deadline at {self.deadline:g}"
+        if self.status_date is not None:
+            head += (f"; forecast from the progress at {self.status_date.date()} "
+                     f"({esc(self.progress.replace('_', ' '))})")
         head += f". Critical path: {esc(' → '.join(self.critical_path))}.</p>"
         return head + self.table.to_html(float_format=lambda x: f"{x:g}", max_rows=60)
 
 
+# long function: the docstring holds the worked examples of the three progress options
 def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = None,
-             near_critical: float = 5.0, durations: object | None = None) -> ScheduleResult:
-    """Schedule a project with CPM/PDM.
+             near_critical: float = 5.0, durations: object | None = None,
+             progress: str = "retained_logic", status_date: object = None) -> ScheduleResult:
+    """Schedule a project with CPM/PDM; with a status date, forecast it from its progress.
 
     Parameters
     ----------
@@ -186,7 +224,24 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
         Tasks whose total float exceeds the critical level by at most this many working
         days are flagged ``near_critical`` [working days].
     durations : mapping or array, optional
-        Durations that replace the task table's (what-if analysis) [working days].
+        Durations that replace the task table's (what-if analysis) [working days]; with
+        a status date the remaining durations of started tasks scale with them.
+    progress : str
+        How a status-dated schedule treats out-of-sequence progress (a task started before
+        its predecessors allow), as Primavera P6's scheduling option of that name:
+
+        * ``"retained_logic"`` (default): the links stay in force for the remaining work;
+          it resumes only when the predecessors allow (and after the status date);
+        * ``"progress_override"``: links into a started task are ignored; its remaining
+          work runs from the status date;
+        * ``"actual_dates"``: forward as progress override, but backward the ignored links
+          are measured against the successor's actual dates, so a predecessor that should
+          have finished before its successor actually started shows negative float.
+
+        Completed and not-started tasks are scheduled alike by all three.
+    status_date : date, False or None
+        The data date; default the project's ``status_date``. ``False`` schedules without
+        progress even when the project has a status date.
 
     Returns
     -------
@@ -194,6 +249,18 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
         ``table`` (one row per task, see :class:`ScheduleResult`), ``duration``
         [working days], ``critical_path`` (ids in topological order), ``driving_path``,
         ``deadline`` and, with a start date, ``start`` and ``finish_date``.
+
+    Notes
+    -----
+    With a status date (it needs a start date) the schedule is a forecast, like P6's
+    "schedule with data date": completed tasks keep their actual dates (no float, never
+    critical); in-progress tasks keep their actual start and their remaining duration runs
+    from the status date or later (``early_finish`` is the forecast finish; ``late_start``
+    is the latest resumption of the remaining work); tasks not started cannot start before
+    the end of the status day; successors see the forecast. Total float of incomplete work
+    is late finish − forecast finish, so it turns negative when the progress makes a
+    deadline or a constraint unreachable. Without a status date the result is the plain
+    CPM schedule, bit for bit.
 
     Examples
     --------
@@ -209,32 +276,69 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
     C           3.0           7.0          0.0      True
     >>> s.duration, s.critical_path
     (7.0, ['A', 'C'])
+
+    Out-of-sequence progress: B (4 days) should follow A (5 days), but B started on the
+    first day and is half done at the status date, the end of day 2, while A has not
+    started; C (2 days) follows B.
+
+    >>> t = pd.DataFrame({"id": ["A", "B", "C"], "duration": [5, 4, 2],
+    ...                   "predecessors": ["", "A", "B"], "percent_complete": [0, 50, 0],
+    ...                   "actual_start": [None, "2027-01-04", None]})
+    >>> p = tpmkit.read(t, start="2027-01-04", status_date="2027-01-05")
+    >>> for option in ("retained_logic", "progress_override", "actual_dates"):
+    ...     s = tpmkit.schedule(p, progress=option)
+    ...     print(option, s.duration, s.table["total_float"].tolist())
+    retained_logic 11.0 [0.0, 0.0, 0.0]
+    progress_override 7.0 [0.0, 1.0, 1.0]
+    actual_dates 7.0 [-7.0, 1.0, 1.0]
+
+    Retained logic waits for A (2 → 7) before B's remaining 2 days (7 → 9) and C (9 → 11);
+    progress override finishes B at 4 and C at 6, with A (2 → 7) alone on the critical
+    path; actual dates gives the same dates, but A, which should have finished before B's
+    actual start at 0, has −7 days of float.
     """
+    option = check_option(progress, list(PROGRESS_OPTIONS), "progress")
+    project = with_status_date(project, status_date)
     net = project.network()
     dur = _durations(project, net, durations)
     finish = _deadline_offset(project, deadline)
+    if project.status_date is not None and project.start is not None:
+        warn_progress(project)
+        return _forecast(project, net, dur, finish, near_critical, option)
     r = passes(net, dur, finish)
-    tf = r["total_float"]
-    crit_level = max(0.0, float(tf.min())) if len(tf) else 0.0
+    times = {k: r[k] for k in ("early_start", "early_finish", "late_start", "late_finish",
+                               "total_float", "free_float")}
+    return _result(project, net, dur, r, times, finish, near_critical, option, None)
+
+
+def _result(project: Project, net: Network, dur: np.ndarray, r: dict, times: dict,
+            finish: float | None, near_critical: float, option: str,
+            status_date: pd.Timestamp | None, fixed: np.ndarray | None = None
+            ) -> ScheduleResult:
+    """The :class:`ScheduleResult` of passes ``r`` (``times``: the table's time columns;
+    ``fixed``: completed tasks, which have no float and are never critical)."""
+    tf = times["total_float"]
+    open_tf = tf if fixed is None else tf[~fixed]
+    crit_level = max(0.0, float(open_tf.min())) if len(open_tf) else 0.0
     critical = tf <= crit_level + _EPS
     near = ~critical & (tf <= crit_level + near_critical + _EPS)
     drive = r["driving_link"]
     driving = np.full(len(drive), None, dtype=object)
     has = drive >= 0
     driving[has] = net.ids[net.link_from[drive[has]]]
+    driven = np.where(drive >= 0, "link", np.where(drive == -2, "constraint",
+                      np.where(drive == -3, "status_date", "start")))
+    if fixed is not None:
+        driving[fixed] = None
+        driven[fixed] = "actual"
     out = pd.DataFrame({
         "name": project.tasks["name"].to_numpy(),
         "duration": dur,
-        "early_start": r["early_start"],
-        "early_finish": r["early_finish"],
-        "late_start": r["late_start"],
-        "late_finish": r["late_finish"],
-        "total_float": tf,
-        "free_float": r["free_float"],
+        **times,
         "critical": critical,
         "near_critical": near,
         "driving_predecessor": driving,
-        "driven_by": np.where(drive >= 0, "link", np.where(drive == -2, "constraint", "start")),
+        "driven_by": driven,
     }, index=project.tasks.index)
     finish_date = None
     if project.start is not None:
@@ -246,7 +350,57 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
         table=out, duration=float(r["project_finish"]),
         critical_path=[str(i) for i in order_ids[critical[net.order]]],
         driving_path=_driving_path(net, r), deadline=finish, project_name=project.name,
-        start=project.start, finish_date=finish_date)
+        start=project.start, finish_date=finish_date, status_date=status_date,
+        progress=option)
+
+
+def _forecast_passes(project: Project, net: Network, dur: np.ndarray, finish: float | None,
+                     option: str) -> tuple[Network, dict, object]:
+    """The passes of the remaining work: (its network, the passes, the progress arrays)."""
+    prog = progress_arrays(project.progress, project.status_offset)
+    rem = prog.remaining
+    if dur is not net.duration:  # what-if durations: started tasks' remaining work scales
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(net.duration > 0, dur / net.duration, 1.0)
+        rem = np.where(prog.status == NOT_STARTED, dur, rem * scale)
+    rnet, bounds = progress_network(net, prog, option, rem)
+    return rnet, passes(rnet, None, finish, bounds), prog
+
+
+def _forecast(project: Project, net: Network, dur: np.ndarray, finish: float | None,
+              near_critical: float, option: str) -> ScheduleResult:
+    """The status-dated schedule (see :func:`schedule`)."""
+    rnet, r, prog = _forecast_passes(project, net, dur, finish, option)
+    started = prog.status != NOT_STARTED
+    done = prog.status == COMPLETE
+    es = np.where(started, prog.start, r["early_start"])
+    ef = np.where(done, prog.finish, r["early_finish"])
+    times = {"early_start": es, "early_finish": ef,
+             "late_start": np.where(done, prog.start, r["late_start"]),
+             "late_finish": np.where(done, prog.finish, r["late_finish"]),
+             "total_float": np.where(done, np.nan, r["late_finish"] - r["early_finish"]),
+             "free_float": np.where(done, np.nan, r["free_float"])}
+    res = _result(project, rnet, dur, r, times, finish, near_critical, option,
+                  project.status_date, fixed=done)
+    out = res.table
+    pt = project.progress
+    out["forecast_start"] = es
+    out["forecast_finish"] = ef
+    out["remaining_duration"] = rnet.duration
+    out["status"] = pt["status"].to_numpy(dtype=object)
+    cal, start = project.calendar, project.start
+    base = project.tasks["baseline_finish"].to_numpy()
+    out["finish_variance"] = ef - cal.offset_of(base, start, kind="finish")
+    actual_s = pt["actual_start"].to_numpy()
+    actual_f = pt["actual_finish"].to_numpy()
+    for col, mask, value in (("early_start_date", started, actual_s),
+                             ("late_start_date", done, actual_s),
+                             ("early_finish_date", done, actual_f),
+                             ("late_finish_date", done, actual_f)):
+        out[col] = np.where(mask, value, out[col].to_numpy())
+    out["forecast_start_date"] = out["early_start_date"]
+    out["forecast_finish_date"] = out["early_finish_date"]
+    return res
 
 
 def _durations(project: Project, net: Network, durations: object | None) -> np.ndarray:
@@ -346,7 +500,12 @@ def critical_paths(project: Project, result: ScheduleResult | None = None,
     """
     net = project.network()
     result = schedule(project) if result is None else result
-    r = passes(net, result.table["duration"].to_numpy(np.float64), result.deadline)
+    dur = result.table["duration"].to_numpy(np.float64)
+    if result.status_date is not None:  # the links and times of the remaining work
+        net, r, _ = _forecast_passes(with_status_date(project, result.status_date), net,
+                                     dur, result.deadline, result.progress)
+    else:
+        r = passes(net, dur, result.deadline)
     crit = result.table["critical"].to_numpy()
     # zero slack up to 100·EPS: the slack is a difference of sums of many durations
     tight = (np.abs(r["link_slack"]) <= 100 * _EPS) & crit[net.link_from] & crit[net.link_to]

@@ -9,7 +9,10 @@ of the predecessor's duration, ``L = lag + lag_percent · d_i``) gives
   ``FS: LS_j − L``, ``SS: LS_j − L + d_i``, ``FF: LF_j − L``, ``SF: LF_j − L + d_i``.
 
 Constraints: SNET/FNET raise the early start (only when later by more than ``EPS``),
-MSO/MFO pin it; SNLT/FNLT lower the late finish, MSO/MFO pin it.
+MSO/MFO pin it; SNLT/FNLT lower the late finish, MSO/MFO pin it. After them, optional
+release and due bounds per task (:func:`release`, :func:`due`) raise the early start and
+lower the late finish: this is how a status date and progress enter every engine
+(:mod:`tpmkit.model.progress` turns them into bounds and a pruned network).
 
 The scalar rules (:func:`link_lag`, :func:`forward_link`, :func:`backward_link`,
 :func:`start_constraint`, :func:`finish_constraint`) are small inline kernels that also
@@ -33,10 +36,10 @@ import numpy as np
 from tpmkit._core.codes import EPS, ConstraintType, LinkType
 from tpmkit._core.jit import njit
 
-__all__ = ["backward_link", "backward_links_row", "backward_pass", "finish_constraint",
-           "finish_constraint_row", "forward_link", "forward_links_row", "forward_pass",
-           "link_lag", "release_start", "start_constraint", "start_constraint_row",
-           "start_distance"]
+__all__ = ["backward_link", "backward_links_row", "backward_pass", "due", "due_row",
+           "finish_constraint", "finish_constraint_row", "forward_link", "forward_links_row",
+           "forward_pass", "link_lag", "release", "release_row", "release_start",
+           "start_constraint", "start_constraint_row", "start_distance"]
 
 _FS, _SS, _FF, _SF = LinkType.FS, LinkType.SS, LinkType.FF, LinkType.SF
 _SNET, _SNLT, _FNET, _FNLT, _MSO, _MFO = (ConstraintType.SNET, ConstraintType.SNLT,
@@ -103,16 +106,40 @@ def finish_constraint(c, offset, d):  # pragma: no cover - compiled
     return np.inf
 
 
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def release(rel_start, rel_finish, d):  # pragma: no cover - compiled
+    """Earliest start that a start bound and a finish bound ask of a task of duration ``d``
+    (``-inf`` bounds ask nothing): ``max(rel_start, rel_finish − d)``.
+
+    A status-dated schedule (:mod:`tpmkit.model.progress`) bounds every incomplete task's
+    remaining work by the status date and a completed task by its actual finish.
+    """
+    v = rel_finish - d
+    return rel_start if rel_start >= v else v
+
+
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def due(due_start, due_finish, d):  # pragma: no cover - compiled
+    """Latest finish that a start bound and a finish bound ask of a task of duration ``d``
+    (``inf`` bounds ask nothing): ``min(due_finish, due_start + d)``."""
+    v = due_start + d
+    return due_finish if due_finish <= v else v
+
+
 # ------------------------------------------------------------ one iteration (CPM): the passes
 @njit(cache=True, nogil=True, lazy=True)
 def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct, dur,
-                 ctype, coff):  # pragma: no cover - compiled
+                 ctype, coff, rel_start, rel_finish):  # pragma: no cover - compiled
     """Early starts and finishes of one iteration, and the driving link of each task.
 
     ``drive[j]`` is the link that sets ``ES_j`` (the first of equal ones, within
-    ``EPS``), ``-1`` for the project start and ``-2`` for a constraint.
+    ``EPS``), ``-1`` for the project start, ``-2`` for a constraint and ``-3`` for a
+    release bound. ``rel_start`` and ``rel_finish`` (one per task, or empty: none) are
+    lower bounds on the start and the finish applied after the constraints
+    (:func:`release`): the status date and the progress of a status-dated schedule.
     """
     n = order.shape[0]
+    bounded = rel_start.shape[0] > 0
     es = np.zeros(n)
     ef = np.zeros(n)
     drive = np.full(n, -1, dtype=np.int64)
@@ -139,6 +166,12 @@ def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct,
         elif c == _MSO or c == _MFO:
             best = start_constraint(c, coff[j], d)
             bl = -2
+        if bounded:
+            v = release(rel_start[j], rel_finish[j], d)
+            if v > best + EPS:
+                bl = -3
+            if v > best:
+                best = v
         es[j] = best
         ef[j] = best + d
         drive[j] = bl
@@ -147,9 +180,14 @@ def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct,
 
 @njit(cache=True, nogil=True, lazy=True)
 def backward_pass(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, dur,
-                  ctype, coff, finish):  # pragma: no cover - compiled
-    """Late starts and finishes of one iteration, from the project finish ``finish``."""
+                  ctype, coff, due_start, due_finish, finish):  # pragma: no cover - compiled
+    """Late starts and finishes of one iteration, from the project finish ``finish``.
+
+    ``due_start`` and ``due_finish`` (one per task, or empty: none) are upper bounds on
+    the late start and finish applied after the constraints (:func:`due`).
+    """
     n = order.shape[0]
+    bounded = due_start.shape[0] > 0
     ls = np.zeros(n)
     lf = np.zeros(n)
     for k in range(n - 1, -1, -1):
@@ -167,6 +205,8 @@ def backward_pass(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, 
             best = min(best, finish_constraint(c, coff[j], d))
         elif c == _MSO or c == _MFO:
             best = finish_constraint(c, coff[j], d)
+        if bounded:
+            best = min(best, due(due_start[j], due_finish[j], d))
         lf[j] = best
         ls[j] = best - d
     return ls, lf
@@ -253,6 +293,21 @@ def finish_constraint_row(c, offset, d, best, m):  # pragma: no cover - compiled
     elif c == _MFO:
         for i in range(m):
             best[i] = finish_constraint(_MFO, offset, d[i])
+
+
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def release_row(rel_start, rel_finish, d, best, m):  # pragma: no cover - compiled
+    """The release bound of :func:`forward_pass` over ``m`` iterations."""
+    for i in range(m):
+        v = release(rel_start, rel_finish, d[i])
+        best[i] = v if v > best[i] else best[i]
+
+
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def due_row(due_start, due_finish, d, best, m):  # pragma: no cover - compiled
+    """The due bound of :func:`backward_pass` over ``m`` iterations."""
+    for i in range(m):
+        best[i] = min(best[i], due(due_start, due_finish, d[i]))
 
 
 # ----------------------------------------------- vectorised over links / tasks (numpy only)

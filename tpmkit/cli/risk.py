@@ -1,4 +1,5 @@
-"""``tpmkit risk FILE [--iterations N] [--seed S] [--target DATE|DAYS] [--json]``."""
+"""``tpmkit risk FILE [--iterations N] [--seed S] [--target DATE|DAYS] [--status-date DATE]
+[--progress OPTION] [--json]``."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="stop when the mean and P80 are stable within REL (e.g. 0.001)")
     parser.add_argument("--top", type=int, default=15, metavar="K",
                         help="tasks shown in the text report (default 15)")
+    from tpmkit.cli.schedule import add_progress_arguments
+
+    add_progress_arguments(parser)
     corr = parser.add_mutually_exclusive_group()
     corr.add_argument("--correlation", metavar="FILE",
                       help="rank correlation between task durations: a CSV/Excel square "
@@ -62,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
         progress = tqdm_progress("simulate")
     result = simulate(project, args.iterations, rng=args.seed, distribution=args.distribution,
                       latin_hypercube=args.lhs, mitigated=args.mitigated,
-                      tolerance=args.tolerance, correlation=correlation, progress=progress)
+                      tolerance=args.tolerance, correlation=correlation, progress=progress,
+                      out_of_sequence=args.progress)
     target = date_or_days(args.target)
     if args.json:
         print_json(result.to_dict(target))

@@ -1,4 +1,5 @@
-"""``tpmkit schedule FILE [--start DATE] [--deadline D] [--json] [--csv OUT]``."""
+"""``tpmkit schedule FILE [--start DATE] [--deadline D] [--status-date DATE] [--progress OPTION]
+[--json] [--csv OUT]``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tpmkit.cli._common import (
     write_text_atomic,
 )
 from tpmkit.cpm import ScheduleResult, schedule
+from tpmkit.model.progress import PROGRESS_OPTIONS
 
 HELP = "CPM/PDM schedule: early/late dates, total and free float, the critical path"
 
@@ -23,12 +25,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deadline", metavar="DATE|DAYS",
                         help="finish deadline for the backward pass (date or working days)")
     parser.add_argument("--csv", metavar="OUT", help="also write the schedule table to OUT (CSV)")
+    add_progress_arguments(parser)
+
+
+def add_progress_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--status-date`` and ``--progress`` (shared by ``schedule`` and ``risk``)."""
+    parser.add_argument("--status-date", metavar="DATE",
+                        help="status (data) date: forecast the remaining work from the progress "
+                             "at that date; default the file's status_date")
+    parser.add_argument("--progress", choices=PROGRESS_OPTIONS, default="retained_logic",
+                        help="out-of-sequence progress with a status date: retained_logic "
+                             "(default), progress_override or actual_dates (as Primavera P6)")
 
 
 _TASK_FIELDS = ("name", "duration", "early_start", "early_finish", "late_start", "late_finish",
                 "total_float", "free_float", "critical", "near_critical",
                 "driving_predecessor", "driven_by")
 _DATE_FIELDS = ("early_start_date", "early_finish_date", "late_start_date", "late_finish_date")
+_FORECAST_FIELDS = ("forecast_start", "forecast_finish", "remaining_duration", "status",
+                    "finish_variance")
+_FORECAST_DATES = ("forecast_start_date", "forecast_finish_date")
 
 
 def _column_values(col: pd.Series) -> list:
@@ -43,7 +59,10 @@ def _column_values(col: pd.Series) -> list:
 def schedule_json(project, result: ScheduleResult) -> dict:
     """The ``--json`` object (also used by other commands that print a schedule)."""
     table = result.table
-    fields = _TASK_FIELDS + (_DATE_FIELDS if "early_start_date" in table else ())
+    dated = "early_start_date" in table
+    fields = _TASK_FIELDS + (_DATE_FIELDS if dated else ())
+    if result.status_date is not None:
+        fields += _FORECAST_FIELDS + (_FORECAST_DATES if dated else ())
     # whole columns at once: iterrows builds a Series per row, far too slow on 20,000 tasks
     columns = [table.index.tolist()] + [_column_values(table[c]) for c in fields]
     keys = ("id", *fields)
@@ -54,6 +73,10 @@ def schedule_json(project, result: ScheduleResult) -> dict:
     if project.start is not None:
         proj["start"] = project.start
         proj["finish"] = result.finish_date
+    if result.status_date is not None:
+        proj["status_date"] = result.status_date
+        proj["progress"] = result.progress
+        proj["forecast_finish"] = result.finish_date
     return {"project": proj, "tasks": tasks}
 
 
@@ -78,7 +101,7 @@ def format_table(sched: pd.DataFrame) -> str:
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(args)
-    result = schedule(project, deadline=date_or_days(args.deadline))
+    result = schedule(project, deadline=date_or_days(args.deadline), progress=args.progress)
     sched = result.table
     if args.csv:
         write_text_atomic(args.csv, sched.to_csv(lineterminator="\n", date_format="%Y-%m-%d"),

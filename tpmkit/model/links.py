@@ -193,7 +193,8 @@ def check_links(raw: pd.DataFrame, ids: pd.Index, what: str = "the link table",
 
     Columns ``predecessor``, ``successor`` (required), ``type`` (FS/SS/FF/SF, default FS),
     ``lag`` [working days, default 0] and ``lag_percent`` [fraction, default 0] are checked:
-    unknown ids, self links, unknown types, non-finite lags and duplicate pairs are refused
+    unknown ids, self links, unknown types, non-finite lags and two links of one type
+    between the same pair are refused (links of different types between one pair are kept)
     with one-line errors. The ``text`` column (the task-table spelling, for display) is
     ``text`` when given (the tokens as typed), else written from the link. Cycles are checked
     separately by :func:`check_cycles`.
@@ -252,12 +253,15 @@ def check_links(raw: pd.DataFrame, ids: pd.Index, what: str = "the link table",
                          zip(pred, ltype, lags["lag"], lags["lag_percent"], strict=True)], dtype=object)
     links = pd.DataFrame({"predecessor": pred, "successor": succ, "type": ltype,
                           "lag": lags["lag"], "lag_percent": lags["lag_percent"], "text": text})
-    dup = links.duplicated(["predecessor", "successor"], keep=False)
+    # several links between one pair are standard PDM when their types differ (SS + FF:
+    # "start together, finish at least 2 days later"); two of one type are a typing error
+    dup = links.duplicated(["predecessor", "successor", "type"], keep=False)
     if dup.any():
         d = links[dup]
         raise ValidationError(
             f"task(s) {format_ids(d['successor'].unique())} link to the same predecessor twice "
-            f"({format_ids(d['predecessor'].unique())}); keep one link per pair")
+            f"with the same type {d['type'].iloc[0]} ({format_ids(d['predecessor'].unique())}); "
+            "keep one link per pair and type (different types, e.g. SS and FF, may be combined)")
     return links.reset_index(drop=True)
 
 

@@ -31,6 +31,7 @@ from tpmkit.model.links import (
     topological_order,
 )
 from tpmkit.model.parts import check_periods, check_resources, check_risks, check_wbs_dictionary
+from tpmkit.model.progress import derive_progress
 from tpmkit.model.tasks import CONSTRAINT_TYPES, empty_assignments, empty_tasks, parse_tasks
 
 __all__ = ["Network", "Project", "Settings", "build_project"]
@@ -150,6 +151,9 @@ class Project:
     settings : mapping
         Further project-level keys of the file (read-only), written back by
         :meth:`settings_dict`.
+    progress_notes : tuple of str
+        Contradictions in the progress data and what is assumed instead (one line each;
+        issued as warnings when a status-dated schedule uses them).
 
     Examples
     --------
@@ -178,6 +182,8 @@ class Project:
     _periods: pd.DataFrame | None = field(default=None, repr=False)
     _wbs: pd.DataFrame | None = field(default=None, repr=False)
     _computed: pd.DataFrame | None = field(default=None, repr=False)
+    _progress: pd.DataFrame | None = field(default=None, repr=False)
+    progress_notes: tuple[str, ...] = ()
     duration_derived: tuple[bool, ...] = ()
     duration_from: str = "mean"
     settings: Mapping[str, Any] = field(default_factory=Settings)
@@ -223,6 +229,17 @@ class Project:
     def wbs(self) -> pd.DataFrame | None:
         """The WBS dictionary or None (a copy)."""
         return _view(self._wbs)
+
+    @property
+    def progress(self) -> pd.DataFrame:
+        """The progress of every task at the status date (a copy; see
+        :func:`tpmkit.model.progress.derive_progress`): ``status`` (``complete``,
+        ``in_progress``, ``not_started``), ``percent_complete``, ``actual_start``,
+        ``actual_finish`` (as given or as assumed), ``remaining_duration`` [working days]
+        and, with a start date, ``actual_start_offset``, ``actual_finish_offset``."""
+        if self._progress is None:  # a Project built directly, not by build_project
+            return derive_progress(self._tasks, self.start, self.calendar, self.status_date)[0]
+        return self._progress.copy(deep=False)
 
     @property
     def computed(self) -> pd.DataFrame | None:
@@ -503,6 +520,7 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
     else:
         links = links_from_text(tasks)
     check_cycles(tasks, links)
+    progress, notes = derive_progress(tasks, start, calendar, status)
     computed = parts.get("computed")
     return Project(
         _tasks=tasks, _links=links, name=name, start=start, calendar=calendar,
@@ -512,7 +530,8 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         _resources=check_resources(parts.get("resources")),
         _periods=check_periods(parts.get("periods"), tasks.index),
         _wbs=check_wbs_dictionary(parts.get("wbs")),
-        _computed=None if computed is None else pd.DataFrame(computed),
+        _computed=None if computed is None else pd.DataFrame(computed), _progress=progress,
+        progress_notes=notes,
         duration_derived=tuple(bool(x) for x in derived), duration_from=duration_from,
         settings=Settings(proj), source=parts.get("source"),
     )

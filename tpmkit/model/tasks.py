@@ -66,6 +66,7 @@ TASK_COLUMNS: dict[str, str] = {
     "actual_start": "date",
     "actual_finish": "date",
     "actual_cost": "number",
+    "remaining_duration": "number",
 }
 
 
@@ -76,6 +77,9 @@ EXTRA_NUMBER_COLUMNS: dict[str, tuple[float, float]] = {
     "crash_cost": (0.0, np.inf),
     "crash_cost_per_day": (0.0, np.inf),
     "existence_probability": (0.0, 1.0),
+    "remaining_optimistic": (0.0, MAX_DAYS),
+    "remaining_most_likely": (0.0, MAX_DAYS),
+    "remaining_pessimistic": (0.0, MAX_DAYS),
 }
 _OPEN_LOW = {"existence_probability"}
 
@@ -153,7 +157,8 @@ def parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | Non
                 raise ValidationError(
                     f"column '{col}' holds a date outside the supported range {DATE_MIN.date()} … "
                     f"{DATE_MAX.date()} for task(s) {format_ids(df.index[out])}; give a date in that range")
-    for kind in ("actual", "baseline"):
+    # an actual finish before the actual start is a progress warning (tpmkit.model.progress)
+    for kind in ("baseline",):
         early, late = df[f"{kind}_start"], df[f"{kind}_finish"]
         wrong = early.notna() & late.notna() & (late < early)
         if wrong.any():
@@ -207,7 +212,7 @@ def _check_numbers(df: pd.DataFrame) -> None:
         if kind == "number" and col != "constraint_offset":
             df[col] = to_number(df, col)
     for col in ("duration", "optimistic", "most_likely", "pessimistic", "cost", "rate",
-                "baseline_cost", "actual_cost"):
+                "baseline_cost", "actual_cost", "remaining_duration"):
         neg = df[col] < 0
         if neg.any():
             raise ValidationError(f"negative {col} for task(s) {format_ids(df.index[neg])}; "
@@ -216,7 +221,7 @@ def _check_numbers(df: pd.DataFrame) -> None:
         if inf.any():
             raise ValidationError(f"infinite {col} for task(s) {format_ids(df.index[inf])}; "
                                   "give a finite number")
-        if col in ("duration", "optimistic", "most_likely", "pessimistic"):
+        if col in ("duration", "optimistic", "most_likely", "pessimistic", "remaining_duration"):
             big = df[col] > MAX_DAYS
             if big.any():
                 raise ValidationError(f"{col} above {MAX_DAYS:g} working days (100 years) for task(s) "

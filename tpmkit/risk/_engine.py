@@ -94,6 +94,10 @@ class Inputs:
     bin_w: float
     nkeep: int              # rows of this chunk to keep in d_keep
     store: bool             # keep ES/EF of every task
+    rel_start: np.ndarray = field(default_factory=lambda: np.zeros(0))   # (K,) or (0,):
+    rel_finish: np.ndarray = field(default_factory=lambda: np.zeros(0))  # release and due
+    due_start: np.ndarray = field(default_factory=lambda: np.zeros(0))   # bounds of a
+    due_finish: np.ndarray = field(default_factory=lambda: np.zeros(0))  # status date
 
 
 @dataclass(eq=False)
@@ -232,7 +236,7 @@ def _tree_add(acc, x, m):  # pragma: no cover - compiled
 # long function: one fused loop per block keeps a draw's data in registers/L1 (splitting it costs speed)
 @njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
 def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_ptr, succ_link,
-           link_from, link_to, link_type, lag, lag_pct, ctype, coff,
+           link_from, link_to, link_type, lag, lag_pct, ctype, coff, rel_s, rel_f, due_s, due_f,
            code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
            key, start, u, ucol, x, xcol, xp, branch, ro, ri, r_prob, r_unit, r_imp, r_cost,
            r_ptr, r_task, aff, costly, cfix, rate, d0, es0, t0, bin_lo, bin_w, nkeep, store,
@@ -254,6 +258,7 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
     bs = max(1, min(hi - lo, work.shape[2]))  # iterations per block (block_length); ≥ 1 for an empty part
     base = work[0]  # scratch of this part, allocated once per run (no page faults)
     plain = aff.shape[0] == 0 and x.shape[0] == 0  # no risk or branch alters a duration
+    bounded = rel_s.shape[0] > 0  # a status date: release and due bounds per task
     branchy = branch.shape[0] > 0
     # draw the task uniforms here (counter-based), into the spare row vec[9]; they are
     # drawn again for the statistics below, which is cheaper than storing them
@@ -361,6 +366,8 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
                 pdm.forward_links_row(link_type[li], es[p], d[p], dj_, lag[li], lag_pct[li],
                                       best, m)
             pdm.start_constraint_row(ctype[j], coff[j], dj_, best, m)
+            if bounded:
+                pdm.release_row(rel_s[j], rel_f[j], dj_, best, m)
             for i in range(m):
                 esj_[i] = best[i]
                 e = best[i] + dj_[i]
@@ -404,6 +411,8 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
                 pdm.backward_links_row(link_type[li], lf[s], d[s], dj_, lag[li], lag_pct[li],
                                        best, m)
             pdm.finish_constraint_row(ctype[j], coff[j], dj_, best, m)
+            if bounded:
+                pdm.due_row(due_s[j], due_f[j], dj_, best, m)
             # the float, and the per-iteration terms of the sums that do not need the
             # criticality level, while this task's rows are in the L1 cache
             dj0 = d0[j]
@@ -485,8 +494,8 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
 
 @njit(cache=True, nogil=True, parallel=True)
 def _chunk_parts(bounds, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_ptr,
-                 succ_link, link_from, link_to, link_type, lag, lag_pct, ctype, coff,
-                 code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
+                 succ_link, link_from, link_to, link_type, lag, lag_pct, ctype, coff, rel_s,
+                 rel_f, due_s, due_f, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
                  key, start, u, ucol, x, xcol, xp, branch, ro, ri, r_prob, r_unit, r_imp,
                  r_cost, r_ptr, r_task, aff, costly, cfix, rate, d0, es0, t0, bin_lo, bin_w,
                  nkeep, store, o_finish, o_cost, o_crit, o_sx, o_sxx, o_sxy, o_ssi, o_ses,
@@ -498,7 +507,7 @@ def _chunk_parts(bounds, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, 
     for p in prange(bounds.shape[0] - 1):
         _chunk(bounds[p], bounds[p + 1], work[p], wex[p], vec[p], ibuf[p], occ[p], order,
                pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, link_type, lag,
-               lag_pct, ctype, coff, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi,
+               lag_pct, ctype, coff, rel_s, rel_f, due_s, due_f, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi,
                emp_ptr, emp_val, key, start, u, ucol, x, xcol, xp, branch, ro, ri, r_prob,
                r_unit, r_imp, r_cost, r_ptr, r_task, aff, costly, cfix, rate, d0, es0, t0,
                bin_lo, bin_w, nkeep, store, o_finish, o_cost, o_crit[p], o_sx[p], o_sxx[p],
@@ -517,7 +526,8 @@ def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = 
     v = out.view(start, start + rows)
     args = (net.order, net.pred_ptr, net.pred_link, net.succ_ptr, net.succ_link,
             net.link_from, net.link_to, net.link_type, net.lag, net.lag_percent,
-            net.constraint_type, net.constraint_offset)
+            net.constraint_type, net.constraint_offset, inp.rel_start, inp.rel_finish,
+            inp.due_start, inp.due_finish)
     branch = np.flatnonzero(inp.xcol >= 0)
     if compiled and HAVE_NUMBA:
         n = net.n_tasks
@@ -568,6 +578,7 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.nda
     n = net.n_tasks
     nc = inp.rows
     u = inp.u
+    bounded = inp.rel_start.shape[0] > 0
     if u.shape[0] == 0:  # the kernel's counter-based uniforms, row ucol[k] = stream k
         u = uniforms(inp.key, np.flatnonzero(inp.ucol >= 0), inp.start, nc)
     base = np.empty((nc, n))
@@ -620,6 +631,10 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.nda
             best = np.where(v > best + EPS, v, best)
         elif c in (ConstraintType.MSO, ConstraintType.MFO):
             best = np.broadcast_to(start_c(c, co, dj), best.shape)
+        if bounded:  # pdm.release, elementwise
+            w = inp.rel_finish[j] - dj
+            v = np.where(inp.rel_start[j] >= w, inp.rel_start[j], w)
+            best = np.where(v > best, v, best)
         es[:, j] = best
         ef[:, j] = best + dj
         fin = np.where(ef[:, j] > fin, ef[:, j], fin)
@@ -640,6 +655,10 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.nda
             best = np.minimum(best, finish_c(c, co, dj))
         elif c in (ConstraintType.MSO, ConstraintType.MFO):
             best = np.broadcast_to(finish_c(c, co, dj), best.shape)
+        if bounded:  # pdm.due, elementwise
+            w = inp.due_start[j] + dj
+            v = np.where(inp.due_finish[j] <= w, inp.due_finish[j], w)
+            best = np.minimum(best, v)
         lf[:, j] = best
         ls[:, j] = best - dj
     tf = ls - es

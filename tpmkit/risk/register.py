@@ -12,7 +12,9 @@ separated by ``;`` or ``,``), ``impact_days``, ``impact_percent`` (percent of ea
 task's duration: ``20`` = 20 %), ``impact_cost`` (one number or three points ``o,m,p`` as a
 list or ``"2,5,10"``), ``probability_score``, ``impact_score`` (1–5), ``response`` (avoid,
 mitigate, transfer, accept, exploit, enhance, share, escalate), ``post_probability``,
-``post_impact_days``, ``post_impact_percent``, ``post_impact_cost``, ``status``.
+``post_impact_days``, ``post_impact_percent``, ``post_impact_cost``, ``status``,
+``window_end`` (the last date the risk can occur; with a status date after it the risk no
+longer fires, :func:`open_risks`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ __all__ = [
     "exposure",
     "heat_map",
     "normalize_register",
+    "open_risks",
     "read_register",
     "score_level",
     "unscored",
@@ -301,7 +304,42 @@ def normalize_register(
     out["post_emv_days"] = _emv_days(post_prob, post_imp, unit, dur, tasks)
     out["post_emv_cost"] = _emv_cost(post_prob, post_cost)
     out["status"] = _text(df, "status", "open").str.lower().to_numpy()
+    out["window_end"] = _window_end(df, ids)
     return out
+
+
+def _window_end(df: pd.DataFrame, ids: pd.Index) -> np.ndarray:
+    """The ``window_end`` dates (NaT where blank); an unreadable date raises."""
+    if "window_end" not in df.columns:
+        return np.full(len(ids), np.datetime64("NaT"), "datetime64[ns]")
+    raw = df["window_end"]
+    blank = raw.map(_blank).to_numpy(dtype=bool)
+    days = pd.to_datetime(raw.where(~blank), errors="coerce", format="mixed")
+    bad = ~blank & days.isna().to_numpy()
+    if bad.any():
+        raise ValidationError(f"risk register: unreadable window_end for risk(s) "
+                              f"{format_ids(ids[bad])}; give a date (YYYY-MM-DD)")
+    return days.dt.normalize().to_numpy()
+
+
+def open_risks(reg: pd.DataFrame | None, status: np.ndarray, task_index: pd.Index,
+               status_date: pd.Timestamp) -> pd.DataFrame | None:
+    """The risks that can still fire at the status date.
+
+    A risk is over when its ``window_end`` lies before the status date or when every task
+    it names is complete (``status`` codes of :mod:`tpmkit.model.progress`, 2 = complete);
+    risks that name no task (a delay of the finish) stay open until their window ends.
+    """
+    if reg is None or len(reg) == 0:
+        return reg
+    sd = np.datetime64(status_date.date(), "ns")
+    ends = (reg["window_end"].to_numpy(dtype="datetime64[ns]") if "window_end" in reg
+            else np.full(len(reg), np.datetime64("NaT"), "datetime64[ns]"))
+    passed = ~np.isnat(ends) & (ends < sd)
+    done = np.array([len(ts or ()) > 0 and bool(np.all(
+        status[task_index.get_indexer([str(t) for t in ts])] == 2)) for ts in reg["tasks"]],
+        dtype=bool)
+    return reg[~(passed | done)]
 
 
 def _register_ids(df: pd.DataFrame) -> pd.Index:

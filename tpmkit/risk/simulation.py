@@ -41,11 +41,20 @@ from scipy import stats
 from tpmkit._core.codes import EPS
 from tpmkit._core.rng import resolve_rng
 from tpmkit.errors import DataError, ValidationError, check_option, format_ids
+from tpmkit.model.progress import (
+    PROGRESS_OPTIONS,
+    progress_arrays,
+    progress_network,
+    remaining_estimates,
+    warn_progress,
+    with_status_date,
+)
 from tpmkit.risk import _engine
 from tpmkit.risk._random import draw_key
 from tpmkit.risk.correlation import CorrelationWarning, correlation_matrix, iman_conover
 from tpmkit.risk.distributions import FIXED, build_sampler
 from tpmkit.risk.distributions import latin_hypercube as _lhs
+from tpmkit.risk.register import open_risks
 from tpmkit.risk.result import MitigationComparison, SimulationResult
 
 __all__ = ["MitigationComparison", "SimulationResult", "compare_mitigation", "simulate"]
@@ -172,7 +181,8 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
              tolerance: float | None = None, chunk_size: int | None = None,
              keep_task_samples: bool = False, risk_drivers: bool = True,
              progress: Callable[[int, int], object] | None = None,
-             engine: str = "numba") -> SimulationResult:
+             engine: str = "numba", out_of_sequence: str = "retained_logic",
+             status_date: object = None) -> SimulationResult:
     """Monte Carlo simulation of the project schedule and cost.
 
     Parameters
@@ -229,6 +239,24 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     engine : str
         ``numba`` (compiled) or ``numpy`` (the slower reference; identical results).
         Without numba (not installed, or ``TPMKIT_NO_NUMBA=1``) both run the numpy path.
+    out_of_sequence : str
+        With a status date: ``retained_logic`` (default), ``progress_override`` or
+        ``actual_dates``, as the ``progress`` option of :func:`tpmkit.schedule`.
+    status_date : date, False or None
+        The data date; default the project's ``status_date``; ``False`` ignores it.
+
+    Notes
+    -----
+    With a status date (and a start date) only the remaining work is simulated, on the
+    network of :func:`tpmkit.schedule` with that status date: completed tasks are fixed at
+    their actual dates; an in-progress task samples its remaining duration, from
+    ``remaining_optimistic``, ``remaining_most_likely``, ``remaining_pessimistic`` when given,
+    else from its three-point estimate scaled by ``remaining_duration / duration``; no task
+    resumes or starts before the status date. Risk events do not fire when their register
+    ``status`` is ``closed``, when their ``window_end`` lies before the status date, or when
+    every task they name is complete. Task statistics (``duration_mean``, ``start_mean``,
+    …) are then those of the remaining work; ``deterministic_duration`` is the forecast
+    of :func:`tpmkit.schedule`, and ``o = m = p`` reproduces it exactly.
 
     Returns
     -------
@@ -260,10 +288,13 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     t_start = time.perf_counter()
     engine, progress, iterations = _check_run_options(engine, progress, iterations, tolerance)
     gen, seed, state = _seed(rng)
+    out_of_sequence = check_option(out_of_sequence, list(PROGRESS_OPTIONS), "out_of_sequence")
+    project = with_status_date(project, status_date)
     plan = _prepare(project, iterations, distribution=distribution, pert_lambda=pert_lambda,
                     latin_hypercube=latin_hypercube, correlation=correlation, risks=risks,
                     mitigated=mitigated, existence=existence, empirical=empirical,
-                    ratios=ratios, tolerance=tolerance, chunk_size=chunk_size, engine=engine)
+                    ratios=ratios, tolerance=tolerance, chunk_size=chunk_size, engine=engine,
+                    out_of_sequence=out_of_sequence)
     plan.bins = _pilot_bins(plan, gen, iterations)
     ra = plan.ra
     out, done, converged, achieved = plan.run(ra["prob"], gen, progress, keep_task_samples,
@@ -282,7 +313,10 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
                    settings={"distribution": distribution, "pert_lambda": pert_lambda,
                              "latin_hypercube": latin_hypercube, "mitigated": mitigated,
                              "engine": engine, "chunk_size": plan.chunk,
-                             "tolerance": tolerance},
+                             "tolerance": tolerance,
+                             "status_date": (None if plan.bounds is None
+                                             else project.status_date.date().isoformat()),
+                             "out_of_sequence": out_of_sequence},
                    t_start=t_start)
 
 
@@ -330,6 +364,7 @@ class _Plan:
     chunk: int
     compiled: bool
     bins: tuple[float, float] = (0.0, 1.0)
+    bounds: dict | None = None  # release/due bounds of a status-dated run
 
     def inputs(self, g: np.random.Generator, key: np.uint64, start: int, rows: int,
                prob: np.ndarray, nkeep: int, bins: tuple[float, float], store: bool
@@ -355,7 +390,10 @@ class _Plan:
             xp=self.xp, ro=ro, ri=ri, r_prob=prob, r_unit=ra["unit"], r_imp=ra["imp"],
             r_cost=ra["cost"], r_ptr=ra["ptr"], r_task=ra["task"], aff=self.aff,
             cfix=self.cfix, rate=self.rate, d0=self.net.duration, es0=self.det["early_start"],
-            t0=self.t_det, bin_lo=bins[0], bin_w=bins[1], nkeep=nkeep, store=store)
+            t0=self.t_det, bin_lo=bins[0], bin_w=bins[1], nkeep=nkeep, store=store,
+            **({} if self.bounds is None else {k: self.bounds[k] for k in
+                                               ("rel_start", "rel_finish", "due_start",
+                                                "due_finish")}))
 
     def run(self, prob: np.ndarray, g: np.random.Generator, report: Callable | None,
             store: bool, iterations: int
@@ -414,7 +452,8 @@ def _prepare(project, iterations: int, *, distribution: str, pert_lambda: float,
              latin_hypercube: bool, correlation: object, risks: object, mitigated: bool,
              existence: Mapping[str, float] | None,
              empirical: Mapping[str, Sequence[float]] | None, ratios: Sequence[float] | None,
-             tolerance: float | None, chunk_size: int | None, engine: str) -> _Plan:
+             tolerance: float | None, chunk_size: int | None, engine: str,
+             out_of_sequence: str = "retained_logic") -> _Plan:
     """Network, sampler, deterministic schedule, register, branches, costs and chunking."""
     net = project.network()
     n = net.n_tasks
@@ -422,16 +461,29 @@ def _prepare(project, iterations: int, *, distribution: str, pert_lambda: float,
         raise DataError("the project has no tasks; add tasks before simulating")
     ids = [str(i) for i in project.tasks.index.tolist()]
     index = pd.Index(ids)
-    smp = build_sampler(project.tasks, net.duration, default=distribution,
-                        pert_lambda=pert_lambda, empirical=empirical, ratios=ratios)
     from tpmkit.cpm import passes
 
-    det = passes(net)
+    tasks, bounds, prog = project.tasks, None, None
+    if project.status_date is not None and project.start is not None:
+        warn_progress(project, stacklevel=3)
+        prog = progress_arrays(project.progress, project.status_offset)
+        net, bounds = progress_network(net, prog, out_of_sequence)
+        tasks = remaining_estimates(tasks, prog)
+    smp = build_sampler(tasks, net.duration, default=distribution,
+                        pert_lambda=pert_lambda, empirical=empirical, ratios=ratios)
+    det = passes(net, bounds=bounds)
     t_det = float(det["project_finish"])
     reg = _register(project, risks, ids, pd.Series(net.duration, index=index))
+    if prog is not None:
+        reg = open_risks(reg, prog.status, index, project.status_date)
     ra = _risk_arrays(reg, index, mitigated)
     xp = _existence(project, existence, ids)
+    if prog is not None:
+        xp[prog.status != 0] = 1.0  # started work exists
     cfix, rate = _money(project, "cost"), _money(project, "rate")
+    if prog is not None:  # the planned cost of the work done is a constant
+        done = project.network().duration - net.duration
+        cfix = cfix + np.where(prog.status != 0, rate * done, 0.0)
     det_cost = float((cfix + rate * net.duration).sum())
 
     stoch = smp.stochastic
@@ -452,7 +504,7 @@ def _prepare(project, iterations: int, *, distribution: str, pert_lambda: float,
                  cfix=cfix, rate=rate, det_cost=det_cost, ucol=ucol, branch=branch, xcol=xcol,
                  aff=aff, target=target, ic_cols=ic_cols, draw_here=draw_here,
                  latin_hypercube=latin_hypercube, tolerance=tolerance, chunk=chunk,
-                 compiled=engine == "numba")
+                 compiled=engine == "numba", bounds=bounds)
 
 
 def _correlation_columns(correlation: object, ids: list[str], index: pd.Index,
