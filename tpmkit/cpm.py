@@ -19,7 +19,9 @@ Rules (textbook PDM, e.g. Hendrickson ch. 10; Moder, Phillips & Davis):
   ``LF_j = min(T, FS: LS_k-L, SS: LS_k-L+d_j, FF: LF_k-L, SF: LF_k-L+d_j)``;
   SNLT/FNLT lower the late dates, MSO/MFO pin them; ``LS_j = LF_j - d_j``;
 * total float ``LS - ES``; free float = the smallest slack on any outgoing link
-  (``T_early - EF`` for tasks without successors);
+  (``T_early - EF`` for tasks without successors); a float within ``EPS`` (1e-9 working
+  days) of zero is exactly 0 (:func:`tpmkit._core.codes.zero_within_eps`), so rounding in
+  fractional durations never shows as negative float;
 * a task is critical when its total float ≤ max(0, smallest total float): the usual
   "float ≤ 0" rule, which falls back to the longest path when a later deadline gives every
   task positive float.
@@ -42,7 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tpmkit._core.codes import EPS, LinkType
+from tpmkit._core.codes import EPS, LinkType, zero_within_eps
 from tpmkit.errors import check_option
 from tpmkit.model import Network, Project
 from tpmkit.model.progress import (
@@ -134,7 +136,8 @@ def passes(net: Network, durations: np.ndarray | None = None,
     no_succ = np.diff(net.succ_ptr) == 0
     ff[no_succ] = early_finish - ef[no_succ]
     return {"early_start": es, "early_finish": ef, "late_start": ls, "late_finish": lf,
-            "total_float": ls - es, "free_float": ff, "driving_link": drive,
+            "total_float": zero_within_eps(ls - es), "free_float": zero_within_eps(ff),
+            "driving_link": drive,
             "link_slack": link_slack, "project_finish": early_finish}
 
 
@@ -378,7 +381,8 @@ def _forecast(project: Project, net: Network, dur: np.ndarray, finish: float | N
     times = {"early_start": es, "early_finish": ef,
              "late_start": np.where(done, prog.start, r["late_start"]),
              "late_finish": np.where(done, prog.finish, r["late_finish"]),
-             "total_float": np.where(done, np.nan, r["late_finish"] - r["early_finish"]),
+             "total_float": np.where(done, np.nan,
+                                     zero_within_eps(r["late_finish"] - r["early_finish"])),
              "free_float": np.where(done, np.nan, r["free_float"])}
     res = _result(project, rnet, dur, r, times, finish, near_critical, option,
                   project.status_date, fixed=done)

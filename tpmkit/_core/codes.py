@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-__all__ = ["EPS", "ConstraintType", "LinkType"]
+import numpy as np
+
+__all__ = ["EPS", "ConstraintType", "LinkType", "zero_within_eps"]
 
 #: Tolerance [working days] for comparing schedule times and floats: two times closer
 #: than ``EPS`` are the same time (a task with total float ≤ EPS is critical; a
@@ -19,6 +21,23 @@ __all__ = ["EPS", "ConstraintType", "LinkType"]
 #: decimals, so their rounding error is far below 1e-9 days (≈ 0.1 ms), and a genuine
 #: difference is far above it. Looser tests use a documented multiple of EPS.
 EPS = 1e-9
+
+
+def zero_within_eps(values: np.ndarray) -> np.ndarray:
+    """``values`` with every entry within ``EPS`` of zero set to exactly ``0.0`` (NaN kept).
+
+    A float is a difference of two sums of durations: a critical task of a plan with
+    fractional durations (PERT means such as 25/6) gets ``−8.9e-16`` instead of 0, which
+    would print as negative float and trip "negative float" checks. The schedule's float
+    columns pass through this so that zero float is 0 and negative float is a real one.
+
+    Examples
+    --------
+    >>> zero_within_eps(np.array([-8.881784197001252e-16, 2.5, -1.0])).tolist()
+    [0.0, 2.5, -1.0]
+    """
+    v = np.asarray(values, dtype=np.float64)
+    return np.where(np.abs(v) <= EPS, 0.0, v)
 
 
 class LinkType(IntEnum):

@@ -2,21 +2,24 @@
 remaining work that every engine schedules.
 
 Task columns (all optional): ``percent_complete`` [0–100, missing = 0], ``actual_start``,
-``actual_finish`` (dates) and ``remaining_duration`` [working days; missing = duration ×
+``actual_finish`` (dates) and ``remaining_duration`` [working days; missing = the PERT mean
+of ``remaining_optimistic/_most_likely/_pessimistic`` when given, else duration ×
 (1 − percent_complete / 100); larger than the duration is legal: a slipping task]. With
 the project's ``status_date`` (the data date) :func:`derive_progress` gives every task a
 status:
 
 * ``complete``: an actual finish, or 100 % (remaining duration 0);
-* ``in_progress``: an actual start (or a percent complete above 0) and not complete;
+* ``in_progress``: an actual start and not complete (a milestone with an actual start is
+  complete);
 * ``not_started``: neither.
 
 Inconsistent progress never stops a run: each kind of problem gives one
 :class:`ProgressWarning` line naming the tasks and what is assumed instead (actual dates
 after the status date are ignored; an actual finish before the actual start moves the start
 back; 100 % without an actual finish finishes at the earlier of actual start + duration and
-the status date; an actual finish with less than 100 % counts as complete; a start that is
-missing is placed so that the work done ends at the status date).
+the status date; an actual finish with less than 100 % counts as complete; a percent
+complete without an actual start leaves the task not started, with the progress counted in
+its remaining duration).
 
 :func:`progress_network` turns the progress into what the PDM kernels of
 :mod:`tpmkit._core.pdm` understand, so that CPM and Monte Carlo share one scheduling core:
@@ -133,15 +136,21 @@ def derive_progress(tasks: pd.DataFrame, start: pd.Timestamp | None, calendar,
     if no_start_f.any():
         say(f"actual_finish without actual_start for task(s) {format_ids(idx[no_start_f])}; "
             "assumed started one duration before the actual finish")
-    started = complete | ~np.isnat(a_s) | (pc > 0)
+    # a milestone that has started has happened
+    complete |= ~np.isnat(a_s) & (d == 0)
+    started = complete | ~np.isnat(a_s)
     in_prog = started & ~complete
-    no_start_p = in_prog & np.isnat(a_s)
+    no_start_p = ~started & (pc > 0)
     if no_start_p.any() and status_date is not None:
         say(f"percent_complete above 0 without actual_start for task(s) "
-            f"{format_ids(idx[no_start_p])}; assumed started so that the work done ends at the "
-            "status date")
+            f"{format_ids(idx[no_start_p])}; treated as not started (the remaining duration "
+            "counts the progress); give the actual_start")
     status = np.where(complete, COMPLETE, np.where(in_prog, IN_PROGRESS, NOT_STARTED)).astype(np.int8)
-    remaining = np.where(np.isnan(rem_in), d * (1.0 - np.minimum(pc, 100.0) / 100.0), rem_in)
+    three = [tasks[f"remaining_{c}"].to_numpy(np.float64) if f"remaining_{c}" in tasks
+             else np.full(len(idx), np.nan) for c in ("optimistic", "most_likely", "pessimistic")]
+    pert = (three[0] + 4.0 * three[1] + three[2]) / 6.0  # NaN unless all three are given
+    remaining = np.where(np.isnan(rem_in), np.where(np.isnan(pert), d * (
+        1.0 - np.minimum(pc, 100.0) / 100.0), pert), rem_in)
     rem_done = complete & (remaining > 0) & ~np.isnan(rem_in)
     if rem_done.any():
         say(f"remaining_duration above 0 for complete task(s) {format_ids(idx[rem_done])}; "
@@ -178,9 +187,6 @@ def _offsets(out: pd.DataFrame, d: np.ndarray, pc: np.ndarray, status: np.ndarra
     # a finish without a (valid) start, or before its start: one duration earlier
     ns = complete & (np.isnan(s_off) | backwards)
     s_off[ns] = np.maximum(f_off[ns] - d[ns], 0.0)
-    # in progress without a start: the work done ends at the status date
-    ip = (status == IN_PROGRESS) & np.isnan(s_off)
-    s_off[ip] = np.maximum(dd - d[ip] * pc[ip] / 100.0, 0.0)
     s_off[~started] = np.nan
     f_off[~complete] = np.nan
     new_s = started & (np.isnat(a_s) | backwards) & np.isfinite(s_off)
@@ -257,7 +263,7 @@ def progress_network(net, prog: Progress, option: str = "retained_logic",
                                   (LinkType.SS, a_s[lt], due_start),
                                   (LinkType.FF, s_end, due_finish),
                                   (LinkType.SF, s_end, due_start)):
-                m = into & (typ == t) & ~np.isnan(end)
+                m = into & (typ == t) & ~np.isnan(end) & ~complete[lf]
                 np.minimum.at(bound, lf[m], end[m] - full_lag[m])
     # SS/SF links from a started predecessor: its start is a fixed (actual) date
     out_start = keep & started[lf] & ((typ == LinkType.SS) | (typ == LinkType.SF))

@@ -98,6 +98,8 @@ class Inputs:
     rel_finish: np.ndarray = field(default_factory=lambda: np.zeros(0))  # release and due
     due_start: np.ndarray = field(default_factory=lambda: np.zeros(0))   # bounds of a
     due_finish: np.ndarray = field(default_factory=lambda: np.zeros(0))  # status date
+    fixed: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (K,): NaN for completed
+                            # tasks (no float, never critical), else 0; or (0,)
 
 
 @dataclass(eq=False)
@@ -237,7 +239,7 @@ def _tree_add(acc, x, m):  # pragma: no cover - compiled
 @njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
 def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_ptr, succ_link,
            link_from, link_to, link_type, lag, lag_pct, ctype, coff, rel_s, rel_f, due_s, due_f,
-           code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
+           fixed, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
            key, start, u, ucol, x, xcol, xp, branch, ro, ri, r_prob, r_unit, r_imp, r_cost,
            r_ptr, r_task, aff, costly, cfix, rate, d0, es0, t0, bin_lo, bin_w, nkeep, store,
            o_finish, o_cost, o_crit, o_sx, o_sxx, o_sxy, o_ssi, o_ses, o_ubin,
@@ -417,11 +419,12 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
             # criticality level, while this task's rows are in the L1 cache
             dj0 = d0[j]
             esj0 = es0[j]
+            skip = fixed[j] if bounded else 0.0  # NaN: a completed task has no float
             for i in range(m):
                 lfj_[i] = best[i]
                 dj = dj_[i]
                 esj = esj_[i]
-                tf = (best[i] - dj) - esj
+                tf = (best[i] - dj) - esj + skip
                 esj_[i] = tf  # es row := total float (ES is no longer needed)
                 level[i] = tf if tf < level[i] else level[i]
                 xj = dj - dj0
@@ -495,7 +498,7 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
 @njit(cache=True, nogil=True, parallel=True)
 def _chunk_parts(bounds, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_ptr,
                  succ_link, link_from, link_to, link_type, lag, lag_pct, ctype, coff, rel_s,
-                 rel_f, due_s, due_f, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
+                 rel_f, due_s, due_f, fixed, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
                  key, start, u, ucol, x, xcol, xp, branch, ro, ri, r_prob, r_unit, r_imp,
                  r_cost, r_ptr, r_task, aff, costly, cfix, rate, d0, es0, t0, bin_lo, bin_w,
                  nkeep, store, o_finish, o_cost, o_crit, o_sx, o_sxx, o_sxy, o_ssi, o_ses,
@@ -507,7 +510,7 @@ def _chunk_parts(bounds, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, 
     for p in prange(bounds.shape[0] - 1):
         _chunk(bounds[p], bounds[p + 1], work[p], wex[p], vec[p], ibuf[p], occ[p], order,
                pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, link_type, lag,
-               lag_pct, ctype, coff, rel_s, rel_f, due_s, due_f, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi,
+               lag_pct, ctype, coff, rel_s, rel_f, due_s, due_f, fixed, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi,
                emp_ptr, emp_val, key, start, u, ucol, x, xcol, xp, branch, ro, ri, r_prob,
                r_unit, r_imp, r_cost, r_ptr, r_task, aff, costly, cfix, rate, d0, es0, t0,
                bin_lo, bin_w, nkeep, store, o_finish, o_cost, o_crit[p], o_sx[p], o_sxx[p],
@@ -527,7 +530,7 @@ def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = 
     args = (net.order, net.pred_ptr, net.pred_link, net.succ_ptr, net.succ_link,
             net.link_from, net.link_to, net.link_type, net.lag, net.lag_percent,
             net.constraint_type, net.constraint_offset, inp.rel_start, inp.rel_finish,
-            inp.due_start, inp.due_finish)
+            inp.due_start, inp.due_finish, inp.fixed)
     branch = np.flatnonzero(inp.xcol >= 0)
     if compiled and HAVE_NUMBA:
         n = net.n_tasks
@@ -661,8 +664,8 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.nda
             best = np.minimum(best, v)
         lf[:, j] = best
         ls[:, j] = best - dj
-    tf = ls - es
-    level = np.maximum(0.0, tf.min(axis=1)) + EPS
+    tf = ls - es + (inp.fixed if bounded else 0.0)
+    level = np.maximum(0.0, np.fmin.reduce(tf, axis=1, initial=np.inf)) + EPS
     crit = exists & (tf <= level[:, None])
     view["finish"][:] = fin
     view["cost"][:] = cost

@@ -393,7 +393,7 @@ class _Plan:
             t0=self.t_det, bin_lo=bins[0], bin_w=bins[1], nkeep=nkeep, store=store,
             **({} if self.bounds is None else {k: self.bounds[k] for k in
                                                ("rel_start", "rel_finish", "due_start",
-                                                "due_finish")}))
+                                                "due_finish", "fixed")}))
 
     def run(self, prob: np.ndarray, g: np.random.Generator, report: Callable | None,
             store: bool, iterations: int
@@ -468,6 +468,7 @@ def _prepare(project, iterations: int, *, distribution: str, pert_lambda: float,
         warn_progress(project, stacklevel=3)
         prog = progress_arrays(project.progress, project.status_offset)
         net, bounds = progress_network(net, prog, out_of_sequence)
+        bounds["fixed"] = np.where(prog.status == 2, np.nan, 0.0)  # no float, never critical
         tasks = remaining_estimates(tasks, prog)
     smp = build_sampler(tasks, net.duration, default=distribution,
                         pert_lambda=pert_lambda, empirical=empirical, ratios=ratios)
