@@ -16,6 +16,7 @@ import re
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -117,7 +118,7 @@ def _schedule_forecast(project: Project) -> dict | None:
             "finish": result.duration, "finish_date": result.finish_date}
 
 
-def _signs(result: evm.EVMResult, calendar: object) -> tuple[dict, dict | None]:
+def _signs(result: evm.EVMResult, calendar: Any) -> tuple[dict, dict | None]:
     """The warning signs and the probabilistic forecast (None with fewer than two periods)."""
     signs = evm.warning_signs(result).signs
     out = {name: {"value": r["value"], "threshold": r["threshold"],
