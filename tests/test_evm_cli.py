@@ -216,3 +216,23 @@ def test_cli_period_only_workbook_honours_its_status_date(capsys, tmp_path):
     data = json.loads(out)
     assert code == 0 and data["status_period"] == 2 and data["latest"]["spi"] == 0.75
     assert data["periods"][2]["ev"] is None            # after the file's status date
+
+
+def test_cli_warning_signs_and_probabilistic_forecast(capsys, sample):
+    """The JSON carries the warning signs and Lipke's forecast of the same EVM result."""
+    code, out, _ = _run(capsys, SAMPLE, "--status-date", "2027-04-30", "--json")
+    assert code == 0
+    data = json.loads(out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", evm.EVMWarning)
+        result = evm.metrics(evm.as_of(sample, "2027-04-30"))
+    signs = evm.warning_signs(result).signs
+    for name, row in signs.iterrows():
+        assert data["warning_signs"][name]["triggered"] == row["triggered"], name
+    f = evm.probabilistic_forecast(result, calendar=sample.calendar)
+    got = {r["percentile"]: r for r in data["probabilistic_forecast"]["percentiles"]}
+    assert got["p80"]["eac"] == pytest.approx(f.percentiles.at["p80", "eac"])
+    assert got["p80"]["finish_date"] == f.percentiles.at["p80", "finish_date"].date().isoformat()
+    code, text, _ = _run(capsys, SAMPLE, "--status-date", "2027-04-30")
+    assert "warning signs: tcpi_gap, cpi_falling" in text
+    assert "probabilistic EAC (log-normal, Lipke)" in text

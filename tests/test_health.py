@@ -49,7 +49,11 @@ def assess(changes: dict | None = None, extra: dict | None = None, **kw):
     opts = {**SETTINGS, **{k: v for k, v in kw.items() if k in ("start", "status_date", "deadline")}}
     opts = {k: v for k, v in opts.items() if v is not None}
     p = tpmkit.read(pd.DataFrame(rows), **opts)
-    return dcma14(p, **{k: v for k, v in kw.items() if k not in ("start", "status_date", "deadline")})
+    kw = {k: v for k, v in kw.items() if k not in ("start", "status_date", "deadline")}
+    if kw.pop("plain", False):
+        # the plan scheduled without its progress (as a tool that ignores the status date)
+        kw["schedule"] = tpmkit.schedule(p, status_date=False)
+    return dcma14(p, **kw)
 
 
 def row(report, name):
@@ -131,10 +135,14 @@ def test_8_high_duration_baseline_and_planned():
 
 
 def test_9_invalid_dates():
-    late_status = assess(status_date="2027-01-13")   # B should have started on the 11th
+    """A plan that ignores the progress fails check 9; tpmkit's forecast of it passes."""
+    late_status = assess(status_date="2027-01-13", plain=True)   # B was due to start on the 11th
     c = row(late_status, "invalid_dates")
     assert c["passed"] is False and c["tasks"] == ["B"]
-    future_actual = assess(changes={"actual_finish": {"A": "2027-01-12"}, "actual_start": {"B": None}})
+    forecast = assess(status_date="2027-01-13")    # B's forecast starts after the status date
+    assert row(forecast, "invalid_dates")["passed"] is True
+    future_actual = assess(changes={"actual_finish": {"A": "2027-01-12"}, "actual_start": {"B": None}},
+                           plain=True)
     assert row(future_actual, "invalid_dates")["tasks"] == ["A"]
 
 
@@ -172,7 +180,8 @@ def test_13_cpli():
     r = assess(deadline="2027-01-13")   # CPL 5 days from the status date, float -2
     c = row(r, "cpli")
     assert c["passed"] is False and c["value"] == pytest.approx(3 / 5)
-    assert c["tasks"] == ["S", "A", "B", "F"]
+    # the forecast's critical path: the complete tasks S and A have no float any more
+    assert c["tasks"] == ["B", "F"]
 
 
 def test_14_bei():
@@ -275,12 +284,16 @@ def test_12_default_task_is_one_whose_finish_drives():
 
 def test_9_invalid_dates_forecast_finish_on_the_status_date():
     """B is under way but still forecast to finish on the status date (not after it)."""
-    r = assess(status_date="2027-01-15",
+    r = assess(status_date="2027-01-15", plain=True,
                changes={"actual_start": {"B": "2027-01-11"}, "percent_complete": {"B": 60}})
     assert row(r, "invalid_dates")["tasks"] == ["B"]
-    later = assess(status_date="2027-01-14",
+    later = assess(status_date="2027-01-14", plain=True,
                    changes={"actual_start": {"B": "2027-01-11"}, "percent_complete": {"B": 60}})
     assert row(later, "invalid_dates")["passed"] is True
+    # the forecast runs B's remaining 2 days from the status date: nothing is invalid
+    forecast = assess(status_date="2027-01-15",
+                      changes={"actual_start": {"B": "2027-01-11"}, "percent_complete": {"B": 60}})
+    assert row(forecast, "invalid_dates")["passed"] is True
 
 
 def test_cli_options(capsys):
@@ -299,7 +312,7 @@ def test_cli_options(capsys):
 
 def test_task_table_in_project_order():
     r = assess(extra={"id": "X", "duration": 3, "resources": ""},
-               changes={"predecessors": {"B": "A FS+2"}}, deadline="2027-01-19")
+               changes={"predecessors": {"B": "A FS+2"}}, deadline="2027-01-19", plain=True)
     table = r.task_table()
     assert list(table.index) == ["B", "X"]
     assert table.loc["X", "logic"] and table.loc["X", "resources"] and not table.loc["X", "lags"]
@@ -315,3 +328,55 @@ def test_lone_milestone_is_not_exempt_on_both_sides():
     assert "M" in row(r, "logic")["tasks"]
     with pytest.raises(ValidationError, match="total_float"):
         dcma14(tpmkit.read(pd.DataFrame(HEALTHY)), schedule=pd.DataFrame({"start": [0]}))
+
+
+# --------------------------------------------------------------------------------------
+# status-dated schedules: the assessment reads the forecast from the progress
+# --------------------------------------------------------------------------------------
+def test_9_passes_on_tpmkits_own_status_dated_schedules_of_the_sample():
+    """Issue 16: rolled back to 2027-03-15 the tracking sample's plan fails check 9 (DV9 is
+    5 % done yet planned to finish on 03-12); the forecast from the progress passes it."""
+    p = tpmkit.evm.as_of(tpmkit.datasets.load("software_release_tracking"), "2027-03-15")
+    plain = dcma14(p, schedule=tpmkit.schedule(p, status_date=False))
+    assert "DV9" in row(plain, "invalid_dates")["tasks"]
+    for status in ("2027-02-26", "2027-03-15", "2027-04-30", "2027-06-30"):
+        r = dcma14(tpmkit.evm.as_of(tpmkit.datasets.load("software_release_tracking"), status))
+        assert row(r, "invalid_dates")["passed"] is True, (status, row(r, "invalid_dates"))
+
+
+def test_12_and_13_run_on_the_forecast():
+    """Hand-worked: S, A done (day 5), B 5 d not started, status 2027-01-12 (end of day 7).
+
+    The forecast starts B on day 7 → F on 12; deadline 2027-01-19 = day 12: CPL = 12 − 7 = 5,
+    float 0, CPLI = 1. The critical path test adds 600 d to B's remaining work: 612.
+    """
+    r = assess(status_date="2027-01-12", deadline="2027-01-19")
+    cpli = row(r, "cpli")
+    assert cpli["value"] == pytest.approx(1.0) and "length 5" in cpli["note"]
+    cpt = row(r, "critical_path_test")
+    assert cpt["passed"] is True and cpt["value"] == pytest.approx(600)
+    assert "remaining work of the forecast" in cpt["note"]
+    plain = assess(status_date="2027-01-12", deadline="2027-01-19", plain=True)
+    # the plan that ignores progress finishes on day 10 and looks better than it is
+    assert row(plain, "cpli")["value"] == pytest.approx((3 + 2) / 3)
+
+
+def test_12_in_progress_task_delays_its_remaining_work():
+    """B started on the 11th, 40 % done at the status date 2027-01-12 (end of day 7): 3 d
+    remain from day 7 → 10; +600 d on the remaining work → 610 (slip 600)."""
+    r = assess(status_date="2027-01-12",
+               changes={"actual_start": {"B": "2027-01-11"}, "percent_complete": {"B": 40}})
+    cpt = row(r, "critical_path_test")
+    assert r.settings["critical_task"] == "B" and cpt["value"] == pytest.approx(600)
+
+
+def test_cli_check_status_date_means_the_same_as_schedule(capsys):
+    """``tpmkit check --status-date`` rolls the progress back and assesses the forecast."""
+    code = main(["check", "sample:software_release_tracking", "--status-date", "2027-03-15",
+                 "--json", "--exit-zero"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    checks = {c["name"]: c for c in out["checks"]}
+    assert out["status_date"] == "2027-03-15" and checks["invalid_dates"]["passed"] is True
+    p = tpmkit.evm.as_of(tpmkit.datasets.load("software_release_tracking"), "2027-03-15")
+    assert checks["cpli"]["value"] == pytest.approx(row(dcma14(p), "cpli")["value"])

@@ -164,7 +164,8 @@ def test_gantt_progress_status_date_and_baseline(tracking):
     assert x == pytest.approx(matplotlib.dates.date2num(tracking.status_date) + 1)
     assert ax.get_xlim()[0] < x < ax.get_xlim()[1]
     bar = gid_items(ax.patches, "progress:PM2")[0]
-    full = gid_items(ax.patches, "bar:PM2")[0]
+    # a status-dated schedule: the finished PM2 is drawn as its actual bar
+    full = gid_items(ax.patches, "actual:PM2")[0]
     pct = tracking.tasks.loc["PM2", "percent_complete"] / 100
     assert bar.get_width() == pytest.approx(full.get_width() * pct)
 

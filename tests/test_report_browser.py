@@ -87,8 +87,9 @@ def test_sections_toc_and_title(page_and_requests):
 def test_images_render_and_no_code(page_and_requests):
     page, _ = page_and_requests
     imgs = page.locator("main img")
-    # Gantt, EVM S-curve, performance trend, earned schedule, risk S-curve, tornado, heat map
-    assert imgs.count() == 7
+    # milestone trend, Gantt, EVM S-curve, performance trend, earned schedule, risk S-curve,
+    # tornado, heat map
+    assert imgs.count() == 8
     info = imgs.evaluate_all(
         "els => els.map(e => [e.currentSrc.slice(0, 22), e.complete, e.naturalWidth])")
     for src, complete, width in info:

@@ -133,7 +133,8 @@ def test_rag_statuses_follow_the_rules(tracking):
 def test_key_dates_and_milestones(tracking, tracking_project):
     dates = tracking.key_dates
     assert list(dates.index) == [
-        "Project start", "Status date", "Deadline", "Baseline finish", "Planned finish (CPM)",
+        "Project start", "Status date", "Deadline", "Baseline finish",
+        "Forecast finish (from progress)",
         "Forecast finish (earned schedule)", "Simulated P50 finish", "Simulated P80 finish"]
     assert dates.at["Status date", "date"] == pd.Timestamp(STATUS)
     assert dates.at["Forecast finish (earned schedule)", "date"] == tracking.evm_row.ieac_t_date
@@ -141,7 +142,8 @@ def test_key_dates_and_milestones(tracking, tracking_project):
     ms = tracking.milestones
     zero = tracking_project.tasks.index[tracking_project.tasks["duration"] == 0]
     assert list(ms.index) == list(zero)
-    assert ms.at["PM1", "state"] == "done" and ms.at["CL2", "state"] == "upcoming"
+    # the forecast from the progress closes the project after its baseline: late
+    assert ms.at["PM1", "state"] == "done" and ms.at["CL2", "state"] == "late"
     # launch planned for 19 April, not finished on 30 April
     assert ms.at["RL5", "state"] == "overdue" and pd.isna(ms.at["RL5", "actual"])
 

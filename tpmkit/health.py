@@ -42,6 +42,13 @@ milestone (no predecessor) and finish milestone (no successor) are not logic fai
 A check that lacks its data (no status date, no baselines, no deadline) is reported
 with ``passed = None`` and a note, never silently as passed.
 
+With a status date the assessment reads the *forecast* from the progress
+(:func:`tpmkit.schedule` schedules the remaining work from the status date): check 9 then
+passes on tpmkit's own schedule unless actual dates lie after the status date, the critical
+path test adds its delay to the remaining work of the tested task and forecasts again, and
+the CPLI measures the forecast critical path from the status date to the deadline. A
+schedule passed in (e.g. the dates an imported file stored) is judged as it is.
+
 References
 ----------
 .. [1] Defense Contract Management Agency, *DCMA 14-Point Schedule Assessment*
@@ -233,7 +240,10 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
         critical task with a duration whose finish ends the project or drives a critical
         successor through a finish-to-start or finish-to-finish link.
     schedule : ScheduleResult, optional
-        The CPM schedule (:func:`tpmkit.schedule`) if already computed.
+        The CPM schedule (:func:`tpmkit.schedule`) if already computed. By default the
+        project is scheduled here — with a status date from its progress (the forecast), so
+        check 9 finds no forecast before the status date on tpmkit's own schedule, and the
+        critical path test and the CPLI run on the forecast.
 
     Returns
     -------
@@ -266,7 +276,13 @@ def dcma14(project, *, status_date: Any = None, thresholds: Mapping[str, float] 
     tasks = project.tasks
     ids = tasks.index
     net = project.network()
-    result = cpm_schedule(project) if schedule is None else schedule
+    if schedule is None:
+        # with a status date the schedule is the forecast from the progress, so checks 9, 12
+        # and 13 judge the dates that can still happen
+        result = (cpm_schedule(project) if status_date is None
+                  else cpm_schedule(project, status_date=status_date))
+    else:
+        result = schedule
     need = {"early_start", "early_finish", "total_float", "critical"}
     sched = getattr(result, "table", None)
     if not isinstance(sched, pd.DataFrame) or not need <= set(sched.columns):
@@ -505,11 +521,45 @@ def _check_missed_tasks_and_bei(c: _Assessment) -> None:
                                 note="tasks completed / tasks with baseline finish by the status date")
 
 
+def _forecast_link_slack(c: _Assessment) -> np.ndarray:
+    """Slack of every link on the forecast dates [working days] (0 = the link drives)."""
+    lag = np.asarray(c.net.lag, float) + np.asarray(c.net.lag_percent, float) * c.dur[c.frm]
+    src_finish = np.isin(c.ltype, (0, 2))          # FS, FF leave at the finish
+    dst_finish = np.isin(c.ltype, (2, 3))          # FF, SF enter at the finish
+    a = np.where(src_finish, c.ef[c.frm], c.es[c.frm])
+    b = np.where(dst_finish, c.ef[c.to], c.es[c.to])
+    return b - (a + lag)
+
+
+def _forecast_slip(c: _Assessment, tested: int, delay: float) -> float:
+    """Finish slip when ``delay`` working days are added to a task's remaining work."""
+    from tpmkit.cpm import schedule as cpm_schedule
+
+    table = c.project.to_table().set_index("id")
+    tid = c.ids[tested]
+    sched = c.result.table
+    remaining = (float(sched.at[tid, "remaining_duration"]) if "remaining_duration" in sched
+                 else float(c.dur[tested]))
+    table.loc[tid, "duration"] = float(c.dur[tested]) + delay
+    table.loc[tid, "remaining_duration"] = remaining + delay
+    longer = c.project.replace(tasks=table.reset_index(),
+                               links=c.project.links.drop(columns=["text"], errors="ignore"))
+    kwargs = {"status_date": c.result.status_date}
+    if getattr(c.result, "progress", None):
+        kwargs["progress"] = c.result.progress
+    return float(cpm_schedule(longer, **kwargs).duration) - float(c.result.duration)
+
+
 def _check_critical_path(c: _Assessment) -> None:
-    """12 critical path test: delay one critical task and see the finish slip as much."""
+    """12 critical path test: delay one critical task and see the finish slip as much.
+
+    With a status-dated (forecast) schedule the delay is added to the task's remaining
+    work and the project is forecast again from the same progress.
+    """
     from tpmkit.cpm import passes
 
     ids, net, dur, crit, frm, to = c.ids, c.net, c.dur, c.crit, c.frm, c.to
+    forecast = getattr(c.result, "status_date", None) is not None
     order = np.asarray(net.order)
     if c.critical_task is not None:
         if c.critical_task not in ids:
@@ -520,11 +570,15 @@ def _check_critical_path(c: _Assessment) -> None:
         # A task whose *finish* carries the critical path on: its finish ends the project
         # or drives a critical successor through a tight FS/FF link. (A task linked only by
         # SS is critical by its start; lengthening it cannot move the finish.)
-        base = passes(net, dur)
-        tight = (np.abs(base["link_slack"]) <= 1e-9) & np.isin(c.ltype, (0, 2)) & crit[to]
+        if forecast:
+            slack, project_finish = _forecast_link_slack(c), float(c.result.duration)
+        else:
+            base = passes(net, dur)
+            slack, project_finish = base["link_slack"], float(base["project_finish"])
+        tight = (np.abs(slack) <= 1e-9) & np.isin(c.ltype, (0, 2)) & crit[to]
         finish_drives = np.zeros(c.n, dtype=bool)
         finish_drives[frm[tight]] = True
-        finish_drives |= np.abs(c.ef - base["project_finish"]) <= 1e-9
+        finish_drives |= np.abs(c.ef - project_finish) <= 1e-9
         ok_task = crit & c.incomplete & (dur > 0) & finish_drives
         cand = order[ok_task[order]]
         tested = int(cand[0]) if len(cand) else -1
@@ -533,15 +587,20 @@ def _check_critical_path(c: _Assessment) -> None:
     if tested < 0:
         c.not_applicable("critical_path_test", "no incomplete critical task with a duration")
         return
-    base_finish = float(passes(net, dur)["project_finish"])
-    longer = dur.copy()
-    longer[tested] += delay
-    slip = float(passes(net, longer)["project_finish"]) - base_finish
+    if forecast:
+        slip = _forecast_slip(c, tested, delay)
+    else:
+        base_finish = float(passes(net, dur)["project_finish"])
+        longer = dur.copy()
+        longer[tested] += delay
+        slip = float(passes(net, longer)["project_finish"]) - base_finish
     ok = abs(slip - delay) <= 1e-6 * max(1.0, delay)
     c.results["critical_path_test"] = dict(
         value=slip, passed=bool(ok), numerator=slip, denominator=delay,
         tasks=[] if ok else [str(ids[tested])],
-        note=f"added {delay:g} working days to {ids[tested]}; the finish slipped {slip:g}")
+        note=f"added {delay:g} working days to {ids[tested]}"
+             + (" (remaining work of the forecast)" if forecast else "")
+             + f"; the finish slipped {slip:g}")
 
 
 def _check_cpli(c: _Assessment) -> None:

@@ -1,8 +1,12 @@
 """``tpmkit evm FILE``: earned value, earned schedule and forecasts for the status period.
 
 Prints the period table (or, with ``--json``, one object with ``bac``, ``periods[]`` and
-``latest``). Reads period data (a ``periods`` table with cumulative PV/EV/AC) or computes it
-from the baseline and the tasks' progress.
+``latest``), the early-warning signs (:func:`tpmkit.evm.warning_signs`), the probabilistic EAC
+and completion when at least two periods have progress (:func:`tpmkit.evm.probabilistic_forecast`)
+and, for a project with tasks and a status date, the forecast finish of the progress-aware
+schedule (:func:`tpmkit.schedule`). Reads period data (a ``periods`` table with cumulative
+PV/EV/AC) or computes it from the baseline and the tasks' progress. ``--status-date`` rolls the
+progress back to that date (:func:`tpmkit.evm.as_of`), as on every command.
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ import re
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from tpmkit import evm
 from tpmkit.cli._common import add_input_arguments, jsonable, load_project, print_json
+from tpmkit.errors import DataError
 from tpmkit.model import Project, build_project
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -77,9 +83,9 @@ def _load(args: argparse.Namespace) -> Project:
         from tpmkit import datasets
 
         loaded = datasets.load(source.split(":", 1)[1], **(
-            {"status_date": args.status_date} if args.status_date else {}))
+            {"start": args.start} if args.start else {}))
         if isinstance(loaded, Project):
-            project = loaded
+            project = evm.as_of(loaded, args.status_date) if args.status_date else loaded
         else:
             table, name = loaded, source.split(":", 1)[1]
     elif _is_period_csv(Path(source)):
@@ -91,6 +97,40 @@ def _load(args: argparse.Namespace) -> Project:
         project = build_project({"periods": table, "project": {"name": name}},
                                 status_date=args.status_date, start=args.start)
     return project
+
+
+def _schedule_forecast(project: Project) -> dict | None:
+    """Forecast finish of the progress-aware schedule (tasks and a status date needed)."""
+    from tpmkit.cpm import schedule
+    from tpmkit.errors import TpmkitError
+
+    if project.status_date is None or not len(project.tasks):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = schedule(project)
+    except TpmkitError:
+        return None            # period data without a network: nothing to schedule
+    if getattr(result, "status_date", None) is None:
+        return None
+    return {"status_date": result.status_date, "progress": getattr(result, "progress", None),
+            "finish": result.duration, "finish_date": result.finish_date}
+
+
+def _signs(result: evm.EVMResult, calendar: Any) -> tuple[dict, dict | None]:
+    """The warning signs and the probabilistic forecast (None with fewer than two periods)."""
+    signs = evm.warning_signs(result).signs
+    out = {name: {"value": r["value"], "threshold": r["threshold"],
+                  "triggered": r["triggered"]} for name, r in signs.iterrows()}
+    try:
+        f = evm.probabilistic_forecast(result, calendar=calendar)
+    except DataError:
+        return out, None
+    pct = f.percentiles.reset_index()
+    return out, {"method": f.method, "probability_within_budget": f.probability_within_budget,
+                 "probability_on_time": f.probability_on_time,
+                 "percentiles": _records(pct.set_index("percentile"))}
 
 
 def _num(value: float, fmt: str) -> str:
@@ -107,6 +147,8 @@ def run(args: argparse.Namespace) -> int:
                             source=args.source,
                             eac_method=args.eac_method, spread=args.spread,
                             ev_rule=args.ev_rule, freq=args.freq)
+        signs, forecast = _signs(result, project.calendar)
+        schedule_forecast = _schedule_forecast(project)
     for w in caught:
         if issubclass(w.category, evm.EVMWarning):
             print(f"tpmkit evm: note: {w.message}", file=sys.stderr)
@@ -132,6 +174,9 @@ def run(args: argparse.Namespace) -> int:
             "time_unit": "periods",
             "latest": latest,
             "periods": _records(table),
+            "warning_signs": signs,
+            "probabilistic_forecast": forecast,
+            "schedule_forecast": schedule_forecast,
         })
         return 0
     cur = f" [{project.currency}]" if project.currency else ""
@@ -158,5 +203,21 @@ def run(args: argparse.Namespace) -> int:
                      f"{last['ieac_t_date'].date()}")
     if "p_factor" in table and pd.notna(last["p_factor"]):
         lines.append(f"schedule adherence (p-factor) {last['p_factor']:.3f}")
+    if schedule_forecast is not None and schedule_forecast["finish_date"] is not None:
+        lines.append(f"forecast finish from the progress (schedule at "
+                     f"{schedule_forecast['status_date'].date()}) "
+                     f"{schedule_forecast['finish_date'].date()}")
+    raised = [name for name, r in signs.items() if r["triggered"] is True]
+    lines.append("warning signs: " + (", ".join(raised) if raised else "none raised"))
+    if forecast is not None:
+        rows = {r["percentile"]: r for r in forecast["percentiles"]}
+        p50, p80 = rows.get("p50"), rows.get("p80")
+        if p50 and p80:
+            when = (f"   finish P50 {p50['finish_date']} P80 {p80['finish_date']}"
+                    if "finish_date" in p50 else
+                    f"   finish P50 {_num(p50['finish'], time)} P80 {_num(p80['finish'], time)} "
+                    "periods")
+            lines.append(f"probabilistic EAC (log-normal, Lipke): P50 {_num(p50['eac'], money)} "
+                         f"P80 {_num(p80['eac'], money)}{when}")
     print("\n".join(lines))
     return 0

@@ -11,8 +11,8 @@ Modules
 tutor
     :class:`Exercise`, :class:`Feedback`, :class:`Tutor`, :func:`check`, :func:`solution`,
     :func:`exercise`, :func:`exercises`.
-scoping, estimation, scheduling, risk, evm, resources, agile
-    The exercises of lessons 01–07, one module per lesson topic.
+scoping, estimation, scheduling, risk, evm, resources, agile, updating
+    The exercises of lessons 01–07 and 09, one module per lesson topic.
 
 :func:`cpm_steps` (the forward and backward pass written out step by step) lives in
 :mod:`tpmkit.cpm` and is re-exported here for the lessons.
@@ -32,6 +32,7 @@ from __future__ import annotations
 # order in exercises() (the order the exercises were written in).
 # isort: off
 from tpmkit.course import scheduling, estimation, evm, scoping, risk, resources  # noqa: F401
+from tpmkit.course import updating  # noqa: F401  (lesson 09, updating the plan)
 from tpmkit.course import agile  # noqa: F401  (lesson 07, after the others)
 # isort: on
 from tpmkit.course.tutor import Exercise, Feedback, Tutor, check, exercise, exercises, solution

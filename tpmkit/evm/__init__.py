@@ -33,7 +33,9 @@ never crash.
 Modules: :mod:`~tpmkit.evm.figures` (:func:`metrics`, :class:`EVMResult`, :func:`latest`),
 :mod:`~tpmkit.evm.timing` (earned schedule, schedule adherence, periods → dates),
 :mod:`~tpmkit.evm.progress` (budgets, planned value, period ends, earning rules, status
-history, :func:`as_of`). Every public name is importable from ``tpmkit.evm``.
+history, :func:`as_of`), :mod:`~tpmkit.evm.signals` (early-warning signs: current-period and
+window indices, CPI/SPI(t) trends, TCPI − CPI; the probabilistic EAC and completion,
+:func:`probabilistic_forecast`). Every public name is importable from ``tpmkit.evm``.
 
 References
 ----------
@@ -64,18 +66,31 @@ from tpmkit.evm.progress import (
     period_ends,
     periods_from_project,
     planned_value,
+    status_dates,
     task_budgets,
+)
+from tpmkit.evm.signals import (
+    FORECAST_METHODS,
+    TCPI_GAP,
+    EVMForecast,
+    WarningSigns,
+    probabilistic_forecast,
+    warning_signs,
 )
 from tpmkit.evm.timing import earned_schedule, schedule_adherence, time_to_date
 
 __all__ = [
     "EAC_METHODS",
     "EV_RULES",
+    "FORECAST_METHODS",
     "FREQUENCIES",
     "SPREADS",
+    "TCPI_GAP",
     "TIME_FORECASTS",
+    "EVMForecast",
     "EVMResult",
     "EVMWarning",
+    "WarningSigns",
     "as_of",
     "earned_schedule",
     "latest",
@@ -83,7 +98,10 @@ __all__ = [
     "period_ends",
     "periods_from_project",
     "planned_value",
+    "probabilistic_forecast",
     "schedule_adherence",
+    "status_dates",
     "task_budgets",
     "time_to_date",
+    "warning_signs",
 ]

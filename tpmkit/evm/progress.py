@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from tpmkit.model.calendar import Calendar
 
 __all__ = ["EV_RULES", "FREQUENCIES", "SPREADS", "as_of", "period_ends", "periods_from_project",
-           "planned_value", "task_budgets"]
+           "planned_value", "status_dates", "task_budgets"]
 
 #: how a task's budget is spread over its baseline working days (cumulative fraction F(x),
 #: x = share of the task's working days elapsed): linear x, front-loaded 1-(1-x)², back-loaded
@@ -266,9 +266,11 @@ def as_of(project: Project, status_date: Any) -> Project:
     """The project as it stood at ``status_date``: progress rolled back to that date.
 
     With a task-level status history in ``project.periods`` (rows of ``task``, ``date``,
-    ``percent_complete``, ``ac``/``actual_cost`` and optionally ``etc``), each task's
-    progress columns take the values of its last history row on or before the status date
-    (0 % and no cost before its first row). Actual starts after the status date are cleared,
+    ``percent_complete``, ``ac``/``actual_cost`` and optionally ``etc`` and
+    ``remaining_duration``), each task's progress columns take the values of its last history
+    row on or before the status date (0 % and no cost before its first row); a
+    ``remaining_duration`` the history does not carry is cleared (derived from the percent
+    complete again). Actual starts after the status date are cleared,
     and so are actual finishes after it or of tasks not yet 100 % complete. Without a
     history only the status date changes (and actual dates after it are cleared), so every
     command given ``--status-date`` sees the progress of that date, not of a later one.
@@ -304,10 +306,15 @@ def as_of(project: Project, status_date: Any) -> Project:
         hist = hist.assign(_day=days).loc[days <= np.datetime64(status.date(), "D")]
         last = hist.sort_values("_day").groupby(hist["task"].astype(str)).tail(1)
         last = last.set_index(last["task"].astype(str))
-        for col in ("percent_complete", "actual_cost", "etc"):
+        for col in ("percent_complete", "actual_cost", "etc", "remaining_duration"):
             if col in last:
                 values = pd.to_numeric(last[col], errors="coerce").reindex(table.index)
-                table[col] = values.fillna(0.0) if col != "etc" else values
+                table[col] = values.fillna(0.0) if col in ("percent_complete",
+                                                           "actual_cost") else values
+            elif col == "remaining_duration" and col in table:
+                # the file's remaining durations belong to its own (later) status date: derive
+                # them from the rolled-back percent complete instead
+                table[col] = np.nan
     for col in ("actual_start", "actual_finish"):
         if col in table:
             dates = pd.to_datetime(table[col], errors="coerce")
@@ -317,6 +324,38 @@ def as_of(project: Project, status_date: Any) -> Project:
         table["actual_finish"] = table["actual_finish"].where(done)
     return project.replace(tasks=table.reset_index(), links=project.links.drop(columns=["text"]),
                            status_date=status)
+
+
+def status_dates(project: Project, until: Any = None) -> pd.DatetimeIndex:
+    """The dates of the task-level status history (``project.periods``), oldest first.
+
+    Parameters
+    ----------
+    project : Project
+    until : date, optional
+        Keep the dates on or before it (default all).
+
+    Returns
+    -------
+    pandas.DatetimeIndex
+        Empty when the project has no task-level status history. Dates on a non-working
+        day count as the working day before (as in :func:`periods_from_project`).
+
+    Examples
+    --------
+    >>> import tpmkit
+    >>> p = tpmkit.datasets.load("software_release_tracking")
+    >>> status_dates(p, until="2027-03-31").strftime("%m-%d").tolist()
+    ['01-29', '02-26', '03-31']
+    """
+    hist = _history(project)
+    if hist is None or "date" not in hist:
+        return pd.DatetimeIndex([])
+    _, days = _history_dates(hist, project)
+    days = np.unique(days)
+    if until is not None:
+        days = days[days <= np.datetime64(pd.Timestamp(until).date(), "D")]
+    return pd.DatetimeIndex(days)
 
 
 def periods_from_project(project: Project, *, status_date: Any = None, freq: str = "month",

@@ -8,7 +8,7 @@ table, a risk register — draws it with one shared theme and a colour-blind-saf
 ==========================  ===============================================
 family                      functions
 ==========================  ===============================================
-schedule                    :func:`gantt`, :func:`network`
+schedule                    :func:`gantt`, :func:`network`, :func:`milestone_trend`
 schedule risk (Monte Carlo)  :func:`histogram`, :func:`s_curve`, :func:`tornado`,
                             :func:`criticality`, :func:`jcl_scatter`, :func:`merge_bias`
 earned value                :func:`evm_s_curve`, :func:`performance_trend`,
@@ -39,6 +39,7 @@ from tpmkit.plot.agile import (
 )
 from tpmkit.plot.evm import earned_schedule, evm_s_curve, performance_trend
 from tpmkit.plot.gantt import gantt
+from tpmkit.plot.milestones import milestone_trend
 from tpmkit.plot.network import network
 from tpmkit.plot.planning import burnup, power_interest_grid, resource_histogram, wbs_tree
 from tpmkit.plot.quality import control_chart, defect_arrival, execution_progress, open_defects
@@ -70,6 +71,7 @@ __all__ = [
     "histogram",
     "jcl_scatter",
     "merge_bias",
+    "milestone_trend",
     "network",
     "open_defects",
     "performance_trend",

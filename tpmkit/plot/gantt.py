@@ -5,7 +5,12 @@ Bars run from the early start to the early finish (working-day offsets or calend
 dates), WBS summary bars span their tasks, milestones are diamonds, critical tasks are
 vermillion, total float trails each bar as a thin sky-blue bar, baselines sit under the
 bars, percent complete fills the bar from the left, and a vertical line marks the status
-date. Dependency arrows leave and enter the bar end that the link type relates [1]_:
+date. A status-dated schedule (a ``status`` column, from :func:`tpmkit.schedule` of a project
+with a status date) is drawn as Primavera P6 draws it: the *actual* part of started work
+(actual start to the status date, or to the actual finish) in dark grey, the *remaining* part
+(status date to the forecast finish) as the task bar, and the *slip* — forecast finish later
+than the baseline finish — as a thin vermillion bar from the baseline finish on the baseline
+row. Dependency arrows leave and enter the bar end that the link type relates [1]_:
 
 ====  =========================  ==========================
 type  leaves the predecessor at  enters the successor at
@@ -62,6 +67,7 @@ LINK_ANCHORS = {"FS": ("finish", "start"), "SS": ("start", "start"),
 
 _FIX = "pass the result of tpmkit.schedule(project)"
 _PROGRESS = "#1A1A1A"
+_ACTUAL = "#4D4D4D"       # the actual part of started work in a status-dated schedule
 # arrowhead markers with the tip at the origin (matplotlib scales a custom marker about (0, 0))
 _HEADS = {
     "right": Path([(0, 0), (-1, 0.5), (-1, -0.5), (0, 0)], closed=True),
@@ -218,7 +224,9 @@ def gantt(
     Returns
     -------
     matplotlib.axes.Axes
-        Task bars carry the gid ``"bar:<id>"``, float trailers ``"float:<id>"``, baselines
+        Task bars carry the gid ``"bar:<id>"`` (in a status-dated schedule: the remaining
+        work of incomplete tasks, which never starts before the status line), actual parts
+        ``"actual:<id>"``, slips ``"slip:<id>"``, float trailers ``"float:<id>"``, baselines
         ``"baseline:<id>"``, progress fills ``"progress:<id>"``, summary bars
         ``"summary:<code>"``; milestones are the points of the lines with gids
         ``"milestones"`` / ``"milestones_critical"``. The dependency arrows of each link
@@ -260,6 +268,7 @@ def gantt(
     g.layout_rows(summaries)
     g.ax = get_ax(ax, figsize=(10.0, float(np.clip(0.26 * g.n_rows + 1.8, 2.6, 60.0))))
     g.baseline(show_baseline)
+    g.status_x = g.status_position(status_date)
     g.draw_tasks(show_float, show_progress)
     g.draw_summaries()
     g.draw_whiskers(*_whisker_values(whiskers, simulation, g.ids, g.ef))
@@ -306,6 +315,10 @@ class _Chart:
         else:
             x0, x1, xl = es.copy(), ef.copy(), lf
         self.x0, self.x1, self.xl = x0, x1, xl
+        self.status = (sched["status"].astype(str).to_numpy() if "status" in sched
+                       else None)
+        self.status_x = float("nan")
+        self.has_actual = self.has_slip = False
         self.ax: Axes
         self.bl0 = self.bl1 = None
         self.has_float = self.has_progress = self.has_whiskers = False
@@ -388,6 +401,38 @@ class _Chart:
         dy = -0.07 if has_bl else 0.0   # bar centre relative to its row (y axis points down)
         self.yb_ = self.ytask + dy
 
+    def status_position(self, status_date: object) -> float:
+        """x of the status line (the end of the status day); NaN without a status date."""
+        sd = status_date if status_date is not None else getattr(self.project, "status_date",
+                                                                 None)
+        if sd is None or pd.isna(sd):
+            return float("nan")
+        return float(self.x_of_dates([sd], "finish")[0])
+
+    def draw_progress_parts(self, span_bars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Actual parts, remaining bars and slips of a status-dated schedule.
+
+        Returns the mask of the tasks whose remaining work is drawn as the task bar and the
+        left end of those bars (links keep the whole bar's ends).
+        """
+        x0, x1, xs, bars = self.x0, self.x1, self.status_x, self.bars
+        complete = self.status == "complete"
+        started = complete | (self.status == "in_progress")
+        act_end = np.where(complete, x1, np.minimum(x1, xs) if np.isfinite(xs) else x1)
+        act = span_bars & started & (act_end > x0)
+        self.has_actual = bool(act.any())
+        bars(act, x0, act_end - x0, self.yb_, self.bar_h, _ACTUAL, "actual", 3)
+        remaining = span_bars & ~complete
+        if np.isfinite(xs):
+            # the remaining work of a started task runs from the status line
+            x0 = np.where(remaining & started, np.maximum(x0, xs), x0)
+        if self.has_bl:
+            slip = np.isfinite(self.bl1) & (x1 > self.bl1 + 1e-9)
+            self.has_slip = bool(slip.any())
+            bars(slip, self.bl1, x1 - self.bl1, self.ytask + 0.27, 0.09, CRITICAL, "slip",
+                 2.2)
+        return remaining, x0
+
     def bars(self, mask: np.ndarray, left: np.ndarray, width: np.ndarray, yy: np.ndarray,
              h: float, color: Any, prefix: str, z: float, **kw: Any) -> None:
         k = np.flatnonzero(mask)
@@ -411,8 +456,12 @@ class _Chart:
             if mb.any():
                 ax.plot(bl1[mb], ytask[mb] + 0.27, linestyle="none", marker="D", ms=5,
                         mfc="white", mec=BASELINE, mew=1.2, zorder=2, gid="baseline_milestones")
-        bars(span_bars & ~crit, x0, x1 - x0, yb_, bar_h, PLAN, "bar", 3)
-        bars(span_bars & crit, x0, x1 - x0, yb_, bar_h, CRITICAL, "bar", 3)
+        full_x0 = x0
+        drawn = span_bars
+        if self.status is not None:
+            drawn, x0 = self.draw_progress_parts(span_bars)
+        bars(drawn & ~crit, x0, x1 - x0, yb_, bar_h, PLAN, "bar", 3)
+        bars(drawn & crit, x0, x1 - x0, yb_, bar_h, CRITICAL, "bar", 3)
         for m, gid, color in ((milestone & ~crit, "milestones", OKABE_ITO["black"]),
                               (milestone & crit, "milestones_critical", CRITICAL)):
             if m.any():
@@ -433,8 +482,8 @@ class _Chart:
                                / 100, 0, 1)
                 pm = span_bars & (frac > 0)
                 self.has_progress = bool(pm.any())
-                bars(pm, x0, (x1 - x0) * frac, yb_, bar_h * 0.36, _PROGRESS, "progress", 3.5,
-                     alpha=0.65)
+                bars(pm, full_x0, (x1 - full_x0) * frac, yb_, bar_h * 0.36, _PROGRESS,
+                     "progress", 3.5, alpha=0.65)
 
     def draw_summaries(self) -> None:
         """WBS summary bars with a down-pointing marker at each end."""
@@ -585,8 +634,12 @@ class _Chart:
             handles.append(Patch(color=CRITICAL, label="critical"))
         if self.has_float:
             handles.append(Patch(color=FLOAT, label="total float"))
+        if self.has_actual:
+            handles.append(Patch(color=_ACTUAL, label="actual"))
         if self.has_bl:
             handles.append(Patch(color=BASELINE, label="baseline"))
+        if self.has_slip:
+            handles.append(Patch(color=CRITICAL, label="slip vs baseline"))
         if self.has_progress:
             handles.append(Patch(color=_PROGRESS, alpha=0.65, label="% complete"))
         if self.milestone.any():

@@ -33,7 +33,8 @@ import pandas as pd
 from tpmkit.errors import DataError, ValidationError
 from tpmkit.report.rag import RAG_THRESHOLDS, ExecutiveSummary, executive_summary
 
-__all__ = ["EAC_FORECASTS", "TIME_FORECASTS", "ReportData", "build_report_data", "file_sha256"]
+__all__ = ["EAC_FORECASTS", "TIME_FORECASTS", "ReportData", "build_report_data", "file_sha256",
+           "milestone_trend"]
 
 #: Cost forecasts of the earned-value section: column of the EVM table → label.
 EAC_FORECASTS = {"eac_cpi": "EAC = BAC / CPI (typical)",
@@ -112,7 +113,17 @@ class ReportData:
         DCMA-14 (``health_absent`` says why not).
     key_dates, milestones, open_critical : DataFrame or None
         Key dates (only those known), the milestones with their state, and the critical
-        tasks not yet complete.
+        tasks not yet complete. With a status date the schedule is the forecast from the
+        progress (:func:`tpmkit.schedule`): the milestones table then shows the ``forecast``
+        date and the ``slip [d]`` against the baseline [working days, forecast − baseline
+        finish]; without one it shows ``planned (CPM)``.
+    milestone_trend : DataFrame or None
+        The milestone trend analysis (:func:`milestone_trend`) when the project has a
+        status history; ``milestone_trend_absent`` says why not.
+    warning_signs, evm_forecast : WarningSigns, EVMForecast or None
+        :func:`tpmkit.evm.warning_signs` and the log-normal
+        :func:`tpmkit.evm.probabilistic_forecast` of the EVM result (None without
+        earned-value data or, for the forecast, with fewer than two status periods).
     notes : tuple of str
         Warnings raised by the computations, listed under "Assumptions".
     versions : dict
@@ -168,6 +179,10 @@ class ReportData:
     notes: tuple[str, ...] = ()
     versions: dict[str, str] = field(default_factory=dict)
     thresholds: dict[str, float] = field(default_factory=lambda: dict(RAG_THRESHOLDS))
+    milestone_trend: pd.DataFrame | None = None
+    milestone_trend_absent: str = "the project has no status history"
+    warning_signs: Any = None
+    evm_forecast: Any = None
 
     @property
     def overall(self) -> str:
@@ -246,12 +261,16 @@ class _Notes:
 # the report's tables
 # --------------------------------------------------------------------------------------
 def _key_dates(project: Any, planned_finish: Any, evm_row: pd.Series | None,
-               p50: Any, p80: Any) -> pd.DataFrame:
+               p50: Any, p80: Any, forecast: bool = False) -> pd.DataFrame:
+    finish = (("Forecast finish (from progress)", planned_finish,
+               "schedule of the remaining work from the status date")
+              if forecast else
+              ("Planned finish (CPM)", planned_finish, "critical path of the current plan"))
     key = [("Project start", project.start, "first working day of the plan"),
            ("Status date", project.status_date, "data date of the progress figures"),
            ("Deadline", project.deadline, "committed finish"),
            ("Baseline finish", project.tasks["baseline_finish"].max(), "latest baseline finish"),
-           ("Planned finish (CPM)", planned_finish, "critical path of the current plan"),
+           finish,
            ("Forecast finish (earned schedule)",
             evm_row.get("ieac_t_date") if evm_row is not None else None,
             "IEAC(t) = AT + (PD − ES) / SPI(t)"),
@@ -263,22 +282,88 @@ def _key_dates(project: Any, planned_finish: Any, evm_row: pd.Series | None,
 
 def _milestones(tasks: pd.DataFrame, table: pd.DataFrame, progress: pd.Series,
                 status: pd.Timestamp | None) -> pd.DataFrame | None:
+    """Milestones with baseline, forecast (or planned) date, slip, actual and state.
+
+    State: ``done``; ``overdue`` (baseline finish before the status date, not done);
+    ``late`` (forecast after the baseline, status-dated schedules only); ``upcoming``.
+    """
     ms = tasks[tasks["duration"] == 0]
     if not len(ms):
         return None
     actual = tasks["actual_finish"]
     done = actual[ms.index].notna() | (progress[ms.index].fillna(0) >= 100)
-    late = ~done & ms["baseline_finish"].notna() & (
+    overdue = ~done & ms["baseline_finish"].notna() & (
         ms["baseline_finish"] < status if status is not None else False)
-    out = pd.DataFrame({
-        "name": ms["name"], "baseline": ms["baseline_finish"],
-        "planned (CPM)": table.loc[ms.index, "early_finish_date"]
-        if "early_finish_date" in table else np.nan,
-        "actual": actual[ms.index],
-        "state": np.where(done, "done", np.where(late, "overdue", "upcoming"))},
-        index=ms.index)
+    when = (table.loc[ms.index, "early_finish_date"] if "early_finish_date" in table
+            else np.nan)
+    forecast = "finish_variance" in table
+    cols = {"name": ms["name"], "baseline": ms["baseline_finish"],
+            "forecast" if forecast else "planned (CPM)": when}
+    late = pd.Series(False, index=ms.index)
+    if forecast:
+        # the slip of each milestone against its baseline [working days]
+        cols["slip [d]"] = table.loc[ms.index, "finish_variance"]
+        late = ~done & (table.loc[ms.index, "finish_variance"] > 0)
+    cols["actual"] = actual[ms.index]
+    cols["state"] = np.select([done, overdue, late], ["done", "overdue", "late"], "upcoming")
+    out = pd.DataFrame(cols, index=ms.index)
     out.index.name = "id"
     return out
+
+
+def milestone_trend(project: Any, dates: Any = None, *, progress: str = "retained_logic"
+                    ) -> pd.DataFrame | None:
+    """Milestone trend analysis: the forecast date of every milestone at each status date.
+
+    The project is rolled back to each date of its status history (:func:`tpmkit.evm.as_of`)
+    and scheduled from the progress of that date (:func:`tpmkit.schedule`); a milestone's
+    row value is its forecast finish (its actual finish once reached). A line that stays
+    level is a milestone on track, a rising line one that slips (the MTA chart,
+    :func:`tpmkit.plot.milestones.milestone_trend`).
+
+    Parameters
+    ----------
+    project : Project
+        With a start date and milestones (tasks of zero duration).
+    dates : array_like of dates, optional
+        Status dates; default the status history (:func:`tpmkit.evm.status_dates`) up to
+        the project's status date, plus the status date itself.
+    progress : str
+        Out-of-sequence option of :func:`tpmkit.schedule`.
+
+    Returns
+    -------
+    DataFrame or None
+        Indexed by ``status_date``, one column per milestone id (input order), forecast
+        finish dates; None when there are no milestones, no start date or no status dates.
+
+    References
+    ----------
+    .. [1] Deutsches Institut für Normung, DIN 69901-5:2009 (project management — concepts:
+       Meilenstein-Trendanalyse); H. Kerzner, *Project Management*, 12th ed., 2017, §10.
+    """
+    from tpmkit.cpm import schedule
+    from tpmkit.evm import as_of, status_dates
+
+    tasks = project.tasks
+    ms = tasks.index[tasks["duration"] == 0]
+    if project.start is None or not len(ms):
+        return None
+    if dates is None:
+        status = project.status_date
+        found = status_dates(project, until=status)
+        extra = [status] if status is not None else []
+        dates = pd.DatetimeIndex(sorted(set(found) | set(pd.DatetimeIndex(extra))))
+    dates = pd.DatetimeIndex(pd.to_datetime(list(dates))).normalize()
+    if not len(dates):
+        return None
+    rows = []
+    for d in dates:
+        result = schedule(as_of(project, d), progress=progress)
+        rows.append(result.table.loc[ms, "early_finish_date"].to_numpy())
+    out = pd.DataFrame(rows, index=pd.DatetimeIndex(dates, name="status_date"),
+                       columns=pd.Index(ms, name="milestone"))
+    return out.apply(pd.to_datetime)
 
 
 def _open_critical(table: pd.DataFrame, progress: pd.Series) -> pd.DataFrame:
@@ -457,10 +542,18 @@ def build_report_data(project_or_source: Any, status_date: Any = None, *,
         if sim.std > 0:
             percentiles, drivers, risk_drivers = _simulation_tables(sim, project, register,
                                                                     currency)
-    periods = cost = time = None
+    periods = cost = time = signs = forecast = None
     if evm_row is not None:
         periods, cost, time = _evm_tables(evm_table, evm_row, scalars.get("status_period"),
                                           project.calendar)
+        signs, _ = notes.run("Earned value", evm.warning_signs, evm_result)
+        forecast, _ = notes.run("Earned value", evm.probabilistic_forecast, evm_result,
+                                calendar=project.calendar)
+    trend, trend_absent = None, "the project has no status history"
+    if len(evm.status_dates(project)):
+        trend, trend_absent = notes.run("Milestone trend", milestone_trend, project)
+        if trend is None and not trend_absent:
+            trend_absent = "the plan has no milestones or no start date"
     return ReportData(
         title=title or "", source=source, input_path=path, input_name=input_name, sha256=sha,
         seed=int(seed), iterations=int(iterations), generated=generated,
@@ -478,7 +571,10 @@ def build_report_data(project_or_source: Any, status_date: Any = None, *,
         drivers=drivers, risk_drivers=risk_drivers, register=register,
         risk_table=None if register is None else _risk_table(register, currency),
         health=dcma, health_absent=health_absent,
-        key_dates=_key_dates(project, planned_finish, evm_row, p50_date, p80_date),
+        key_dates=_key_dates(project, planned_finish, evm_row, p50_date, p80_date,
+                             forecast=getattr(schedule, "status_date", None) is not None),
         milestones=_milestones(tasks, table, progress, project.status_date),
         open_critical=_open_critical(table, progress),
-        notes=tuple(dict.fromkeys(notes.notes)), versions=versions())
+        notes=tuple(dict.fromkeys(notes.notes)), versions=versions(),
+        milestone_trend=trend, milestone_trend_absent=trend_absent if trend is None else "",
+        warning_signs=signs, evm_forecast=forecast)
