@@ -19,9 +19,10 @@ F     task   2021-01-07  —           —
   (1, 3): P50 = 1, P70 = 3. Bugs (2, 6): P50 = 2, P70 = 6.
 * WIP (started ≤ day ≤ done, open items to the status date), 01-04 … 01-11:
   1, 2, 2, 2, 3, 2, 2, 2 (sum 16 = 3 + 1 + 6 + 2 cycle days + 4 days of E).
-* CFD at the end of each day: created ≤ d: 2, 4, 5, 6, 6, 6, 6, 6; started ≤ d: 1, 2, 3, 4, 5,
-  5, 5, 5; done ≤ d: 0, 1, 2, 2, 3, 3, 3, 4 → to do 1, 2, 2, 2, 1, 1, 1, 1; in progress
-  1, 1, 1, 2, 2, 2, 2, 1.
+* CFD, one day-counting rule with WIP (in progress from the start day to the done day
+  inclusive, done from the next day): created ≤ d: 2, 4, 5, 6, 6, 6, 6, 6; started ≤ d: 1, 2,
+  3, 4, 5, 5, 5, 5; done < d: 0, 0, 1, 2, 2, 3, 3, 3 → to do 1, 2, 2, 2, 1, 1, 1, 1; in
+  progress 1, 2, 2, 2, 3, 2, 2, 2 (= the WIP).
 * Aging: E is 4 days old (01-08 … 01-11): above P50 = 2 and P70 = 3, not P85 = 6 →
   exceeds 70; 3 of 4 cycle times ≤ 4 → rank 0.75.
 * Weekly throughput (weeks from Monday 01-04): B, A, D then C → 3, 1.
@@ -77,8 +78,8 @@ def test_wip_cfd_aging_throughput_by_hand():
     assert w.tolist() == [1, 2, 2, 2, 3, 2, 2, 2]
     cfd = agile.cumulative_flow(b)
     assert cfd["to_do"].tolist() == [1, 2, 2, 2, 1, 1, 1, 1]
-    assert cfd["in_progress"].tolist() == [1, 1, 1, 2, 2, 2, 2, 1]
-    assert cfd["done"].tolist() == [0, 1, 2, 2, 3, 3, 3, 4]
+    assert cfd["in_progress"].tolist() == [1, 2, 2, 2, 3, 2, 2, 2]
+    assert cfd["done"].tolist() == [0, 0, 1, 2, 2, 3, 3, 3]
     aging = agile.aging_wip(b)
     assert list(aging.index) == ["E"]
     assert aging.loc["E", ["age", "percentile_rank", "exceeds"]].tolist() == [4, 0.75, 70]
@@ -276,6 +277,20 @@ def test_cfd_bands_are_monotone(seed):
     tops = np.cumsum(cfd[["done", "in_progress", "to_do"]].to_numpy(), axis=1)
     assert (np.diff(tops, axis=0) >= 0).all()
     assert (cfd.to_numpy() >= 0).all()
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10_000))
+def test_wip_and_cfd_count_days_by_one_rule(seed):
+    """WIP and the CFD's in-progress band are one count, and every item is WIP on exactly
+    ``cycle_time`` days (its start day to its done day inclusive)."""
+    b = _steady_board(days=40, seed=seed)
+    w, cfd = agile.wip(b), agile.cumulative_flow(b)
+    assert (cfd["in_progress"] == w).all()
+    assert (cfd.sum(axis=1).to_numpy() == [(b.table["created"] <= d).sum() for d in cfd.index]).all()
+    ct = agile.cycle_times(b)["cycle_time"].sum()
+    open_days = agile.aging_wip(b)["age"].sum()
+    assert w.sum() == ct + open_days
 
 
 @settings(max_examples=10, deadline=None)
