@@ -210,6 +210,64 @@ def test_forecast_on_constant_throughput_is_exact():
     assert (agile.how_many(b, "2021-01-23", rng=3).table["items"] == 10).all()
 
 
+def _growing_board() -> agile.Board:
+    """Ten days 01-04 … 01-13; every day two old items are done and one new item arrives."""
+    old = [{"id": f"O{k}", "created": "2021-01-01", "started": f"2021-01-{4 + k // 2:02d}",
+            "done": f"2021-01-{4 + k // 2:02d}"} for k in range(20)]
+    new = [{"id": f"N{d}", "created": f"2021-01-{4 + d:02d}"} for d in range(10)]
+    return agile.items(old + new, now="2021-01-13")
+
+
+def test_scope_growth_on_constant_history_is_exact():
+    """Throughput 2/day, arrivals 1/day: 6 items need ⌈6/2⌉ = 3 days on a fixed backlog,
+    6 / (2 − 1) = 6 days when every arrival joins it, ⌈6 / (2 − 0.5)⌉ = 4 days at share 0.5."""
+    b = _growing_board()
+    assert (agile.when(b, 6, rng=1).table["periods"] == 3).all()
+    assert (agile.when(b, 6, rng=1, scope_growth=1.0).table["periods"] == 6).all()
+    assert (agile.when(b, 6, rng=1, scope_growth=0.5).table["periods"] == 4).all()
+    assert (agile.when(b, 6, rng=1, scope_growth=0.0).table["periods"] == 3).all()
+
+
+def test_scope_growth_errors():
+    b = _growing_board()
+    with pytest.raises(ValidationError, match=r"scope_growth must be a share in \[0, 1\].*1\.5"):
+        agile.when(b, 6, scope_growth=1.5)
+    more = agile.items([*b.table.reset_index().to_dict("records"),
+                        *[{"id": f"X{d}", "created": f"2021-01-{4 + d:02d}"} for d in range(10)],
+                        *[{"id": f"Y{d}", "created": f"2021-01-{4 + d:02d}"} for d in range(10)]],
+                       now="2021-01-13")
+    with pytest.raises(DataError, match="never done.*scope growth"):
+        agile.when(more, 6, scope_growth=1.0)  # 3 arrive, 2 leave per day
+
+
+def test_release_forecast_with_scope_growth():
+    """Sprints add scope: P3 keeps 5 points per sprint of velocity, 2 points added in S1."""
+    b = _sprint_board()
+    v = agile.velocity(b)
+    fixed = agile.release_forecast(b, 10, rng=2)  # one finished sprint (S1): velocity 5
+    grown = agile.release_forecast(b, 10, rng=2, scope_growth=1.0)  # net 5 − 2 = 3
+    assert v.loc["S1", ["completed", "added"]].tolist() == [5, 2]
+    assert (fixed.table["sprints"] == 2).all() and (grown.table["sprints"] == 4).all()
+
+
+def test_estimate_throughput_forecast_is_the_agile_forecast():
+    """One implementation: the same history and seed give the same trials in both APIs."""
+    b = tpmkit.datasets.load("agile_board")
+    f = agile.when(b, 80, rng=9, trials=2000)
+    h = agile.how_many(b, "2026-08-31", rng=9, trials=2000)
+    from tpmkit import estimate
+
+    e1 = estimate.throughput_forecast(f.history.to_numpy(), remaining=80, rng=9, trials=2000,
+                                      confidence=(50, 70, 85, 95))
+    np.testing.assert_array_equal(e1.periods_samples, f.samples)
+    np.testing.assert_array_equal(e1.table["periods_needed"].to_numpy(), f.table["periods"])
+    horizon = (pd.Timestamp("2026-08-31") - b.now).days
+    e2 = estimate.throughput_forecast(h.history.to_numpy(), periods=horizon, rng=9, trials=2000,
+                                      confidence=(50, 70, 85, 95))
+    np.testing.assert_array_equal(e2.items_samples, h.samples)
+    np.testing.assert_array_equal(e2.table["items"].to_numpy(), h.table["items"])
+
+
 def test_same_seed_same_forecast_and_percentiles_ordered():
     b = tpmkit.datasets.load("agile_board")
     f1, f2 = agile.when(b, 60, rng=42), agile.when(b, 60, rng=42)
