@@ -313,6 +313,80 @@ def test_forecast_errors():
         agile.when(_ref(), -1)
 
 
+def _jira(tmp_path, header, *rows, name="jira.csv"):
+    p = tmp_path / name
+    p.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return p
+
+
+def test_jira_status_category_maps_custom_statuses_and_user_map_wins(tmp_path):
+    """A team's own workflow: 'Peer Review' is unknown to the default workflow but the export
+    says it is In Progress; 'Parked' the user maps to To do although Jira says In Progress."""
+    from tpmkit.io import read_items
+
+    p = _jira(tmp_path, "Issue key,Summary,Issue Type,Status,Status Category,Created,Resolved,"
+                        "Status Category Changed",
+              "K-1,a,Story,Peer Review,In Progress,04/Jan/21 9:00 AM,,06/Jan/21 10:00 AM",
+              "K-2,b,Story,Shipped,Done,04/Jan/21 9:00 AM,08/Jan/21 5:00 PM,08/Jan/21 5:00 PM",
+              "K-3,c,Bug,Parked,In Progress,05/Jan/21 9:00 AM,,07/Jan/21 9:00 AM")
+    raw = read_items(p)
+    b = agile.items(raw, now="2021-01-11", status_map={"Parked": "To do"})
+    assert b.table["category"].tolist() == ["In progress", "Done", "To do"]
+    # Status Category Changed is the start of the item in progress (no history in the export)
+    assert b.table.loc["K-1", "started"] == D("2021-01-06 10:00")
+    assert pd.isna(b.table.loc["K-3", "started"])
+    assert agile.aging_wip(b).loc["K-1", "age"] == 6  # 01-06 … 01-11
+    with pytest.raises(ValidationError, match=r"unknown status 'Peer Review'.*K-1.*status_map"):
+        agile.items(raw.drop(columns="status_category"), now="2021-01-11")
+
+
+def test_read_status_map_file_and_its_errors(tmp_path):
+    from tpmkit.errors import InputFileError
+    from tpmkit.io import read_status_map
+
+    p = tmp_path / "workflow.csv"
+    p.write_text("status,category\nPeer review,In progress\nShipped,Done\n", encoding="utf-8")
+    flow = read_status_map(p)
+    b = agile.items([{"id": "A", "created": "2021-01-04", "done": "2021-01-05",
+                      "status": "Shipped"}], status_map=flow)
+    assert b.table.loc["A", "category"] == "Done"
+    p.write_text("status,category\nPeer review,\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"workflow.csv: blank status or category in row\(s\) 2"):
+        read_status_map(p)
+    p.write_text("name,category\nx,Done\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="columns status and category are required"):
+        read_status_map(p)
+    with pytest.raises(ValidationError, match=r"'Peer review' maps to 'Finished', not a category"):
+        agile.items([{"id": "A", "created": "2021-01-04"}], status_map={"Peer review": "Finished"})
+
+
+def test_changelog_history_and_board_parts_from_a_jira_export(tmp_path):
+    from tpmkit.io import read_board_parts, read_status_history
+
+    log = tmp_path / "changelog.csv"
+    log.write_text("issue_key,field,from_string,to_string,created\n"
+                   "K-1,status,To Do,In Progress,2021-01-05 09:00\n"
+                   "K-1,assignee,,ann,2021-01-05 09:01\n"
+                   "K-1,status,In Progress,Blocked,2021-01-06 09:00\n"
+                   "K-1,status,Blocked,In Progress,2021-01-07 09:00\n"
+                   "K-1,status,In Progress,Done,2021-01-08 12:00\n", encoding="utf-8")
+    h = read_status_history(log)
+    assert h["status"].tolist() == ["In Progress", "Blocked", "In Progress", "Done"]
+    p = _jira(tmp_path, "Issue key,Summary,Issue Type,Status,Created,Resolved,Entered In Progress,"
+                        "Entered Done",
+              "K-1,a,Story,Done,04/Jan/21 9:00 AM,08/Jan/21 5:00 PM,05/Jan/21 9:00 AM,"
+              "08/Jan/21 5:00 PM")
+    parts = read_board_parts(p)  # the export's own Entered columns
+    assert parts["history"]["status"].tolist() == ["In Progress", "Done"]
+    b = agile.items(read_board_parts(p, history=log), now="2021-01-11")
+    assert b.table.loc["K-1", "started"] == D("2021-01-05 09:00")
+    assert agile.flow_efficiency(b).table.loc["K-1", "blocked_days"] == 1.0
+    log.write_text("issue_key,field,created\nK-1,status,2021-01-05\n", encoding="utf-8")
+    from tpmkit.errors import InputFileError
+    with pytest.raises(InputFileError, match="needs the issue key, 'to_string'"):
+        read_status_history(log)
+
+
 # ----------------------------------------------------------------------------- properties
 def _steady_board(days: int = 200, seed: int = 0, rate: float = 2.0) -> agile.Board:
     """Poisson arrivals, each item starts on arrival and takes 1–7 days (uniform)."""
