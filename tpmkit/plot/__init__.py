@@ -39,6 +39,7 @@ from tpmkit.plot.agile import (
 )
 from tpmkit.plot.evm import earned_schedule, evm_s_curve, performance_trend
 from tpmkit.plot.gantt import gantt
+from tpmkit.plot.logs import aging_summary, issue_aging
 from tpmkit.plot.network import network
 from tpmkit.plot.planning import burnup, power_interest_grid, resource_histogram, wbs_tree
 from tpmkit.plot.quality import control_chart, defect_arrival, execution_progress, open_defects
@@ -84,4 +85,6 @@ __all__ = [
     "tornado",
     "velocity",
     "wbs_tree",
+    "aging_summary",  # tpmkit.logs
+    "issue_aging",
 ]
