@@ -182,14 +182,14 @@ def _nominal(row: pd.Series, first: pd.Timestamp, last: pd.Timestamp,
     f = row["frequency"]
     if f == "daily":
         days = pd.date_range(first, last, freq="D")
-        return days[np.asarray(cal.weekmask)[days.dayofweek]]
+        return days[np.asarray(cal.weekmask)[days.day_of_week]]
     wd = _WEEKDAYS.index(row["weekday"])
     if f in ("weekly", "biweekly"):
-        start = first + pd.Timedelta(days=(wd - first.dayofweek) % 7)
+        start = first + pd.Timedelta(days=(wd - first.day_of_week) % 7)
         return pd.date_range(start, last, freq=f"{1 if f == 'weekly' else 2}W-{_pd_day(wd)}")
     step = 1 if f == "monthly" else 3
     months = pd.date_range(first.to_period("M").start_time, last, freq=f"{step}MS")
-    days = months + pd.to_timedelta((wd - months.dayofweek) % 7, unit="D")  # first <weekday>
+    days = months + pd.to_timedelta((wd - months.day_of_week) % 7, unit="D")  # first <weekday>
     return days[(days >= first) & (days <= last)]
 
 

@@ -22,6 +22,7 @@ References
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -283,7 +284,7 @@ def _as_of(log: Log, as_of: Any) -> pd.Timestamp:
 
 def _band(age: np.ndarray) -> np.ndarray:
     edges = [0, *AGE_BANDS]
-    labels = [f"{lo + (1 if k else 0)}-{hi}" for k, (lo, hi) in enumerate(zip(edges, edges[1:]))]
+    labels = [f"{lo + (1 if k else 0)}-{hi}" for k, (lo, hi) in enumerate(itertools.pairwise(edges))]
     labels.append(f">{AGE_BANDS[-1]}")
     return np.asarray(labels, dtype=object)[np.searchsorted(np.asarray(AGE_BANDS), age, "left")]
 

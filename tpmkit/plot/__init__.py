@@ -56,6 +56,7 @@ from tpmkit.plot.risk import (
 __all__ = [
     "OKABE_ITO",
     "RC",
+    "aging_summary",  # tpmkit.logs
     "aging_wip",
     "burnup",
     "control_chart",
@@ -69,6 +70,7 @@ __all__ = [
     "forecast_histogram",
     "gantt",
     "histogram",
+    "issue_aging",
     "jcl_scatter",
     "merge_bias",
     "network",
@@ -85,6 +87,4 @@ __all__ = [
     "tornado",
     "velocity",
     "wbs_tree",
-    "aging_summary",  # tpmkit.logs
-    "issue_aging",
 ]
