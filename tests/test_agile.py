@@ -19,9 +19,10 @@ F     task   2021-01-07  —           —
   (1, 3): P50 = 1, P70 = 3. Bugs (2, 6): P50 = 2, P70 = 6.
 * WIP (started ≤ day ≤ done, open items to the status date), 01-04 … 01-11:
   1, 2, 2, 2, 3, 2, 2, 2 (sum 16 = 3 + 1 + 6 + 2 cycle days + 4 days of E).
-* CFD at the end of each day: created ≤ d: 2, 4, 5, 6, 6, 6, 6, 6; started ≤ d: 1, 2, 3, 4, 5,
-  5, 5, 5; done ≤ d: 0, 1, 2, 2, 3, 3, 3, 4 → to do 1, 2, 2, 2, 1, 1, 1, 1; in progress
-  1, 1, 1, 2, 2, 2, 2, 1.
+* CFD, one day-counting rule with WIP (in progress from the start day to the done day
+  inclusive, done from the next day): created ≤ d: 2, 4, 5, 6, 6, 6, 6, 6; started ≤ d: 1, 2,
+  3, 4, 5, 5, 5, 5; done < d: 0, 0, 1, 2, 2, 3, 3, 3 → to do 1, 2, 2, 2, 1, 1, 1, 1; in
+  progress 1, 2, 2, 2, 3, 2, 2, 2 (= the WIP).
 * Aging: E is 4 days old (01-08 … 01-11): above P50 = 2 and P70 = 3, not P85 = 6 →
   exceeds 70; 3 of 4 cycle times ≤ 4 → rank 0.75.
 * Weekly throughput (weeks from Monday 01-04): B, A, D then C → 3, 1.
@@ -77,8 +78,8 @@ def test_wip_cfd_aging_throughput_by_hand():
     assert w.tolist() == [1, 2, 2, 2, 3, 2, 2, 2]
     cfd = agile.cumulative_flow(b)
     assert cfd["to_do"].tolist() == [1, 2, 2, 2, 1, 1, 1, 1]
-    assert cfd["in_progress"].tolist() == [1, 1, 1, 2, 2, 2, 2, 1]
-    assert cfd["done"].tolist() == [0, 1, 2, 2, 3, 3, 3, 4]
+    assert cfd["in_progress"].tolist() == [1, 2, 2, 2, 3, 2, 2, 2]
+    assert cfd["done"].tolist() == [0, 0, 1, 2, 2, 3, 3, 3]
     aging = agile.aging_wip(b)
     assert list(aging.index) == ["E"]
     assert aging.loc["E", ["age", "percentile_rank", "exceeds"]].tolist() == [4, 0.75, 70]
@@ -209,6 +210,64 @@ def test_forecast_on_constant_throughput_is_exact():
     assert (agile.how_many(b, "2021-01-23", rng=3).table["items"] == 10).all()
 
 
+def _growing_board() -> agile.Board:
+    """Ten days 01-04 … 01-13; every day two old items are done and one new item arrives."""
+    old = [{"id": f"O{k}", "created": "2021-01-01", "started": f"2021-01-{4 + k // 2:02d}",
+            "done": f"2021-01-{4 + k // 2:02d}"} for k in range(20)]
+    new = [{"id": f"N{d}", "created": f"2021-01-{4 + d:02d}"} for d in range(10)]
+    return agile.items(old + new, now="2021-01-13")
+
+
+def test_scope_growth_on_constant_history_is_exact():
+    """Throughput 2/day, arrivals 1/day: 6 items need ⌈6/2⌉ = 3 days on a fixed backlog,
+    6 / (2 − 1) = 6 days when every arrival joins it, ⌈6 / (2 − 0.5)⌉ = 4 days at share 0.5."""
+    b = _growing_board()
+    assert (agile.when(b, 6, rng=1).table["periods"] == 3).all()
+    assert (agile.when(b, 6, rng=1, scope_growth=1.0).table["periods"] == 6).all()
+    assert (agile.when(b, 6, rng=1, scope_growth=0.5).table["periods"] == 4).all()
+    assert (agile.when(b, 6, rng=1, scope_growth=0.0).table["periods"] == 3).all()
+
+
+def test_scope_growth_errors():
+    b = _growing_board()
+    with pytest.raises(ValidationError, match=r"scope_growth must be a share in \[0, 1\].*1\.5"):
+        agile.when(b, 6, scope_growth=1.5)
+    more = agile.items([*b.table.reset_index().to_dict("records"),
+                        *[{"id": f"X{d}", "created": f"2021-01-{4 + d:02d}"} for d in range(10)],
+                        *[{"id": f"Y{d}", "created": f"2021-01-{4 + d:02d}"} for d in range(10)]],
+                       now="2021-01-13")
+    with pytest.raises(DataError, match="never done.*scope growth"):
+        agile.when(more, 6, scope_growth=1.0)  # 3 arrive, 2 leave per day
+
+
+def test_release_forecast_with_scope_growth():
+    """Sprints add scope: P3 keeps 5 points per sprint of velocity, 2 points added in S1."""
+    b = _sprint_board()
+    v = agile.velocity(b)
+    fixed = agile.release_forecast(b, 10, rng=2)  # one finished sprint (S1): velocity 5
+    grown = agile.release_forecast(b, 10, rng=2, scope_growth=1.0)  # net 5 − 2 = 3
+    assert v.loc["S1", ["completed", "added"]].tolist() == [5, 2]
+    assert (fixed.table["sprints"] == 2).all() and (grown.table["sprints"] == 4).all()
+
+
+def test_estimate_throughput_forecast_is_the_agile_forecast():
+    """One implementation: the same history and seed give the same trials in both APIs."""
+    b = tpmkit.datasets.load("agile_board")
+    f = agile.when(b, 80, rng=9, trials=2000)
+    h = agile.how_many(b, "2026-08-31", rng=9, trials=2000)
+    from tpmkit import estimate
+
+    e1 = estimate.throughput_forecast(f.history.to_numpy(), remaining=80, rng=9, trials=2000,
+                                      confidence=(50, 70, 85, 95))
+    np.testing.assert_array_equal(e1.periods_samples, f.samples)
+    np.testing.assert_array_equal(e1.table["periods_needed"].to_numpy(), f.table["periods"])
+    horizon = (pd.Timestamp("2026-08-31") - b.now).days
+    e2 = estimate.throughput_forecast(h.history.to_numpy(), periods=horizon, rng=9, trials=2000,
+                                      confidence=(50, 70, 85, 95))
+    np.testing.assert_array_equal(e2.items_samples, h.samples)
+    np.testing.assert_array_equal(e2.table["items"].to_numpy(), h.table["items"])
+
+
 def test_same_seed_same_forecast_and_percentiles_ordered():
     b = tpmkit.datasets.load("agile_board")
     f1, f2 = agile.when(b, 60, rng=42), agile.when(b, 60, rng=42)
@@ -254,6 +313,80 @@ def test_forecast_errors():
         agile.when(_ref(), -1)
 
 
+def _jira(tmp_path, header, *rows, name="jira.csv"):
+    p = tmp_path / name
+    p.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return p
+
+
+def test_jira_status_category_maps_custom_statuses_and_user_map_wins(tmp_path):
+    """A team's own workflow: 'Peer Review' is unknown to the default workflow but the export
+    says it is In Progress; 'Parked' the user maps to To do although Jira says In Progress."""
+    from tpmkit.io import read_items
+
+    p = _jira(tmp_path, "Issue key,Summary,Issue Type,Status,Status Category,Created,Resolved,"
+                        "Status Category Changed",
+              "K-1,a,Story,Peer Review,In Progress,04/Jan/21 9:00 AM,,06/Jan/21 10:00 AM",
+              "K-2,b,Story,Shipped,Done,04/Jan/21 9:00 AM,08/Jan/21 5:00 PM,08/Jan/21 5:00 PM",
+              "K-3,c,Bug,Parked,In Progress,05/Jan/21 9:00 AM,,07/Jan/21 9:00 AM")
+    raw = read_items(p)
+    b = agile.items(raw, now="2021-01-11", status_map={"Parked": "To do"})
+    assert b.table["category"].tolist() == ["In progress", "Done", "To do"]
+    # Status Category Changed is the start of the item in progress (no history in the export)
+    assert b.table.loc["K-1", "started"] == D("2021-01-06 10:00")
+    assert pd.isna(b.table.loc["K-3", "started"])
+    assert agile.aging_wip(b).loc["K-1", "age"] == 6  # 01-06 … 01-11
+    with pytest.raises(ValidationError, match=r"unknown status 'Peer Review'.*K-1.*status_map"):
+        agile.items(raw.drop(columns="status_category"), now="2021-01-11")
+
+
+def test_read_status_map_file_and_its_errors(tmp_path):
+    from tpmkit.errors import InputFileError
+    from tpmkit.io import read_status_map
+
+    p = tmp_path / "workflow.csv"
+    p.write_text("status,category\nPeer review,In progress\nShipped,Done\n", encoding="utf-8")
+    flow = read_status_map(p)
+    b = agile.items([{"id": "A", "created": "2021-01-04", "done": "2021-01-05",
+                      "status": "Shipped"}], status_map=flow)
+    assert b.table.loc["A", "category"] == "Done"
+    p.write_text("status,category\nPeer review,\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"workflow.csv: blank status or category in row\(s\) 2"):
+        read_status_map(p)
+    p.write_text("name,category\nx,Done\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="columns status and category are required"):
+        read_status_map(p)
+    with pytest.raises(ValidationError, match=r"'Peer review' maps to 'Finished', not a category"):
+        agile.items([{"id": "A", "created": "2021-01-04"}], status_map={"Peer review": "Finished"})
+
+
+def test_changelog_history_and_board_parts_from_a_jira_export(tmp_path):
+    from tpmkit.io import read_board_parts, read_status_history
+
+    log = tmp_path / "changelog.csv"
+    log.write_text("issue_key,field,from_string,to_string,created\n"
+                   "K-1,status,To Do,In Progress,2021-01-05 09:00\n"
+                   "K-1,assignee,,ann,2021-01-05 09:01\n"
+                   "K-1,status,In Progress,Blocked,2021-01-06 09:00\n"
+                   "K-1,status,Blocked,In Progress,2021-01-07 09:00\n"
+                   "K-1,status,In Progress,Done,2021-01-08 12:00\n", encoding="utf-8")
+    h = read_status_history(log)
+    assert h["status"].tolist() == ["In Progress", "Blocked", "In Progress", "Done"]
+    p = _jira(tmp_path, "Issue key,Summary,Issue Type,Status,Created,Resolved,Entered In Progress,"
+                        "Entered Done",
+              "K-1,a,Story,Done,04/Jan/21 9:00 AM,08/Jan/21 5:00 PM,05/Jan/21 9:00 AM,"
+              "08/Jan/21 5:00 PM")
+    parts = read_board_parts(p)  # the export's own Entered columns
+    assert parts["history"]["status"].tolist() == ["In Progress", "Done"]
+    b = agile.items(read_board_parts(p, history=log), now="2021-01-11")
+    assert b.table.loc["K-1", "started"] == D("2021-01-05 09:00")
+    assert agile.flow_efficiency(b).table.loc["K-1", "blocked_days"] == 1.0
+    log.write_text("issue_key,field,created\nK-1,status,2021-01-05\n", encoding="utf-8")
+    from tpmkit.errors import InputFileError
+    with pytest.raises(InputFileError, match="needs the issue key, 'to_string'"):
+        read_status_history(log)
+
+
 # ----------------------------------------------------------------------------- properties
 def _steady_board(days: int = 200, seed: int = 0, rate: float = 2.0) -> agile.Board:
     """Poisson arrivals, each item starts on arrival and takes 1–7 days (uniform)."""
@@ -276,6 +409,20 @@ def test_cfd_bands_are_monotone(seed):
     tops = np.cumsum(cfd[["done", "in_progress", "to_do"]].to_numpy(), axis=1)
     assert (np.diff(tops, axis=0) >= 0).all()
     assert (cfd.to_numpy() >= 0).all()
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10_000))
+def test_wip_and_cfd_count_days_by_one_rule(seed):
+    """WIP and the CFD's in-progress band are one count, and every item is WIP on exactly
+    ``cycle_time`` days (its start day to its done day inclusive)."""
+    b = _steady_board(days=40, seed=seed)
+    w, cfd = agile.wip(b), agile.cumulative_flow(b)
+    assert (cfd["in_progress"] == w).all()
+    assert (cfd.sum(axis=1).to_numpy() == [(b.table["created"] <= d).sum() for d in cfd.index]).all()
+    ct = agile.cycle_times(b)["cycle_time"].sum()
+    open_days = agile.aging_wip(b)["age"].sum()
+    assert w.sum() == ct + open_days
 
 
 @settings(max_examples=10, deadline=None)

@@ -55,6 +55,7 @@ _SUBMODULES = {
     "evm", "health", "io", "model", "pert", "plot", "quality", "report", "resources", "risk", "scope",
     "widgets",
 }
+_SUBMODULES |= {"comms", "logs"}  # issue/action/decision logs; communication plan
 
 
 def write(project: Project, path: str | os.PathLike, **options: Any) -> Path:

@@ -85,7 +85,8 @@ def load(name: str, **settings: Any):
         from tpmkit.io import read_items, read_status_history, read_table
 
         folder = file.parent
-        return items(read_items(file), now=entry.get("now"),
+        settings.setdefault("now", entry.get("now"))  # a caller's status date wins
+        return items(read_items(file),
                      history=read_status_history(folder / entry["history"]) if "history" in entry else None,
                      sprints=read_table(folder / entry["sprints"]) if "sprints" in entry else None,
                      **settings)

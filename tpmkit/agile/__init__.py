@@ -21,7 +21,15 @@ Examples
 from __future__ import annotations
 
 from tpmkit.agile.board import CATEGORIES, DEFAULT_WORKFLOW, Board, items
-from tpmkit.agile.forecast import Forecast, history, how_many, release_forecast, when
+from tpmkit.agile.forecast import (
+    Forecast,
+    history,
+    how_many,
+    items_done,
+    periods_needed,
+    release_forecast,
+    when,
+)
 from tpmkit.agile.metrics import (
     PERCENTILES,
     FlowEfficiency,
@@ -61,7 +69,9 @@ __all__ = [
     "history",
     "how_many",
     "items",
+    "items_done",
     "littles_law",
+    "periods_needed",
     "release_forecast",
     "throughput",
     "velocity",

@@ -55,6 +55,8 @@ _ALIASES = {
     "sprint": ("sprint", "sprints"),
     "resolution": ("resolution",),
     "status": ("status",),
+    "status_category": ("status_category", "status category"),
+    "status_category_changed": ("status_category_changed", "status category changed"),
 }
 _BLOCKED = ("blocked",)
 
@@ -145,8 +147,25 @@ def _dates(values: Any, what: str, ids: pd.Index) -> pd.Series:
     return out.astype("datetime64[ns]")
 
 
-def _workflow(status_map: Mapping[str, str] | None) -> dict[str, str]:
+def _export_categories(df: pd.DataFrame) -> dict[str, str]:
+    """Status → category pairs an export states itself (Jira's ``Status Category`` column)."""
+    status, cat = _pick(df, "status"), _pick(df, "status_category")
+    if status is None or cat is None:
+        return {}
+    names = {c.lower(): c for c in CATEGORIES}
+    out = {}
+    for st, c in zip(status.astype(str), cat.astype(str)):
+        category = names.get(c.strip().lower())
+        if category is not None and st.strip():
+            out[st.strip().lower()] = category
+    return out
+
+
+def _workflow(status_map: Mapping[str, str] | None,
+              exported: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Default workflow, then the export's own status categories, then the caller's map."""
     flow = dict(DEFAULT_WORKFLOW)
+    flow.update(exported or {})
     for status, category in (status_map or {}).items():
         cat = {c.lower(): c for c in CATEGORIES}.get(str(category).strip().lower())
         if cat is None:
@@ -291,12 +310,16 @@ def items(
     data : DataFrame, list of mappings or mapping
         One row per item. Columns (case-insensitive, Jira names accepted): ``id`` (or
         ``Issue key``), ``type`` (``Issue Type``), ``created``, ``started``, ``done`` (or
-        ``Resolved``), ``status``, ``points`` (``Story Points``), ``sprint``, ``resolution``.
-        Only ``id`` and ``created`` are required. A mapping may also hold ``history``,
+        ``Resolved``), ``status``, ``points`` (``Story Points``), ``sprint``, ``resolution``;
+        Jira's ``Status Category`` (maps the current statuses) and ``Status Category
+        Changed`` (the start of an item in progress when there is no history). Only ``id``
+        and ``created`` are required. A mapping may also hold ``history``,
         ``blocked`` and ``sprints`` tables.
     status_map : mapping of str to str, optional
-        Extra workflow statuses → category (``To do``, ``In progress``, ``Done``), added to
-        :data:`DEFAULT_WORKFLOW` (case-insensitive).
+        Workflow statuses → category (``To do``, ``In progress``, ``Done``; case-insensitive),
+        the user's word over :data:`DEFAULT_WORKFLOW` and over the categories an export states
+        itself (Jira's ``Status Category`` column, which maps the current statuses; read a
+        mapping file with :func:`tpmkit.io.read_status_map`).
     now : date-like, optional
         Status date; dates after it are an error. Default: dates may not lie after today,
         and the status date is the latest date in the data.
@@ -333,7 +356,7 @@ def items(
         sprints = data.get("sprints") if sprints is None else sprints
         data = data["items"]
     df = table_frame(data, "work items")
-    flow = _workflow(status_map)
+    flow = _workflow(status_map, _export_categories(df))
     index = _item_ids(df)
     created_raw = _pick(df, "created")
     if created_raw is None:
@@ -379,6 +402,11 @@ def items(
     else:
         category = derived
         status = derived.copy()
+    changed = _pick(df, "status_category_changed")
+    if changed is not None and hist is None:
+        # Jira's "Status Category Changed": for an item in progress, when it entered that category
+        entered = _dates(changed.to_numpy(), "status category changed", index)
+        started = started.fillna(entered.where(category == "In progress"))
     for a, b, what in ((started, done, "done before started"),
                        (created, started, "started before created"),
                        (created, done, "done before created")):

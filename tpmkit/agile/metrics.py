@@ -220,8 +220,25 @@ def arrivals(board: Board, *, freq: str = "week") -> pd.DataFrame:
     return pd.DataFrame({"arrivals": a, "departures": d, "net": a - d})
 
 
+def _daily_counts(board: Board) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray, np.ndarray]:
+    """The one day-counting rule of :func:`wip` and :func:`cumulative_flow`.
+
+    For every day of :func:`days`: items created on or before it, items started on or before
+    it, and items done *before* it. An item is in progress on every day from its start day
+    to its done day inclusive (its cycle time ``done − started + 1`` is the number of days it
+    counts as WIP) and counts as done from the day after its done day.
+    """
+    grid = days(board)
+    g = grid.to_numpy().astype("datetime64[D]")
+    created, start, done = _flow_days(board)
+    # _flow_days gives every done item a start day, so done ⊆ started
+    return grid, _count_le(created, g), _count_le(start, g), _count_le(done, g, "left")
+
+
 def wip(board: Board) -> pd.Series:
     """Work in progress per day: items started on or before the day and not done before it.
+
+    The same count as the ``in_progress`` band of :func:`cumulative_flow`.
 
     Returns
     -------
@@ -237,28 +254,34 @@ def wip(board: Board) -> pd.Series:
     >>> wip(b).tolist()
     [1, 1, 0]
     """
-    grid = days(board)
-    g = grid.to_numpy().astype("datetime64[D]")
-    _, start, done = _flow_days(board)
-    started = _count_le(start, g, "right")
-    finished = _count_le(np.where(np.isnat(start), np.datetime64("NaT"), done), g, "left")
+    grid, _, started, finished = _daily_counts(board)
     return pd.Series(started - finished, index=grid, name="wip")
 
 
 def cumulative_flow(board: Board) -> pd.DataFrame:
-    """Cumulative flow: items in each category at the end of every day.
+    """Cumulative flow: items in each category on every day.
+
+    One day-counting rule with :func:`wip`: an item is in progress from its start day to
+    its done day inclusive and done from the next day, so ``in_progress`` equals
+    :func:`wip` on every day and the three bands add up to the items created by that day.
 
     Returns
     -------
     DataFrame
-        Indexed by ``date``: ``to_do``, ``in_progress``, ``done`` [items]. Stacked from
+        Indexed by ``date``: ``to_do`` (created, not started), ``in_progress`` (started, not
+        done before the day) and ``done`` (done before the day) [items]. Stacked from
         ``done`` up, the band tops are the cumulative departures, starts and arrivals, each
         non-decreasing in time.
+
+    Examples
+    --------
+    >>> from tpmkit.agile import items
+    >>> b = items([{"id": "A", "created": "2021-01-04", "started": "2021-01-04",
+    ...             "done": "2021-01-05"}], now="2021-01-06")
+    >>> cumulative_flow(b)["done"].tolist()
+    [0, 0, 1]
     """
-    grid = days(board)
-    g = grid.to_numpy().astype("datetime64[D]")
-    created, start, done = _flow_days(board)
-    n_created, n_started, n_done = (_count_le(x, g) for x in (created, start, done))
+    grid, n_created, n_started, n_done = _daily_counts(board)
     return pd.DataFrame({"to_do": n_created - n_started, "in_progress": n_started - n_done,
                          "done": n_done}, index=grid)
 

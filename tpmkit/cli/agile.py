@@ -20,6 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--history", metavar="FILE",
                         help="status history (item, status, entered_at)")
     parser.add_argument("--sprints", metavar="FILE", help="sprint windows (sprint, start, end)")
+    parser.add_argument("--status-map", metavar="FILE",
+                        help="workflow mapping (status, category = To do / In progress / Done)")
     parser.add_argument("--now", metavar="DATE", help="status date (default: latest date)")
     parser.add_argument("--items", metavar="N", type=float,
                         help="backlog size for 'when' (default: the items not done)")
@@ -32,16 +34,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _board(args: argparse.Namespace) -> agile.Board:
     from tpmkit import datasets
-    from tpmkit.io import read_items, read_status_history, read_table
+    from tpmkit.io import read_board_parts, read_status_map
 
     if str(args.file).startswith("sample:"):
         name = str(args.file)[len("sample:"):]
         if datasets.list().get(name, {}).get("kind") != "items":
             raise InputFileError(f"sample {name!r} holds no work items; use sample:agile_board")
         return datasets.load(name) if args.now is None else datasets.load(name, now=args.now)
-    return agile.items(read_items(args.file), now=args.now,
-                       history=read_status_history(args.history) if args.history else None,
-                       sprints=read_table(args.sprints) if args.sprints else None)
+    flow = read_status_map(args.status_map) if args.status_map else None
+    return agile.items(read_board_parts(args.file, history=args.history, sprints=args.sprints),
+                       now=args.now, status_map=flow)
 
 
 def _records(df: Any) -> dict:

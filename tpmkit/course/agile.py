@@ -99,18 +99,20 @@ register(Spec(
     id="agile-cfd-wip", lesson="07_agile", title="Reading a cumulative flow diagram",
     answer_format="(to_do, in_progress, done) as three numbers [items]",
     make=_cfd_data,
-    prompt=lambda d: (f"data['items'] holds a small board (created, started, done dates). At the "
-                      f"end of {d['day']:%Y-%m-%d}, how many items are in each band of the "
-                      "cumulative flow diagram: to do (created, not started), in progress "
-                      "(started, not done) and done?"),
+    prompt=lambda d: (f"data['items'] holds a small board (created, started, done dates). On "
+                      f"{d['day']:%Y-%m-%d}, how many items are in each band of the cumulative "
+                      "flow diagram: to do (created, not started), in progress (started on or "
+                      "before the day and not done before it: an item is still in progress on "
+                      "its done day, as in its cycle time) and done (done before the day)?"),
     solve=lambda d: [float(v) for v in _cfd_row(d)[["to_do", "in_progress", "done"]]],
     compare=compare_numbers(["to_do", "in_progress", "done"]),
-    hint=("Count the items created, started and done on or before the day: to do = created − "
-          "started, in progress (the WIP) = started − done, done = done "
+    hint=("Count the items created and started on or before the day and the items done before "
+          "it: to do = created − started, in progress (the WIP) = started − done, done = done "
           "(tpmkit.agile.cumulative_flow)."),
     explain=lambda d, e: (f"On {d['day']:%Y-%m-%d}: {e[0] + e[1] + e[2]:g} items created, "
-                          f"{e[1] + e[2]:g} started, {e[2]:g} done, so to do = {e[0]:g}, WIP "
-                          f"= {e[1]:g}, done = {e[2]:g}; the vertical distance between the "
+                          f"{e[1] + e[2]:g} started, {e[2]:g} done before the day, so to do = "
+                          f"{e[0]:g}, WIP = {e[1]:g}, done = {e[2]:g}; the vertical distance "
+                          "between the "
                           "'started' and 'done' lines of the CFD is the WIP."),
 ))
 

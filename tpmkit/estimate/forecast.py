@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpmkit._core.resample import periods_to_reach, resample_totals
 from tpmkit._core.rng import resolve_rng
+from tpmkit.agile.forecast import items_done, periods_needed
 from tpmkit.errors import DataError, ValidationError, format_ids
 from tpmkit.model.tables import table_frame
 
@@ -155,9 +155,11 @@ def throughput_forecast(
 ) -> ThroughputForecast:
     """Monte Carlo forecast from historical throughput (bootstrap of past periods).
 
-    Each trial draws future periods' throughput with replacement from the history. The
-    sampling is the one implementation in ``tpmkit._core.resample`` that
-    :func:`tpmkit.agile.when` and :func:`tpmkit.agile.how_many` use too.
+    Each trial draws future periods' throughput with replacement from the history. This is
+    a front end for a bare history (counts or completion dates, no work-item board) over the
+    one forecast implementation of :mod:`tpmkit.agile`: :func:`tpmkit.agile.items_done` and
+    :func:`tpmkit.agile.periods_needed`, which :func:`tpmkit.agile.when` and
+    :func:`tpmkit.agile.how_many` use too (same seed, same draws, same numbers).
 
     Parameters
     ----------
@@ -224,8 +226,8 @@ def throughput_forecast(
         periods = int(periods)
         if periods < 0:
             raise ValidationError("periods must be ≥ 0")
-        items_samples = resample_totals(values, periods, trials, gen)
-        table["items"] = np.percentile(items_samples, 100.0 - levels, method="lower")
+        items_samples, table["items"] = items_done(values, periods, trials=trials, gen=gen,
+                                                   percentiles=levels)
     if remaining is not None:
         remaining = float(remaining)
         if remaining < 0:
@@ -233,8 +235,9 @@ def throughput_forecast(
         if values.max() <= 0 and remaining > 0:
             raise DataError("throughput history holds only zeros; no finish date can be "
                             "forecast — record periods with finished items")
-        periods_samples = periods_to_reach(values, remaining, trials, gen, max_periods)
-        table["periods_needed"] = np.percentile(periods_samples, levels, method="higher")
+        periods_samples, table["periods_needed"] = periods_needed(
+            values, remaining, trials=trials, gen=gen, percentiles=levels,
+            max_periods=max_periods)
         if start is not None:
             first = pd.Timestamp(start)
             table["completion_date"] = [

@@ -37,12 +37,13 @@ import pandas as pd
 
 from tpmkit._files import refuse_overwrite
 from tpmkit.errors import InputFileError, OptionError, TpmkitError, TpmkitWarning
-from tpmkit.io.agile import read_items, read_status_history
+from tpmkit.io.agile import read_board_parts, read_items, read_status_history, read_status_map
 from tpmkit.io.tables import read_table
 from tpmkit.model import Project, build_project
 
 __all__ = ["DATED_FORMATS", "READERS", "WRITERS", "TpmkitWarning", "read", "read_items", "read_parts",
            "read_status_history", "read_table", "write"]
+__all__ += ["read_board_parts", "read_status_map"]  # work items (tpmkit.io.agile)
 
 #: suffix -> reader module in tpmkit.io (each provides ``read_parts(path, **settings)``)
 READERS: dict[str, str] = {

@@ -40,6 +40,7 @@ from tpmkit.plot.agile import (
 from tpmkit.plot.evm import earned_schedule, evm_s_curve, performance_trend
 from tpmkit.plot.gantt import gantt
 from tpmkit.plot.milestones import milestone_trend
+from tpmkit.plot.logs import aging_summary, issue_aging
 from tpmkit.plot.network import network
 from tpmkit.plot.planning import burnup, power_interest_grid, resource_histogram, wbs_tree
 from tpmkit.plot.quality import control_chart, defect_arrival, execution_progress, open_defects
@@ -56,6 +57,7 @@ from tpmkit.plot.risk import (
 __all__ = [
     "OKABE_ITO",
     "RC",
+    "aging_summary",  # tpmkit.logs
     "aging_wip",
     "burnup",
     "control_chart",
@@ -69,6 +71,7 @@ __all__ = [
     "forecast_histogram",
     "gantt",
     "histogram",
+    "issue_aging",
     "jcl_scatter",
     "merge_bias",
     "milestone_trend",

@@ -233,10 +233,20 @@ def _tail(path: Path, lines: int = 3) -> str:
     return " | ".join(text[-lines:])
 
 
+def _items_param(items: str | os.PathLike | None) -> str:
+    """The work-items file as the notebook (run in a temporary folder) must see it."""
+    if items is None or str(items).startswith("sample:"):
+        return "" if items is None else str(items)
+    p = Path(items)
+    if not p.is_file():
+        raise InputFileError(f"work items file not found: {str(p)!r}; check the --items path")
+    return str(p.resolve())
+
+
 def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *,
            status_date: Any = None, iterations: int = 2000, seed: int = 2027,
            title: str | None = None, keep_notebook: bool = False,
-           timeout: float = 600.0) -> ReportResult:
+           timeout: float = 600.0, items: str | os.PathLike | None = None) -> ReportResult:
     """Execute the report notebook on a project and write one self-contained HTML file.
 
     Parameters
@@ -259,6 +269,9 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
     timeout : float
         Limit per notebook cell [s] (rounded up to whole seconds); the kernel start is
         limited to 60 s.
+    items : path or str, optional
+        Work items (Jira CSV export, CSV/XLSX table or ``sample:NAME``) for the agile
+        section; default the project file's own ``items`` part (no section without one).
 
     Returns
     -------
@@ -301,7 +314,7 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
     refuse_overwrite(output, path, fix="choose another output path with -o")
     params = {"project_file": param_source, "status_date": None if status_date is None
               else str(pd.Timestamp(status_date).date()), "iterations": int(iterations),
-              "seed": int(seed), "title": title or ""}
+              "seed": int(seed), "title": title or "", "items_file": _items_param(items)}
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tpmkit-report-") as tmp:
         executed = Path(tmp) / "executed.ipynb"
