@@ -256,6 +256,10 @@ class _Plan:
         old = self.tasks.at[task, "cost"]
         was_blank = _blank(old)
         value = (0.0 if was_blank else float(old)) + delta
+        if value < 0:
+            raise ValidationError(f"change effects: {where}: {delta:+g} makes the fixed cost of "
+                                  f"{task} negative ({value:g}); a saving cannot exceed the "
+                                  "task's fixed cost, reduce its duration or rate instead")
         self.tasks["cost"] = self.tasks["cost"].astype(object)
         self.tasks.at[task, "cost"] = np.nan if blank else value
         self.undo.append([{"action": "cost", "task": task, "cost": -delta, "blank": was_blank}])
