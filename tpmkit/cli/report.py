@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also write the executed notebook beside the HTML (.ipynb)")
     parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                         help="time limit per notebook cell (default 600)")
+    parser.add_argument("--kind", choices=("status", "closure"), default="status",
+                        help="status report (default) or closure report (final performance "
+                             "against the baseline, lessons learned, acceptance)")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object (output path, notebook, seconds, size, "
                              "overall status, status date, seed, iterations, input SHA-256)")
@@ -43,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
 
     result = render(args.file, args.output, status_date=args.status_date,
                     iterations=args.iterations, seed=args.seed, title=args.title,
-                    keep_notebook=args.keep_notebook, timeout=args.timeout)
+                    keep_notebook=args.keep_notebook, timeout=args.timeout,
+                    kind=getattr(args, "kind", "status"))
     if args.json:
         from tpmkit.cli._common import print_json
 
