@@ -145,7 +145,7 @@ class AppliedChange:
     Attributes
     ----------
     change : str
-        The change request id (``""`` when every effect row was applied).
+        The change request id (``""`` when the rows of several changes were applied).
     project : Project
         The changed plan (validated again).
     undo : DataFrame
@@ -393,6 +393,8 @@ def apply_change(project: Project, effects: Any, change: str | None = None) -> A
                                   f"{format_ids(sorted(set(fx['change'])))} (add rows to the "
                                   "effects table)")
         fx = fx[fx["change"] == change]
+    if change is None and fx["change"].nunique() == 1:
+        change = str(fx["change"].iloc[0])  # the rows of one change request
     plan = _Plan(project)
     for i, row in fx.iterrows():
         _apply_row(plan, row, f"{row['change']} row {int(i) + 1}")
