@@ -22,6 +22,8 @@ earned_value
     Status-date slider over tracking data: EVM, earned schedule, forecasts.
 resources
     Resource loading, levelling before/after, DCMA-14 check.
+quality
+    Control chart with points to add (rules fire), change-impact what-if.
 
 ``import tpmkit`` never imports this package; it needs matplotlib and ipywidgets
 (``pip install tpmkit[plot,lab]``).
@@ -34,8 +36,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the submodules load on first attribute access (see __getattr__)
     from tpmkit.widgets import agile, earned_value, estimation, resources, risk, scheduling, scoping
+    from tpmkit.widgets import quality
 
 __all__ = ["agile", "earned_value", "estimation", "resources", "risk", "scheduling", "scoping"]
+__all__ += ["quality"]
 
 
 def __getattr__(name: str) -> Any:
