@@ -35,8 +35,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the submodules load on first attribute access (see __getattr__)
-    from tpmkit.widgets import agile, earned_value, estimation, resources, risk, scheduling, scoping
-    from tpmkit.widgets import quality
+    from tpmkit.widgets import (
+        agile,
+        earned_value,
+        estimation,
+        quality,
+        resources,
+        risk,
+        scheduling,
+        scoping,
+    )
 
 __all__ = ["agile", "earned_value", "estimation", "resources", "risk", "scheduling", "scoping"]
 __all__ += ["quality"]
