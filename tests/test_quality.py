@@ -172,6 +172,31 @@ def test_u_chart_varying_units_hand_checked():
     assert list(t["size"]) == [2, 4, 6]
 
 
+# Montgomery, *Introduction to Statistical Quality Control*, u chart with variable sample size
+# (dyed cloth, 6th ed. Example 7.5 / Table 7.13): ten rolls, square metres inspected, total
+# nonconformities; one inspection unit = 50 m². Values as recalled; internally consistent:
+# the printed uᵢ (1.40, 1.50, 1.54, 1.10, 0.74, 1.00, 1.75, 1.52, 1.58, 1.84) equal cᵢ/nᵢ.
+CLOTH_M2 = [500, 400, 650, 500, 475, 500, 600, 525, 600, 625]
+CLOTH_DEFECTS = [14, 12, 20, 11, 7, 10, 21, 16, 19, 23]
+
+
+def test_u_chart_dyed_cloth_montgomery_varying_units():
+    """ū = 153/107.5 = 1.42; limits ū ± 3√(ū/nᵢ) per roll: n = 10 → 0.29 / 2.55, n = 8 →
+    0.16 / 2.68, n = 13 → 0.43 / 2.41 (two decimals, from the rounded ū = 1.42, which moves
+    them by < 5e-3); no roll out of control."""
+    units = np.array(CLOTH_M2) / 50
+    ch = quality.u_chart(CLOTH_DEFECTS, units)
+    t = ch.table
+    np.testing.assert_allclose(t["value"], [1.40, 1.50, 1.54, 1.10, 0.74, 1.00, 1.75, 1.52,
+                                            1.58, 1.84], atol=5e-3)
+    assert t["centre"].iloc[0] == pytest.approx(1.42, abs=5e-3)
+    for i, (lcl, ucl) in {0: (0.29, 2.55), 1: (0.16, 2.68), 2: (0.43, 2.41)}.items():
+        assert t["lcl"].iloc[i] == pytest.approx(lcl, abs=1e-2)
+        assert t["ucl"].iloc[i] == pytest.approx(ucl, abs=1e-2)
+    assert ch.out_of_control == []
+    assert list(t["size"]) == list(units)
+
+
 def test_p_chart_varying_sizes_limits_per_sample():
     ch = quality.p_chart([5, 10, 2], [100, 200, 50])
     pbar = 17 / 350

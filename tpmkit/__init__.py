@@ -51,7 +51,7 @@ __all__ = [
 
 # Submodules reachable as attributes without importing them all up front.
 _SUBMODULES = {
-    "agile", "artefacts", "ccpm", "compression", "course", "cpm", "datasets", "errors", "estimate",
+    "agile", "artefacts", "baselines", "ccpm", "change_control", "closure", "compression", "course", "cpm", "datasets", "errors", "estimate",
     "evm", "health", "io", "model", "pert", "plot", "quality", "report", "resources", "risk", "scope",
     "widgets",
 }

@@ -36,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--items", metavar="FILE",
                         help="work items (Jira CSV export, CSV/XLSX, sample:NAME) for an agile "
                              "section (default: the project file's own items, if any)")
+    parser.add_argument("--kind", choices=("status", "closure"), default="status",
+                        help="status report (default) or closure report (final performance "
+                             "against the baseline, lessons learned, acceptance)")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object (output path, notebook, seconds, size, "
                              "overall status, status date, seed, iterations, input SHA-256)")
@@ -47,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
     result = render(args.file, args.output, status_date=args.status_date,
                     iterations=args.iterations, seed=args.seed, title=args.title,
                     keep_notebook=args.keep_notebook, timeout=args.timeout, items=args.items)
+                    keep_notebook=args.keep_notebook, timeout=args.timeout,
+                    kind=getattr(args, "kind", "status"))
     if args.json:
         from tpmkit.cli._common import print_json
 

@@ -13,6 +13,8 @@ tutor
     :func:`exercise`, :func:`exercises`.
 scoping, estimation, scheduling, risk, evm, resources, agile, updating
     The exercises of lessons 01–07 and 09, one module per lesson topic.
+scoping, estimation, scheduling, risk, evm, resources, agile, quality
+    The exercises of lessons 01–08, one module per lesson topic.
 
 :func:`cpm_steps` (the forward and backward pass written out step by step) lives in
 :mod:`tpmkit.cpm` and is re-exported here for the lessons.
@@ -34,6 +36,7 @@ from __future__ import annotations
 from tpmkit.course import scheduling, estimation, evm, scoping, risk, resources  # noqa: F401
 from tpmkit.course import updating  # noqa: F401  (lesson 09, updating the plan)
 from tpmkit.course import agile  # noqa: F401  (lesson 07, after the others)
+from tpmkit.course import quality  # noqa: F401  (lesson 08)
 # isort: on
 from tpmkit.course.tutor import Exercise, Feedback, Tutor, check, exercise, exercises, solution
 from tpmkit.cpm import cpm_steps

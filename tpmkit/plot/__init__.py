@@ -21,6 +21,7 @@ agile (tpmkit.agile)        :func:`sprint_burndown`, :func:`release_burnup`,
                             :func:`throughput_run`, :func:`forecast_histogram`
 quality                     :func:`control_chart`, :func:`defect_arrival`,
                             :func:`open_defects`, :func:`execution_progress`
+baselines                   :func:`baseline_comparison`, :func:`slip_chart`
 ==========================  ===============================================
 """
 
@@ -37,6 +38,7 @@ from tpmkit.plot.agile import (
     throughput_run,
     velocity,
 )
+from tpmkit.plot.baselines import baseline_comparison, slip_chart
 from tpmkit.plot.evm import earned_schedule, evm_s_curve, performance_trend
 from tpmkit.plot.gantt import gantt
 from tpmkit.plot.milestones import milestone_trend
@@ -59,6 +61,7 @@ __all__ = [
     "RC",
     "aging_summary",  # tpmkit.logs
     "aging_wip",
+    "baseline_comparison",
     "burnup",
     "control_chart",
     "criticality",
@@ -83,6 +86,7 @@ __all__ = [
     "resource_histogram",
     "risk_heatmap",
     "s_curve",
+    "slip_chart",
     "sprint_burndown",
     "themed",
     "throughput_run",

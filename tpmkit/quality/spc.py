@@ -5,6 +5,11 @@ value, centre line, control limits, phase and the run rules that fired. Limits a
 computed from the points of each phase separately (Phase I trial limits), so a named
 process change — a new tool, a new team — starts fresh limits.
 
+The charts are tested against Montgomery's worked examples: 6.1 (X̄–R, piston rings), 6.3
+(X̄–S), 7.1 (p chart, orange-juice cans), 7.3 (c chart, circuit boards) and the u chart with
+a varying number of inspection units (dyed cloth), plus hand-checked p charts with varying
+sample sizes and phase changes (``tests/test_quality.py``).
+
 References
 ----------
 .. [1] Montgomery, D. C. (2019). *Introduction to Statistical Quality Control*, 8th ed.

@@ -28,7 +28,7 @@ import pandas as pd
 
 from tpmkit._files import refuse_overwrite, write_text_atomic
 from tpmkit.datasets import read_source
-from tpmkit.errors import DataError, InputFileError, ValidationError
+from tpmkit.errors import DataError, InputFileError, ValidationError, check_option
 
 __all__ = ["INLINE_BACKEND", "METADATA_MIME", "ReportResult", "chart_problems", "notebook_path",
            "offline_problems", "render", "template_dir"]
@@ -43,6 +43,8 @@ _FIGURE_TEXT = re.compile(r"&lt;Figure size [^&<>]{1,60}&gt;")
 
 _TEMPLATE = "tpmkit_report"
 _NOTEBOOK = "status_report.ipynb"
+#: Report kinds and their notebooks (``tpmkit report FILE --kind KIND``).
+REPORT_KINDS = {"status": _NOTEBOOK, "closure": "closure_report.ipynb"}
 # Markup that would make a browser fetch something: src/href/url() pointing off the file.
 _REMOTE = re.compile(
     r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:|ftp:|//))"""
@@ -64,20 +66,22 @@ def _shipped() -> Path:
         raise InputFileError("tpmkit's report template is missing; reinstall tpmkit") from exc
 
 
-def notebook_path() -> Path:
+def notebook_path(kind: str = "status") -> Path:
     """The report notebook: ``notebooks/status_report.ipynb`` of a checkout, or the same file
-    installed with the package (``tpmkit._notebooks``).
+    installed with the package (``tpmkit._notebooks``); ``kind="closure"`` gives
+    ``closure_report.ipynb``.
 
     Examples
     --------
-    >>> notebook_path().name
-    'status_report.ipynb'
+    >>> notebook_path().name, notebook_path("closure").name
+    ('status_report.ipynb', 'closure_report.ipynb')
     """
-    here = Path(__file__).resolve().parents[2] / "notebooks" / _NOTEBOOK
+    name = REPORT_KINDS[check_option(kind, tuple(REPORT_KINDS), "report kind")]
+    here = Path(__file__).resolve().parents[2] / "notebooks" / name
     if here.is_file():
         return here
     try:
-        return Path(str(resources.files("tpmkit._notebooks"))) / _NOTEBOOK
+        return Path(str(resources.files("tpmkit._notebooks"))) / name
     except ModuleNotFoundError as exc:  # pragma: no cover - broken installation
         raise InputFileError("tpmkit's report notebook is missing; reinstall tpmkit") from exc
 
@@ -247,6 +251,7 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
            status_date: Any = None, iterations: int = 2000, seed: int = 2027,
            title: str | None = None, keep_notebook: bool = False,
            timeout: float = 600.0, items: str | os.PathLike | None = None) -> ReportResult:
+           timeout: float = 600.0, kind: str = "status") -> ReportResult:
     """Execute the report notebook on a project and write one self-contained HTML file.
 
     Parameters
@@ -272,6 +277,9 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
     items : path or str, optional
         Work items (Jira CSV export, CSV/XLSX table or ``sample:NAME``) for the agile
         section; default the project file's own ``items`` part (no section without one).
+    kind : str
+        ``"status"`` (the status report) or ``"closure"`` (the closure report,
+        ``notebooks/closure_report.ipynb``).
 
     Returns
     -------
@@ -289,6 +297,7 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
         failed (tpmkit errors raised in the kernel keep their class) or ran over ``timeout``.
     """
     start = time.perf_counter()
+    report_notebook = notebook_path(kind)
     if int(iterations) != iterations or iterations < 1:
         raise ValidationError(f"iterations must be a positive whole number, got {iterations}")
     if int(seed) != seed or seed < 0:
@@ -326,7 +335,7 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
         try:
             with open(log_path, "w", encoding="utf-8") as log:
                 papermill.execute_notebook(
-                    str(notebook_path()), str(executed), parameters=params, cwd=tmp,
+                    str(report_notebook), str(executed), parameters=params, cwd=tmp,
                     kernel_name="python3", execution_timeout=math.ceil(timeout), start_timeout=60,
                     progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                     kernel_manager_class=_quiet_kernel_manager(log))
@@ -358,7 +367,7 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
     execute_seconds = time.perf_counter() - t0
     meta = _report_metadata(nb)
     nb.metadata["tpmkit_report"] = meta
-    nb.metadata["title"] = meta.get("title") or "Project status report"
+    nb.metadata["title"] = meta.get("title") or f"Project {kind} report"
     page = _add_toc(_strip_remote(_export(nb)))
     lost = chart_problems(page)
     if lost:

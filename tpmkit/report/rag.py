@@ -24,6 +24,7 @@ from tpmkit.errors import ValidationError, check_option
 
 __all__ = ["RAG_ORDER", "RAG_THRESHOLDS", "ExecutiveSummary", "executive_summary", "index_rag",
            "overall_rag", "schedule_rag"]
+__all__ += ["gate_milestone_rag"]
 
 #: Performance-index thresholds of the RAG status: green at or above ``green``, amber at or
 #: above ``amber``, red below (the customary 0.95 / 0.90 bands for SPI, CPI and SPI(t)).
@@ -206,3 +207,40 @@ def executive_summary(evm_row: Mapping[str, Any] | pd.Series | None = None,
     out = pd.DataFrame(rows, columns=["indicator", "value", "target", "rule", "status"])
     out = out.set_index("indicator")
     return ExecutiveSummary(table=out, overall=overall_rag(out["status"]), p50=p50, p80=p80)
+
+
+# --------------------------------------------------------------------------- quality gates
+def gate_milestone_rag(gates: pd.DataFrame) -> pd.DataFrame:
+    """RAG of each gated milestone: the worst of the gates on it (a failed gate is red).
+
+    Parameters
+    ----------
+    gates : DataFrame
+        :attr:`tpmkit.quality.GateResult.table` (``milestone``: ids separated by ``;``,
+        ``status``, ``rag``).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by milestone task id: ``gates`` (names), ``status`` (worst gate result) and
+        ``rag``.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"milestone": ["M1", "M1", "M2"], "status": ["pass", "fail", "waived"],
+    ...                   "rag": ["green", "red", "amber"]}, index=["G1", "G2", "G3"])
+    >>> gate_milestone_rag(g)["rag"].to_dict()
+    {'M1': 'red', 'M2': 'amber'}
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    for gate, row in gates.iterrows():
+        for m in [x.strip() for x in str(row["milestone"] or "").split(";") if x.strip()]:
+            entry = rows.setdefault(m, {"gates": [], "statuses": [], "rags": []})
+            entry["gates"].append(str(gate))
+            entry["statuses"].append(str(row["status"]))
+            entry["rags"].append(str(row["rag"]))
+    out = {m: {"gates": ", ".join(e["gates"]), "status": max(
+        e["statuses"], key=("pass", "waived", "pending", "fail").index),
+        "rag": overall_rag(e["rags"])} for m, e in rows.items()}
+    return pd.DataFrame.from_dict(out, orient="index", columns=["gates", "status", "rag"]
+                                  ).rename_axis("id")

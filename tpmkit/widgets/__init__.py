@@ -24,6 +24,8 @@ resources
     Resource loading, levelling before/after, DCMA-14 check.
 updating
     Updating the plan: status date and percent complete move the forecast Gantt and finish.
+quality
+    Control chart with points to add (rules fire), change-impact what-if.
 
 ``import tpmkit`` never imports this package; it needs matplotlib and ipywidgets
 (``pip install tpmkit[plot,lab]``).
@@ -39,6 +41,7 @@ if TYPE_CHECKING:  # the submodules load on first attribute access (see __getatt
         agile,
         earned_value,
         estimation,
+        quality,
         resources,
         risk,
         scheduling,
@@ -48,6 +51,10 @@ if TYPE_CHECKING:  # the submodules load on first attribute access (see __getatt
 
 __all__ = ["agile", "earned_value", "estimation", "resources", "risk", "scheduling", "scoping",
            "updating"]
+    )
+
+__all__ = ["agile", "earned_value", "estimation", "resources", "risk", "scheduling", "scoping"]
+__all__ += ["quality"]
 
 
 def __getattr__(name: str) -> Any:
