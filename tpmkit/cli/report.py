@@ -33,17 +33,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also write the executed notebook beside the HTML (.ipynb)")
     parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                         help="time limit per notebook cell (default 600)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="do not print the stages (reading, scheduling, simulating, "
+                             "rendering) on stderr")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object (output path, notebook, seconds, size, "
                              "overall status, status date, seed, iterations, input SHA-256)")
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
     from tpmkit.report import render
+
+    def stage(text: str) -> None:
+        print(f"tpmkit report: {text}", file=sys.stderr, flush=True)
 
     result = render(args.file, args.output, status_date=args.status_date,
                     iterations=args.iterations, seed=args.seed, title=args.title,
-                    keep_notebook=args.keep_notebook, timeout=args.timeout)
+                    keep_notebook=args.keep_notebook, timeout=args.timeout,
+                    progress=None if getattr(args, "quiet", False) else stage)
     if args.json:
         from tpmkit.cli._common import print_json
 
