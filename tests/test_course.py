@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tpmkit import course
 from tpmkit.course._authoring import REGISTRY
 from tpmkit.course.scheduling import _schedule_of
-from tpmkit.course.tutor import _data, _rng
+from tpmkit.course.tutor import _data
 from tpmkit.errors import OptionError, ValidationError
 
 IDS = list(course.exercises().index)

@@ -295,7 +295,8 @@ def test_absent_data_gives_one_line_per_section(tmp_path):
     absent = re.findall(r'<p class="absent">([^<]+)</p>', page)
     assert [a.split(":")[0].split(",")[0] for a in absent] == [
         "The project has no start date", "No earned-value section",
-        "No earned-schedule forecast", "The plan has no three-point estimates and no risk events",
+        "No earned-schedule forecast",
+        "The plan has no uncertainty to simulate (no three-point estimates",
         "No risk register in the project file (add a risks table to report it)."]
     assert "no task has a budget" in absent[1]
     assert "DCMA 14-point assessment" in page  # DCMA runs without progress data
