@@ -97,8 +97,10 @@ class Exercise:
                 f"Check with: course.check({self.id!r}, answer, variant={self.variant})")
 
     def _repr_html_(self) -> str:
+        from tpmkit.widgets.display import table_html  # no NaN/None/38.000000 cells
+
         tables = "".join(
-            f"<p><b>data[{k!r}]</b></p>{(v.to_frame() if isinstance(v, pd.Series) else v).to_html()}"
+            f"<p><b>data[{k!r}]</b></p>{table_html(v)}"
             for k, v in self.data.items() if isinstance(v, pd.DataFrame | pd.Series))
         return (f"<h4>{html.escape(self.title)} <small>({html.escape(self.id)}, variant "
                 f"{self.variant})</small></h4><p>{html.escape(self.prompt)}</p>{tables}"

@@ -175,7 +175,8 @@ def _cell(value: Any, fmt: str | None, date_format: str = DATE_FORMAT) -> tuple[
         return "–", False
     if isinstance(value, pd.Timestamp | np.datetime64):
         ts = pd.Timestamp(value)
-        return ("–" if pd.isna(ts) else ts.strftime(date_format)), False
+        # a date never wraps inside a narrow cell (no-break spaces)
+        return ("–" if pd.isna(ts) else ts.strftime(date_format).replace(" ", "\u00a0")), False
     if isinstance(value, bool | np.bool_):
         return ("yes" if value else "no"), False
     if isinstance(value, int | float | np.integer | np.floating):

@@ -22,6 +22,8 @@ earned_value
     Status-date slider over tracking data: EVM, earned schedule, forecasts.
 resources
     Resource loading, levelling before/after, DCMA-14 check.
+display
+    :func:`~tpmkit.widgets.display.setup_notebook`: formatted tables and one-line warnings.
 
 ``import tpmkit`` never imports this package; it needs matplotlib and ipywidgets
 (``pip install tpmkit[plot,lab]``).
@@ -33,9 +35,19 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the submodules load on first attribute access (see __getattr__)
-    from tpmkit.widgets import agile, earned_value, estimation, resources, risk, scheduling, scoping
+    from tpmkit.widgets import (
+        agile,
+        display,
+        earned_value,
+        estimation,
+        resources,
+        risk,
+        scheduling,
+        scoping,
+    )
 
-__all__ = ["agile", "earned_value", "estimation", "resources", "risk", "scheduling", "scoping"]
+__all__ = ["agile", "display", "earned_value", "estimation", "resources", "risk", "scheduling",
+           "scoping"]
 
 
 def __getattr__(name: str) -> Any:

@@ -13,7 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = ["View", "Workbench", "busy_html", "caption_html", "error_html", "figure",
-           "frame_html", "image", "legend_text", "png", "run_guarded"]
+           "frame_html", "image", "legend_text", "numeric_columns", "png", "run_guarded"]
 
 
 @dataclass
@@ -125,6 +125,34 @@ def frame_html(
         f'{cap}<thead><tr><th style="{pad}"></th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def numeric_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text columns holding only numbers (and blanks) are numeric.
+
+    Tables read as text (``tpmkit.io.read_table`` keeps every cell a string) would otherwise
+    be plotted as categories and summed as strings.
+
+    Examples
+    --------
+    >>> t = numeric_columns(pd.DataFrame({"id": ["A", "B"], "estimate": ["10", " 5.5"],
+    ...                                   "note": ["x", ""]}))
+    >>> t["estimate"].tolist(), str(t["id"].dtype) != "float64"
+    ([10.0, 5.5], True)
+    """
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        text = series.astype("string").str.strip()
+        filled = text.notna() & (text != "")
+        if not filled.any():
+            continue
+        number = pd.to_numeric(text.where(filled), errors="coerce")
+        if number[filled].notna().all():
+            out[col] = number.astype(float)
+    return out
 
 
 def legend_text(fig: Figure) -> str:
