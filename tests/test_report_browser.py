@@ -138,16 +138,9 @@ MIN_CHART_SCALE = 0.55
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with sync_api.sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("profile-layout")), executable_path=CHROMIUM,
-            headless=True, args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
-            offline=True)
-        try:
-            yield ctx
-        finally:
-            ctx.close()
+def browser(page_and_requests):
+    """The same offline browser context (one playwright per module), for new pages."""
+    return page_and_requests[0].context
 
 
 _LAYOUT = """() => {
@@ -166,7 +159,8 @@ _LAYOUT = """() => {
 
 
 def test_phone_width_has_no_page_overflow_and_readable_charts(report_file, browser):
-    page = browser.new_page(viewport={"width": PHONE, "height": 800})
+    page = browser.new_page()
+    page.set_viewport_size({"width": PHONE, "height": 800})
     try:
         page.goto(report_file.as_uri(), wait_until="load")
         got = page.evaluate(_LAYOUT)
@@ -184,7 +178,8 @@ def test_phone_width_has_no_page_overflow_and_readable_charts(report_file, brows
 
 
 def test_desktop_width_charts_scale_down_only(report_file, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
     try:
         page.goto(report_file.as_uri(), wait_until="load")
         got = page.evaluate(_LAYOUT)
