@@ -539,3 +539,35 @@ def test_setup_notebook_tables_show_no_raw_values():
     assert ">38</td>" in page and ">93.85</td>" in page and ">E4</td>" in page
     assert ">2027-04-30</td>" in page and page.count(">–</td>") == 3
     assert format_value({"p50": 41.234}) == "p50: 41.23"
+
+
+def test_every_workbench_shows_full_labels_slider_values_and_uncut_headers(chain):
+    from tpmkit.widgets import earned_value, estimation, resources, risk, scoping
+
+    project = tpmkit.datasets.load("software_release")
+    raci = tpmkit.io.read_table(tpmkit.datasets.path("software_release_raci"))
+    boxes = [scheduling.build_ui(project, "pert"), scheduling.build_ui(chain, "whatif"),
+             risk.build_ui(chain, iterations=200), estimation.build_ui("three_point"),
+             earned_value.build_ui(tpmkit.datasets.load("software_release_tracking")),
+             resources.build_ui(project, "health"), scoping.build_ui("raci", raci)]
+    checked = 0
+    for box in boxes:
+        for w in _find(box, widgets.DOMWidget):
+            text = str(getattr(w, "description", "") or "")
+            if hasattr(getattr(w, "style", None), "description_width") and len(text) > 8 \
+                    and not isinstance(w, widgets.Button):
+                assert w.style.description_width == "initial", text
+                checked += 1
+            if isinstance(w, widgets.widgets.widget_int._Int | widgets.FloatSlider
+                          | widgets.SelectionSlider) and hasattr(w, "readout"):
+                assert w.readout, text
+            if isinstance(w, widgets.HBox):
+                assert w.layout.flex_flow == "row wrap"
+    assert checked >= 3
+    grid = _find(boxes[-1], widgets.GridBox)[0]
+    widths = [int(part.split("(")[1].split("px")[0])
+              for part in grid.layout.grid_template_columns.split(" minmax")]
+    headers = list(raci.columns)
+    assert all(w >= 8 * len(h) for w, h in zip(widths, headers, strict=True))
+    assert "text-overflow:ellipsis" not in "".join(
+        h.value for h in _find(boxes[-1], widgets.HTML))

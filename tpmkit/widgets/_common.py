@@ -13,7 +13,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = ["View", "Workbench", "busy_html", "caption_html", "error_html", "figure",
-           "frame_html", "image", "legend_text", "numeric_columns", "png", "run_guarded"]
+           "frame_html", "image", "legend_text", "numeric_columns", "png", "run_guarded",
+           "tidy"]
 
 
 @dataclass
@@ -253,3 +254,26 @@ class Workbench:
                 c.disabled = was
             self.indicator.value = ""
         return view
+
+
+def tidy(box: Any) -> Any:
+    """Make every control of a workbench readable: labels longer than the default label
+    column get their full width (no ``confidenc…``), sliders show their value, and a row of
+    controls wraps instead of clipping. Returns ``box``."""
+    def walk(w: Any) -> None:
+        style = getattr(w, "style", None)
+        text = str(getattr(w, "description", "") or "")
+        if style is not None and hasattr(style, "description_width") and len(text) > 8 \
+                and getattr(w, "_view_name", "") != "ButtonView":
+            style.description_width = "initial"
+        if hasattr(w, "readout") and getattr(w, "readout", True) is False:
+            w.readout = True
+        layout = getattr(w, "layout", None)
+        if getattr(w, "_view_name", "") == "HBoxView" and layout is not None \
+                and not layout.flex_flow:
+            layout.flex_flow = "row wrap"
+        for child in getattr(w, "children", ()):
+            walk(child)
+
+    walk(box)
+    return box

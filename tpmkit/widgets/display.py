@@ -5,7 +5,8 @@ for pandas tables so that a trainee never sees ``NaN``, ``None`` or ``38.000000`
 values show as ``–``, whole numbers without decimals, other numbers with at most
 :data:`DIGITS` decimals and thousands separators, dates as ``YYYY-MM-DD``. Warnings shown to
 a notebook user become one readable line (``TpmkitWarning: …``) instead of Python's
-``/tmp/ipykernel_…/….py:14: TpmkitWarning: …`` with a source line. Display only: the
+``/tmp/ipykernel_…/….py:14: TpmkitWarning: …`` with a source line; a matplotlib figure
+displays as a picture even when pyplot's inline backend is not started. Display only: the
 DataFrames themselves keep their unrounded numbers.
 """
 
@@ -125,3 +126,15 @@ def setup_notebook(digits: int = DIGITS) -> None:
     formatter = shell.display_formatter.formatters["text/html"]
     for kind in (pd.DataFrame, pd.Series):
         formatter.for_type(kind, lambda f, _d=digits: table_html(f, _d))
+    # a figure made without pyplot (the workbenches' figures) is drawn, not printed as
+    # "<Figure size 600x340 with 1 Axes>", even before pyplot starts the inline backend
+    shell.display_formatter.formatters["image/png"].for_type_by_name(
+        "matplotlib.figure", "Figure", _figure_png)
+
+
+def _figure_png(fig: Any) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    return buffer.getvalue()

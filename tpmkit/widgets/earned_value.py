@@ -32,6 +32,7 @@ from tpmkit.widgets._common import (
     image,
     legend_text,
     png,
+    tidy,
 )
 
 __all__ = ["FORECAST_LABELS", "build_ui", "status_dates", "status_update"]
@@ -202,7 +203,7 @@ def build_ui(project):
                         grid, status])
     box.add_class("tpmkit-evm")
     box.workbench = bench
-    return box
+    return tidy(box)
 
 
 _COLUMN_LABELS = {"pv": "PV", "ev": "EV", "ac": "AC", "cpi": "CPI", "spi": "SPI", "es": "ES",

@@ -26,6 +26,7 @@ from tpmkit.widgets._common import (
     numeric_columns,
     png,
     run_guarded,
+    tidy,
 )
 
 __all__ = [
@@ -420,4 +421,4 @@ def build_ui(part: str = "three_point", data: pd.DataFrame | None = None):
     update()
     box = widgets.HBox([widgets.VBox(controls), widgets.VBox([headline, img, grid, status])])
     box.add_class(f"tpmkit-{part.replace('_', '-')}")
-    return box
+    return tidy(box)

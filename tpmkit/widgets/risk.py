@@ -32,6 +32,7 @@ from tpmkit.widgets._common import (
     image,
     legend_text,
     png,
+    tidy,
 )
 
 __all__ = ["DISTRIBUTIONS", "build_ui", "merge_bias_project", "merge_bias_update",
@@ -286,7 +287,7 @@ def build_ui(project=None, part: str = "simulate", iterations: int = 5000):
                             headline, img, cap, status])
         box.add_class("tpmkit-merge-bias")
         box.workbench = bench
-        return box
+        return tidy(box)
     if project is None:
         raise ValidationError("the simulate workbench needs a project; pass "
                               "build_ui(project) (e.g. tpmkit.datasets.load('software_release'))")
@@ -338,7 +339,7 @@ def build_ui(project=None, part: str = "simulate", iterations: int = 5000):
                         risk_box, headline, grid, status])
     box.add_class("tpmkit-risk")
     box.workbench = bench
-    return box
+    return tidy(box)
 
 
 def _wrap():
