@@ -7,6 +7,8 @@ EMV, CPM forward pass) computed here from the generated data.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,7 +18,7 @@ from hypothesis import strategies as st
 from tpmkit import course
 from tpmkit.course._authoring import REGISTRY
 from tpmkit.course.scheduling import _schedule_of
-from tpmkit.course.tutor import _rng
+from tpmkit.course.tutor import _data
 from tpmkit.errors import OptionError, ValidationError
 
 IDS = list(course.exercises().index)
@@ -24,7 +26,7 @@ IDS = list(course.exercises().index)
 
 def _expected(exercise_id: str, variant: int):
     spec = REGISTRY[exercise_id]
-    data = spec.make(_rng(exercise_id, variant))
+    data = _data(spec, variant)
     return data, spec.solve(data)
 
 
@@ -198,11 +200,52 @@ def test_cpm_steps_reproduce_hendrickson_published_event_times():
     assert bwd.loc["B", "value_start"] == 9 and bwd.loc["B", "driver"] == "F"
 
 
-def test_every_exercise_answers_none_with_a_message_not_an_error():
+def test_an_unanswered_exercise_says_what_to_do_and_counts_nothing():
+    """Run All on a lesson: the placeholder None is no miss (no ✘, no hint, no attempt)."""
     tutor = course.Tutor()
     for exercise_id in IDS:
-        fb = tutor.check(exercise_id, None, variant=0)
-        assert not fb.correct and fb.message and fb.hint, exercise_id
+        for placeholder in (None, ..., ""):
+            fb = tutor.check(exercise_id, placeholder, variant=0)
+            assert not fb.answered and not fb.correct and not fb.hint, exercise_id
+            assert "Not answered yet" in fb.message and "replace None" in fb.message
+            assert "✘" not in str(fb) and "got None" not in str(fb) and fb.attempts == 0
+            assert "Show the worked solution" not in fb._repr_html_()
+    assert tutor.attempts == {}
+    data, expected = _expected("evm-indices", 0)
+    first = tutor.check("evm-indices", _learner_answer(expected), variant=0)
+    assert first.correct and first.attempts == 1 and "attempt" not in str(first)
+
+
+def test_a_miss_offers_the_worked_solution_fold():
+    fb = course.check("evm-indices", (9, 9), variant=1, tutor=course.Tutor())
+    page = fb._repr_html_()
+    assert not fb.correct and "<details>" in page and "Show the worked solution" in page
+    assert html.escape(course.solution("evm-indices", 1)) in page
+    right = course.check("evm-indices", _learner_answer(_expected("evm-indices", 1)[1]),
+                         variant=1, tutor=course.Tutor())
+    assert "<details>" not in right._repr_html_()
+
+
+@pytest.mark.parametrize("exercise_id", ["pert-probability", "merge-bias",
+                                         "deterministic-confidence"])
+def test_a_probability_typed_as_a_percentage_is_accepted_with_a_units_note(exercise_id):
+    _, expected = _expected(exercise_id, 4)
+    p = float(expected[0])
+    fb = course.check(exercise_id, round(100 * p, 1), variant=4, tutor=course.Tutor())
+    assert fb.correct and "%" in fb.note and f"{round(100 * p, 1) / 100:g}" in fb.note
+    assert "Note:" in str(fb)
+    plain = course.check(exercise_id, round(p, 3), variant=4, tutor=course.Tutor())
+    assert plain.correct and plain.note == ""
+    # a number that is no percentage of the answer stays wrong
+    assert not course.check(exercise_id, 100 * p + 7, variant=4, tutor=course.Tutor()).correct
+
+
+def test_backward_pass_uses_the_forward_pass_network():
+    for variant in (0, 1, 5):
+        fwd = course.exercise("cpm-forward-pass", variant).data["tasks"]
+        bwd = course.exercise("cpm-backward-pass", variant).data["tasks"]
+        pd.testing.assert_frame_equal(fwd, bwd)
+        assert "same network" in course.exercise("cpm-backward-pass", variant).prompt
 
 
 @settings(max_examples=6, deadline=None)

@@ -127,7 +127,7 @@ def test_html_table_escapes_formats_and_marks():
     out = report.html_table(df, {"cost": ",.0f"}, html_columns=("badge",), highlight="now",
                             caption="x < y")
     assert "<script>" not in out and "&lt;script&gt;" in out and "B &amp; C" in out
-    assert '<td class="num">1,234</td>' in out and "<td>30 Apr 2027</td>" in out
+    assert '<td class="num">1,234</td>' in out and "<td>30\u00a0Apr\u00a02027</td>" in out
     assert out.count("<td>–</td>") == 2  # NaN and NaT
     assert '<span class="rag rag-red">RED</span>' in out and "rag-na" in out
     assert '<span class="rag rag-green">PASS</span>' in out  # trusted column not escaped
@@ -296,7 +296,8 @@ def test_absent_data_gives_one_line_per_section(tmp_path):
     absent = re.findall(r'<p class="absent">([^<]+)</p>', page)
     assert [a.split(":")[0].split(",")[0] for a in absent] == [
         "The project has no start date", "No earned-value section",
-        "No earned-schedule forecast", "The plan has no three-point estimates and no risk events",
+        "No earned-schedule forecast",
+        "The plan has no uncertainty to simulate (no three-point estimates",
         "No risk register in the project file (add a risks table to report it)."]
     assert "no task has a budget" in absent[1]
     assert "DCMA 14-point assessment" in page  # DCMA runs without progress data

@@ -127,3 +127,95 @@ def test_request_counter_catches_external_requests(page_and_requests, tmp_path):
     seen = requests[before:]
     assert any("cdn.example.invalid" in u for u in seen), seen
     assert any("198.51.100.7" in u for u in seen), seen
+
+
+# --------------------------------------------------------------------------------------
+# phone width and print / PDF
+# --------------------------------------------------------------------------------------
+PHONE = 390
+#: a chart shown on a phone keeps at least this share of its design width (legends stay
+#: readable: 8 pt text stays ≥ 6 px); wider charts scroll inside their card
+MIN_CHART_SCALE = 0.55
+
+
+@pytest.fixture(scope="module")
+def browser(page_and_requests):
+    """The same offline browser context (one playwright per module), for new pages."""
+    return page_and_requests[0].context
+
+
+_LAYOUT = """() => {
+  const vw = document.documentElement.clientWidth;
+  const outside = [...document.querySelectorAll('body *')].filter(e => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.right > vw + 1 && !e.closest('.table-scroll, .jp-RenderedImage');
+  }).map(e => e.tagName.toLowerCase() + '.' + e.className);
+  return {scroll: document.documentElement.scrollWidth, viewport: vw, outside: outside,
+          images: [...document.querySelectorAll('main img')].map(
+              i => [i.alt, i.clientWidth, Number(i.getAttribute('width')) || i.naturalWidth / 2,
+                    i.parentElement.clientWidth]),
+          tables: [...document.querySelectorAll('table.report-table')].map(
+              t => t.parentElement.classList.contains('table-scroll'))};
+}"""
+
+
+def test_phone_width_has_no_page_overflow_and_readable_charts(report_file, browser):
+    page = browser.new_page()
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    try:
+        page.goto(report_file.as_uri(), wait_until="load")
+        got = page.evaluate(_LAYOUT)
+        OUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(OUT / "report_phone.png"), full_page=True)
+    finally:
+        page.close()
+    assert got["viewport"] == PHONE and got["scroll"] <= PHONE, got["outside"][:5]
+    assert got["outside"] == []
+    assert got["tables"] and all(got["tables"])        # every table scrolls inside its card
+    assert len(got["images"]) == 7
+    for alt, shown, design, card in got["images"]:
+        assert card <= PHONE, alt                      # the card fits the page
+        assert shown >= MIN_CHART_SCALE * design or shown >= card, (alt, shown, design)
+
+
+def test_desktop_width_charts_scale_down_only(report_file, browser):
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    try:
+        page.goto(report_file.as_uri(), wait_until="load")
+        got = page.evaluate(_LAYOUT)
+    finally:
+        page.close()
+    assert got["scroll"] <= 1280 and got["outside"] == []
+    for alt, shown, design, card in got["images"]:
+        assert shown <= design + 1 and shown <= card, alt
+
+
+def test_pdf_has_no_blank_page_and_keeps_headings_with_their_charts(report_file, browser):
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed: pip install 'tpmkit[test]'")
+    page = browser.new_page()
+    pdf = OUT / "report.pdf"
+    OUT.mkdir(parents=True, exist_ok=True)
+    try:
+        page.goto(report_file.as_uri(), wait_until="load")
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+    finally:
+        page.close()
+    pages = pypdf.PdfReader(str(pdf)).pages
+    texts = [p.extract_text() or "" for p in pages]
+    images = [len(p["/Resources"].get("/XObject", {}) or {}) if "/Resources" in p else 0
+              for p in pages]
+    # the report is ~8 A4 pages of content: far fewer means content was cut, far more that
+    # pages were wasted
+    assert 6 <= len(pages) <= 14, len(pages)
+    for k, (text, n_img) in enumerate(zip(texts, images)):
+        words = len(text.split())
+        last = k == len(pages) - 1
+        assert n_img or words >= (15 if last else 60), (k + 1, words, text[:80])
+    # a section heading with a chart below it starts a page only together with the chart
+    for k, text in enumerate(texts):
+        lines = [t.strip() for t in text.splitlines() if t.strip()]
+        stranded = [t for t in lines[-3:] if t in SECTIONS]
+        assert not stranded, f"page {k + 1} ends with the heading {stranded[0]!r}"
+    schedule = next(k for k, t in enumerate(texts) if "Critical path (" in t)
+    assert images[schedule] >= 1     # the Gantt is on the page of its heading and note

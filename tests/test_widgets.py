@@ -181,9 +181,10 @@ def test_merge_bias_parallel_paths_lower_the_confidence():
     se = np.sqrt(q * (1 - q) / n) * 5 * q**4 + np.sqrt(q**5 * (1 - q**5) / n)
     assert abs(v.values["confidence_many"] - q**5) < 4 * se
     assert v.values["mean_many"] > v.values["mean_one"]
-    assert v.values["deterministic"] == pytest.approx((8 + 40 + 16) / 6)
-    # one path: the beta-PERT median is below the mean here (right skew), so q > 0.5
-    assert 0.5 < q < stats.norm.cdf(1)
+    assert v.values["deterministic"] == 10.0   # CPM on the most likely durations (not the PERT mean)
+    # one path: beta-PERT(8, 10, 16) is Beta(2, 4) on [8, 16]; P(X ≤ 10) = I_0.25(2, 4)
+    exact = stats.beta(2, 4).cdf(0.25)
+    assert abs(q - exact) < 4 * np.sqrt(exact * (1 - exact) / n)
     with pytest.raises(ValidationError, match="paths 25 is outside 1 … 20"):
         bench.merge_bias_project(25)
 
@@ -231,7 +232,7 @@ def test_risk_ui_run_button_updates_headline(chain):
     _find(ui, widgets.Button, lambda b: b.description == "Run")[0].click()
     assert headline.value != first
     merge = bench.build_ui(part="merge_bias", iterations=500)
-    assert "parallel paths only in" in _find(merge, widgets.HTML)[0].value
+    assert _find(merge, widgets.HTML, lambda h: "parallel paths only in" in h.value)
 
 
 # --------------------------------------------------------------------------- estimation
@@ -395,3 +396,178 @@ def test_widget_state_is_stored_for_static_html_export():
     assert any("Press Next" in str(m["state"].get("value", "")) for m in state.values())
     html, _ = nbconvert.HTMLExporter().from_notebook_node(nb)
     assert "application/vnd.jupyter.widget-state+json" in html and "ImageModel" in html
+
+
+# --------------------------------------------------------------------------- one state per workbench
+def test_risk_workbench_every_view_shows_the_run_it_was_drawn_from(chain, monkeypatch):
+    """After Run, the headline and every chart legend show the same P50/P80 (one state)."""
+    import re
+
+    from tpmkit.widgets import risk as bench
+
+    ui = bench.build_ui(chain, iterations=500)
+    state = ui.workbench
+    run = _find(ui, widgets.Button, lambda b: b.description == "Run")[0]
+    controls = [w for w in state.controls if w is not run]
+    seen = {}
+    real = bench.simulate_update
+
+    def spy(*args, **kw):   # what the controls look like while the simulation runs
+        seen["disabled"] = [c.disabled for c in state.controls]
+        seen["busy"] = state.indicator.value
+        seen["label"] = run.description
+        return real(*args, **kw)
+
+    monkeypatch.setattr(bench, "simulate_update", spy)
+    _find(ui, widgets.FloatSlider, lambda s: s.description == "correlation")[0].value = 0.6
+    _find(ui, widgets.IntText, lambda s: s.description == "seed")[0].value = 9
+    run.click()
+    assert all(seen["disabled"]) and "computing" not in seen["busy"] and "⏳" in seen["busy"]
+    assert seen["label"] == "Running…"
+    assert not any(c.disabled for c in controls) and not run.disabled and state.indicator.value == ""
+    v = state.view.values
+    assert v["seed"] == 9 and state.runs == 2
+    p50, p80 = f"{v['p50']:.1f}", f"{v['p80']:.1f}"
+    headline = _find(ui, widgets.HTML, lambda h: "P80 =" in h.value)[0].value
+    assert f"P80 = {p80} working days" in headline and f"P50 {p50}" in headline
+    for chart in ("histogram", "s_curve"):
+        legend = state.shown[chart]
+        assert f"P80 = {p80} d" in legend and f"P50 = {p50} d" in legend, (chart, legend)
+        cpm = re.search(r"CPM plan ([\d.]+) d", legend).group(1)
+        assert float(cpm) == pytest.approx(v["deterministic"], abs=0.05)
+    captions = [h.value for h in _find(ui, widgets.HTML, lambda h: "tpmkit-caption" in h.value)]
+    assert sum(f"P80 = {p80} d" in c for c in captions) >= 2
+    # every chart was redrawn by this run (its caption is this run's legend)
+    assert set(state.shown) == {"headline", "histogram", "s_curve", "tornado", "criticality"}
+    assert all(bytes(i.value)[:4] == b"\x89PNG" for i in _find(ui, widgets.Image))
+
+
+def test_risk_workbench_bad_input_marks_the_views_out_of_date(chain):
+    from tpmkit.widgets import risk as bench
+
+    ui = bench.build_ui(chain, iterations=500)
+    before = ui.workbench.view
+    _find(ui, widgets.IntSlider, lambda s: s.description == "iterations")[0].value = 100
+    _find(ui, widgets.FloatSlider, lambda s: s.description == "correlation")[0].value = 0.9
+    ui.workbench.controls[0].value = 100
+    # an invalid setting (fewer iterations than allowed cannot be set through the slider:
+    # call the state with a failing computation instead)
+    ui.workbench.run(lambda: bench.simulate_update(chain, 10), lambda v: {},
+                     stale=lambda: None)
+    assert ui.workbench.view is before and "too few" in ui.workbench.status.value
+    assert not any(c.disabled for c in ui.workbench.controls)
+
+
+def test_merge_bias_workbench_headline_and_legend_agree():
+    from tpmkit.widgets import risk as bench
+
+    ui = bench.build_ui(part="merge_bias", iterations=500)
+    _find(ui, widgets.IntSlider, lambda s: s.description == "parallel paths")[0].value = 3
+    _find(ui, widgets.Button, lambda b: b.description == "Run")[0].click()
+    v = ui.workbench.view.values
+    legend, headline = ui.workbench.shown["s_curves"], ui.workbench.shown["headline"]
+    assert v["deterministic"] == 10.0     # CPM on the most likely durations, not the PERT mean
+    assert f"1 path: P(finish ≤ CPM 10 d) = {v['confidence_one']:.0%}" in legend
+    assert f"3 parallel paths: P(finish ≤ CPM 10 d) = {v['confidence_many']:.0%}" in legend
+    assert f"One path meets it in {v['confidence_one']:.0%}" in headline
+    assert "CPM (most likely durations) says 10 working days" in headline
+
+
+def test_evm_workbench_slider_headline_charts_and_table_show_one_status_date():
+    from tpmkit.widgets import earned_value
+
+    tracking = tpmkit.datasets.load("software_release_tracking")
+    ui = earned_value.build_ui(tracking)
+    state = ui.workbench
+    slider = _find(ui, widgets.SelectionSlider)[0]
+    dates = earned_value.status_dates(tracking)
+    for k in (3, 1, 6):
+        slider.value = dates[k - 1]
+        view = state.view
+        assert view.values["status_period"] == k
+        assert view.values["status_date"] == slider.value
+        label = dict((v, lab) for lab, v in slider.options)[slider.value]
+        assert f"Status {label} (period {k})" in state.shown["headline"]
+        assert state.shown["table_period"] == str(k)
+        assert state.shown["forecasts"] == "planned duration" or \
+            f"period {k}" in view.figures["forecasts"].axes[0].get_title()
+        assert f"Time forecasts at period {k}" == view.figures["forecasts"].axes[0].get_title()
+        assert f"CPI {view.values['cpi']:.2f}" in state.shown["headline"]
+        assert not slider.disabled and state.indicator.value == ""
+    highlighted = _find(ui, widgets.HTML, lambda h: "background:#ffe08a" in h.value)[0].value
+    assert highlighted.count("background:#ffe08a") == 1
+
+
+def test_evm_index_chart_of_a_single_period_spans_weeks_not_years():
+    import matplotlib.dates as mdates
+
+    from tpmkit import plot
+    from tpmkit.widgets._common import figure
+
+    one = pd.DataFrame({"date": [pd.Timestamp("2027-01-29")], "spi": [0.9], "cpi": [1.0],
+                        "spi_t": [0.95]}, index=pd.Index([1], name="period"))
+    ax = plot.performance_trend(one, ax=figure().add_subplot())
+    lo, hi = ax.get_xlim()
+    assert 20 <= hi - lo <= 60 and mdates.num2date(lo).year == 2027
+
+
+def test_calibration_of_a_table_read_as_text_plots_numbers():
+    from tpmkit.widgets import estimation
+
+    text = tpmkit.io.read_table(tpmkit.datasets.path("software_release_estimates_vs_actuals"))
+    view = estimation.calibration_update(text, by="category")
+    number = estimation.calibration_update(
+        text.astype({"estimate": float, "actual": float}), by="category")
+    assert view.values == pytest.approx(number.values)
+    ax = view.figures["ratios"].axes[0]
+    offsets = ax.collections[0].get_offsets()
+    assert np.issubdtype(np.asarray(offsets).dtype, np.floating)
+    assert not ax.xaxis.get_ticklabels() or all(
+        t.get_text() == "" or t.get_text().replace(".", "").replace("−", "").isdigit()
+        for t in ax.xaxis.get_ticklabels())
+
+
+def test_setup_notebook_tables_show_no_raw_values():
+    from tpmkit.widgets.display import format_value, table_html
+
+    frame = pd.DataFrame({"n": [38.0, 93.854239], "x": [None, float("nan")],
+                          "when": [pd.Timestamp("2027-04-30"), pd.NaT],
+                          "ids": [("E4",), ("A", "B")]}, index=["a", "b"])
+    page = table_html(frame)
+    for raw in ("NaN", "None", "NaT", "38.000000", "('E4',)", "93.854239"):
+        assert raw not in page, raw
+    assert ">38</td>" in page and ">93.85</td>" in page and ">E4</td>" in page
+    assert ">2027-04-30</td>" in page and page.count(">–</td>") == 3
+    assert format_value({"p50": 41.234}) == "p50: 41.23"
+
+
+def test_every_workbench_shows_full_labels_slider_values_and_uncut_headers(chain):
+    from tpmkit.widgets import earned_value, estimation, resources, risk, scoping
+
+    project = tpmkit.datasets.load("software_release")
+    raci = tpmkit.io.read_table(tpmkit.datasets.path("software_release_raci"))
+    boxes = [scheduling.build_ui(project, "pert"), scheduling.build_ui(chain, "whatif"),
+             risk.build_ui(chain, iterations=200), estimation.build_ui("three_point"),
+             earned_value.build_ui(tpmkit.datasets.load("software_release_tracking")),
+             resources.build_ui(project, "health"), scoping.build_ui("raci", raci)]
+    checked = 0
+    for box in boxes:
+        for w in _find(box, widgets.DOMWidget):
+            text = str(getattr(w, "description", "") or "")
+            if hasattr(getattr(w, "style", None), "description_width") and len(text) > 8 \
+                    and not isinstance(w, widgets.Button):
+                assert w.style.description_width == "initial", text
+                checked += 1
+            if isinstance(w, widgets.widgets.widget_int._Int | widgets.FloatSlider
+                          | widgets.SelectionSlider) and hasattr(w, "readout"):
+                assert w.readout, text
+            if isinstance(w, widgets.HBox):
+                assert w.layout.flex_flow == "row wrap"
+    assert checked >= 3
+    grid = _find(boxes[-1], widgets.GridBox)[0]
+    widths = [int(part.split("(")[1].split("px")[0])
+              for part in grid.layout.grid_template_columns.split(" minmax")]
+    headers = list(raci.columns)
+    assert all(w >= 8 * len(h) for w, h in zip(widths, headers, strict=True))
+    assert "text-overflow:ellipsis" not in "".join(
+        h.value for h in _find(boxes[-1], widgets.HTML))

@@ -39,19 +39,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", choices=("status", "closure"), default="status",
                         help="status report (default) or closure report (final performance "
                              "against the baseline, lessons learned, acceptance)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="do not print the stages (reading, scheduling, simulating, "
+                             "rendering) on stderr")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object (output path, notebook, seconds, size, "
                              "overall status, status date, seed, iterations, input SHA-256)")
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
     from tpmkit.report import render
+
+    def stage(text: str) -> None:
+        print(f"tpmkit report: {text}", file=sys.stderr, flush=True)
 
     result = render(args.file, args.output, status_date=args.status_date,
                     iterations=args.iterations, seed=args.seed, title=args.title,
                     keep_notebook=args.keep_notebook, timeout=args.timeout, items=args.items)
                     keep_notebook=args.keep_notebook, timeout=args.timeout,
                     kind=getattr(args, "kind", "status"))
+                    keep_notebook=args.keep_notebook, timeout=args.timeout,
+                    progress=None if getattr(args, "quiet", False) else stage)
     if args.json:
         from tpmkit.cli._common import print_json
 

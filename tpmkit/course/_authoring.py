@@ -19,8 +19,8 @@ import pandas as pd
 
 from tpmkit.errors import format_ids
 
-__all__ = ["LETTERS", "REGISTRY", "Spec", "compare_mapping", "compare_numbers", "compare_set",
-           "random_tasks", "register"]
+__all__ = ["LETTERS", "REGISTRY", "Note", "Spec", "compare_mapping", "compare_numbers",
+           "compare_set", "random_tasks", "register"]
 
 
 # --------------------------------------------------------------------------- specifications
@@ -28,7 +28,8 @@ __all__ = ["LETTERS", "REGISTRY", "Spec", "compare_mapping", "compare_numbers", 
 class Spec:
     """One exercise: ``make(rng) -> data``, ``prompt(data)``, ``solve(data) -> expected``,
     ``compare(answer, expected) -> [what is wrong]``, a ``hint`` and ``explain(data, expected)``
-    (the worked solution)."""
+    (the worked solution). ``data_from`` names another exercise whose data this one reuses
+    (e.g. the backward pass on the forward pass's network); empty = its own."""
 
     id: str
     lesson: str
@@ -40,6 +41,7 @@ class Spec:
     compare: Callable[[Any, Any], list[str]]
     hint: str
     explain: Callable[[dict[str, Any], Any], str]
+    data_from: str = ""
 
 
 #: The exercises by id, in the order the lesson modules register them.
@@ -52,6 +54,11 @@ def register(spec: Spec) -> None:
 
 
 # --------------------------------------------------------------------------- comparisons
+class Note(str):
+    """An item of a comparison's list that is a remark on an accepted answer, not an error
+    (e.g. a percentage typed for a probability)."""
+
+
 # Learners type numbers rounded to two decimals: a tolerance of 0.006 absolute (half a unit
 # in the second decimal plus slack) or 0.1 % relative for large values accepts that rounding.
 _ABS, _REL = 0.006, 1e-3
@@ -69,8 +76,13 @@ def _as_float(x: Any) -> float | None:
     return v if np.isfinite(v) else None
 
 
-def compare_numbers(names: Sequence[str], abs_tol: float = _ABS):
-    """Compare one number or a tuple of numbers named ``names``, within the rounding tolerance."""
+def compare_numbers(names: Sequence[str], abs_tol: float = _ABS, percent: bool | None = None):
+    """Compare one number or a tuple of numbers named ``names``, within the rounding tolerance.
+
+    ``percent`` (default: when a name says "probability") accepts a probability typed as a
+    percentage (53 for 0.53) with a :class:`Note` about the units.
+    """
+    as_percent = any("probab" in n.lower() for n in names) if percent is None else percent
 
     def compare(answer: Any, expected: Sequence[float]) -> list[str]:
         if isinstance(answer, list | tuple | np.ndarray):
@@ -86,6 +98,10 @@ def compare_numbers(names: Sequence[str], abs_tol: float = _ABS):
             v = _as_float(a)
             if v is None:
                 wrong.append(f"{name} is not a number ({a!r})")
+            elif (as_percent and not _close(v, float(e), abs_tol) and 1 < abs(v) <= 100
+                  and _close(v / 100, float(e), abs_tol)):
+                wrong.append(Note(f"{v:g} was read as {v:g} % = {v / 100:g}: a {name} is a "
+                                  f"fraction between 0 and 1, so write {v / 100:g} next time"))
             elif not _close(v, float(e), abs_tol):
                 wrong.append(f"{name} = {v:g} is not right")
         return wrong

@@ -66,15 +66,16 @@ register(Spec(
     id="cpm-backward-pass", lesson="03_scheduling", title="CPM backward pass",
     answer_format="dict {task id: (late_start, late_finish)} in working days",
     make=_network_data,
-    prompt=lambda d: ("For the network in data['tasks'], compute the late start and late "
-                      "finish of every task, working back from the project finish (the "
-                      "largest early finish)."),
+    prompt=lambda d: ("For the network in data['tasks'] (the same network as the forward "
+                      "pass exercise), compute the late start and late finish of every task, "
+                      "working back from the project finish (the largest early finish)."),
     solve=lambda d: _schedule_of(d).table[["late_start", "late_finish"]],
     compare=compare_mapping(["late_start", "late_finish"]),
     hint=("Start from the project finish T = the largest early finish. Take tasks in reverse "
           "order: LF is the smallest value any outgoing link allows (LS(succ) − lag for FS, "
           "LS(succ) − lag + d for SS, LF(succ) − lag for FF, and T itself); LS = LF − d."),
     explain=lambda d, e: _steps_text(d, "backward"),
+    data_from="cpm-forward-pass",
 ))
 
 

@@ -13,6 +13,8 @@ Examples
 >>> fb = course.check("three-point-estimate", (0, 0), variant=3, tutor=course.Tutor())
 >>> fb.correct, fb.hint != ""
 (False, True)
+>>> course.check("three-point-estimate", None, variant=3, tutor=course.Tutor()).answered
+False
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpmkit.course._authoring import REGISTRY, Spec
+from tpmkit.course._authoring import REGISTRY, Note, Spec
 from tpmkit.errors import OptionError, ValidationError
 
 __all__ = [
@@ -54,6 +56,16 @@ def _rng(exercise_id: str, variant: int) -> np.random.Generator:
             "to get a different version of the exercise")
     # crc32 is stable across processes (unlike hash()), so variant n is the same everywhere.
     return np.random.default_rng([zlib.crc32(exercise_id.encode()), int(variant)])
+
+
+def _data(spec: Spec, variant: int) -> dict[str, Any]:
+    """The generated data of an exercise variant (shared with ``spec.data_from`` if set)."""
+    return spec.make(_rng(spec.data_from or spec.id, variant))
+
+
+def _unanswered(answer: Any) -> bool:
+    """True for the placeholder a notebook cell starts with (``None``, ``...``, ``""``)."""
+    return answer is None or answer is Ellipsis or (isinstance(answer, str) and not answer.strip())
 
 
 @dataclass(frozen=True)
@@ -85,8 +97,10 @@ class Exercise:
                 f"Check with: course.check({self.id!r}, answer, variant={self.variant})")
 
     def _repr_html_(self) -> str:
+        from tpmkit.widgets.display import table_html  # no NaN/None/38.000000 cells
+
         tables = "".join(
-            f"<p><b>data[{k!r}]</b></p>{(v.to_frame() if isinstance(v, pd.Series) else v).to_html()}"
+            f"<p><b>data[{k!r}]</b></p>{table_html(v)}"
             for k, v in self.data.items() if isinstance(v, pd.DataFrame | pd.Series))
         return (f"<h4>{html.escape(self.title)} <small>({html.escape(self.id)}, variant "
                 f"{self.variant})</small></h4><p>{html.escape(self.prompt)}</p>{tables}"
@@ -108,7 +122,15 @@ class Feedback:
     solution : str
         The worked solution, filled when requested or after the answer was right.
     attempts : int
-        Number of answers checked so far for this exercise and variant.
+        Number of answers checked so far for this exercise and variant (an unanswered
+        exercise counts none).
+    answered : bool
+        False while the answer is still the placeholder ``None``: the message says what to
+        do, nothing is counted and no hint is given.
+    note : str
+        A remark on an accepted answer (e.g. a percentage typed for a probability).
+    worked : str
+        The worked solution behind the "Show the worked solution" fold after a miss.
     """
 
     exercise_id: str
@@ -118,12 +140,19 @@ class Feedback:
     hint: str = ""
     solution: str = ""
     attempts: int = 1
+    answered: bool = True
+    note: str = ""
+    worked: str = field(default="", repr=False)
 
     def __bool__(self) -> bool:
         return self.correct
 
     def __str__(self) -> str:
+        if not self.answered:
+            return "✎ " + self.message
         parts = [("✔ Right! " if self.correct else "✘ Not yet. ") + self.message]
+        if self.note:
+            parts.append(f"Note: {self.note}")
         if self.hint:
             parts.append(f"Hint: {self.hint}")
         if self.solution:
@@ -134,9 +163,14 @@ class Feedback:
         return "\n".join(parts)
 
     def _repr_html_(self) -> str:
-        color = "#1a7f37" if self.correct else "#b42318"
-        return (f'<pre style="white-space:pre-wrap;color:{color}">'
-                f"{html.escape(str(self))}</pre>")
+        color = "#1f2933" if not self.answered else "#1a7f37" if self.correct else "#b42318"
+        fold = ""
+        if self.answered and not self.correct and self.worked and not self.solution:
+            fold = ("<details><summary style=\"cursor:pointer\">Show the worked solution"
+                    f'</summary><pre style="white-space:pre-wrap">{html.escape(self.worked)}'
+                    "</pre></details>")
+        return (f'<div class="tpmkit-feedback"><pre style="white-space:pre-wrap;color:{color}">'
+                f"{html.escape(str(self))}</pre>{fold}</div>")
 
 
 class Tutor:
@@ -154,22 +188,33 @@ class Tutor:
               show_solution: bool = False) -> Feedback:
         """See :func:`check`."""
         spec = _spec(exercise_id)
-        data = spec.make(_rng(exercise_id, variant))
-        expected = spec.solve(data)
-        wrong = spec.compare(answer, expected)
+        data = _data(spec, variant)
         key = (exercise_id, int(variant))
+        expected = spec.solve(data)
+        worked = spec.explain(data, expected)
+        if _unanswered(answer):
+            return Feedback(
+                exercise_id, int(variant), False,
+                f"Not answered yet: replace None in the cell above by your answer "
+                f"({spec.answer_format}) and run the cell again.",
+                solution=worked if show_solution else "", attempts=self.attempts.get(key, 0),
+                answered=False)
+        found = spec.compare(answer, expected)
+        notes = [w for w in found if isinstance(w, Note)]
+        wrong = [w for w in found if not isinstance(w, Note)]
         self.attempts[key] = self.attempts.get(key, 0) + 1
         n = self.attempts[key]
-        worked = spec.explain(data, expected)
+        note = "; ".join(notes)
         if not wrong:
             self.solved.add(key)
             return Feedback(exercise_id, int(variant), True, "Your answer matches.",
-                            solution=worked if show_solution else "", attempts=n)
+                            solution=worked if show_solution else "", attempts=n, note=note)
         message = "; ".join(wrong)
         hint = spec.hint if n == 1 else (
             f"{spec.hint} (attempt {n}: compare your working with the worked solution)")
         return Feedback(exercise_id, int(variant), False, message, hint=hint,
-                        solution=worked if show_solution else "", attempts=n)
+                        solution=worked if show_solution else "", attempts=n, note=note,
+                        worked=worked)
 
 
 _TUTOR = Tutor()
@@ -209,7 +254,7 @@ def exercise(exercise_id: str, variant: int = 0) -> Exercise:
     '(cpi, spi) as two numbers, at least 2 decimals'
     """
     spec = _spec(exercise_id)
-    data = spec.make(_rng(exercise_id, variant))
+    data = _data(spec, variant)
     return Exercise(spec.id, int(variant), spec.lesson, spec.title, spec.prompt(data),
                     spec.answer_format, data)
 
@@ -254,5 +299,5 @@ def solution(exercise_id: str, variant: int = 0) -> str:
     True
     """
     spec = _spec(exercise_id)
-    data = spec.make(_rng(exercise_id, variant))
+    data = _data(spec, variant)
     return spec.explain(data, spec.solve(data))

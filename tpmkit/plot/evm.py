@@ -54,7 +54,12 @@ def _status(table: pd.DataFrame, result: Any) -> Any:
     return table.index[done.to_numpy()][-1] if done.any() else None
 
 
-def _date_axis(ax: Axes) -> None:
+def _date_axis(ax: Axes, x: np.ndarray | None = None) -> None:
+    """Concise date ticks; a single period gets a month either side (not matplotlib's
+    default span of years around one date)."""
+    if x is not None and len(x) and np.ptp(np.asarray(x, float)) < 1.0:
+        mid = float(np.asarray(x, float)[0])
+        ax.set_xlim(mid - 20.0, mid + 20.0)
     loc = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(loc)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
@@ -225,7 +230,7 @@ def performance_trend(table: EVMResult | pd.DataFrame, *,
     ax.axhline(red, color=CRITICAL, lw=0.8, ls=":", label=f"red < {red:g}")
     ax.set_ylim(lo, hi)
     if dated:
-        _date_axis(ax)
+        _date_axis(ax, x)
     else:
         ax.set_xlabel("period")
     ax.set_ylabel("index")

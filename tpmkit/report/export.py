@@ -19,6 +19,7 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -245,6 +246,24 @@ def _items_param(items: str | os.PathLike | None) -> str:
     if not p.is_file():
         raise InputFileError(f"work items file not found: {str(p)!r}; check the --items path")
     return str(p.resolve())
+def _stage_hook(say: Callable[[str], Any], iterations: int) -> Callable[..., None]:
+    """An nbclient ``on_cell_start`` hook that reports the simulation and rendering stages.
+
+    The cell that calls ``build_report_data`` simulates; the cells after it draw the charts.
+    """
+    seen: dict[str, int] = {}
+
+    def hook(cell: Any = None, cell_index: int = 0, **_: Any) -> None:
+        source = str(getattr(cell, "source", "") or "")
+        if "simulating" not in seen and "build_report_data(" in source:
+            seen["simulating"] = cell_index
+            say(f"simulating {iterations:,} iterations")
+        elif "simulating" in seen and "rendering" not in seen \
+                and cell_index > seen["simulating"] and getattr(cell, "cell_type", "") == "code":
+            seen["rendering"] = cell_index
+            say("rendering")
+
+    return hook
 
 
 def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *,
@@ -252,6 +271,8 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
            title: str | None = None, keep_notebook: bool = False,
            timeout: float = 600.0, items: str | os.PathLike | None = None) -> ReportResult:
            timeout: float = 600.0, kind: str = "status") -> ReportResult:
+           timeout: float = 600.0, progress: Callable[[str], Any] | None = None
+           ) -> ReportResult:
     """Execute the report notebook on a project and write one self-contained HTML file.
 
     Parameters
@@ -280,6 +301,9 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
     kind : str
         ``"status"`` (the status report) or ``"closure"`` (the closure report,
         ``notebooks/closure_report.ipynb``).
+    progress : callable, optional
+        ``progress(stage)`` at the start of each stage: ``"reading FILE"``, ``"scheduling"``,
+        ``"simulating 2,000 iterations"``, ``"rendering"`` (the CLI prints them on stderr).
 
     Returns
     -------
@@ -312,8 +336,15 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
     except ImportError as exc:
         raise DataError("the report needs the Jupyter stack (papermill, nbconvert, ipykernel); "
                         "install it with: pip install 'tpmkit[lab]'") from exc
+    say = progress or (lambda stage: None)
+    say(f"reading {source}")
     # validate the input here: one clean error instead of a failed notebook cell
-    _, path = read_source(source, status_date)
+    project, path = read_source(source, status_date)
+    say("scheduling")
+    # the network too (loops, bad links): refused before a kernel starts
+    from tpmkit.cpm import schedule as cpm_schedule
+
+    cpm_schedule(project)
     text = str(source)
     param_source = text if text.startswith("sample:") else str(path)
     if output is None:
@@ -338,7 +369,8 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
                     str(report_notebook), str(executed), parameters=params, cwd=tmp,
                     kernel_name="python3", execution_timeout=math.ceil(timeout), start_timeout=60,
                     progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                    kernel_manager_class=_quiet_kernel_manager(log))
+                    kernel_manager_class=_quiet_kernel_manager(log),
+                    on_cell_start=_stage_hook(say, int(iterations)))
         except papermill.PapermillExecutionError as exc:
             from tpmkit import errors
 
@@ -365,6 +397,7 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
             logging.getLogger("papermill").removeHandler(quiet)
         nb = nbformat.read(executed, as_version=4)
     execute_seconds = time.perf_counter() - t0
+    say(f"writing {output}")
     meta = _report_metadata(nb)
     nb.metadata["tpmkit_report"] = meta
     nb.metadata["title"] = meta.get("title") or f"Project {kind} report"

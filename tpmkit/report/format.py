@@ -1,13 +1,17 @@
 """HTML pieces of the status report (styled by the ``tpmkit_report`` template).
 
 Display formatting only: numbers arrive unrounded from :mod:`tpmkit.report.data` and are
-formatted here (true minus signs, thousands separators, unambiguous dates).
+formatted here (true minus signs, thousands separators, unambiguous dates). This is also the
+one place where internal names become human labels (:data:`LABELS`, :func:`label`), where
+engine messages lose their internal wording (:func:`plain`) and where a plan without
+uncertainty is said to have none (:func:`no_uncertainty`).
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -17,12 +21,97 @@ import pandas as pd
 from tpmkit.errors import check_option
 from tpmkit.report.rag import RAG_ORDER
 
-__all__ = ["DATE_FORMAT", "day", "html_table", "kpi_cards", "money", "rag_badge", "signed"]
+__all__ = ["DATE_FORMAT", "LABELS", "day", "html_table", "kpi_cards", "label", "money",
+           "no_uncertainty", "plain", "rag_badge", "signed"]
 
 #: How the report writes dates (unambiguous in every locale: 30 Apr 2027).
 DATE_FORMAT = "%d %b %Y"
 
 _NUM = ' class="num"'
+
+#: Internal names (columns, forecast ids, check names) → the labels a report reader sees.
+LABELS: dict[str, str] = {
+    "eac_t_pv1": "planned value method, PF = 1", "eac_t_pv2": "planned value method, PF = SPI",
+    "eac_t_pv3": "planned value method, PF = SCI", "eac_t_ed1": "earned duration, PF = 1",
+    "eac_t_ed2": "earned duration, PF = SPI", "eac_t_ed3": "earned duration, PF = SCI",
+    "eac_t_es1": "earned schedule, PF = 1", "eac_t_es2": "earned schedule, PF = SPI(t)",
+    "eac_t_es3": "earned schedule, PF = SCI(t)", "ieac_t": "IEAC(t) (Lipke)",
+    "pv": "PV", "ev": "EV", "ac": "AC", "sv": "SV", "cv": "CV", "spi": "SPI", "cpi": "CPI",
+    "spi_t": "SPI(t)", "sv_t": "SV(t)", "es": "ES", "eac": "EAC", "bac": "BAC", "vac": "VAC",
+    "tcpi_bac": "TCPI(BAC)", "tcpi_eac": "TCPI(EAC)", "tspi": "TSPI",
+    "missing_logic": "missing logic", "leads": "leads", "lags": "lags",
+    "relationship_types": "relationship types", "hard_constraints": "hard constraints",
+    "high_float": "high float", "negative_float": "negative float",
+    "high_duration": "high duration", "invalid_dates": "invalid dates",
+    "resources": "resources", "missed_tasks": "missed tasks",
+    "critical_path_test": "critical path test", "cpli": "CPLI", "bei": "BEI",
+    "early_start": "early start", "early_finish": "early finish", "late_start": "late start",
+    "late_finish": "late finish", "total_float": "total float", "free_float": "free float",
+    "percent_complete": "complete [%]", "p50": "P50", "p80": "P80",
+}
+_MISSING_TEXT = {"nan", "NaN", "None", "NaT", "<NA>", "null"}
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+
+
+def label(name: Any) -> str:
+    """The human label of an internal name (:data:`LABELS`; other snake_case names get
+    spaces); anything else unchanged.
+
+    Examples
+    --------
+    >>> label("eac_t_es2"), label("critical_path_test"), label("Weekly status")
+    ('earned schedule, PF = SPI(t)', 'critical path test', 'Weekly status')
+    """
+    text = str(name)
+    if text in LABELS:
+        return LABELS[text]
+    return text.replace("_", " ") if _SNAKE.match(text) else text
+
+
+#: engine wording → report wording
+_PLAIN = [(re.compile(r";?\s*set to NaN\b"), "; shown as –"),
+          (re.compile(r"\bNaN\b"), "–"),
+          (re.compile(r"\bPD = "), "planned duration "),
+          (re.compile(r"\b(eac_t_[a-z]{2}\d|ieac_t|spi_t|tcpi_bac|tcpi_eac)\b"),
+           lambda m: label(m.group(0)))]
+
+
+def plain(text: Any) -> str:
+    """An engine message as a report reader should see it: no ``NaN``, no column ids.
+
+    Examples
+    --------
+    >>> plain("CPI undefined in period 1 (AC = 0); set to NaN")
+    'CPI undefined in period 1 (AC = 0); shown as –'
+    >>> plain("eac_t_es2 beyond PD = 5")
+    'earned schedule, PF = SPI(t) beyond planned duration 5'
+    """
+    out = str(text)
+    for pattern, repl in _PLAIN:
+        out = pattern.sub(repl, out)
+    return out
+
+
+def no_uncertainty(sim: Any) -> str:
+    """The one sentence for a simulation of a plan without uncertainty, or ``""``.
+
+    A plan without three-point estimates and without risk events finishes on its CPM date in
+    every iteration: its "100 % confidence" and "P80 = CPM" say nothing about risk.
+
+    Examples
+    --------
+    >>> class Flat:  # every iteration finishes on day 42
+    ...     std, mean, iterations = 0.0, 42.0, 2000
+    >>> no_uncertainty(Flat())
+    'The plan has no uncertainty to simulate (no three-point estimates, no risk events): all 2,000 iterations finish on working day 42, the CPM finish.'
+    >>> no_uncertainty(None)
+    ''
+    """
+    if sim is None or not hasattr(sim, "std") or float(sim.std) > 0:
+        return ""
+    return ("The plan has no uncertainty to simulate (no three-point estimates, no risk "
+            f"events): all {int(sim.iterations):,} iterations finish on working day "
+            f"{float(sim.mean):g}, the CPM finish.")
 
 
 def day(ts: Any, date_format: str = DATE_FORMAT) -> str:
@@ -86,12 +175,18 @@ def _cell(value: Any, fmt: str | None, date_format: str = DATE_FORMAT) -> tuple[
         return "–", False
     if isinstance(value, pd.Timestamp | np.datetime64):
         ts = pd.Timestamp(value)
-        return ("–" if pd.isna(ts) else ts.strftime(date_format)), False
+        # a date never wraps inside a narrow cell (no-break spaces)
+        return ("–" if pd.isna(ts) else ts.strftime(date_format).replace(" ", "\u00a0")), False
     if isinstance(value, bool | np.bool_):
         return ("yes" if value else "no"), False
     if isinstance(value, int | float | np.integer | np.floating):
+        if not np.isfinite(value):
+            return "–", False
         return html.escape(format(value, fmt or ",.4g").replace("-", "−")), True
-    return html.escape(str(value)), False
+    text = str(value)
+    if text.strip() in _MISSING_TEXT:
+        return "–", False
+    return html.escape(text), False
 
 
 def html_table(df: pd.DataFrame, formats: Mapping[str, str] | None = None, *,
@@ -106,6 +201,8 @@ def html_table(df: pd.DataFrame, formats: Mapping[str, str] | None = None, *,
         The table; the index is the first column when ``index`` is True.
     formats : mapping, optional
         Column → format spec (``",.0f"``, ``".2f"``, ``".1%"``); other numbers use ``,.4g``.
+        Headers are shown through :func:`label` (internal names become labels); missing
+        values (None, NaN, ``"nan"``) show as ``–``.
     index : bool
         Show the index as the first column (its name as header).
     status_columns : sequence of str
@@ -122,13 +219,14 @@ def html_table(df: pd.DataFrame, formats: Mapping[str, str] | None = None, *,
     Returns
     -------
     str
-        ``<table class="report-table">…</table>``; numbers are right-aligned (``class="num"``).
+        ``<div class="table-scroll"><table class="report-table">…</table></div>``; numbers
+        are right-aligned (``class="num"``).
 
     Examples
     --------
     >>> print(html_table(pd.DataFrame({"spi": [0.912]}, index=pd.Index([4], name="period")),
     ...                  {"spi": ".2f"}))
-    <table class="report-table"><thead><tr><th class="num">period</th><th class="num">spi</th></tr></thead><tbody><tr><td class="num">4</td><td class="num">0.91</td></tr></tbody></table>
+    <div class="table-scroll"><table class="report-table"><thead><tr><th class="num">period</th><th class="num">SPI</th></tr></thead><tbody><tr><td class="num">4</td><td class="num">0.91</td></tr></tbody></table></div>
     """
     formats = dict(formats or {})
     cols = [c for c in df.columns if c != highlight]
@@ -138,8 +236,8 @@ def html_table(df: pd.DataFrame, formats: Mapping[str, str] | None = None, *,
     if index:
         idx_num = pd.api.types.is_numeric_dtype(df.index)
         head.append(f'<th{_NUM if idx_num else ""}>'
-                    f'{html.escape(str(df.index.name or ""))}</th>')
-    head += [f'<th{_NUM if numeric[c] else ""}>{html.escape(str(c))}</th>'
+                    f'{html.escape(label(df.index.name or ""))}</th>')
+    head += [f'<th{_NUM if numeric[c] else ""}>{html.escape(label(c))}</th>'
              for c in cols]
     body = []
     for key, row in zip(df.index, df.itertuples(index=False, name=None)):
@@ -161,8 +259,9 @@ def html_table(df: pd.DataFrame, formats: Mapping[str, str] | None = None, *,
         mark = ' class="hl"' if highlight and bool(values.get(highlight)) else ""
         body.append(f"<tr{mark}>{''.join(cells)}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<table class="report-table">{cap}<thead><tr>{"".join(head)}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+    # the wrapper scrolls a wide table inside its card on a phone instead of the page
+    return (f'<div class="table-scroll"><table class="report-table">{cap}<thead><tr>'
+            f'{"".join(head)}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
 def kpi_cards(cards: Iterable[tuple[str, str, str | None, str]]) -> str:

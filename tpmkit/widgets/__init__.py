@@ -26,6 +26,8 @@ updating
     Updating the plan: status date and percent complete move the forecast Gantt and finish.
 quality
     Control chart with points to add (rules fire), change-impact what-if.
+display
+    :func:`~tpmkit.widgets.display.setup_notebook`: formatted tables and one-line warnings.
 
 ``import tpmkit`` never imports this package; it needs matplotlib and ipywidgets
 (``pip install tpmkit[plot,lab]``).
@@ -42,6 +44,9 @@ if TYPE_CHECKING:  # the submodules load on first attribute access (see __getatt
         earned_value,
         estimation,
         quality,
+        display,
+        earned_value,
+        estimation,
         resources,
         risk,
         scheduling,
@@ -55,6 +60,10 @@ __all__ = ["agile", "earned_value", "estimation", "resources", "risk", "scheduli
 
 __all__ = ["agile", "earned_value", "estimation", "resources", "risk", "scheduling", "scoping"]
 __all__ += ["quality"]
+    )
+
+__all__ = ["agile", "display", "earned_value", "estimation", "resources", "risk", "scheduling",
+           "scoping"]
 
 
 def __getattr__(name: str) -> Any:

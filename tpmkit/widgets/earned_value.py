@@ -15,6 +15,7 @@ References
 
 from __future__ import annotations
 
+import html
 import warnings
 from typing import Any
 
@@ -22,7 +23,17 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import ValidationError
-from tpmkit.widgets._common import View, figure, frame_html, image, png, run_guarded
+from tpmkit.widgets._common import (
+    View,
+    Workbench,
+    caption_html,
+    figure,
+    frame_html,
+    image,
+    legend_text,
+    png,
+    tidy,
+)
 
 __all__ = ["FORECAST_LABELS", "build_ui", "status_dates", "status_update"]
 
@@ -117,12 +128,13 @@ def status_update(project, status_date: Any = None) -> View:
     ax.set_xlabel("forecast duration [periods]")
     ax.set_title(f"Time forecasts at period {k}", fontsize=10)
     figs["forecasts"] = fig
-    values = {"status_period": k, "cpi": float(row["cpi"]), "spi": float(row["spi"]),
+    date = row.get("date")
+    dated = date is not None and not pd.isna(date)
+    values = {"status_period": k, "status_date": pd.Timestamp(date) if dated else None,
+              "cpi": float(row["cpi"]), "spi": float(row["spi"]),
               "spi_t": float(row["spi_t"]), "es": float(row["es"]), "eac": float(row["eac"]),
               "warnings": notes}
-    date = row.get("date")
-    when = f"{pd.Timestamp(date):%Y-%m-%d} (period {k})" if date is not None and not pd.isna(
-        date) else f"period {k}"
+    when = f"{pd.Timestamp(date):%Y-%m-%d} (period {k})" if dated else f"period {k}"
     text = (f"Status {when}: CPI {values['cpi']:.2f}, SPI {values['spi']:.2f}, SPI(t) "
             f"{values['spi_t']:.2f}, ES {values['es']:.2f} periods; EAC {values['eac']:,.0f}; "
             f"time forecasts {forecasts['periods'].min():.1f}–{forecasts['periods'].max():.1f} "
@@ -132,36 +144,67 @@ def status_update(project, status_date: Any = None) -> View:
 
 
 def build_ui(project):
-    """Return the workbench: a status-date slider, the headline, four charts and the table."""
+    """Return the workbench: a status-date slider, the headline, four charts and the table.
+
+    One :class:`~tpmkit.widgets._common.Workbench` state (the box's ``workbench`` attribute)
+    holds the last :class:`View`: the slider label, the headline, every chart, its caption
+    and the table are redrawn from it, and the slider is disabled while it computes.
+    """
     import ipywidgets as widgets
 
     dates = status_dates(project)
     options = [(f"{d:%Y-%m-%d}", d) for d in dates]
-    slider = widgets.SelectionSlider(options=options, value=dates[-1], description="status date",
-                                     continuous_update=False,
-                                     layout=widgets.Layout(width="60%"))
+    status_date = getattr(project, "status_date", None)
+    start = (pd.Timestamp(status_date) if status_date is not None
+             and pd.Timestamp(status_date) in dates else dates[-1])
+    slider = widgets.SelectionSlider(options=options, value=start, description="status date",
+                                     continuous_update=False, readout=True,
+                                     style={"description_width": "initial"},
+                                     layout=widgets.Layout(width="auto", min_width="420px"))
     headline = widgets.HTML()
     notes = widgets.HTML()
     status = widgets.HTML()
-    images = {k: image() for k in ("s_curve", "trend", "earned_schedule", "forecasts")}
-    grid = widgets.HTML()
+    names = ("s_curve", "trend", "earned_schedule", "forecasts")
+    images = {k: image() for k in names}
+    captions = {k: widgets.HTML() for k in names}
+    grid = widgets.HTML(layout=widgets.Layout(overflow="auto", max_width="100%"))
+    bench = Workbench([slider], status, busy_text="computing earned value…")
 
-    def show(_=None) -> None:
-        view = run_guarded(status, lambda: status_update(project, slider.value))
-        if view is None:
-            return
-        for k, img in images.items():
-            img.value = png(view.figures[k])
-        headline.value = f"<b>{view.text}</b>"
-        notes.value = "".join(f"<div style='color:#8a5a00'>⚠ {w}</div>"
+    def draw(view: View) -> dict[str, str]:
+        shown = {"headline": view.text}
+        for k in names:
+            images[k].value = png(view.figures[k])
+            shown[k] = legend_text(view.figures[k]) or view.figures[k].axes[0].get_title()
+            captions[k].value = caption_html(shown[k])
+        headline.value = f"<b>{html.escape(view.text)}</b>"
+        notes.value = "".join(f"<div style='color:#8a5a00'>⚠ {html.escape(w)}</div>"
                               for w in view.values["warnings"])
         cols = ["pv", "ev", "ac", "cpi", "spi", "es", "spi_t", "eac", "ieac_t"]
-        grid.value = frame_html(view.tables["metrics"][cols])
+        table = view.tables["metrics"][cols].rename(columns=_COLUMN_LABELS)
+        grid.value = frame_html(table, highlight=[view.values["status_period"]],
+                                caption="highlighted: the status period")
+        shown["table_period"] = str(view.values["status_period"])
+        return shown
+
+    def stale() -> None:
+        headline.value = "<i>Not updated: see the message below.</i>"
+
+    def show(_=None) -> None:
+        bench.run(lambda: status_update(project, slider.value), draw, stale=stale)
 
     slider.observe(show, names="value")
     show()
-    box = widgets.VBox([slider, headline, notes, widgets.GridBox(
-        list(images.values()), layout=widgets.Layout(grid_template_columns="repeat(2, 50%)")),
-        grid, status])
+    box = widgets.VBox([widgets.HBox([slider, bench.indicator],
+                                     layout=widgets.Layout(flex_flow="row wrap")),
+                        headline, notes,
+                        widgets.GridBox([widgets.VBox([images[k], captions[k]]) for k in names],
+                                        layout=widgets.Layout(grid_template_columns=(
+                                            "repeat(auto-fit, minmax(320px, 1fr))"))),
+                        grid, status])
     box.add_class("tpmkit-evm")
-    return box
+    box.workbench = bench
+    return tidy(box)
+
+
+_COLUMN_LABELS = {"pv": "PV", "ev": "EV", "ac": "AC", "cpi": "CPI", "spi": "SPI", "es": "ES",
+                  "spi_t": "SPI(t)", "eac": "EAC", "ieac_t": "IEAC(t)"}

@@ -18,7 +18,16 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import ValidationError, check_option
-from tpmkit.widgets._common import View, figure, frame_html, image, png, run_guarded
+from tpmkit.widgets._common import (
+    View,
+    figure,
+    frame_html,
+    image,
+    numeric_columns,
+    png,
+    run_guarded,
+    tidy,
+)
 
 __all__ = [
     "build_ui",
@@ -169,7 +178,7 @@ def delphi_update(data: pd.DataFrame | None = None, *, item: str | None = None,
     """
     from tpmkit.estimate import delphi
 
-    data = delphi_rounds(**simulate) if data is None else data
+    data = delphi_rounds(**simulate) if data is None else numeric_columns(data)
     result = delphi(data, cv_threshold=cv_threshold)
     items = result.rounds.index.get_level_values("item").unique()
     item = str(items[0]) if item is None else str(item)
@@ -267,7 +276,7 @@ def calibration_update(data: pd.DataFrame, by: str | None = None, p: float = 80)
     """
     from tpmkit.estimate import calibrate
 
-    cal = calibrate(data, by=by)
+    cal = calibrate(numeric_columns(data), by=by)   # a table read as text plots as numbers
     fig = figure(5.0, 3.6)
     ax = fig.add_subplot()
     ax.scatter(cal.data["estimate"], cal.data["actual"], color="#0072B2", alpha=0.8)
@@ -412,4 +421,4 @@ def build_ui(part: str = "three_point", data: pd.DataFrame | None = None):
     update()
     box = widgets.HBox([widgets.VBox(controls), widgets.VBox([headline, img, grid, status])])
     box.add_class(f"tpmkit-{part.replace('_', '-')}")
-    return box
+    return tidy(box)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import ValidationError, check_option, format_ids
-from tpmkit.widgets._common import View, figure, frame_html, image, png, run_guarded
+from tpmkit.widgets._common import View, figure, frame_html, image, png, run_guarded, tidy
 
 __all__ = ["build_ui", "health_update", "levelling_update"]
 
@@ -164,7 +164,7 @@ def build_ui(project, part: str = "levelling"):
                                                            "note"]], digits=3)
         box = widgets.VBox([headline, img, grid, status])
         box.add_class("tpmkit-health")
-        return box
+        return tidy(box)
     from tpmkit import resources
 
     names = list(resources.loading(project).usage.columns)
@@ -198,4 +198,4 @@ def build_ui(project, part: str = "levelling"):
     box = widgets.VBox([widgets.HBox([who, rule, search, within, run]), headline, img, grid,
                         status])
     box.add_class("tpmkit-levelling")
-    return box
+    return tidy(box)

@@ -17,13 +17,23 @@ References
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from tpmkit.errors import ValidationError, check_option, format_ids
-from tpmkit.widgets._common import View, figure, image, png, run_guarded
+from tpmkit.widgets._common import (
+    View,
+    Workbench,
+    caption_html,
+    figure,
+    image,
+    legend_text,
+    png,
+    tidy,
+)
 
 __all__ = ["DISTRIBUTIONS", "build_ui", "merge_bias_project", "merge_bias_update",
            "simulate_update"]
@@ -169,6 +179,8 @@ def merge_bias_project(paths: int, optimistic: float = 8.0, most_likely: float =
         "optimistic": [optimistic] * len(ids) + [0.0],
         "most_likely": [most_likely] * len(ids) + [0.0],
         "pessimistic": [pessimistic] * len(ids) + [0.0],
+        # the CPM plan uses the most likely durations (not the PERT mean)
+        "duration": [most_likely] * len(ids) + [0.0],
         "predecessors": [""] * len(ids) + ["; ".join(ids)]})
     return read(frame, name=f"{paths} parallel paths")
 
@@ -211,7 +223,7 @@ def merge_bias_update(paths: int = 5, iterations: int = 5000, optimistic: float 
                                                             "#D55E00")]:
         x = np.sort(res.finish)
         ax.plot(x, np.arange(1, len(x) + 1) / len(x), color=color,
-                label=f"{label}: P(≤ CPM) = {res.deterministic_confidence:.0%}")
+                label=f"{label}: P(finish ≤ CPM {det:g} d) = {res.deterministic_confidence:.0%}")
     ax.axvline(det, color="#333", ls="--", lw=1)
     ax.set_xlabel("project finish [working days]")
     ax.set_ylabel("probability of finishing by then")
@@ -222,7 +234,8 @@ def merge_bias_update(paths: int = 5, iterations: int = 5000, optimistic: float 
               "confidence_many": float(many.deterministic_confidence),
               "mean_one": float(one.mean), "mean_many": float(many.mean),
               "p80_one": float(one.percentile(80)), "p80_many": float(many.percentile(80))}
-    text = (f"CPM says {det:.1f} working days either way. One path meets it in "
+    text = (f"CPM (most likely durations) says {det:g} working days either way. One path "
+            f"meets it in "
             f"{values['confidence_one']:.0%} of runs, {paths} parallel paths only in "
             f"{values['confidence_many']:.0%}; the mean finish moves from "
             f"{values['mean_one']:.1f} to {values['mean_many']:.1f}.")
@@ -233,6 +246,9 @@ def build_ui(project=None, part: str = "simulate", iterations: int = 5000):
     """Return the ipywidgets workbench: ``"simulate"`` (needs ``project``) or ``"merge_bias"``.
 
     Nothing is simulated until the Run button is pressed (the first run happens at build).
+    One :class:`~tpmkit.widgets._common.Workbench` state holds the last run; the headline,
+    every chart and its caption are redrawn from it, and the controls are disabled while it
+    runs. The state is the box's ``workbench`` attribute.
     """
     import ipywidgets as widgets
 
@@ -241,65 +257,98 @@ def build_ui(project=None, part: str = "simulate", iterations: int = 5000):
     run = widgets.Button(description="Run", button_style="primary", icon="play",
                          tooltip="run the Monte Carlo simulation")
     headline = widgets.HTML()
+    wide = widgets.Layout(width="auto", min_width="300px")
+    style = {"description_width": "initial"}
     n_iter = widgets.IntSlider(value=int(iterations), min=100, max=max(50_000, int(iterations)),
-                               step=100, description="iterations", continuous_update=False)
-    seed = widgets.IntText(value=1, description="seed")
+                               step=100, description="iterations", continuous_update=False,
+                               readout=True, style=style, layout=wide)
+    seed = widgets.IntText(value=1, description="seed", style=style,
+                           layout=widgets.Layout(width="160px"))
     if part == "merge_bias":
-        paths = widgets.IntSlider(value=5, min=1, max=20, description="paths",
-                                  continuous_update=False)
-        img = image()
+        paths = widgets.IntSlider(value=5, min=1, max=20, description="parallel paths",
+                                  continuous_update=False, style=style, layout=wide)
+        img, cap = image(), widgets.HTML()
+        bench = Workbench([paths, n_iter, seed, run], status, busy_text="simulating…")
+
+        def draw_merge(view: View) -> dict[str, str]:
+            img.value = png(view.figures["s_curves"])
+            cap.value = caption_html(legend_text(view.figures["s_curves"]))
+            headline.value = f"<b>{html.escape(view.text)}</b>"
+            return {"headline": view.text, "s_curves": legend_text(view.figures["s_curves"])}
 
         def run_merge(_=None) -> None:
-            view = run_guarded(status, lambda: merge_bias_update(paths.value, n_iter.value,
-                                                                 seed=seed.value))
-            if view is not None:
-                img.value = png(view.figures["s_curves"])
-                headline.value = f"<b>{view.text}</b>"
+            bench.run(lambda: merge_bias_update(paths.value, n_iter.value, seed=seed.value),
+                      draw_merge, stale=lambda: _stale(headline))
 
         run.on_click(run_merge)
         run_merge()
-        box = widgets.VBox([widgets.HBox([paths, n_iter, seed, run]), headline, img, status])
+        box = widgets.VBox([widgets.HBox([paths, n_iter], layout=_wrap()),
+                            widgets.HBox([seed, run, bench.indicator], layout=_wrap()),
+                            headline, img, cap, status])
         box.add_class("tpmkit-merge-bias")
-        return box
+        box.workbench = bench
+        return tidy(box)
     if project is None:
         raise ValidationError("the simulate workbench needs a project; pass "
                               "build_ui(project) (e.g. tpmkit.datasets.load('software_release'))")
-    dist = widgets.Dropdown(options=list(DISTRIBUTIONS), value="pert", description="distribution")
+    dist = widgets.Dropdown(options=list(DISTRIBUTIONS), value="pert", description="distribution",
+                            style=style, layout=widgets.Layout(width="auto"))
     corr = widgets.FloatSlider(value=0.0, min=0.0, max=0.9, step=0.1, description="correlation",
-                               continuous_update=False)
+                               continuous_update=False, readout=True, readout_format=".1f",
+                               style=style, layout=wide)
     toggles = {r: widgets.Checkbox(value=True, description=r, indent=False,
                                    layout=widgets.Layout(width="auto"))
                for r in _risk_ids(project)}
     mitigate = widgets.Checkbox(value=False, description="apply risk responses (mitigation)",
-                                indent=False)
-    images = {k: image() for k in ("histogram", "s_curve", "tornado", "criticality")}
+                                indent=False, layout=widgets.Layout(width="auto"))
+    names = ("histogram", "s_curve", "tornado", "criticality")
+    images = {k: image() for k in names}
+    captions = {k: widgets.HTML() for k in names}
+    bench = Workbench([n_iter, dist, corr, seed, run, mitigate, *toggles.values()], status,
+                      busy_text="simulating…")
+
+    def draw(view: View) -> dict[str, str]:
+        shown = {"headline": view.text}
+        for k in names:
+            images[k].value = png(view.figures[k])
+            shown[k] = legend_text(view.figures[k])
+            captions[k].value = caption_html(shown[k])
+        headline.value = f"<b>{html.escape(view.text)}</b>"
+        return shown
 
     def run_sim(_=None) -> None:
-        run.disabled = True
         run.description = "Running…"
         try:
-            view = run_guarded(status, lambda: simulate_update(
+            bench.run(lambda: simulate_update(
                 project, n_iter.value, dist.value, corr.value,
                 [r for r, t in toggles.items() if t.value] if toggles else None,
-                mitigate.value, seed.value))
+                mitigate.value, seed.value), draw, stale=lambda: _stale(headline))
         finally:
-            run.disabled = False
             run.description = "Run"
-        if view is None:
-            return
-        for k, img in images.items():
-            img.value = png(view.figures[k])
-        headline.value = f"<b>{view.text}</b>"
 
     run.on_click(run_sim)
     run_sim()
     risk_box = widgets.VBox([widgets.HTML("<b>risks switched on</b>"),
-                             widgets.HBox(list(toggles.values()),
-                                          layout=widgets.Layout(flex_flow="row wrap")),
+                             widgets.HBox(list(toggles.values()), layout=_wrap()),
                              mitigate]) if toggles else widgets.HTML("<i>no risk register</i>")
-    grid = widgets.GridBox(list(images.values()), layout=widgets.Layout(
-        grid_template_columns="repeat(2, 50%)"))
-    box = widgets.VBox([widgets.HBox([n_iter, dist, corr]), widgets.HBox([seed, run]),
+    grid = widgets.GridBox([widgets.VBox([images[k], captions[k]]) for k in names],
+                           layout=widgets.Layout(
+                               grid_template_columns="repeat(auto-fit, minmax(320px, 1fr))"))
+    box = widgets.VBox([widgets.HBox([n_iter, dist, corr], layout=_wrap()),
+                        widgets.HBox([seed, run, bench.indicator], layout=_wrap()),
                         risk_box, headline, grid, status])
     box.add_class("tpmkit-risk")
-    return box
+    box.workbench = bench
+    return tidy(box)
+
+
+def _wrap():
+    """A row of controls that wraps on a narrow notebook instead of clipping labels."""
+    import ipywidgets as widgets
+
+    return widgets.Layout(flex_flow="row wrap", align_items="center")
+
+
+def _stale(headline) -> None:
+    headline.value = ("<i>Not updated: fix the input named below, then press Run again "
+                      "(the charts show the previous run).</i>")

@@ -23,7 +23,7 @@ import pandas as pd
 from tpmkit.cpm import cpm_steps
 from tpmkit.cpm import format_number as _fmt
 from tpmkit.errors import ValidationError, format_ids
-from tpmkit.widgets._common import View, figure, frame_html, image, png, run_guarded
+from tpmkit.widgets._common import View, figure, frame_html, image, png, run_guarded, tidy
 
 if TYPE_CHECKING:
     from tpmkit.cpm import ScheduleResult
@@ -407,7 +407,7 @@ def build_ui(project, part: str = "stepper"):
         show()
         box = widgets.VBox([widgets.HBox([prev, nxt, slider]), text, img, grid, status])
         box.add_class("tpmkit-stepper")
-        return box
+        return tidy(box)
     if part == "whatif":
         table = _schedule(project).table
         dur = {i: widgets.FloatSlider(value=float(table.loc[i, "duration"]), min=0.0,
@@ -445,7 +445,7 @@ def build_ui(project, part: str = "stepper"):
                                  *lag.values()])
         box = widgets.HBox([controls, widgets.VBox([headline, img, grid, status])])
         box.add_class("tpmkit-whatif")
-        return box
+        return tidy(box)
     from tpmkit import pert
 
     result = pert.analyze(project)
@@ -465,4 +465,4 @@ def build_ui(project, part: str = "stepper"):
     show_pert()
     box = widgets.VBox([target, headline, img, status])
     box.add_class("tpmkit-pert")
-    return box
+    return tidy(box)

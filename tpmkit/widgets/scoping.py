@@ -17,13 +17,14 @@ References
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from tpmkit.errors import TpmkitError, check_option
-from tpmkit.widgets._common import View, figure, frame_html, image, png
+from tpmkit.widgets._common import View, figure, frame_html, image, png, tidy
 
 __all__ = [
     "ARTEFACTS",
@@ -252,7 +253,9 @@ class TableEditor:
         self.on_change = on_change
         self.cells: list[list] = []
         self.grid = widgets.GridBox(layout=widgets.Layout(
-            grid_template_columns=f"repeat({len(self.columns)}, minmax(80px, 1fr))",
+            # every column at least as wide as its header (headers are never cut)
+            grid_template_columns=" ".join(
+                f"minmax({max(80, 8 * len(c) + 24)}px, 1fr)" for c in self.columns),
             grid_gap="1px", max_height="420px", overflow="auto"))
         add = widgets.Button(description="+ row", tooltip="append an empty row")
         add.on_click(lambda _: self.add_row())
@@ -272,9 +275,8 @@ class TableEditor:
 
     def _render(self) -> None:
         header = [self._widgets.HTML(
-            f'<div title="{c}" style="overflow:hidden;text-overflow:ellipsis;'
-            f'white-space:nowrap;font-weight:bold">{c}</div>',
-            layout=self._widgets.Layout(overflow="hidden")) for c in self.columns]
+            f'<div title="{html.escape(c)}" style="white-space:normal;overflow-wrap:anywhere;'
+            f'font-weight:bold">{html.escape(c)}</div>') for c in self.columns]
         self.grid.children = header + [c for row in self.cells for c in row]
 
     def add_row(self) -> None:
@@ -342,4 +344,4 @@ def build_ui(artefact: str, frame: pd.DataFrame):
                             align_items="flex-start"))])
     box.add_class(f"tpmkit-{artefact}-editor")
     box.editor = editor  # type: ignore[attr-defined]  # tests and notebooks reach the grid
-    return box
+    return tidy(box)
