@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from tpmkit.cli._common import add_input_arguments, load_project, print_json
+from tpmkit.cli._common import add_input_arguments, date_or_days, load_project, print_json
 from tpmkit.cli._format import day, days, percent
 from tpmkit.errors import ValidationError
 
@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     if not project.tasks[["optimistic", "most_likely", "pessimistic"]].notna().all(axis=1).any():
         raise ValidationError("no task has a three-point estimate; add optimistic, most_likely "
                               "and pessimistic columns for PERT")
-    r = analyze(project, target=args.target, probability=args.probability, method=args.method)
+    target = date_or_days(args.target, "--target")
+    r = analyze(project, target=target, probability=args.probability, method=args.method)
     out = {"expected_duration": r.expected_duration, "variance": r.variance, "std": r.std,
            "critical_path": r.critical_path, "method": r.method}
     if r.probability is not None:

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     result = simulate(project, args.iterations, rng=args.seed, distribution=args.distribution,
                       latin_hypercube=args.lhs, mitigated=args.mitigated,
                       tolerance=args.tolerance, correlation=correlation, progress=progress)
-    target = date_or_days(args.target)
+    target = date_or_days(args.target, "--target")
     if args.json:
         print_json(result.to_dict(target))
         return 0
