@@ -239,7 +239,7 @@ def _duration_units(df: pd.DataFrame) -> None:
             factor = 5.0 if unit.startswith("w") and not unit.startswith("wd") else 1.0
             values[tid] = float(m.group("num")) * factor
         if bad:
-            raise ValidationError(f"column '{col}' is not a duration for task(s) {format_ids(bad)} "
+            raise ValidationError(f"column '{col}' is not a number for task(s) {format_ids(bad)} "
                                   f"(e.g. {raw[bad[0]]!r}); write working days (5, 2.5, 3d) or "
                                   "weeks (2w = 10 days), as in lags")
         df[col] = values
