@@ -100,7 +100,7 @@ def check_workbook(path: Path) -> None:
         kind = "CSV text"
     else:
         kind = "text"
-    raise FileFormatError(f"{path.name} is not an Excel workbook: it holds {kind}; rename it "
+    raise FileFormatError(f"{path.name} is not a readable Excel workbook: it holds {kind}; rename it "
                           f"to {path.stem}.csv if it is a CSV task table, or save it from "
                           "Excel as .xlsx")
 

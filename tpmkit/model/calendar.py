@@ -141,30 +141,24 @@ def parse_date_column(raw: pd.Series, what: str, *, dayfirst: bool | None = None
     >>> parse_date_column(s, "column 'baseline_start'").dt.strftime("%m-%d").tolist()
     ['02-03', '02-13', '03-01']
     """
-    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    cells = raw.astype(object).copy()
     is_text = raw.map(lambda v: isinstance(v, str) and bool(v.strip())).to_numpy(dtype=bool)
-    other = raw.notna().to_numpy() & ~is_text
-    if other.any():  # datetimes, Timestamps and numbers as pandas reads them
-        out[other] = pd.to_datetime(raw[other], errors="coerce", format="mixed")
     if is_text.any():
         texts = raw[is_text].astype(str)
-        iso = texts.str.match(_ISO).to_numpy(dtype=bool)
-        if iso.any():
-            out[texts.index[iso]] = pd.to_datetime(texts[iso].str.strip(), errors="coerce",
-                                                    format="mixed")
-        rest = texts[~iso]
+        rest = texts[~texts.str.match(_ISO).to_numpy(dtype=bool)]  # ISO cells read as they are
         if len(rest):
-            cells = [f"{i} {t.strip()}" for i, t in zip(rest.index, rest)]
-            rule = dayfirst if date_format else _dayfirst_of(rest.tolist(), what, cells, dayfirst)
+            labels = [f"{i} {t.strip()}" for i, t in zip(rest.index, rest)]
+            rule = dayfirst if date_format else _dayfirst_of(rest.tolist(), what, labels, dayfirst)
             parsed = []
             for text in rest:
                 try:
                     parsed.append(_parse_one(text, rule, date_format))
                 except (ValueError, TypeError, OverflowError):
-                    parsed.append(pd.NaT)
-            out[rest.index] = pd.to_datetime(pd.Series(parsed, index=rest.index, dtype=object),
-                                             errors="coerce", format="mixed")
-    return out
+                    parsed.append(None)  # unreadable: NaT, for the caller to report
+            positions = np.flatnonzero(is_text)[~texts.str.match(_ISO).to_numpy(dtype=bool)]
+            for k, value in zip(positions, parsed):
+                cells.iat[k] = value
+    return pd.to_datetime(cells, errors="coerce", format="mixed")
 
 
 def check_date_range(ts: pd.Timestamp, what: str = "date") -> None:
