@@ -128,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = _command_of(argv)
     parser = build_parser([command] if command else [])
     _Parser.json_requested = "--json" in argv
-    try:
+    try:  # --help, --version and usage errors (reported in one line) exit as argparse does
         args = parser.parse_args(argv)
     finally:
         _Parser.json_requested = False
