@@ -131,7 +131,6 @@ def read_source(source: str | os.PathLike, status_date: Any = None, **settings: 
     >>> file.name
     'software_release.yaml'
     """
-    from tpmkit.evm import as_of
     from tpmkit.io import read
 
     text = str(source)
@@ -146,5 +145,7 @@ def read_source(source: str | os.PathLike, status_date: Any = None, **settings: 
         project, file = read(file, **settings), file.resolve()
     if status_date is not None:
         # every caller given a status date sees the progress of that date
+        from tpmkit.evm import as_of
+
         project = as_of(project, status_date)
     return project, file

@@ -23,6 +23,11 @@ def add_input_arguments(parser: argparse.ArgumentParser, json_flag: bool = True)
                              "or sample:NAME for a bundled sample")
     parser.add_argument("--start", metavar="DATE",
                         help="project start date (overrides the file's), e.g. 2027-01-04")
+    parser.add_argument("--dayfirst", action="store_true", default=None,
+                        help="read dates such as 03/02/2027 day-first (3 February); default: "
+                             "ISO dates, and ambiguous dates are refused")
+    parser.add_argument("--date-format", metavar="FORMAT",
+                        help="how to read non-ISO dates, e.g. '%%d/%%m/%%Y'")
     if json_flag:
         parser.add_argument("--json", action="store_true",
                             help="print one JSON object on stdout instead of a table")
@@ -37,18 +42,31 @@ def load_project(args: argparse.Namespace, **settings: Any):
 
     if getattr(args, "start", None):
         settings["start"] = args.start
+    for key in ("dayfirst", "date_format"):
+        if getattr(args, key, None) is not None:
+            settings[key] = getattr(args, key)
     project, _ = read_source(args.file, getattr(args, "status_date", None) or None, **settings)
     return project
 
 
-def date_or_days(text: str | None) -> float | str | None:
-    """A command-line value that is either working days (``"45"``) or a date string."""
+def date_or_days(text: str | None, option: str = "--deadline") -> float | str | None:
+    """A command-line value that is either working days (``"45"``) or a date string.
+
+    Working days must lie in 0 … :data:`~tpmkit.model.calendar.MAX_DAYS` (100 years).
+    """
+    from tpmkit.errors import OptionError
+    from tpmkit.model.calendar import MAX_DAYS
+
     if text is None:
         return None
     try:
-        return float(text)
+        days = float(text)
     except ValueError:
         return text
+    if not 0 <= days <= MAX_DAYS:
+        raise OptionError(f"{option} {text} is outside the valid range 0 … {MAX_DAYS:g} working "
+                          "days; give working days from the start or a date (YYYY-MM-DD)")
+    return days
 
 
 def jsonable(value: Any) -> Any:

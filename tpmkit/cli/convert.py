@@ -86,8 +86,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         import sys
 
+        from tpmkit.messages import warning_line
+
         for m in messages:
-            print(f"tpmkit convert: warning: {m}", file=sys.stderr)
+            print(warning_line(m, prefix="tpmkit convert"), file=sys.stderr)
         ids = format_ids(project.tasks.index) if len(project.tasks) else "no tasks"
         print(f"wrote {out} ({summary['format']}): {summary['tasks']} tasks ({ids}), "
               f"{summary['links']} links")

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 
+from tpmkit._core.codes import EPS
 from tpmkit.cli._common import add_input_arguments, load_project, print_json, write_text_atomic
+from tpmkit.cli._format import day, days
 from tpmkit.resources import RULES, SCHEMES, SEARCHES, LevelResult, level
 
 HELP = "resource levelling: a schedule within capacities that keeps every link"
@@ -90,18 +92,41 @@ def run(args: argparse.Namespace) -> int:
         write_text_atomic(args.csv, result.schedule.to_csv(lineterminator="\n",
                                                            date_format="%Y-%m-%d"),
                           inputs=(args.file,))
+    deadline = project.deadline_offset
     if args.json:
-        print_json(level_json(result))
+        out = level_json(result)
+        if deadline is not None:
+            out.update(deadline=deadline, past_deadline=bool(result.makespan > deadline + EPS))
+        print_json(out)
         return 0
+    seed = ("the default seed" if args.seed == DEFAULT_SEED else "seed") + f" {result.seed}"
     print(f"{project.name}: {len(result.schedule)} tasks, levelled duration "
-          f"{result.makespan:g} working days (CPM {result.cpm_duration:g}, lower bound "
-          f"{result.lower_bound:g}); {len(result.delayed)} task(s) delayed; seed {result.seed}")
+          f"{days(result.makespan)} working days (CPM {days(result.cpm_duration)}, lower bound "
+          f"{days(result.lower_bound)}); {len(result.delayed)} task(s) delayed; {seed} "
+          "(the same seed gives the same schedule)")
+    if deadline is not None and result.makespan > deadline + EPS:
+        when = (f" {day(project.deadline)}" if project.deadline is not None else "")
+        print(f"Warning: the levelled finish (day {days(result.makespan)}) is "
+              f"{days(result.makespan - deadline)} working days past the deadline{when} "
+              f"(day {days(deadline)}); add capacity, relax links or move the deadline")
     cols = ["duration", "start", "finish", "delay", "delayed_by_resource", "delayed_by_tasks"]
     if "start_date" in result.schedule:
         cols += ["start_date", "finish_date"]
     table = result.schedule[cols].copy()
+    table.insert(0, "name", project.tasks["name"].reindex(table.index).fillna("").astype(str)
+                 .str.slice(0, 30))
+    for c in ("duration", "start", "finish", "delay"):
+        table[c] = table[c].map(days)
+    for c in ("start_date", "finish_date"):
+        if c in table:
+            table[c] = table[c].map(lambda v: "" if v != v or v is None else day(v))
     table["delayed_by_tasks"] = table["delayed_by_tasks"].str.slice(0, 40)
-    print(table.to_string(float_format=lambda v: f"{v:g}"))
+    table = table.rename(columns={"delayed_by_resource": "waits for", "delayed_by_tasks":
+                                  "held by tasks", "start_date": "start date",
+                                  "finish_date": "finish date"})
+    print(table.to_string())
+    print("  duration, start, finish, delay in working days from the project start; delay: "
+          "later than the unlevelled early start")
     if result.unconstrained:
         print(f"Not levelled (no capacity given): {', '.join(result.unconstrained)}")
     if result.over_allocated:

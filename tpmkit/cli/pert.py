@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from tpmkit.cli._common import add_input_arguments, load_project, print_json
+from tpmkit.cli._common import add_input_arguments, date_or_days, load_project, print_json
+from tpmkit.cli._format import day, days, percent
 from tpmkit.errors import ValidationError
-from tpmkit.pert import analyze
 
 HELP = "PERT: expected duration, variance and P(finish by a target) by the normal approximation"
 
@@ -22,20 +22,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="three-point moments (default beta-PERT)")
 
 
+PROBABILITY_RANGE = ("give a fraction between 0 and 1 (e.g. 0.8) or a percentage between 1 "
+                     "and 99 (e.g. 80 or 80%)")
+
+
 def _probability(text: str) -> float:
+    """``0.8``, ``80`` or ``80%`` → 0.8; anything outside (0, 1) or 1 … 99 % is refused.
+
+    Without a ``%`` sign a number above 1 is read as a whole percentage, so ``1.5`` (0.015
+    or a mistyped 0.15?) and ``150`` are refused, naming the valid range.
+    """
+    raw = text.strip()
+    is_percent = raw.endswith("%")
     try:
-        p = float(text.rstrip("%"))
+        p = float(raw.rstrip("%").strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    return p / 100 if p > 1 else p
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; {PROBABILITY_RANGE}") from None
+    if is_percent and 0 < p < 100:
+        return p / 100
+    if not is_percent and 0 < p < 1:
+        return p
+    if not is_percent and 1 <= p < 100 and p.is_integer() and p != 1:
+        return p / 100
+    raise argparse.ArgumentTypeError(f"{text} is outside the valid range; {PROBABILITY_RANGE}")
 
 
 def run(args: argparse.Namespace) -> int:
+    from tpmkit.pert import analyze
+
     project = load_project(args)
     if not project.tasks[["optimistic", "most_likely", "pessimistic"]].notna().all(axis=1).any():
         raise ValidationError("no task has a three-point estimate; add optimistic, most_likely "
                               "and pessimistic columns for PERT")
-    r = analyze(project, target=args.target, probability=args.probability, method=args.method)
+    target = date_or_days(args.target, "--target")
+    r = analyze(project, target=target, probability=args.probability, method=args.method)
     out = {"expected_duration": r.expected_duration, "variance": r.variance, "std": r.std,
            "critical_path": r.critical_path, "method": r.method}
     if r.probability is not None:
@@ -52,14 +72,34 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(out)
         return 0
-    print(f"{project.name} — PERT ({r.method})")
-    print(f"  expected duration  {r.expected_duration:.2f} working days")
-    print(f"  standard deviation {r.std:.3f} working days (variance {r.variance:.4f})")
-    print(f"  critical path      {' → '.join(r.critical_path)}")
-    if r.probability is not None:
-        print(f"  P(finish ≤ {args.target}) = {r.probability:.4f}")
-    if r.duration is not None:
-        print(f"  P{r.confidence * 100:g} duration     {r.duration:.2f} working days")
-    print("  (normal approximation on the critical path; it ignores merge bias — "
-          "run `tpmkit risk` for Monte Carlo)")
+    print(format_report(project, r, args.target))
     return 0
+
+
+def format_report(project, r, target_text: str | None = None) -> str:
+    """The human-readable PERT summary: days to two decimals, dates, percentages."""
+    cal, start = project.calendar, project.start
+
+    def when(d: float) -> str:
+        return f" → {day(cal.finish_dates([d], start)[0])}" if start is not None else ""
+
+    lines = [f"{project.name} — PERT ({'beta-PERT' if r.method == 'beta' else r.method} "
+             "three-point estimates)",
+             f"  expected duration   {days(r.expected_duration)} working days"
+             f"{when(r.expected_duration)}",
+             f"  standard deviation  {r.std:.2f} working days (variance {r.variance:.2f})",
+             f"  critical path       {' → '.join(r.critical_path)}"]
+    if r.probability is not None:
+        if r.target_date is not None:
+            target = f"{day(r.target_date)} (day {days(r.target)})"
+        elif start is not None:
+            target = f"{day(cal.finish_dates([r.target], start)[0])} (day {days(r.target)})"
+        else:
+            target = f"day {days(r.target)}"
+        lines.append(f"  P(finish by {target}) = {percent(r.probability)}")
+    if r.duration is not None:
+        lines.append(f"  P{r.confidence * 100:g} duration      {days(r.duration)} working days"
+                     f"{when(r.duration)} ({percent(r.confidence)} confidence)")
+    lines.append("  (normal approximation on the critical path; it ignores merge bias — "
+                 "run `tpmkit risk` for Monte Carlo)")
+    return "\n".join(lines)

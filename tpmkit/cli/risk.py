@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 
 from tpmkit.cli._common import add_input_arguments, date_or_days, load_project, print_json
+from tpmkit.cli._format import day, days, percent
 from tpmkit.errors import ValidationError
 
 #: The valid range of ``--iterations`` (fewer than 10 gives no meaningful distribution).
@@ -69,10 +71,12 @@ def run(args: argparse.Namespace) -> int:
                       tolerance=args.tolerance, correlation=correlation, progress=progress,
                       out_of_sequence=args.progress)
     target = date_or_days(args.target)
+                      tolerance=args.tolerance, correlation=correlation, progress=progress)
+    target = date_or_days(args.target, "--target")
     if args.json:
         print_json(result.to_dict(target))
         return 0
-    print(format_report(result, target, args.top))
+    print(format_report(result, target, args.top, names=project.tasks["name"].to_dict()))
     return 0
 
 
@@ -110,35 +114,54 @@ def format_report(result, target: float | str | None = None, top: int = 15) -> s
                 f"deterministic duration {float(result.deterministic_duration):.2f} d; add "
                 "three-point estimates (optimistic, most_likely, pessimistic) or a risk "
                 "register to simulate")
+def format_report(result, target: float | str | None = None, top: int = 15,
+                  names: Mapping[str, str] | None = None) -> str:
+    """The human-readable report of a :class:`~tpmkit.risk.SimulationResult`.
+
+    ``names`` (task id → name) labels the task table; days to two decimals, probabilities
+    as percentages, every column explained.
+    """
     d = result.to_dict(target)
+    names = dict(names or {})
     lines = [f"Monte Carlo schedule risk: {d['iterations']:,} iterations, seed {d['seed']}"
-             + (" (converged)" if d["converged"] else ""),
-             f"deterministic duration {d['deterministic_duration']:.2f} d "
-             f"(confidence {d['deterministic_confidence']:.1%})",
-             f"mean {d['mean']:.2f} d, std {d['std']:.2f} d, standard error of the mean "
-             f"{d['standard_error']['mean']:.3f} d"]
+             + (" (converged)" if d["converged"] else "")]
+    if not d["std"] > 0:
+        lines.append(f"the plan has no uncertainty to simulate (no three-point ranges or risk "
+                     f"events change its duration): every iteration finishes in "
+                     f"{days(d['deterministic_duration'])} d")
+        return "\n".join(lines)
+    lines += [f"deterministic duration {days(d['deterministic_duration'])} d (the plan's "
+              f"confidence: {percent(d['deterministic_confidence'])})",
+              f"mean {days(d['mean'])} d, standard deviation {days(d['std'])} d, standard error "
+              f"of the mean {d['standard_error']['mean']:.3f} d",
+              "percentiles (P80 = 80 % of the iterations finish by then):"]
     dates = d.get("percentile_dates", {})
     for q in ("p10", "p50", "p80", "p90"):
-        when = f"  {dates[q]}" if q in dates else ""
-        mark = " <" if q in ("p50", "p80") else ""
-        lines.append(f"  {q.upper():>4} {d['percentiles'][q]:10.2f} d{when}{mark}")
+        when = f"  {day(dates[q])}" if q in dates else ""
+        lines.append(f"  {q.upper():>4} {days(d['percentiles'][q]):>9} d{when}")
     if "probability" in d:
-        when = (f"{d['target_date']} (day {d['target_days']:g})" if "target_date" in d
+        when = (f"{day(d['target_date'])} (day {days(d['target_days'])})" if "target_date" in d
                 else f"day {d['target']}")
-        lines.append(f"P(finish by {when}) = {d['probability']:.1%}")
+        lines.append(f"P(finish by {when}) = {percent(d['probability'])}")
     c = d["cost"]
-    lines.append(f"cost: deterministic {c['deterministic']:,.0f}, mean {c['mean']:,.0f}, "
-                 f"P80 {c['p80']:,.0f}; joint confidence (plan date and cost) "
-                 f"{c['joint_confidence']:.1%}")
+    if c["mean"] or c["deterministic"]:
+        lines.append(f"cost: deterministic {c['deterministic']:,.0f}, mean {c['mean']:,.0f}, "
+                     f"P80 {c['p80']:,.0f}; joint confidence (plan date and cost) "
+                     f"{percent(c['joint_confidence'])}")
     tasks = sorted(d["tasks"], key=lambda t: -t["criticality"])[:top]
-    lines.append(f"{'task':<14}{'criticality':>12}{'ssi':>8}{'cruciality':>12}")
+    width = max([14, *(len(str(t["id"])) + 2 for t in tasks)])
+    lines.append(f"{'task':<{width}}{'name':<36}{'critical':>9}{'SSI':>8}{'cruciality':>12}")
     for t in tasks:
         cr = t["cruciality"]
-        lines.append(f"{t['id']:<14}{t['criticality']:>12.3f}{t['ssi']:>8.3f}"
+        lines.append(f"{t['id']:<{width}}{names.get(str(t['id']), '')[:34]:<36}"
+                     f"{percent(t['criticality']):>9}{t['ssi']:>8.3f}"
                      f"{(f'{cr:.3f}' if cr == cr else '-'):>12}")
+    lines.append("  critical: share of iterations in which the task is on the critical path; "
+                 "SSI: schedule sensitivity index; cruciality: correlation of the task's "
+                 "duration with the project's ('-': the duration does not vary)")
     if d["risks"]:
-        lines.append("risk drivers (drop of P80 without the risk):")
+        lines.append("risk drivers (how much earlier the P80 is without the risk):")
         for r in sorted(d["risks"], key=lambda r: r["rank"]):
-            lines.append(f"  {r['id']:<12} p={r['probability']:.2f}  "
+            lines.append(f"  {r['id']:<12} probability {percent(r['probability']):>7}  "
                          f"ΔP80 {r['p80_contribution']:+.2f} d")
     return "\n".join(lines)

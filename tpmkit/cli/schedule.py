@@ -7,6 +7,7 @@ import argparse
 
 import pandas as pd
 
+from tpmkit._core.codes import EPS
 from tpmkit.cli._common import (
     add_input_arguments,
     date_or_days,
@@ -14,8 +15,10 @@ from tpmkit.cli._common import (
     print_json,
     write_text_atomic,
 )
+from tpmkit.cli._format import critical_definition, critical_sequence, day, days
 from tpmkit.cpm import ScheduleResult, schedule
 from tpmkit.model.progress import PROGRESS_OPTIONS
+from tpmkit.errors import format_ids
 
 HELP = "CPM/PDM schedule: early/late dates, total and free float, the critical path"
 
@@ -81,7 +84,7 @@ def schedule_json(project, result: ScheduleResult) -> dict:
 
 
 def format_table(sched: pd.DataFrame) -> str:
-    """A human-readable schedule table (critical tasks marked with *)."""
+    """A human-readable schedule table: ``*`` marks critical tasks, days to two decimals."""
     cols = ["name", "duration", "early_start", "early_finish", "late_start", "late_finish",
             "total_float", "free_float"]
     if "early_start_date" in sched:
@@ -89,14 +92,62 @@ def format_table(sched: pd.DataFrame) -> str:
     t = sched[cols].copy()
     t["name"] = t["name"].astype(str).str.slice(0, 34)
     t.insert(0, "crit", sched["critical"].map({True: "*", False: ""}))
+    for c in cols[1:8]:
+        t[c] = t[c].map(days)
     for c in ("early_start_date", "early_finish_date"):
         if c in t:
-            t[c] = t[c].dt.strftime("%a %Y-%m-%d")
+            t[c] = t[c].map(lambda v: "" if pd.isna(v) else day(v))
     t = t.rename(columns={"duration": "dur", "early_start": "ES", "early_finish": "EF",
                           "late_start": "LS", "late_finish": "LF", "total_float": "TF",
                           "free_float": "FF", "early_start_date": "start",
                           "early_finish_date": "finish"})
-    return t.to_string(float_format=lambda v: f"{v:g}")
+    return t.to_string()
+
+
+def format_wbs(project, result: ScheduleResult) -> str:
+    """The WBS summary rows (code, name from the WBS dictionary, span, float), or ''."""
+    from tpmkit.cpm import wbs_summary
+
+    summary = wbs_summary(project, result)
+    if not len(summary):
+        return ""
+    names = {}
+    if project.wbs is not None and len(project.wbs) and "name" in project.wbs:
+        names = dict(zip(project.wbs["wbs"].astype(str), project.wbs["name"].astype(str)))
+    t = pd.DataFrame(index=summary.index)
+    t.insert(0, "crit", summary["critical"].map({True: "*", False: ""}))
+    t["name"] = [names.get(str(c), "")[:34] for c in summary.index]
+    t["tasks"] = summary["tasks"]
+    for c, label in (("duration", "dur"), ("early_start", "ES"), ("early_finish", "EF"),
+                     ("total_float", "TF")):
+        t[label] = summary[c].map(days)
+    if project.start is not None:
+        cal = project.calendar
+        t["start"] = [day(d) for d in cal.start_dates(summary["early_start"].to_numpy(float),
+                                                       project.start)]
+        t["finish"] = [day(d) for d in cal.finish_dates(summary["early_finish"].to_numpy(float),
+                                                         project.start)]
+    return t.to_string()
+
+
+def _deadline_date(project, result: ScheduleResult):
+    if result.deadline is None or project.start is None:
+        return None
+    return project.calendar.finish_dates([result.deadline], project.start)[0]
+
+
+def format_header(project, result: ScheduleResult) -> str:
+    """``name: N tasks, D working days, start → finish; deadline …`` and what critical means."""
+    head = f"{project.name}: {len(result.table)} tasks, {days(result.duration)} working days"
+    if project.start is not None:
+        head += f", {day(project.start)} → {day(result.finish_date)}"
+    deadline = _deadline_date(project, result)
+    if result.deadline is not None:
+        head += f"; deadline {day(deadline)}" if deadline is not None else "; deadline"
+        head += f" (day {days(result.deadline)})"
+    return "\n".join([head, critical_definition(result, deadline),
+                      "* critical; dur, ES/EF (early start/finish), LS/LF (late), TF (total "
+                      "float), FF (free float) in working days from the start"])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -109,19 +160,20 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(schedule_json(project, result))
         return 0
-    duration = result.duration
-    print(f"{project.name}: {len(sched)} tasks, duration {duration:g} working days", end="")
-    if project.start is not None:
-        print(f", {project.start.date()} → {result.finish_date.date()}")
-    else:
-        print()
+    print(format_header(project, result))
     print(format_table(sched))
-    print(f"\nCritical path: {' → '.join(result.critical_path)}")
-    tf_min = float(sched["total_float"].min()) if len(sched) else 0.0
-    if tf_min < 0:
-        late = sched.index[sched["total_float"] < 0]
-        print(f"Warning: negative float ({tf_min:g} days) on {len(late)} task(s): the deadline "
-              "or a constraint cannot be met")
+    wbs = format_wbs(project, result)
+    if wbs:
+        print(f"\nWBS summary\n{wbs}")
+    sequence = critical_sequence(project, result)
+    print(f"\nCritical path: {sequence}")
+    if "(" in sequence:
+        print("  (A | B): parallel branches, run side by side; → : follows in the network")
+    late = sched.index[sched["total_float"] < -EPS]
+    if len(late):
+        print(f"Warning: negative float ({days(float(sched['total_float'].min()))} days) on "
+              f"{len(late)} task(s) ({format_ids(late)}): the deadline or a constraint cannot "
+              "be met")
     if args.csv:
         print(f"Wrote {args.csv}")
     return 0

@@ -26,7 +26,7 @@ from tpmkit._files import atomic_path
 from tpmkit.errors import FileFormatError, InputFileError, format_ids
 from tpmkit.model import Project, column_name, table_frame
 
-__all__ = ["looks_like_jira", "project_to_dict", "read_parts", "read_table", "write"]
+__all__ = ["check_workbook", "looks_like_jira", "project_to_dict", "read_parts", "read_table", "write"]
 
 PARTS = ("tasks", "risks", "resources", "periods", "wbs")
 _TEXT_COLUMNS = {"id", "predecessors", "wbs", "name", "resources", "task", "tasks", "key"}
@@ -78,7 +78,35 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return df
 
 
+def check_workbook(path: Path) -> None:
+    """Refuse a ``.xlsx`` that is not a workbook (an .xlsx is a zip file), saying what it is."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return  # the reader reports it
+    if head.startswith(b"PK"):
+        return
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileFormatError(f"{path.name} is an old Excel 97–2003 workbook (.xls), not .xlsx; "
+                              "save it as .xlsx (Excel Workbook) or CSV")
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    if not head.strip():
+        raise InputFileError(f"{path.name} is empty; save the workbook again as .xlsx")
+    first = text.splitlines()[0] if text.strip() else ""
+    if text.lstrip().startswith("<"):
+        kind = "an HTML or XML file"
+    elif any(sep in first for sep in (",", ";", "\t")):
+        kind = "CSV text"
+    else:
+        kind = "text"
+    raise FileFormatError(f"{path.name} is not a readable Excel workbook: it holds {kind}; rename it "
+                          f"to {path.stem}.csv if it is a CSV task table, or save it from "
+                          "Excel as .xlsx")
+
+
 def _read_excel(path: Path) -> dict:
+    check_workbook(path)
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=object)
     except ImportError as exc:
@@ -128,15 +156,15 @@ def _key_values(df: pd.DataFrame, path: Path) -> dict:
     return out
 
 
-def _read_mapping(path: Path) -> dict:
+def _load_text(path: Path) -> Any:
+    """Parse a YAML or JSON file; a syntax error names the line and column."""
     text = path.read_text(encoding="utf-8-sig")
     try:
         if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            import yaml
+            return json.loads(text)
+        import yaml
 
-            data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except ImportError as exc:
         raise InputFileError("reading YAML needs pyyaml; install it with: pip install 'tpmkit[io]'") from exc
     except json.JSONDecodeError as exc:
@@ -147,6 +175,10 @@ def _read_mapping(path: Path) -> dict:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise FileFormatError(f"{path.name}: invalid YAML{where}: "
                               f"{getattr(exc, 'problem', None) or exc}") from exc
+
+
+def _read_mapping(path: Path) -> dict:
+    data = _load_text(path)
     if data is None:
         raise InputFileError(f"{path.name} is empty; add a 'tasks' list")
     if isinstance(data, list):
@@ -234,15 +266,10 @@ def read_table(source: Any, sheet: str | None = None) -> pd.DataFrame:
             df = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
             df = df.replace({"": np.nan})
         elif suffix in (".xlsx", ".xlsm"):
+            check_workbook(path)
             df = pd.read_excel(path, sheet_name=sheet or 0, engine="openpyxl")
         elif suffix in (".yaml", ".yml", ".json"):
-            text = path.read_text(encoding="utf-8")
-            if suffix == ".json":
-                data = json.loads(text)
-            else:
-                import yaml
-
-                data = yaml.safe_load(text)
+            data = _load_text(path)
             if data is not None and not isinstance(data, Mapping | list):
                 raise FileFormatError(f"{path}: expected a list of rows under {sheet!r}")
             df = table_frame(data if data is not None else [], str(path), sheet)

@@ -8,6 +8,8 @@ starts on a Monday finishes on that Monday.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -17,7 +19,7 @@ import pandas as pd
 from tpmkit.errors import ValidationError, format_ids
 
 __all__ = ["DATE_MAX", "DATE_MIN", "MAX_DAYS", "WEEKDAYS", "Calendar", "busdaycal", "check_date_range",
-           "parse_date", "parse_holidays", "parse_workweek"]
+           "parse_date", "parse_date_column", "parse_holidays", "parse_workweek"]
 
 #: The supported range of dates (project start, status date, task dates, scheduled dates).
 DATE_MIN = pd.Timestamp("1900-01-01")
@@ -31,26 +33,88 @@ _DAY_ALIASES.update({name.lower(): i for i, name in enumerate(
     ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))})
 
 
-def parse_date(value: object, what: str = "date") -> pd.Timestamp | None:
+_ISO = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?$")
+_NUMERIC = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})\s*$")
+_FIX = ("write dates as YYYY-MM-DD, or set the project setting dayfirst (true: 03/02/2027 is "
+        "3 February; false: 2 March) or date_format (e.g. '%d/%m/%Y')")
+
+
+def _dayfirst_of(texts: list[str], what: str, cells: list[object],
+                 dayfirst: bool | None) -> bool | None:
+    """One reading for all ``dd/mm/yyyy``-like cells of a column, or an error naming them.
+
+    A day above 12 in the first place means day-first, in the second place month-first;
+    the column follows the cells that decide it. Cells that read both ways (``03/02/2027``)
+    with nothing deciding them, or a column that mixes both orders, are refused.
+    """
+    if dayfirst is not None:
+        return bool(dayfirst)
+    first, second, ambiguous = [], [], []
+    for text, cell in zip(texts, cells):
+        m = _NUMERIC.match(text)
+        if not m:
+            continue
+        a, b = int(m.group(1)), int(m.group(3))
+        if a > 12 >= b:
+            first.append(cell)
+        elif b > 12 >= a:
+            second.append(cell)
+        elif a != b:
+            ambiguous.append(cell)
+    if len(texts) == 1 and ambiguous:
+        raise ValidationError(f"{what} reads both day-first and month-first; {_FIX}")
+    if first and second:
+        raise ValidationError(f"{what} mixes day-first dates ({format_ids(first)}) and "
+                              f"month-first dates ({format_ids(second)}); {_FIX}")
+    if first or second:
+        return bool(first)
+    if ambiguous:
+        raise ValidationError(f"{what} holds dates that read both day-first and month-first "
+                              f"({format_ids(ambiguous)}); {_FIX}")
+    return None
+
+
+def _parse_one(text: str, dayfirst: bool | None, date_format: str | None) -> pd.Timestamp:
+    if date_format and not _ISO.match(text):
+        return pd.Timestamp(dt.datetime.strptime(text.strip(), date_format))
+    return pd.Timestamp(pd.to_datetime(text.strip(), dayfirst=bool(dayfirst)))
+
+
+def parse_date(value: object, what: str = "date", *, dayfirst: bool | None = None,
+               date_format: str | None = None) -> pd.Timestamp | None:
     """Parse a date (ISO string, datetime, Timestamp) to a normalised Timestamp; None stays None.
+
+    ISO dates (``2027-01-04``) always read the same; ``date_format`` (``'%d/%m/%Y'``) or
+    ``dayfirst`` (the project settings of the same names) say how to read other text. A
+    date such as ``03/02/2027`` that reads both ways without such a setting is refused.
 
     Raises
     ------
     ValidationError
-        When the value is not a date; the message names ``what``.
+        When the value is not a date or is ambiguous; the message names ``what``.
 
     Examples
     --------
     >>> parse_date("2027-01-04")
     Timestamp('2027-01-04 00:00:00')
+    >>> parse_date("03/02/2027", dayfirst=True)
+    Timestamp('2027-02-03 00:00:00')
+    >>> parse_date("13/02/2027")
+    Timestamp('2027-02-13 00:00:00')
     """
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return None
     if isinstance(value, str) and not value.strip():
         return None
     try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
+        if isinstance(value, str):
+            rule = _dayfirst_of([value], f"{what} {value.strip()!r}", [value.strip()], dayfirst)
+            ts = _parse_one(value, rule, date_format)
+        else:
+            ts = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError) as exc:
+        if isinstance(exc, ValidationError):
+            raise
         raise ValidationError(
             f"cannot read {what} {value!r} as a date; write it as YYYY-MM-DD, e.g. 2027-01-04"
         ) from exc
@@ -59,6 +123,42 @@ def parse_date(value: object, what: str = "date") -> pd.Timestamp | None:
     ts = ts.tz_localize(None).normalize() if ts.tzinfo else ts.normalize()
     check_date_range(ts, what)
     return ts
+
+
+def parse_date_column(raw: pd.Series, what: str, *, dayfirst: bool | None = None,
+                      date_format: str | None = None) -> pd.Series:
+    """A column of dates read with one rule for the whole column (NaT where blank or unreadable).
+
+    ISO cells first; the other text follows ``date_format``, else ``dayfirst``, else the
+    cells that decide it (``13/02/2027`` is day-first, so ``03/02/2027`` in the same column
+    is 3 February); a column whose ``dd/mm`` cells read both ways is refused, naming them
+    (by the index of ``raw``, the task ids). Unreadable cells come back as NaT for the
+    caller to report.
+
+    Examples
+    --------
+    >>> s = pd.Series(["03/02/2027", "13/02/2027", "2027-03-01"], index=["A", "B", "C"])
+    >>> parse_date_column(s, "column 'baseline_start'").dt.strftime("%m-%d").tolist()
+    ['02-03', '02-13', '03-01']
+    """
+    cells = raw.astype(object).copy()
+    is_text = raw.map(lambda v: isinstance(v, str) and bool(v.strip())).to_numpy(dtype=bool)
+    if is_text.any():
+        texts = raw[is_text].astype(str)
+        rest = texts[~texts.str.match(_ISO).to_numpy(dtype=bool)]  # ISO cells read as they are
+        if len(rest):
+            labels = [f"{i} {t.strip()}" for i, t in zip(rest.index, rest)]
+            rule = dayfirst if date_format else _dayfirst_of(rest.tolist(), what, labels, dayfirst)
+            parsed = []
+            for text in rest:
+                try:
+                    parsed.append(_parse_one(text, rule, date_format))
+                except (ValueError, TypeError, OverflowError):
+                    parsed.append(None)  # unreadable: NaT, for the caller to report
+            positions = np.flatnonzero(is_text)[~texts.str.match(_ISO).to_numpy(dtype=bool)]
+            for k, value in zip(positions, parsed):
+                cells.iat[k] = value
+    return pd.to_datetime(cells, errors="coerce", format="mixed")
 
 
 def check_date_range(ts: pd.Timestamp, what: str = "date") -> None:

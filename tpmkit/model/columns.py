@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tpmkit.errors import ValidationError, format_ids
+from tpmkit.model.calendar import parse_date_column
 
 __all__ = ["ID_PATTERN", "column_name", "is_blank", "normalise_columns", "text_column", "to_dates", "to_number"]
 
@@ -73,7 +75,9 @@ def to_number(df: pd.DataFrame, col: str) -> pd.Series:
     return num.astype(float)
 
 
-def to_dates(df: pd.DataFrame, col: str) -> pd.Series:
+def to_dates(df: pd.DataFrame, col: str, **date_rule: Any) -> pd.Series:
+    """A date column, read with one rule for the column (``date_rule``: ``dayfirst``,
+    ``date_format``; see :func:`tpmkit.model.calendar.parse_date_column`)."""
     raw = df[col]
     if raw.isna().all():
         return pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
@@ -83,7 +87,7 @@ def to_dates(df: pd.DataFrame, col: str) -> pd.Series:
             out = out.dt.tz_localize(None)
         return out.dt.normalize()
     blank = is_blank(raw)
-    out = pd.to_datetime(raw.where(~blank), errors="coerce", format="mixed")
+    out = parse_date_column(raw.where(~blank), f"column '{col}'", **date_rule)
     bad = out.isna() & ~blank
     if bad.any():
         ids = df.index[bad]

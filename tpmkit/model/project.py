@@ -430,6 +430,23 @@ _SETTING_ALIASES = {"start_date": "start", "project_start": "start", "statusdate
                     "finish_deadline": "deadline"}
 
 
+def _date_rule(proj: Mapping[str, Any]) -> dict:
+    """The ``dayfirst`` / ``date_format`` project settings (how to read non-ISO date text)."""
+    rule: dict[str, Any] = {}
+    dayfirst = proj.get("dayfirst")
+    if dayfirst is not None:
+        if isinstance(dayfirst, str) and dayfirst.strip().lower() in ("true", "yes", "1", "false",
+                                                                       "no", "0"):
+            dayfirst = dayfirst.strip().lower() in ("true", "yes", "1")
+        if not isinstance(dayfirst, bool | np.bool_):
+            raise ValidationError(f"project setting dayfirst {dayfirst!r} is not true or false; "
+                                  "write dayfirst: true (03/02/2027 is 3 February) or false")
+        rule["dayfirst"] = bool(dayfirst)
+    if proj.get("date_format"):
+        rule["date_format"] = str(proj["date_format"])
+    return rule
+
+
 def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> Project:
     """Validate a task table plus settings and return a :class:`Project`.
 
@@ -482,15 +499,16 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         cal = dict(cal or {})
         calendar = Calendar(workweek if workweek is not None else cal.get("workweek"),
                             holidays if holidays is not None else (cal.get("holidays") or ()))
-    start = parse_date(proj.pop("start", None), "project start")
+    date_rule = _date_rule(proj)
+    start = parse_date(proj.pop("start", None), "project start", **date_rule)
     if start is not None:
         start = calendar.first_workday(start)
-    status = parse_date(proj.pop("status_date", None), "status date")
+    status = parse_date(proj.pop("status_date", None), "status date", **date_rule)
     deadline_raw = proj.pop("deadline", None)
     if isinstance(deadline_raw, int | float) and not isinstance(deadline_raw, bool):
         deadline: pd.Timestamp | float | None = float(deadline_raw)
     else:
-        deadline = parse_date(deadline_raw, "deadline")
+        deadline = parse_date(deadline_raw, "deadline", **date_rule)
     bac = proj.pop("bac", None)
     if bac is not None and not (isinstance(bac, float) and np.isnan(bac)):
         try:
@@ -513,7 +531,7 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         derived = np.zeros(0, dtype=bool)
     else:
         tasks, assignments, derived = parse_tasks(pd.DataFrame(raw_tasks), duration_from,
-                                                  start, calendar)
+                                                  start, calendar, date_rule)
     if raw_links is not None:
         links = check_links(pd.DataFrame(raw_links), tasks.index, "the link table")
         tasks["predecessors"] = links_text(links, tasks.index)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import ValidationError, check_option, format_ids
-from tpmkit.model.calendar import DATE_MAX, DATE_MIN, MAX_DAYS, Calendar
+from tpmkit.model.calendar import DATE_MAX, DATE_MIN, MAX_DAYS, Calendar, parse_date_column
 from tpmkit.model.columns import (
     ID_PATTERN,
     is_blank,
@@ -113,8 +113,12 @@ def parse_resources(text: object) -> list[tuple[str, float]]:
 
 
 def parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | None,
-                 calendar: Calendar) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+                 calendar: Calendar, date_rule: dict | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Validate a raw task table → (tasks indexed by id, assignments, duration-derived mask).
+
+    ``date_rule`` (``dayfirst``, ``date_format``: the project settings) says how to read
+    date text that is not ISO; see :func:`tpmkit.model.calendar.parse_date_column`.
 
     The ``predecessors`` column is cleaned text here; :func:`tpmkit.model.links.links_from_text`
     turns it into the link table.
@@ -151,7 +155,7 @@ def parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | Non
     # dates
     for col, kind in TASK_COLUMNS.items():
         if kind == "date" and col != "constraint_date":  # that one may be an offset
-            df[col] = to_dates(df, col)
+            df[col] = to_dates(df, col, **(date_rule or {}))
             out = df[col].notna() & ((df[col] < DATE_MIN) | (df[col] > DATE_MAX))
             if out.any():
                 raise ValidationError(
@@ -165,7 +169,7 @@ def parse_tasks(raw: pd.DataFrame, duration_from: str, start: pd.Timestamp | Non
             raise ValidationError(f"{kind}_finish before {kind}_start for task(s) "
                                   f"{format_ids(df.index[wrong])}; check the {kind} dates")
     # constraints
-    _parse_constraints(df, start, calendar)
+    _parse_constraints(df, start, calendar, date_rule or {})
     _extra_columns(df)
     # resources
     assignments = _parse_assignments(df)
@@ -206,8 +210,49 @@ def _task_ids(idcol: pd.Series) -> pd.Series:
     return ids
 
 
+#: a duration with the units of the lag grammar (:mod:`tpmkit.model.links`): days or weeks
+_DURATION = re.compile(r"^\s*(?P<num>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*"
+                       r"(?P<unit>d|days?|wd|wdays?|w|wks?|weeks?)?\s*$", re.IGNORECASE)
+DURATION_COLUMNS = ("duration", "optimistic", "most_likely", "pessimistic")
+#: The largest cost, rate or budget a task may hold (10^15: sums of 100,000 tasks stay exact
+#: to the cent well below float overflow).
+MAX_AMOUNT = 1e15
+
+
+def _duration_units(df: pd.DataFrame) -> None:
+    """Durations written with a unit (``3d``, ``2w``, ``1.5 weeks``) → working days, in place.
+
+    The units are the lag grammar's: ``d``/``day(s)``/``wd`` (working days) and
+    ``w``/``wk(s)``/``week(s)`` (5 working days). Anything else is refused, naming the tasks.
+    """
+    for col in DURATION_COLUMNS:
+        raw = df[col]
+        if pd.api.types.is_numeric_dtype(raw):
+            continue
+        text = raw.map(lambda v: v.strip() if isinstance(v, str) else v)
+        is_text = text.map(lambda v: isinstance(v, str) and v != "").to_numpy(dtype=bool)
+        if not is_text.any():
+            continue
+        values = raw.astype(object).copy()
+        bad = []
+        for tid, cell in text[is_text].items():
+            m = _DURATION.match(cell.replace(",", ".", 1) if cell.count(",") == 1 else cell)
+            if not m:
+                bad.append(tid)
+                continue
+            unit = (m.group("unit") or "d").lower()
+            factor = 5.0 if unit.startswith("w") and not unit.startswith("wd") else 1.0
+            values[tid] = float(m.group("num")) * factor
+        if bad:
+            raise ValidationError(f"column '{col}' is not a number for task(s) {format_ids(bad)} "
+                                  f"(e.g. {raw[bad[0]]!r}); write working days (5, 2.5, 3d) or "
+                                  "weeks (2w = 10 days), as in lags")
+        df[col] = values
+
+
 def _check_numbers(df: pd.DataFrame) -> None:
     """Convert the number columns in place and check their ranges."""
+    _duration_units(df)
     for col, kind in TASK_COLUMNS.items():
         if kind == "number" and col != "constraint_offset":
             df[col] = to_number(df, col)
@@ -222,6 +267,12 @@ def _check_numbers(df: pd.DataFrame) -> None:
             raise ValidationError(f"infinite {col} for task(s) {format_ids(df.index[inf])}; "
                                   "give a finite number")
         if col in ("duration", "optimistic", "most_likely", "pessimistic", "remaining_duration"):
+        if col not in DURATION_COLUMNS:
+            big = df[col] > MAX_AMOUNT
+            if big.any():
+                raise ValidationError(f"{col} above {MAX_AMOUNT:,.0f} for task(s) "
+                                      f"{format_ids(df.index[big])}; check the value (a typo?)")
+        if col in ("duration", "optimistic", "most_likely", "pessimistic"):
             big = df[col] > MAX_DAYS
             if big.any():
                 raise ValidationError(f"{col} above {MAX_DAYS:g} working days (100 years) for task(s) "
@@ -297,7 +348,8 @@ def _choice_column(col: pd.Series, choices: tuple[str, ...], what: str, case) ->
     return out
 
 
-def _parse_constraints(df: pd.DataFrame, start: pd.Timestamp | None, calendar: Calendar) -> None:
+def _parse_constraints(df: pd.DataFrame, start: pd.Timestamp | None, calendar: Calendar,
+                       date_rule: dict) -> None:
     ctype = _choice_column(df["constraint"], CONSTRAINT_TYPES, "constraint", np.strings.upper)
     df["constraint"] = ctype
     raw = df["constraint_date"]
@@ -313,7 +365,7 @@ def _parse_constraints(df: pd.DataFrame, start: pd.Timestamp | None, calendar: C
         blank = is_blank(raw)
         numeric = pd.to_numeric(raw.where(~blank), errors="coerce")
         as_date = raw.where(~blank & numeric.isna())
-        dates = pd.to_datetime(as_date, errors="coerce", format="mixed")
+        dates = parse_date_column(as_date, "column 'constraint_date'", **date_rule)
         bad = ~blank & numeric.isna() & dates.isna()
         if bad.any():
             raise ValidationError(
