@@ -78,6 +78,8 @@ mathjax2_config = {
     "menuSettings": {"zoom": "None"},
     "showMathMenu": False,
     "messageStyle": "none",
+    # MyST marks its pages "tex2jax_ignore" and its formulas "math" (as for MathJax 3)
+    "tex2jax": {"processClass": "math|output_area", "ignoreClass": "tex2jax_ignore|mathjax_ignore"},
 }
 html_theme = "pydata_sphinx_theme"
 html_title = f"tpmkit {release}"
