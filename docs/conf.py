@@ -92,6 +92,9 @@ html_theme_options = {
     "icon_links": [],
     "use_edit_page_button": False,
     "show_toc_level": 2,
+    # the left navigation lists a section's pages, not every object of every API page
+    "navigation_depth": 2,
+    "collapse_navigation": True,
     "navigation_with_keys": False,
     "header_links_before_dropdown": 6,
     "footer_start": ["copyright"],
