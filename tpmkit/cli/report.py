@@ -16,6 +16,7 @@ HELP = ("HTML status report: executive summary with RAG status, key dates, Gantt
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``tpmkit report`` to ``parser``."""
     parser.add_argument("file", metavar="FILE",
                         help="project file (csv, xlsx, yaml, json, MSPDI xml, xer, gan, ...) "
                              "or sample:NAME for a bundled sample")
@@ -39,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``tpmkit report`` (the status report) on the parsed ``args``; return the exit status."""
     from tpmkit.report import render
 
     result = render(args.file, args.output, status_date=args.status_date,

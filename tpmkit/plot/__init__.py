@@ -9,7 +9,7 @@ table, a risk register — draws it with one shared theme and a colour-blind-saf
 family                      functions
 ==========================  ===============================================
 schedule                    :func:`gantt`, :func:`network`
-schedule risk (Monte Carlo)  :func:`histogram`, :func:`s_curve`, :func:`tornado`,
+Monte Carlo schedule risk   :func:`histogram`, :func:`s_curve`, :func:`tornado`,
                             :func:`criticality`, :func:`jcl_scatter`, :func:`merge_bias`
 earned value                :func:`evm_s_curve`, :func:`performance_trend`,
                             :func:`earned_schedule`
