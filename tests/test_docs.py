@@ -205,8 +205,8 @@ def browser(tmp_path_factory):
                 route.abort()
 
             # every request except the site's own files (and inline data:) is counted
-            ctx.route(lambda url: not url.startswith(("file://", "data:", "blob:")), block)
-            ctx.on("request", lambda r: None if r.url.startswith(("file://", "data:", "blob:"))
+            ctx.route(lambda url: not url.startswith(("file://", "data:", "blob:", "about:")), block)
+            ctx.on("request", lambda r: None if r.url.startswith(("file://", "data:", "blob:", "about:"))
                    else requests.append(r.url))
             yield ctx, requests
         finally:
