@@ -4,14 +4,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lab lint typecheck bench browser-deps samples clean
+.PHONY: demo test lab lint typecheck bench browser-deps samples docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[all,test,mpp]"
+	$(PY) -m pip install --quiet -e ".[all,test,mpp,docs]"
 	$(PY) -m tpmkit._warmup
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
@@ -41,7 +41,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-## test: lint, then pytest (unit tests, doctests, browser tests when chromium is there, notebooks)
+## docs: the documentation site in docs/_build/html (offline; incremental; open docs/_build/html/index.html)
+docs: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m sphinx -b html -W --keep-going -q docs docs/_build/html
+	@echo "docs: docs/_build/html/index.html"
+
+## test: lint, then pytest (unit tests, doctests, the docs build and its link check
+## (tests/test_docs.py), browser tests when chromium is there, notebooks)
 test: lint
 	$(PY) -m pytest -q tests tpmkit
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
@@ -63,4 +69,4 @@ samples: $(STAMP)
 	$(PY) datasets/make_tracking.py
 
 clean:
-	rm -rf build .pytest_cache .ruff_cache
+	rm -rf build .pytest_cache .ruff_cache docs/_build

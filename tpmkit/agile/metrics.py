@@ -334,7 +334,7 @@ class LittlesLaw:
     predicted_wip : float
         λ · W [items].
     bound : float
-        Largest |L − λW| that items crossing the window edges can cause:
+        Largest ``|L − λW|`` that items crossing the window edges can cause:
         (WIP on the first day + WIP on the last day) × longest cycle time or age / days.
     """
 
@@ -349,7 +349,7 @@ class LittlesLaw:
 
     @property
     def holds(self) -> bool:
-        """|L − λW| within :attr:`bound`."""
+        """``|L − λW|`` within :attr:`bound`."""
         return bool(abs(self.average_wip - self.predicted_wip) <= self.bound + 1e-9)
 
     def _repr_html_(self) -> str:

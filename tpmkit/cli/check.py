@@ -19,6 +19,7 @@ HELP = "DCMA 14-point schedule health check (logic, leads, lags, float, BEI, CPL
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``tpmkit check`` to ``parser``."""
     add_input_arguments(parser)
     parser.add_argument("--status-date", metavar="DATE",
                         help="status (data) date; default the file's status_date")
@@ -73,6 +74,7 @@ def format_report(report) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``tpmkit check`` (the DCMA-14 check) on the parsed ``args``; return the exit status."""
     project = load_project(args)
     report = dcma14(project, status_date=args.status_date,
                     thresholds=_parse_thresholds(args.threshold),

@@ -33,6 +33,7 @@ __all__ = ["DEFAULT_SEED", "HELP", "add_arguments", "level_json", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``tpmkit level`` to ``parser``."""
     add_input_arguments(parser)
     parser.add_argument("--rule", default="lft", type=str.lower, choices=RULES,
                         help="priority rule of the first pass (default lft)")
@@ -83,6 +84,7 @@ def _split(text: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``tpmkit level`` (levelling) on the parsed ``args``; return the exit status."""
     project = load_project(args)
     budget = None if args.time_budget is not None and args.time_budget <= 0 else args.time_budget
     result = level(project, rule=args.rule, scheme=args.scheme, search=args.search,

@@ -16,6 +16,7 @@ HELP = ("HTML status report: executive summary with RAG status, key dates, Gantt
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``tpmkit report`` to ``parser``."""
     parser.add_argument("file", metavar="FILE",
                         help="project file (csv, xlsx, yaml, json, MSPDI xml, xer, gan, ...) "
                              "or sample:NAME for a bundled sample")
@@ -50,6 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
+    """Run ``tpmkit report`` (the status report) on the parsed ``args``; return the exit status."""
     from tpmkit.report import render
 
     def stage(text: str) -> None:

@@ -451,14 +451,15 @@ def metrics(data: Project | pd.DataFrame, *, bac: float | None = None, status_da
 
     Notes
     -----
-    The nine time forecasts follow the generic ``EAC(t) = AT + PDWR/PF`` of [4]_:
+    The nine time forecasts follow the generic ``EAC(t) = AT + PDWR/PF`` of [4]_, with the
+    planned value method of [5]_, the earned duration method of [6]_ and earned schedule [2]_:
 
     ======================  ====================  =========================================
     method                  PF                    EAC(t)
     ======================  ====================  =========================================
-    planned value [5]_      1 / SPI / SCI         PD − TV;  PD/SPI;  PD/SCI
-    earned duration [6]_    1 / SPI / SCI         AT + (max(PD, AT) − ED)/PF
-    earned schedule [2]_    1 / SPI(t) / SCI(t)   AT + (PD − ES)/PF
+    planned value           1 / SPI / SCI         PD − TV;  PD/SPI;  PD/SCI
+    earned duration         1 / SPI / SCI         AT + (max(PD, AT) − ED)/PF
+    earned schedule         1 / SPI(t) / SCI(t)   AT + (PD − ES)/PF
     ======================  ====================  =========================================
 
     with ``TV = SV·PD/BAC`` and ``ED = AT·SPI``. At completion (EV = BAC) ES = PD and AT

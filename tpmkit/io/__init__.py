@@ -19,7 +19,7 @@ GanttProject           .gan                                  no
 GNOME Planner          .planner                              no
 MPX                    .mpx                                  no
 PSPLIB / Patterson     .sm .rcp                              no
-Jira CSV export        .csv with ``Issue key`` and ``Summary``  no
+Jira CSV export        .csv (``Issue key``, ``Summary``)     no
 MPXJ bridge (Java)     .mpp .mpt .fts .pp …                  no
 =====================  ====================================  ==========
 """

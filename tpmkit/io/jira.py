@@ -16,7 +16,7 @@ into a task table:
   Done/Closed/Resolved), else 0;
 * extra columns ``issue_type``, ``status``, ``priority``, ``assignee``, ``story_points``,
   ``sprint``, ``labels``, ``epic``, ``created``, ``resolved`` (multi-values joined by
-  ``; ``).
+  ``"; "``).
 
 References
 ----------

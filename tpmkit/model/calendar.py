@@ -260,7 +260,8 @@ class Calendar:
 
     def milestone_dates(self, offsets: object, start: object) -> pd.DatetimeIndex:
         """Dates of zero-duration events: the finish date of the previous working day, and
-        the start day for an event at offset 0 (MS Project's convention)."""
+        the start day for an event at offset 0 (MS Project's convention).
+        """
         return self.finish_dates(offsets, start)
 
     def offset_of(self, dates: object, start: object, kind: str = "start") -> np.ndarray:
@@ -290,7 +291,7 @@ class Calendar:
         return int(np.busday_count(a, b, busdaycal=self.busdaycal))
 
     def is_workday(self, dates: object) -> np.ndarray:
-        """Boolean array: is each date a working day?"""
+        """Boolean array: whether each date is a working day."""
         d = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(dates))).values.astype("datetime64[D]")
         return np.is_busday(d, busdaycal=self.busdaycal)
 

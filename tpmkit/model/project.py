@@ -385,7 +385,8 @@ class Project:
 
     def with_links(self, links: pd.DataFrame) -> Project:
         """A re-validated copy with a new link table (predecessor, successor, type, lag,
-        lag_percent; lags [working days] and fractions kept exactly)."""
+        lag_percent; lags [working days] and fractions kept exactly).
+        """
         return self.replace(links=links)
 
     # -- file form -----------------------------------------------------------------------
@@ -463,6 +464,8 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         ``holidays``, ``status_date``, ``deadline`` (date or working days), ``currency``,
         ``bac``, and ``duration_from`` (``"mean"`` or ``"most_likely"``).
 
+    Notes
+    -----
     A reader may give ``parts["links"]``: a link table (predecessor, successor, type, lag
     [working days], lag_percent [fraction]) that replaces the ``predecessors`` text (which
     is then rebuilt from it for display and writing).

@@ -130,7 +130,7 @@ def defect_trend(log: pd.DataFrame, *, freq: str = "W-FRI", end: Any = None) -> 
     log : DataFrame
         Output of :func:`defect_log`.
     freq : str
-        pandas period frequency (default weekly, ending Fridays; ``"D"`` daily,
+        Pandas period frequency (default weekly, ending Fridays; ``"D"`` daily,
         ``"ME"`` month end).
     end : date-like, optional
         Last period end (default: the last found or closed date).

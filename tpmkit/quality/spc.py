@@ -170,7 +170,7 @@ def xmr(values: Any, *, phase: Any = None, rules: str | Iterable[int] = "nelson"
     """Individuals and moving-range (XmR) chart.
 
     Limits per phase: x̄ ± E2·MR̄ with E2 = 3/d2(2) ≈ 2.660, where MR̄ is the mean of the
-    moving ranges |xᵢ − xᵢ₋₁| within the phase; the moving-range chart has centre MR̄,
+    moving ranges ``|xᵢ − xᵢ₋₁|`` within the phase; the moving-range chart has centre MR̄,
     UCL = D4(2)·MR̄ ≈ 3.267·MR̄ and LCL 0, and is checked against rule 1 only (moving
     ranges are correlated, Montgomery §6.4).
 

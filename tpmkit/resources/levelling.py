@@ -371,11 +371,11 @@ def solve_rcpsp(duration: Sequence[int] | np.ndarray,
         Genetic algorithm, regret-based biased random sampling, or no search.
     passes : int
         Budget of generated schedules (each justification counts two), e.g. 5000 as in the
-        PSPLIB comparisons [2]_; 1 gives the plain priority-rule schedule.
+        PSPLIB comparisons (Kolisch & Hartmann 2006); 1 gives the plain priority-rule schedule.
     time_budget : float or None
         Wall-clock limit [s] on top of ``passes``; None for a reproducible run.
     improve : bool
-        Apply forward–backward improvement (justification) [4]_.
+        Apply forward–backward improvement (justification) (Valls et al. 2005).
     rng : None, int or numpy.random.Generator
         Seed or generator of the search.
 
@@ -584,9 +584,9 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
     rule : {"lft", "lst", "mslk", "mts", "grpw"}
         Priority rule of the first pass, from the CPM schedule: latest finish, latest
         start, minimum slack (total float), most total successors, greatest rank
-        positional weight [3]_.
+        positional weight (Kolisch 1996).
     scheme : {"serial", "parallel"}
-        Schedule-generation scheme of the first pass [3]_; the search decodes with the
+        Schedule-generation scheme of the first pass (Kolisch 1996); the search decodes with the
         serial scheme.
     time_budget : float or None
         Wall-clock limit of the search [s]. None (the default) bounds the search by
@@ -602,23 +602,13 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
     rng : None, int or numpy.random.Generator
         Seed of the search.
     search : {"ga", "sampling", "none"}
-        Genetic algorithm [5]_, regret-based biased random sampling, or none.
+        Genetic algorithm (Hartmann 1998), regret-based biased random sampling, or none.
     improve : bool
-        Forward–backward improvement (justification) [4]_.
+        Forward–backward improvement (justification) (Valls et al. 2005).
 
     Returns
     -------
     LevelResult
-
-    Notes
-    -----
-    Links of all four types with lags become minimum start-to-start distances [6]_:
-    FS ``d_i + lag``, SS ``lag``, FF ``d_i + lag − d_j``, SF ``lag − d_j`` (``lag``
-    including percent lags). SNET/FNET/MSO/MFO constraints act as release dates (a task
-    never starts before them); SNLT/FNLT deadlines are not enforced by levelling.
-    Times run on a grid of whole working days, or of 1/k day when durations or lags are
-    fractional (k ≤ 100; finer values are rounded up, which can only lengthen).
-    Progress (actual dates, percent complete) is not taken into account.
 
     Raises
     ------
@@ -631,6 +621,16 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
         When a task alone needs more units per day than a resource's capacity: as MS
         Project and P6 do, the units are not changed; the task runs with all of the
         resource and is reported ``over_allocated``.
+
+    Notes
+    -----
+    Links of all four types with lags become minimum start-to-start distances (Neumann et al. 2003):
+    FS ``d_i + lag``, SS ``lag``, FF ``d_i + lag − d_j``, SF ``lag − d_j`` (``lag``
+    including percent lags). SNET/FNET/MSO/MFO constraints act as release dates (a task
+    never starts before them); SNLT/FNLT deadlines are not enforced by levelling.
+    Times run on a grid of whole working days, or of 1/k day when durations or lags are
+    fractional (k ≤ 100; finer values are rounded up, which can only lengthen).
+    Progress (actual dates, percent complete) is not taken into account.
 
     Examples
     --------

@@ -212,7 +212,7 @@ def normalize_register(
         figures when none are given; absent impacts are 0 (``impact_unit`` ``''`` marks a risk
         without schedule impact); ``score`` = probability_score × impact_score;
         ``emv_days`` and ``emv_cost`` = probability × PERT mean impact ((min + 4·likely +
-        max)/6); ``rank`` 1 = highest score (ties: larger |emv_cost|, then |emv_days|, then
+        max)/6); ``rank`` 1 = highest score (ties: larger ``|emv_cost|``, then ``|emv_days|``, then
         input order). Extra columns: ``post_probability_score``, ``post_impact_score``,
         ``post_score``, ``post_emv_days``, ``post_emv_cost``, ``status`` (default ``open``).
 

@@ -332,7 +332,8 @@ def cocomo_update(ksloc: float = 50.0, scale_factors: dict[str, str] | None = No
 
 def build_ui(part: str = "three_point", data: pd.DataFrame | None = None):
     """Return one workbench: ``"three_point"``, ``"delphi"``, ``"throughput"``,
-    ``"calibration"`` (these two need ``data``) or ``"cocomo"``."""
+    ``"calibration"`` (these two need ``data``) or ``"cocomo"``.
+    """
     import ipywidgets as widgets
 
     part = check_option(part, ["three_point", "delphi", "throughput", "calibration", "cocomo"],
