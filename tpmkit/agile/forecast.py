@@ -202,8 +202,6 @@ def when(board: Board, n_items: float | Sequence[float], *, trials: int = 10_000
          percentiles: Sequence[float] = PERCENTILES, max_periods: int = 10_000,
          scope_growth: float | None = None) -> Forecast:
     """When will ``n_items`` more items be done? (Monte Carlo on past throughput.)
-         percentiles: Sequence[float] = PERCENTILES, max_periods: int = 10_000) -> Forecast:
-    """When will ``n_items`` more items be done (Monte Carlo on past throughput).
 
     Parameters
     ----------
@@ -278,7 +276,7 @@ def when(board: Board, n_items: float | Sequence[float], *, trials: int = 10_000
 def how_many(board: Board, by_date: Any, *, trials: int = 10_000, rng: Any = None,
              freq: str = "day", window: int | None = None,
              percentiles: Sequence[float] = PERCENTILES) -> Forecast:
-    """How many items will be done by ``by_date`` (Monte Carlo on past throughput).
+    """How many items will be done by ``by_date``? (Monte Carlo on past throughput.)
 
     The horizon is the number of whole periods from the day after the status date to
     ``by_date`` inclusive.

@@ -49,9 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``tpmkit report`` (the status report) on the parsed ``args``; return the exit status."""
     import sys
 
-    """Run ``tpmkit report`` (the status report) on the parsed ``args``; return the exit status."""
     from tpmkit.report import render
 
     def stage(text: str) -> None:
@@ -59,10 +59,8 @@ def run(args: argparse.Namespace) -> int:
 
     result = render(args.file, args.output, status_date=args.status_date,
                     iterations=args.iterations, seed=args.seed, title=args.title,
-                    keep_notebook=args.keep_notebook, timeout=args.timeout, items=args.items)
-                    keep_notebook=args.keep_notebook, timeout=args.timeout,
-                    kind=getattr(args, "kind", "status"))
-                    keep_notebook=args.keep_notebook, timeout=args.timeout,
+                    keep_notebook=args.keep_notebook, timeout=args.timeout, items=args.items,
+                    kind=getattr(args, "kind", "status"),
                     progress=None if getattr(args, "quiet", False) else stage)
     if args.json:
         from tpmkit.cli._common import print_json

@@ -70,8 +70,6 @@ def run(args: argparse.Namespace) -> int:
                       latin_hypercube=args.lhs, mitigated=args.mitigated,
                       tolerance=args.tolerance, correlation=correlation, progress=progress,
                       out_of_sequence=args.progress)
-    target = date_or_days(args.target)
-                      tolerance=args.tolerance, correlation=correlation, progress=progress)
     target = date_or_days(args.target, "--target")
     if args.json:
         print_json(result.to_dict(target))

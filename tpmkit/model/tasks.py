@@ -266,13 +266,12 @@ def _check_numbers(df: pd.DataFrame) -> None:
         if inf.any():
             raise ValidationError(f"infinite {col} for task(s) {format_ids(df.index[inf])}; "
                                   "give a finite number")
-        if col in ("duration", "optimistic", "most_likely", "pessimistic", "remaining_duration"):
-        if col not in DURATION_COLUMNS:
+        if col not in DURATION_COLUMNS and col != "remaining_duration":
             big = df[col] > MAX_AMOUNT
             if big.any():
                 raise ValidationError(f"{col} above {MAX_AMOUNT:,.0f} for task(s) "
                                       f"{format_ids(df.index[big])}; check the value (a typo?)")
-        if col in ("duration", "optimistic", "most_likely", "pessimistic"):
+        if col in ("duration", "optimistic", "most_likely", "pessimistic", "remaining_duration"):
             big = df[col] > MAX_DAYS
             if big.any():
                 raise ValidationError(f"{col} above {MAX_DAYS:g} working days (100 years) for task(s) "

@@ -10,8 +10,6 @@ family                      functions
 ==========================  ===============================================
 schedule                    :func:`gantt`, :func:`network`, :func:`milestone_trend`
 schedule risk (Monte Carlo)  :func:`histogram`, :func:`s_curve`, :func:`tornado`,
-schedule                    :func:`gantt`, :func:`network`
-Monte Carlo schedule risk   :func:`histogram`, :func:`s_curve`, :func:`tornado`,
                             :func:`criticality`, :func:`jcl_scatter`, :func:`merge_bias`
 earned value                :func:`evm_s_curve`, :func:`performance_trend`,
                             :func:`earned_schedule`

@@ -269,9 +269,8 @@ def _stage_hook(say: Callable[[str], Any], iterations: int) -> Callable[..., Non
 def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *,
            status_date: Any = None, iterations: int = 2000, seed: int = 2027,
            title: str | None = None, keep_notebook: bool = False,
-           timeout: float = 600.0, items: str | os.PathLike | None = None) -> ReportResult:
-           timeout: float = 600.0, kind: str = "status") -> ReportResult:
-           timeout: float = 600.0, progress: Callable[[str], Any] | None = None
+           timeout: float = 600.0, items: str | os.PathLike | None = None,
+           kind: str = "status", progress: Callable[[str], Any] | None = None
            ) -> ReportResult:
     """Execute the report notebook on a project and write one self-contained HTML file.
 

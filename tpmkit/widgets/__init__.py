@@ -41,12 +41,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the submodules load on first attribute access (see __getattr__)
     from tpmkit.widgets import (
         agile,
-        earned_value,
-        estimation,
-        quality,
         display,
         earned_value,
         estimation,
+        quality,
         resources,
         risk,
         scheduling,
@@ -54,16 +52,8 @@ if TYPE_CHECKING:  # the submodules load on first attribute access (see __getatt
         updating,
     )
 
-__all__ = ["agile", "earned_value", "estimation", "resources", "risk", "scheduling", "scoping",
-           "updating"]
-    )
-
-__all__ = ["agile", "earned_value", "estimation", "resources", "risk", "scheduling", "scoping"]
-__all__ += ["quality"]
-    )
-
-__all__ = ["agile", "display", "earned_value", "estimation", "resources", "risk", "scheduling",
-           "scoping"]
+__all__ = ["agile", "display", "earned_value", "estimation", "quality", "resources", "risk",
+           "scheduling", "scoping", "updating"]
 
 
 def __getattr__(name: str) -> Any:
