@@ -102,16 +102,6 @@ def _correlation(args: argparse.Namespace) -> object:
     return groups
 
 
-def format_report(result, target: float | str | None = None, top: int = 15) -> str:
-    """The human-readable report of a :class:`~tpmkit.risk.SimulationResult`."""
-    from tpmkit.report.format import no_uncertainty
-
-    flat = no_uncertainty(result)
-    if flat:  # nothing to simulate: no "confidence 100 %", no percentile table of one value
-        return (f"Monte Carlo schedule risk: {flat}\n"
-                f"deterministic duration {float(result.deterministic_duration):.2f} d; add "
-                "three-point estimates (optimistic, most_likely, pessimistic) or a risk "
-                "register to simulate")
 def format_report(result, target: float | str | None = None, top: int = 15,
                   names: Mapping[str, str] | None = None) -> str:
     """The human-readable report of a :class:`~tpmkit.risk.SimulationResult`.

@@ -17,8 +17,8 @@ from tpmkit.cli._common import (
 )
 from tpmkit.cli._format import critical_definition, critical_sequence, day, days
 from tpmkit.cpm import ScheduleResult, schedule
-from tpmkit.model.progress import PROGRESS_OPTIONS
 from tpmkit.errors import format_ids
+from tpmkit.model.progress import PROGRESS_OPTIONS
 
 HELP = "CPM/PDM schedule: early/late dates, total and free float, the critical path"
 

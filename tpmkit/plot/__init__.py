@@ -41,8 +41,8 @@ from tpmkit.plot.agile import (
 from tpmkit.plot.baselines import baseline_comparison, slip_chart
 from tpmkit.plot.evm import earned_schedule, evm_s_curve, performance_trend
 from tpmkit.plot.gantt import gantt
-from tpmkit.plot.milestones import milestone_trend
 from tpmkit.plot.logs import aging_summary, issue_aging
+from tpmkit.plot.milestones import milestone_trend
 from tpmkit.plot.network import network
 from tpmkit.plot.planning import burnup, power_interest_grid, resource_histogram, wbs_tree
 from tpmkit.plot.quality import control_chart, defect_arrival, execution_progress, open_defects
