@@ -179,13 +179,19 @@ def test_risk_workbench_run_button_and_merge_bias(lab, page):
     corr.locator(".noUi-handle").focus()
     for _ in range(8):                                  # correlation 0 → 0.8 (step 0.1)
         page.keyboard.press("ArrowRight")
-    expect(corr.locator(".widget-readout")).to_have_text("0.80")
+    expect(corr.locator(".widget-readout")).to_have_text("0.8")
     bench.get_by_role("button", name="Run").click()
     # correlated durations widen the finish distribution: the shown P80 rises
     expect(bench).not_to_contain_text(f"P80 = {before:.1f} working days", timeout=60_000)
     after = _p80(bench.text_content())
     assert after > before
     expect(image).not_to_have_attribute("src", src0)    # histogram redrawn
+    # one state: the histogram and S-curve captions (their legends) show the headline's P80
+    captions = bench.locator(".tpmkit-caption")
+    expect(captions.first).to_contain_text(f"P80 = {after:.1f} d")
+    expect(captions.nth(1)).to_contain_text(f"P80 = {after:.1f} d")
+    expect(bench.get_by_role("button", name="Run")).to_be_enabled()
+    expect(bench.locator(".tpmkit-busy")).to_have_count(0)
     _shot(bench, "risk_workbench.png")
 
     merge = page.locator(".tpmkit-merge-bias").first
@@ -197,6 +203,26 @@ def test_risk_workbench_run_button_and_merge_bias(lab, page):
     merge.get_by_role("button", name="Run").click()
     expect(merge).to_contain_text("8 parallel paths only in", timeout=60_000)
     _shot(merge, "risk_merge_bias.png")
+
+
+def test_evm_workbench_slider_headline_charts_and_table_agree(lab, page):
+    if not (NOTEBOOKS / "05_earned_value.ipynb").exists():
+        pytest.fail("notebooks/05_earned_value.ipynb is missing")
+    _open_and_run_all(page, lab("05_earned_value.ipynb"))
+    _wait_all_cells_done(page, ".tpmkit-evm")
+    bench = page.locator(".tpmkit-evm").first
+    slider = bench.locator(".widget-slider").first
+    expect(slider.locator(".widget-readout")).to_have_text("2027-06-30")
+    expect(bench).to_contain_text("Status 2027-06-30 (period 6)")
+    slider.locator(".noUi-handle").focus()
+    for _ in range(3):                                  # period 6 → period 3
+        page.keyboard.press("ArrowLeft")
+    expect(slider.locator(".widget-readout")).to_have_text("2027-03-31")
+    expect(bench).to_contain_text("Status 2027-03-31 (period 3)", timeout=60_000)
+    expect(bench.locator(".tpmkit-caption", has_text="Time forecasts at period 3")).to_have_count(1)
+    highlighted = bench.locator("tr[style*='ffe08a'] th").first
+    expect(highlighted).to_have_text("3")
+    _shot(bench, "earned_value_workbench.png")
 
 
 @pytest.mark.skipif(not os.environ.get("TPMKIT_SCREENSHOTS_ALL"),

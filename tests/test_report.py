@@ -287,11 +287,14 @@ def _bare_plan(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_absent_data_gives_one_line_per_section(tmp_path):
+def test_absent_data_gives_one_line_per_section(tmp_path, capsys):
     plan = _bare_plan(tmp_path)
     status = main(["report", str(plan), "--iterations", "200", "--seed", "1",
                    "-o", str(tmp_path / "out.html")])
     assert status == 0
+    stages = [line.split(": ", 1)[1] for line in capsys.readouterr().err.splitlines()]
+    assert stages == [f"reading {plan}", "scheduling", "simulating 200 iterations",
+                      "rendering", f"writing {tmp_path / 'out.html'}"]
     page = (tmp_path / "out.html").read_text(encoding="utf-8")
     absent = re.findall(r'<p class="absent">([^<]+)</p>', page)
     assert [a.split(":")[0].split(",")[0] for a in absent] == [
@@ -303,6 +306,10 @@ def test_absent_data_gives_one_line_per_section(tmp_path):
     assert "DCMA 14-point assessment" in page  # DCMA runs without progress data
     assert page.count('src="data:image/png;base64,') == 1  # the Gantt only
     assert re.search(r'class="overall-value">N/A<', page)
+    # the plan has no uncertainty: said in the executive summary and the Monte Carlo section,
+    # in the same words, and no "100 % confidence" anywhere
+    assert page.count("The plan has no uncertainty to simulate") == 2
+    assert "100% confidence" not in page and "100 % confidence" not in page
     assert report.offline_problems(page) == []
 
 
@@ -411,9 +418,10 @@ def test_cell_timeout_is_one_clear_error(capsys, tmp_path, monkeypatch):
     nbformat.write(nb, slow)
     monkeypatch.setattr(export, "notebook_path", lambda: slow)
     out = tmp_path / "t.html"
-    assert main(["report", str(_bare_plan(tmp_path)), "--timeout", "1", "-o", str(out)]) == 2
+    assert main(["report", str(_bare_plan(tmp_path)), "--timeout", "1", "-o", str(out),
+                 "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1
+    assert err.count("\n") == 1   # with --quiet the error is the only line
     assert "CellTimeoutError" in err and "raise --timeout (now 1 s) or lower --iterations" in err
     assert not out.exists()
 
@@ -443,3 +451,68 @@ def test_a_report_whose_charts_were_printed_as_text_is_refused(monkeypatch, tmp_
         report.render(_bare_plan(tmp_path), tmp_path / "text.html", iterations=200, seed=1,
                       timeout=300)
     assert not (tmp_path / "text.html").exists()
+
+
+# --------------------------------------------------------------------------------------
+# progress on stderr, labels, no-uncertainty sentence
+# --------------------------------------------------------------------------------------
+def test_cli_prints_the_stages_on_stderr_and_quiet_silences_them(capsys, tmp_path, monkeypatch):
+    def fake_render(source, output, progress=None, **kw):
+        for stage in ("reading x", "scheduling", "simulating 2,000 iterations", "rendering"):
+            if progress is not None:
+                progress(stage)
+        return report.ReportResult(Path(output), None, 1.0, 1.0, 1000, {})
+
+    monkeypatch.setattr(report, "render", fake_render)
+    assert main(["report", "sample:software_release", "-o", str(tmp_path / "r.html")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["tpmkit report: reading x", "tpmkit report: scheduling",
+                   "tpmkit report: simulating 2,000 iterations", "tpmkit report: rendering"]
+    assert main(["report", "sample:software_release", "-o", str(tmp_path / "r.html"),
+                 "--quiet"]) == 0
+    out = capsys.readouterr()
+    assert out.err == "" and out.out.startswith("wrote ")
+
+
+def test_stage_hook_reports_simulation_then_rendering_once():
+    said = []
+    hook = export._stage_hook(said.append, 2000)
+    cells = [nbformat.v4.new_code_cell("x = 1"),
+             nbformat.v4.new_code_cell("data = report.build_report_data(project_file)"),
+             nbformat.v4.new_markdown_cell("## Schedule"),
+             nbformat.v4.new_code_cell("figure(...)"), nbformat.v4.new_code_cell("more()")]
+    for k, cell in enumerate(cells):
+        hook(cell=cell, cell_index=k)
+    assert said == ["simulating 2,000 iterations", "rendering"]
+
+
+def test_labels_plain_wording_and_missing_cells():
+    from tpmkit.report import format as fmt
+
+    assert fmt.label("eac_t_pv1") == "planned value method, PF = 1"
+    assert fmt.label("critical_path_test") == "critical path test" and fmt.label("SPI") == "SPI"
+    assert fmt.plain("TCPI undefined in period 4; set to NaN") == \
+        "TCPI undefined in period 4; shown as –"
+    assert "PD =" not in fmt.plain("IEAC(t) with PD = 5") and "eac_t" not in fmt.plain(
+        "eac_t_es3 late")
+    df = pd.DataFrame({"owner": ["nan", None, "None", "Ann"], "x": [1.0, np.inf, np.nan, 2.0]},
+                      index=pd.Index(["R1", "R2", "R3", "R4"], name="id"))
+    out = report.html_table(df)
+    assert out.count(">–<") == 5 and ">Ann<" in out
+    assert out.startswith('<div class="table-scroll"><table class="report-table">')
+
+
+def test_no_uncertainty_is_said_once_in_the_same_words_by_report_and_cli(tmp_path, capsys):
+    from tpmkit.report.format import no_uncertainty
+
+    plan = _bare_plan(tmp_path)
+    sim = tpmkit.risk.simulate(tpmkit.read(plan), 300, rng=1, progress=False)
+    sentence = no_uncertainty(sim)
+    assert sentence.startswith("The plan has no uncertainty to simulate")
+    assert "300 iterations finish on working day 8" in sentence
+    assert main(["risk", str(plan), "-n", "300", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert sentence in out and "100.0 %" not in out and "confidence" not in out
+    flowing = tpmkit.risk.simulate(datasets.load("software_release"), 300, rng=1,
+                                   progress=False)
+    assert no_uncertainty(flowing) == ""

@@ -489,8 +489,7 @@ def test_evm_workbench_slider_headline_charts_and_table_show_one_status_date():
         label = dict((v, lab) for lab, v in slider.options)[slider.value]
         assert f"Status {label} (period {k})" in state.shown["headline"]
         assert state.shown["table_period"] == str(k)
-        assert state.shown["forecasts"] == "planned duration" or \
-            f"period {k}" in view.figures["forecasts"].axes[0].get_title()
+        assert state.shown["forecasts"].startswith(f"Time forecasts at period {k}")
         assert f"Time forecasts at period {k}" == view.figures["forecasts"].axes[0].get_title()
         assert f"CPI {view.values['cpi']:.2f}" in state.shown["headline"]
         assert not slider.disabled and state.indicator.value == ""

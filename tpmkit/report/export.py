@@ -336,6 +336,18 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
         raise DataError("the report needs the Jupyter stack (papermill, nbconvert, ipykernel); "
                         "install it with: pip install 'tpmkit[lab]'") from exc
     say = progress or (lambda stage: None)
+    # cheap checks first, so a bad option is one error line with no stage line before it
+    from tpmkit.model.calendar import parse_date
+
+    parse_date(status_date, "status date")
+    text = str(source)
+    if not text.startswith("sample:"):
+        if not Path(text).exists():
+            raise InputFileError(f"file not found: {text!r}; check the path "
+                                 "(or name a bundled sample as sample:NAME)")
+        if output is not None:
+            refuse_overwrite(Path(output), Path(text).resolve(),
+                             fix="choose another output path with -o")
     say(f"reading {source}")
     # validate the input here: one clean error instead of a failed notebook cell
     project, path = read_source(source, status_date)

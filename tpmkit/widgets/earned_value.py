@@ -174,7 +174,8 @@ def build_ui(project):
         shown = {"headline": view.text}
         for k in names:
             images[k].value = png(view.figures[k])
-            shown[k] = legend_text(view.figures[k]) or view.figures[k].axes[0].get_title()
+            fig = view.figures[k]
+            shown[k] = "; ".join(t for t in (fig.axes[0].get_title(), legend_text(fig)) if t)
             captions[k].value = caption_html(shown[k])
         headline.value = f"<b>{html.escape(view.text)}</b>"
         notes.value = "".join(f"<div style='color:#8a5a00'>⚠ {html.escape(w)}</div>"
