@@ -16,7 +16,12 @@ of the engine (tracemalloc peak of the run, numpy allocations included).
 The distinct-estimates case (1,000 tasks, each with its own o/m/p, beta-PERT) measures the
 sampler set-up that shared shapes hide.
 
-Usage: ``python benchmarks/bench_risk.py [--quick] [--big] [--pert]``.
+The status-date case runs the same network with a start date, once without progress and
+once status-dated (the first 30 % of the tasks complete, the next 10 % half done: only the
+remaining work is simulated, with the release/due bounds of every task); the target is at
+most 10 % extra time for the status date.
+
+Usage: ``python benchmarks/bench_risk.py [--quick] [--big] [--pert] [--status-only]``.
 """
 
 from __future__ import annotations
@@ -63,6 +68,62 @@ def random_project(n: int, seed: int = 0, window: int = 50,
     return tpmkit.read(pd.DataFrame({"id": [f"T{i}" for i in range(n)], "optimistic": o,
                                      "most_likely": m, "pessimistic": p,
                                      "predecessors": preds}))
+
+
+def status_dated(project: tpmkit.Project, done: float = 0.3, going: float = 0.1
+                 ) -> tuple[tpmkit.Project, tpmkit.Project]:
+    """The project with a start date, without and with progress at a status date.
+
+    The first ``done`` of the tasks in topological order are complete at their planned
+    dates, the next ``going`` started on plan and 50 % done; the status date is the
+    latest planned start among them.
+    """
+    plan = project.replace(start="2027-01-04")
+    s = tpmkit.schedule(plan).table
+    order = project.network().order
+    n = len(order)
+    k_done, k_going = int(done * n), int((done + going) * n)
+    t = plan.to_table().set_index("id")
+    ids = np.asarray(plan.tasks.index)
+    first, later = ids[order[:k_done]], ids[order[k_done:k_going]]
+    t["actual_start"] = pd.NaT
+    t["actual_finish"] = pd.NaT
+    t["percent_complete"] = 0.0
+    t.loc[first, "actual_start"] = s.loc[first, "early_start_date"]
+    t.loc[first, "actual_finish"] = s.loc[first, "early_finish_date"]
+    t.loc[first, "percent_complete"] = 100.0
+    t.loc[later, "actual_start"] = s.loc[later, "early_start_date"]
+    t.loc[later, "percent_complete"] = 50.0
+    status = max(s.loc[ids[order[:k_going]], "early_start_date"].max(),
+                 s.loc[first, "early_finish_date"].max())
+    progressed = tpmkit.read(t.reset_index(), start="2027-01-04", status_date=status)
+    return plan, progressed
+
+
+def status_table(n_tasks: int, n_iter: int, repeats: int, dist: str) -> None:
+    """Print the cost of a status date (same network, same iterations)."""
+    import warnings
+
+    from tpmkit.model.progress import ProgressWarning
+
+    plan, progressed = status_dated(random_project(n_tasks, seed=1))
+    times = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ProgressWarning)
+        for name, proj in (("no status date", plan), ("status date", progressed)):
+            simulate(proj, 100, rng=0, progress=False, distribution=dist)  # warm
+            times[name] = _median_time(
+                lambda proj=proj: simulate(proj, n_iter, rng=1, progress=False,
+                                           distribution=dist), repeats)
+    st = progressed.progress["status"].value_counts()
+    print(f"\nstatus date: {n_tasks:,} tasks ({st.get('complete', 0)} complete, "
+          f"{st.get('in_progress', 0)} in progress) × {n_iter:,} iterations, {dist}, "
+          f"median of {repeats}\n")
+    print("| run | wall [s] | CPU [s] | extra CPU vs no status date |")
+    print("|---|---:|---:|---:|")
+    base = times["no status date"][1]
+    for name, (w, c) in times.items():
+        print(f"| {name} | {w:.3f} | {c:.3f} | {100 * (c / base - 1):+.1f} % |")
 
 
 def loop_setup(project: tpmkit.Project) -> dict:
@@ -129,8 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="small sizes only (smoke run)")
     ap.add_argument("--big", action="store_true", help="also 100,000 iterations × 10,000 tasks")
     ap.add_argument("--pert", action="store_true", help="beta-PERT instead of triangular")
+    ap.add_argument("--status-only", action="store_true",
+                    help="only the status-date case (cost of simulating the remaining work)")
     args = ap.parse_args(argv)
     dist = "pert" if args.pert else "triangular"
+    if args.status_only:
+        status_table(*((200, 1000, 3) if args.quick else (1000, 10_000, 5)), dist)
+        return 0
     cases = ([(200, 1000, 3, 50, None, dist, False), (200, 1000, 3, 50, None, "pert", True)]
              if args.quick else [(1000, 10_000, 5, 200, 0.15, dist, False),
                                  (1000, 10_000, 5, 200, 0.15, "pert", True)])
@@ -165,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {n_tasks:,} | {label} | {n_iter:,} | {te:.3f} | {ce:.3f} | {tgt} "
               f"| {tb:.1f} / {cb:.1f} "
               f"(scaled from {bi:,} it.) | {tb / te:,.0f}× / {cb / ce:,.0f}× | {mem:.0f} |")
+    status_table(*((200, 1000, 3) if args.quick else (1000, 10_000, 5)), dist)
     code = ("import time; t = time.perf_counter(); import tpmkit, pandas as pd; "
             "from tpmkit.risk import simulate; "
             "p = tpmkit.read(pd.DataFrame({'id': ['A', 'B'], 'optimistic': [1, 2], "

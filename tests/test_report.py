@@ -33,7 +33,8 @@ from tpmkit.report import export
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ["Executive summary", "Key dates and milestones", "Schedule", "Earned value",
             "Earned schedule forecast", "Schedule risk (Monte Carlo)", "Risk register",
-            "Schedule health (DCMA-14)", "Assumptions and reproducibility"]
+            "Schedule health (DCMA-14)", "Quality, issues and decisions",
+            "Assumptions and reproducibility"]
 
 
 # --------------------------------------------------------------------------------------
@@ -198,7 +199,7 @@ def test_notebook_is_stripped_parameterised_and_shipped():
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
     names = set(re.findall(r"^(\w+) =", params[0].source, flags=re.MULTILINE))
-    assert names == {"project_file", "status_date", "iterations", "seed", "title"}
+    assert names == {"project_file", "status_date", "iterations", "seed", "title", "items_file"}
     assert "TPMKIT_ITERATIONS" in params[0].source
     headings = [line[3:] for c in nb.cells if c.cell_type == "markdown"
                 for line in c.source.splitlines() if line.startswith("## ")]
@@ -301,7 +302,8 @@ def test_absent_data_gives_one_line_per_section(tmp_path, capsys):
         "The project has no start date", "No earned-value section",
         "No earned-schedule forecast",
         "The plan has no uncertainty to simulate (no three-point estimates",
-        "No risk register in the project file (add a risks table to report it)."]
+        "No risk register in the project file (add a risks table to report it).",
+        "No quality records"]
     assert "no task has a budget" in absent[1]
     assert "DCMA 14-point assessment" in page  # DCMA runs without progress data
     assert page.count('src="data:image/png;base64,') == 1  # the Gantt only
@@ -416,7 +418,7 @@ def test_cell_timeout_is_one_clear_error(capsys, tmp_path, monkeypatch):
                                  "display_name": "Python 3"}})
     slow = tmp_path / "slow.ipynb"
     nbformat.write(nb, slow)
-    monkeypatch.setattr(export, "notebook_path", lambda: slow)
+    monkeypatch.setattr(export, "notebook_path", lambda *_: slow)
     out = tmp_path / "t.html"
     assert main(["report", str(_bare_plan(tmp_path)), "--timeout", "1", "-o", str(out),
                  "--quiet"]) == 2

@@ -25,7 +25,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 OUT = Path(os.environ.get("SHOTS_DIR", Path(__file__).resolve().parents[1] / "build"))
 SECTIONS = ["Executive summary", "Key dates and milestones", "Schedule", "Earned value",
             "Earned schedule forecast", "Schedule risk (Monte Carlo)", "Risk register",
-            "Schedule health (DCMA-14)", "Assumptions and reproducibility"]
+            "Schedule health (DCMA-14)", "Quality, issues and decisions",
+            "Assumptions and reproducibility"]
 
 if CHROMIUM is None:
     pytest.skip("Debian chromium is not installed: run `make browser-deps` (as root: "
@@ -172,7 +173,7 @@ def test_phone_width_has_no_page_overflow_and_readable_charts(report_file, brows
     assert got["viewport"] == PHONE and got["scroll"] <= PHONE, got["outside"][:5]
     assert got["outside"] == []
     assert got["tables"] and all(got["tables"])        # every table scrolls inside its card
-    assert len(got["images"]) == 7
+    assert len(got["images"]) == 8   # with the milestone trend chart
     for alt, shown, design, card in got["images"]:
         assert card <= PHONE, alt                      # the card fits the page
         assert shown >= MIN_CHART_SCALE * design or shown >= card, (alt, shown, design)

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import tpmkit
+from tpmkit.errors import TpmkitWarning
 from tpmkit.ccpm import critical_chain
 from tpmkit.compression import crash, time_cost_curve
 from tpmkit.cpm import passes
@@ -442,8 +443,10 @@ def test_fever_chart_series():
 
 def test_fever_point_from_project_progress():
     p = chain_project(start="2027-01-04", status_date="2027-01-14")  # end of working day 9
-    p = p.replace(tasks=p.to_table().assign(percent_complete=[100, 100 / 3, 0]))
-    cc = critical_chain(p, tpmkit.schedule(p))
+    # percent complete without actual dates: the progress model says what it assumes
+    with pytest.warns(TpmkitWarning, match="without actual"):
+        p = p.replace(tasks=p.to_table().assign(percent_complete=[100, 100 / 3, 0]))
+        cc = critical_chain(p, tpmkit.schedule(p))
     point = cc.fever_point()
     assert point["buffer_consumption"].iloc[0] == pytest.approx(0.75)
 

@@ -109,9 +109,11 @@ def periods_needed(values: Any, n_items: float | Sequence[float], *, trials: int
 
     Returns
     -------
-    samples, periods : ndarray
-        Periods per trial (``(trials,)`` or ``(trials, k)``) and the c-th percentile for
-        each level c (``(levels,)`` or ``(levels, k)``), rounded up to a trial's value.
+    samples : ndarray
+        Periods per trial (``(trials,)`` or ``(trials, k)``).
+    periods : ndarray
+        The c-th percentile for each level c (``(levels,)`` or ``(levels, k)``), rounded
+        up to a trial's value.
 
     Raises
     ------
@@ -140,10 +142,11 @@ def items_done(values: Any, horizon: int, *, trials: int, gen: np.random.Generat
 
     Returns
     -------
-    samples, items : ndarray
-        Items done per trial and, for each confidence level c, the (100 − c)-th percentile
-        (at least that many with confidence c, so P95 ≤ P85 ≤ P50), rounded down to a
-        trial's value.
+    samples : ndarray
+        Items done per trial.
+    items : ndarray
+        For each confidence level c, the (100 − c)-th percentile (at least that many with
+        confidence c, so P95 ≤ P85 ≤ P50), rounded down to a trial's value.
 
     Examples
     --------
@@ -201,7 +204,7 @@ def when(board: Board, n_items: float | Sequence[float], *, trials: int = 10_000
          freq: str = "day", window: int | None = None,
          percentiles: Sequence[float] = PERCENTILES, max_periods: int = 10_000,
          scope_growth: float | None = None) -> Forecast:
-    """When will ``n_items`` more items be done? (Monte Carlo on past throughput.)
+    """Forecast when ``n_items`` more items will be done (Monte Carlo on past throughput).
 
     Parameters
     ----------
@@ -276,7 +279,7 @@ def when(board: Board, n_items: float | Sequence[float], *, trials: int = 10_000
 def how_many(board: Board, by_date: Any, *, trials: int = 10_000, rng: Any = None,
              freq: str = "day", window: int | None = None,
              percentiles: Sequence[float] = PERCENTILES) -> Forecast:
-    """How many items will be done by ``by_date``? (Monte Carlo on past throughput.)
+    """Forecast how many items will be done by ``by_date`` (Monte Carlo on past throughput).
 
     The horizon is the number of whole periods from the day after the status date to
     ``by_date`` inclusive.

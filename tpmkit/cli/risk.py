@@ -113,10 +113,13 @@ def format_report(result, target: float | str | None = None, top: int = 15,
     names = dict(names or {})
     lines = [f"Monte Carlo schedule risk: {d['iterations']:,} iterations, seed {d['seed']}"
              + (" (converged)" if d["converged"] else "")]
-    if not d["std"] > 0:
-        lines.append(f"the plan has no uncertainty to simulate (no three-point ranges or risk "
-                     f"events change its duration): every iteration finishes in "
-                     f"{days(d['deterministic_duration'])} d")
+    from tpmkit.report.format import no_uncertainty
+
+    flat = no_uncertainty(result)
+    if flat:  # nothing to simulate: no "confidence 100 %", no percentile table of one value
+        lines.append(flat)
+        lines.append("add three-point estimates (optimistic, most_likely, pessimistic) or a "
+                     "risk register to simulate")
         return "\n".join(lines)
     lines += [f"deterministic duration {days(d['deterministic_duration'])} d (the plan's "
               f"confidence: {percent(d['deterministic_confidence'])})",

@@ -162,7 +162,7 @@ def warning_signs(result: EVMResult, *, window: int = 3, tcpi_gap: float = TCPI_
         ======================  =========================================================
         sign                    raised when
         ======================  =========================================================
-        ``tcpi_gap``    TCPI(BAC) − CPI > ``tcpi_gap``: the rest of the work must be
+        ``tcpi_gap``            TCPI(BAC) − CPI > ``tcpi_gap``: the rest of the work must be
                                 done far more efficiently than so far — rarely achieved once
                                 a project is 20 % complete [1]_; infinite once AC ≥ BAC with
                                 work left

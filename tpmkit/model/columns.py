@@ -32,6 +32,7 @@ ALIASES = {
 
 
 def is_blank(s: pd.Series) -> pd.Series:
+    """True where a cell is missing or holds only whitespace."""
     na = s.isna()
     if na.all() or pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
         return na
@@ -59,6 +60,10 @@ def text_column(s: pd.Series) -> pd.Series:
 
 
 def to_number(df: pd.DataFrame, col: str) -> pd.Series:
+    """Column ``col`` as floats (decimal comma, trailing ``%``/``d`` accepted; blank is NaN).
+
+    Raises ``ValidationError`` naming the tasks whose cell is not a number.
+    """
     raw = df[col]
     if pd.api.types.is_numeric_dtype(raw):
         return raw.astype(float)
@@ -76,8 +81,11 @@ def to_number(df: pd.DataFrame, col: str) -> pd.Series:
 
 
 def to_dates(df: pd.DataFrame, col: str, **date_rule: Any) -> pd.Series:
-    """A date column, read with one rule for the column (``date_rule``: ``dayfirst``,
-    ``date_format``; see :func:`tpmkit.model.calendar.parse_date_column`)."""
+    """Column ``col`` as dates at midnight, read with one rule for the column.
+
+    ``date_rule`` (``dayfirst``, ``date_format``) is passed to
+    :func:`tpmkit.model.calendar.parse_date_column`; blank is NaT.
+    """
     raw = df[col]
     if raw.isna().all():
         return pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")

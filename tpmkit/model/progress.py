@@ -53,7 +53,8 @@ PROGRESS_OPTIONS = ("retained_logic", "progress_override", "actual_dates")
 
 class ProgressWarning(TpmkitWarning):
     """Progress data that contradict each other or the status date; the message says which
-    tasks and what is assumed instead."""
+    tasks and what is assumed instead.
+    """
 
 
 @dataclass(frozen=True, eq=False)
@@ -290,7 +291,8 @@ def progress_network(net, prog: Progress, option: str = "retained_logic",
 
 def with_status_date(project, status_date: object):
     """``project`` with the status date of a call: None keeps its own, False removes it,
-    a date replaces it (the project is validated again)."""
+    a date replaces it (the project is validated again).
+    """
     if status_date is None:
         return project
     if status_date is False:

@@ -236,7 +236,8 @@ class Project:
         :func:`tpmkit.model.progress.derive_progress`): ``status`` (``complete``,
         ``in_progress``, ``not_started``), ``percent_complete``, ``actual_start``,
         ``actual_finish`` (as given or as assumed), ``remaining_duration`` [working days]
-        and, with a start date, ``actual_start_offset``, ``actual_finish_offset``."""
+        and, with a start date, ``actual_start_offset``, ``actual_finish_offset``.
+        """
         if self._progress is None:  # a Project built directly, not by build_project
             return derive_progress(self._tasks, self.start, self.calendar, self.status_date)[0]
         return self._progress.copy(deep=False)

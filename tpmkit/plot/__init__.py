@@ -5,24 +5,24 @@ table, a risk register — draws it with one shared theme and a colour-blind-saf
 (Okabe–Ito) palette, and returns the Axes. No scheduling math happens here.
 ``import tpmkit`` does not import this module (it pulls in matplotlib).
 
-==========================  ===============================================
-family                      functions
-==========================  ===============================================
-schedule                    :func:`gantt`, :func:`network`, :func:`milestone_trend`
-schedule risk (Monte Carlo)  :func:`histogram`, :func:`s_curve`, :func:`tornado`,
-                            :func:`criticality`, :func:`jcl_scatter`, :func:`merge_bias`
-earned value                :func:`evm_s_curve`, :func:`performance_trend`,
-                            :func:`earned_schedule`
-registers and planning      :func:`risk_heatmap`, :func:`resource_histogram`,
-                            :func:`burnup`, :func:`power_interest_grid`, :func:`wbs_tree`
-agile (tpmkit.agile)        :func:`sprint_burndown`, :func:`release_burnup`,
-                            :func:`velocity`, :func:`cumulative_flow`,
-                            :func:`cycle_time_scatter`, :func:`aging_wip`,
-                            :func:`throughput_run`, :func:`forecast_histogram`
-quality                     :func:`control_chart`, :func:`defect_arrival`,
-                            :func:`open_defects`, :func:`execution_progress`
-baselines                   :func:`baseline_comparison`, :func:`slip_chart`
-==========================  ===============================================
+============================  ===============================================
+family                        functions
+============================  ===============================================
+schedule                      :func:`gantt`, :func:`network`, :func:`milestone_trend`
+schedule risk (Monte Carlo)   :func:`histogram`, :func:`s_curve`, :func:`tornado`,
+                              :func:`criticality`, :func:`jcl_scatter`, :func:`merge_bias`
+earned value                  :func:`evm_s_curve`, :func:`performance_trend`,
+                              :func:`earned_schedule`
+registers and planning        :func:`risk_heatmap`, :func:`resource_histogram`,
+                              :func:`burnup`, :func:`power_interest_grid`, :func:`wbs_tree`
+agile (tpmkit.agile)          :func:`sprint_burndown`, :func:`release_burnup`,
+                              :func:`velocity`, :func:`cumulative_flow`,
+                              :func:`cycle_time_scatter`, :func:`aging_wip`,
+                              :func:`throughput_run`, :func:`forecast_histogram`
+quality                       :func:`control_chart`, :func:`defect_arrival`,
+                              :func:`open_defects`, :func:`execution_progress`
+baselines                     :func:`baseline_comparison`, :func:`slip_chart`
+============================  ===============================================
 """
 
 from __future__ import annotations

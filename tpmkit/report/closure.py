@@ -81,7 +81,9 @@ class ClosureReportData:
 
     @property
     def overall(self) -> str:
-        """green (ready to close), red (unfinished work or a rejected deliverable), amber."""
+        """Overall state: green (ready to close), red (unfinished work or a rejected
+        deliverable), amber otherwise.
+        """
         if self.closure.ready:
             return "green"
         acc = self.closure.acceptance_status

@@ -245,6 +245,16 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     status_date : date, False or None
         The data date; default the project's ``status_date``; ``False`` ignores it.
 
+    Returns
+    -------
+    SimulationResult
+
+    Raises
+    ------
+    ValidationError
+        Bad register rows (unknown task, probability outside [0, 1], unordered three
+        points), bad correlation matrix, bad distribution settings.
+
     Notes
     -----
     With a status date (and a start date) only the remaining work is simulated, on the
@@ -257,16 +267,6 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     every task they name is complete. Task statistics (``duration_mean``, ``start_mean``,
     …) are then those of the remaining work; ``deterministic_duration`` is the forecast
     of :func:`tpmkit.schedule`, and ``o = m = p`` reproduces it exactly.
-
-    Returns
-    -------
-    SimulationResult
-
-    Raises
-    ------
-    ValidationError
-        Bad register rows (unknown task, probability outside [0, 1], unordered three
-        points), bad correlation matrix, bad distribution settings.
 
     References
     ----------

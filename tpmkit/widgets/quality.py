@@ -33,7 +33,8 @@ CHARTS = ("xmr", "c")
 def sample_series() -> pd.Series:
     """Defects found per week in the bundled release (``software_release_defects``), from
     the first week of development to the week before integration testing (2027-02-12 …
-    2027-03-12): a stable count process to extend with new points."""
+    2027-03-12): a stable count process to extend with new points.
+    """
     from tpmkit import datasets, quality
 
     trend = quality.defect_trend(quality.defect_log(datasets.load("software_release_defects")))
