@@ -13,11 +13,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import tpmkit
-from tpmkit.errors import TpmkitWarning
 from tpmkit.ccpm import critical_chain
 from tpmkit.compression import crash, time_cost_curve
 from tpmkit.cpm import passes
-from tpmkit.errors import DataError, OptionError, ValidationError
+from tpmkit.errors import DataError, OptionError, TpmkitWarning, ValidationError
 from tpmkit.resources import (
     cost,
     histogram,
