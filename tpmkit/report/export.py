@@ -266,6 +266,57 @@ def _stage_hook(say: Callable[[str], Any], iterations: int) -> Callable[..., Non
     return hook
 
 
+def _execute(report_notebook: Path, params: dict, *, timeout: float,
+             say: Callable[[str], Any], iterations: int) -> Any:
+    """Run the report notebook with papermill; kernel and cell failures as one clean error."""
+    import nbformat
+    import papermill
+    from jupyter_client.kernelspec import NoSuchKernel
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    with tempfile.TemporaryDirectory(prefix="tpmkit-report-") as tmp:
+        executed = Path(tmp) / "executed.ipynb"
+        log_path = Path(tmp) / "kernel.log"
+        # papermill/nbclient log through the "papermill" logger; without handlers Python's
+        # last-resort handler would print them: the error below says it in one line instead
+        quiet = logging.NullHandler()
+        logging.getLogger("papermill").addHandler(quiet)
+        try:
+            with open(log_path, "w", encoding="utf-8") as log:
+                papermill.execute_notebook(
+                    str(report_notebook), str(executed), parameters=params, cwd=tmp,
+                    kernel_name="python3", execution_timeout=math.ceil(timeout), start_timeout=60,
+                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    kernel_manager_class=_quiet_kernel_manager(log),
+                    on_cell_start=_stage_hook(say, int(iterations)))
+        except papermill.PapermillExecutionError as exc:
+            from tpmkit import errors
+
+            cls = getattr(errors, str(exc.ename), None)
+            if isinstance(cls, type) and issubclass(cls, errors.TpmkitError):
+                raise cls(str(exc.evalue)) from None
+            raise DataError(f"the report notebook failed in cell {exc.exec_count}: {exc.ename}: "
+                            f"{exc.evalue}; rerun with --keep-notebook to inspect it") from None
+        except CellTimeoutError as exc:
+            why = " ".join(str(exc).split()).split(". ")[0][:200]
+            raise DataError(f"the report notebook did not finish (CellTimeoutError: {why}); "
+                            f"raise --timeout (now {timeout:g} s) or lower --iterations"
+                            ) from None
+        except (DeadKernelError, NoSuchKernel, RuntimeError) as exc:
+            if isinstance(exc, RuntimeError) and not isinstance(exc, DeadKernelError) \
+                    and "respond" not in str(exc):
+                raise
+            kernel = _tail(log_path)
+            raise DataError(f"the Jupyter kernel did not start or died ({type(exc).__name__}: "
+                            f"{' '.join(str(exc).split())[:200]}"
+                            f"{'; kernel log: ' + kernel if kernel else ''}); check that "
+                            "ipykernel is installed: pip install 'tpmkit[lab]'") from None
+        finally:
+            logging.getLogger("papermill").removeHandler(quiet)
+        nb = nbformat.read(executed, as_version=4)
+    return nb
+
+
 def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *,
            status_date: Any = None, iterations: int = 2000, seed: int = 2027,
            title: str | None = None, keep_notebook: bool = False,
@@ -328,10 +379,10 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
     if not timeout > 0:
         raise ValidationError(f"timeout must be positive [s], got {timeout}")
     try:
+        import jupyter_client  # noqa: F401  (the checks only: _execute imports what it uses)
+        import nbclient  # noqa: F401
         import nbformat
-        import papermill
-        from jupyter_client.kernelspec import NoSuchKernel
-        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+        import papermill  # noqa: F401
     except ImportError as exc:
         raise DataError("the report needs the Jupyter stack (papermill, nbconvert, ipykernel); "
                         "install it with: pip install 'tpmkit[lab]'") from exc
@@ -367,46 +418,8 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
               else str(pd.Timestamp(status_date).date()), "iterations": int(iterations),
               "seed": int(seed), "title": title or "", "items_file": _items_param(items)}
     t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="tpmkit-report-") as tmp:
-        executed = Path(tmp) / "executed.ipynb"
-        log_path = Path(tmp) / "kernel.log"
-        # papermill/nbclient log through the "papermill" logger; without handlers Python's
-        # last-resort handler would print them: the error below says it in one line instead
-        quiet = logging.NullHandler()
-        logging.getLogger("papermill").addHandler(quiet)
-        try:
-            with open(log_path, "w", encoding="utf-8") as log:
-                papermill.execute_notebook(
-                    str(report_notebook), str(executed), parameters=params, cwd=tmp,
-                    kernel_name="python3", execution_timeout=math.ceil(timeout), start_timeout=60,
-                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                    kernel_manager_class=_quiet_kernel_manager(log),
-                    on_cell_start=_stage_hook(say, int(iterations)))
-        except papermill.PapermillExecutionError as exc:
-            from tpmkit import errors
-
-            cls = getattr(errors, str(exc.ename), None)
-            if isinstance(cls, type) and issubclass(cls, errors.TpmkitError):
-                raise cls(str(exc.evalue)) from None
-            raise DataError(f"the report notebook failed in cell {exc.exec_count}: {exc.ename}: "
-                            f"{exc.evalue}; rerun with --keep-notebook to inspect it") from None
-        except CellTimeoutError as exc:
-            why = " ".join(str(exc).split()).split(". ")[0][:200]
-            raise DataError(f"the report notebook did not finish (CellTimeoutError: {why}); "
-                            f"raise --timeout (now {timeout:g} s) or lower --iterations"
-                            ) from None
-        except (DeadKernelError, NoSuchKernel, RuntimeError) as exc:
-            if isinstance(exc, RuntimeError) and not isinstance(exc, DeadKernelError) \
-                    and "respond" not in str(exc):
-                raise
-            kernel = _tail(log_path)
-            raise DataError(f"the Jupyter kernel did not start or died ({type(exc).__name__}: "
-                            f"{' '.join(str(exc).split())[:200]}"
-                            f"{'; kernel log: ' + kernel if kernel else ''}); check that "
-                            "ipykernel is installed: pip install 'tpmkit[lab]'") from None
-        finally:
-            logging.getLogger("papermill").removeHandler(quiet)
-        nb = nbformat.read(executed, as_version=4)
+    nb = _execute(report_notebook, params, timeout=timeout, say=say,
+                  iterations=int(iterations))
     execute_seconds = time.perf_counter() - t0
     say(f"writing {output}")
     meta = _report_metadata(nb)
