@@ -278,6 +278,10 @@ def test_report_numbers_match_the_computations():
     p80 = sim.percentiles.loc["p80"]
     assert f"{p80['finish']:.1f}" in page and p80["finish_date"].strftime("%d %b %Y") in page
     assert "Data note — Earned value: TCPI (BAC) is undefined" in page
+    # the assumptions say what the simulation did: the remaining work from the status date
+    assert sim.settings["status_date"] == "2027-04-30"
+    assert "only the remaining work is sampled, from the status date 30 Apr 2027" in page
+    assert "over the whole plan" not in page
 
 
 def _bare_plan(tmp_path: Path) -> Path:
@@ -297,6 +301,7 @@ def test_absent_data_gives_one_line_per_section(tmp_path, capsys):
     assert stages == [f"reading {plan}", "scheduling", "simulating 200 iterations",
                       "rendering", f"writing {tmp_path / 'out.html'}"]
     page = (tmp_path / "out.html").read_text(encoding="utf-8")
+    assert "from the project start (no status date: progress is not taken into account)" in page
     absent = re.findall(r'<p class="absent">([^<]+)</p>', page)
     assert [a.split(":")[0].split(",")[0] for a in absent] == [
         "The project has no start date", "No earned-value section",
