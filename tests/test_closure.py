@@ -212,6 +212,10 @@ def test_cli_closure_report_writes_offline_html(tmp_path):
 
     assert offline_problems(page) == [] and chart_problems(page) == []
     assert page.count("<img") >= 3
+    # the title block names the kind of report; columns carry their units
+    assert '<div class="kicker">Project closure report</div>' in page
+    assert "· closure report</title>" in page and "Project status report" not in page
+    assert "schedule variance [d]" in page and "cost variance [%]" in page
     bad = subprocess.run([sys.executable, "-m", "tpmkit", "report", "x.yaml", "--kind", "final"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "closure" in bad.stderr

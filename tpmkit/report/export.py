@@ -423,6 +423,7 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
     execute_seconds = time.perf_counter() - t0
     say(f"writing {output}")
     meta = _report_metadata(nb)
+    meta.setdefault("kind", kind)
     nb.metadata["tpmkit_report"] = meta
     nb.metadata["title"] = meta.get("title") or f"Project {kind} report"
     page = _add_toc(_strip_remote(_export(nb)))

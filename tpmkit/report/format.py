@@ -47,6 +47,8 @@ LABELS: dict[str, str] = {
     "critical_path_test": "critical path test", "cpli": "CPLI", "bei": "BEI",
     "early_start": "early start", "early_finish": "early finish", "late_start": "late start",
     "late_finish": "late finish", "total_float": "total float", "free_float": "free float",
+    "schedule_variance_days": "schedule variance [d]", "cost_variance_percent": "cost variance [%]",
+    "emv_days": "EMV [d]", "actual_delay_days": "actual delay [d]",
     "percent_complete": "complete [%]", "p50": "P50", "p80": "P80",
 }
 _MISSING_TEXT = {"nan", "NaN", "None", "NaT", "<NA>", "null"}
