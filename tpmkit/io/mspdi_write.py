@@ -129,11 +129,13 @@ def _deadline_date(project: Any) -> pd.Timestamp | None:
 
 
 def losses(project: Any, path: str | os.PathLike) -> list[str]:
-    """The parts of ``project`` an MSPDI file does not hold (keys of
-    :func:`tpmkit.io._fidelity.held_parts`): three-point estimates, distributions, task
+    """The parts of ``project`` an MSPDI file does not hold.
+
+    Keys of ``tpmkit.io._fidelity.held_parts``: three-point estimates, distributions, task
     rates and other non-standard task columns, risks, EVM periods, the WBS dictionary, free
     project settings, resource columns other than name, capacity and rate, and a deadline
-    in fractional working days or without a start date."""
+    in fractional working days or without a start date.
+    """
     keeps = list(KEEPS)
     if _deadline_date(project) is not None:
         keeps.append("deadline")

@@ -348,10 +348,12 @@ _FORMATS = {".csv": "CSV task table", ".tsv": "TSV task table", ".xlsx": "Excel 
 
 
 def losses(project: Project, path: str | Path) -> list[str]:
-    """The parts of ``project`` (keys of :func:`tpmkit.io._fidelity.held_parts`) that a file
-    of ``path``'s format does not hold: a CSV holds the task table only (not the project
+    """The parts of ``project`` that a file of ``path``'s format does not hold.
+
+    Keys of ``tpmkit.io._fidelity.held_parts``: a CSV holds the task table only (not the project
     settings, calendar or the other parts); an Excel cell holds no list or mapping setting;
-    no table format holds a link with both a percent and a day lag."""
+    no table format holds a link with both a percent and a day lag.
+    """
     suffix = Path(path).suffix.lower()
     keeps = list(KEEPS[suffix])
     if suffix == ".xlsx":
