@@ -43,12 +43,13 @@ def mixed_lag_links(project: Any) -> pd.Series:
     return mixed["predecessor"].astype(str) + "→" + mixed["successor"].astype(str)
 
 
-def held_parts(project: Any) -> list[str]:
+def held_parts(project: Any, table: pd.DataFrame | None = None) -> list[str]:
     """The keys of the parts of ``project`` that hold data (see :data:`PROJECT_PARTS`).
 
     ``setting:<key>`` for the free project settings (``description``, ``extra``, …; not the
     :data:`SOURCE_SETTINGS` a reader adds),
-    ``task:<column>`` for the task-table columns (``id`` excepted).
+    ``task:<column>`` for the task-table columns (``id`` excepted; ``table`` is
+    ``project.to_table()`` when the caller has it already).
     """
     keys = []
     if project.name and project.name != "Project":
@@ -68,12 +69,13 @@ def held_parts(project: Any) -> list[str]:
              if getattr(project, k) is not None and len(getattr(project, k))]
     if len(mixed_lag_links(project)):
         keys.append("mixed_lags")
-    keys += [f"task:{c}" for c in project.to_table().columns if c != "id"]
+    table = project.to_table() if table is None else table
+    keys += [f"task:{c}" for c in table.columns if c != "id"]
     return keys
 
 
-def lost_parts(project: Any, keeps: Iterable[str], *, target: str | os.PathLike | None = None
-               ) -> list[str]:
+def lost_parts(project: Any, keeps: Iterable[str], *, target: str | os.PathLike | None = None,
+               table: pd.DataFrame | None = None) -> list[str]:
     """The keys of the parts of ``project`` a format that keeps ``keeps`` drops.
 
     ``keeps`` holds part keys and the wildcards ``task:*`` (every task column) and
@@ -82,7 +84,7 @@ def lost_parts(project: Any, keeps: Iterable[str], *, target: str | os.PathLike 
     """
     keeps = set(keeps)
     out = []
-    for key in held_parts(project):
+    for key in held_parts(project, table):
         if key in keeps or (key.startswith("task:") and "task:*" in keeps) \
                 or (key.startswith("setting:") and "setting:*" in keeps):
             continue

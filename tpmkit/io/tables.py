@@ -324,10 +324,11 @@ def _rows(df: pd.DataFrame | None) -> list[dict]:
     return out
 
 
-def project_to_dict(project: Project) -> dict:
-    """The project as the mapping a YAML/JSON project file holds."""
+def project_to_dict(project: Project, table: pd.DataFrame | None = None) -> dict:
+    """The project as the mapping a YAML/JSON project file holds (``table``: its
+    ``project.to_table()`` when the caller has it already)."""
     data: dict[str, Any] = {"project": _plain(project.settings_dict()),
-                            "tasks": _rows(project.to_table())}
+                            "tasks": _rows(project.to_table() if table is None else table)}
     for key in ("risks", "resources", "periods", "wbs"):
         df = getattr(project, key)
         if df is not None and len(df):
@@ -347,7 +348,7 @@ _FORMATS = {".csv": "CSV task table", ".tsv": "TSV task table", ".xlsx": "Excel 
             ".yaml": "YAML project file", ".yml": "YAML project file", ".json": "JSON project file"}
 
 
-def losses(project: Project, path: str | Path) -> list[str]:
+def losses(project: Project, path: str | Path, table: pd.DataFrame | None = None) -> list[str]:
     """The parts of ``project`` that a file of ``path``'s format does not hold.
 
     Keys of ``tpmkit.io._fidelity.held_parts``: a CSV holds the task table only (not the project
@@ -359,7 +360,7 @@ def losses(project: Project, path: str | Path) -> list[str]:
     if suffix == ".xlsx":
         keeps += [f"setting:{k}" for k, v in project.settings.items()
                   if not isinstance(v, dict | list | tuple)]
-    return lost_parts(project, keeps, target=path)
+    return lost_parts(project, keeps, target=path, table=table)
 
 
 def write(project: Project, path: str | Path, **kwargs: Any) -> None:
@@ -370,30 +371,30 @@ def write(project: Project, path: str | Path, **kwargs: Any) -> None:
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    warn_lost(project, losses(project, path), path, _FORMATS[suffix])
+    table = project.to_table()
+    warn_lost(project, losses(project, path, table), path, _FORMATS[suffix])
     with atomic_path(path, inputs=(project.source,)) as tmp:
         if suffix in (".csv", ".tsv"):
-            table = project.to_table()
             for c in table.columns:
                 if pd.api.types.is_datetime64_any_dtype(table[c]):
                     table[c] = table[c].dt.strftime("%Y-%m-%d")
             table.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",",
                          lineterminator="\n")
         elif suffix == ".xlsx":
-            _write_excel(project, tmp)
+            _write_excel(project, tmp, table)
         elif suffix == ".json":
             with open(tmp, "w", encoding="utf-8") as fh:
-                json.dump(project_to_dict(project), fh, indent=2, ensure_ascii=False)
+                json.dump(project_to_dict(project, table), fh, indent=2, ensure_ascii=False)
                 fh.write("\n")
         else:
             import yaml
 
             with open(tmp, "w", encoding="utf-8") as fh:  # streamed: no second copy in memory
-                yaml.safe_dump(project_to_dict(project), fh, sort_keys=False, allow_unicode=True,
+                yaml.safe_dump(project_to_dict(project, table), fh, sort_keys=False, allow_unicode=True,
                                default_flow_style=None, width=100)
 
 
-def _write_excel(project: Project, tmp: Path) -> None:
+def _write_excel(project: Project, tmp: Path, table: pd.DataFrame) -> None:
     settings = _plain(project.settings_dict())
     cal = settings.pop("calendar", {})
     settings["workweek"] = ", ".join(cal.get("workweek", []))
@@ -402,7 +403,7 @@ def _write_excel(project: Project, tmp: Path) -> None:
         json.dumps(v) if isinstance(v, dict | list) else v for v in settings.values()]})
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        project.to_table().to_excel(xw, sheet_name="tasks", index=False)
+        table.to_excel(xw, sheet_name="tasks", index=False)
         kv.to_excel(xw, sheet_name="project", index=False)
         for key in ("risks", "resources", "periods", "wbs"):
             df = getattr(project, key)
