@@ -195,6 +195,18 @@ def test_an_input_is_never_overwritten_through_links_or_other_spellings(tmp_path
     assert src.read_bytes() == before and (tmp_path / "link.yaml").is_symlink()
 
 
+def test_a_replaced_file_keeps_its_permissions(tmp_path):
+    target = tmp_path / "plan.csv"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    write_text_atomic(target, "new\n")
+    assert target.read_text() == "new\n" and (target.stat().st_mode & 0o777) == 0o640
+    fresh = write_text_atomic(tmp_path / "fresh.csv", "x\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
 def test_a_symlinked_output_is_written_through_the_link(tmp_path):
     real = tmp_path / "real.json"
     real.write_text("{}")

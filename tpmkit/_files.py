@@ -145,19 +145,28 @@ def _destination(path: Path) -> tuple[Path, bool]:
 
 
 def _create_temporary(target: Path) -> Path:
-    """Create (exclusively) an empty temporary file beside ``target``; return its path."""
-    mode = 0o666
-    with contextlib.suppress(OSError):
-        mode = stat.S_IMODE(os.stat(target).st_mode)  # keep the permissions of the old file
+    """Create (exclusively) an empty temporary file beside ``target``; return its path.
+
+    Its permissions are those a plain ``open(target, "w")`` gives (0o666 less the umask).
+    """
     while True:
         tmp = target.parent / (f".{target.name}{TEMP_TAG}{os.getpid()}-"
                                f"{secrets.token_hex(4)}{target.suffix}")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
             continue
         os.close(fd)
         return tmp
+
+
+def _keep_mode(tmp: Path, target: Path) -> None:
+    """Give ``tmp`` the permission bits of the file it replaces (if there is one)."""
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return
+    os.chmod(tmp, mode)
 
 
 def _flush_to_disk(path: Path) -> None:
@@ -196,6 +205,7 @@ def atomic_path(path: str | os.PathLike, *, inputs: tuple = ()) -> Iterator[Path
         tmp = _create_temporary(target)
         yield tmp
         _flush_to_disk(tmp)
+        _keep_mode(tmp, target)
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
