@@ -42,6 +42,8 @@ _STALE_AGE = 24 * 3600.0
 
 def _same_file(a: Path, b: Path) -> bool:
     """True when ``a`` and ``b`` name one file (through symlinks, hard links or case)."""
+    if os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b)):
+        return True  # the same resolved path (normcase folds case on Windows)
     try:
         # the file system decides: one inode (device + number) is one file, whatever the
         # spelling: symlinks, hard links, and Plan.XML vs plan.xml on a case-insensitive disk
