@@ -325,8 +325,10 @@ def _rows(df: pd.DataFrame | None) -> list[dict]:
 
 
 def project_to_dict(project: Project, table: pd.DataFrame | None = None) -> dict:
-    """The project as the mapping a YAML/JSON project file holds (``table``: its
-    ``project.to_table()`` when the caller has it already)."""
+    """The project as the mapping a YAML/JSON project file holds.
+
+    ``table`` is ``project.to_table()`` when the caller has it already.
+    """
     data: dict[str, Any] = {"project": _plain(project.settings_dict()),
                             "tasks": _rows(project.to_table() if table is None else table)}
     for key in ("risks", "resources", "periods", "wbs"):
