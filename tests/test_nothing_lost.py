@@ -445,3 +445,13 @@ def test_round_trip_property_random_projects(tmp_path, names, data, suffix):
     assert differences(p, q) == expected
     cols = [c for c in _SCHEDULE if c in sa]  # forecast columns with a status date only
     np.testing.assert_allclose(sb[cols].to_numpy(float), sa[cols].to_numpy(float), atol=1e-9)
+
+
+def test_excel_names_cells_it_would_truncate(tmp_path):
+    p = tpmkit.read(pd.DataFrame({"id": ["A"], "duration": [1], "name": ["x" * 40_000]}))
+    assert losses(p, "plan.xlsx") == ["long_cells"] and losses(p, "plan.yaml") == []
+    with pytest.warns(UserWarning) as caught:
+        tpmkit.write(p, tmp_path / "plan.xlsx")
+    assert any("plan.xlsx: Excel workbook cannot hold the text over 32,767 characters in a cell"
+               in str(w.message) for w in caught)
+    assert len(tpmkit.read(tmp_path / "plan.xlsx").tasks.loc["A", "name"]) == 32_767

@@ -28,6 +28,7 @@ PROJECT_PARTS = {
     "holidays": "holidays", "duration_from": "duration_from setting",
     "risks": "risk register", "resources": "resource table", "periods": "EVM periods",
     "wbs": "WBS dictionary", "mixed_lags": "mixed lags",
+    "long_cells": "text over 32,767 characters in a cell (Excel truncates it)",
 }
 #: settings the readers add to describe the source file (how it was read), not project data
 SOURCE_SETTINGS = frozenset({"source_format", "minutes_per_day", "hours_per_day", "calendar_name"})

@@ -359,10 +359,34 @@ def losses(project: Project, path: str | Path, table: pd.DataFrame | None = None
     """
     suffix = Path(path).suffix.lower()
     keeps = list(KEEPS[suffix])
+    lost = []
     if suffix == ".xlsx":
         keeps += [f"setting:{k}" for k, v in project.settings.items()
                   if not isinstance(v, dict | list | tuple)]
-    return lost_parts(project, keeps, target=path, table=table)
+        tables = [project.to_table() if table is None else table,
+                  *(getattr(project, k) for k in ("risks", "resources", "periods", "wbs"))]
+        if any(_longest_text(df) > _EXCEL_CELL for df in tables if df is not None):
+            lost.append("long_cells")
+    return lost_parts(project, keeps, target=path, table=table) + lost
+
+
+_EXCEL_CELL = 32_767  # characters an Excel cell holds
+
+
+def _longest_text(df: pd.DataFrame) -> int:
+    """The length of the longest text cell of ``df`` (0 without text)."""
+    longest = 0
+    for c in df.columns:
+        col = df[c]
+        if col.dtype != object and not pd.api.types.is_string_dtype(col):
+            continue
+        try:
+            n = col.str.len().max()  # NaN for cells that are not text
+        except AttributeError:  # an object column without any text
+            continue
+        if pd.notna(n):
+            longest = max(longest, int(n))
+    return longest
 
 
 def write(project: Project, path: str | Path, **kwargs: Any) -> None:
