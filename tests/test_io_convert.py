@@ -74,10 +74,10 @@ def test_lossy_export_warns_and_strict_refuses(tmp_path, capsys):
                    "  - {id: B, duration: 2, predecessors: A}\n")
     out = tmp_path / "plan.xml"
     assert main(["convert", str(src), str(out), "--strict"]) == 2
-    assert "no standard fields for three-point estimates" in capsys.readouterr().err
-    assert not out.exists() and not list(tmp_path.glob(".plan.xml.*"))
+    assert "MS Project XML cannot hold the three-point estimates" in capsys.readouterr().err
+    assert not out.exists() and not list(tmp_path.glob(".plan.xml*"))
     assert main(["convert", str(src), str(out)]) == 0
-    assert "warning: plan.xml: MS Project XML has no standard fields for three-point" in \
+    assert "warning: plan.xml: MS Project XML cannot hold the three-point estimates" in \
         capsys.readouterr().err
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TpmkitWarning)

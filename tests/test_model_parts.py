@@ -201,7 +201,7 @@ def test_mixed_percent_and_day_lag_is_kept_and_warned_on_text_write(tmp_path):
     p = build_project({"tasks": tasks, "links": links})
     assert p.links.loc[0, ["lag", "lag_percent"]].tolist() == [1.0, 0.5]
     assert tpmkit.schedule(p).table.loc["B", "early_start"] == 3.0      # 1 d + 50 % of 4 d
-    with pytest.warns(tpmkit.io.TpmkitWarning, match=r"links A→B have both a percent and a day lag"):
+    with pytest.warns(tpmkit.io.TpmkitWarning, match=r"links A→B, which have both a percent and a day lag"):
         tpmkit.io.write(p, tmp_path / "p.csv")
 
 

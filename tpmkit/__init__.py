@@ -22,6 +22,7 @@ from tpmkit.errors import (
     FileFormatError,
     InputFileError,
     OptionError,
+    OutputFileError,
     TpmkitError,
     ValidationError,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "FileFormatError",
     "InputFileError",
     "OptionError",
+    "OutputFileError",
     "Project",
     "TpmkitError",
     "ValidationError",

@@ -18,6 +18,7 @@ __all__ = [
     "FileFormatError",
     "InputFileError",
     "OptionError",
+    "OutputFileError",
     "TpmkitError",
     "TpmkitWarning",
     "ValidationError",
@@ -56,6 +57,10 @@ class FileFormatError(InputFileError):
 
 class DataError(TpmkitError):
     """A computation lacks the data it needs (e.g. no baseline for EVM)."""
+
+
+class OutputFileError(TpmkitError):
+    """An output file cannot be written (disk full, read-only folder); nothing was written."""
 
 
 class TpmkitWarning(UserWarning):

@@ -4,9 +4,12 @@ Reads any supported project file (MS Project XML, Primavera XER, GanttProject, P
 Jira CSV, PSPLIB, CSV/XLSX/YAML/JSON, and MPP & co. through the optional MPXJ bridge) and
 writes it in the format of OUT's suffix: ``.csv``/``.tsv`` (task table), ``.xlsx``,
 ``.yaml``/``.yml``, ``.json`` or ``.xml``/``.mspdi`` (MS Project XML). Import warnings
-(e.g. an ALAP constraint tpmkit does not model) and export losses (e.g. three-point estimates,
-which MS Project XML cannot hold) go to stderr; ``--strict`` turns them into an error (exit
-status 2, OUT untouched) so nothing is converted silently with losses.
+(e.g. an ALAP constraint tpmkit does not model) and export losses go to stderr: one line names
+every part the output format cannot hold (a CSV holds the task table only: not the project
+start, status date, deadline, currency, BAC, calendar, risks, resources, periods or WBS
+dictionary; MS Project XML has no place for three-point estimates, risks, periods or the WBS
+dictionary); ``--strict`` turns them into an error (exit status 2, OUT untouched) so nothing
+is converted silently with losses. OUT is written atomically and is never the input file.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import argparse
 import warnings
 from pathlib import Path
 
-from tpmkit._files import atomic_path
+from tpmkit._files import refuse_overwrite
 from tpmkit.cli._common import add_input_arguments, load_project, print_json
 from tpmkit.errors import InputFileError, OptionError, format_ids
 
@@ -52,10 +55,7 @@ def run(args: argparse.Namespace) -> int:
         raise OptionError(f"cannot write {out.suffix or 'a file without a suffix'!r} "
                           f"({str(out)!r}); choose one of: {', '.join(sorted(WRITERS))}")
     src = str(args.file)
-    if not src.startswith("sample:") and Path(src).exists() and out.exists() \
-            and out.resolve() == Path(src).resolve():
-        raise InputFileError(f"refusing to overwrite the input file {src!r}; name another "
-                             "output file")
+    refuse_overwrite(out, src, fix="name another output file")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         project = load_project(args)
@@ -64,20 +64,23 @@ def run(args: argparse.Namespace) -> int:
         raise InputFileError(f"{src}: the import reported {len(messages)} problem(s): "
                              f"{messages[0]}{' …' if len(messages) > 1 else ''}; fix the "
                              "source file or run without --strict")
-    # write beside the target first so that --strict can still refuse a lossy export
-    with atomic_path(out) as tmp:
+    options = {}
+    if out.suffix.lower() in DATED_FORMATS:
+        # MS Project XML stores the computed dates: the schedule is the caller's to compute
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            # MS Project XML stores the computed dates: the schedule is the caller's to compute
-            options = ({"schedule": schedule(project)} if out.suffix.lower() in DATED_FORMATS
-                       else {})
-            write(project, tmp, **options)
-        lost = [str(w.message).replace(tmp.name, out.name) for w in caught
-                if issubclass(w.category, UserWarning)]
-        if lost and args.strict:
-            raise InputFileError(f"{out}: the export would lose data: {lost[0]}; choose another "
-                                 "output format or run without --strict")
-    messages += lost
+            options["schedule"] = schedule(project)
+        messages += [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    with warnings.catch_warnings(record=True) as caught:
+        # --strict: a warning of the writer (what the format cannot hold) stops it before
+        # the target is touched; the atomic write leaves no partial file either way
+        warnings.simplefilter("error" if args.strict else "always", UserWarning)
+        try:
+            write(project, out, **options)
+        except UserWarning as lost:
+            raise InputFileError(f"the export would lose data: {lost}; choose another output "
+                                 "format or run without --strict") from None
+    messages += [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
     summary = {"input": src, "output": str(out), "format": _NAMES.get(out.suffix.lower(), ""),
                "tasks": len(project.tasks), "links": len(project.links),
                "warnings": messages}

@@ -41,8 +41,8 @@ from tpmkit.io.agile import read_board_parts, read_items, read_status_history, r
 from tpmkit.io.tables import read_table
 from tpmkit.model import Project, build_project
 
-__all__ = ["DATED_FORMATS", "READERS", "WRITERS", "TpmkitWarning", "read", "read_items", "read_parts",
-           "read_status_history", "read_table", "write"]
+__all__ = ["DATED_FORMATS", "READERS", "WRITERS", "TpmkitWarning", "losses", "read", "read_items",
+           "read_parts", "read_status_history", "read_table", "write"]
 __all__ += ["read_board_parts", "read_status_map"]  # work items (tpmkit.io.agile)
 
 #: suffix -> reader module in tpmkit.io (each provides ``read_parts(path, **settings)``)
@@ -165,6 +165,34 @@ def read(source: str | os.PathLike | pd.DataFrame | Mapping[str, Any], **setting
                          "a DataFrame or a dict with a 'tasks' table")
 
 
+def _writer(path: str | os.PathLike):
+    """The writer module of ``path``'s suffix (an OptionError for a suffix none writes)."""
+    suffix = Path(path).suffix.lower()
+    name = WRITERS.get(suffix)
+    if name is None:
+        raise OptionError(f"cannot write {suffix or 'files without a suffix'!r}; choose one of: "
+                          f"{', '.join(sorted(WRITERS))}")
+    return _module(name, suffix, "writing")
+
+
+def losses(project: Project, path: str | os.PathLike) -> list[str]:
+    """The parts of ``project`` that a file of ``path``'s format cannot hold.
+
+    Keys such as ``"start"``, ``"holidays"``, ``"risks"``, ``"wbs"`` (the WBS dictionary),
+    ``"setting:description"`` or ``"task:optimistic"``; empty when the format keeps
+    everything the project holds. :func:`write` names them in one warning line and
+    ``tpmkit convert --strict`` refuses to write them. YAML and JSON keep every part.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = read(pd.DataFrame({"id": ["A"], "duration": [2]}), start="2027-01-04", currency="EUR")
+    >>> losses(p, "plan.csv"), losses(p, "plan.yaml")
+    (['start', 'currency'], [])
+    """
+    return _writer(path).losses(project, path)
+
+
 def write(project: Project, path: str | os.PathLike, **kwargs: Any) -> Path:
     """Write ``project`` to ``path`` in the format of its suffix (atomically).
 
@@ -172,18 +200,18 @@ def write(project: Project, path: str | os.PathLike, **kwargs: Any) -> Path:
     ``schedule=tpmkit.schedule(project)`` adds the computed dates (without it the tasks carry
     none); :func:`tpmkit.write` schedules for you.
 
+    What the format cannot hold (:func:`losses`) is named in one ``TpmkitWarning`` line.
+
     Raises
     ------
     InputFileError
         When ``path`` is the file the project was read from (inputs are never overwritten).
+    OutputFileError
+        When the file cannot be written (disk full, read-only folder); the old file, if
+        any, is left as it was and no partial file remains.
     """
     p = Path(path)
-    suffix = p.suffix.lower()
-    name = WRITERS.get(suffix)
-    if name is None:
-        raise OptionError(f"cannot write {suffix or 'files without a suffix'!r}; choose one of: "
-                          f"{', '.join(sorted(WRITERS))}")
+    module = _writer(p)
     refuse_overwrite(p, project.source, fix="write to another path")
-    module = _module(name, suffix, "writing")
     module.write(project, p, **kwargs)
     return p

@@ -31,6 +31,8 @@ __all__ = [
     "MSPDI_ID_ALIAS",
     "MSPDI_ID_FIELD",
     "MSPDI_LINK_TYPES",
+    "MSPDI_RESOURCE_ID_ALIAS",
+    "MSPDI_RESOURCE_ID_FIELD",
     "WorkTime",
     "check_size",
     "computed_frame",
@@ -65,6 +67,9 @@ MSPDI_LINK_TYPES = {0: "FF", 1: "FS", 2: "SF", 3: "SS"}
 MSPDI_CONSTRAINTS = {2: "MSO", 3: "MFO", 4: "SNET", 5: "SNLT", 6: "FNET", 7: "FNLT"}
 MSPDI_ID_ALIAS = "tpmkit id"
 MSPDI_ID_FIELD = "188743731"
+#: resource ids likewise, in the resource Text1 field (the resource ``Name`` holds its name)
+MSPDI_RESOURCE_ID_ALIAS = "tpmkit resource id"
+MSPDI_RESOURCE_ID_FIELD = "205520904"
 
 _ID_OK = re.compile(r"^[A-Za-z0-9_.\-]+$")
 

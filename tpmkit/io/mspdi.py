@@ -42,6 +42,8 @@ from tpmkit.io._xml import (
     MSPDI_CONSTRAINTS,
     MSPDI_ID_ALIAS,
     MSPDI_LINK_TYPES,
+    MSPDI_RESOURCE_ID_ALIAS,
+    MSPDI_RESOURCE_ID_FIELD,
     WorkTime,
     format_number,
     links_table,
@@ -310,6 +312,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         "minutes_per_day": cfg.mpd,
         "calendar_name": cfg.cal_name,
         "source_format": "mspdi",
+        **_project_summary(root, ctx),
     }
     parts: dict[str, Any] = {"tasks": tasks, "links": links, "project": project,
                              "computed": comp, "warnings": warnings}
@@ -658,7 +661,7 @@ def _resources(root: Element, rows: list[dict[str, Any]], ctx: _Ctx, cfg: _Setti
     res_rows, res_by_uid = [], {}
     res_raw = [r for r in root.findall("Resources/Resource")
                if _txt(r, "UID") not in (None, "0") and _txt(r, "Name")]
-    res_ids, w = safe_ids([_txt(r, "Name") for r in res_raw], "resource")
+    res_ids, w = safe_ids([_resource_id(root, r) for r in res_raw], "resource")
     warnings += w
     per_day = {"1": day_len, "2": day_len / 60.0, "3": 1.0,
                "4": 1.0 / max(cfg.working_days_per_week, 1), "5": 1.0 / dpm,
@@ -686,6 +689,36 @@ def _resources(root: Element, rows: list[dict[str, Any]], ctx: _Ctx, cfg: _Setti
     for r in rows:
         r["resources"] = "; ".join(by_task.get(r["_uid"], []))
     return res_rows
+
+
+def _resource_id(root: Element, r: Element) -> str | None:
+    """A resource's id: the tpmkit id a tpmkit export keeps in its Text1 field, else its Name."""
+    if any(_txt(a, "Alias") == MSPDI_RESOURCE_ID_ALIAS
+           for a in root.findall("ExtendedAttributes/ExtendedAttribute")):
+        own = next((_txt(a, "Value") for a in r.findall("ExtendedAttribute")
+                    if _txt(a, "FieldID") == MSPDI_RESOURCE_ID_FIELD), None)
+        if own:
+            return own
+    return _txt(r, "Name")
+
+
+def _project_summary(root: Element, ctx: _Ctx) -> dict[str, Any]:
+    """The project's deadline and BAC from the project summary task (UID 0), when it has
+    a ``Deadline`` or a baseline-0 cost (where MS Project keeps them)."""
+    t = next((t for t in root.findall("Tasks/Task") if _txt(t, "UID") == "0"
+              and _txt(t, "OutlineLevel") in (None, "0")), None)
+    if t is None:
+        return {}
+    out: dict[str, Any] = {}
+    deadline = _date(t, "Deadline", ctx, "the project summary task")
+    if pd.notna(deadline):
+        out["deadline"] = deadline.date().isoformat()
+    baseline = next((b for b in t.findall("Baseline") if _txt(b, "Number") == "0"), None)
+    if baseline is not None:
+        bac = _num(baseline, "Cost", ctx, "the project summary task")
+        if math.isfinite(bac):
+            out["bac"] = bac
+    return out
 
 
 def _computed(computed: list[dict[str, Any]], start: Any, wt: WorkTime) -> pd.DataFrame:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import os
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,17 +25,20 @@ import numpy as np
 import pandas as pd
 
 from tpmkit._files import atomic_path
-from tpmkit.errors import DataError, InputFileError, TpmkitWarning, format_ids
+from tpmkit.errors import DataError, InputFileError, format_ids
+from tpmkit.io._fidelity import lost_parts, warn_lost
 from tpmkit.io._xml import (
     MSPDI_CONSTRAINTS,
     MSPDI_ID_ALIAS,
     MSPDI_ID_FIELD,
     MSPDI_LINK_TYPES,
+    MSPDI_RESOURCE_ID_ALIAS,
+    MSPDI_RESOURCE_ID_FIELD,
     WorkTime,
     format_number,
 )
 
-__all__ = ["write"]
+__all__ = ["KEEPS", "losses", "write"]
 
 _LINK_CODES = {v: k for k, v in MSPDI_LINK_TYPES.items()}
 _CONSTRAINT_CODES = {v: k for k, v in MSPDI_CONSTRAINTS.items()}
@@ -83,12 +85,14 @@ def _task_times(s: dict | None, milestone: bool, day: Any, mpd: float) -> dict[s
     if s is None:
         return out
     out["Critical"] = _e("Critical", int(bool(s.get("critical", False))))
-    out["FreeSlack"] = _e("FreeSlack", int(round(float(s["free_float"]) * mpd * 10)))
-    out["TotalSlack"] = _e("TotalSlack", int(round(float(s["total_float"]) * mpd * 10)))
-    if day is None:
-        return out
+    # a finished task of a status-dated schedule has no float (NaN): no slack element
+    for tag, col in (("FreeSlack", "free_float"), ("TotalSlack", "total_float")):
+        if pd.notna(s[col]):
+            out[tag] = _e(tag, int(round(float(s[col]) * mpd * 10)))
     es, ef = float(s["early_start"]), float(s["early_finish"])
     ls, lf = float(s["late_start"]), float(s["late_finish"])
+    if day is None or not all(map(math.isfinite, (es, ef, ls, lf))):
+        return out
     sd = day(es, "start")
     fd = day(ef, "finish") if not milestone else (day(es, "finish") if es > 0 else sd)
     fin_time = "17:00" if not milestone or es > 0 else "08:00"
@@ -102,27 +106,43 @@ def _task_times(s: dict | None, milestone: bool, day: Any, mpd: float) -> dict[s
     return out
 
 
-def _warn_unsupported(project: Any, path: str | os.PathLike) -> None:
-    """Warn about project data that MSPDI has no standard field for (it is not written)."""
-    t = project.tasks
+#: the task columns MSPDI holds (standard fields; the tpmkit id in Text1)
+_TASK_FIELDS = ("name", "duration", "predecessors", "wbs", "constraint", "constraint_date",
+                "cost", "baseline_start", "baseline_finish", "baseline_cost",
+                "percent_complete", "actual_start", "actual_finish", "actual_cost",
+                "remaining_duration", "resources", "milestone")
+#: the resource columns MSPDI holds (the tpmkit id in the resource's Text1)
+_RESOURCE_FIELDS = frozenset({"id", "name", "capacity", "rate", "type"})
+KEEPS = ("name", "start", "status_date", "currency", "workweek", "holidays", "bac",
+         *(f"task:{c}" for c in _TASK_FIELDS))
 
-    def used(col: str) -> bool:
-        if col not in t:
-            return False
-        if pd.api.types.is_numeric_dtype(t[col]):
-            return bool(t[col].notna().any())
-        return bool(t[col].map(lambda v: isinstance(v, str) and v.strip() != "").any())
 
-    lost = [label for cols, label in (
-        (("optimistic", "most_likely", "pessimistic"), "three-point estimates"),
-        (("distribution",), "distributions"), (("rate",), "task rates"))
-        if any(used(c) for c in cols)]
-    lost += [name for name in ("risks", "periods") if getattr(project, name, None) is not None
-             and len(getattr(project, name))]
-    if lost:
-        warnings.warn(f"{Path(path).name}: MS Project XML has no standard fields for "
-                      f"{', '.join(lost)}; they were not written (the durations are); keep a "
-                      "YAML, JSON or XLSX copy for full fidelity", TpmkitWarning, stacklevel=3)
+def _deadline_date(project: Any) -> pd.Timestamp | None:
+    """The project deadline as a date (a whole working-day deadline counted from the start)."""
+    d = project.deadline
+    if d is None or isinstance(d, pd.Timestamp):
+        return d
+    if project.start is None or float(d) != math.floor(float(d)):
+        return None  # no calendar day to write
+    return project.calendar.finish_dates(np.array([float(d)]), project.start)[0] \
+        if float(d) > 0 else project.start
+
+
+def losses(project: Any, path: str | os.PathLike) -> list[str]:
+    """The parts of ``project`` an MSPDI file does not hold.
+
+    Keys of ``tpmkit.io._fidelity.held_parts``: three-point estimates, distributions, task
+    rates and other non-standard task columns, risks, EVM periods, the WBS dictionary, free
+    project settings, resource columns other than name, capacity and rate, and a deadline
+    in fractional working days or without a start date.
+    """
+    keeps = list(KEEPS)
+    if _deadline_date(project) is not None:
+        keeps.append("deadline")
+    res = project.resources
+    if res is None or set(res.reset_index().columns) <= _RESOURCE_FIELDS | {"index"}:
+        keeps.append("resources")
+    return lost_parts(project, keeps, target=path)
 
 
 def write(project: Any, path: str | os.PathLike, schedule: Any = None, **kwargs: Any) -> Path:
@@ -187,7 +207,8 @@ def write(project: Any, path: str | os.PathLike, schedule: Any = None, **kwargs:
     dated = project.start is not None
     start = pd.Timestamp(project.start) if dated else None
     wt = WorkTime(weekmask, holidays)
-    _warn_unsupported(project, path)
+    warn_lost(project, losses(project, path), path, "MS Project XML",
+              mixed="written as day lags at the current durations")
     uid = {tid: k + 1 for k, tid in enumerate(ids)}
     day = _day_function(wt, sched, start, dated)
 
@@ -195,12 +216,13 @@ def write(project: Any, path: str | os.PathLike, schedule: Any = None, **kwargs:
                       '<Project xmlns="http://schemas.microsoft.com/project">']
     out += _project_xml(project, sched, day, dated, weekmask, mpd)
     out += _calendar_xml(weekmask, holidays)
+    out += _summary_task_xml(project, day if dated else None)
     out += _tasks_xml(project, tasks, ids, sched, uid, day if dated else None, mpd)
     out += _resources_xml(project, uid, mpd)
     out.append("</Project>")
     text = "\n".join(x for x in out if x) + "\n"
     target = Path(path)
-    with atomic_path(target) as tmp:
+    with atomic_path(target, inputs=(project.source,)) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return target
 
@@ -242,8 +264,28 @@ def _project_xml(project: Any, sched: pd.DataFrame | None, day: Callable, dated:
         out.append(_e("StatusDate", _dt(project.status_date, "17:00")))
     out.append("<ExtendedAttributes><ExtendedAttribute>" + _e("FieldID", MSPDI_ID_FIELD)
                + _e("FieldName", "Text1") + _e("Alias", MSPDI_ID_ALIAS)
+               + "</ExtendedAttribute><ExtendedAttribute>" + _e("FieldID", MSPDI_RESOURCE_ID_FIELD)
+               + _e("FieldName", "Text1") + _e("Alias", MSPDI_RESOURCE_ID_ALIAS)
                + "</ExtendedAttribute></ExtendedAttributes>")
     return out
+
+
+def _summary_task_xml(project: Any, day: Callable | None) -> list[str]:
+    """The project summary task (UID 0), where MS Project keeps the project's deadline and
+    its BAC (the summary's baseline cost); written only when the project has either."""
+    deadline = _deadline_date(project) if day is not None else (
+        project.deadline if isinstance(project.deadline, pd.Timestamp) else None)
+    if deadline is None and project.bac is None:
+        return []
+    name = getattr(project, "name", "") or "tpmkit project"
+    return ["<Task>" + _e("UID", 0) + _e("ID", 0) + _e("Name", name) + _e("Type", 1)
+            + _e("IsNull", 0) + _e("WBS", 0) + _e("OutlineNumber", 0) + _e("OutlineLevel", 0)
+            + _e("Milestone", 0) + _e("Summary", 1) + _e("ConstraintType", 0)
+            + _e("CalendarUID", -1)
+            + (_e("Deadline", _dt(deadline, "17:00")) if deadline is not None else "")
+            + ("<Baseline>" + _e("Number", 0) + _e("Cost", format_number(project.bac))
+               + "</Baseline>" if project.bac is not None else "")
+            + "</Task>"]
 
 
 def _calendar_xml(weekmask: list[bool], holidays: list[pd.Timestamp]) -> list[str]:
@@ -401,10 +443,15 @@ def _resources_xml(project: Any, uid: dict[str, int], mpd: float) -> list[str]:
             d = info[r]
             cap = d.get("capacity", np.nan)
             rate = d.get("rate", np.nan)
-            out.append("<Resource>" + _e("UID", k) + _e("ID", k) + _e("Name", r) + _e("Type", 1)
+            name = d.get("name")
+            name = str(name) if isinstance(name, str) and name.strip() else r
+            # MS Project shows the Name; the tpmkit id rides in the resource Text1 field
+            out.append("<Resource>" + _e("UID", k) + _e("ID", k) + _e("Name", name) + _e("Type", 1)
                        + _e("MaxUnits", format_number(cap) if pd.notna(cap) else "1")
                        + (_e("StandardRate", format_number(float(rate) * 60.0 / mpd))
                           + _e("StandardRateFormat", 2) if pd.notna(rate) else "")
+                       + "<ExtendedAttribute>" + _e("FieldID", MSPDI_RESOURCE_ID_FIELD)
+                       + _e("Value", r) + "</ExtendedAttribute>"
                        + "</Resource>")
         out.append("</Resources>")
         if isinstance(assignments, pd.DataFrame) and len(assignments):

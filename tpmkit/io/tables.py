@@ -23,10 +23,12 @@ import numpy as np
 import pandas as pd
 
 from tpmkit._files import atomic_path
-from tpmkit.errors import FileFormatError, InputFileError, format_ids
+from tpmkit.errors import FileFormatError, InputFileError
+from tpmkit.io._fidelity import PROJECT_PARTS, lost_parts, warn_lost
 from tpmkit.model import Project, column_name, table_frame
 
-__all__ = ["check_workbook", "looks_like_jira", "project_to_dict", "read_parts", "read_table", "write"]
+__all__ = ["KEEPS", "check_workbook", "looks_like_jira", "losses", "project_to_dict", "read_parts", "read_table",
+           "write"]
 
 PARTS = ("tasks", "risks", "resources", "periods", "wbs")
 _TEXT_COLUMNS = {"id", "predecessors", "wbs", "name", "resources", "task", "tasks", "key"}
@@ -322,10 +324,13 @@ def _rows(df: pd.DataFrame | None) -> list[dict]:
     return out
 
 
-def project_to_dict(project: Project) -> dict:
-    """The project as the mapping a YAML/JSON project file holds."""
+def project_to_dict(project: Project, table: pd.DataFrame | None = None) -> dict:
+    """The project as the mapping a YAML/JSON project file holds.
+
+    ``table`` is ``project.to_table()`` when the caller has it already.
+    """
     data: dict[str, Any] = {"project": _plain(project.settings_dict()),
-                            "tasks": _rows(project.to_table())}
+                            "tasks": _rows(project.to_table() if table is None else table)}
     for key in ("risks", "resources", "periods", "wbs"):
         df = getattr(project, key)
         if df is not None and len(df):
@@ -333,43 +338,89 @@ def project_to_dict(project: Project) -> dict:
     return data
 
 
+#: the parts each table format keeps (see :mod:`tpmkit.io._fidelity`); the rest is named as lost
+_EVERY_PART = tuple(k for k in PROJECT_PARTS if k != "mixed_lags")
+KEEPS = {
+    ".csv": ("task:*",), ".tsv": ("task:*",),
+    ".xlsx": (*_EVERY_PART, "task:*"),  # + the settings a cell holds (not lists or mappings)
+    ".yaml": (*_EVERY_PART, "task:*", "setting:*"), ".yml": (*_EVERY_PART, "task:*", "setting:*"),
+    ".json": (*_EVERY_PART, "task:*", "setting:*"),
+}
+_FORMATS = {".csv": "CSV task table", ".tsv": "TSV task table", ".xlsx": "Excel workbook",
+            ".yaml": "YAML project file", ".yml": "YAML project file", ".json": "JSON project file"}
+
+
+def losses(project: Project, path: str | Path, table: pd.DataFrame | None = None) -> list[str]:
+    """The parts of ``project`` that a file of ``path``'s format does not hold.
+
+    Keys of ``tpmkit.io._fidelity.held_parts``: a CSV holds the task table only (not the project
+    settings, calendar or the other parts); an Excel cell holds no list or mapping setting;
+    no table format holds a link with both a percent and a day lag.
+    """
+    suffix = Path(path).suffix.lower()
+    keeps = list(KEEPS[suffix])
+    lost = []
+    if suffix == ".xlsx":
+        keeps += [f"setting:{k}" for k, v in project.settings.items()
+                  if not isinstance(v, dict | list | tuple)]
+        tables = [project.to_table() if table is None else table,
+                  *(getattr(project, k) for k in ("risks", "resources", "periods", "wbs"))]
+        if any(_longest_text(df) > _EXCEL_CELL for df in tables if df is not None):
+            lost.append("long_cells")
+    return lost_parts(project, keeps, target=path, table=table) + lost
+
+
+_EXCEL_CELL = 32_767  # characters an Excel cell holds
+
+
+def _longest_text(df: pd.DataFrame) -> int:
+    """The length of the longest text cell of ``df`` (0 without text)."""
+    longest = 0
+    for c in df.columns:
+        col = df[c]
+        if col.dtype != object and not pd.api.types.is_string_dtype(col):
+            continue
+        try:
+            n = col.str.len().max()  # NaN for cells that are not text
+        except AttributeError:  # an object column without any text
+            continue
+        if pd.notna(n):
+            longest = max(longest, int(n))
+    return longest
+
+
 def write(project: Project, path: str | Path, **kwargs: Any) -> None:
-    """Write ``project`` as CSV (task table only), XLSX, YAML or JSON, atomically."""
+    """Write ``project`` as CSV (task table only), XLSX, YAML or JSON, atomically.
+
+    What the format cannot hold (:func:`losses`) is named in one ``TpmkitWarning`` line.
+    The file the project was read from is never overwritten.
+    """
     path = Path(path)
-    links = project.links
-    mixed = links[(links["lag"] != 0) & (links["lag_percent"] != 0)]
-    if len(mixed):
-        import warnings
-
-        from tpmkit.io import TpmkitWarning
-
-        warnings.warn(f"links {format_ids(mixed['predecessor'] + '→' + mixed['successor'])} have "
-                      "both a percent and a day lag, which the predecessors column cannot hold; "
-                      "the file keeps the percent only (write MSPDI to keep both)",
-                      TpmkitWarning, stacklevel=3)
     suffix = path.suffix.lower()
-    with atomic_path(path) as tmp:
+    table = project.to_table()
+    warn_lost(project, losses(project, path, table), path, _FORMATS[suffix])
+    with atomic_path(path, inputs=(project.source,)) as tmp:
         if suffix in (".csv", ".tsv"):
-            table = project.to_table()
             for c in table.columns:
                 if pd.api.types.is_datetime64_any_dtype(table[c]):
                     table[c] = table[c].dt.strftime("%Y-%m-%d")
             table.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",",
                          lineterminator="\n")
         elif suffix == ".xlsx":
-            _write_excel(project, tmp)
+            _write_excel(project, tmp, table)
         elif suffix == ".json":
-            tmp.write_text(json.dumps(project_to_dict(project), indent=2, ensure_ascii=False) + "\n",
-                           encoding="utf-8")
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(project_to_dict(project, table), fh, indent=2, ensure_ascii=False)
+                fh.write("\n")
         else:
             import yaml
 
-            tmp.write_text(yaml.safe_dump(project_to_dict(project), sort_keys=False,
-                                          allow_unicode=True, default_flow_style=None, width=100),
-                           encoding="utf-8")
+            with open(tmp, "w", encoding="utf-8") as fh:  # streamed: no second copy in memory
+                yaml.safe_dump(project_to_dict(project, table), fh, sort_keys=False, allow_unicode=True,
+                               default_flow_style=None, width=100)
 
 
-def _write_excel(project: Project, tmp: Path) -> None:
+def _write_excel(project: Project, tmp: Path, table: pd.DataFrame) -> None:
     settings = _plain(project.settings_dict())
     cal = settings.pop("calendar", {})
     settings["workweek"] = ", ".join(cal.get("workweek", []))
@@ -378,7 +429,7 @@ def _write_excel(project: Project, tmp: Path) -> None:
         json.dumps(v) if isinstance(v, dict | list) else v for v in settings.values()]})
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        project.to_table().to_excel(xw, sheet_name="tasks", index=False)
+        table.to_excel(xw, sheet_name="tasks", index=False)
         kv.to_excel(xw, sheet_name="project", index=False)
         for key in ("risks", "resources", "periods", "wbs"):
             df = getattr(project, key)
