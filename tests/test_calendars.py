@@ -126,6 +126,20 @@ def test_hours_p6_300_hours_on_eight_hour_days():
     assert s.finish_date == pd.Timestamp("2027-02-25 12:00")
 
 
+def test_one_calendar_with_working_hours_gives_dates_with_times():
+    """The same 37.5-day activity on a project calendar of 08:00–16:00 and no task
+    calendars: the times are those of the whole-day schedule, bit for bit; the dates carry
+    the time of day (finish Wed 24 Feb 12:00; the milestone after B at B's finish)."""
+    t = pd.DataFrame({"id": ["A", "B", "M"], "duration": [37.5, 1.0, 0.0],
+                      "predecessors": ["", "A", "B"]})
+    hours = tpmkit.schedule(tpmkit.read(t, start=MON, calendar={"working_times": DAY8})).table
+    days = tpmkit.schedule(tpmkit.read(t, start=MON)).table
+    assert hours[COLS].equals(days[COLS])
+    assert hours.loc["A", "early_finish_date"] == pd.Timestamp("2027-02-24 12:00")
+    assert hours.loc["M", "early_start_date"] == pd.Timestamp("2027-02-25 12:00")
+    assert days.loc["A", "early_finish_date"] == pd.Timestamp("2027-02-24")
+
+
 def test_ms_project_24_hour_calendar():
     """MS Project: a day of duration is MinutesPerDay (8 h) on every calendar. 3 days on
     the '24 Hours' calendar are 24 h round the clock: Mon 4 08:00 → Tue 5 08:00; the

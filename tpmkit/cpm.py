@@ -60,6 +60,7 @@ from tpmkit.model.progress import (
 from tpmkit.model.timeplan import (
     TimePlan,
     calendar_passes,
+    hours_instants,
     time_plan,
     uses_calendars,
     warn_calendars,
@@ -399,11 +400,13 @@ def _result(project: Project, net: Network, dur: np.ndarray, r: dict, times: dic
         "driven_by": driven,
     }, index=project.tasks.index)
     finish_date = None
-    if project.start is not None and "plan" in r:
-        plan = r["plan"]
-        for col, dates in plan.date_columns(r["instants"], dur == 0).items():
+    if project.start is not None and ("plan" in r or project.calendar.working_times):
+        # several calendars, or one with working hours: dates with the time of day
+        plan, instants = (r["plan"], r["instants"]) if "plan" in r else hours_instants(
+            project, net, out)
+        for col, dates in plan.date_columns(instants, dur == 0).items():
             out[col] = dates
-        t_end = float(r["instants"]["early_finish"].max(initial=0.0))
+        t_end = float(instants["early_finish"].max(initial=0.0))
         finish_date = (pd.Timestamp(plan.dates(np.array([t_end]), finish=True)[0])
                        if t_end > 0 else project.start)
     elif project.start is not None:

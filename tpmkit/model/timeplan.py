@@ -32,7 +32,7 @@ from tpmkit._core.codes import ConstraintType, LinkType, zero_within_eps
 from tpmkit.errors import TpmkitWarning, ValidationError, check_option, format_ids
 from tpmkit.model.calendar import DATE_MAX, Calendar, task_calendars
 
-__all__ = ["LAG_CALENDARS", "TimePlan", "calendar_passes", "constraint_instants", "time_plan", "uses_calendars",
+__all__ = ["LAG_CALENDARS", "TimePlan", "calendar_passes", "constraint_instants", "hours_instants", "time_plan", "uses_calendars",
            "warn_calendars"]
 
 LAG_CALENDARS = ("successor", "predecessor", "project", "24h")
@@ -205,6 +205,21 @@ def constraint_instants(plan: TimePlan, ctype: np.ndarray, coff: np.ndarray) -> 
     finish constraints at its end (NaN offsets stay NaN)."""
     is_start = np.isin(ctype, np.array([int(c) for c in _START_KINDS]))
     return plan.instants(coff, is_start)
+
+
+def hours_instants(project, net, table: pd.DataFrame) -> tuple[TimePlan, dict]:
+    """A plan on one calendar with working hours: the plan of its calendar and the four
+    times of ``table`` (project offsets) as instants, for dates with the time of day (a
+    start at the next working instant; a finish, and a milestone, at the end of the work
+    before it)."""
+    keys = ("early_start", "early_finish", "late_start", "late_finish")
+    offsets = np.concatenate([table[k].to_numpy(float) for k in keys])
+    span = float(np.nanmax(np.abs(offsets), initial=0.0))
+    days = int(2 * span * 7 / max(sum(project.calendar.weekmask), 1)) + 60
+    plan = time_plan(project, net, "successor", days)
+    work = table["duration"].to_numpy() > 0
+    return plan, {k: plan.instants(table[k].to_numpy(float), work if k.endswith("start")
+                                   else "finish") for k in keys}
 
 
 def calendar_passes(net, dur: np.ndarray, finish: float | None, bounds: dict,
