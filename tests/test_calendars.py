@@ -358,3 +358,10 @@ def test_level_check_and_report_data_take_a_multi_calendar_plan():
         warnings.simplefilter("ignore")
         data = build_report_data(p, iterations=200)
     assert data is not None
+
+
+def test_task_calendars_need_a_start_date():
+    t = pd.DataFrame({"id": ["A"], "duration": [1], "calendar": ["7d"]})
+    p = tpmkit.read(t, calendars={"7d": {"workweek": WEEK7}})
+    with pytest.raises(ValidationError, match="need a project start date"):
+        tpmkit.schedule(p)

@@ -348,11 +348,15 @@ def _passes_on(project: Project, net: Network, dur: np.ndarray | None, finish: f
                bounds: dict | None, lag_calendar: str | None) -> dict:
     """:func:`passes`, on the project's calendars when ``lag_calendar`` is given (a plan
     with task calendars): the axis starts a little longer than twice the one-calendar
-    schedule and doubles until every time falls inside it."""
+    forward pass and doubles until every time falls inside it."""
     if lag_calendar is None:
         return passes(net, dur, finish, bounds)
-    plain = passes(net, dur, finish, bounds)
-    span = max(plain["project_finish"], finish or 0.0, float(np.nanmax(
+    bnd = bounds or {}
+    _, ef, _ = _forward(net.order, net.pred_ptr, net.pred_link, net.link_from, net.link_type,
+                        net.lag, net.lag_percent, net.duration if dur is None else dur,
+                        net.constraint_type, net.constraint_offset,
+                        bnd.get("rel_start", _NO_BOUND), bnd.get("rel_finish", _NO_BOUND))
+    span = max(float(ef.max(initial=0.0)), finish or 0.0, float(np.nanmax(
         np.abs(net.constraint_offset), initial=0.0)))
     days = int(2 * span * 7 / max(sum(project.calendar.weekmask), 1)) + 60
     while True:

@@ -221,8 +221,14 @@ def back(t, dw, cal, ptr, a, b, c):  # pragma: no cover - compiled
 
 # ----------------------------------------------------------- numpy versions over arrays
 def _each(cal: np.ndarray, size: int):
+    """(calendar, selection) for each calendar present in ``cal`` (≥ -1); a slice when one
+    calendar holds every entry. Linear in ``size`` (a count, no sort)."""
     cal = np.broadcast_to(np.asarray(cal, dtype=np.int64), (size,))
-    for k in np.unique(cal):
+    present = np.flatnonzero(np.bincount(cal + 1)) - 1 if size else np.zeros(0, np.int64)
+    if len(present) == 1:
+        yield int(present[0]), slice(None)
+        return
+    for k in present:
         yield int(k), cal == k
 
 

@@ -259,24 +259,26 @@ def calendar_passes(net, dur: np.ndarray, finish: float | None, bounds: dict,
     ls, lf = jit.call(pdm.backward_pass, len(dmin) + len(lag), net.order, net.succ_ptr,
                       net.succ_link, b, net.link_type, lag, zero, dmin, net.constraint_type,
                       coff, due_s, due_f, t_late, *cal)
+    # working time of each task's calendar at its four times (floats are differences)
+    tc, unit = plan.task_cal, plan.task_unit
+    w_es, w_ef, w_ls, w_lf = (worktime.work_array(x, tc, plan.axis) for x in (es, ef, ls, lf))
     # link slack: how far the predecessor's time (finish for FS/FF, start for SS/SF) may
     # move on its calendar before the link moves the successor's early dates
     t = net.link_type
     to_start = (t == LinkType.FS) | (t == LinkType.SS)
     from_finish = (t == LinkType.FS) | (t == LinkType.FF)
     latest = worktime.back_array(np.where(to_start, es[b], ef[b]), lag, plan.link_cal, plan.axis)
-    mine = np.where(from_finish, ef[a], es[a])
-    wa = plan.task_cal[a]
-    link_slack = (worktime.work_array(latest, wa, plan.axis)
-                  - worktime.work_array(mine, wa, plan.axis)) / plan.task_unit[a]
+    link_slack = (worktime.work_array(latest, tc[a], plan.axis)
+                  - np.where(from_finish, w_ef[a], w_es[a])) / unit[a]
     ff = np.full(len(es), np.inf)
     np.minimum.at(ff, a, link_slack)
     no_succ = np.diff(net.succ_ptr) == 0
-    ff[no_succ] = plan.task_days(ef, np.full(len(ef), t_early))[no_succ]
+    w_end = worktime.work_array(np.full(len(ef), t_early), tc, plan.axis)
+    ff[no_succ] = ((w_end - w_ef) / unit)[no_succ]
     return {"early_start": plan.offsets(es), "early_finish": plan.offsets(ef),
             "late_start": plan.offsets(ls), "late_finish": plan.offsets(lf),
-            "total_float": zero_within_eps(plan.task_days(es, ls)),
-            "total_float_finish": zero_within_eps(plan.task_days(ef, lf)),
+            "total_float": zero_within_eps((w_ls - w_es) / unit),
+            "total_float_finish": zero_within_eps((w_lf - w_ef) / unit),
             "free_float": zero_within_eps(ff), "driving_link": drive,
             "link_slack": link_slack, "project_finish": float(plan.offsets([t_early])[0]),
             "instants": {"early_start": es, "early_finish": ef, "late_start": ls,
