@@ -107,6 +107,21 @@ def test_lag_counts_on_the_calendar_of_each_rule(cal_a, cal_b, rule, b_start):
     assert tpmkit.schedule(p.replace(lag_calendar=rule)).table.equals(s.table)
 
 
+def test_a_link_without_lag_never_moves_the_successor_before_the_predecessor():
+    """A and B on the 7-day calendar, A from Sat 9 Jan (SNET); B SS+0d with lags on the
+    project's Mon–Fri calendar: B starts with A on Sat 9 (no lag means no lag calendar),
+    not at the end of Friday's work; B FF+0d after A finishes with A on Sun 10."""
+    for link, start in (("A SS", "2027-01-09"), ("A FF", "2027-01-09")):
+        t = pd.DataFrame({"id": ["A", "B"], "duration": [2, 2], "predecessors": ["", link],
+                          "calendar": ["7d", "7d"], "constraint": ["SNET", ""],
+                          "constraint_date": ["2027-01-09", None]})
+        p = tpmkit.read(t, start=MON, calendars={"7d": {"workweek": WEEK7}})
+        tab = tpmkit.schedule(p, lag_calendar="project").table
+        assert _day(tab.loc["B", "early_start_date"]) == start, link
+        assert tab.loc["B", "early_finish_date"] >= tab.loc["A", "early_finish_date"]
+        assert (tab["total_float"] >= 0).all()
+
+
 def test_hours_p6_300_hours_on_eight_hour_days():
     """P6: 300 h on 08:00–16:00 = 37.5 days. From Mon 4 Jan 08:00, 35 days are 7 weeks
     (to Fri 19 Feb), days 36 and 37 are Mon 22 and Tue 23, the half day Wed 24 Feb
@@ -365,3 +380,47 @@ def test_task_calendars_need_a_start_date():
     p = tpmkit.read(t, calendars={"7d": {"workweek": WEEK7}})
     with pytest.raises(ValidationError, match="need a project start date"):
         tpmkit.schedule(p)
+
+
+@st.composite
+def calendars(draw):
+    mask = draw(st.lists(st.booleans(), min_size=7, max_size=7).filter(any))
+    days = []
+    for on in mask:
+        if not on:
+            days.append([])
+            continue
+        cuts = sorted(draw(st.sets(st.integers(0, 96), min_size=2, max_size=6)))
+        cuts = cuts[: len(cuts) // 2 * 2]
+        days.append([(15 * a, 15 * b) for a, b in zip(cuts[::2], cuts[1::2])])
+    mask = [on and bool(d) for on, d in zip(mask, days)]
+    if not any(mask):
+        mask[0], days[0] = True, [(480, 960)]
+    hol = draw(st.lists(st.integers(0, 40), max_size=4))
+    return mask, np.array([np.datetime64(MON) + int(h) for h in hol], dtype="datetime64[D]"), days
+
+
+@settings(max_examples=40, deadline=None)
+@given(calendars(), st.lists(st.floats(-3000, 40000), min_size=1, max_size=20),
+       st.one_of(st.just(0.0), st.floats(0.01, 20000)))  # minutes far above float round-off
+def test_shift_and_back_add_and_take_away_working_time(cal, instants, w):
+    """On any calendar: ``shift(t, w)`` is ``w`` working minutes after ``t`` (not before it
+    when ``w > 0``), ``back(t, w)`` the same before; ``back(t, 0)`` rolls forward,
+    ``shift(t, 0)`` back; the compiled scalars and the numpy versions agree."""
+    axis = worktime.build_axis([cal], np.datetime64(MON), -40, 200)
+    t = np.array(instants)
+    wt = worktime.work_array(t, 0, axis)
+    after = worktime.shift_array(t, w, 0, axis)
+    before = worktime.back_array(t, w, 0, axis)
+    np.testing.assert_allclose(worktime.work_array(after, 0, axis), wt + w, atol=1e-6)
+    np.testing.assert_allclose(worktime.work_array(before, 0, axis), wt - w, atol=1e-6)
+    if w > 0:
+        assert (after >= t - 1e-6).all() and (before <= t + 1e-6).all()
+    # w = 0: a start rolls forward to the next working instant, a finish back to the end
+    # of the work before it
+    assert (worktime.back_array(t, 0.0, 0, axis) >= t - 1e-6).all()
+    assert (worktime.shift_array(t, 0.0, 0, axis) <= t + 1e-6).all()
+    ptr, a, b, c = axis.arrays
+    for x, y, z in zip(t, after, before):
+        assert worktime.shift.py_func(x, w, 0, ptr, a, b, c) == y
+        assert worktime.back.py_func(x, w, 0, ptr, a, b, c) == z

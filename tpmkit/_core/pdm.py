@@ -158,7 +158,9 @@ def forward_link_cal(t, es_pred, ef_pred, lag, d, lc, tc, ptr, a, b, c):  # prag
     ``lag`` working minutes of calendar ``lc`` (the link's), the duration ``d`` working
     minutes of calendar ``tc`` (the successor's)."""
     base = ef_pred if (t == _FS or t == _FF) else es_pred
-    v = shift(base, lag, lc, ptr, a, b, c)
+    # no lag: the predecessor's own time (a zero shift would roll it back to working time
+    # of the lag's calendar, before the predecessor's time)
+    v = base if lag == 0.0 else shift(base, lag, lc, ptr, a, b, c)
     if t == _FF or t == _SF:
         v = back(v, d, tc, ptr, a, b, c)
     return v
@@ -169,7 +171,7 @@ def backward_link_cal(t, ls_succ, lf_succ, lag, d, lc, tc, ptr, a, b, c):  # pra
     """:func:`backward_link` on the time axis (see :func:`forward_link_cal`; ``d`` and ``tc``
     are the predecessor's)."""
     base = ls_succ if (t == _FS or t == _SS) else lf_succ
-    v = back(base, lag, lc, ptr, a, b, c)
+    v = base if lag == 0.0 else back(base, lag, lc, ptr, a, b, c)
     if t == _SS or t == _SF:
         v = shift(v, d, tc, ptr, a, b, c)
     return v

@@ -72,6 +72,7 @@ class TimePlan:
     sub_day: bool           # some calendar has working hours: dates carry times
     calendars: list[Calendar]
     origin: float = 0.0     # instant 0, minutes after midnight of the start day
+    constraint_dates: np.ndarray | None = None  # datetime64[D] per task (NaT: none)
 
     # -- offsets [working days of the project calendar] <-> instants [minutes] ----------
     def instants(self, offsets: np.ndarray, kind: np.ndarray | str) -> np.ndarray:
@@ -195,16 +196,26 @@ def time_plan(project, net, lag_calendar: str = "successor", horizon_days: int =
         days = max((DATE_MAX - project.start).days, 1)
     origin = _origin(project.calendar, project.start, project.settings.get("start_time"))
     axis = _axis(cals, project.start, lo, days - lo, origin)
+    cdates = pd.DatetimeIndex(project.tasks["constraint_date"]).normalize().to_numpy(
+        "datetime64[D]")
     return TimePlan(axis, task_cal, link_cal, task_unit, link_unit, float(units[0]),
                     project.start, any(c.working_times is not None for c in cals), cals,
-                    origin)
+                    origin, cdates)
 
 
 def constraint_instants(plan: TimePlan, ctype: np.ndarray, coff: np.ndarray) -> np.ndarray:
-    """Instants of constraint offsets: start constraints at the start of that working day,
-    finish constraints at its end (NaN offsets stay NaN)."""
+    """Instants of the constraints: a constraint date at its midnight (a start constraint)
+    or the next midnight (a finish constraint), so a weekend date keeps its meaning on a
+    calendar that works it; a constraint given as an offset at the start of that working
+    day of the project calendar, or at its end (NaN: none)."""
     is_start = np.isin(ctype, np.array([int(c) for c in _START_KINDS]))
-    return plan.instants(coff, is_start)
+    out = plan.instants(coff, is_start)
+    dates = plan.constraint_dates
+    if dates is not None and len(dates) == len(out):
+        has = ~np.isnat(dates)
+        days = (dates[has] - np.datetime64(plan.start.date(), "D")).astype(np.int64)
+        out[has] = (days + np.where(is_start[has], 0, 1)) * worktime.DAY - plan.origin
+    return out
 
 
 def hours_instants(project, net, table: pd.DataFrame) -> tuple[TimePlan, dict]:
@@ -267,7 +278,9 @@ def calendar_passes(net, dur: np.ndarray, finish: float | None, bounds: dict,
     t = net.link_type
     to_start = (t == LinkType.FS) | (t == LinkType.SS)
     from_finish = (t == LinkType.FS) | (t == LinkType.FF)
-    latest = worktime.back_array(np.where(to_start, es[b], ef[b]), lag, plan.link_cal, plan.axis)
+    succ_t = np.where(to_start, es[b], ef[b])
+    latest = np.where(lag == 0.0, succ_t, worktime.back_array(succ_t, lag, plan.link_cal,
+                                                              plan.axis))
     link_slack = (worktime.work_array(latest, tc[a], plan.axis)
                   - np.where(from_finish, w_ef[a], w_es[a])) / unit[a]
     ff = np.full(len(es), np.inf)
