@@ -92,9 +92,11 @@ def _two_tasks(t: int, lag: float, pct: float, d=(4.0, 2.0), ctype=(0, 0),
     args = (np.array([t]), np.array([lag]), np.array([pct]), np.array(d, float),
             np.array(ctype, np.int64), np.array(coff, float))
     none = np.zeros(0)  # no release/due bounds (no status date)
-    es, ef, drive = pdm.forward_pass(order, ptr, link, np.array([0]), *args, none, none)
+    es, ef, drive = pdm.forward_pass(order, ptr, link, np.array([0]), *args, none, none,
+                                     *pdm.NO_CALENDARS)  # whole days of one calendar
     T = float(ef.max()) if finish is None else finish
-    ls, lf = pdm.backward_pass(order, sptr, link, np.array([1]), *args, none, none, T)
+    ls, lf = pdm.backward_pass(order, sptr, link, np.array([1]), *args, none, none, T,
+                               *pdm.NO_CALENDARS)
     return es, ef, drive, ls, lf
 
 

@@ -47,6 +47,7 @@ import pandas as pd
 from tpmkit._core.codes import EPS, LinkType, zero_within_eps
 from tpmkit.errors import check_option
 from tpmkit.model import Network, Project
+from tpmkit.model.calendar import DATE_MAX
 from tpmkit.model.progress import (
     COMPLETE,
     NOT_STARTED,
@@ -56,10 +57,18 @@ from tpmkit.model.progress import (
     warn_progress,
     with_status_date,
 )
+from tpmkit.model.timeplan import (
+    TimePlan,
+    calendar_passes,
+    hours_instants,
+    time_plan,
+    uses_calendars,
+    warn_calendars,
+)
 from tpmkit.model.wbs import wbs_key
 
 __all__ = ["ScheduleResult", "cpm_steps", "critical_paths", "driving_path", "format_number",
-           "passes", "schedule", "wbs_summary"]
+           "passes", "schedule", "warn_calendars", "wbs_summary"]
 
 _EPS = EPS
 
@@ -68,27 +77,30 @@ _NO_BOUND = np.zeros(0)
 
 
 def _forward(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct, dur, ctype, coff,
-             rel_start=_NO_BOUND, rel_finish=_NO_BOUND):
-    """Forward pass of one iteration (:func:`tpmkit._core.pdm.forward_pass`)."""
+             rel_start=_NO_BOUND, rel_finish=_NO_BOUND, cal=None):
+    """Forward pass of one iteration (:func:`tpmkit._core.pdm.forward_pass`; ``cal``: the
+    calendar arguments, default whole days of one calendar)."""
     from tpmkit._core import jit, pdm
 
     return jit.call(pdm.forward_pass, len(order) + len(link_from), order, pred_ptr, pred_link,
-                    link_from, link_type, lag, lag_pct, dur, ctype, coff, rel_start, rel_finish)
+                    link_from, link_type, lag, lag_pct, dur, ctype, coff, rel_start, rel_finish,
+                    *(pdm.NO_CALENDARS if cal is None else cal))
 
 
 def _backward(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, dur, ctype, coff,
-              finish, due_start=_NO_BOUND, due_finish=_NO_BOUND):
+              finish, due_start=_NO_BOUND, due_finish=_NO_BOUND, cal=None):
     """Backward pass of one iteration (:func:`tpmkit._core.pdm.backward_pass`)."""
     from tpmkit._core import jit, pdm
 
     return jit.call(pdm.backward_pass, len(order) + len(link_to), order, succ_ptr, succ_link,
                     link_to, link_type, lag, lag_pct, dur, ctype, coff, due_start, due_finish,
-                    finish)
+                    finish, *(pdm.NO_CALENDARS if cal is None else cal))
 
 
 def passes(net: Network, durations: np.ndarray | None = None,
            finish: float | None = None,
-           bounds: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray | float]:
+           bounds: dict[str, np.ndarray] | None = None,
+           plan: TimePlan | None = None) -> dict[str, np.ndarray | float]:
     """Forward and backward passes on network arrays (input order).
 
     Parameters
@@ -103,16 +115,25 @@ def passes(net: Network, durations: np.ndarray | None = None,
         Release and due bounds per task (``rel_start``, ``rel_finish``, ``due_start``,
         ``due_finish``) of a status-dated schedule
         (:func:`tpmkit.model.progress.progress_network`).
+    plan : TimePlan, optional
+        The calendars of a plan whose tasks use several
+        (:func:`tpmkit.model.timeplan.time_plan`): durations count working time of each
+        task's calendar, lags of the link's; default whole days of the project calendar.
 
     Returns
     -------
     dict
         ``early_start, early_finish, late_start, late_finish, total_float, free_float``
         arrays, ``driving_link`` (link row, -1 = project start, -2 = constraint),
-        ``link_slack`` per link, and ``project_finish`` (early) [working days].
+        ``link_slack`` per link, and ``project_finish`` (early) [working days]. With a
+        ``plan``, the times are offsets of the project calendar, the floats and slacks
+        working days of the task's (predecessor's) calendar, and ``instants`` holds the
+        four times as instants of the plan's axis [minutes].
     """
     dur = net.duration if durations is None else np.asarray(durations, dtype=np.float64)
     bnd = bounds or {}
+    if plan is not None:
+        return calendar_passes(net, dur, finish, bnd, plan)
     es, ef, drive = _forward(net.order, net.pred_ptr, net.pred_link, net.link_from,
                              net.link_type, net.lag, net.lag_percent, dur,
                              net.constraint_type, net.constraint_offset,
@@ -212,7 +233,8 @@ class ScheduleResult:
 # long function: the docstring holds the worked examples of the three progress options
 def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = None,
              near_critical: float = 5.0, durations: object | None = None,
-             progress: str = "retained_logic", status_date: object = None) -> ScheduleResult:
+             progress: str = "retained_logic", status_date: object = None,
+             lag_calendar: str | None = None) -> ScheduleResult:
     """Schedule a project with CPM/PDM; with a status date, forecast it from its progress.
 
     Parameters
@@ -245,6 +267,12 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
     status_date : date, False or None
         The data date; default the project's ``status_date``. ``False`` schedules without
         progress even when the project has a status date.
+    lag_calendar : str, optional
+        For tasks on different calendars (``tasks["calendar"]``): the calendar a link's lag
+        counts on, as P6's scheduling option: ``"successor"`` (MS Project's rule),
+        ``"predecessor"`` (P6's default), ``"project"`` or ``"24h"`` (elapsed time);
+        default the project's ``lag_calendar`` setting, else ``"successor"``. A plan on
+        one calendar ignores it.
 
     Returns
     -------
@@ -305,13 +333,45 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
     net = project.network()
     dur = _durations(project, net, durations)
     finish = _deadline_offset(project, deadline)
+    lag = (lag_calendar or project.settings.get("lag_calendar") or "successor"
+           ) if uses_calendars(project) else None
     if project.status_date is not None and project.start is not None:
         warn_progress(project)
-        return _forecast(project, net, dur, finish, near_critical, option)
-    r = passes(net, dur, finish)
+        return _forecast(project, net, dur, finish, near_critical, option, lag)
+    r = _passes_on(project, net, dur, finish, None, lag)
     times = {k: r[k] for k in ("early_start", "early_finish", "late_start", "late_finish",
                                "total_float", "free_float")}
     return _result(project, net, dur, r, times, finish, near_critical, option, None)
+
+
+def _passes_on(project: Project, net: Network, dur: np.ndarray | None, finish: float | None,
+               bounds: dict | None, lag_calendar: str | None) -> dict:
+    """:func:`passes`, on the project's calendars when ``lag_calendar`` is given (a plan
+    with task calendars): the axis starts a little longer than twice the one-calendar
+    forward pass and doubles until every time falls inside it."""
+    if lag_calendar is None:
+        return passes(net, dur, finish, bounds)
+    bnd = bounds or {}
+    _, ef, _ = _forward(net.order, net.pred_ptr, net.pred_link, net.link_from, net.link_type,
+                        net.lag, net.lag_percent, net.duration if dur is None else dur,
+                        net.constraint_type, net.constraint_offset,
+                        bnd.get("rel_start", _NO_BOUND), bnd.get("rel_finish", _NO_BOUND))
+    span = max(float(ef.max(initial=0.0)), finish or 0.0, float(np.nanmax(
+        np.abs(net.constraint_offset), initial=0.0)))
+    days = int(2 * span * 7 / max(sum(project.calendar.weekmask), 1)) + 60
+    while True:
+        plan = time_plan(project, net, lag_calendar, days)
+        r = passes(net, dur, finish, bounds, plan)
+        if not r["horizon_exceeded"]:
+            r["plan"] = plan
+            return r
+        if project.start + pd.Timedelta(days=days) > DATE_MAX:
+            from tpmkit.errors import ValidationError
+
+            raise ValidationError(f"the schedule runs past {DATE_MAX.date()} on the tasks' "
+                                  "calendars; shorten the durations or lags, or check the "
+                                  "calendars' working time")
+        days *= 2
 
 
 def _result(project: Project, net: Network, dur: np.ndarray, r: dict, times: dict,
@@ -344,7 +404,16 @@ def _result(project: Project, net: Network, dur: np.ndarray, r: dict, times: dic
         "driven_by": driven,
     }, index=project.tasks.index)
     finish_date = None
-    if project.start is not None:
+    if project.start is not None and ("plan" in r or project.calendar.working_times):
+        # several calendars, or one with working hours: dates with the time of day
+        plan, instants = (r["plan"], r["instants"]) if "plan" in r else hours_instants(
+            project, net, out)
+        for col, dates in plan.date_columns(instants, dur == 0).items():
+            out[col] = dates
+        t_end = float(instants["early_finish"].max(initial=0.0))
+        finish_date = (pd.Timestamp(plan.dates(np.array([t_end]), finish=True)[0])
+                       if t_end > 0 else project.start)
+    elif project.start is not None:
         _add_dates(out, project)
         finish_date = (project.calendar.finish_dates([r["project_finish"]], project.start)[0]
                        if r["project_finish"] > 0 else project.start)
@@ -358,7 +427,8 @@ def _result(project: Project, net: Network, dur: np.ndarray, r: dict, times: dic
 
 
 def _forecast_passes(project: Project, net: Network, dur: np.ndarray, finish: float | None,
-                     option: str) -> tuple[Network, dict, object]:
+                     option: str, lag_calendar: str | None = None
+                     ) -> tuple[Network, dict, object]:
     """The passes of the remaining work: (its network, the passes, the progress arrays)."""
     prog = progress_arrays(project.progress, project.status_offset)
     rem = prog.remaining
@@ -367,13 +437,14 @@ def _forecast_passes(project: Project, net: Network, dur: np.ndarray, finish: fl
             scale = np.where(net.duration > 0, dur / net.duration, 1.0)
         rem = np.where(prog.status == NOT_STARTED, dur, rem * scale)
     rnet, bounds = progress_network(net, prog, option, rem)
-    return rnet, passes(rnet, None, finish, bounds), prog
+    return rnet, _passes_on(project, rnet, None, finish, bounds, lag_calendar), prog
 
 
 def _forecast(project: Project, net: Network, dur: np.ndarray, finish: float | None,
-              near_critical: float, option: str) -> ScheduleResult:
+              near_critical: float, option: str, lag_calendar: str | None = None
+              ) -> ScheduleResult:
     """The status-dated schedule (see :func:`schedule`)."""
-    rnet, r, prog = _forecast_passes(project, net, dur, finish, option)
+    rnet, r, prog = _forecast_passes(project, net, dur, finish, option, lag_calendar)
     started = prog.status != NOT_STARTED
     done = prog.status == COMPLETE
     es = np.where(started, prog.start, r["early_start"])
@@ -382,7 +453,8 @@ def _forecast(project: Project, net: Network, dur: np.ndarray, finish: float | N
              "late_start": np.where(done, prog.start, r["late_start"]),
              "late_finish": np.where(done, prog.finish, r["late_finish"]),
              "total_float": np.where(done, np.nan,
-                                     zero_within_eps(r["late_finish"] - r["early_finish"])),
+                                     zero_within_eps(r["late_finish"] - r["early_finish"])
+                                     if "plan" not in r else r["total_float_finish"]),
              "free_float": np.where(done, np.nan, r["free_float"])}
     res = _result(project, rnet, dur, r, times, finish, near_critical, option,
                   project.status_date, fixed=done)

@@ -35,11 +35,30 @@ import numpy as np
 
 from tpmkit._core.codes import EPS, ConstraintType, LinkType
 from tpmkit._core.jit import njit
+from tpmkit._core.worktime import back, shift
 
-__all__ = ["backward_link", "backward_links_row", "backward_pass", "due", "due_row",
-           "finish_constraint", "finish_constraint_row", "forward_link", "forward_links_row",
-           "forward_pass", "link_lag", "release", "release_row", "release_start",
-           "start_constraint", "start_constraint_row", "start_distance"]
+__all__ = [
+    "NO_CALENDARS",
+    "backward_link",
+    "backward_link_cal",
+    "backward_links_row",
+    "backward_pass",
+    "due",
+    "due_row",
+    "finish_constraint",
+    "finish_constraint_row",
+    "forward_link",
+    "forward_link_cal",
+    "forward_links_row",
+    "forward_pass",
+    "link_lag",
+    "release",
+    "release_row",
+    "release_start",
+    "start_constraint",
+    "start_constraint_row",
+    "start_distance",
+]
 
 _FS, _SS, _FF, _SF = LinkType.FS, LinkType.SS, LinkType.FF, LinkType.SF
 _SNET, _SNLT, _FNET, _FNLT, _MSO, _MFO = (ConstraintType.SNET, ConstraintType.SNLT,
@@ -126,10 +145,43 @@ def due(due_start, due_finish, d):  # pragma: no cover - compiled
     return due_finish if due_finish <= v else v
 
 
+# ------------------------------------------- the same rules on calendars (working minutes)
+#: The calendar arguments of :func:`forward_pass` / :func:`backward_pass` for a plan in whole
+#: working days of one calendar: empty arrays (the passes then add and subtract plainly).
+NO_CALENDARS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+                np.zeros(1, dtype=np.int64), np.zeros(0), np.zeros(0), np.zeros(0))
+
+
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def forward_link_cal(t, es_pred, ef_pred, lag, d, lc, tc, ptr, a, b, c):  # pragma: no cover
+    """:func:`forward_link` on the time axis of :mod:`tpmkit._core.worktime`: the lag is
+    ``lag`` working minutes of calendar ``lc`` (the link's), the duration ``d`` working
+    minutes of calendar ``tc`` (the successor's)."""
+    base = ef_pred if (t == _FS or t == _FF) else es_pred
+    # no lag: the predecessor's own time (a zero shift would roll it back to working time
+    # of the lag's calendar, before the predecessor's time)
+    v = base if lag == 0.0 else shift(base, lag, lc, ptr, a, b, c)
+    if t == _FF or t == _SF:
+        v = back(v, d, tc, ptr, a, b, c)
+    return v
+
+
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def backward_link_cal(t, ls_succ, lf_succ, lag, d, lc, tc, ptr, a, b, c):  # pragma: no cover
+    """:func:`backward_link` on the time axis (see :func:`forward_link_cal`; ``d`` and ``tc``
+    are the predecessor's)."""
+    base = ls_succ if (t == _FS or t == _SS) else lf_succ
+    v = base if lag == 0.0 else back(base, lag, lc, ptr, a, b, c)
+    if t == _SS or t == _SF:
+        v = shift(v, d, tc, ptr, a, b, c)
+    return v
+
+
 # ------------------------------------------------------------ one iteration (CPM): the passes
 @njit(cache=True, nogil=True, lazy=True)
 def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct, dur,
-                 ctype, coff, rel_start, rel_finish):  # pragma: no cover - compiled
+                 ctype, coff, rel_start, rel_finish, tcal, lcal, ptr, ca, cb,
+                 cc):  # pragma: no cover - compiled
     """Early starts and finishes of one iteration, and the driving link of each task.
 
     ``drive[j]`` is the link that sets ``ES_j`` (the first of equal ones, within
@@ -137,78 +189,130 @@ def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct,
     release bound. ``rel_start`` and ``rel_finish`` (one per task, or empty: none) are
     lower bounds on the start and the finish applied after the constraints
     (:func:`release`): the status date and the progress of a status-dated schedule.
+
+    ``tcal`` (one calendar per task, or empty) switches to the time axis of
+    :mod:`tpmkit._core.worktime`: times are instants [minutes], durations and lags working
+    minutes of the task's calendar ``tcal[j]`` and of the link's calendar ``lcal[l]``
+    (``ptr, ca, cb, cc``: the axis), a task with work starts at a working instant of its
+    calendar, and its finish is its start plus its work. With ``tcal`` empty (whole days of
+    one calendar, :data:`NO_CALENDARS`) the times add and subtract plainly.
     """
     n = order.shape[0]
     bounded = rel_start.shape[0] > 0
+    cal = tcal.shape[0] > 0
     es = np.zeros(n)
     ef = np.zeros(n)
     drive = np.full(n, -1, dtype=np.int64)
     for k in range(n):
         j = order[k]
         d = dur[j]
+        tc = tcal[j] if cal else -1
         best = 0.0
         bl = -1
         for q in range(pred_ptr[j], pred_ptr[j + 1]):
             li = pred_link[q]
             i = link_from[li]
-            v = forward_link(link_type[li], es[i], ef[i], link_lag(lag[li], lag_pct[li], dur[i]),
-                             d)
+            if cal:
+                v = forward_link_cal(link_type[li], es[i], ef[i],
+                                     link_lag(lag[li], lag_pct[li], dur[i]), d, lcal[li], tc,
+                                     ptr, ca, cb, cc)
+            else:
+                v = forward_link(link_type[li], es[i], ef[i],
+                                 link_lag(lag[li], lag_pct[li], dur[i]), d)
             if v > best + EPS or (bl == -1 and v >= best - EPS):
                 if v > best:
                     best = v
                 bl = li
         c = ctype[j]
         if c == _SNET or c == _FNET:
-            v = start_constraint(c, coff[j], d)
+            v = start_constraint(c, coff[j], d) if not cal or c == _SNET else back(
+                coff[j], d, tc, ptr, ca, cb, cc)
             if v > best + EPS:
                 best = v
                 bl = -2
         elif c == _MSO or c == _MFO:
-            best = start_constraint(c, coff[j], d)
+            best = start_constraint(c, coff[j], d) if not cal or c == _MSO else back(
+                coff[j], d, tc, ptr, ca, cb, cc)
             bl = -2
         if bounded:
-            v = release(rel_start[j], rel_finish[j], d)
+            if cal:
+                v = back(rel_finish[j], d, tc, ptr, ca, cb, cc)
+                v = rel_start[j] if rel_start[j] >= v else v
+            else:
+                v = release(rel_start[j], rel_finish[j], d)
             if v > best + EPS:
                 bl = -3
             if v > best:
                 best = v
-        es[j] = best
-        ef[j] = best + d
+        if cal:
+            es[j] = best
+            ef[j] = best
+            if d > 0:  # work starts at a working instant of the task's calendar
+                es[j] = back(best, 0.0, tc, ptr, ca, cb, cc)
+                ef[j] = shift(es[j], d, tc, ptr, ca, cb, cc)
+        else:
+            es[j] = best
+            ef[j] = best + d
         drive[j] = bl
     return es, ef, drive
 
 
 @njit(cache=True, nogil=True, lazy=True)
 def backward_pass(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, dur,
-                  ctype, coff, due_start, due_finish, finish):  # pragma: no cover - compiled
+                  ctype, coff, due_start, due_finish, finish, tcal, lcal, ptr, ca, cb,
+                  cc):  # pragma: no cover - compiled
     """Late starts and finishes of one iteration, from the project finish ``finish``.
 
     ``due_start`` and ``due_finish`` (one per task, or empty: none) are upper bounds on
-    the late start and finish applied after the constraints (:func:`due`).
+    the late start and finish applied after the constraints (:func:`due`). The calendar
+    arguments are those of :func:`forward_pass`: a task with work finishes at the end of
+    working time of its calendar, and its late start is its late finish less its work.
     """
     n = order.shape[0]
     bounded = due_start.shape[0] > 0
+    cal = tcal.shape[0] > 0
     ls = np.zeros(n)
     lf = np.zeros(n)
     for k in range(n - 1, -1, -1):
         j = order[k]
         d = dur[j]
+        tc = tcal[j] if cal else -1
         best = finish
         for q in range(succ_ptr[j], succ_ptr[j + 1]):
             li = succ_link[q]
             s = link_to[li]
-            v = backward_link(link_type[li], ls[s], lf[s], link_lag(lag[li], lag_pct[li], d), d)
+            if cal:
+                v = backward_link_cal(link_type[li], ls[s], lf[s],
+                                      link_lag(lag[li], lag_pct[li], d), d, lcal[li], tc,
+                                      ptr, ca, cb, cc)
+            else:
+                v = backward_link(link_type[li], ls[s], lf[s],
+                                  link_lag(lag[li], lag_pct[li], d), d)
             if v < best:
                 best = v
         c = ctype[j]
         if c == _SNLT or c == _FNLT:
-            best = min(best, finish_constraint(c, coff[j], d))
+            v = finish_constraint(c, coff[j], d) if not cal or c == _FNLT else shift(
+                coff[j], d, tc, ptr, ca, cb, cc)
+            best = min(best, v)
         elif c == _MSO or c == _MFO:
-            best = finish_constraint(c, coff[j], d)
+            best = finish_constraint(c, coff[j], d) if not cal or c == _MFO else shift(
+                coff[j], d, tc, ptr, ca, cb, cc)
         if bounded:
-            best = min(best, due(due_start[j], due_finish[j], d))
-        lf[j] = best
-        ls[j] = best - d
+            if cal:
+                v = shift(due_start[j], d, tc, ptr, ca, cb, cc)
+                best = min(best, due_finish[j] if due_finish[j] <= v else v)
+            else:
+                best = min(best, due(due_start[j], due_finish[j], d))
+        if cal:
+            lf[j] = best
+            ls[j] = best
+            if d > 0:  # work ends at the end of working time of the task's calendar
+                lf[j] = shift(best, 0.0, tc, ptr, ca, cb, cc)
+                ls[j] = back(lf[j], d, tc, ptr, ca, cb, cc)
+        else:
+            lf[j] = best
+            ls[j] = best - d
     return ls, lf
 
 

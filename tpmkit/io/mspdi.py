@@ -319,7 +319,17 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     if res_rows:
         parts["resources"] = pd.DataFrame(res_rows)
     if calendars:
-        parts["calendars"] = calendars
+        # scheduled on their calendars: one day of duration is the project calendar's working
+        # day on every calendar (the durations were divided by it), as in MS Project
+        hpd = cfg.day_len / 60.0
+        parts["calendars"] = {n: {**c, "hours_per_day": hpd} for n, c in calendars.items()}
+        project["calendar"].update(working_times={
+            d: [f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}"
+                for a, b in (m or [(480, 720), (780, 1020)])]
+            for d, m, w in zip(DAY_NAMES, cfg.wt.day_minutes, cfg.weekmask) if w},
+            hours_per_day=hpd)
+        if pd.notna(start):  # MS Project starts the plan at this time of day
+            project["start_time"] = start.strftime("%H:%M")
     if tasks.empty:
         warnings.append(f"{path}: the file holds no tasks")
     return parts
@@ -444,6 +454,7 @@ class _TasksRead:
     elapsed: list[str] = field(default_factory=list)
     task_cal: dict[str, str] = field(default_factory=dict)  # UID → its own CalendarUID
     other_cal: dict[str, list[str]] = field(default_factory=dict)  # calendar name → task ids
+    mixed_cal: list[str] = field(default_factory=list)  # assignments on different calendars
 
 
 def _read_tasks(root: Element, raw: list[tuple[int, str, str, Element]], ids: list[str],
@@ -645,9 +656,12 @@ def _task_warnings(read: _TasksRead, cfg: _Settings, warnings: list[str]) -> Non
         each = "; ".join(f"{name!r}: {format_ids(ids)}" for name, ids in read.other_cal.items())
         warnings.append(f"{n} task{' uses' if n == 1 else 's use'} task or resource calendars "
                         "other than the project "
-                        f"calendar {cfg.cal_name!r} ({each}); tpmkit reads them (column "
-                        "'calendar', parts['calendars']) but does not yet schedule them: every "
-                        "task is scheduled on the project calendar")
+                        f"calendar {cfg.cal_name!r} ({each}); they are scheduled on their "
+                        "calendars (column 'calendar', parts['calendars'])")
+    if read.mixed_cal:
+        warnings.append(f"tasks {format_ids(read.mixed_cal)} have assignments on different "
+                        "resource calendars, which MS Project schedules each on its own; tpmkit "
+                        "schedules these tasks on the project calendar")
     if read.elapsed:
         warnings.append(f"tasks {format_ids(sorted(set(read.elapsed)))} have elapsed (clock-time) "
                         "durations or lags; they were converted to working days with the stored "
@@ -785,7 +799,12 @@ def _other_calendars(root: Element, read: _TasksRead, ctx: _Ctx, cfg: _Settings
         uid = row["_uid"]
         own = read.task_cal.get(uid)
         candidates = [own] if own in known else assigned.get(uid, [])
-        cal = next((c for c in (named(u) for u in candidates) if c is not None), None)
+        found = [named(u) for u in candidates]
+        # assignments on different resource calendars: MS Project schedules each on its
+        # own, which one task calendar cannot say; the task keeps the project calendar
+        cal = found[0] if found and all(c == found[0] for c in found) else None
+        if cal is None and any(c is not None for c in found):
+            read.mixed_cal.append(row["id"])
         row["calendar"] = "" if cal is None else cal[1]
         if cal is not None:
             out[cal[1]] = cal[2]

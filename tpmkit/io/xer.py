@@ -32,7 +32,9 @@ Conversions:
   remaining early start/finish) are stored as the tool's forecast;
 * several assignments of one resource to an activity stay separate demands;
 * activity calendars with other working days: read (column ``calendar`` and
-  ``parts["calendars"]``), one warning; tpmkit schedules on the project calendar;
+  ``parts["calendars"]``, the project calendar's work periods in ``project["calendar"]``)
+  and scheduled on (one warning), with the relationship-lag option as the project's
+  ``lag_calendar`` setting;
 * calendar exceptions ``(d|41519)`` are day serials counted from 1899-12-30.
 
 References
@@ -325,13 +327,15 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
     if alap:
         warnings.append(f"activities {format_ids(alap)} have an 'As Late As Possible' "
                         "constraint, which tpmkit does not model; scheduled as soon as possible")
+    lag_rule = _LAG_RULES.get(_lag_option(tables, pid), "predecessor")
+    if other_cal and lag_rule == "24h":  # scheduled in elapsed days, not working days
+        links["lag"] = links["lag"] * (7.0 / sum(pcal["weekmask"]))
     if other_cal:
         warnings.append(f"{len(other_cal)} activit{'y uses' if len(other_cal) == 1 else 'ies use'} "
                         "calendars other than the project "
-                        f"calendar {pcal['name']!r} ({format_ids(other_cal)}); tpmkit reads them "
-                        "(column 'calendar', parts['calendars']; their hours per day convert "
-                        "the durations) but does not yet schedule them: every activity is "
-                        "scheduled on the project calendar's working days")
+                        f"calendar {pcal['name']!r} ({format_ids(other_cal)}); they are "
+                        "scheduled on their calendars (column 'calendar', parts['calendars']), "
+                        f"lags on the {_LAG_WORDS[lag_rule]}")
 
     tasks = task_frame(rows)
     start = _project_start(r, proj, computed)
@@ -354,6 +358,10 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
         "calendar_name": pcal["name"],
         "source_format": "xer",
     }
+    if other_cal:  # the calendars are scheduled: the project calendar's work periods too
+        project["calendar"].update({k: v for k, v in _calendar_dict(pcal).items()
+                                    if k in ("working_times", "hours_per_day")})
+        project["lag_calendar"] = lag_rule
     parts: dict[str, Any] = {"tasks": tasks, "links": links, "project": project,
                              "computed": comp, "warnings": warnings}
     used = {row["calendar"] for row in rows if row["calendar"]}
@@ -372,6 +380,10 @@ def _calendar_dict(c: dict[str, Any]) -> dict[str, Any]:
     ``hours_per_day`` (the hours of its work periods)."""
     times = {d: [f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in m]
              for d, m in zip(DAY_NAMES, c["minutes"] or [[]] * 7) if m}
+    if not times:  # no work periods: the stated hours from 08:00
+        end = 480 + round(60 * min(float(c["hours"]), 16.0))
+        times = {d: [f"08:00-{end // 60:02d}:{end % 60:02d}"]
+                 for d, w in zip(DAY_NAMES, c["weekmask"]) if w}
     return {"workweek": [d for d, w in zip(DAY_NAMES, c["weekmask"]) if w],
             "holidays": sorted(c["holidays"]), "working_times": times,
             "hours_per_day": c["hours"]}
@@ -598,16 +610,28 @@ def _costs(r: _Reader, tables: dict[str, list[dict[str, str]]], id_of: dict[str,
     return res_recs, res_ids, budget, actual, assigned
 
 
+_LAG_RULES = {"rcal_Predecessor": "predecessor", "rcal_Successor": "successor",
+              "rcal_ProjDefault": "project", "rcal_24Hour": "24h"}
+_LAG_WORDS = {"predecessor": "predecessor's calendar", "successor": "successor's calendar",
+              "project": "project calendar", "24h": "24-hour calendar"}
+
+
+def _lag_option(tables: dict[str, list[dict[str, str]]], pid: str | None) -> str:
+    """P6's SCHEDOPTIONS ``sched_calendar_on_relationship_lag`` (default: predecessor's)."""
+    lag_cal = "rcal_Predecessor"
+    for so in tables.get("SCHEDOPTIONS", []):
+        if pid is None or so.get("proj_id") == pid:
+            lag_cal = so.get("sched_calendar_on_relationship_lag") or lag_cal
+    return lag_cal
+
+
 def _links(r: _Reader, tables: dict[str, list[dict[str, str]]], pid: str | None, id_of: dict[str, str],
            cal_of: dict[str, str], pcal: dict[str, Any], proj_cal_id: str | None,
            hours_per_day: Callable[[str | None], float], warnings: list[str]
            ) -> tuple[pd.DataFrame, dict[str, str]]:
     """The relationships, their lags converted on P6's relationship-lag calendar option."""
     name = r.path
-    lag_cal = "rcal_Predecessor"
-    for so in tables.get("SCHEDOPTIONS", []):
-        if pid is None or so.get("proj_id") == pid:
-            lag_cal = so.get("sched_calendar_on_relationship_lag") or lag_cal
+    lag_cal = _lag_option(tables, pid)
     link_rows: list[tuple[str, str, str, float, float]] = []
     dropped = []
     for lk in tables.get("TASKPRED", []):

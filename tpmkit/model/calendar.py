@@ -9,6 +9,7 @@ starts on a Monday finishes on that Monday.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,8 +19,9 @@ import pandas as pd
 
 from tpmkit.errors import ValidationError, format_ids
 
-__all__ = ["DATE_MAX", "DATE_MIN", "MAX_DAYS", "WEEKDAYS", "Calendar", "busdaycal", "check_date_range",
-           "parse_date", "parse_date_column", "parse_holidays", "parse_workweek"]
+__all__ = ["DATE_MAX", "DATE_MIN", "MAX_DAYS", "WEEKDAYS", "Calendar", "busdaycal", "check_calendars",
+           "check_date_range", "parse_date", "parse_date_column", "parse_holidays",
+           "parse_working_times", "parse_workweek", "task_calendars"]
 
 #: The supported range of dates (project start, status date, task dates, scheduled dates).
 DATE_MIN = pd.Timestamp("1900-01-01")
@@ -171,7 +173,7 @@ def check_date_range(ts: pd.Timestamp, what: str = "date") -> None:
 
 @dataclass(frozen=True)
 class Calendar:
-    """Working weekdays and holidays.
+    """Working weekdays and holidays, optionally with working hours.
 
     Parameters
     ----------
@@ -179,6 +181,17 @@ class Calendar:
         Working weekdays, e.g. ``["Mon", "Tue", "Wed", "Thu", "Fri"]`` (the default).
     holidays : iterable of dates
         Non-working dates.
+    working_times : mapping, optional
+        Working hours of each working weekday, ``{"Mon": ["08:00-12:00", "13:00-17:00"],
+        …}`` (a range may run past midnight: ``"23:00-08:00"``); default whole days. Used
+        when a plan has several calendars (:func:`tpmkit.schedule`); a plan on one
+        calendar is scheduled in its whole working days.
+    hours_per_day : float, optional
+        The length of one working day of duration on this calendar [h]; default the mean
+        working hours of its working weekdays (24 for whole days). MS Project's day is the
+        project's ``MinutesPerDay`` on every calendar; P6's the calendar's work periods.
+    name : str
+        The calendar's name (for messages).
 
     Examples
     --------
@@ -186,18 +199,57 @@ class Calendar:
     >>> start = pd.Timestamp("2027-03-29")           # a Monday
     >>> cal.finish_dates([5.0], start)[0]            # 5 days incl. Good Friday off
     Timestamp('2027-04-05 00:00:00')
+    >>> Calendar(working_times={d: ["08:00-16:00"] for d in WEEKDAYS[:5]}).minutes_per_day
+    480.0
     """
 
     weekmask: tuple[bool, ...] = (True, True, True, True, True, False, False)
     holidays: tuple[np.datetime64, ...] = field(default_factory=tuple)
+    working_times: tuple[tuple[tuple[int, int], ...], ...] | None = None
+    hours_per_day: float | None = None
+    name: str = field(default="", compare=False)
 
     def __init__(self, workweek: Iterable[str] | Iterable[bool] | str | None = None,
-                 holidays: Iterable[object] = ()):
-        mask = parse_workweek(workweek)
+                 holidays: Iterable[object] = (), working_times: object = None,
+                 hours_per_day: float | None = None, name: str = ""):
+        what = f"calendar {name!r}" if name else "the calendar"
+        mask = parse_workweek(workweek, f"the workweek of {what}")
         object.__setattr__(self, "weekmask", mask)
         days = sorted({parse_date(h, "holiday") for h in holidays if parse_date(h, "holiday")})
         object.__setattr__(self, "holidays",
                            tuple(np.datetime64(d.date(), "D") for d in days))
+        times = None if working_times is None else parse_working_times(working_times, mask, what)
+        object.__setattr__(self, "working_times", times)
+        if hours_per_day is not None and not (isinstance(hours_per_day, float)
+                                              and np.isnan(hours_per_day)):
+            try:
+                hpd = float(hours_per_day)
+            except (TypeError, ValueError):
+                hpd = float("nan")
+            if not 0 < hpd <= 24:
+                raise ValidationError(f"{what} has hours_per_day {hours_per_day!r}; give the "
+                                      "hours of one working day, more than 0 and at most 24")
+            hours_per_day = hpd
+        else:
+            hours_per_day = None
+        object.__setattr__(self, "hours_per_day", hours_per_day)
+        object.__setattr__(self, "name", str(name or ""))
+
+    @property
+    def minutes_per_day(self) -> float:
+        """Working minutes of one day of duration on this calendar (see ``hours_per_day``)."""
+        if self.hours_per_day is not None:
+            return 60.0 * self.hours_per_day
+        if self.working_times is None:
+            return 1440.0
+        worked = [sum(b - a for a, b in day) for day, on in zip(self.working_times, self.weekmask)
+                  if on]
+        return float(np.mean(worked))
+
+    @property
+    def day_minutes(self) -> list[list[tuple[int, int]]] | None:
+        """Working ranges of each weekday [minutes after midnight], None for whole days."""
+        return None if self.working_times is None else [list(d) for d in self.working_times]
 
     # -- numpy views -------------------------------------------------------------------
     @property
@@ -213,8 +265,14 @@ class Calendar:
 
     def to_dict(self) -> dict:
         """The calendar as the ``calendar`` key of a project file."""
-        return {"workweek": self.workweek,
-                "holidays": [str(h) for h in self.holidays]}
+        out: dict = {"workweek": self.workweek, "holidays": [str(h) for h in self.holidays]}
+        if self.working_times is not None:
+            out["working_times"] = {
+                d: [f"{a // 60:02d}:{a % 60:02d}-{b % 1440 // 60:02d}:{b % 60:02d}" for a, b in r]
+                for d, r, on in zip(WEEKDAYS, self.working_times, self.weekmask) if on}
+        if self.hours_per_day is not None:
+            out["hours_per_day"] = self.hours_per_day
+        return out
 
     # -- conversions --------------------------------------------------------------------
     def first_workday(self, date: object) -> pd.Timestamp:
@@ -359,3 +417,138 @@ def parse_holidays(value: object, what: str = "the calendar") -> np.ndarray:
         if d is not None:
             out.append(np.datetime64(d.date(), "D"))
     return np.unique(np.array(out, dtype="datetime64[D]"))
+
+
+_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+_TIMES_FIX = "write working times as HH:MM-HH:MM, e.g. Mon: [08:00-12:00, 13:00-17:00]"
+
+
+def _range_minutes(item: object, what: str, day: str) -> tuple[int, int]:
+    if isinstance(item, tuple | list) and len(item) == 2:
+        a, b = (int(x) for x in item)
+    else:
+        m = _RANGE.match(str(item))
+        if not m or int(m.group(2)) > 59 or int(m.group(4)) > 59:
+            raise ValidationError(f"{what} has an unreadable working time {item!r} on {day}; "
+                                  f"{_TIMES_FIX}")
+        a = int(m.group(1)) * 60 + int(m.group(2))
+        b = int(m.group(3)) * 60 + int(m.group(4))
+    if b <= a:
+        b += 1440  # a range past midnight (night shift 23:00-08:00)
+    if not (0 <= a < 1440 and a < b <= a + 1440):
+        raise ValidationError(f"{what} has a working time {item!r} on {day} outside the day; "
+                              f"{_TIMES_FIX}")
+    return a, b
+
+
+def parse_working_times(value: object, weekmask: tuple[bool, ...],
+                        what: str = "the calendar") -> tuple[tuple[tuple[int, int], ...], ...]:
+    """The ONE working-hours parser: ``{"Mon": ["08:00-12:00", …], …}`` (or 7 lists of
+    ``(from, to)`` minutes, Monday first) → 7 sorted tuples of minute ranges.
+
+    Every working weekday needs a range and a non-working one has none; ranges must not
+    overlap (a range past midnight counts on the next day too).
+
+    Examples
+    --------
+    >>> parse_working_times({"Mon": "08:00-12:00; 13:00-17:00"}, (True,) + (False,) * 6)[0]
+    ((480, 720), (780, 1020))
+    """
+    if isinstance(value, dict):
+        unknown = [k for k in value if str(k).strip().lower() not in _DAY_ALIASES]
+        if unknown:
+            raise ValidationError(f"{what} has working times for unknown weekday(s) "
+                                  f"{format_ids(unknown)}; use {', '.join(WEEKDAYS)}")
+        per_day: list[object] = [[] for _ in range(7)]
+        for k, v in value.items():
+            per_day[_DAY_ALIASES[str(k).strip().lower()]] = v
+    else:
+        per_day = list(value)  # type: ignore[call-overload]
+        if len(per_day) != 7:
+            raise ValidationError(f"{what}: working times need 7 weekdays (Monday first) or a "
+                                  f"mapping by weekday; {_TIMES_FIX}")
+    out = []
+    for day, items, on in zip(WEEKDAYS, per_day, weekmask, strict=True):
+        if isinstance(items, str):
+            items = [x for x in items.replace(",", ";").split(";") if x.strip()]
+        ranges = tuple(sorted(_range_minutes(x, what, day) for x in (items or [])))
+        if on and not ranges:
+            raise ValidationError(f"{what} has no working time on {day}, a working day; give "
+                                  f"its hours (e.g. {day}: [08:00-16:00]) or leave {day} out of "
+                                  "the workweek")
+        if ranges and not on:
+            raise ValidationError(f"{what} has working times on {day}, which is not in its "
+                                  f"workweek; add {day} to the workweek or remove its hours")
+        for (_, b1), (a2, _) in itertools.pairwise(ranges):
+            if a2 < b1:
+                raise ValidationError(f"{what} has overlapping working times on {day} "
+                                      f"({_hhmm(a2)} starts before {_hhmm(b1)}); make the ranges "
+                                      "disjoint")
+        out.append(ranges)
+    for w in range(7):  # a range past midnight must not overlap the next day's hours
+        spill = max((b - 1440 for _, b in out[w] if b > 1440), default=0)
+        nxt = out[(w + 1) % 7]
+        if spill and nxt and nxt[0][0] < spill:
+            raise ValidationError(f"{what} has overlapping working times: {WEEKDAYS[w]} works "
+                                  f"until {_hhmm(spill)} on {WEEKDAYS[(w + 1) % 7]}, which starts "
+                                  f"at {_hhmm(nxt[0][0])}; make the ranges disjoint")
+    return tuple(out)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+
+def check_calendars(raw: object, tasks: pd.DataFrame,
+                    project_calendar: str = "") -> dict[str, Calendar]:
+    """The named calendars of a project, validated, and a check of the tasks' ``calendar``.
+
+    ``raw`` maps a calendar's name to its definition (``workweek``, ``holidays``,
+    ``working_times``, ``hours_per_day``) or to a :class:`Calendar`; a task's ``calendar``
+    cell names one of them (blank, or ``project_calendar``: the project calendar).
+
+    Raises
+    ------
+    ValidationError
+        An unknown calendar named by tasks (the message lists them), or a bad calendar.
+    """
+    out: dict[str, Calendar] = {}
+    if raw is not None:
+        if not isinstance(raw, dict):
+            raise ValidationError("the calendars must be a mapping of name: {workweek, holidays, "
+                                  f"working_times}}, not {repr(raw)[:80]}")
+        for name, spec in raw.items():
+            if isinstance(spec, Calendar):
+                out[str(name)] = spec
+                continue
+            if not isinstance(spec, dict):
+                raise ValidationError(f"calendar {name!r} must be a mapping with workweek, "
+                                      f"holidays and working_times, not {repr(spec)[:60]}")
+            unknown = set(spec) - {"workweek", "holidays", "working_times", "hours_per_day"}
+            if unknown:
+                raise ValidationError(f"calendar {name!r} has unknown key(s) "
+                                      f"{format_ids(sorted(unknown))}; use workweek, holidays, "
+                                      "working_times, hours_per_day")
+            out[str(name)] = Calendar(spec.get("workweek"), spec.get("holidays") or (),
+                                      spec.get("working_times"), spec.get("hours_per_day"),
+                                      name=str(name))
+    names = task_calendars(tasks, project_calendar)
+    bad = sorted(set(names[names != ""]) - set(out))
+    if bad:
+        who = [i for i, n in zip(tasks.index, names) if n in bad]
+        raise ValidationError(f"tasks {format_ids(who)} name unknown calendar(s) "
+                              f"{format_ids(bad)}; define them under 'calendars' or clear the "
+                              "tasks' calendar to use the project calendar")
+    return out
+
+
+def task_calendars(tasks: pd.DataFrame, project_calendar: str = "") -> np.ndarray:
+    """Each task's calendar name (object array), ``""`` for the project calendar."""
+    if "calendar" not in tasks:
+        return np.full(len(tasks), "", dtype=object)
+    codes, uniques = pd.factorize(tasks["calendar"], use_na_sentinel=True)
+    # strip the few distinct names, not every cell; a blank (code -1) is the last entry
+    names = np.array([str(u).strip() for u in uniques] + [""], dtype=object)[codes]
+    if project_calendar:
+        names[names == project_calendar] = ""
+    return names

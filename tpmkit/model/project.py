@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import CycleError, ValidationError, check_option, format_ids
-from tpmkit.model.calendar import Calendar, parse_date
+from tpmkit.model.calendar import Calendar, check_calendars, parse_date
 from tpmkit.model.links import (
     LINK_TYPES,
     check_cycles,
@@ -188,6 +188,8 @@ class Project:
     duration_from: str = "mean"
     settings: Mapping[str, Any] = field(default_factory=Settings)
     source: str | None = None
+    #: Named task calendars (``tasks["calendar"]`` names one; blank = ``calendar``).
+    calendars: Mapping[str, Calendar] = field(default_factory=dict)
 
     @classmethod
     def from_parts(cls, parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> Project:
@@ -313,7 +315,8 @@ class Project:
     def _parts(self) -> dict[str, Any]:
         return {"tasks": self._input_tasks(), "links": self._links, "risks": self._risks,
                 "resources": self._resources, "periods": self._periods, "wbs": self._wbs,
-                "computed": self._computed, "source": self.source}
+                "computed": self._computed, "source": self.source,
+                "calendars": dict(self.calendars)}
 
     def _input_tasks(self) -> pd.DataFrame:
         """The task table as build_project input: derived durations blank, offset constraints
@@ -347,7 +350,8 @@ class Project:
             parts["tasks"] = changes.pop("tasks")
             if "links" not in changes:
                 parts.pop("links")
-        for key in ("links", "risks", "resources", "periods", "wbs", "computed", "source"):
+        for key in ("links", "risks", "resources", "periods", "wbs", "computed", "source",
+                    "calendars"):
             if key in changes:
                 parts[key] = changes.pop(key)
         settings = self.settings_dict()
@@ -490,6 +494,8 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         if v is not None:
             proj[_SETTING_ALIASES.get(k, k)] = v
     cal = proj.pop("calendar", None)
+    named_calendars = proj.pop("calendars", None)
+    named_calendars = parts.get("calendars") or named_calendars
     workweek = proj.pop("workweek", None)
     holidays = proj.pop("holidays", None)
     if isinstance(cal, Calendar):
@@ -502,7 +508,8 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
                                   "{workweek: [Mon, Tue, Wed, Thu, Fri], holidays: [2027-12-25]}")
         cal = dict(cal or {})
         calendar = Calendar(workweek if workweek is not None else cal.get("workweek"),
-                            holidays if holidays is not None else (cal.get("holidays") or ()))
+                            holidays if holidays is not None else (cal.get("holidays") or ()),
+                            cal.get("working_times"), cal.get("hours_per_day"))
     date_rule = _date_rule(proj)
     start = parse_date(proj.pop("start", None), "project start", **date_rule)
     if start is not None:
@@ -556,4 +563,6 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         progress_notes=notes,
         duration_derived=tuple(bool(x) for x in derived), duration_from=duration_from,
         settings=Settings(proj), source=parts.get("source"),
+        calendars=check_calendars(named_calendars, tasks,
+                                  str(proj.get("calendar_name") or "")),
     )

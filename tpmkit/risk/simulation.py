@@ -461,8 +461,8 @@ def _prepare(project, iterations: int, *, distribution: str, pert_lambda: float,
         raise DataError("the project has no tasks; add tasks before simulating")
     ids = [str(i) for i in project.tasks.index.tolist()]
     index = pd.Index(ids)
-    from tpmkit.cpm import passes
-
+    from tpmkit.cpm import passes, warn_calendars
+    warn_calendars(project, "the Monte Carlo simulation", stacklevel=4)  # whole days only
     tasks, bounds, prog = project.tasks, None, None
     if project.status_date is not None and project.start is not None:
         warn_progress(project, stacklevel=3)
