@@ -424,3 +424,20 @@ def test_shift_and_back_add_and_take_away_working_time(cal, instants, w):
     for x, y, z in zip(t, after, before):
         assert worktime.shift.py_func(x, w, 0, ptr, a, b, c) == y
         assert worktime.back.py_func(x, w, 0, ptr, a, b, c) == z
+
+
+def test_a_milestone_at_the_start_keeps_its_late_start_day_on_a_task_calendar():
+    """Regression (found by the property test above): a milestone at the project start with an
+    SS+0 successor came out of the backward pass at the end of the work before the start,
+    shown as the Saturday before; a start is shown at the next working instant."""
+    t = pd.DataFrame({"id": [f"T{k}" for k in range(3)], "duration": [0, 0, 0],
+                      "predecessors": ["", "", "T0 SS+0d"]})
+    cal = {"workweek": "Mon Tue Wed Thu Fri", "holidays": ["2027-01-12"]}
+    plain = tpmkit.read(t, start=MON, calendar=cal)
+    named = tpmkit.read(t.assign(calendar="copy"), start=MON, calendar=cal,
+                        calendars={"copy": cal})
+    a = tpmkit.schedule(plain).table
+    b = tpmkit.schedule(named, lag_calendar="successor").table
+    for c in DATES:
+        assert (a[c] == b[c]).all(), c
+    assert str(b.loc["T0", "late_start_date"].date()) == "2027-01-04"

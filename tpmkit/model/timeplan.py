@@ -123,7 +123,11 @@ class TimePlan:
         day the work before it ends on its calendar (MS Project's convention)."""
         out = {}
         for col in ("early", "late"):
-            s = instants[f"{col}_start"]
+            # a start at the end of a working period is shown at the next working instant
+            # (a milestone's late start at the project start can come out of the backward
+            # pass at the end of the work before it: same working time, other day)
+            s = worktime.last_array(worktime.work_array(instants[f"{col}_start"], self.task_cal,
+                                                        self.axis), self.task_cal, self.axis)
             sd = self.dates(s, finish=False)
             fd = self.dates(instants[f"{col}_finish"], finish=True)
             if not self.sub_day:
