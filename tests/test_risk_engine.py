@@ -426,3 +426,28 @@ def test_risk_drivers_take_one_run_whatever_the_register(monkeypatch):
     assert len(calls) == 2
     with pytest.raises(ValidationError, match="risk_drivers"):
         simulate(p, 10, rng=1, progress=False, risks=reg, risk_drivers="fast")
+
+
+@pytest.mark.parametrize("lam", [0.7, 4.0, 9.5])
+@pytest.mark.parametrize("n_shapes", [12, 400])  # the exact per-shape tables; the mode grid
+def test_pert_quantile_at_the_extremes(lam, n_shapes):
+    """u = 0, the tail/body boundaries and the largest uniform below 1, modes at o and at p:
+    error < 1e-4·(p − o) against scipy.stats.beta.ppf on both table paths (a large β used to
+    give an infinite slope in the last upper-tail cell of the exact tables: Q = 0 at u → 1)."""
+    from tpmkit.risk.distributions import TAIL, U_MAX
+
+    rng = np.random.default_rng(3)
+    r = np.concatenate([[0.0, 1.0, 1e-4, 1 - 1e-4], rng.random(n_shapes - 4)])
+    o = rng.uniform(0.0, 5.0, n_shapes)
+    p = o + rng.uniform(1.0, 10.0, n_shapes)
+    m = o + r * (p - o)
+    df = pd.DataFrame({"optimistic": o, "most_likely": m, "pessimistic": p},
+                      index=[f"T{k}" for k in range(n_shapes)])
+    s = build_sampler(df, m.copy(), pert_lambda=lam)
+    u = np.array([0.0, 1e-15, 1e-12, np.nextafter(TAIL, 0), TAIL, 0.5,
+                  np.nextafter(1 - TAIL, 0), 1 - TAIL, 1 - 1e-12, U_MAX - 2 ** -52, U_MAX])
+    for k in range(n_shapes):
+        a, b = 1.0 + lam * r[k], 1.0 + lam * (1.0 - r[k])
+        want = o[k] + (p[k] - o[k]) * stats.beta.ppf(u, a, b)
+        got = ppf_numpy(k, u, s)
+        assert np.abs(got - want).max() < 1e-4 * (p[k] - o[k]), (k, a, b)
