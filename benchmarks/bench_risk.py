@@ -1,27 +1,30 @@
-"""Benchmark of ``tpmkit.risk.simulate`` against a plain per-iteration Python loop.
+"""Benchmark of ``tpmkit.risk.simulate`` against a plain per-iteration Python loop and a numpy peer.
 
-Runs the same random networks (FS links to 1–3 of the previous 50 tasks, triangular
-three-point durations, the default distribution of Primavera Risk Analysis) through
+Every network has distinct three-point estimates (each task its own o, m, p, as in real
+plans), in three shapes: a random DAG (FS links to 1–3 of the previous 50 tasks, ~2
+predecessors), a single chain, and a wide merge (one milestone with every other task as a
+predecessor). The tables:
 
-* the engine: ``simulate(project, N, progress=False, distribution=...)`` — sampling, the
-  forward/backward passes, criticality and all sensitivity statistics;
-* the baseline: a loop over iterations that samples with numpy and runs the forward and
-  backward passes and the criticality test task by task in Python (how blog posts and small
-  packages do it). The baseline runs fewer iterations and is scaled linearly to N (its cost
-  per iteration is constant), which the table says.
+* **engine vs loop** (1,000 tasks × 10,000 iterations, beta-PERT, each shape): the engine is
+  ``simulate(project, N)`` — sampling, the passes, criticality and every sensitivity
+  statistic — plus the first read of ``result.tasks`` (Kendall's τ); the baseline a loop over
+  iterations that samples with numpy and runs the forward and backward passes and the
+  criticality test task by task in Python, run for fewer iterations and scaled linearly
+  (its cost per iteration is constant). ``--big`` adds 10,000 tasks × 100,000 iterations
+  (peak extra memory: tracemalloc peak of the run, numpy allocations included).
+* **vs pmcontrols** (``--peer PYTHON``: a Python with ``pmcontrols`` installed in its own
+  environment, never a tpmkit dependency): ``pmcontrols.pert`` — a pure-numpy Monte Carlo,
+  beta sampling by matrix and the passes vectorised over iterations per task — on the same
+  networks at 100, 1,000 and 10,000 tasks, timed in its own process.
+* **risk register** (``--register``): ``simulate`` with n/50 risks and the risk-driver
+  ranking, 1,000 iterations, at 1k, 4k and 16k tasks: near-linear growth is the target.
+* **status date**: the remaining-work simulation against the plain plan (≤ 10 % extra).
+* **cold start** (``--cold``): the first ``simulate`` in a fresh process with an empty
+  numba cache, after ``python -m tpmkit._warmup`` has filled it, and warm.
 
-Prints a markdown table: median wall time of the repeats, speed-up, and the peak extra memory
-of the engine (tracemalloc peak of the run, numpy allocations included).
-
-The distinct-estimates case (1,000 tasks, each with its own o/m/p, beta-PERT) measures the
-sampler set-up that shared shapes hide.
-
-The status-date case runs the same network with a start date, once without progress and
-once status-dated (the first 30 % of the tasks complete, the next 10 % half done: only the
-remaining work is simulated, with the release/due bounds of every task); the target is at
-most 10 % extra time for the status date.
-
-Usage: ``python benchmarks/bench_risk.py [--quick] [--big] [--pert] [--status-only]``.
+Every table gives medians of the repeats and same-run ratios; the load average is printed.
+Usage: ``python benchmarks/bench_risk.py [--quick] [--big] [--register] [--cold]
+[--peer PYTHON] [--status-only]``.
 """
 
 from __future__ import annotations
@@ -43,16 +46,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import tpmkit
 from tpmkit.risk import simulate
 
+SHAPES = ("random DAG", "chain", "wide merge")
 
-def random_project(n: int, seed: int = 0, window: int = 50,
-                   distinct: bool = False) -> tpmkit.Project:
-    """A random network of ``n`` tasks with FS links and three-point estimates.
 
-    ``distinct``: every task has its own (o, m, p) (continuous draws, as in real plans)
-    instead of a few dozen shared integer shapes.
-    """
-    rng = np.random.default_rng(seed)
-    if distinct:
+def _estimates(rng: np.random.Generator, n: int, distinct: bool
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if distinct:  # continuous draws: every task its own (o, m, p)
         o = rng.uniform(1.0, 10.0, n)
         m = o + rng.uniform(0.0, 6.0, n)
         p = m + rng.uniform(0.5, 10.0, n)
@@ -60,14 +59,34 @@ def random_project(n: int, seed: int = 0, window: int = 50,
         o = rng.integers(1, 10, n).astype(float)
         m = o + rng.integers(0, 6, n)
         p = m + rng.integers(1, 10, n)
-    preds = [""]
-    for j in range(1, n):
-        k = rng.integers(1, 4)
-        cand = rng.choice(np.arange(max(0, j - window), j), size=min(k, j), replace=False)
-        preds.append(";".join(f"T{i}" for i in sorted(cand)))
-    return tpmkit.read(pd.DataFrame({"id": [f"T{i}" for i in range(n)], "optimistic": o,
-                                     "most_likely": m, "pessimistic": p,
-                                     "predecessors": preds}))
+    return o, m, p
+
+
+def random_project(n: int, seed: int = 0, window: int = 50,
+                   distinct: bool = True, shape: str = "random DAG") -> tpmkit.Project:
+    """A network of ``n`` tasks with FS links and three-point estimates.
+
+    ``shape``: ``random DAG`` (links to 1–3 of the previous ``window`` tasks), ``chain``
+    (each task after the previous one) or ``wide merge`` (a final milestone with every other
+    task as a predecessor). ``distinct``: every task has its own (o, m, p) instead of a few
+    dozen shared integer shapes.
+    """
+    rng = np.random.default_rng(seed)
+    o, m, p = _estimates(rng, n, distinct)
+    ids = [f"T{i}" for i in range(n)]
+    if shape == "chain":
+        preds = [""] + ids[:-1]
+    elif shape == "wide merge":
+        preds = [""] * (n - 1) + [";".join(ids[:-1])]
+        o[-1] = m[-1] = p[-1] = 0.0  # the milestone
+    else:
+        preds = [""]
+        for j in range(1, n):
+            k = rng.integers(1, 4)
+            cand = rng.choice(np.arange(max(0, j - window), j), size=min(k, j), replace=False)
+            preds.append(";".join(f"T{i}" for i in sorted(cand)))
+    return tpmkit.read(pd.DataFrame({"id": ids, "optimistic": o, "most_likely": m,
+                                     "pessimistic": p, "predecessors": preds}))
 
 
 def status_dated(project: tpmkit.Project, done: float = 0.3, going: float = 0.1
@@ -141,15 +160,21 @@ def loop_setup(project: tpmkit.Project) -> dict:
             "order": [int(i) for i in net.order]}
 
 
-def python_loop(s: dict, iterations: int, seed: int = 0) -> np.ndarray:
+def python_loop(s: dict, iterations: int, seed: int = 0, dist: str = "pert") -> np.ndarray:
     """Plain per-iteration loop: numpy sampling, Python forward/backward pass, criticality."""
     o, m, p, preds, succs, order = s["o"], s["m"], s["p"], s["preds"], s["succs"], s["order"]
     n = len(order)
     rng = np.random.default_rng(seed)
     finish = np.empty(iterations)
     crit = np.zeros(n)
+    w = np.where(p > o, p - o, 1.0)
+    alpha = 1.0 + 4.0 * (m - o) / w
+    beta = 6.0 - alpha
     for it in range(iterations):
-        d = rng.triangular(o, m, p).tolist()
+        if dist == "pert":
+            d = (o + (p - o) * rng.beta(alpha, beta)).tolist()
+        else:
+            d = np.where(p > o, rng.triangular(o, m, np.maximum(p, o + 1e-12)), o).tolist()
         ef = [0.0] * n
         for j in order:
             ef[j] = max((ef[i] for i in preds[j]), default=0.0) + d[j]
@@ -185,66 +210,224 @@ def _peak(fn) -> float:
     return (peak - base) / 2 ** 20
 
 
+
+def _engine_run(proj: tpmkit.Project, n_iter: int, dist: str = "pert", **kw):
+    """What a user's call costs: the simulation and the first read of the task table."""
+    r = simulate(proj, n_iter, rng=1, progress=False, distribution=dist, **kw)
+    r.tasks  # noqa: B018 - Kendall's tau is computed on first access
+    return r
+
+
+def engine_table(cases: list[tuple], dist: str) -> None:
+    """Engine vs the plain loop, one row per (shape, tasks, iterations)."""
+    rows = []
+    for shape, n_tasks, n_iter, repeats, base_iter, target in cases:
+        proj = random_project(n_tasks, seed=1, shape=shape)
+        proj.network()
+        t_e, c_e = _median_time(lambda proj=proj, n=n_iter: _engine_run(proj, n, dist), repeats)
+        setup = loop_setup(proj)
+        t_b, c_b = _median_time(lambda s=setup, b=base_iter: python_loop(s, b, dist=dist), 1)
+        scale = n_iter / base_iter
+        mem = _peak(lambda proj=proj, n=n_iter: _engine_run(proj, n, dist))
+        rows.append((shape, n_tasks, n_iter, repeats, t_e, c_e, t_b * scale, c_b * scale,
+                     base_iter, mem, target))
+    print(f"\n`simulate` + `result.tasks` (criticality, SI, SSI, Pearson/Spearman/Kendall "
+          f"cruciality, tornado, merge bias; {dist}, distinct o/m/p) vs a plain per-iteration "
+          "Python loop\n")
+    print("| shape | tasks | iterations | engine wall [s] | engine CPU [s] | target [s] "
+          "| Python loop wall / CPU [s] | speed-up wall / CPU | engine peak extra memory [MiB] |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for shape, n, it, rep, te, ce, tb, cb, bi, mem, target in rows:
+        tgt = "—" if target is None else f"≤ {target:g}"
+        print(f"| {shape} | {n:,} | {it:,} | {te:.3f} | {ce:.3f} | {tgt} | {tb:.1f} / {cb:.1f} "
+              f"(scaled from {bi:,} it.) | {tb / te:,.0f}× / {cb / ce:,.0f}× | {mem:.0f} |"
+              + ("" if rep > 1 else " (1 run)"))
+
+
+_PEER = """
+import json, statistics, sys, time
+import pmcontrols
+acts = json.load(open(sys.argv[1]))
+n_sim, repeats = int(sys.argv[2]), int(sys.argv[3])
+times = []
+for _ in range(repeats):
+    t0 = time.perf_counter()
+    pmcontrols.pert(acts, n_sim=n_sim, seed=1)
+    times.append(time.perf_counter() - t0)
+print(statistics.median(times))
+"""
+
+
+def peer_table(peer: str, cases: list[tuple], tmp: Path) -> None:
+    """tpmkit vs pmcontrols.pert (pure numpy) on the same networks, each in its process."""
+    import json
+
+    print(f"\n`simulate` + `result.tasks` vs `pmcontrols.pert` (numpy; criticality only), "
+          f"beta-PERT, distinct o/m/p; pmcontrols run by {peer}\n")
+    print("| shape | tasks | iterations | tpmkit wall [s] | pmcontrols wall [s] | speed-up |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for shape, n_tasks, n_iter, repeats in cases:
+        proj = random_project(n_tasks, seed=1, shape=shape)
+        t = proj.tasks
+        net = proj.network()
+        ids = [str(i) for i in t.index]
+        preds: list[list[str]] = [[] for _ in ids]
+        for a, b in zip(net.link_from.tolist(), net.link_to.tolist(), strict=True):
+            preds[b].append(ids[a])
+        acts = [{"id": ids[k], "predecessors": preds[k], "a": float(t["optimistic"].iloc[k]),
+                 "m": float(t["most_likely"].iloc[k]), "b": float(t["pessimistic"].iloc[k])}
+                for k in range(len(ids))]
+        f = tmp / f"acts_{n_tasks}_{shape.replace(' ', '_')}.json"
+        f.write_text(json.dumps(acts))
+        out = subprocess.run([peer, "-c", _PEER, str(f), str(n_iter), str(repeats)],
+                             capture_output=True, text=True, check=True).stdout
+        t_peer = float(out.split()[-1])
+        _engine_run(proj, min(n_iter, 200))  # warm
+        t_e, _ = _median_time(lambda proj=proj, n=n_iter: _engine_run(proj, n), repeats)
+        print(f"| {shape} | {n_tasks:,} | {n_iter:,} | {t_e:.3f} | {t_peer:.3f} "
+              f"| {t_peer / t_e:,.1f}× |")
+
+
+def register_project(n: int) -> tuple[tpmkit.Project, pd.DataFrame]:
+    """The random DAG with a register of n/50 risks (days or percent, 1–3 tasks each)."""
+    proj = random_project(n, seed=2)
+    rng = np.random.default_rng(3)
+    r = max(1, n // 50)
+    tasks = [";".join(f"T{i}" for i in rng.choice(n, rng.integers(1, 4), replace=False))
+             for _ in range(r)]
+    lo = rng.uniform(1, 5, r)
+    reg = pd.DataFrame({"id": [f"R{i}" for i in range(r)],
+                        "probability": rng.uniform(0.05, 0.6, r).round(2), "tasks": tasks,
+                        "impact_days": [f"{a:.1f},{a * 2:.1f},{a * 3:.1f}" for a in lo]})
+    return proj, reg
+
+
+def register_table(sizes: list[int], n_iter: int, repeats: int) -> None:
+    """simulate + drivers + the JSON dictionary of the CLI, with n/50 risks: growth in n."""
+    print(f"\n`simulate` with a register of n/50 risks and the risk-driver ranking, {n_iter:,} "
+          f"iterations (+ `to_dict`, what `tpmkit risk --json` prints), median of {repeats}\n")
+    print("| tasks | risks | ranking | wall [s] | CPU [s] | growth vs previous row (×4 tasks) |")
+    print("|---:|---:|---|---:|---:|---:|")
+    prev = None
+    for n in sizes:
+        proj, reg = register_project(n)
+        simulate(proj, 100, rng=0, progress=False, risks=reg)  # warm
+
+        def run(proj=proj, reg=reg, how=True):
+            simulate(proj, n_iter, rng=1, progress=False, risks=reg, risk_drivers=how).to_dict()
+
+        w, c = _median_time(run, repeats)
+        growth = "—" if prev is None else f"{w / prev:.1f}×"
+        prev = w
+        mode = "re-runs" if len(reg) * min(n_iter, 5000) * n <= 5_000_000 else "same samples"
+        print(f"| {n:,} | {len(reg)} | default ({mode}) | {w:.3f} | {c:.3f} | {growth} |")
+        if n == sizes[0]:
+            wr, cr = _median_time(lambda run=run: run(how="rerun"), 1)
+            print(f"| {n:,} | {len(reg)} | re-run per risk (opt-in) | {wr:.3f} | {cr:.3f} | — |")
+
+
+_COLD = """
+import time, warnings, sys
+t0 = time.perf_counter()
+sys.path.insert(0, {bench!r})
+import numpy as np, pandas as pd, tpmkit
+from bench_risk import random_project, register_project, status_dated
+from tpmkit.risk import simulate
+warnings.simplefilter("ignore")
+proj, reg = register_project(200)
+plan, progressed = status_dated(proj)
+calls = [lambda: simulate(proj, 2000, rng=1, progress=False),
+         lambda: simulate(proj, 2000, rng=1, progress=False, risks=reg, existence={{"T5": 0.5}}),
+         lambda: simulate(progressed, 2000, rng=1, progress=False),
+         lambda: simulate(proj, 2000, rng=1, progress=False, latin_hypercube=True,
+                          correlation=[(["T1", "T2", "T3"], 0.5)])]
+out = []
+for rep in range(2):
+    t = time.perf_counter()
+    for c in calls:
+        c().tasks
+    out.append(time.perf_counter() - t)
+print(f"{{out[0]:.2f}} {{out[1]:.2f}}")
+"""
+
+
+def cold_table(tmp: Path) -> None:
+    """First simulate calls with an empty numba cache, after the warm-up, and warm."""
+    bench = str(Path(__file__).resolve().parent)
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp / "numba-cache")}
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    code = _COLD.format(bench=bench)
+
+    def first() -> tuple[float, float]:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, env=env).stdout.split()
+        return float(out[0]), float(out[1])
+
+    cold, warm = first()
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "tpmkit._warmup"], check=True, env=env,
+                   capture_output=True)
+    t_warmup = time.perf_counter() - t0
+    after, warm2 = first()
+    print("\nfirst use: four `simulate` calls (plain; register + branch; status date; Latin "
+          "hypercube + correlation), 200 tasks, distinct PERT, each + `result.tasks`, in a "
+          "fresh process (NUMBA_CACHE_DIR an empty temporary directory)\n")
+    print("| numba cache | first round [s] | second round, same process (warm) [s] "
+          "| first − warm [s] |")
+    print("|---|---:|---:|---:|")
+    print(f"| empty (no warm-up) | {cold:.2f} | {warm:.2f} | {cold - warm:+.2f} |")
+    print(f"| after `python -m tpmkit._warmup` ({t_warmup:.1f} s) | {after:.2f} | {warm2:.2f} "
+          f"| {after - warm2:+.2f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes only (smoke run)")
     ap.add_argument("--big", action="store_true", help="also 100,000 iterations × 10,000 tasks")
-    ap.add_argument("--pert", action="store_true", help="beta-PERT instead of triangular")
+    ap.add_argument("--triangular", action="store_true",
+                    help="triangular durations instead of beta-PERT in the engine table")
+    ap.add_argument("--register", action="store_true", help="the risk-register growth table")
+    ap.add_argument("--cold", action="store_true", help="the cold-start table")
+    ap.add_argument("--peer", metavar="PYTHON",
+                    help="a Python with pmcontrols installed: the comparison table")
     ap.add_argument("--status-only", action="store_true",
                     help="only the status-date case (cost of simulating the remaining work)")
     args = ap.parse_args(argv)
-    dist = "pert" if args.pert else "triangular"
-    if args.status_only:
-        status_table(*((200, 1000, 3) if args.quick else (1000, 10_000, 5)), dist)
-        return 0
-    cases = ([(200, 1000, 3, 50, None, dist, False), (200, 1000, 3, 50, None, "pert", True)]
-             if args.quick else [(1000, 10_000, 5, 200, 0.15, dist, False),
-                                 (1000, 10_000, 5, 200, 0.15, "pert", True)])
-    if args.big:
-        cases.append((10_000, 100_000, 1, 10, 20.0, dist, False))
+    dist = "triangular" if args.triangular else "pert"
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench_risk_"))
     warm = random_project(20, seed=99)
     for d in {dist, "pert"}:  # load the compiled cache
-        simulate(warm, 100, rng=0, progress=False, distribution=d)
-    rows = []
-    for n_tasks, n_iter, repeats, base_iter, target, case_dist, distinct in cases:
-        proj = random_project(n_tasks, seed=1, distinct=distinct)
-        proj.network()
-
-        def engine(proj=proj, n_iter=n_iter, d=case_dist):
-            return simulate(proj, n_iter, rng=1, progress=False, distribution=d)
-
-        t_engine, c_engine = _median_time(engine, repeats)
-        setup = loop_setup(proj)
-        t_base, c_base = _median_time(lambda s=setup, b=base_iter: python_loop(s, b), 1)
-        scale = n_iter / base_iter
-        mem = _peak(engine)
-        label = f"{case_dist}, {'distinct o/m/p' if distinct else 'shared shapes'}"
-        rows.append((n_tasks, n_iter, t_engine, c_engine, t_base * scale, c_base * scale,
-                     base_iter, mem, target, label))
-    print("\n`simulate` (criticality + SI + SSI + Pearson/Spearman "
-          "cruciality + tornado + merge bias) vs a plain per-iteration Python loop\n")
-    print("| tasks | durations | iterations | engine wall [s] | engine CPU [s] | target [s] "
-          "| Python loop wall / CPU [s] | speed-up wall / CPU | engine peak extra memory [MiB] |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
-    for n_tasks, n_iter, te, ce, tb, cb, bi, mem, target, label in rows:
-        tgt = "—" if target is None else f"≤ {target:g}"
-        print(f"| {n_tasks:,} | {label} | {n_iter:,} | {te:.3f} | {ce:.3f} | {tgt} "
-              f"| {tb:.1f} / {cb:.1f} "
-              f"(scaled from {bi:,} it.) | {tb / te:,.0f}× / {cb / ce:,.0f}× | {mem:.0f} |")
+        _engine_run(warm, 100, d)
+    if args.status_only:
+        status_table(*((200, 1000, 3) if args.quick else (1000, 10_000, 5)), dist)
+        return _load()
+    n, it, rep, bi = (200, 1000, 3, 50) if args.quick else (1000, 10_000, 5, 200)
+    cases = [(shape, n, it, rep, bi, None if args.quick else 0.15) for shape in SHAPES]
+    if args.big:
+        cases.append(("random DAG", 10_000, 100_000, 1, 10, 20.0))
+    engine_table(cases, dist)
+    if args.peer:
+        sizes = [(100, 10_000), (1000, 10_000), (10_000, 1000)] if not args.quick else [
+            (100, 1000), (1000, 1000)]
+        peer_table(args.peer, [("random DAG", k, i, 3) for k, i in sizes]
+                   + [(s, 1000, 10_000 if not args.quick else 1000, 3) for s in SHAPES[1:]],
+                   tmp)
+    if args.register:
+        register_table([250, 1000] if args.quick else [1000, 4000, 16_000], 1000, 3)
     status_table(*((200, 1000, 3) if args.quick else (1000, 10_000, 5)), dist)
-    code = ("import time; t = time.perf_counter(); import tpmkit, pandas as pd; "
-            "from tpmkit.risk import simulate; "
-            "p = tpmkit.read(pd.DataFrame({'id': ['A', 'B'], 'optimistic': [1, 2], "
-            "'most_likely': [2, 3], 'pessimistic': [4, 6], 'predecessors': ['', 'A']})); "
-            "t1 = time.perf_counter(); simulate(p, 1000, rng=0, progress=False); "
-            "print(f'{time.perf_counter() - t1:.2f} {t1 - t:.2f}')")
-    first, imp = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                check=True).stdout.split()
-    print(f"\nfirst simulation in a fresh process (compiled code from the disk cache): {first} s"
-          f" (plus {imp} s to import tpmkit and read the project)")
-    load = os.getloadavg()[0]
-    print(f"\nload average at the end: {load:.1f} on {os.cpu_count()} cores (shared machine: "
-          "wall times include waiting for the CPU; CPU times are this process's own)")
+    if args.cold:
+        cold_table(tmp)
+    return _load()
+
+
+def _load() -> int:
+    load = os.getloadavg()
+    print(f"\nload average at the end (1/5/15 min): {load[0]:.1f} / {load[1]:.1f} / "
+          f"{load[2]:.1f} on {os.cpu_count()} cores (shared machine: wall times include "
+          "waiting for the CPU; CPU times are this process's own)")
     return 0
 
 

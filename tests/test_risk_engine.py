@@ -283,3 +283,171 @@ def test_pert_distinct_shapes_grid_matches_beta_ppf(lam):
         want = o[k] + (p[k] - o[k]) * stats.beta.ppf(u, a, b)
         got = ppf_numpy(k, u, s)
         assert np.abs(got - want).max() < 1e-4 * (p[k] - o[k]), (k, a, b)
+
+
+# -- reproducibility: chunk size and thread count never change a sample (issue 21) -----------
+def _options(name: str) -> tuple[tpmkit.Project, dict]:
+    p = tpmkit.datasets.load("software_release_tracking" if name == "status date"
+                             else "software_release")
+    ids = list(p.tasks.index)
+    return p, {"plain": {"risks": False}, "register": {}, "mitigated": {"mitigated": True},
+               "branches": {"existence": {ids[3]: 0.4, ids[7]: 0.7}},
+               "latin hypercube": {"latin_hypercube": True},
+               "correlation": {"correlation": [(ids[2:6], 0.6)]},
+               "lhs + correlation + register": {"latin_hypercube": True,
+                                                "correlation": [(ids[2:6], 0.6)]},
+               "status date": {}}[name]
+
+
+def _with_threads(threads: int | None, fn):
+    from tpmkit._core.jit import HAVE_NUMBA
+
+    if threads is None or not HAVE_NUMBA:
+        return fn()
+    import numba
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    try:
+        return fn()
+    finally:
+        numba.set_num_threads(before)
+
+
+@pytest.mark.parametrize("name", ["plain", "register", "mitigated", "branches", "latin hypercube",
+                                  "correlation", "lhs + correlation + register", "status date"])
+def test_samples_do_not_depend_on_chunk_size_or_threads(name):
+    """Every random number is a function of the seed and its iteration: the finish and cost of
+    every iteration, the risk occurrences and drivers and the integer counts are the same bits
+    with any chunk size and one thread or several (float sums differ in their order only)."""
+    import warnings
+
+    p, opts = _options(name)
+    kw = {"rng": 17, "progress": False, **opts}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # progress warnings of the status-dated sample
+        ref = simulate(p, 1300, **kw)
+        runs = [simulate(p, 1300, chunk_size=211, **kw),
+                _with_threads(1, lambda: simulate(p, 1300, chunk_size=1000, **kw)),
+                simulate(p, 1300, chunk_size=97, engine="numpy", **kw)]
+    for r in runs:
+        np.testing.assert_array_equal(r.finish, ref.finish)
+        np.testing.assert_array_equal(r.cost, ref.cost)
+        np.testing.assert_array_equal(r.tasks["criticality"], ref.tasks["criticality"])
+        np.testing.assert_allclose(r.tasks["duration_mean"], ref.tasks["duration_mean"],
+                                   rtol=1e-12, atol=1e-12)
+        pd.testing.assert_frame_equal(r.risks, ref.risks, check_exact=True)
+    assert ref.std > 0
+
+
+def test_compare_mitigation_does_not_depend_on_chunk_size():
+    from tpmkit.risk import compare_mitigation
+
+    p = tpmkit.datasets.load("software_release")
+    a = compare_mitigation(p, 900, rng=4, progress=False)
+    b = compare_mitigation(p, 900, rng=4, progress=False, chunk_size=128)
+    pd.testing.assert_frame_equal(a.table, b.table, check_exact=True)
+    assert a.table.loc["difference", "mean"] != 0
+
+
+@pytest.mark.parametrize("iterations", [1, 2, 3, 4, 9])
+def test_few_iterations_with_every_feature(iterations):
+    """Small counts run (no empty part or block crashes the kernel) with a register, branches,
+    Latin hypercube and correlation; the CLI's minimum of 10 is its own (test_hostile)."""
+    p = tpmkit.datasets.load("software_release")
+    ids = list(p.tasks.index)
+    r = simulate(p, iterations, rng=2, progress=False, latin_hypercube=True,
+                 existence={ids[3]: 0.5}, correlation=[(ids[2:5], 0.5)])
+    assert len(r.finish) == iterations and np.isfinite(r.finish).all()
+    assert len(r.risks) == len(p.risks) and len(r.tasks) == len(ids)
+
+
+# -- risk drivers from the same samples ---------------------------------------------------------
+def _driver_case() -> tuple[tpmkit.Project, pd.DataFrame]:
+    """A chain A → B with a parallel short task C: R1 > R2 > R3 on the chain, R4 on C (float)."""
+    p = tpmkit.read(pd.DataFrame({"id": ["A", "B", "C"], "optimistic": [8, 6, 1],
+                                  "most_likely": [10, 8, 1], "pessimistic": [14, 12, 1],
+                                  "predecessors": ["", "A", ""]}))
+    reg = pd.DataFrame({"id": ["R1", "R2", "R3", "R4"], "probability": [0.5, 0.3, 0.4, 0.5],
+                        "tasks": ["A", "B", "A", "C"],
+                        "impact_days": ["8,10,12", "2,3,4", "0.5,1,1.5", "4,5,6"]})
+    return p, reg
+
+
+def test_risk_drivers_from_the_same_samples_agree_with_reruns():
+    """The conditional estimate (iterations where the risk did not fire) ranks the drivers as
+    the re-run without each risk does, and the mean contribution of a days impact on a chain is
+    p·E[impact] (R1 5, R2 0.9, R3 0.4; R4 hits a task with 10 days of float: 0)."""
+    p, reg = _driver_case()
+    same = simulate(p, 20_000, rng=5, progress=False, risks=reg, risk_drivers="samples")
+    rerun = simulate(p, 20_000, rng=5, progress=False, risks=reg, risk_drivers="rerun")
+    order = ["R1", "R2", "R3", "R4"]
+    assert list(same.risks.sort_values("rank").index) == order
+    assert list(rerun.risks.sort_values("rank").index) == order
+    sd = same.std
+    for rid, want in {"R1": 5.0, "R2": 0.9, "R3": 0.4, "R4": 0.0}.items():
+        # standard error of a difference of means over ≥ 6,000 iterations: < 2·sd/√6000
+        assert same.risks.loc[rid, "mean_contribution"] == pytest.approx(want, abs=4 * 2 * sd / 6000 ** 0.5)
+    assert rerun.risks.loc["R4", "p80_contribution"] == 0.0
+    np.testing.assert_allclose(same.risks["p80_contribution"], rerun.risks["p80_contribution"],
+                               atol=0.3)
+
+
+def test_risk_drivers_take_one_run_whatever_the_register(monkeypatch):
+    """Forty risks: the ranking from the same samples runs the simulation once (no run per
+    risk); only a near-certain risk (not fired in fewer than 200 iterations) gets a re-run."""
+    from tpmkit.risk import _run
+
+    calls = []
+    real = _run.Plan.run
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(_run.Plan, "run", counting)
+    p = _random_chain(60, seed=2)
+    reg = pd.DataFrame({"id": [f"R{i}" for i in range(40)],
+                        "probability": [1.0] + [0.3] * 39,
+                        "tasks": [f"T{i}" for i in range(40)], "impact_days": ["1,2,3"] * 40})
+    r = simulate(p, 2000, rng=1, progress=False, risks=reg, risk_drivers="samples")
+    assert len(calls) == 2  # the main run and R0's re-run
+    assert r.risks["p80_contribution"].notna().all()
+    calls.clear()
+    simulate(p, 300, rng=1, progress=False, risks=reg, risk_drivers="rerun")
+    assert len(calls) == 41
+    # the default: re-runs while they cost ≤ 5 M task-iterations (40 × 300 × 60 = 0.72 M),
+    # the same samples beyond (40 × 2,200 × 60 = 5.3 M)
+    calls.clear()
+    simulate(p, 300, rng=1, progress=False, risks=reg)
+    assert len(calls) == 41
+    calls.clear()
+    simulate(p, 2200, rng=1, progress=False, risks=reg)
+    assert len(calls) == 2
+    with pytest.raises(ValidationError, match="risk_drivers"):
+        simulate(p, 10, rng=1, progress=False, risks=reg, risk_drivers="fast")
+
+
+@pytest.mark.parametrize("lam", [0.7, 4.0, 9.5])
+@pytest.mark.parametrize("n_shapes", [12, 400])  # the exact per-shape tables; the mode grid
+def test_pert_quantile_at_the_extremes(lam, n_shapes):
+    """u = 0, the tail/body boundaries and the largest uniform below 1, modes at o and at p:
+    error < 1e-4·(p − o) against scipy.stats.beta.ppf on both table paths (a large β used to
+    give an infinite slope in the last upper-tail cell of the exact tables: Q = 0 at u → 1)."""
+    from tpmkit.risk.distributions import TAIL, U_MAX
+
+    rng = np.random.default_rng(3)
+    r = np.concatenate([[0.0, 1.0, 1e-4, 1 - 1e-4], rng.random(n_shapes - 4)])
+    o = rng.uniform(0.0, 5.0, n_shapes)
+    p = o + rng.uniform(1.0, 10.0, n_shapes)
+    m = o + r * (p - o)
+    df = pd.DataFrame({"optimistic": o, "most_likely": m, "pessimistic": p},
+                      index=[f"T{k}" for k in range(n_shapes)])
+    s = build_sampler(df, m.copy(), pert_lambda=lam)
+    u = np.array([0.0, 1e-15, 1e-12, np.nextafter(TAIL, 0), TAIL, 0.5,
+                  np.nextafter(1 - TAIL, 0), 1 - TAIL, 1 - 1e-12, U_MAX - 2 ** -52, U_MAX])
+    for k in range(n_shapes):
+        a, b = 1.0 + lam * r[k], 1.0 + lam * (1.0 - r[k])
+        want = o[k] + (p[k] - o[k]) * stats.beta.ppf(u, a, b)
+        got = ppf_numpy(k, u, s)
+        assert np.abs(got - want).max() < 1e-4 * (p[k] - o[k]), (k, a, b)

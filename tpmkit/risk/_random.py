@@ -88,6 +88,26 @@ if not HAVE_NUMBA:  # the same values by the array arithmetic (uint64 arrays wra
         out[:m] = uniforms(key, np.array([stream]), start, m)[0]
 
 
+#: Purposes of the keys derived from a run's key (:func:`sub_key`): each kind of random
+#: number has its own family of streams, numbered by the task, risk or branch it decides.
+BRANCH, OCCURRENCE, IMPACT, STRATA = 1, 2, 3, 4
+
+
+def sub_key(key: np.uint64, purpose: int) -> np.uint64:
+    """The key of the streams of one ``purpose`` (``BRANCH``, ``OCCURRENCE``, …).
+
+    ``mix(key ⊕ purpose·M)`` with a different odd multiplier than the stream seeds use, so
+    the derived families do not overlap the task streams of ``key``.
+
+    Examples
+    --------
+    >>> int(sub_key(np.uint64(7), OCCURRENCE)) != int(sub_key(np.uint64(7), IMPACT))
+    True
+    """
+    with np.errstate(over="ignore"):
+        return _mix_np(np.uint64(key) ^ (np.uint64(purpose) * _M2))
+
+
 def draw_key(rng: np.random.Generator) -> np.uint64:
     """A 64-bit key from ``rng`` (the kernel's counter-based streams are keyed by it)."""
     return np.uint64(rng.integers(0, 2 ** 64, dtype=np.uint64))

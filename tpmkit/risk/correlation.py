@@ -275,7 +275,9 @@ def iman_conover(u: np.ndarray, target: np.ndarray, rng: np.random.Generator) ->
     Returns
     -------
     ndarray
-        The reordered sample (a new array).
+        The reordered sample (a new array); a copy in the original order when there are
+        no more rows than columns (or the permuted scores are collinear): too few rows to
+        induce a correlation.
 
     References
     ----------
@@ -289,13 +291,16 @@ def iman_conover(u: np.ndarray, target: np.ndarray, rng: np.random.Generator) ->
     0.7
     """
     n, k = u.shape
-    if k < 2 or n < 3:
+    if k < 2 or n <= k:  # n ≤ k rows: the score correlation is singular, nothing to induce
         return u.copy()
     scores = special.ndtri(np.arange(1, n + 1) / (n + 1))
     s = rng.permuted(np.tile(scores[:, None], (1, k)), axis=0)
     e = np.corrcoef(s, rowvar=False)
     p = _sqrt_factor(e)
     q = _sqrt_factor(np.asarray(target, dtype=np.float64))
-    s_star = s @ np.linalg.solve(p.T, q.T)  # = S P⁻ᵀ Qᵀ: correlation Q Qᵀ = target
+    try:
+        s_star = s @ np.linalg.solve(p.T, q.T)  # = S P⁻ᵀ Qᵀ: correlation Q Qᵀ = target
+    except np.linalg.LinAlgError:  # a few rows whose permuted scores are collinear
+        return u.copy()
     rank = np.argsort(np.argsort(s_star, axis=0, kind="stable"), axis=0, kind="stable")
     return np.take_along_axis(np.sort(u, axis=0), rank, axis=0)

@@ -197,7 +197,7 @@ def _mode_grid(pert_lambda: float) -> tuple[np.ndarray, object]:
     um = TAIL + (1.0 - 2.0 * TAIL) * np.arange(G_MID + 1) / G_MID
     q = np.hstack([special.betaincinv(a, b, TAIL * v ** a),
                    special.betaincinv(a, b, np.broadcast_to(um, (len(rg), G_MID + 1))),
-                   special.betaincinv(a, b, 1.0 - TAIL * v ** b)])
+                   1.0 - special.betaincinv(b, a, TAIL * v ** b)])
     return rg, interpolate.CubicSpline(rg, q, axis=0)
 
 
@@ -243,12 +243,14 @@ def _pert_tables(shapes: np.ndarray, pert_lambda: float = 4.0) -> tuple[np.ndarr
     for r, (a, b) in enumerate(shapes):
         lnb = special.betaln(a, b)
 
-        def slope(q, a=a, b=b, lnb=lnb):  # dQ/du = 1/f(Q)
-            return np.exp(lnb - (a - 1.0) * np.log(q) - (b - 1.0) * np.log1p(-q))
+        def slope(q, a=a, b=b, lnb=lnb):  # dQ/du = 1/f(Q); inf where Q rounds to 0 or 1
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+                return np.exp(lnb - (a - 1.0) * np.log(q) - (b - 1.0) * np.log1p(-q))
 
         ql = special.betaincinv(a, b, TAIL * v ** a)
         qm = special.betaincinv(a, b, um)
-        qh = special.betaincinv(a, b, 1.0 - TAIL * v ** b)
+        # Q(1 − y) = 1 − Q_{β,α}(y): exact where 1 − y would round to 1 (large β)
+        qh = 1.0 - special.betaincinv(b, a, TAIL * v ** b)
         sl = np.empty_like(ql)
         sh = np.empty_like(qh)
         # in the tails the variable is v with u = TAIL·v^α: dQ/dv = dQ/du · α·TAIL·v^(α−1)
@@ -256,8 +258,12 @@ def _pert_tables(shapes: np.ndarray, pert_lambda: float = 4.0) -> tuple[np.ndarr
         sl[0] = (a * math.exp(lnb) * TAIL) ** (1.0 / a)  # Q ≈ (α·B·u)^(1/α) as u → 0
         sh[1:] = -slope(qh[1:]) * b * TAIL * v[1:] ** (b - 1.0)
         sh[0] = -((b * math.exp(lnb) * TAIL) ** (1.0 / b))
+        sm = slope(qm)
+        # where Q rounds to 0 or 1 (far tails of a large α or β) the density formula breaks
+        # down: a flat cell, as in the grid path
+        sl, sm, sh = (np.where(np.isfinite(x), x, 0.0) for x in (sl, sm, sh))
         out[0][r], out[1][r], out[2][r] = ql, sl, qm
-        out[3][r], out[4][r], out[5][r] = slope(qm), qh, sh
+        out[3][r], out[4][r], out[5][r] = sm, qh, sh
     return tuple(out)
 
 

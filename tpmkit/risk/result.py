@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from tpmkit._core.codes import EPS
-from tpmkit._core.jit import HAVE_NUMBA, njit
+from tpmkit._core.jit import HAVE_NUMBA, njit, prange
 from tpmkit.errors import DataError, check_option
 
 __all__ = ["PERCENTILES", "MitigationComparison", "SimulationResult"]
@@ -387,28 +387,36 @@ class MitigationComparison:
 # --------------------------------------------------------------------------------------
 # Kendall's tau of the cruciality table (computed when first read)
 # --------------------------------------------------------------------------------------
-@njit(cache=True, nogil=True)
-def _kendall_tau_kernel(d, t):  # pragma: no cover - compiled
-    """Kendall's τ-b between each column of ``d`` and ``t`` (O(n²) per column)."""
-    n, k = d.shape
+@njit(cache=True, nogil=True, parallel=True)
+def _kendall_tau_kernel(dt, t):  # pragma: no cover - compiled
+    """Kendall's τ-b between each row of ``dt`` (tasks × iterations) and ``t`` (O(n²) per
+    task, as integer counts: vectorised over the pairs, the same in any order)."""
+    k, n = dt.shape
+    sy = np.zeros((n, n), np.int32)  # sign(t[b] − t[a]) for a < b, shared by every task
+    tot = n * (n - 1) // 2
+    tie_y = 0
+    for a in range(n):
+        for b in range(a + 1, n):
+            dy = t[b] - t[a]
+            sy[a, b] = np.int32(dy > 0.0) - np.int32(dy < 0.0)
+            tie_y += np.int64(dy == 0.0)
     out = np.full(k, np.nan)
-    for j in range(k):
-        conc = 0.0
-        tie_x = 0.0
-        tie_y = 0.0
-        tot = 0.0
+    for j in prange(k):
+        x = dt[j]
+        conc = 0
+        tie_x = 0
         for a in range(n):
+            xa = x[a]
+            sya = sy[a]
+            c = np.int32(0)  # 32-bit counts per row (< n): twice the lanes of 64-bit ones
+            e = np.int32(0)
             for b in range(a + 1, n):
-                dx = d[b, j] - d[a, j]
-                dy = t[b] - t[a]
-                tot += 1.0
-                if dx == 0.0:
-                    tie_x += 1.0
-                if dy == 0.0:
-                    tie_y += 1.0
-                if dx != 0.0 and dy != 0.0:
-                    conc += 1.0 if (dx > 0.0) == (dy > 0.0) else -1.0
-        den = math.sqrt((tot - tie_x) * (tot - tie_y))
+                dx = x[b] - xa
+                c += (np.int32(dx > 0.0) - np.int32(dx < 0.0)) * sya[b]
+                e += np.int32(dx == 0.0)
+            conc += c
+            tie_x += e
+        den = math.sqrt(float(tot - tie_x) * float(tot - tie_y))
         if den > 0.0:
             out[j] = conc / den
     return out
@@ -418,7 +426,7 @@ def _kendall_tau(d: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Kendall's τ-b of each column of ``d`` with ``t``: compiled, or the same counts
     vectorised over the pairs without numba (integer counts in floats: identical)."""
     if HAVE_NUMBA:
-        return _kendall_tau_kernel(d, t)
+        return _kendall_tau_kernel(np.ascontiguousarray(d.T), np.ascontiguousarray(t))
     n, k = d.shape
     a, b = np.triu_indices(n, 1)
     dy = t[b] - t[a]

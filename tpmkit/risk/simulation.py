@@ -31,7 +31,6 @@ import math
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -50,20 +49,20 @@ from tpmkit.model.progress import (
     with_status_date,
 )
 from tpmkit.risk import _engine
-from tpmkit.risk._random import draw_key
-from tpmkit.risk.correlation import CorrelationWarning, correlation_matrix, iman_conover
+from tpmkit.risk._random import OCCURRENCE, draw_key, sub_key, uniforms
+from tpmkit.risk._run import KEEP, N_BINS, Plan, chunk_rows
+from tpmkit.risk.correlation import CorrelationWarning, correlation_matrix
 from tpmkit.risk.distributions import FIXED, build_sampler
-from tpmkit.risk.distributions import latin_hypercube as _lhs
 from tpmkit.risk.register import open_risks
 from tpmkit.risk.result import MitigationComparison, SimulationResult
 
 __all__ = ["MitigationComparison", "SimulationResult", "compare_mitigation", "simulate"]
 
-_N_BINS = 64          # finish bins of the streaming rank correlation and the tornado
 _PILOT = 256          # iterations of the pilot run that places those bins
-_KEEP = 1000          # iterations whose task durations are kept (exact ranks)
 _KENDALL = 500        # of those, the iterations Kendall's tau uses (O(n²) per task)
 _DRIVERS = 5000       # iterations of each risk-driver re-run (common random numbers)
+_MIN_UNFIRED = 200    # fewer iterations without the risk: its contribution from a re-run
+_RERUN_BUDGET = 5_000_000  # task-iterations of all driver re-runs for risk_drivers=True
 _EPS = EPS
 
 
@@ -179,7 +178,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
              empirical: Mapping[str, Sequence[float]] | None = None,
              ratios: Sequence[float] | None = None,
              tolerance: float | None = None, chunk_size: int | None = None,
-             keep_task_samples: bool = False, risk_drivers: bool = True,
+             keep_task_samples: bool = False, risk_drivers: bool | str = True,
              progress: Callable[[int, int], object] | None = None,
              engine: str = "numba", out_of_sequence: str = "retained_logic",
              status_date: object = None) -> SimulationResult:
@@ -227,9 +226,16 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     keep_task_samples : bool
         Keep every task's early start and finish per iteration (``task_start`` and
         ``task_finish``; memory iterations × tasks × 16 bytes).
-    risk_drivers : bool
-        Rank the risk events by re-running without each one (common random numbers; one
-        re-run of up to 5,000 iterations per risk).
+    risk_drivers : bool, "samples" or "rerun"
+        Rank the risk events by their contribution to the finish P80 and mean.
+        ``"rerun"``: a re-run without each risk on the same random numbers (up to 5,000
+        iterations each; exact pairing, one run per risk). ``"samples"``: from the same
+        samples, in one run whatever the size of the register (the iterations where a risk
+        did not fire are a sample of the project without it, since its occurrence is
+        independent of everything else); a risk that fired in all but fewer than 200
+        iterations is re-run. ``True`` (default): ``"rerun"`` while all the re-runs together
+        cost at most 5 M task-iterations (small plans, a fraction of a second), else
+        ``"samples"``. ``False``: not ranked.
     progress : callable or None
         ``progress(done, total)``, called with ``done = 0`` when the main run starts and
         after every chunk with the iterations done and asked for (a run that stops at
@@ -287,6 +293,9 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     """
     t_start = time.perf_counter()
     engine, progress, iterations = _check_run_options(engine, progress, iterations, tolerance)
+    if risk_drivers not in (True, False, "samples", "rerun"):
+        raise ValidationError(f"risk_drivers must be True, False, 'samples' or 'rerun', got "
+                              f"{risk_drivers!r}")
     gen, seed, state = _seed(rng)
     out_of_sequence = check_option(out_of_sequence, list(PROGRESS_OPTIONS), "out_of_sequence")
     project = with_status_date(project, status_date)
@@ -303,7 +312,7 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     cost = out.cost[:done].copy()
 
     tasks = _task_table(project, plan.net, plan.smp, out, finish, done, plan.aff, plan.branch,
-                        plan.det["early_start"], plan.t_det, min(done, _KEEP), plan.bins)
+                        plan.det["early_start"], plan.t_det, min(done, KEEP), plan.bins)
     tornado = _tornado(out, plan.smp, tasks, plan.bins, plan.ids)
     merge = _merge_bias(project, plan.net, out, plan.det["early_start"], done)
     risk_table = _risk_table(plan, out, finish, done, seed, state, risk_drivers)
@@ -337,123 +346,12 @@ def _check_run_options(engine: str, progress: Any, iterations: Any, tolerance: f
     return engine, progress, iterations
 
 
-@dataclass
-class _Plan:
-    """What every run of one :func:`simulate` call shares: network, sampler and inputs."""
-
-    net: Any
-    smp: Any
-    det: Any
-    t_det: float
-    ids: list[str]
-    index: pd.Index
-    ra: dict
-    xp: np.ndarray
-    cfix: np.ndarray
-    rate: np.ndarray
-    det_cost: float
-    ucol: np.ndarray
-    branch: np.ndarray
-    xcol: np.ndarray
-    aff: np.ndarray
-    target: pd.DataFrame | None
-    ic_cols: np.ndarray | None
-    draw_here: bool
-    latin_hypercube: bool
-    tolerance: float | None
-    chunk: int
-    compiled: bool
-    bins: tuple[float, float] = (0.0, 1.0)
-    bounds: dict | None = None  # release/due bounds of a status-dated run
-
-    def inputs(self, g: np.random.Generator, key: np.uint64, start: int, rows: int,
-               prob: np.ndarray, nkeep: int, bins: tuple[float, float], store: bool
-               ) -> _engine.Inputs:
-        """The kernel inputs of one chunk of ``rows`` iterations from iteration ``start``."""
-        # Plain sampling: the kernel draws each task's uniforms itself (counter-based, keyed
-        # by ``key``), so they are never stored. Latin hypercube and Iman–Conover need the
-        # whole chunk: one row of uniforms per task, iterations contiguous.
-        stoch = self.smp.stochastic
-        if self.draw_here:
-            u = (np.ascontiguousarray(_lhs(g, rows, len(stoch)).T) if self.latin_hypercube
-                 else g.random((len(stoch), rows)))
-            if self.ic_cols is not None:
-                u[self.ic_cols] = iman_conover(u[self.ic_cols].T, self.target.to_numpy(), g).T
-        else:
-            u = np.empty((0, rows))
-        ra = self.ra
-        x = g.random((len(self.branch), rows))
-        ro = g.random((len(ra["prob"]), rows))
-        ri = g.random((len(ra["prob"]), rows))
-        return _engine.Inputs(
-            rows=rows, start=start, key=key, u=u, ucol=self.ucol, x=x, xcol=self.xcol,
-            xp=self.xp, ro=ro, ri=ri, r_prob=prob, r_unit=ra["unit"], r_imp=ra["imp"],
-            r_cost=ra["cost"], r_ptr=ra["ptr"], r_task=ra["task"], aff=self.aff,
-            cfix=self.cfix, rate=self.rate, d0=self.net.duration, es0=self.det["early_start"],
-            t0=self.t_det, bin_lo=bins[0], bin_w=bins[1], nkeep=nkeep, store=store,
-            **({} if self.bounds is None else {k: self.bounds[k] for k in
-                                               ("rel_start", "rel_finish", "due_start",
-                                                "due_finish", "fixed")}))
-
-    def run(self, prob: np.ndarray, g: np.random.Generator, report: Callable | None,
-            store: bool, iterations: int
-            ) -> tuple[_engine.Outputs, int, bool | None, np.ndarray | None]:
-        """Run ``iterations`` in chunks: outputs, iterations done, converged, achieved ρ."""
-        ic_cols, tolerance = self.ic_cols, self.tolerance
-        keep_rows = min(_KEEP, iterations)
-        out = _engine.Outputs(k=self.net.n_tasks, n=iterations, r=len(prob), nb=_N_BINS,
-                              keep_rows=keep_rows, store=store)
-        done = 0
-        converged = None if tolerance is None else False
-        history: list[tuple[float, float]] = []
-        corr_sum = None if ic_cols is None else np.zeros((len(ic_cols), len(ic_cols)))
-        corr_s = None if ic_cols is None else np.zeros(len(ic_cols))
-        key = draw_key(g)
-        if report is not None:
-            report(0, iterations)
-        while done < iterations:
-            rows = min(self.chunk, iterations - done)
-            inp = self.inputs(g, key, done, rows, prob, max(0, min(rows, keep_rows - done)),
-                              self.bins, store)
-            if corr_sum is not None:
-                uc = inp.u[ic_cols].T
-                corr_sum += uc.T @ uc
-                corr_s += uc.sum(axis=0)
-            _engine.run_chunk(self.net, self.smp, inp, out, done, self.compiled)
-            done += rows
-            if report is not None:
-                report(done, iterations)
-            if tolerance is not None:
-                f = out.finish[:done]
-                history.append((float(f.mean()), float(np.percentile(f, 80))))
-                if _converged(history, tolerance):
-                    converged = True
-                    break
-        if report is not None and done < iterations:
-            report(done, done)
-        out.merge()  # per-part sums → totals, in a fixed order
-        achieved = None
-        if corr_sum is not None:
-            m = corr_s / done
-            cov = corr_sum / done - np.outer(m, m)
-            sd = np.sqrt(np.diag(cov))
-            achieved = cov / np.outer(sd, sd)
-        return out, done, converged, achieved
-
-
-def _converged(history: list[tuple[float, float]], tolerance: float) -> bool:
-    """True when the mean and the P80 moved by ≤ tolerance over the last two chunks."""
-    return len(history) >= 3 and all(
-        abs(history[-a][b] - history[-a - 1][b]) <= tolerance * max(abs(history[-1][b]), _EPS)
-        for a in (1, 2) for b in (0, 1))
-
-
 def _prepare(project, iterations: int, *, distribution: str, pert_lambda: float,
              latin_hypercube: bool, correlation: object, risks: object, mitigated: bool,
              existence: Mapping[str, float] | None,
              empirical: Mapping[str, Sequence[float]] | None, ratios: Sequence[float] | None,
              tolerance: float | None, chunk_size: int | None, engine: str,
-             out_of_sequence: str = "retained_logic") -> _Plan:
+             out_of_sequence: str = "retained_logic") -> Plan:
     """Network, sampler, deterministic schedule, register, branches, costs and chunking."""
     net = project.network()
     n = net.n_tasks
@@ -500,12 +398,16 @@ def _prepare(project, iterations: int, *, distribution: str, pert_lambda: float,
     # here: Latin hypercube or correlation; otherwise the kernel draws them itself)
     draw_here = latin_hypercube or ic_cols is not None
     per_row = max((len(stoch) if draw_here else 0) + len(branch) + 2 * len(ra["prob"]), 1)
-    chunk = _chunk_rows(chunk_size, per_row, n, iterations, tolerance)
-    return _Plan(net=net, smp=smp, det=det, t_det=t_det, ids=ids, index=index, ra=ra, xp=xp,
+    chunk = chunk_rows(chunk_size, per_row, n, iterations, tolerance)
+    # strata blocks of Latin hypercube and correlation: the default chunk, whatever the
+    # chunk_size given (so that the chunking never changes the samples)
+    block = chunk_rows(None, per_row, n, iterations, tolerance)
+    return Plan(net=net, smp=smp, det=det, t_det=t_det, ids=ids, index=index, ra=ra, xp=xp,
                  cfix=cfix, rate=rate, det_cost=det_cost, ucol=ucol, branch=branch, xcol=xcol,
                  aff=aff, target=target, ic_cols=ic_cols, draw_here=draw_here,
                  latin_hypercube=latin_hypercube, tolerance=tolerance, chunk=chunk,
-                 compiled=engine == "numba", bounds=bounds)
+                 compiled=engine == "numba", bounds=bounds, block=block,
+                 iterations=iterations)
 
 
 def _correlation_columns(correlation: object, ids: list[str], index: pd.Index,
@@ -529,23 +431,7 @@ def _correlation_columns(correlation: object, ids: list[str], index: pd.Index,
     return target, ic_cols
 
 
-def _chunk_rows(chunk_size: int | None, per_row: int, n: int, iterations: int,
-                tolerance: float | None) -> int:
-    """Iterations per chunk: the given chunk_size or one from the memory budget."""
-    if chunk_size is None:
-        # ≤ 8M stored uniforms (64 MB) and ≤ 20M task-iterations (a fraction of a second, so
-        # that the progress bar moves) per chunk
-        chunk = int(np.clip(min(8_000_000 // per_row, 20_000_000 // n), 512, 65_536))
-        if tolerance is not None:
-            chunk = min(chunk, max(500, iterations // 20))
-    else:
-        chunk = int(chunk_size)
-        if chunk < 1:
-            raise ValidationError(f"chunk_size must be a positive integer, got {chunk_size!r}")
-    return min(chunk, iterations)
-
-
-def _pilot_bins(plan: _Plan, gen: np.random.Generator, iterations: int
+def _pilot_bins(plan: Plan, gen: np.random.Generator, iterations: int
                 ) -> tuple[float, float]:
     """Finish bins (low edge, width) of the streaming statistics from a pilot run."""
     # pilot run on an independent stream: places the finish bins of the streaming statistics
@@ -555,50 +441,73 @@ def _pilot_bins(plan: _Plan, gen: np.random.Generator, iterations: int
     pout = _engine.Outputs(k=plan.net.n_tasks, n=pilot_rows, r=len(ra["prob"]), nb=1,
                            keep_rows=0, store=False)
     _engine.run_chunk(plan.net, plan.smp,
-                      plan.inputs(pg, draw_key(pg), 0, pilot_rows, ra["prob"], 0, (0.0, 1.0),
+                      plan.inputs(draw_key(pg), 0, pilot_rows, ra["prob"], 0, (0.0, 1.0),
                                   False), pout, 0, plan.compiled)
     lo, hi = float(pout.finish.min()), float(pout.finish.max())
     del pout  # frees the pilot's kernel scratch before the main run
     span = hi - lo if hi > lo else max(1.0, abs(hi)) * 1e-3
-    return (lo - 0.25 * span, 1.5 * span / _N_BINS)
+    return (lo - 0.25 * span, 1.5 * span / N_BINS)
 
 
-def _risk_table(plan: _Plan, out: _engine.Outputs, finish: np.ndarray, done: int,
-                seed: int | None, state: dict | None, risk_drivers: bool) -> pd.DataFrame:
-    """Occurrence and (with risk_drivers) the P80 and mean contribution of every risk."""
-    ra, tolerance = plan.ra, plan.tolerance
+def _risk_table(plan: Plan, out: _engine.Outputs, finish: np.ndarray, done: int,
+                seed: int | None, state: dict | None, risk_drivers: bool | str) -> pd.DataFrame:
+    """Occurrence and (with risk_drivers) the P80 and mean contribution of every risk.
+
+    ``"samples"``: a risk's occurrence is drawn independently of every other random number
+    of the run, so the finish in the iterations where the risk did not fire is a sample of
+    the finish without the risk: its contribution is read from the same samples (P80 and
+    mean of all iterations minus those of the iterations where it did not fire). A risk
+    that fired in all but fewer than ``_MIN_UNFIRED`` iterations (a near-certain risk), and
+    every risk with ``"rerun"``, is measured by a re-run without it on the same random
+    numbers (up to ``_DRIVERS`` iterations). ``True``: ``"rerun"`` within
+    ``_RERUN_BUDGET`` task-iterations, else ``"samples"``.
+    """
+    ra = plan.ra
     risk_table = pd.DataFrame(columns=["probability", "occurrence", "p80_contribution",
                                        "mean_contribution", "rank"])
-    if ra["ids"]:
-        # risk drivers: re-run without each risk on the same random numbers; on long runs
-        # the comparison uses the first _DRIVERS iterations of a re-run with every risk
+    if not ra["ids"]:
+        return risk_table
+    nr = len(ra["ids"])
+    if risk_drivers is True:
+        work = nr * min(done, _DRIVERS) * plan.net.n_tasks
+        risk_drivers = ("rerun" if work <= _RERUN_BUDGET and plan.tolerance is None
+                        else "samples")
+    p80_all, mean_all = float(np.percentile(finish, 80)), float(finish.mean())
+    p80_c, mean_c = np.full(nr, np.nan), np.full(nr, np.nan)
+    rerun: list[int] = []
+    okey = sub_key(plan.key, OCCURRENCE)
+    for r in range(nr) if risk_drivers else ():
+        if risk_drivers == "rerun":
+            rerun.append(r)
+            continue
+        # the run's own occurrence numbers of risk r (counter-based: recomputed, not stored)
+        unfired = finish[uniforms(okey, np.array([r]), 0, done)[0] >= ra["prob"][r]]
+        if len(unfired) < min(_MIN_UNFIRED, done):
+            rerun.append(r)
+        else:
+            p80_c[r] = p80_all - float(np.percentile(unfired, 80))
+            mean_c[r] = mean_all - float(unfired.mean())
+    if rerun and plan.tolerance is None:
+        # the first n_drv iterations of the main run are those of a re-run of n_drv
         n_drv = min(done, _DRIVERS)
-        ref = finish
-        if risk_drivers and tolerance is None and n_drv < done:
-            o1, d1, _, _ = plan.run(ra["prob"], _replay(seed, state), None, False, n_drv)
-            ref = o1.finish[:d1]
-        p80 = float(np.percentile(ref, 80))
-        mean = float(ref.mean())
-        rows = []
-        for r in range(len(ra["ids"])):
-            row = {"probability": float(ra["prob"][r]),
-                   "occurrence": float(out.rocc[r] / done),
-                   "p80_contribution": np.nan, "mean_contribution": np.nan}
-            if risk_drivers and tolerance is None:
-                prob = ra["prob"].copy()
-                prob[r] = 0.0
-                o2, d2, _, _ = plan.run(prob, _replay(seed, state), None, False, n_drv)
-                f2 = o2.finish[:d2]
-                row["p80_contribution"] = p80 - float(np.percentile(f2, 80))
-                row["mean_contribution"] = mean - float(f2.mean())
-            rows.append(row)
-        risk_table = pd.DataFrame(rows, index=pd.Index(ra["ids"], name="id"))
-        key = risk_table["p80_contribution"].abs().fillna(-1)
-        risk_table["rank"] = key.rank(ascending=False, method="first").astype(int)
+        ref = finish[:n_drv]
+        for r in rerun:
+            prob = ra["prob"].copy()
+            prob[r] = 0.0
+            o2, d2, _, _ = plan.run(prob, _replay(seed, state), None, False, n_drv)
+            f2 = o2.finish[:d2]
+            p80_c[r] = float(np.percentile(ref, 80)) - float(np.percentile(f2, 80))
+            mean_c[r] = float(ref.mean()) - float(f2.mean())
+    risk_table = pd.DataFrame({"probability": ra["prob"].astype(float),
+                               "occurrence": out.rocc / done, "p80_contribution": p80_c,
+                               "mean_contribution": mean_c},
+                              index=pd.Index(ra["ids"], name="id"))
+    key = risk_table["p80_contribution"].abs().fillna(-1)
+    risk_table["rank"] = key.rank(ascending=False, method="first").astype(int)
     return risk_table
 
 
-def _result(project, plan: _Plan, out: _engine.Outputs, finish: np.ndarray, cost: np.ndarray,
+def _result(project, plan: Plan, out: _engine.Outputs, finish: np.ndarray, cost: np.ndarray,
             done: int, converged: bool | None, achieved: np.ndarray | None, *,
             seed: int | None, state: dict | None, tasks: pd.DataFrame, tornado: pd.DataFrame,
             merge: pd.DataFrame, risk_table: pd.DataFrame, keep_task_samples: bool,
