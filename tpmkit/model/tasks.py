@@ -1,6 +1,7 @@
 """The task table: every column of ARCHITECTURE.md parsed and validated once.
 
-* ``id`` unique, made of letters, digits, ``_``, ``-``, ``.``;
+* ``id`` unique, made of (Unicode) letters, digits, ``_``, ``-``, ``.``
+  (:func:`tpmkit.model.columns.is_task_id`);
 * ``duration`` ≥ 0, or a three-point estimate with o ≤ m ≤ p (the deterministic duration is
   then the PERT mean (o + 4m + p)/6, or m with ``duration_from="most_likely"``);
 * ``predecessors`` (see :mod:`tpmkit.model.links`), ``wbs`` (see :mod:`tpmkit.model.wbs`);
@@ -19,8 +20,10 @@ import pandas as pd
 from tpmkit.errors import ValidationError, check_option, format_ids
 from tpmkit.model.calendar import DATE_MAX, DATE_MIN, MAX_DAYS, Calendar, parse_date_column
 from tpmkit.model.columns import (
-    ID_PATTERN,
+    STRING,
+    id_problem_characters,
     is_blank,
+    is_task_id,
     normalise_columns,
     text_column,
     to_dates,
@@ -196,14 +199,14 @@ def _task_ids(idcol: pd.Series) -> pd.Series:
         rows = (np.flatnonzero(is_blank(idcol).to_numpy()) + 1).tolist()
         raise ValidationError(f"task id missing in row(s) {format_ids(rows)}; give every task an id")
     ids = text_column(idcol)
-    if re.search(r"[^A-Za-z0-9_.\-\n]", "\n".join(ids.to_numpy(dtype=object).tolist())) \
-            or (ids == "").any():
-        bad = ids[[not ID_PATTERN.match(x) for x in ids]]
+    # one pass over all ids joined (C regex); the per-id check only names the culprits
+    if id_problem_characters("".join(ids.to_numpy(dtype=object).tolist())) or (ids == "").any():
+        bad = ids[[not is_task_id(x) for x in ids]]
     else:
         bad = ids.iloc[:0]
     if len(bad):
         raise ValidationError(f"invalid task id(s) {format_ids(repr(b) for b in bad)}; use letters, "
-                              "digits, '_', '-' and '.' only")
+                              "digits, '_', '-' and '.' only (no spaces, ';', ',' or '+')")
     dup = ids[ids.duplicated()].unique()
     if len(dup):
         raise ValidationError(f"duplicate task id(s) {format_ids(dup)}; every task needs a unique id")
@@ -339,7 +342,10 @@ def empty_tasks() -> pd.DataFrame:
 def _choice_column(col: pd.Series, choices: tuple[str, ...], what: str, case) -> pd.Series:
     """A text column whose non-blank values must be one of ``choices`` (after ``case``)."""
     text = text_column(col)
-    out = pd.Series(case(text.to_numpy(dtype=str)).astype(object), index=col.index)
+    out = text.copy()
+    given = (text != "").to_numpy(dtype=bool)
+    if given.any():
+        out[given] = case(text.to_numpy(dtype=object)[given].astype(STRING)).astype(object)
     bad = out[(out != "") & ~out.isin(choices)]
     if len(bad):
         raise ValidationError(f"unknown {what} {text[bad.index[0]]!r} for task(s) "
