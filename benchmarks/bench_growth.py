@@ -20,7 +20,10 @@ as super-linear. Two end-to-end targets are checked in the same run: ``tpmkit.re
 missed.
 
 ``level`` runs one pass of its schedule-generation scheme (``--passes 1``): the search on top
-of it is bounded by ``--passes``/``--time-budget``, not by the plan size.
+of it is bounded by ``--passes``/``--time-budget``, not by the plan size. Its time grid is
+bounded (``tpmkit.resources.levelling.MAX_GRID_CELLS``): estimates are on a grid of eighths of
+a working day and scaled so that a plan lasts at most 30,000 working days (a 100k-task chain
+of whole days would end after the calendar's last date).
 
 Run: ``python benchmarks/bench_growth.py [--quick] [--sizes 1000 10000 100000] [--repeat 3]``
 (``--quick``: 1k and 10k tasks, one repeat, no 200k target).
@@ -86,12 +89,18 @@ def network(shape: str, n: int, seed: int = 1) -> pd.DataFrame:
                       "resources": [f"R{j % 7}:1" for j in range(n)],
                       "cost": (100 * m).round(2)})
     # long chains would end after the calendar's last date (2200): scale the estimates so
-    # the plan lasts at most 30,000 working days (distinct estimates stay distinct)
+    # the plan lasts at most 30,000 working days; then round them to eighths of a day (a
+    # 3-hour grid, as plans are written) and schedule on the most likely durations
     length = tpmkit.schedule(tpmkit.read(t, duration_from="most_likely")).duration
-    if length > 30_000:
-        for col in ("optimistic", "most_likely", "pessimistic"):
-            t[col] = t[col] * (30_000 / length)
-    plan = tpmkit.schedule(tpmkit.read(t, start="2027-01-04", duration_from="most_likely"))
+    scale = min(1.0, 30_000 / length) if length > 0 else 1.0
+    for col in ("optimistic", "most_likely", "pessimistic"):
+        t[col] = np.round(t[col] * scale * 8) / 8
+    moved = ~np.isin(np.arange(n), [0, n - 1]) if shape == "fan" else np.ones(n, bool)
+    t.loc[moved, "optimistic"] = np.maximum(t.loc[moved, "optimistic"], 0.125)
+    t["most_likely"] = np.maximum(t["most_likely"], t["optimistic"])
+    t["pessimistic"] = np.maximum(t["pessimistic"], t["most_likely"] + 0.125 * moved)
+    t.insert(2, "duration", t["most_likely"])
+    plan = tpmkit.schedule(tpmkit.read(t, start="2027-01-04"))
     s = plan.table
     t["baseline_start"] = s["early_start_date"].dt.strftime("%Y-%m-%d").to_numpy()
     t["baseline_finish"] = s["early_finish_date"].dt.strftime("%Y-%m-%d").to_numpy()
@@ -195,6 +204,10 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=None)
     ap.add_argument("--repeat", type=int, default=None)
     ap.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=SHAPES)
+    ap.add_argument("--commands", nargs="+", default=None, metavar="NAME",
+                    help="only the commands whose name starts with one of these (schedule, "
+                         "convert, 'convert csv→xlsx', …)")
+    ap.add_argument("--no-targets", action="store_true", help="skip the end-to-end targets")
     ap.add_argument("--quick", action="store_true",
                     help="1k and 10k tasks, one repeat, no 200k end-to-end target")
     args = ap.parse_args()
@@ -210,10 +223,12 @@ def main() -> int:
             for n in sizes:
                 files = write_inputs(shape, n, folder)
                 for name, argv in commands(files, folder, f"{shape}{n}").items():
+                    if args.commands and not any(name.startswith(c) for c in args.commands):
+                        continue
                     # the first repeat of convert csv→X writes X for convert X→csv
                     times.setdefault((shape, name), {})[n] = median_time(argv, repeat)
                 print(f"  {shape} {n:,}: done", file=sys.stderr)
-        goals = targets(args.quick, repeat, folder)
+        goals = [] if args.no_targets else targets(args.quick, repeat, folder)
     print(f"load average {open('/proc/loadavg').read().split()[:3]} on {os.cpu_count()} cores; "
           f"medians of {repeat} run(s) [s]\n")
     head = " | ".join(f"{n:,} tasks" for n in sizes)
