@@ -145,16 +145,20 @@ def commands(files: dict[str, Path], folder: Path, tag: str) -> dict[str, list[s
     return out
 
 
+class CommandFailed(Exception):
+    """A timed command exited with status 2 (its error line is the message)."""
+
+
 def run_cli(argv: list[str]) -> float:
-    sink = io.StringIO()
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(io.StringIO()), \
+    sink, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(err), \
             warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t0 = time.perf_counter()
         code = cli(argv)
         seconds = time.perf_counter() - t0
     if code not in (0, 1):
-        raise SystemExit(f"tpmkit {' '.join(argv)} exited {code}")
+        raise CommandFailed(err.getvalue().strip().splitlines()[-1][:300])
     return seconds
 
 
@@ -214,6 +218,7 @@ def main() -> int:
     sizes = args.sizes or ([1000, 10_000] if args.quick else [1000, 10_000, 100_000])
     repeat = args.repeat or (1 if args.quick else 3)
     times: dict[tuple[str, str], dict[int, float]] = {}
+    failures: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         warm = write_inputs("dag", 60, folder)  # compile and import once, untimed
@@ -226,7 +231,11 @@ def main() -> int:
                     if args.commands and not any(name.startswith(c) for c in args.commands):
                         continue
                     # the first repeat of convert csv→X writes X for convert X→csv
-                    times.setdefault((shape, name), {})[n] = median_time(argv, repeat)
+                    try:
+                        times.setdefault((shape, name), {})[n] = median_time(argv, repeat)
+                    except CommandFailed as exc:
+                        times.setdefault((shape, name), {})[n] = float("nan")
+                        failures.append(f"{name} on {shape} at {n:,} tasks: {exc}")
                 print(f"  {shape} {n:,}: done", file=sys.stderr)
         goals = [] if args.no_targets else targets(args.quick, repeat, folder)
     print(f"load average {open('/proc/loadavg').read().split()[:3]} on {os.cpu_count()} cores; "
@@ -252,9 +261,11 @@ def main() -> int:
     for what, sec, base, base_name, ok in goals:
         print(f"| {what} | {sec:.3f} | {base_name} | {base:.3f} | {'yes' if ok else 'NO'} |")
     missed = [g for g in goals if not g[4]]
+    for line in failures:
+        print(f"failed: {line}")
     for shape, name, a, b, r in flagged:
         print(f"super-linear: {name} on {shape}, {a:,} → {b:,} tasks: ×{r:.1f}", file=sys.stderr)
-    return 1 if flagged or missed else 0
+    return 1 if flagged or missed or failures else 0
 
 
 if __name__ == "__main__":
