@@ -255,3 +255,16 @@ def test_memory_of_a_wide_merge_follows_the_input():
         tracemalloc.stop()
     assert len(p.links) == n
     assert peak < 10 * size + 5_000_000, (peak, size)
+
+
+def test_the_resources_column_reads_as_parse_resources_cell_by_cell():
+    cells = ["dev:1; qa:0.5", "", " ux ", "dev=2, ops : 1e0 ;", "Böhm:0.25;設計者", "a b:3"]
+    p = tpmkit.read(pd.DataFrame({"id": [f"T{k}" for k in range(len(cells))],
+                                  "duration": 1, "resources": cells}))
+    expected = [(f"T{k}", r, u) for k, c in enumerate(cells) for r, u in parse_resources(c)]
+    assert [tuple(x) for x in p.assignments.to_numpy().tolist()] == expected
+    for bad in ("dev:x", "dev:-1", ":3", "dev:1.2.3"):
+        with pytest.raises(ValueError):
+            parse_resources(bad)
+        with pytest.raises(ValidationError, match=r"malformed resources for task\(s\) B;"):
+            tpmkit.read(pd.DataFrame({"id": ["A", "B"], "duration": 1, "resources": ["ok", bad]}))

@@ -13,7 +13,7 @@ from tpmkit.errors import ValidationError, format_ids
 from tpmkit.model.calendar import parse_date_column
 
 __all__ = ["ID_PATTERN", "STRING", "column_name", "edge_space", "id_problem_characters", "is_blank", "is_task_id",
-           "normalise_columns", "positions", "strip", "stripped", "text_column", "to_dates", "to_number"]
+           "normalise_columns", "positions", "split_cells", "strip", "stripped", "text_column", "to_dates", "to_number"]
 
 #: a task id without combining marks: Unicode letters and digits (``Ä1``, ``設計``), ``_``, ``-``,
 #: ``.``; :func:`is_task_id` is the full rule (marks such as the ``ि`` of ``कि`` allowed too)
@@ -125,6 +125,26 @@ def positions(index: pd.Index, *values: np.ndarray) -> list[np.ndarray]:
         return [index.get_indexer(v) for v in values]
     out = np.where(codes[n:] >= n, -1, codes[n:]).astype(np.int64)
     return np.split(out, np.cumsum([len(v) for v in values])[:-1])
+
+
+def split_cells(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Split cells at ``;`` and ``,`` (lists of links or resources): (the stripped pieces as an
+    object array, the number of pieces per cell). One join and one split of the whole
+    column's text; the pieces are counted per cell from the separators' byte positions
+    (``;`` and NUL are single bytes in UTF-8)."""
+    joined = "\x00".join(cells).replace(",", ";")
+    raw = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    nul = raw == 0
+    if int(nul.sum()) != len(cells) - 1:
+        bad = next(c for c in cells if "\x00" in c)
+        raise ValidationError(f"the cell {bad[:40]!r} holds a NUL character; remove the "
+                              "control character")
+    counts = np.bincount(np.cumsum(nul)[raw == ord(";")], minlength=len(cells)) + 1
+    flat = joined.replace("\x00", ";")
+    pieces = np.array(flat.split(";"), dtype=object)
+    if edge_space(flat.replace(";", "\x00")):
+        pieces = np.strings.strip(pieces.astype(STRING)).astype(object)
+    return pieces, counts
 
 
 def text_column(s: pd.Series) -> pd.Series:

@@ -20,11 +20,10 @@ from tpmkit._core.graph import csr, find_cycle, topological_order
 from tpmkit.errors import CycleError, ValidationError, format_ids
 from tpmkit.model.calendar import MAX_DAYS
 from tpmkit.model.columns import (
-    STRING,
     column_name,
-    edge_space,
     is_task_id,
     positions,
+    split_cells,
     text_column,
 )
 
@@ -321,7 +320,7 @@ def links_from_text(df: pd.DataFrame) -> pd.DataFrame:
     has = (preds != "").to_numpy(dtype=bool)
     if not has.any():
         return empty_links()
-    pieces, counts = _split_cells(preds.to_numpy(dtype=object)[has].tolist())
+    pieces, counts = split_cells(preds.to_numpy(dtype=object)[has].tolist())
     keep = pieces.astype(bool)
     succ_pos = np.repeat(np.flatnonzero(has), counts)[keep]
     succ = df.index.to_numpy(dtype=object)[succ_pos]
@@ -347,26 +346,6 @@ def links_from_text(df: pd.DataFrame) -> pd.DataFrame:
         pos[rest] = index.get_indexer(pred[rest])
     return _link_table(pred, succ, ltype, lag, frac, index, "the predecessors column", tokens,
                        pos, succ_pos)
-
-
-def _split_cells(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Split cells at ``;`` and ``,``: (the stripped pieces as an object array, the number of
-    pieces per cell). One join and one split of the whole column's text; the pieces are
-    counted per cell from the separators' byte positions (``;`` and NUL are single bytes
-    in UTF-8)."""
-    joined = "\x00".join(cells).replace(",", ";")
-    raw = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    nul = raw == 0
-    if int(nul.sum()) != len(cells) - 1:
-        bad = next(c for c in cells if "\x00" in c)
-        raise ValidationError(f"malformed link text {bad[:40]!r} (a NUL character) in the "
-                              "predecessors column; remove the control character")
-    counts = np.bincount(np.cumsum(nul)[raw == ord(";")], minlength=len(cells)) + 1
-    flat = joined.replace("\x00", ";")
-    pieces = np.array(flat.split(";"), dtype=object)
-    if edge_space(flat.replace(";", "\x00")):
-        pieces = np.strings.strip(pieces.astype(STRING)).astype(object)
-    return pieces, counts
 
 
 def _parse_ambiguous(tokens: np.ndarray, succ: np.ndarray, rows: np.ndarray, known: set[str],

@@ -25,6 +25,8 @@ from tpmkit.model.columns import (
     is_blank,
     is_task_id,
     normalise_columns,
+    split_cells,
+    strip,
     text_column,
     to_dates,
     to_number,
@@ -402,21 +404,28 @@ def _parse_constraints(df: pd.DataFrame, start: pd.Timestamp | None, calendar: C
 
 
 def _parse_assignments(df: pd.DataFrame) -> pd.DataFrame:
-    rows: list[tuple[str, str, float]] = []
-    bad: list[str] = []
-    for tid, text in df["resources"][df["resources"] != ""].items():
-        try:
-            rows.extend((tid, r, u) for r, u in parse_resources(text))
-        except ValueError:
-            bad.append(tid)
-    if bad:
-        raise ValidationError(f"malformed resources for task(s) {format_ids(bad)}; write "
-                              "'name:units' separated by ';', e.g. 'dev:1; qa:0.5'")
-    out = pd.DataFrame(rows, columns=["task", "resource", "units"])
-    out["units"] = out["units"].astype(float)
-    return out
-
-
+    """The ``resources`` column as an assignments table (task, resource, units), in task and
+    then text order: one split of the column and one regular expression over the pieces
+    (the grammar of :func:`parse_resources`)."""
+    res = df["resources"]
+    has = (res != "").to_numpy(dtype=bool)
+    if not has.any():
+        return empty_assignments()
+    pieces, counts = split_cells(res.to_numpy(dtype=object)[has].tolist())
+    task = np.repeat(df.index.to_numpy(dtype=object)[has], counts)
+    keep = pieces.astype(bool)
+    pieces, task = pieces[keep], task[keep]
+    groups = pd.Series(pieces, dtype=object).str.extract(_RES_RE)
+    given = groups["units"].notna().to_numpy()
+    units = pd.to_numeric(groups["units"], errors="coerce").to_numpy(dtype=np.float64)
+    units = np.where(given, units, 1.0)
+    bad = groups["name"].isna().to_numpy() | ~np.isfinite(units) | (units < 0)
+    if bad.any():
+        raise ValidationError(f"malformed resources for task(s) {format_ids(pd.unique(task[bad]))}; "
+                              "write 'name:units' separated by ';', e.g. 'dev:1; qa:0.5'")
+    names = groups["name"].to_numpy(dtype=object)
+    return pd.DataFrame({"task": task, "resource": strip(pd.Series(names, dtype=object)),
+                         "units": units.astype(float)})
 
 
 def empty_assignments() -> pd.DataFrame:
