@@ -515,6 +515,6 @@ def test_a_time_grid_beyond_the_bound_is_refused_with_the_way_out(monkeypatch):
                      "resources": pd.DataFrame({"id": ["dev"], "capacity": [1]})})
     assert tpmkit.resources.level(p, rng=0).makespan == pytest.approx(5.55)
     monkeypatch.setattr(levelling, "MAX_GRID_CELLS", 50)
-    with pytest.raises(tpmkit.ValidationError, match=r"time grid of .* periods of 1/20 working "
-                                                     r"day .*round durations"):
+    with pytest.raises(tpmkit.ValidationError, match=r"time grid of 1.. periods × 1 "
+                                                     r"resource.*round durations"):
         tpmkit.resources.level(p, rng=0)

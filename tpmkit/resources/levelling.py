@@ -106,8 +106,7 @@ _EPS = EPS
 _POP = 40  # GA population size (Hartmann 1998 uses 40-90 for 1000-5000 schedules)
 _MUTATION = 0.05  # per-position swap probability (Hartmann 1998)
 _RESTART = 10  # generations without a better incumbent before the population is resampled
-#: The largest time grid levelling works on: periods × resources (the usage profile holds one
-#: float per cell, 8 bytes; 5·10^7 cells are 400 MB per profile)
+#: The largest time grid levelling works on: periods × resources (8 bytes a cell per profile)
 MAX_GRID_CELLS = 50_000_000
 
 
@@ -161,6 +160,11 @@ class _Problem:
         if len(delta):
             np.maximum.at(gap, to, np.maximum(delta - self.dur[frm], 0))
         self.H = int(self.earliest.max(initial=0) + self.dur.sum() + gap.sum() + 2)
+        if self.H * max(len(self.cap), 1) > MAX_GRID_CELLS:  # the usage profiles' size
+            raise ValidationError(f"levelling needs a time grid of {self.H:,} periods × {len(self.cap)} "
+                                  f"resource(s), beyond the bound of {MAX_GRID_CELLS:,} cells (the sum of "
+                                  "the durations sets the horizon); round durations and lags to whole "
+                                  "or half days, or level a part of the plan")
 
     def cpm(self) -> tuple[np.ndarray, np.ndarray, int]:
         """Earliest and latest starts and the length [periods] without resources.
@@ -679,7 +683,6 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
     prob = _Problem(ids=ids, dur=d, link_from=frm, link_to=to, delta=grid(delta_real),
                     demand=np.ascontiguousarray(demand), cap=cap, resources=res_names,
                     earliest=grid(release), latest=latest)
-    _check_grid(prob.H, len(cap), k)
     # LFT/LST/MSLK from the CPM engine, so SNLT/FNLT constraints rank the tasks they
     # constrain first (levelling itself does not enforce them)
     cpm_prios = {"lft": np.asarray(cpm["late_finish"], float),
@@ -689,18 +692,6 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
                t0, cpm_prios)
     return _result(project, prob, out, cpm, dur, k, rule, scheme, search, within_float, free,
                    alone_over)
-
-
-def _check_grid(periods: int, resources: int, k: int) -> None:
-    """Refuse a time grid beyond :data:`MAX_GRID_CELLS` with the way out."""
-    cells = periods * max(resources, 1)
-    if cells > MAX_GRID_CELLS:
-        step = "a working day" if k == 1 else f"1/{k} working day"
-        raise ValidationError(
-            f"levelling needs a time grid of {periods:,} periods of {step} × {resources} "
-            f"resource(s) = {cells:,} cells, beyond the bound of {MAX_GRID_CELLS:,} (the sum of "
-            "the durations sets the horizon); round durations and lags to whole or half days, "
-            "or level a part of the plan")
 
 
 def _exclusive_overloads(demand: np.ndarray, cap: np.ndarray, names: list[str],
