@@ -153,7 +153,8 @@ def topological_order(n: int, link_from: np.ndarray, link_to: np.ndarray) -> np.
 @njit(cache=True, nogil=True, lazy=True)
 def chase(parent, start):  # pragma: no cover - compiled
     """Follow ``parent`` links from ``start`` until a negative entry; returns the nodes visited,
-    ``start`` first (``parent`` must not loop)."""
+    ``start`` first (``parent`` must not loop).
+    """
     n = parent.shape[0]
     out = np.empty(n, np.int64)
     c = 0

@@ -78,7 +78,8 @@ def is_blank(s: pd.Series) -> pd.Series:
 
 def stripped(s: pd.Series) -> np.ndarray:
     """Stripped strings as a variable-width numpy string array (:data:`STRING`; '' for
-    missing), vectorised in C by numpy.strings; its memory is that of the text."""
+    missing), vectorised in C by numpy.strings; its memory is that of the text.
+    """
     arr = s.to_numpy(dtype=object, na_value="")
     return np.strings.strip(arr.astype(STRING))
 
@@ -91,7 +92,8 @@ _ASCII_SPACE = np.array([c.isspace() for c in map(chr, range(256))]) & (np.arang
 
 def edge_space(joined: str) -> bool:
     """Whether a cell of the NUL-joined text starts or ends with whitespace (for ASCII text
-    a lookup of the bytes beside each NUL, the regular expression otherwise)."""
+    a lookup of the bytes beside each NUL, the regular expression otherwise).
+    """
     if not joined.isascii():
         return _EDGE_SPACE.search(joined) is not None
     b = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
@@ -117,7 +119,8 @@ def strip(s: pd.Series) -> np.ndarray:
 
 def positions(index: pd.Index, *values: np.ndarray) -> list[np.ndarray]:
     """The places of ``values`` in the unique ``index`` (-1 where absent), for several arrays
-    in one hash pass (:func:`pandas.factorize` of them all, the index first)."""
+    in one hash pass (:func:`pandas.factorize` of them all, the index first).
+    """
     keys = index.to_numpy(dtype=object)
     n = len(keys)
     codes, _ = pd.factorize(np.concatenate([keys, *(np.asarray(v, dtype=object) for v in values)]))
@@ -131,7 +134,8 @@ def split_cells(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Split cells at ``;`` and ``,`` (lists of links or resources): (the stripped pieces as an
     object array, the number of pieces per cell). One join and one split of the whole
     column's text; the pieces are counted per cell from the separators' byte positions
-    (``;`` and NUL are single bytes in UTF-8)."""
+    (``;`` and NUL are single bytes in UTF-8).
+    """
     joined = "\x00".join(cells).replace(",", ";")
     raw = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
     nul = raw == 0
