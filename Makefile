@@ -59,9 +59,14 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter-lab --ServerApp.root_dir=notebooks \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
-## bench: the speed benchmarks (compare against baselines in the same run)
+## bench: the speed benchmarks (compare against baselines in the same run); bench_growth.py
+## prints the growth table time(10n)/time(n) per command and shape. QUICK=1: the scripts'
+## --quick (smaller sizes). Every script runs; the status is 1 when any is out of target.
+## Not part of `make test`.
 bench: $(STAMP)
-	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+	@status=0; for b in benchmarks/bench_*.py; do echo "== $$b"; \
+	  quick=$$(if [ -n "$(QUICK)" ] && grep -q -- '--quick' $$b; then echo --quick; fi); \
+	  $(PY) $$b $$quick || status=1; done; exit $$status
 
 ## samples: regenerate the bundled sample files (plan, then its tracking data)
 samples: $(STAMP)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import tpmkit
 from tests.conftest import case_table, load_case
-from tpmkit.cpm import critical_paths, passes, schedule, wbs_summary
+from tpmkit.cpm import critical_paths, heaviest_critical_path, passes, schedule, wbs_summary
 
 COLS = {"ES": "early_start", "EF": "early_finish", "LS": "late_start", "LF": "late_finish",
         "TF": "total_float", "FF": "free_float"}
@@ -287,3 +287,90 @@ def test_schedule_result_carries_the_project_figures():
     # the later deadline gives A and C float 2; critical_paths reads it from the result
     assert r.table.loc["A", "total_float"] == 2
     assert critical_paths(p, r) == [["A", "C"]]
+
+
+# ---------------------------------------------------------------------------------------
+# critical paths: against a plain enumeration of every path on random networks
+# ---------------------------------------------------------------------------------------
+def reference_paths(p, s) -> list[list[str]]:
+    """Every maximal path of critical tasks joined by zero-slack links, by recursion over
+    the link table and the schedule table alone, sorted by the tasks' topological places."""
+    t = s.table
+    crit = set(t.index[t["critical"]])
+    place = {tid: k for k, tid in enumerate(s.critical_path)}  # critical tasks, topological
+    succ: dict[str, set[str]] = {tid: set() for tid in crit}
+    has_pred: set[str] = set()
+    for row in p.links.itertuples():
+        a, b = row.predecessor, row.successor
+        if a not in crit or b not in crit:
+            continue
+        start = {"FS": "early_finish", "FF": "early_finish"}.get(row.type, "early_start")
+        end = "early_start" if row.type in ("FS", "SS") else "early_finish"
+        lag = row.lag + row.lag_percent * t.loc[a, "duration"]
+        if abs(t.loc[b, end] - t.loc[a, start] - lag) <= 1e-7:
+            succ[a].add(b)
+            has_pred.add(b)
+
+    def walk(path):
+        nxt = succ[path[-1]]
+        if not nxt:
+            return [path]
+        return [q for k in nxt for q in walk([*path, k])]
+
+    paths = [q for r in crit - has_pred for q in walk([r])]
+    return sorted(paths, key=lambda q: [place[k] for k in q])
+
+
+@settings(max_examples=80, deadline=None)
+@given(networks(link_types=("FS", "SS", "FF", "SF")), st.data())
+def test_critical_paths_match_a_plain_enumeration(table, data):
+    p = tpmkit.read(table)
+    s = schedule(p)
+    ref = reference_paths(p, s)
+    for limit in (1, 3, 100):
+        assert critical_paths(p, s, limit=limit) == ref[:limit]
+    # the heaviest path: integer weights, so every sum is exact and a tie is a tie
+    w = np.array(data.draw(st.lists(st.integers(0, 4), min_size=len(table),
+                                    max_size=len(table))), dtype=float)
+    wid = dict(zip(table["id"], w, strict=True))
+    sums = [sum(wid[k] for k in q) for q in ref]
+    expected = ref[sums.index(max(sums))] if ref else []
+    assert heaviest_critical_path(p, w, s) == expected
+    assert heaviest_critical_path(p, pd.Series(w, index=table["id"])[::-1], s) == expected
+
+
+def test_critical_paths_of_a_ladder_stop_at_the_limit_and_the_heaviest_sees_all():
+    """Twelve diamonds in a row: 4,096 critical paths. The enumeration stops at the limit;
+    the heaviest path is found among all of them (the heavy branch is the last one)."""
+    rows, prev = [], ""
+    for k in range(12):
+        rows += [{"id": f"U{k}", "duration": 1, "predecessors": prev},
+                 {"id": f"L{k}", "duration": 1, "predecessors": prev}]
+        prev = f"U{k}; L{k}"
+    rows.append({"id": "END", "duration": 0, "predecessors": prev})
+    p = tpmkit.read(pd.DataFrame(rows))
+    paths = critical_paths(p, limit=100)
+    assert len(paths) == 100 and len({tuple(q) for q in paths}) == 100
+    assert paths[0] == [f"U{k}" for k in range(12)] + ["END"]
+    w = pd.Series(1.0, index=p.tasks.index)
+    w[[f"L{k}" for k in range(12)]] = 2.0
+    assert heaviest_critical_path(p, w) == [f"L{k}" for k in range(12)] + ["END"]
+
+
+def test_two_links_between_one_pair_are_one_step_of_a_path():
+    p = tpmkit.read(pd.DataFrame({"id": ["A", "B"], "duration": [3, 3],
+                                  "predecessors": ["", "A SS; A FF"]}))
+    assert critical_paths(p) == [["A", "B"]]
+
+
+def test_paths_of_a_long_chain():
+    """A 30,000-task chain is one critical path (the search never copies the path per step)."""
+    n = 30_000
+    ids = [f"T{j}" for j in range(n)]
+    p = tpmkit.read(pd.DataFrame({"id": ids, "duration": 1.0, "predecessors": ["", *ids[:-1]]}))
+    s = schedule(p)
+    assert critical_paths(p, s) == [ids]
+    assert s.driving_path == ids
+    assert heaviest_critical_path(p, np.ones(n), s) == ids
+    with pytest.raises(tpmkit.ValidationError, match="one finite number per task"):
+        heaviest_critical_path(p, np.ones(3), s)

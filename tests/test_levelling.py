@@ -502,3 +502,19 @@ def test_cli_level_table_and_errors(tmp_path, capsys):
     assert code == 2 and "not found" in err and out == ""
     code, out, err = _cli(capsys, str(csv), "--passes", "0")
     assert code == 2 and "passes must be a whole number" in err
+
+
+def test_a_time_grid_beyond_the_bound_is_refused_with_the_way_out(monkeypatch):
+    """The usage profile is periods × resources floats: beyond MAX_GRID_CELLS, one clear error
+    (a 10,000-task plan with durations to 1/100 day needed 10^7 periods)."""
+    from tpmkit.resources import levelling
+
+    p = tpmkit.read({"tasks": pd.DataFrame({"id": ["A", "B"], "duration": [2.55, 3],
+                                            "predecessors": ["", "A"],
+                                            "resources": ["dev:1", "dev:1"]}),
+                     "resources": pd.DataFrame({"id": ["dev"], "capacity": [1]})})
+    assert tpmkit.resources.level(p, rng=0).makespan == pytest.approx(5.55)
+    monkeypatch.setattr(levelling, "MAX_GRID_CELLS", 50)
+    with pytest.raises(tpmkit.ValidationError, match=r"time grid of 1.. periods × 1 "
+                                                     r"resource.*round durations"):
+        tpmkit.resources.level(p, rng=0)

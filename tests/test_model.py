@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -158,3 +160,111 @@ def test_network_arrays_are_consistent():
     assert (pos[net.link_from] < pos[net.link_to]).all()
     assert net.pred_ptr[-1] == net.succ_ptr[-1] == len(p.links)
     assert set(net.link_type.tolist()) <= {0, 1, 2, 3}
+
+
+# ---------------------------------------------------------------------------------------
+# ids as users write them: Unicode letters and digits; the link syntax stays unambiguous
+# ---------------------------------------------------------------------------------------
+UNICODE_TASKS = pd.DataFrame({
+    "id": ["Ä1", "設計", "Tâche-3", "कि", "A.SS-2", "A.SS-2FS", "E", "ESS"],
+    "duration": [2, 3, 1, 4, 2, 1, 1, 2],
+    "predecessors": ["", "Ä1", "設計 SS+1; Ä1", "Tâche-3FF-1d", "कि", "कि SS",
+                     "A.SS-2FS+1d", "E SS-1"]})
+UNICODE_LINKS = [("Ä1", "設計", "FS", 0.0), ("設計", "Tâche-3", "SS", 1.0),
+                 ("Ä1", "Tâche-3", "FS", 0.0), ("Tâche-3", "कि", "FF", -1.0),
+                 ("कि", "A.SS-2", "FS", 0.0), ("कि", "A.SS-2FS", "SS", 0.0),
+                 ("A.SS-2FS", "E", "FS", 1.0), ("E", "ESS", "SS", -1.0)]
+
+
+def _links(p):
+    return [tuple(r) for r in p.links[["predecessor", "successor", "type", "lag"]].to_numpy()]
+
+
+def test_unicode_ids_and_ids_that_contain_types_digits_dots_and_dashes():
+    p = tpmkit.read(UNICODE_TASKS)
+    assert list(p.tasks.index) == list(UNICODE_TASKS["id"])
+    assert _links(p) == UNICODE_LINKS
+    # one token at a time gives the same reading as the whole column
+    known = set(UNICODE_TASKS["id"])
+    assert parse_link("A.SS-2FS+1d", known) == ("A.SS-2FS", "FS", 1.0, 0.0)
+    assert parse_link("A.SS-2FS+1d", known - {"A.SS-2FS"}) == ("A.SS-2", "FS", 1.0, 0.0)
+    assert parse_link("ESS-1", {"E", "ESS"}) == ("ESS", "FS", -1.0, 0.0)
+    assert parse_link("ESS-1", {"E"}) == ("E", "SS", -1.0, 0.0)
+    assert parse_link("設計SS+2d", known) == ("設計", "SS", 2.0, 0.0)
+    s = tpmkit.schedule(p)
+    assert s.table.loc["Tâche-3", "early_start"] == 3  # max(ES(設計) + 1, EF(Ä1))
+
+
+@pytest.mark.parametrize("bad", ["A 1", "A;1", "A+1", "A,B", "Tâche 3", "x/y"])
+def test_ids_with_separators_or_signs_are_refused(bad):
+    t = pd.DataFrame({"id": ["ok", bad], "duration": [1, 2]})
+    with pytest.raises(ValidationError, match=r"invalid task id\(s\) " + re.escape(repr(bad))):
+        tpmkit.read(t)
+
+
+def test_the_whole_column_and_one_token_at_a_time_read_links_alike():
+    """links_from_text reads plain ids and ``ID TYPE±LAG`` tokens in bulk; parse_link one by
+    one: the same link table on tokens that mix both, with ids that are prefixes of others."""
+    ids = ["3", "3SS", "12", "T-1", "CLASS", "X", "E", "ESS", "a"]
+    preds = ["", "3", "3SS+2d", "12FF-3; 3SS", "T-1 SS+50%", "CLASS FS+1w; T-1", "ESS-1",
+             "3 SF-0.5d", "E ss+2days"]
+    t = pd.DataFrame({"id": ids, "duration": [1] * len(ids), "predecessors": preds})
+    p = tpmkit.read(t)
+    known = set(ids)
+    expected = [(parse_link(tok, known)[0], succ, *parse_link(tok, known)[1:])
+                for succ, cell in zip(ids, preds, strict=True)
+                for tok in filter(None, (x.strip() for x in cell.split(";")))]
+    got = [tuple(r) for r in p.links[["predecessor", "successor", "type", "lag",
+                                      "lag_percent"]].to_numpy()]
+    assert got == expected
+
+
+@pytest.mark.parametrize("ext", ["csv", "yaml", "json", "xlsx", "xml"])
+def test_unicode_ids_round_trip_through_every_table_format(tmp_path, ext):
+    import warnings
+
+    p = tpmkit.read(UNICODE_TASKS, start="2027-01-04")
+    s = tpmkit.schedule(p)
+    f = tmp_path / f"plan.{ext}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tpmkit.io.write(p, f)
+        q = tpmkit.read(f)
+    assert list(q.tasks.index) == list(UNICODE_TASKS["id"])
+    assert _links(q) == UNICODE_LINKS
+    r = tpmkit.schedule(q)
+    assert r.duration == s.duration and r.critical_path == s.critical_path
+
+
+def test_memory_of_a_wide_merge_follows_the_input():
+    """One milestone with 4,000 predecessors: strings are never padded to the longest cell
+    (the fixed-width copy of the predecessors column took 734 MB)."""
+    import tracemalloc
+
+    n = 4_000
+    ids = [f"T{i}" for i in range(n)]
+    t = pd.DataFrame({"id": [*ids, "M"], "name": [f"Task {i}" for i in range(n)] + ["x" * 200],
+                      "duration": [1.0] * n + [0.0], "predecessors": [""] * n + [";".join(ids)]})
+    tpmkit.read(t)  # imports and caches out of the measurement
+    size = int(t.memory_usage(deep=True).sum())
+    tracemalloc.start()
+    try:
+        p = tpmkit.read(t)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(p.links) == n
+    assert peak < 10 * size + 5_000_000, (peak, size)
+
+
+def test_the_resources_column_reads_as_parse_resources_cell_by_cell():
+    cells = ["dev:1; qa:0.5", "", " ux ", "dev=2, ops : 1e0 ;", "Böhm:0.25;設計者", "a b:3"]
+    p = tpmkit.read(pd.DataFrame({"id": [f"T{k}" for k in range(len(cells))],
+                                  "duration": 1, "resources": cells}))
+    expected = [(f"T{k}", r, u) for k, c in enumerate(cells) for r, u in parse_resources(c)]
+    assert [tuple(x) for x in p.assignments.to_numpy().tolist()] == expected
+    for bad in ("dev:x", "dev:-1", ":3", "dev:1.2.3"):
+        with pytest.raises(ValueError):
+            parse_resources(bad)
+        with pytest.raises(ValidationError, match=r"malformed resources for task\(s\) B;"):
+            tpmkit.read(pd.DataFrame({"id": ["A", "B"], "duration": 1, "resources": ["ok", bad]}))

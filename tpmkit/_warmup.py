@@ -54,6 +54,7 @@ def warm_up(verbose: bool = True) -> float:
         resources.level(project, time_budget=None, passes=20, rng=0, search="sampling")
         compression.crash(project, 6)
         ccpm.critical_chain(project)
+        tpmkit.pert.analyze(project)  # the path kernels (critical paths, heaviest path)
     seconds = time.perf_counter() - t0
     if verbose:
         print(f"tpmkit: compiled kernels cached in {seconds:.1f} s")

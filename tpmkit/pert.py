@@ -9,7 +9,8 @@ The project duration is approximated by a normal distribution whose mean is the 
 of the critical path computed with the mean durations, and whose variance is the sum of
 the variances along that path (the central limit theorem applied to one path). Where
 several paths tie as critical, the one with the largest variance is used (the
-conservative textbook choice).
+conservative textbook choice), searched over every critical path in one linear sweep
+(:func:`tpmkit.cpm.heaviest_critical_path`).
 
 **Merge bias.** This approximation ignores every other path. Where parallel paths merge,
 the project finish is the *maximum* of several uncertain path lengths, whose mean is
@@ -35,7 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from tpmkit.cpm import critical_paths, schedule
+from tpmkit.cpm import critical_paths, heaviest_critical_path, schedule
 from tpmkit.errors import ValidationError, check_option
 from tpmkit.model import Project
 
@@ -186,9 +187,8 @@ def analyze(project: Project, *, target: float | str | pd.Timestamp | None = Non
         mean[has3], var[has3] = mu, v
     sched = schedule(project, durations=mean)
     paths = critical_paths(project, sched)
-    var_s = pd.Series(var, index=t.index)
-    best = max(paths, key=lambda path: float(var_s[path].sum())) if paths else []
-    total_var = float(var_s[best].sum()) if best else 0.0
+    best = heaviest_critical_path(project, var, sched)
+    total_var = float(pd.Series(var, index=t.index)[best].sum()) if best else 0.0
     expected = sched.duration
     table = pd.concat([pd.DataFrame({"mean": mean, "variance": var, "std": np.sqrt(var)},
                                     index=t.index), sched.table.drop(columns=["duration"])], axis=1)

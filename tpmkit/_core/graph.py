@@ -13,8 +13,9 @@ import numpy as np
 from tpmkit._core.codes import EPS
 from tpmkit._core.jit import call, njit
 
-__all__ = ["csr", "dag_pass", "find_cycle", "heap_pop", "heap_push", "kahn_order",
-           "longest_path", "relax", "topo_by_key", "topological_order"]
+__all__ = ["chase", "csr", "dag_pass", "enumerate_paths", "find_cycle", "heap_pop", "heap_push",
+           "heaviest_path", "kahn_order", "longest_path", "relax", "topo_by_key",
+           "topological_order"]
 
 
 def csr(keys: np.ndarray, other: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
@@ -147,6 +148,109 @@ def topological_order(n: int, link_from: np.ndarray, link_to: np.ndarray) -> np.
     indeg = np.bincount(link_to, minlength=n).astype(np.int64)
     order, count = call(kahn_order, n + len(link_to), n, succ_ptr, succ_idx, indeg)
     return order if count == n else None
+
+
+@njit(cache=True, nogil=True, lazy=True)
+def chase(parent, start):  # pragma: no cover - compiled
+    """Follow ``parent`` links from ``start`` until a negative entry; returns the nodes visited,
+    ``start`` first (``parent`` must not loop).
+    """
+    n = parent.shape[0]
+    out = np.empty(n, np.int64)
+    c = 0
+    j = start
+    while j >= 0 and c < n:
+        out[c] = j
+        c += 1
+        j = parent[j]
+    return out[:c]
+
+
+@njit(cache=True, nogil=True, lazy=True)
+def enumerate_paths(roots, succ_ptr, succ_idx, limit):  # pragma: no cover - compiled
+    """Maximal paths of a DAG, depth first: from each root in turn, successors in CSR order.
+
+    A path ends at a node without successors. Stops after ``limit`` paths. Returns
+    ``(nodes, ptr)``: path ``k`` is ``nodes[ptr[k]:ptr[k+1]]``. The path is one stack that
+    grows and shrinks by one node per step (never copied but when a path is emitted), so the
+    time is the size of the output plus the roots.
+    """
+    n = succ_ptr.shape[0] - 1
+    path = np.empty(n + 1, np.int64)
+    nxt = np.empty(n + 1, np.int64)
+    out = np.empty(max(16, n), np.int64)
+    ptr = np.zeros(limit + 1, np.int64)
+    used = 0
+    count = 0
+    for r in roots:
+        if count >= limit:
+            break
+        depth = 0
+        path[0] = r
+        nxt[0] = succ_ptr[r]
+        while depth >= 0 and count < limit:
+            v = path[depth]
+            if succ_ptr[v + 1] == succ_ptr[v]:  # a leaf: emit the path, step back
+                if used + depth + 1 > out.shape[0]:
+                    grown = np.empty(max(2 * out.shape[0], used + depth + 1), np.int64)
+                    grown[:used] = out[:used]
+                    out = grown
+                out[used:used + depth + 1] = path[:depth + 1]
+                used += depth + 1
+                count += 1
+                ptr[count] = used
+                depth -= 1
+            elif nxt[depth] < succ_ptr[v + 1]:
+                s = succ_idx[nxt[depth]]
+                nxt[depth] += 1
+                depth += 1
+                path[depth] = s
+                nxt[depth] = succ_ptr[s]
+            else:
+                depth -= 1
+    return out[:used], ptr[:count + 1]
+
+
+@njit(cache=True, nogil=True, lazy=True)
+def heaviest_path(order, succ_ptr, succ_idx, weight, starts, rtol):  # pragma: no cover
+    """The maximal path of largest total ``weight`` that begins at one of ``starts``.
+
+    ``order`` is a topological order of the DAG; a path ends at a node without successors.
+    Ties (sums within ``rtol`` relative of the best) go to the earlier start in ``starts``
+    and the earlier successor in CSR order, i.e. to the first such path of
+    :func:`enumerate_paths`. One backward sweep: linear in nodes + arcs.
+    """
+    n = weight.shape[0]
+    best = np.zeros(n)
+    nxt = np.full(n, -1, np.int64)
+    for q in range(order.shape[0] - 1, -1, -1):
+        v = order[q]
+        top = -np.inf
+        for e in range(succ_ptr[v], succ_ptr[v + 1]):
+            if best[succ_idx[e]] > top:
+                top = best[succ_idx[e]]
+        if succ_ptr[v + 1] > succ_ptr[v]:
+            cut = top - rtol * max(1.0, abs(top))
+            for e in range(succ_ptr[v], succ_ptr[v + 1]):
+                if best[succ_idx[e]] >= cut:
+                    nxt[v] = succ_idx[e]
+                    break
+            best[v] = weight[v] + best[nxt[v]]
+        else:
+            best[v] = weight[v]
+    if starts.shape[0] == 0:
+        return np.empty(0, np.int64)
+    top = -np.inf
+    for r in starts:
+        if best[r] > top:
+            top = best[r]
+    cut = top - rtol * max(1.0, abs(top))
+    first = starts[0]
+    for r in starts:
+        if best[r] >= cut:
+            first = r
+            break
+    return chase(nxt, first)
 
 
 def find_cycle(n: int, link_from: np.ndarray, link_to: np.ndarray) -> list[int]:

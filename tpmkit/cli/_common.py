@@ -92,4 +92,15 @@ def jsonable(value: Any) -> Any:
 
 def print_json(obj: Any) -> None:
     """Print ``obj`` as one JSON object on stdout."""
-    print(json.dumps(jsonable(obj), ensure_ascii=False))
+    try:  # plain values in json's C encoder; numpy/pandas scalars through jsonable, one each
+        text = json.dumps(obj, ensure_ascii=False, allow_nan=False, default=_json_default)
+    except (TypeError, ValueError):  # NaN, infinity or an unusual key: convert it all first
+        text = json.dumps(jsonable(obj), ensure_ascii=False)
+    print(text)
+
+
+def _json_default(value: Any) -> Any:
+    out = jsonable(value)
+    if out is value:
+        raise TypeError(f"not JSON: {type(value).__name__}")
+    return out

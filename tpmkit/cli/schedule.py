@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+import numpy as np
 import pandas as pd
 
 from tpmkit._core.codes import EPS
@@ -51,11 +52,25 @@ _FORECAST_DATES = ("forecast_start_date", "forecast_finish_date")
 
 
 def _column_values(col: pd.Series) -> list:
-    """One column as JSON-ready Python values (dates as ISO strings, missing as None)."""
+    """One column as JSON-ready Python values (dates as ISO strings, missing and infinite
+    numbers as None), converted per column, not per value."""
     if pd.api.types.is_datetime64_any_dtype(col):
         iso = col.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
         iso[col.isna().to_numpy()] = None
         return iso.tolist()
+    if pd.api.types.is_float_dtype(col):
+        values = col.to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            out = np.asarray(values.tolist(), dtype=object)
+            out[bad] = None
+            return out.tolist()
+        return values.tolist()
+    na = col.isna().to_numpy()
+    if na.any():  # a missing text (the driving predecessor of a start task) is None
+        values = np.array(col.to_numpy(dtype=object), dtype=object)
+        values[na] = None
+        return values.tolist()
     return col.tolist()
 
 

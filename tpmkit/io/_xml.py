@@ -22,6 +22,7 @@ import pandas as pd
 
 from tpmkit.errors import FileFormatError, InputFileError, format_ids
 from tpmkit.model.calendar import WEEKDAYS
+from tpmkit.model.columns import is_task_id
 from tpmkit.model.links import LINK_COLUMNS, expand_summary_links, format_link, format_number
 
 __all__ = [
@@ -71,7 +72,7 @@ MSPDI_ID_FIELD = "188743731"
 MSPDI_RESOURCE_ID_ALIAS = "tpmkit resource id"
 MSPDI_RESOURCE_ID_FIELD = "205520904"
 
-_ID_OK = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_NOT_ID = r"[^\w.\-]+"  # ids hold Unicode letters and digits (tpmkit.model.columns.is_task_id)
 
 
 def check_size(path: str | os.PathLike, max_bytes: int | None = None) -> int:
@@ -344,7 +345,7 @@ def safe_ids(raw: Sequence[object], what: str = "task") -> tuple[list[str], list
     dupes: list[str] = []
     for r in raw:
         s = str(r).strip()
-        cand = s if _ID_OK.match(s) else (re.sub(r"[^A-Za-z0-9_.\-]+", "_", s).strip("_") or "id")
+        cand = s if is_task_id(s) else (re.sub(_NOT_ID, "_", s).strip("_") or "id")
         if cand != s:
             changed.append(s)
         t, k = cand, 2
@@ -358,7 +359,7 @@ def safe_ids(raw: Sequence[object], what: str = "task") -> tuple[list[str], list
     warnings = []
     if what == "resource":  # resource names with spaces are normal; the table keeps the name
         changed = [c for c in changed if re.sub(r"\s+", "_", c.strip()) != re.sub(
-            r"[^A-Za-z0-9_.\-]+", "_", c.strip()).strip("_")]
+            _NOT_ID, "_", c.strip()).strip("_")]
     if changed:
         warnings.append(f"{what} ids {format_ids(changed)} contain characters that are not "
                         "allowed in ids (letters, digits, _, -, .); they were replaced by '_'")

@@ -19,7 +19,13 @@ import pandas as pd
 from tpmkit._core.graph import csr, find_cycle, topological_order
 from tpmkit.errors import CycleError, ValidationError, format_ids
 from tpmkit.model.calendar import MAX_DAYS
-from tpmkit.model.columns import ID_PATTERN, column_name, text_column
+from tpmkit.model.columns import (
+    column_name,
+    is_task_id,
+    positions,
+    split_cells,
+    text_column,
+)
 
 # csr and topological_order are the core's (tpmkit._core.graph), re-exported for the model's
 # network builder; the one cycle search is the core's find_cycle too.
@@ -41,12 +47,13 @@ __all__ = [
 
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 LINK_COLUMNS = ("predecessor", "successor", "type", "lag", "lag_percent")
-_LINK_REST = re.compile(
-    r"""^\s*(?P<type>FS|SS|FF|SF)?\s*
+# the type and lag after an id (the same grammar for one token and for a whole column)
+_REST_BODY = r"""\s*(?P<type>FS|SS|FF|SF)?\s*
         (?:(?P<sign>[+-])\s*(?P<num>\d+(?:\.\d*)?|\.\d+)\s*
-           (?P<unit>%|d|days?|wd|wdays?|w|wks?|weeks?)?)?\s*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
+           (?P<unit>%|d|days?|wd|wdays?|w|wks?|weeks?)?)?\s*"""
+_LINK_REST = re.compile(f"^{_REST_BODY}$", re.IGNORECASE | re.VERBOSE)
+# a whole token read at once: the longest run of id characters that leaves a valid suffix
+_LINK_GREEDY = (r"(?ix)^\s*(?P<id>[\w.\-]+)" + _REST_BODY.replace("(?P<", "(?P<r_") + "$")
 
 
 def parse_link(token: str, known: Mapping[str, Any] | set[str] | None = None
@@ -75,7 +82,7 @@ def parse_link(token: str, known: Mapping[str, Any] | set[str] | None = None
     candidates = []
     for cut in range(len(text), 0, -1):
         pid = text[:cut].strip()
-        if not pid or not ID_PATTERN.match(pid):
+        if not is_task_id(pid):
             continue
         m = _LINK_REST.match(text[cut:])
         if m and (known is None or pid in known):
@@ -86,25 +93,33 @@ def parse_link(token: str, known: Mapping[str, Any] | set[str] | None = None
         candidates = numeric or candidates
     if not candidates:
         # report the most plausible reading: the id before the first space/sign/type
-        m = re.match(r"^\s*([A-Za-z0-9_.\-]+?)(?=\s|[+-]|(?:FS|SS|FF|SF)\b|$)", text, re.I)
+        m = re.match(r"^\s*([\w.\-]+?)(?=\s|[+-]|(?:FS|SS|FF|SF)\b|$)", text, re.I)
         guess = m.group(1) if m else text
         rest = text[len(guess):] if m else ""
         if known is not None and guess not in known and (not rest or _LINK_REST.match(rest)):
             raise _UnknownPredecessor(guess)
         raise ValidationError(f"malformed link {token!r}")
     pid, m = candidates[0]
-    ltype = (m.group("type") or "FS").upper()
-    lag, frac = 0.0, 0.0
-    if m.group("num") is not None:
-        value = float(m.group("num")) * (-1.0 if m.group("sign") == "-" else 1.0)
-        unit = (m.group("unit") or "d").lower()
-        if unit == "%":
-            frac = value / 100.0
-        elif unit.startswith("w") and not unit.startswith("wd"):
-            lag = value * 5.0
-        else:
-            lag = value
-    return pid, ltype, lag, frac
+    ltype, lag, frac = _suffix_values(pd.DataFrame([m.groupdict()]))
+    return pid, str(ltype[0]), float(lag[0]), float(frac[0])
+
+
+def _suffix_values(groups: pd.DataFrame, prefix: str = "") -> tuple[np.ndarray, ...]:
+    """Types, lags [working days] and percent lags [fractions] of matched link suffixes.
+
+    ``groups`` holds the ``type``, ``sign``, ``num`` and ``unit`` groups of
+    :data:`_LINK_REST` (column names with ``prefix``), one row per link; the one place
+    the lag units are read (``d``/``wd`` days, ``w`` weeks of 5 days, ``%``).
+    """
+    g = {k: groups[prefix + k].to_numpy(dtype=object) for k in ("type", "sign", "num", "unit")}
+    ltype = pd.Series(g["type"]).fillna("FS").str.upper().to_numpy(dtype=object)
+    num = pd.to_numeric(pd.Series(g["num"]), errors="coerce").fillna(0.0).to_numpy(np.float64)
+    value = np.where(g["sign"] == "-", -num, num)
+    unit = pd.Series(g["unit"]).fillna("d").str.lower()
+    pct = (unit == "%").to_numpy()
+    weeks = (unit.str.startswith("w") & ~unit.str.startswith("wd")).to_numpy()
+    lag = np.where(pct, 0.0, np.where(weeks, 5.0 * value, value))
+    return ltype, lag, np.where(pct, value / 100.0, 0.0)
 
 
 class _UnknownPredecessor(Exception):
@@ -199,7 +214,7 @@ def check_links(raw: pd.DataFrame, ids: pd.Index, what: str = "the link table",
     ``text`` when given (the tokens as typed), else written from the link. Cycles are checked
     separately by :func:`check_cycles`.
     """
-    df = raw.copy()
+    df = raw.copy(deep=False)
     df.columns = [column_name(c, aliases=False) for c in df.columns]
     missing = [c for c in ("predecessor", "successor") if c not in df.columns]
     if missing:
@@ -212,57 +227,75 @@ def check_links(raw: pd.DataFrame, ids: pd.Index, what: str = "the link table",
     succ = text_column(df["successor"]).to_numpy(dtype=object)
     ltype = (text_column(df["type"]).str.upper().replace("", "FS").to_numpy(dtype=object)
              if "type" in df.columns else np.full(len(df), "FS", dtype=object))
-    bad = ~pd.Index(ltype).isin(LINK_TYPES)
-    if bad.any():
-        raise ValidationError(f"unknown link type {ltype[bad][0]!r} for the link(s) "
-                              f"{format_ids(f'{a}→{b}' for a, b in zip(pred[bad], succ[bad], strict=True))}"
-                              f"; choose one of: {', '.join(LINK_TYPES)}")
     lags = {}
     for col in ("lag", "lag_percent"):
         v = (pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
              if col in df.columns else np.zeros(len(df)))
-        v = np.where(pd.isna(df[col]).to_numpy() if col in df.columns else False, 0.0, v)
+        lags[col] = np.where(pd.isna(df[col]).to_numpy() if col in df.columns else False, 0.0, v)
+    return _link_table(pred, succ, ltype, lags["lag"], lags["lag_percent"], pd.Index(ids), what,
+                       text)
+
+
+def _pairs(pred: np.ndarray, succ: np.ndarray, mask: np.ndarray) -> str:
+    return format_ids(f"{a}→{b}" for a, b in zip(pred[mask], succ[mask], strict=True))
+
+
+def _link_table(pred: np.ndarray, succ: np.ndarray, ltype: np.ndarray, lag: np.ndarray,
+                frac: np.ndarray, index: pd.Index, what: str, text: np.ndarray | None,
+                pred_pos: np.ndarray | None = None, succ_pos: np.ndarray | None = None
+                ) -> pd.DataFrame:
+    """The checks of :func:`check_links` on link arrays (ids as text; ``pred_pos``,
+    ``succ_pos``: their places in ``index`` when known). Vectorised: ids are compared as their
+    places in ``index``, pairs and types as one integer key."""
+    code = pd.Index(LINK_TYPES).get_indexer(ltype)
+    if (code < 0).any():
+        bad = code < 0
+        raise ValidationError(f"unknown link type {ltype[bad][0]!r} for the link(s) "
+                              f"{_pairs(pred, succ, bad)}; choose one of: {', '.join(LINK_TYPES)}")
+    for col, v in (("lag", lag), ("lag_percent", frac)):
         bad = ~np.isfinite(v)
         if bad.any():
             raise ValidationError(f"{col} is not a finite number for the link(s) "
-                                  f"{format_ids(f'{a}→{b}' for a, b in zip(pred[bad], succ[bad], strict=True))}"
+                                  f"{_pairs(pred, succ, bad)}"
                                   f"; give {col} in {'working days' if col == 'lag' else 'a fraction'}")
         limit = MAX_DAYS if col == "lag" else 100.0
         big = np.abs(v) > limit
         if big.any():
             raise ValidationError(f"{col} beyond ±{limit:g}{' working days' if col == 'lag' else ''}"
-                                  " for the link(s) "
-                                  f"{format_ids(f'{a}→{b}' for a, b in zip(pred[big], succ[big], strict=True))}"
+                                  f" for the link(s) {_pairs(pred, succ, big)}"
                                   f"; give a {col} within ±{limit:g}")
-        lags[col] = v.astype(np.float64)
-    index = pd.Index(ids)
+    if pred_pos is None:
+        pred_pos, succ_pos = positions(index, pred, succ)
+    places = {"predecessor": pred_pos, "successor": succ_pos}
     for col, arr in (("predecessor", pred), ("successor", succ)):
-        unknown = ~pd.Index(arr).isin(index)
+        unknown = places[col] < 0
         if unknown.any():
             other = succ if col == "predecessor" else pred
             raise ValidationError(
                 f"unknown {col}(s) {format_ids(pd.unique(arr[unknown]))} in {what} (linked with "
                 f"task(s) {format_ids(pd.unique(other[unknown]))}); add the missing task(s) or "
                 "correct the id")
-    self_loop = pred == succ
+    a, b = places["predecessor"].astype(np.int64), places["successor"].astype(np.int64)
+    self_loop = a == b
     if self_loop.any():
         raise CycleError(f"task(s) {format_ids(succ[self_loop])} list themselves as predecessor; "
                          "remove the self-link", [str(succ[self_loop][0])] * 2)
     if text is None:
-        text = np.array([format_link(a, t, g, q) for a, t, g, q in
-                         zip(pred, ltype, lags["lag"], lags["lag_percent"], strict=True)], dtype=object)
-    links = pd.DataFrame({"predecessor": pred, "successor": succ, "type": ltype,
-                          "lag": lags["lag"], "lag_percent": lags["lag_percent"], "text": text})
+        text = pred.copy()
+        plain = (code == 0) & (lag == 0) & (frac == 0)
+        text[~plain] = [format_link(p, t, g, q) for p, t, g, q in
+                        zip(pred[~plain], ltype[~plain], lag[~plain], frac[~plain], strict=True)]
     # several links between one pair are standard PDM when their types differ (SS + FF:
     # "start together, finish at least 2 days later"); two of one type are a typing error
-    dup = links.duplicated(["predecessor", "successor", "type"], keep=False)
+    dup = pd.Index((a * len(index) + b) * 4 + code).duplicated(keep=False)
     if dup.any():
-        d = links[dup]
         raise ValidationError(
-            f"task(s) {format_ids(d['successor'].unique())} link to the same predecessor twice "
-            f"with the same type {d['type'].iloc[0]} ({format_ids(d['predecessor'].unique())}); "
+            f"task(s) {format_ids(pd.unique(succ[dup]))} link to the same predecessor twice "
+            f"with the same type {ltype[dup][0]} ({format_ids(pd.unique(pred[dup]))}); "
             "keep one link per pair and type (different types, e.g. SS and FF, may be combined)")
-    return links.reset_index(drop=True)
+    return pd.DataFrame({"predecessor": pred, "successor": succ, "type": ltype,
+                         "lag": lag.astype(np.float64), "lag_percent": frac.astype(np.float64),
+                         "text": text})
 
 
 def links_text(links: pd.DataFrame, ids: pd.Index) -> pd.Series:
@@ -275,28 +308,54 @@ def links_text(links: pd.DataFrame, ids: pd.Index) -> pd.Series:
 
 
 def links_from_text(df: pd.DataFrame) -> pd.DataFrame:
-    """Parse the ``predecessors`` column of a task table (index = ids) into a link table."""
+    """Parse the ``predecessors`` column of a task table (index = ids) into a link table.
+
+    Vectorised: the column is split once (numpy's variable-width strings, so a merge
+    milestone with thousands of predecessors costs its text, not text × tasks); plain ids
+    are looked up in one pass, ``ID TYPE±LAG`` tokens are read by one regular expression
+    over the column, and only tokens that stay ambiguous (an id that is a prefix of another
+    followed by a type, e.g. ``3SS+2d`` or ``ESS-1``) go through :func:`parse_link`.
+    """
     preds = df["predecessors"]
-    has = preds != ""
+    has = (preds != "").to_numpy(dtype=bool)
     if not has.any():
         return empty_links()
-    text = np.strings.replace(preds[has].to_numpy(dtype=object).astype(str), ",", ";")
-    counts = np.strings.count(text, ";") + 1
-    pieces = np.array(";".join(text.tolist()).split(";"), dtype=str)
-    pieces = np.strings.strip(pieces)
-    keep = pieces != ""
-    succ = np.repeat(preds.index[has].to_numpy(dtype=object), counts)[keep]
-    tokens = pieces[keep].astype(object)
-    simple = pd.Index(tokens).isin(df.index)
-    known = set(df.index.to_numpy(dtype=object).tolist()) if not simple.all() else set()
-    pred = np.empty(len(tokens), dtype=object)
+    pieces, counts = split_cells(preds.to_numpy(dtype=object)[has].tolist())
+    keep = pieces.astype(bool)
+    succ_pos = np.repeat(np.flatnonzero(has), counts)[keep]
+    succ = df.index.to_numpy(dtype=object)[succ_pos]
+    tokens = pieces[keep]
+    index = pd.Index(df.index)
+    (pos,) = positions(index, tokens)
+    pred = np.where(pos >= 0, tokens, None)
     ltype = np.full(len(tokens), "FS", dtype=object)
     lag = np.zeros(len(tokens))
     frac = np.zeros(len(tokens))
-    pred[simple] = tokens[simple]
+    rest = np.flatnonzero(pos < 0)
+    if len(rest):
+        groups = pd.Series(tokens[rest]).str.extract(_LINK_GREEDY)
+        gpos = index.get_indexer(groups["id"].to_numpy(dtype=object))
+        hit = gpos >= 0
+        sel = rest[hit]
+        pos[sel], pred[sel] = gpos[hit], groups["id"].to_numpy(dtype=object)[hit]
+        ltype[sel], lag[sel], frac[sel] = _suffix_values(groups[hit], "r_")
+        rest = rest[~hit]
+    if len(rest):
+        _parse_ambiguous(tokens, succ, rest, set(index.to_numpy(dtype=object).tolist()),
+                         (pred, ltype, lag, frac))
+        pos[rest] = index.get_indexer(pred[rest])
+    return _link_table(pred, succ, ltype, lag, frac, index, "the predecessors column", tokens,
+                       pos, succ_pos)
+
+
+def _parse_ambiguous(tokens: np.ndarray, succ: np.ndarray, rows: np.ndarray, known: set[str],
+                     out: tuple[np.ndarray, ...]) -> None:
+    """:func:`parse_link` on the tokens ``rows`` in place of ``out`` (pred, type, lag,
+    fraction); one error naming every malformed link or unknown predecessor."""
+    pred, ltype, lag, frac = out
     unknown: dict[str, list[str]] = {}
     malformed: list[tuple[str, str]] = []
-    for i in np.flatnonzero(~simple):
+    for i in rows:
         try:
             pred[i], ltype[i], lag[i], frac[i] = parse_link(tokens[i], known)
         except _UnknownPredecessor as exc:
@@ -314,18 +373,14 @@ def links_from_text(df: pd.DataFrame) -> pd.DataFrame:
         raise ValidationError(
             f"unknown predecessor(s) {format_ids(unknown)} (named by task(s) "
             f"{format_ids(unknown[first])}); add the missing task(s) or correct the id")
-    links = pd.DataFrame({"predecessor": pred, "successor": succ, "type": ltype, "lag": lag,
-                          "lag_percent": frac})
-    return check_links(links, df.index, "the predecessors column", text=tokens)
 
 
 def check_cycles(tasks: pd.DataFrame, links: pd.DataFrame) -> None:
     """Raise :class:`CycleError` naming one cycle when the links are not acyclic."""
     if links.empty:
         return
-    index = pd.Index(tasks.index)
-    lf = index.get_indexer(links["predecessor"]).astype(np.int64)
-    lt = index.get_indexer(links["successor"]).astype(np.int64)
+    lf, lt = positions(pd.Index(tasks.index), links["predecessor"].to_numpy(dtype=object),
+                       links["successor"].to_numpy(dtype=object))
     if topological_order(len(tasks), lf, lt) is None:
         ids = tasks.index.to_numpy()
         cycle = [str(ids[k]) for k in find_cycle(len(tasks), lf, lt)]

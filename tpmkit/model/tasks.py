@@ -1,6 +1,7 @@
 """The task table: every column of ARCHITECTURE.md parsed and validated once.
 
-* ``id`` unique, made of letters, digits, ``_``, ``-``, ``.``;
+* ``id`` unique, made of (Unicode) letters, digits, ``_``, ``-``, ``.``
+  (:func:`tpmkit.model.columns.is_task_id`);
 * ``duration`` ≥ 0, or a three-point estimate with o ≤ m ≤ p (the deterministic duration is
   then the PERT mean (o + 4m + p)/6, or m with ``duration_from="most_likely"``);
 * ``predecessors`` (see :mod:`tpmkit.model.links`), ``wbs`` (see :mod:`tpmkit.model.wbs`);
@@ -19,9 +20,13 @@ import pandas as pd
 from tpmkit.errors import ValidationError, check_option, format_ids
 from tpmkit.model.calendar import DATE_MAX, DATE_MIN, MAX_DAYS, Calendar, parse_date_column
 from tpmkit.model.columns import (
-    ID_PATTERN,
+    STRING,
+    id_problem_characters,
     is_blank,
+    is_task_id,
     normalise_columns,
+    split_cells,
+    strip,
     text_column,
     to_dates,
     to_number,
@@ -196,14 +201,14 @@ def _task_ids(idcol: pd.Series) -> pd.Series:
         rows = (np.flatnonzero(is_blank(idcol).to_numpy()) + 1).tolist()
         raise ValidationError(f"task id missing in row(s) {format_ids(rows)}; give every task an id")
     ids = text_column(idcol)
-    if re.search(r"[^A-Za-z0-9_.\-\n]", "\n".join(ids.to_numpy(dtype=object).tolist())) \
-            or (ids == "").any():
-        bad = ids[[not ID_PATTERN.match(x) for x in ids]]
+    # one pass over all ids joined (C regex); the per-id check only names the culprits
+    if id_problem_characters("".join(ids.to_numpy(dtype=object).tolist())) or (ids == "").any():
+        bad = ids[[not is_task_id(x) for x in ids]]
     else:
         bad = ids.iloc[:0]
     if len(bad):
         raise ValidationError(f"invalid task id(s) {format_ids(repr(b) for b in bad)}; use letters, "
-                              "digits, '_', '-' and '.' only")
+                              "digits, '_', '-' and '.' only (no spaces, ';', ',' or '+')")
     dup = ids[ids.duplicated()].unique()
     if len(dup):
         raise ValidationError(f"duplicate task id(s) {format_ids(dup)}; every task needs a unique id")
@@ -339,7 +344,10 @@ def empty_tasks() -> pd.DataFrame:
 def _choice_column(col: pd.Series, choices: tuple[str, ...], what: str, case) -> pd.Series:
     """A text column whose non-blank values must be one of ``choices`` (after ``case``)."""
     text = text_column(col)
-    out = pd.Series(case(text.to_numpy(dtype=str)).astype(object), index=col.index)
+    out = text.copy()
+    given = (text != "").to_numpy(dtype=bool)
+    if given.any():
+        out[given] = case(text.to_numpy(dtype=object)[given].astype(STRING)).astype(object)
     bad = out[(out != "") & ~out.isin(choices)]
     if len(bad):
         raise ValidationError(f"unknown {what} {text[bad.index[0]]!r} for task(s) "
@@ -396,21 +404,28 @@ def _parse_constraints(df: pd.DataFrame, start: pd.Timestamp | None, calendar: C
 
 
 def _parse_assignments(df: pd.DataFrame) -> pd.DataFrame:
-    rows: list[tuple[str, str, float]] = []
-    bad: list[str] = []
-    for tid, text in df["resources"][df["resources"] != ""].items():
-        try:
-            rows.extend((tid, r, u) for r, u in parse_resources(text))
-        except ValueError:
-            bad.append(tid)
-    if bad:
-        raise ValidationError(f"malformed resources for task(s) {format_ids(bad)}; write "
-                              "'name:units' separated by ';', e.g. 'dev:1; qa:0.5'")
-    out = pd.DataFrame(rows, columns=["task", "resource", "units"])
-    out["units"] = out["units"].astype(float)
-    return out
-
-
+    """The ``resources`` column as an assignments table (task, resource, units), in task and
+    then text order: one split of the column and one regular expression over the pieces
+    (the grammar of :func:`parse_resources`)."""
+    res = df["resources"]
+    has = (res != "").to_numpy(dtype=bool)
+    if not has.any():
+        return empty_assignments()
+    pieces, counts = split_cells(res.to_numpy(dtype=object)[has].tolist())
+    task = np.repeat(df.index.to_numpy(dtype=object)[has], counts)
+    keep = pieces.astype(bool)
+    pieces, task = pieces[keep], task[keep]
+    groups = pd.Series(pieces, dtype=object).str.extract(_RES_RE)
+    given = groups["units"].notna().to_numpy()
+    units = pd.to_numeric(groups["units"], errors="coerce").to_numpy(dtype=np.float64)
+    units = np.where(given, units, 1.0)
+    bad = groups["name"].isna().to_numpy() | ~np.isfinite(units) | (units < 0)
+    if bad.any():
+        raise ValidationError(f"malformed resources for task(s) {format_ids(pd.unique(task[bad]))}; "
+                              "write 'name:units' separated by ';', e.g. 'dev:1; qa:0.5'")
+    names = groups["name"].to_numpy(dtype=object)
+    return pd.DataFrame({"task": task, "resource": strip(pd.Series(names, dtype=object)),
+                         "units": units.astype(float)})
 
 
 def empty_assignments() -> pd.DataFrame:

@@ -106,6 +106,8 @@ _EPS = EPS
 _POP = 40  # GA population size (Hartmann 1998 uses 40-90 for 1000-5000 schedules)
 _MUTATION = 0.05  # per-position swap probability (Hartmann 1998)
 _RESTART = 10  # generations without a better incumbent before the population is resampled
+#: The largest time grid levelling works on: periods × resources (8 bytes a cell per profile)
+MAX_GRID_CELLS = 50_000_000
 
 
 # ----------------------------------------------------------------------------------------
@@ -158,6 +160,11 @@ class _Problem:
         if len(delta):
             np.maximum.at(gap, to, np.maximum(delta - self.dur[frm], 0))
         self.H = int(self.earliest.max(initial=0) + self.dur.sum() + gap.sum() + 2)
+        if self.H * max(len(self.cap), 1) > MAX_GRID_CELLS:  # the usage profiles' size
+            raise ValidationError(f"levelling needs a time grid of {self.H:,} periods × {len(self.cap)} "
+                                  f"resource(s), beyond the bound of {MAX_GRID_CELLS:,} cells (the sum of "
+                                  "the durations sets the horizon); round durations and lags to whole "
+                                  "or half days, or level a part of the plan")
 
     def cpm(self) -> tuple[np.ndarray, np.ndarray, int]:
         """Earliest and latest starts and the length [periods] without resources.
