@@ -65,4 +65,4 @@ def test_wheel_ships_datasets_and_templates(tmp_path):
                 if "__pycache__" not in p.parts}
     for pkg in packages:
         assert f"{pkg}/__init__.py" in names, f"{pkg} missing from the wheel: add it to pyproject"
-    assert "tpmkit/cpm.py" in names
+    assert "tpmkit/cpm/core.py" in names

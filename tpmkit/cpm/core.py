@@ -1,40 +1,5 @@
-"""Critical path method with precedence-diagramming links (CPM/PDM).
-
-:func:`schedule` runs the forward and backward passes over all four link types
-(FS, SS, FF, SF) with positive and negative lags (in working days or percent of the
-predecessor's duration), milestones, the six constraint types and an optional project
-deadline. It returns a :class:`ScheduleResult`: a table with one row per task (early/late
-dates, total and free float, the critical flag, near-critical flag and the driving
-predecessor, "why does this task start then?", plus calendar dates when the project has a
-start date) and the project duration, critical path and driving path.
-
-:func:`cpm_steps` writes the two passes out for teaching: one row per task and pass with
-the rule and every candidate value, the numbers being those of :func:`schedule`.
-
-Rules (textbook PDM, e.g. Hendrickson ch. 10; Moder, Phillips & Davis):
-
-* forward: ``ES_j = max(0, FS: EF_i+L, SS: ES_i+L, FF: EF_i+L-d_j, SF: ES_i+L-d_j)``;
-  SNET/FNET raise the early dates, MSO/MFO pin them; ``EF_j = ES_j + d_j``;
-* backward from ``T`` = the project finish (or the deadline):
-  ``LF_j = min(T, FS: LS_k-L, SS: LS_k-L+d_j, FF: LF_k-L, SF: LF_k-L+d_j)``;
-  SNLT/FNLT lower the late dates, MSO/MFO pin them; ``LS_j = LF_j - d_j``;
-* total float ``LS - ES``; free float = the smallest slack on any outgoing link
-  (``T_early - EF`` for tasks without successors); a float within ``EPS`` (1e-9 working
-  days) of zero is exactly 0 (:func:`tpmkit._core.codes.zero_within_eps`), so rounding in
-  fractional durations never shows as negative float;
-* a task is critical when its total float ≤ max(0, smallest total float): the usual
-  "float ≤ 0" rule, which falls back to the longest path when a later deadline gives every
-  task positive float.
-
-The passes are those of :mod:`tpmkit._core.pdm` (compiled with numba for large networks
-when it is installed) and run in time linear in tasks + links.
-
-References
-----------
-Hendrickson, C. *Project Management for Construction*, ch. 10 (2008).
-Moder, J., Phillips, C., Davis, E. *Project Management with CPM, PERT and Precedence
-Diagramming*, 3rd ed. (1983).
-"""
+"""The schedule of :mod:`tpmkit.cpm`: the forward and backward passes, their results and the
+driving path (see the package docstring for the rules)."""
 
 from __future__ import annotations
 
@@ -65,10 +30,9 @@ from tpmkit.model.timeplan import (
     uses_calendars,
     warn_calendars,
 )
-from tpmkit.model.wbs import wbs_key
 
-__all__ = ["ScheduleResult", "cpm_steps", "critical_paths", "driving_path", "format_number",
-           "heaviest_critical_path", "passes", "schedule", "warn_calendars", "wbs_summary"]
+__all__ = ["ScheduleResult", "driving_path", "forecast_passes", "passes", "positions", "schedule",
+           "warn_calendars"]
 
 _EPS = EPS
 
@@ -426,7 +390,7 @@ def _result(project: Project, net: Network, dur: np.ndarray, r: dict, times: dic
         progress=option)
 
 
-def _forecast_passes(project: Project, net: Network, dur: np.ndarray, finish: float | None,
+def forecast_passes(project: Project, net: Network, dur: np.ndarray, finish: float | None,
                      option: str, lag_calendar: str | None = None
                      ) -> tuple[Network, dict, object]:
     """The passes of the remaining work: (its network, the passes, the progress arrays)."""
@@ -444,7 +408,7 @@ def _forecast(project: Project, net: Network, dur: np.ndarray, finish: float | N
               near_critical: float, option: str, lag_calendar: str | None = None
               ) -> ScheduleResult:
     """The status-dated schedule (see :func:`schedule`)."""
-    rnet, r, prog = _forecast_passes(project, net, dur, finish, option, lag_calendar)
+    rnet, r, prog = forecast_passes(project, net, dur, finish, option, lag_calendar)
     started = prog.status != NOT_STARTED
     done = prog.status == COMPLETE
     es = np.where(started, prog.start, r["early_start"])
@@ -537,7 +501,7 @@ def _driving_path(net: Network, r: dict) -> list[str]:
 
     ef = r["early_finish"]
     # the last task in topological order among those finishing at the project finish
-    pos = _positions(net)
+    pos = positions(net)
     cand = np.flatnonzero(ef >= r["project_finish"] - _EPS)
     j = int(cand[np.argmax(pos[cand])])
     drive = r["driving_link"]
@@ -548,7 +512,7 @@ def _driving_path(net: Network, r: dict) -> list[str]:
     return net.ids[path[::-1]].tolist()
 
 
-def _positions(net: Network) -> np.ndarray:
+def positions(net: Network) -> np.ndarray:
     """Each task's place in the topological order."""
     pos = np.empty(net.n_tasks, dtype=np.int64)
     pos[net.order] = np.arange(net.n_tasks)
@@ -560,304 +524,3 @@ def driving_path(result: ScheduleResult) -> list[str]:
     return list(result.driving_path)
 
 
-def _critical_graph(project: Project, result: ScheduleResult | None
-                    ) -> tuple[Network, np.ndarray, np.ndarray, np.ndarray]:
-    """The critical tasks joined by zero-slack links, as ``(net, succ_ptr, succ_idx, roots)``.
-
-    Successors of a task are listed once each (two links of different types between one
-    pair are one step of a path), in topological order; ``roots`` are the critical tasks
-    without a zero-slack critical predecessor, in topological order. Vectorised: one sort
-    of the zero-slack links.
-    """
-    net = project.network()
-    result = schedule(project) if result is None else result
-    dur = result.table["duration"].to_numpy(np.float64)
-    if result.status_date is not None:  # the links and times of the remaining work
-        net, r, _ = _forecast_passes(with_status_date(project, result.status_date), net,
-                                     dur, result.deadline, result.progress)
-    else:
-        r = passes(net, dur, result.deadline)
-    crit = result.table["critical"].to_numpy(dtype=bool)
-    # zero slack up to 100·EPS: the slack is a difference of sums of many durations
-    tight = (np.abs(r["link_slack"]) <= 100 * _EPS) & crit[net.link_from] & crit[net.link_to]
-    n = net.n_tasks
-    pos = _positions(net)
-    a = net.link_from[tight].astype(np.int64)
-    key = np.unique(a * n + pos[net.link_to[tight]])  # by predecessor, then successor's place
-    succ_idx = net.order[key % n].astype(np.int64)
-    succ_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(key // n, minlength=n), out=succ_ptr[1:])
-    has_pred = np.zeros(n, dtype=bool)
-    has_pred[succ_idx] = True
-    in_order = net.order.astype(np.int64)
-    roots = in_order[(crit & ~has_pred)[in_order]]
-    return net, succ_ptr, succ_idx, roots
-
-
-def critical_paths(project: Project, result: ScheduleResult | None = None,
-                   limit: int = 100) -> list[list[str]]:
-    """Every critical path (chains of critical tasks joined by zero-slack links).
-
-    A path runs from a critical task without a zero-slack critical predecessor to one
-    without such a successor. Paths come depth first: by their first task, then their
-    second, … in topological order (so the list is sorted by the tasks' topological
-    places). Time linear in tasks + links plus the length of the paths returned.
-
-    Parameters
-    ----------
-    project : Project
-        The scheduled project.
-    result : ScheduleResult, optional
-        Its schedule (durations, deadline and critical flags are taken from it); default
-        ``schedule(project)``.
-    limit : int
-        Stop after this many paths (networks can have exponentially many).
-
-    Examples
-    --------
-    >>> import tpmkit
-    >>> p = tpmkit.read(pd.DataFrame({"id": list("ABCD"), "duration": [2, 3, 3, 1],
-    ...                                "predecessors": ["", "A", "A", "B;C"]}))
-    >>> critical_paths(p)
-    [['A', 'B', 'D'], ['A', 'C', 'D']]
-    """
-    from tpmkit._core import graph, jit
-
-    net, succ_ptr, succ_idx, roots = _critical_graph(project, result)
-    if limit <= 0 or len(roots) == 0:
-        return []
-    nodes, ptr = jit.call(graph.enumerate_paths, net.n_tasks + len(succ_idx), roots, succ_ptr,
-                          succ_idx, int(limit))
-    flat = net.ids[nodes].tolist()
-    return [flat[ptr[k]:ptr[k + 1]] for k in range(len(ptr) - 1)]
-
-
-def heaviest_critical_path(project: Project, weight: object,
-                           result: ScheduleResult | None = None) -> list[str]:
-    """The critical path (see :func:`critical_paths`) with the largest sum of ``weight``.
-
-    Searches every critical path, however many there are, in one backward sweep (time
-    linear in tasks + links). Sums within 1e-12 relative of the largest tie; a tie goes to
-    the path :func:`critical_paths` lists first.
-
-    Parameters
-    ----------
-    project : Project
-        The scheduled project.
-    weight : array or Series
-        One number per task (input order, or a Series indexed by task id), e.g. the PERT
-        variances.
-    result : ScheduleResult, optional
-        Its schedule; default ``schedule(project)``.
-
-    Examples
-    --------
-    >>> import tpmkit
-    >>> p = tpmkit.read(pd.DataFrame({"id": list("ABCD"), "duration": [2, 3, 3, 1],
-    ...                                "predecessors": ["", "A", "A", "B;C"]}))
-    >>> heaviest_critical_path(p, [1.0, 0.5, 2.0, 1.0])
-    ['A', 'C', 'D']
-    """
-    from tpmkit._core import graph, jit
-
-    if isinstance(weight, pd.Series):
-        weight = weight.reindex(project.tasks.index)
-    w = np.asarray(weight, dtype=np.float64)
-    net, succ_ptr, succ_idx, roots = _critical_graph(project, result)
-    if w.shape != (net.n_tasks,) or not np.isfinite(w).all():
-        from tpmkit.errors import ValidationError
-
-        raise ValidationError("weight must hold one finite number per task of the project")
-    path = jit.call(graph.heaviest_path, net.n_tasks + len(succ_idx),
-                    net.order.astype(np.int64), succ_ptr, succ_idx, w, roots, 1e-12)
-    return net.ids[path].tolist()
-
-
-def wbs_summary(project: Project,
-                result: ScheduleResult | pd.DataFrame | None = None) -> pd.DataFrame:
-    """Roll the schedule up to WBS summary rows (derived from the tasks' ``wbs`` codes).
-
-    Every proper prefix of a task's code (``1`` and ``1.2`` for ``1.2.3``) becomes a summary
-    row spanning its tasks: earliest early start, latest early finish, latest late finish,
-    summed cost, the smallest total float, and ``critical`` when any child is critical.
-
-    Parameters
-    ----------
-    project : Project
-        The project (its ``wbs`` codes and costs).
-    result : ScheduleResult or DataFrame, optional
-        Its schedule, or a schedule table with the same columns; default ``schedule(project)``.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by WBS code (sorted naturally): ``tasks`` (count), ``early_start``,
-        ``early_finish``, ``late_start``, ``late_finish``, ``duration`` (span),
-        ``total_float``, ``critical``, ``cost``.
-    """
-    result = schedule(project) if result is None else result
-    sched = result.table if isinstance(result, ScheduleResult) else result
-    codes = project.tasks["wbs"]
-    rows = []
-    cost = _task_cost(project)
-    for code in sorted({p for c in codes if c for p in _prefixes(c)}, key=wbs_key):
-        mask = codes.eq(code) | codes.str.startswith(code + ".")
-        sub = sched[mask.to_numpy()]
-        rows.append({"wbs": code, "tasks": int(mask.sum()),
-                     "early_start": sub["early_start"].min(),
-                     "early_finish": sub["early_finish"].max(),
-                     "late_start": sub["late_start"].min(),
-                     "late_finish": sub["late_finish"].max(),
-                     "duration": sub["early_finish"].max() - sub["early_start"].min(),
-                     "total_float": sub["total_float"].min(),
-                     "critical": bool(sub["critical"].any()),
-                     "cost": float(cost[mask.to_numpy()].sum())})
-    cols = ["tasks", "early_start", "early_finish", "late_start", "late_finish", "duration",
-            "total_float", "critical", "cost"]
-    if not rows:
-        return pd.DataFrame(columns=cols, index=pd.Index([], name="wbs"))
-    return pd.DataFrame(rows).set_index("wbs")[cols]
-
-
-def _task_cost(project: Project) -> np.ndarray:
-    t = project.tasks
-    return (t["cost"].fillna(0) + t["rate"].fillna(0) * t["duration"]).to_numpy(float)
-
-
-def _prefixes(code: str) -> list[str]:
-    parts = code.split(".")
-    return [".".join(parts[:k]) for k in range(1, len(parts))]
-
-
-_LINK_TYPES = np.array(["FS", "SS", "FF", "SF"])  # text of the link-type codes 0..3
-
-
-def format_number(x: float) -> str:
-    """Shortest plain text of a number (format ``g``): ``3.0`` → ``'3'``, ``2.5`` → ``'2.5'``.
-
-    The step explanations of :func:`cpm_steps`, the course exercises and the scheduling
-    workbench all write working days this way, so the same value reads the same everywhere.
-
-    Examples
-    --------
-    >>> format_number(3.0), format_number(2.5), format_number(-0.25)
-    ('3', '2.5', '-0.25')
-    """
-    return f"{x:g}"
-
-
-def cpm_steps(project: Project, result: ScheduleResult | None = None) -> pd.DataFrame:
-    """Return the CPM passes as one row per step: forward in topological order, then backward.
-
-    Parameters
-    ----------
-    project : tpmkit.Project
-        A validated project.
-    result : ScheduleResult, optional
-        Its :func:`tpmkit.schedule` result (computed when omitted).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by step number (0, 1, …; ``2 n`` rows). Columns: ``phase`` (``"forward"``
-        or ``"backward"``), ``task``, ``value_start`` and ``value_finish`` (early or late
-        start/finish [working days]), ``driver`` (the neighbour whose link decides the
-        value, ``""`` when the project start/finish or a constraint decides) and
-        ``explanation`` (the rule with every candidate written out).
-
-    Notes
-    -----
-    Forward: :math:`ES_j = \\max(0,\\ EF_i + l\\ (FS),\\ ES_i + l\\ (SS),\\ EF_i + l - d_j\\ (FF),
-    \\ ES_i + l - d_j\\ (SF))`, :math:`EF_j = ES_j + d_j`. Backward from the finish
-    :math:`T`: :math:`LF_j = \\min(T,\\ LS_k - l\\ (FS),\\ LS_k - l + d_j\\ (SS),\\ LF_k - l\\
-    (FF),\\ LF_k - l + d_j\\ (SF))`, :math:`LS_j = LF_j - d_j`. The numbers are those of
-    the schedule table (constraints included); the candidates explain them.
-
-    References
-    ----------
-    .. [1] Moder, Phillips and Davis (1983), ch. 4.
-
-    Examples
-    --------
-    >>> import pandas as pd, tpmkit
-    >>> p = tpmkit.read(pd.DataFrame({"id": ["A", "B", "C"], "duration": [3, 2, 4],
-    ...                               "predecessors": ["", "A", "A"]}))
-    >>> from tpmkit.cpm import cpm_steps
-    >>> steps = cpm_steps(p)
-    >>> steps.loc[[0, 2, 3], ["phase", "task", "value_start", "value_finish"]].values.tolist()
-    [['forward', 'A', 0.0, 3.0], ['forward', 'C', 3.0, 7.0], ['backward', 'C', 3.0, 7.0]]
-    >>> steps.loc[4, "explanation"]
-    'LF(B) = min(T = 7) = 7; LS = LF − d = 7 − 2 = 5'
-    """
-    if result is None:
-        result = schedule(project)
-    table = result.table
-    net = project.network()
-    ids = np.asarray(net.ids, dtype=object)
-    d = np.asarray(net.duration, dtype=float)
-    es = table["early_start"].to_numpy(float)
-    ef = table["early_finish"].to_numpy(float)
-    ls = table["late_start"].to_numpy(float)
-    lf = table["late_finish"].to_numpy(float)
-    finish = float(result.duration)
-    horizon = float(np.nanmax(lf)) if len(lf) else finish
-    eff_lag = np.asarray(net.lag, float) + np.asarray(net.lag_percent, float) * d[net.link_from]
-    ltype = np.asarray(net.link_type, dtype=np.int64)
-    order = np.asarray(net.order, dtype=np.int64)
-
-    def lag_text(lag: float) -> str:
-        return "" if lag == 0 else (f" + {format_number(lag)}" if lag > 0 else f" − {format_number(-lag)}")
-
-    rows: list[dict[str, object]] = []
-    for j in order:
-        links = net.pred_link[net.pred_ptr[j]:net.pred_ptr[j + 1]]
-        preds = net.link_from[links]
-        t = ltype[links]
-        lag = eff_lag[links]
-        # Contract PDM forward rule, one candidate per incoming link.
-        base = np.where((t == 0) | (t == 2), ef[preds], es[preds])
-        cand = base + lag - np.where(t >= 2, d[j], 0.0)
-        terms = ["0"]
-        for i, tt, lg, c in zip(preds, t, lag, cand):
-            ref = ("EF" if tt in (0, 2) else "ES") + f"({ids[i]})"
-            minus_d = f" − d({ids[j]})" if tt >= 2 else ""
-            label = "" if tt == 0 else f" [{_LINK_TYPES[tt]}]"
-            terms.append(f"{ref}{lag_text(lg)}{minus_d}{label} = {format_number(c)}")
-        top = float(np.max(cand)) if len(cand) else 0.0
-        driver = str(ids[preds[int(np.argmax(cand))]]) if len(cand) and top >= 0 and np.isclose(
-            top, es[j]) else ""
-        text = f"ES({ids[j]}) = max({', '.join(terms)}) = {format_number(max(top, 0.0))}"
-        if not np.isclose(max(top, 0.0), es[j]):
-            text += f"; its constraint moves it to {format_number(es[j])}"
-        text += f"; EF = ES + d = {format_number(es[j])} + {format_number(d[j])} = {format_number(ef[j])}"
-        rows.append({"phase": "forward", "task": str(ids[j]), "value_start": es[j],
-                     "value_finish": ef[j], "driver": driver, "explanation": text})
-    for j in order[::-1]:
-        links = net.succ_link[net.succ_ptr[j]:net.succ_ptr[j + 1]]
-        succs = net.link_to[links]
-        t = ltype[links]
-        lag = eff_lag[links]
-        # Contract PDM backward rule, one candidate per outgoing link.
-        base = np.where((t == 0) | (t == 1), ls[succs], lf[succs])
-        cand = base - lag + np.where((t == 1) | (t == 3), d[j], 0.0)
-        terms = [f"T = {format_number(horizon)}"]
-        for k, tt, lg, c in zip(succs, t, lag, cand):
-            ref = ("LS" if tt in (0, 1) else "LF") + f"({ids[k]})"
-            plus_d = f" + d({ids[j]})" if tt in (1, 3) else ""
-            label = "" if tt == 0 else f" [{_LINK_TYPES[tt]}]"
-            terms.append(f"{ref}{lag_text(-lg)}{plus_d}{label} = {format_number(c)}")
-        low = float(np.min(cand)) if len(cand) else horizon
-        low = min(low, horizon)
-        driver = ""
-        if len(cand) and np.isclose(low, lf[j]) and float(np.min(cand)) <= horizon:
-            driver = str(ids[succs[int(np.argmin(cand))]])
-        text = f"LF({ids[j]}) = min({', '.join(terms)}) = {format_number(low)}"
-        if not np.isclose(low, lf[j]):
-            text += f"; its constraint moves it to {format_number(lf[j])}"
-        text += f"; LS = LF − d = {format_number(lf[j])} − {format_number(d[j])} = {format_number(ls[j])}"
-        rows.append({"phase": "backward", "task": str(ids[j]), "value_start": ls[j],
-                     "value_finish": lf[j], "driver": driver, "explanation": text})
-    out = pd.DataFrame(rows, columns=["phase", "task", "value_start", "value_finish", "driver",
-                                      "explanation"])
-    out.index.name = "step"
-    return out
