@@ -41,10 +41,12 @@ from tpmkit.io._xml import (
     links_and_text,
     parse_xml,
     safe_ids,
+    stamp,
     summary_leaves,
     task_frame,
     task_tree,
 )
+from tpmkit.io.limits import quote
 
 __all__ = ["LINK_TYPES", "read_parts"]
 
@@ -57,10 +59,13 @@ def _float(el: Element, attr: str, path: str, where: str, default: float = math.
     if not v:
         return default
     try:
-        return float(v)
+        f = float(v)
     except ValueError:
-        raise FileFormatError(f"{path}: {where}: attribute {attr}={v!r} is not a number; "
-                              "fix it in GanttProject and save again") from None
+        f = math.nan
+    if not math.isfinite(f):
+        raise FileFormatError(f"{path}: {where}: attribute {attr}={quote(v)} is not a number; "
+                              "fix it in GanttProject and save again")
+    return f
 
 
 def _day(el: Element, attr: str, path: str, where: str) -> pd.Timestamp:
@@ -68,10 +73,10 @@ def _day(el: Element, attr: str, path: str, where: str) -> pd.Timestamp:
     if not v:
         return pd.NaT
     try:
-        return pd.Timestamp(v).normalize()
-    except (ValueError, TypeError):
-        raise FileFormatError(f"{path}: {where}: attribute {attr}={v!r} is not a date "
-                              "(expected YYYY-MM-DD)") from None
+        return stamp(v).normalize()
+    except ValueError as exc:
+        raise FileFormatError(f"{path}: {where}: attribute {attr}={quote(v)} is not a date "
+                              f"(expected YYYY-MM-DD; {exc})") from None
 
 
 def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,

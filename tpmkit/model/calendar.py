@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tpmkit.errors import ValidationError, format_ids
+from tpmkit.errors import ValidationError, format_ids, quote
 
 __all__ = ["DATE_MAX", "DATE_MIN", "MAX_DAYS", "WEEKDAYS", "Calendar", "busdaycal", "check_date_range",
            "parse_date", "parse_date_column", "parse_holidays", "parse_workweek"]
@@ -75,6 +75,8 @@ def _dayfirst_of(texts: list[str], what: str, cells: list[object],
 
 
 def _parse_one(text: str, dayfirst: bool | None, date_format: str | None) -> pd.Timestamp:
+    if len(text) > 64:  # no date is that long; parsing megabytes of text is quadratic
+        raise ValueError("too long for a date")
     if date_format and not _ISO.match(text):
         return pd.Timestamp(dt.datetime.strptime(text.strip(), date_format))
     return pd.Timestamp(pd.to_datetime(text.strip(), dayfirst=bool(dayfirst)))
@@ -116,7 +118,7 @@ def parse_date(value: object, what: str = "date", *, dayfirst: bool | None = Non
         if isinstance(exc, ValidationError):
             raise
         raise ValidationError(
-            f"cannot read {what} {value!r} as a date; write it as YYYY-MM-DD, e.g. 2027-01-04"
+            f"cannot read {what} {quote(value)} as a date; write it as YYYY-MM-DD, e.g. 2027-01-04"
         ) from exc
     if pd.isna(ts):
         return None
