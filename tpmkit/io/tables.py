@@ -25,7 +25,7 @@ import pandas as pd
 
 from tpmkit._files import atomic_path
 from tpmkit.errors import FileFormatError, InputFileError, format_ids
-from tpmkit.io.limits import DEFAULTS, MAX_RATIO, limit, quote
+from tpmkit.io.limits import DEFAULTS, MAX_RATIO, check_text_field, limit, quote
 from tpmkit.messages import one_line
 from tpmkit.model import Project, column_name, table_frame
 
@@ -303,16 +303,35 @@ def _read_mapping(path: Path) -> dict:
     return parts
 
 
+def _check_cells(parts: dict, path: Path) -> None:
+    """Refuse a text cell longer than the ``field_chars`` limit (:mod:`tpmkit.io.limits`)."""
+    cap = limit("field_chars")
+    for key, df in parts.items():
+        if not isinstance(df, pd.DataFrame):
+            continue
+        for col in df.columns:
+            if pd.api.types.is_numeric_dtype(df[col]) or pd.api.types.is_datetime64_any_dtype(df[col]):
+                continue
+            lengths = (df[col].str.len().fillna(0) if pd.api.types.is_string_dtype(df[col])
+                       and not pd.api.types.is_object_dtype(df[col])
+                       else df[col].map(lambda v: len(v) if isinstance(v, str) else 0))
+            if lengths.max() > cap:
+                row = int(np.nanargmax(lengths.to_numpy(dtype=float)))
+                check_text_field(str(df[col].iloc[row]),
+                                 f"{path.name}: {key} row {row + 1}, column {quote(str(col))}")
+
+
 def read_parts(path: str | Path, **settings: Any) -> dict:
     """Read a CSV, Excel, YAML or JSON project file into parts (not yet validated)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
-        return {"tasks": _read_csv(path), "project": {"name": path.stem}}
-    if suffix in (".xlsx", ".xlsm"):
+        parts: dict[str, Any] = {"tasks": _read_csv(path), "project": {"name": path.stem}}
+    elif suffix in (".xlsx", ".xlsm"):
         parts = _read_excel(path)
     else:
         parts = _read_mapping(path)
+    _check_cells(parts, path)
     parts.setdefault("project", {})
     parts["project"].setdefault("name", path.stem)
     return parts
