@@ -337,3 +337,10 @@ def test_quote_caps_a_value():
     assert quote("abc") == "'abc'"
     long = quote("x" * 1000)
     assert long.startswith("'" + "x" * 80 + "…'") and long.endswith("(1,000 characters)")
+
+
+def test_dates_with_different_utc_offsets_in_one_column(tmp_path):
+    f = _write(tmp_path, "p.csv", "id,duration,baseline_start\nA,1,2027-01-04T08:00:00+05:00\n"
+                                  "B,2,2027-01-05T08:00:00-03:00\nC,1,2027-01-06\n")
+    assert [d.date().isoformat() for d in tpmkit.read(f).tasks["baseline_start"]] == [
+        "2027-01-04", "2027-01-05", "2027-01-06"]  # each cell's wall date

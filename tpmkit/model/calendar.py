@@ -160,7 +160,18 @@ def parse_date_column(raw: pd.Series, what: str, *, dayfirst: bool | None = None
             positions = np.flatnonzero(is_text)[~texts.str.match(_ISO).to_numpy(dtype=bool)]
             for k, value in zip(positions, parsed):
                 cells.iat[k] = value
-    return pd.to_datetime(cells, errors="coerce", format="mixed")
+    try:
+        return pd.to_datetime(cells, errors="coerce", format="mixed")
+    except ValueError:  # cells with different UTC offsets: keep each cell's wall time
+        return pd.to_datetime(cells.map(_wall_time), errors="coerce", format="mixed")
+
+
+def _wall_time(value: object) -> object:
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return ts.tz_localize(None) if ts.tzinfo is not None else ts
 
 
 def check_date_range(ts: pd.Timestamp, what: str = "date") -> None:
