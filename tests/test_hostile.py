@@ -344,3 +344,19 @@ def test_dates_with_different_utc_offsets_in_one_column(tmp_path):
                                   "B,2,2027-01-05T08:00:00-03:00\nC,1,2027-01-06\n")
     assert [d.date().isoformat() for d in tpmkit.read(f).tasks["baseline_start"]] == [
         "2027-01-04", "2027-01-05", "2027-01-06"]  # each cell's wall date
+
+
+@pytest.mark.timeout(60)  # a hang guard: the expanded lists used to be walked in full
+def test_yaml_alias_bomb(tmp_path, capsys):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    f = _write(tmp_path, "p.yaml", "\n".join(lines) + "\ntasks:\n  - {id: A, duration: 1, name: *a8}\n")
+    with pytest.raises(FileFormatError, match=r"p\.yaml: the file expands to [\d,]+ values through "
+                                              r"YAML aliases \(more than 5,000,000"):
+        tpmkit.read(f)
+    assert "alias bomb" in _cli_error(capsys, ["schedule", str(f), "--json"])
+    with pytest.raises(FileFormatError, match="alias bomb"):
+        tpmkit.io.read_table(f, sheet="tasks")
+    # a few aliases are fine
+    g = _write(tmp_path, "q.yaml", "d: &d 3\ntasks:\n  - {id: A, duration: *d}\n  - {id: B, duration: *d}\n")
+    assert tpmkit.read(g).tasks["duration"].tolist() == [3.0, 3.0]

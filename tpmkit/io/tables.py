@@ -205,7 +205,7 @@ def _read_excel(path: Path) -> dict:
     except ImportError as exc:
         raise InputFileError("reading .xlsx needs openpyxl; install it with: pip install 'tpmkit[io]'") from exc
     except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise FileFormatError(f"{path.name}: not a readable Excel workbook ({exc}); "
+        raise FileFormatError(f"{path.name}: not a readable Excel workbook ({quote(one_line(exc), 200)}); "
                               "save it again as .xlsx") from exc
     for key, df in sheets.items():
         if len(df) > rows or df.shape[1] > limit("columns"):
@@ -276,8 +276,43 @@ def _load_text(path: Path) -> Any:
                               f"{getattr(exc, 'problem', None) or exc}") from exc
 
 
+#: most values a YAML/JSON file may hold once its aliases are expanded (an "alias bomb"
+#: such as ``a1: &a1 [*a0, *a0, …]`` nests 9⁹ values into a few hundred bytes)
+MAX_VALUES = 5_000_000
+
+
+def _expanded_size(data: Any) -> int:
+    """Values in ``data`` counting every alias reference in full (linear: memoised by id)."""
+    memo: dict[int, int] = {}
+
+    def size(v: Any) -> int:
+        if not isinstance(v, list | dict):
+            return 1
+        key = id(v)
+        if key not in memo:
+            memo[key] = 0  # a recursive alias counts once
+            items = v.values() if isinstance(v, dict) else v
+            memo[key] = 1 + sum(size(x) for x in items)
+        return memo[key]
+
+    return size(data)
+
+
+def _check_expansion(data: Any, path: Path) -> None:
+    try:
+        n = _expanded_size(data)
+    except RecursionError:
+        raise FileFormatError(f"{path.name}: the values are nested too deeply; write the tasks "
+                              "as a flat list of rows") from None
+    if n > MAX_VALUES:
+        raise FileFormatError(f"{path.name}: the file expands to {n:,} values through YAML aliases "
+                              f"(more than {MAX_VALUES:,}, as an alias bomb does); write the values "
+                              "out instead of repeating aliases")
+
+
 def _read_mapping(path: Path) -> dict:
     data = _load_text(path)
+    _check_expansion(data, path)
     if data is None:
         raise InputFileError(f"{path.name} is empty; add a 'tasks' list")
     if isinstance(data, list):
@@ -388,6 +423,7 @@ def read_table(source: Any, sheet: str | None = None) -> pd.DataFrame:
             df = pd.read_excel(path, sheet_name=sheet or 0, engine="openpyxl")
         elif suffix in (".yaml", ".yml", ".json"):
             data = _load_text(path)
+            _check_expansion(data, path)
             if data is not None and not isinstance(data, Mapping | list):
                 raise FileFormatError(f"{path}: expected a list of rows under {sheet!r}")
             df = table_frame(data if data is not None else [], str(path), sheet)
@@ -399,7 +435,7 @@ def read_table(source: Any, sheet: str | None = None) -> pd.DataFrame:
     except (ValueError, KeyError) as exc:
         if isinstance(exc, InputFileError):
             raise
-        raise FileFormatError(f"cannot read {path.name} (sheet {sheet!r}): {exc}") from exc
+        raise FileFormatError(f"cannot read {path.name} (sheet {sheet!r}): {quote(one_line(exc), 200)}") from exc
     return table_frame(df, str(path)).reset_index(drop=True)
 
 
