@@ -87,8 +87,9 @@ def format_ids(ids: Iterable[object], limit: int = 5) -> str:
 
 
 def quote(value: object, chars: int = 80) -> str:
-    """``repr`` of ``value`` cut to its first ``chars`` characters, saying how long it was:
-    error lines quote at most 80 characters of a bad value.
+    """The ``repr`` of ``value`` cut to its first ``chars`` characters, saying how long it was.
+
+    Error lines quote at most 80 characters of a bad value.
 
     Examples
     --------

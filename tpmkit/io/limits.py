@@ -5,15 +5,15 @@ inflating a workbook), so a hostile or broken file ends in one
 :class:`~tpmkit.errors.InputFileError` line instead of exhausting memory or time. Each limit
 has a default and an environment variable that overrides it for trusted large inputs:
 
-=========================  ==============================  =============================
-limit                      environment variable            default
-=========================  ==============================  =============================
-file size [bytes]          ``TPMKIT_MAX_FILE_BYTES``       268,435,456 (256 MiB)
-field / cell [characters]  ``TPMKIT_MAX_FIELD_CHARS``      131,072
-workbook, inflated [bytes] ``TPMKIT_MAX_XLSX_BYTES``       268,435,456 (256 MiB)
-rows per table             ``TPMKIT_MAX_ROWS``             100,000
-columns per table          ``TPMKIT_MAX_COLUMNS``          1,000
-=========================  ==============================  =============================
+===========================  ===========================  =====================
+limit                        environment variable         default
+===========================  ===========================  =====================
+file size [bytes]            ``TPMKIT_MAX_FILE_BYTES``    268,435,456 (256 MiB)
+field / cell [characters]    ``TPMKIT_MAX_FIELD_CHARS``   131,072
+workbook, inflated [bytes]   ``TPMKIT_MAX_XLSX_BYTES``    268,435,456 (256 MiB)
+rows per table               ``TPMKIT_MAX_ROWS``          100,000
+columns per table            ``TPMKIT_MAX_COLUMNS``       1,000
+===========================  ===========================  =====================
 
 A workbook member that inflates more than :data:`MAX_RATIO` times (and to more than 1 MiB)
 is refused as a zip bomb whatever the limits: spreadsheets compress 5–30 times.
