@@ -165,18 +165,22 @@ def self_loop_and_cycle(rng: random.Random, data: bytes, suffix: str) -> bytes:
     text = data.decode("utf-8", errors="replace")
     if suffix in (".csv", ".tsv"):
         lines = text.splitlines()
+        if not lines:
+            return data
         head = lines[0].split(",")
         if "predecessors" in head and len(lines) > 3:
             k, j = rng.randrange(1, len(lines)), rng.randrange(1, len(lines))
-            row = lines[k].split(",")
-            other = lines[j].split(",")[0]
+            row, back = lines[k].split(","), lines[j].split(",")
+            col = head.index("predecessors")
+            if len(row) <= col or len(back) <= col:  # a record damaged by an earlier step
+                return data
+            other = back[0]
             kind = rng.choice(["self", "ss", "ff"])
             pred = row[0] if kind == "self" else f"{other} {kind.upper()}+1"
-            row[head.index("predecessors")] = pred
+            row[col] = pred
             lines[k] = ",".join(row)
             if kind != "self":
-                back = lines[j].split(",")
-                back[head.index("predecessors")] = f"{row[0]} {kind.upper()}"
+                back[col] = f"{row[0]} {kind.upper()}"
                 lines[j] = ",".join(back)
         return ("\n".join(lines) + "\n").encode()
     if suffix in (".yaml", ".yml"):

@@ -178,6 +178,10 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     sec_per_day = wt.minutes_per_day() * 60.0
 
     raw = task_tree(root.find("tasks"))
+    missing = [quote(t.get("name", ""), 40) for t, _, _ in raw if not (t.get("id") or "").strip()]
+    if missing:
+        raise FileFormatError(f"{name}: <task> element(s) {format_ids(missing)} have no id "
+                              "attribute; save the plan again from Planner")
     pid = [t.get("id", "") for t, _, _ in raw]
     ids, w = safe_ids(pid)
     warnings += w
