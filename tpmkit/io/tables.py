@@ -273,7 +273,7 @@ def _load_text(path: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise FileFormatError(f"{path.name}: invalid YAML{where}: "
-                              f"{getattr(exc, 'problem', None) or exc}") from exc
+                              f"{one_line(getattr(exc, 'problem', None) or exc)}") from exc
 
 
 #: most values a YAML/JSON file may hold once its aliases are expanded (an "alias bomb"
