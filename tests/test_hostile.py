@@ -360,3 +360,13 @@ def test_yaml_alias_bomb(tmp_path, capsys):
     # a few aliases are fine
     g = _write(tmp_path, "q.yaml", "d: &d 3\ntasks:\n  - {id: A, duration: *d}\n  - {id: B, duration: *d}\n")
     assert tpmkit.read(g).tasks["duration"].tolist() == [3.0, 3.0]
+
+
+def test_gan_holiday_year_out_of_range(tmp_path):
+    text = data_path("projectfiles", "ganttproject", "blyoa__task__task-with-dependencies.gan"
+                     ).read_text(encoding="utf-8")
+    cal = '<calendars><date year="99999999999999999999" month="1" date="3"/></calendars>'
+    f = _write(tmp_path, "p.gan", text.replace("</project>", cal + "</project>", 1))
+    with pytest.raises(FileFormatError, match=r"p\.gan: calendar holiday '99999999999999999999-1-3' "
+                                              r"is outside the supported range"):
+        tpmkit.read(f)

@@ -47,6 +47,7 @@ from tpmkit.io._xml import (
     task_tree,
 )
 from tpmkit.io.limits import quote
+from tpmkit.model.calendar import DATE_MAX, DATE_MIN
 
 __all__ = ["LINK_TYPES", "read_parts"]
 
@@ -292,15 +293,19 @@ def _holidays(one_off: list[tuple[int, int, int]], recurring: list[tuple[int, in
     years = sorted({s.year for s, _ in starts.values() if pd.notna(s)}) or [pd.Timestamp.now().year]
     holidays = set()
     for y, m, d in one_off:
+        if not DATE_MIN.year <= y <= DATE_MAX.year:
+            raise FileFormatError(f"{name}: calendar holiday {quote(f'{y}-{m}-{d}')} is outside the "
+                                  f"supported range {DATE_MIN.date()} … {DATE_MAX.date()}")
         try:
             holidays.add(pd.Timestamp(year=y, month=m, day=d).date().isoformat())
-        except ValueError:
-            raise FileFormatError(f"{name}: calendar holiday {y}-{m}-{d} is not a date") from None
+        except (ValueError, OverflowError):
+            raise FileFormatError(f"{name}: calendar holiday {f'{y}-{m}-{d}'[:80]} is not a "
+                                  "date") from None
     for y in range(years[0] - 1, years[-1] + 6):
         for m, d in recurring:
             try:
                 holidays.add(pd.Timestamp(year=y, month=m, day=d).date().isoformat())
-            except ValueError:
+            except (ValueError, OverflowError):
                 continue
     return sorted(holidays)
 
