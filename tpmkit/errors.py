@@ -24,6 +24,7 @@ __all__ = [
     "ValidationError",
     "check_option",
     "format_ids",
+    "quote",
 ]
 
 
@@ -88,6 +89,24 @@ def format_ids(ids: Iterable[object], limit: int = 5) -> str:
     ids = [str(i) for i in ids]
     head = ", ".join(ids[:limit])
     return head if len(ids) <= limit else f"{head} and {len(ids) - limit} more"
+
+
+def quote(value: object, chars: int = 80) -> str:
+    """The ``repr`` of ``value`` cut to its first ``chars`` characters, saying how long it was.
+
+    Error lines quote at most 80 characters of a bad value.
+
+    Examples
+    --------
+    >>> quote("2024-01-04")
+    "'2024-01-04'"
+    >>> quote("9" * 1000, chars=5)
+    "'99999…' (1,000 characters)"
+    """
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= chars:
+        return repr(value)
+    return f"{text[:chars]!r}"[:-1] + f"…' ({len(text):,} characters)"
 
 
 def check_option(value: str, choices: Iterable[str], name: str) -> str:

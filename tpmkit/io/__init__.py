@@ -38,6 +38,7 @@ import pandas as pd
 from tpmkit._files import refuse_overwrite
 from tpmkit.errors import InputFileError, OptionError, TpmkitError, TpmkitWarning
 from tpmkit.io.agile import read_board_parts, read_items, read_status_history, read_status_map
+from tpmkit.io.limits import check_size
 from tpmkit.io.tables import read_table
 from tpmkit.model import Project, build_project
 
@@ -68,7 +69,6 @@ WRITERS: dict[str, str] = {
 #: suffixes whose files store computed dates: their writer takes ``schedule=`` (a
 #: :class:`~tpmkit.cpm.ScheduleResult`; io does not schedule), which :func:`tpmkit.write` passes
 DATED_FORMATS = frozenset({".xml", ".mspdi"})
-MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 def _module(name: str, suffix: str, what: str):
@@ -89,10 +89,7 @@ def read_parts(path: str | os.PathLike, **settings: Any) -> dict:
         raise InputFileError(f"file not found: {str(p)!r}; check the path")
     if p.is_dir():
         raise InputFileError(f"{str(p)!r} is a folder, not a project file; name a file")
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputFileError(f"{str(p)!r} is {size / 2**20:.0f} MiB, above the {MAX_FILE_BYTES // 2**20} MiB "
-                             "limit; split the project or raise tpmkit.io.MAX_FILE_BYTES")
+    check_size(p)
     suffix = p.suffix.lower()
     name = READERS.get(suffix)
     if name is None:

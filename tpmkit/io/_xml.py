@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import FileFormatError, InputFileError, format_ids
-from tpmkit.model.calendar import WEEKDAYS
+from tpmkit.io.limits import DEFAULTS, MAX_DATE_CHARS, check_size
+from tpmkit.model.calendar import DATE_MAX, DATE_MIN, WEEKDAYS
 from tpmkit.model.columns import is_task_id
 from tpmkit.model.links import LINK_COLUMNS, expand_summary_links, format_link, format_number
 
@@ -46,6 +47,7 @@ __all__ = [
     "read_bytes",
     "read_text",
     "safe_ids",
+    "stamp",
     "status_day",
     "stored_offsets",
     "strip_namespaces",
@@ -54,8 +56,9 @@ __all__ = [
     "task_tree",
 ]
 
-#: Default size limit for any imported file [bytes]; pass ``max_bytes=`` to a reader to change it.
-MAX_BYTES = 256 * 1024 * 1024
+#: Default size limit for any imported file [bytes]; pass ``max_bytes=`` to a reader or set
+#: ``TPMKIT_MAX_FILE_BYTES`` to change it (:mod:`tpmkit.io.limits`).
+MAX_BYTES = DEFAULTS["file_bytes"][1]
 
 #: Weekday names used in ``project["calendar"]["workweek"]``, Monday first (the model's table).
 DAY_NAMES = WEEKDAYS
@@ -73,24 +76,6 @@ MSPDI_RESOURCE_ID_ALIAS = "tpmkit resource id"
 MSPDI_RESOURCE_ID_FIELD = "205520904"
 
 _NOT_ID = r"[^\w.\-]+"  # ids hold Unicode letters and digits (tpmkit.model.columns.is_task_id)
-
-
-def check_size(path: str | os.PathLike, max_bytes: int | None = None) -> int:
-    """Return the size of ``path`` [bytes]; raise if it is missing or larger than the limit."""
-    limit = MAX_BYTES if max_bytes is None else int(max_bytes)
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except FileNotFoundError:
-        raise InputFileError(f"file {str(p)!r} does not exist; check the path") from None
-    except OSError as exc:
-        raise InputFileError(f"cannot read {str(p)!r}: {exc.strerror or exc}; "
-                             "check the path and permissions") from None
-    if size > limit:
-        raise InputFileError(
-            f"file {str(p)!r} is {size:,} bytes, above the import limit of {limit:,} bytes; "
-            "pass max_bytes=... to the reader if the file is trusted")
-    return size
 
 
 def read_bytes(path: str | os.PathLike, max_bytes: int | None = None) -> bytes:
@@ -249,6 +234,39 @@ def links_and_text(rows: Iterable[tuple], id_of: Mapping[str, str],
     links, moved, _ = links_table(rows, id_of, leaves)
     text = dict(zip(id_of, predecessors_text(links, id_of.values()), strict=True))
     return links, moved, text
+
+
+def stamp(text: str, fmt: str | None = None) -> pd.Timestamp:
+    """A date-time written in a file, inside the supported range 1900-01-01 … 2200-12-31.
+
+    The one date rule of the interop readers: text longer than
+    :data:`~tpmkit.io.limits.MAX_DATE_CHARS` is refused unparsed (date parsing of a
+    megabyte-long string is quadratic), and a date outside the model's range is refused
+    so that no date arithmetic later can overflow. Raises ``ValueError`` with a short
+    reason that the reader puts into its message (naming file, record and field).
+
+    Examples
+    --------
+    >>> stamp("2024-01-08T08:00:00")
+    Timestamp('2024-01-08 08:00:00')
+    >>> stamp("9999-12-31")
+    Traceback (most recent call last):
+    ...
+    ValueError: outside the supported range 1900-01-01 … 2200-12-31
+    """
+    if len(text) > MAX_DATE_CHARS:
+        raise ValueError(f"over {MAX_DATE_CHARS} characters")
+    try:
+        ts = pd.Timestamp(text) if fmt is None else pd.to_datetime(text, format=fmt)
+    except (ValueError, TypeError, OverflowError):
+        raise ValueError("not a date") from None
+    if pd.isna(ts):
+        raise ValueError("not a date")
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    if not DATE_MIN <= ts.normalize() <= DATE_MAX:
+        raise ValueError(f"outside the supported range {DATE_MIN.date()} … {DATE_MAX.date()}")
+    return ts
 
 
 def status_day(when: Any, wt: WorkTime, what: str, warnings: list[str]) -> str | None:

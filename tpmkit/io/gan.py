@@ -41,10 +41,13 @@ from tpmkit.io._xml import (
     links_and_text,
     parse_xml,
     safe_ids,
+    stamp,
     summary_leaves,
     task_frame,
     task_tree,
 )
+from tpmkit.io.limits import quote
+from tpmkit.model.calendar import DATE_MAX, DATE_MIN
 
 __all__ = ["LINK_TYPES", "read_parts"]
 
@@ -57,10 +60,13 @@ def _float(el: Element, attr: str, path: str, where: str, default: float = math.
     if not v:
         return default
     try:
-        return float(v)
+        f = float(v)
     except ValueError:
-        raise FileFormatError(f"{path}: {where}: attribute {attr}={v!r} is not a number; "
-                              "fix it in GanttProject and save again") from None
+        f = math.nan
+    if not math.isfinite(f):
+        raise FileFormatError(f"{path}: {where}: attribute {attr}={quote(v)} is not a number; "
+                              "fix it in GanttProject and save again")
+    return f
 
 
 def _day(el: Element, attr: str, path: str, where: str) -> pd.Timestamp:
@@ -68,10 +74,10 @@ def _day(el: Element, attr: str, path: str, where: str) -> pd.Timestamp:
     if not v:
         return pd.NaT
     try:
-        return pd.Timestamp(v).normalize()
-    except (ValueError, TypeError):
-        raise FileFormatError(f"{path}: {where}: attribute {attr}={v!r} is not a date "
-                              "(expected YYYY-MM-DD)") from None
+        return stamp(v).normalize()
+    except ValueError as exc:
+        raise FileFormatError(f"{path}: {where}: attribute {attr}={quote(v)} is not a date "
+                              f"(expected YYYY-MM-DD; {exc})") from None
 
 
 def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
@@ -287,15 +293,19 @@ def _holidays(one_off: list[tuple[int, int, int]], recurring: list[tuple[int, in
     years = sorted({s.year for s, _ in starts.values() if pd.notna(s)}) or [pd.Timestamp.now().year]
     holidays = set()
     for y, m, d in one_off:
+        if not DATE_MIN.year <= y <= DATE_MAX.year:
+            raise FileFormatError(f"{name}: calendar holiday {quote(f'{y}-{m}-{d}')} is outside the "
+                                  f"supported range {DATE_MIN.date()} … {DATE_MAX.date()}")
         try:
             holidays.add(pd.Timestamp(year=y, month=m, day=d).date().isoformat())
-        except ValueError:
-            raise FileFormatError(f"{name}: calendar holiday {y}-{m}-{d} is not a date") from None
+        except (ValueError, OverflowError):
+            raise FileFormatError(f"{name}: calendar holiday {f'{y}-{m}-{d}'[:80]} is not a "
+                                  "date") from None
     for y in range(years[0] - 1, years[-1] + 6):
         for m, d in recurring:
             try:
                 holidays.add(pd.Timestamp(year=y, month=m, day=d).date().isoformat())
-            except ValueError:
+            except (ValueError, OverflowError):
                 continue
     return sorted(holidays)
 

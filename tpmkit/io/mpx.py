@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpmkit.errors import FileFormatError, format_ids
+from tpmkit.errors import FileFormatError, format_ids, quote
 from tpmkit.io._xml import (
     DAY_NAMES,
     WorkTime,
@@ -41,6 +41,7 @@ from tpmkit.io._xml import (
     safe_ids,
     task_frame,
 )
+from tpmkit.model.calendar import DATE_MAX, DATE_MIN
 
 __all__ = ["read_parts"]
 
@@ -135,7 +136,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     id_of = dict(zip(ids0, ids))
     is_summary, wbs_codes, leaves = _outline(recs, ids0, name)
 
-    start = _date(rec.project_start, rec.date_order)
+    start = _date(rec.project_start, rec.date_order, (name, 0, "project start (record 30)"))
     elapsed: list[str] = []
     links, moved, preds_of = _links(recs, ids0, id_of, leaves, units, name, warnings, elapsed)
     rows, computed, alap = _task_rows(recs, ids0, id_of, is_summary, wbs_codes, preds_of,
@@ -297,7 +298,8 @@ def _read_records(rows: list[list[str]], name: str, warnings: list[str]) -> _Rec
             iv = [(a, b if b > a else b + 1440) for a, b in zip(times[0::2], times[1::2])]
             minutes[(day + 5) % 7] = iv
         elif kind == "26" and in_calendar and len(rec) > 2:
-            f, t = _date(rec[1], date_order), _date(rec[2], date_order)
+            f, t = (_date(rec[1], date_order, (name, n, "calendar exception from")),
+                    _date(rec[2], date_order, (name, n, "calendar exception to")))
             working = len(rec) > 3 and rec[3].strip() == "1"
             if pd.notna(f) and not working:
                 for d in pd.date_range(f.normalize(), (t if pd.notna(t) else f).normalize()):
@@ -411,7 +413,7 @@ def _task_rows(recs: list[tuple[int, dict[str, str]]], ids0: list[str], id_of: d
             alap.append(raw_id)
             con = ""
         elif con:
-            cdate = _date(v.get("constraint_date", ""), date_order)
+            cdate = _date(v.get("constraint_date", ""), date_order, (name, n, "constraint_date"))
             if pd.isna(cdate):
                 con = ""
             else:
@@ -424,16 +426,16 @@ def _task_rows(recs: list[tuple[int, dict[str, str]]], ids0: list[str], id_of: d
                      "wbs": v.get("wbs") or wbs_codes[k], "constraint": con,
                      "constraint_date": cdate, "cost": money["fixed_cost"],
                      "baseline_cost": money["baseline_cost"], "actual_cost": money["actual_cost"],
-                     "baseline_start": _date(v.get("baseline_start", ""), date_order),
-                     "baseline_finish": _date(v.get("baseline_finish", ""), date_order),
-                     "actual_start": _date(v.get("actual_start", ""), date_order),
-                     "actual_finish": _date(v.get("actual_finish", ""), date_order),
+                     "baseline_start": _date(v.get("baseline_start", ""), date_order, (name, n, "baseline_start")),
+                     "baseline_finish": _date(v.get("baseline_finish", ""), date_order, (name, n, "baseline_finish")),
+                     "actual_start": _date(v.get("actual_start", ""), date_order, (name, n, "actual_start")),
+                     "actual_finish": _date(v.get("actual_finish", ""), date_order, (name, n, "actual_finish")),
                      "percent_complete": _num(name, pct, n, "% Complete", math.nan),
                      "_row": k})
         ts = _duration(name, units, v.get("total_slack", ""), n, "Total Slack")[0]
         fs = _duration(name, units, v.get("free_slack", ""), n, "Free Slack")[0]
         computed.append({"id": id_of[raw_id], "_milestone": d == 0,
-                         **{f"{c}_date": _date(v.get(c, ""), date_order)
+                         **{f"{c}_date": _date(v.get(c, ""), date_order, (name, n, c))
                             for c in ("early_start", "early_finish", "late_start",
                                       "late_finish")},
                          "total_float": ts, "free_float": fs})
@@ -502,8 +504,10 @@ def _money(v: str, line: int, field: str, path: str) -> float:
                               "amount") from None
 
 
-def _date(v: str, order: int) -> pd.Timestamp:
-    """Parse an MPX date such as ``Fri 17/10/14``, ``07/02/2006`` or ``17/10/14 08:00``."""
+def _date(v: str, order: int, where: tuple[str, int, str] | None = None) -> pd.Timestamp:
+    """Parse an MPX date such as ``Fri 17/10/14``, ``07/02/2006`` or ``17/10/14 08:00``.
+
+    ``where`` (file, line, field) names a date outside the supported range in the error."""
     s = (v or "").strip()
     if not s or s.upper() == "NA":
         return pd.NaT
@@ -521,6 +525,12 @@ def _date(v: str, order: int) -> pd.Timestamp:
     if m.group(6):
         h = h % 12 + (12 if m.group(6).lower() == "pm" else 0)
     try:
-        return pd.Timestamp(year=y, month=mo, day=d, hour=h, minute=mi)
+        ts = pd.Timestamp(year=y, month=mo, day=d, hour=h, minute=mi)
     except ValueError:
         return pd.NaT
+    if where is not None and not DATE_MIN <= ts.normalize() <= DATE_MAX:
+        name, line, field = where
+        raise FileFormatError(f"{name}: {f'line {line}: ' if line else ''}field {field}: {quote(v)} is "
+                              f"outside the supported range {DATE_MIN.date()} … {DATE_MAX.date()}; "
+                              "correct the date in MS Project and export again")
+    return ts

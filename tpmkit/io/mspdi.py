@@ -50,12 +50,13 @@ from tpmkit.io._xml import (
     parse_xml,
     predecessors_text,
     safe_ids,
+    stamp,
     status_day,
     stored_offsets,
     task_frame,
 )
+from tpmkit.io.limits import quote
 from tpmkit.io.mspdi_write import write
-from tpmkit.model.calendar import DATE_MAX, DATE_MIN
 
 __all__ = ["LINK_TYPES", "read_parts", "write"]
 
@@ -90,7 +91,7 @@ class _Ctx:
 
     def error(self, where: str, field: str, value: object, fix: str) -> FileFormatError:
         return FileFormatError(f"{self.path}: {where}: field {field} has the invalid value "
-                               f"{value!r}; {fix}")
+                               f"{quote(value)}; {fix}")
 
 
 def _txt(el: Element | None, tag: str, default: str | None = None) -> str | None:
@@ -108,9 +109,12 @@ def _num(el: Element, tag: str, ctx: _Ctx, where: str, default: float = math.nan
     if t is None:
         return default
     try:
-        return float(t)
+        f = float(t)
     except ValueError:
-        raise ctx.error(where, tag, t, "it must be a number") from None
+        f = math.nan
+    if not math.isfinite(f):
+        raise ctx.error(where, tag, t, "it must be a number")
+    return f
 
 
 def _date(el: Element, tag: str, ctx: _Ctx, where: str) -> pd.Timestamp:
@@ -118,10 +122,10 @@ def _date(el: Element, tag: str, ctx: _Ctx, where: str) -> pd.Timestamp:
     if t is None or t.startswith("NA"):
         return pd.NaT
     try:
-        return pd.Timestamp(t)
-    except (ValueError, TypeError):
-        raise ctx.error(where, tag, t, "it must be an ISO date-time such as "
-                        "2024-01-08T08:00:00") from None
+        return stamp(t)
+    except ValueError as exc:
+        raise ctx.error(where, tag, t, f"it must be an ISO date-time such as "
+                        f"2024-01-08T08:00:00 ({exc})") from None
 
 
 def _minutes(text: str | None, ctx: _Ctx, where: str, field: str) -> float:
@@ -218,9 +222,6 @@ def _exception(f, t, working: bool, holidays: set[str], working_exceptions: list
     t = f if pd.isna(t) else t
     if t < f:
         f, t = t, f
-    if f < DATE_MIN or t > DATE_MAX:
-        raise ctx.error("calendar exception", "TimePeriod", str(f if f < DATE_MIN else t)[:80],
-                        f"give dates within {DATE_MIN.date()} … {DATE_MAX.date()}")
     days = pd.date_range(f.normalize(), t.normalize(), freq="D")
     if len(days) > 366 * 50:
         days = days[: 366 * 50]

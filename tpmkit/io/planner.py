@@ -37,11 +37,13 @@ from tpmkit.io._xml import (
     links_and_text,
     parse_xml,
     safe_ids,
+    stamp,
     stored_offsets,
     summary_leaves,
     task_frame,
     task_tree,
 )
+from tpmkit.io.limits import quote
 
 __all__ = ["read_parts"]
 
@@ -53,14 +55,12 @@ def _when(el: Element, attr: str, path: str, where: str) -> pd.Timestamp:
     v = (el.get(attr) or "").strip()
     if not v:
         return pd.NaT
+    fmt = "%Y%m%dT%H%M%S" if "T" in v else "%Y%m%d"
     try:
-        return pd.to_datetime(v.rstrip("Z"), format="%Y%m%dT%H%M%S")
-    except ValueError:
-        try:
-            return pd.to_datetime(v.rstrip("Z"), format="%Y%m%d")
-        except ValueError:
-            raise FileFormatError(f"{path}: {where}: attribute {attr}={v!r} is not a Planner "
-                                  "date-time (YYYYMMDDTHHMMSSZ)") from None
+        return stamp(v.rstrip("Z"), fmt)
+    except ValueError as exc:
+        raise FileFormatError(f"{path}: {where}: attribute {attr}={quote(v)} is not a Planner "
+                              f"date-time (YYYYMMDDTHHMMSSZ; {exc})") from None
 
 
 def _num(el: Element, attr: str, path: str, where: str, default: float = math.nan) -> float:
@@ -178,6 +178,10 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     sec_per_day = wt.minutes_per_day() * 60.0
 
     raw = task_tree(root.find("tasks"))
+    missing = [quote(t.get("name", ""), 40) for t, _, _ in raw if not (t.get("id") or "").strip()]
+    if missing:
+        raise FileFormatError(f"{name}: <task> element(s) {format_ids(missing)} have no id "
+                              "attribute; save the plan again from Planner")
     pid = [t.get("id", "") for t, _, _ in raw]
     ids, w = safe_ids(pid)
     warnings += w

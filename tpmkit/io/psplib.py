@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tpmkit.errors import FileFormatError, InputFileError
+from tpmkit.errors import FileFormatError, InputFileError, quote
 
 __all__ = ["PsplibInstance", "instance_tables", "load_instance", "parse_instance", "read_parts",
            "read_psplib"]
@@ -113,10 +113,12 @@ def _fail(name: str, what: str, fix: str = "check that it is an unmodified PSPLI
 
 def _ints(tokens: list[str], name: str, where: str) -> list[int]:
     try:
-        return [int(t) for t in tokens]
+        values = [int(t) for t in tokens]
     except ValueError:
-        _fail(name, f"non-integer value in {where}: {' '.join(tokens)!r}")
-    return []  # pragma: no cover - _fail raises
+        _fail(name, f"non-integer value in {where}: {quote(' '.join(tokens))}")
+    if any(abs(v) > 10**9 for v in values):
+        _fail(name, f"value above 1,000,000,000 in {where}: {quote(' '.join(tokens))}")
+    return values
 
 
 def _parse_sm(text: str, name: str) -> PsplibInstance:

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ import pandas as pd
 from tpmkit._files import atomic_path
 from tpmkit.errors import FileFormatError, InputFileError
 from tpmkit.io._fidelity import PROJECT_PARTS, lost_parts, warn_lost
+from tpmkit.io.limits import DEFAULTS, MAX_RATIO, check_text_field, limit, quote
+from tpmkit.messages import one_line
 from tpmkit.model import Project, column_name, table_frame
 
 __all__ = ["KEEPS", "check_workbook", "looks_like_jira", "losses", "project_to_dict", "read_parts", "read_table",
@@ -73,7 +76,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     except pd.errors.EmptyDataError as exc:
         raise InputFileError(f"{path.name} is empty; add a header row and at least one task") from exc
     except pd.errors.ParserError as exc:
-        raise FileFormatError(f"{path.name}: malformed CSV ({exc}); check quoting and the number "
+        raise FileFormatError(f"{path.name}: malformed CSV ({one_line(exc)}); check quoting and the number "
                               "of fields on that line") from exc
     except UnicodeDecodeError as exc:
         raise InputFileError(f"{path.name}: cannot decode the text ({exc}); save it as UTF-8") from exc
@@ -88,6 +91,7 @@ def check_workbook(path: Path) -> None:
     except OSError:
         return  # the reader reports it
     if head.startswith(b"PK"):
+        _check_zip(path)
         return
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileFormatError(f"{path.name} is an old Excel 97–2003 workbook (.xls), not .xlsx; "
@@ -107,15 +111,110 @@ def check_workbook(path: Path) -> None:
                           "Excel as .xlsx")
 
 
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]*)(\d*)(?::([A-Z]+)(\d+))?\"")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a workbook whose zip directory or sheet dimensions exceed the limits.
+
+    Everything is decided from the zip's central directory (sizes before and after inflating)
+    and the ``<dimension ref=...>`` element at the head of each sheet, before any sheet is
+    inflated; :mod:`tpmkit.io.limits` holds the limits.
+    """
+    import zipfile
+    import zlib
+
+    fix = "split the workbook or save it as CSV"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            total = sum(i.file_size for i in infos)
+            cap = limit("xlsx_bytes")
+            if total > cap or len(infos) > 10_000:
+                raise InputFileError(
+                    f"{path.name}: the workbook inflates to {total:,} bytes in {len(infos):,} parts, "
+                    f"above the limit of {cap:,} bytes (10,000 parts); {fix}, or set "
+                    f"{DEFAULTS['xlsx_bytes'][0]} if the file is trusted")
+            for i in infos:
+                if i.file_size > 2**20 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+                    raise FileFormatError(
+                        f"{path.name}: part {quote(i.filename)} inflates {i.compress_size:,} bytes "
+                        f"to {i.file_size:,} (more than {MAX_RATIO}×), as a zip bomb does; "
+                        "refused unread — save the workbook again from Excel")
+            for i in infos:
+                if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
+                    with zf.open(i) as fh:
+                        _check_dimension(path, i.filename, fh.read(4096))
+                    with zf.open(i) as fh:
+                        _check_row_count(path, i.filename, fh)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, OSError,
+            zlib.error) as exc:
+        raise FileFormatError(f"{path.name}: not a readable Excel workbook ({quote(str(exc))}); "
+                              "save it again as .xlsx") from exc
+
+
+def _check_dimension(path: Path, member: str, head: bytes) -> None:
+    m = _DIMENSION.search(head)
+    if not m:
+        return
+    col, row = (m.group(3), m.group(4)) if m.group(4) else (m.group(1), m.group(2))
+    rows, cols = int(row or 1), _column_number(col or b"A")
+    sheet = member.rsplit("/", 1)[-1].removesuffix(".xml")
+    for n, name in ((rows, "rows"), (cols, "columns")):
+        if n > limit(name):
+            raise InputFileError(
+                f"{path.name}: {sheet} spans {n:,} {name}, above the limit of {limit(name):,}; "
+                f"split the workbook or save it as CSV, or set {DEFAULTS[name][0]} if the file "
+                "is trusted")
+
+
+_ROW_TAG = re.compile(rb"<(?:\w{1,8}:)?row[\s>/]")
+
+
+def _check_row_count(path: Path, member: str, fh: Any) -> None:
+    """Count a sheet's ``<row>`` elements streaming (1 MiB at a time, nothing kept), so a
+    sheet without a (truthful) dimension cannot hold more rows than the limit either."""
+    cap, rows, carry = limit("rows"), 0, b""
+    sheet = member.rsplit("/", 1)[-1].removesuffix(".xml")
+    while True:
+        chunk = fh.read(2**20)
+        data = carry + chunk
+        # a tag is counted once the next "<" follows it; the open tail carries over
+        cut = data.rfind(b"<", max(0, len(data) - 64)) if chunk else -1
+        cut = len(data) if cut < 0 else cut
+        rows += len(_ROW_TAG.findall(data, 0, cut))
+        carry = data[cut:]
+        if rows > cap + 1:  # the header row is not a task
+            raise InputFileError(
+                f"{path.name}: {sheet} holds more than {cap:,} rows; split the workbook or save it "
+                f"as CSV, or set {DEFAULTS['rows'][0]} if the file is trusted")
+        if not chunk:
+            return
+
+
 def _read_excel(path: Path) -> dict:
     check_workbook(path)
+    rows = limit("rows")
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object)
+        sheets = pd.read_excel(path, sheet_name=None, dtype=object, nrows=rows + 1)
     except ImportError as exc:
         raise InputFileError("reading .xlsx needs openpyxl; install it with: pip install 'tpmkit[io]'") from exc
     except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise FileFormatError(f"{path.name}: not a readable Excel workbook ({exc}); "
+        raise FileFormatError(f"{path.name}: not a readable Excel workbook ({quote(one_line(exc), 200)}); "
                               "save it again as .xlsx") from exc
+    for key, df in sheets.items():
+        if len(df) > rows or df.shape[1] > limit("columns"):
+            what = "rows" if len(df) > rows else "columns"
+            raise InputFileError(
+                f"{path.name}: sheet {quote(str(key))} has more than {limit(what):,} {what}; split "
+                f"the workbook or save it as CSV, or set {DEFAULTS[what][0]} if the file is trusted")
     lower = {str(k).strip().lower(): v for k, v in sheets.items()}
     parts: dict[str, Any] = {}
     for key in PARTS:
@@ -177,11 +276,46 @@ def _load_text(path: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise FileFormatError(f"{path.name}: invalid YAML{where}: "
-                              f"{getattr(exc, 'problem', None) or exc}") from exc
+                              f"{one_line(getattr(exc, 'problem', None) or exc)}") from exc
+
+
+#: most values a YAML/JSON file may hold once its aliases are expanded (an "alias bomb"
+#: such as ``a1: &a1 [*a0, *a0, …]`` nests 9⁹ values into a few hundred bytes)
+MAX_VALUES = 5_000_000
+
+
+def _expanded_size(data: Any) -> int:
+    """Values in ``data`` counting every alias reference in full (linear: memoised by id)."""
+    memo: dict[int, int] = {}
+
+    def size(v: Any) -> int:
+        if not isinstance(v, list | dict):
+            return 1
+        key = id(v)
+        if key not in memo:
+            memo[key] = 0  # a recursive alias counts once
+            items = v.values() if isinstance(v, dict) else v
+            memo[key] = 1 + sum(size(x) for x in items)
+        return memo[key]
+
+    return size(data)
+
+
+def _check_expansion(data: Any, path: Path) -> None:
+    try:
+        n = _expanded_size(data)
+    except RecursionError:
+        raise FileFormatError(f"{path.name}: the values are nested too deeply; write the tasks "
+                              "as a flat list of rows") from None
+    if n > MAX_VALUES:
+        raise FileFormatError(f"{path.name}: the file expands to {n:,} values through YAML aliases "
+                              f"(more than {MAX_VALUES:,}, as an alias bomb does); write the values "
+                              "out instead of repeating aliases")
 
 
 def _read_mapping(path: Path) -> dict:
     data = _load_text(path)
+    _check_expansion(data, path)
     if data is None:
         raise InputFileError(f"{path.name} is empty; add a 'tasks' list")
     if isinstance(data, list):
@@ -207,16 +341,35 @@ def _read_mapping(path: Path) -> dict:
     return parts
 
 
+def _check_cells(parts: dict, path: Path) -> None:
+    """Refuse a text cell longer than the ``field_chars`` limit (:mod:`tpmkit.io.limits`)."""
+    cap = limit("field_chars")
+    for key, df in parts.items():
+        if not isinstance(df, pd.DataFrame):
+            continue
+        for col in df.columns:
+            if pd.api.types.is_numeric_dtype(df[col]) or pd.api.types.is_datetime64_any_dtype(df[col]):
+                continue
+            lengths = (df[col].str.len().fillna(0) if pd.api.types.is_string_dtype(df[col])
+                       and not pd.api.types.is_object_dtype(df[col])
+                       else df[col].map(lambda v: len(v) if isinstance(v, str) else 0))
+            if lengths.max() > cap:
+                row = int(np.nanargmax(lengths.to_numpy(dtype=float)))
+                check_text_field(str(df[col].iloc[row]),
+                                 f"{path.name}: {key} row {row + 1}, column {quote(str(col))}")
+
+
 def read_parts(path: str | Path, **settings: Any) -> dict:
     """Read a CSV, Excel, YAML or JSON project file into parts (not yet validated)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
-        return {"tasks": _read_csv(path), "project": {"name": path.stem}}
-    if suffix in (".xlsx", ".xlsm"):
+        parts: dict[str, Any] = {"tasks": _read_csv(path), "project": {"name": path.stem}}
+    elif suffix in (".xlsx", ".xlsm"):
         parts = _read_excel(path)
     else:
         parts = _read_mapping(path)
+    _check_cells(parts, path)
     parts.setdefault("project", {})
     parts["project"].setdefault("name", path.stem)
     return parts
@@ -273,6 +426,7 @@ def read_table(source: Any, sheet: str | None = None) -> pd.DataFrame:
             df = pd.read_excel(path, sheet_name=sheet or 0, engine="openpyxl")
         elif suffix in (".yaml", ".yml", ".json"):
             data = _load_text(path)
+            _check_expansion(data, path)
             if data is not None and not isinstance(data, Mapping | list):
                 raise FileFormatError(f"{path}: expected a list of rows under {sheet!r}")
             df = table_frame(data if data is not None else [], str(path), sheet)
@@ -284,7 +438,7 @@ def read_table(source: Any, sheet: str | None = None) -> pd.DataFrame:
     except (ValueError, KeyError) as exc:
         if isinstance(exc, InputFileError):
             raise
-        raise FileFormatError(f"cannot read {path.name} (sheet {sheet!r}): {exc}") from exc
+        raise FileFormatError(f"cannot read {path.name} (sheet {sheet!r}): {quote(one_line(exc), 200)}") from exc
     return table_frame(df, str(path)).reset_index(drop=True)
 
 

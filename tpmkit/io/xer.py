@@ -67,10 +67,12 @@ from tpmkit.io._xml import (
     read_bytes,
     read_text,
     safe_ids,
+    stamp,
     status_day,
     stored_offsets,
     task_frame,
 )
+from tpmkit.io.limits import quote
 
 __all__ = ["LINK_TYPES", "read_parts", "read_pmxml_parts", "read_tables"]
 
@@ -157,22 +159,25 @@ class _Reader:
         if not v:
             return default
         try:
-            return float(v.replace(",", "."))
+            f = float(v.replace(",", "."))
         except ValueError:
+            f = math.nan
+        if not math.isfinite(f):
             raise FileFormatError(
                 f"{self.path}: line {rec.get('_line')}: table {table}, field {field}: "
-                f"{v!r} is not a number; correct the value in P6 and export again") from None
+                f"{quote(v)} is not a number; correct the value in P6 and export again")
+        return f
 
     def date(self, rec: dict[str, str], field: str, table: str) -> pd.Timestamp:
         v = (rec.get(field) or "").strip()
         if not v:
             return pd.NaT
         try:
-            return pd.Timestamp(v)
-        except (ValueError, TypeError):
+            return stamp(v)
+        except ValueError as exc:
             raise FileFormatError(
                 f"{self.path}: line {rec.get('_line')}: table {table}, field {field}: "
-                f"{v!r} is not a date (expected YYYY-MM-DD HH:MM)") from None
+                f"{quote(v)} is not a date (expected YYYY-MM-DD HH:MM; {exc})") from None
 
 
 _INTERVAL = re.compile(r"\(\s*0\|\|\d+\(([^()]*)\)\s*\(\s*\)\s*\)")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tpmkit.errors import ValidationError, format_ids
+from tpmkit.errors import ValidationError, format_ids, quote
 
 __all__ = ["DATE_MAX", "DATE_MIN", "MAX_DAYS", "WEEKDAYS", "Calendar", "busdaycal", "check_calendars",
            "check_date_range", "parse_date", "parse_date_column", "parse_holidays",
@@ -77,6 +77,8 @@ def _dayfirst_of(texts: list[str], what: str, cells: list[object],
 
 
 def _parse_one(text: str, dayfirst: bool | None, date_format: str | None) -> pd.Timestamp:
+    if len(text) > 64:  # no date is that long; parsing megabytes of text is quadratic
+        raise ValueError("too long for a date")
     if date_format and not _ISO.match(text):
         return pd.Timestamp(dt.datetime.strptime(text.strip(), date_format))
     return pd.Timestamp(pd.to_datetime(text.strip(), dayfirst=bool(dayfirst)))
@@ -118,7 +120,7 @@ def parse_date(value: object, what: str = "date", *, dayfirst: bool | None = Non
         if isinstance(exc, ValidationError):
             raise
         raise ValidationError(
-            f"cannot read {what} {value!r} as a date; write it as YYYY-MM-DD, e.g. 2027-01-04"
+            f"cannot read {what} {quote(value)} as a date; write it as YYYY-MM-DD, e.g. 2027-01-04"
         ) from exc
     if pd.isna(ts):
         return None
@@ -160,7 +162,18 @@ def parse_date_column(raw: pd.Series, what: str, *, dayfirst: bool | None = None
             positions = np.flatnonzero(is_text)[~texts.str.match(_ISO).to_numpy(dtype=bool)]
             for k, value in zip(positions, parsed):
                 cells.iat[k] = value
-    return pd.to_datetime(cells, errors="coerce", format="mixed")
+    try:
+        return pd.to_datetime(cells, errors="coerce", format="mixed")
+    except ValueError:  # cells with different UTC offsets: keep each cell's wall time
+        return pd.to_datetime(cells.map(_wall_time), errors="coerce", format="mixed")
+
+
+def _wall_time(value: object) -> object:
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return ts.tz_localize(None) if ts.tzinfo is not None else ts
 
 
 def check_date_range(ts: pd.Timestamp, what: str = "date") -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpmkit.errors import ValidationError, format_ids
+from tpmkit.errors import ValidationError, format_ids, quote
 from tpmkit.model.calendar import parse_date_column
 
 __all__ = ["ID_PATTERN", "STRING", "column_name", "edge_space", "id_problem_characters", "is_blank", "is_task_id",
@@ -207,7 +207,7 @@ def to_dates(df: pd.DataFrame, col: str, **date_rule: Any) -> pd.Series:
         ids = df.index[bad]
         raise ValidationError(
             f"column '{col}' holds an unreadable date for task(s) {format_ids(ids)} "
-            f"(e.g. {raw[bad].iloc[0]!r}); write dates as YYYY-MM-DD")
+            f"(e.g. {quote(raw[bad].iloc[0])}); write dates as YYYY-MM-DD")
     return out.dt.normalize()
 
 
