@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,13 @@ import numpy as np
 import pandas as pd
 
 from tpmkit.errors import FileFormatError, format_ids
+from tpmkit.io._mspdi_fields import Ctx as _Ctx
+from tpmkit.io._mspdi_fields import clock_minutes as _time_minutes
+from tpmkit.io._mspdi_fields import date_of as _date
+from tpmkit.io._mspdi_fields import duration_format as _fmt
+from tpmkit.io._mspdi_fields import iso_minutes as _minutes
+from tpmkit.io._mspdi_fields import number as _num
+from tpmkit.io._mspdi_fields import text as _txt
 from tpmkit.io._xml import (
     DAY_NAMES,
     MSPDI_CONSTRAINTS,
@@ -50,12 +56,10 @@ from tpmkit.io._xml import (
     parse_xml,
     predecessors_text,
     safe_ids,
-    stamp,
     status_day,
     stored_offsets,
     task_frame,
 )
-from tpmkit.io.limits import quote
 from tpmkit.io.mspdi_write import write
 
 __all__ = ["LINK_TYPES", "read_parts", "write"]
@@ -64,89 +68,6 @@ __all__ = ["LINK_TYPES", "read_parts", "write"]
 LINK_TYPES = MSPDI_LINK_TYPES
 _CONSTRAINTS = MSPDI_CONSTRAINTS
 _ID_ALIAS = MSPDI_ID_ALIAS
-# duration/lag format codes (estimated variants are +32): unit name and whether elapsed
-_FORMATS = {3: ("m", False), 4: ("em", True), 5: ("h", False), 6: ("eh", True),
-            7: ("d", False), 8: ("ed", True), 9: ("w", False), 10: ("ew", True),
-            11: ("mo", False), 12: ("emo", True), 19: ("%", False), 20: ("e%", True),
-            21: ("d", False)}
-_ISO = re.compile(r"^(-)?P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)D)?"
-                  r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
-
-
-def _fmt(code: str | None) -> tuple[str, bool]:
-    try:
-        c = int(code) if code not in (None, "") else 7
-    except ValueError:
-        c = 7
-    if c >= 35:
-        c -= 32
-    return _FORMATS.get(c, ("d", False))
-
-
-class _Ctx:
-    """Where we are in the file, for error messages."""
-
-    def __init__(self, path: str):
-        self.path = path
-
-    def error(self, where: str, field: str, value: object, fix: str) -> FileFormatError:
-        return FileFormatError(f"{self.path}: {where}: field {field} has the invalid value "
-                               f"{quote(value)}; {fix}")
-
-
-def _txt(el: Element | None, tag: str, default: str | None = None) -> str | None:
-    if el is None:
-        return default
-    c = el.find(tag)
-    if c is None or c.text is None:
-        return default
-    t = c.text.strip()
-    return t if t != "" else default
-
-
-def _num(el: Element, tag: str, ctx: _Ctx, where: str, default: float = math.nan) -> float:
-    t = _txt(el, tag)
-    if t is None:
-        return default
-    try:
-        f = float(t)
-    except ValueError:
-        f = math.nan
-    if not math.isfinite(f):
-        raise ctx.error(where, tag, t, "it must be a number")
-    return f
-
-
-def _date(el: Element, tag: str, ctx: _Ctx, where: str) -> pd.Timestamp:
-    t = _txt(el, tag)
-    if t is None or t.startswith("NA"):
-        return pd.NaT
-    try:
-        return stamp(t)
-    except ValueError as exc:
-        raise ctx.error(where, tag, t, f"it must be an ISO date-time such as "
-                        f"2024-01-08T08:00:00 ({exc})") from None
-
-
-def _minutes(text: str | None, ctx: _Ctx, where: str, field: str) -> float:
-    """ISO 8601 duration → minutes (NaN when absent)."""
-    if text is None:
-        return math.nan
-    m = _ISO.match(text.strip())
-    if not m or text.strip() in ("P", "PT", "-P", "-PT"):
-        raise ctx.error(where, field, text, "durations must look like PT16H0M0S")
-    sign = -1.0 if m.group(1) else 1.0
-    y, mo, d, h, mi, s = (float(g) if g else 0.0 for g in m.groups()[1:])
-    return sign * (((y * 365 + mo * 30 + d) * 24 + h) * 60 + mi + s / 60.0)
-
-
-def _time_minutes(t: str | None) -> int:
-    if not t:
-        return 0
-    hh, mm, *_ = (t.split(":") + ["0", "0"])
-    return int(hh) * 60 + int(mm)
-
-
 def _calendar(root: Element, uid: str | None, ctx: _Ctx,
               warnings: list[str]) -> tuple[list[bool], list[str], list[list[tuple[int, int]]], str]:
     """Resolve calendar ``uid`` (following base calendars) → weekmask, holidays, hours, name."""
