@@ -370,3 +370,18 @@ def test_gan_holiday_year_out_of_range(tmp_path):
     with pytest.raises(FileFormatError, match=r"p\.gan: calendar holiday '99999999999999999999-1-3' "
                                               r"is outside the supported range"):
         tpmkit.read(f)
+
+
+@pytest.mark.parametrize("duration", ["99999999999999999999d", "1e20h", "36501d", "-5d"])
+def test_mpx_out_of_range_duration(tmp_path, capsys, duration):
+    """Issue 21 row "MPX with an out-of-range duration" (was OutOfBoundsTimedelta): a real MS
+    Project 98 MPX file whose first task's duration is huge or negative is one clean error."""
+    src = data_path("projectfiles", "mpxj",
+                    "generated__task-durations__task-durations-project98.mpx")
+    raw = src.read_bytes()
+    assert b",Duration1,1d," in raw
+    f = tmp_path / "p.mpx"
+    f.write_bytes(raw.replace(b",Duration1,1d,", b",Duration1," + duration.encode() + b",", 1))
+    with pytest.raises(TpmkitError, match=r"p\.mpx"):
+        tpmkit.schedule(tpmkit.read(f))
+    assert "p.mpx" in _cli_error(capsys, ["schedule", str(f), "--json"])

@@ -41,7 +41,8 @@ _START_KINDS = (ConstraintType.SNET, ConstraintType.SNLT, ConstraintType.MSO)
 
 def warn_calendars(project, what: str, stacklevel: int = 2) -> None:
     """One warning when ``project`` has tasks on their own calendars and ``what`` (an engine
-    that works in whole working days of the project calendar) ignores them."""
+    that works in whole working days of the project calendar) ignores them.
+    """
     if uses_calendars(project):
         names = task_calendars(project.tasks, str(project.settings.get("calendar_name") or ""))
         ids = project.tasks.index[names != ""]
@@ -78,7 +79,8 @@ class TimePlan:
     def instants(self, offsets: np.ndarray, kind: np.ndarray | str) -> np.ndarray:
         """Instants of project offsets: a start offset at the next working instant, a
         finish offset at the end of the work before it (``kind``: "start"/"finish" or a
-        boolean array, True = start)."""
+        boolean array, True = start).
+        """
         off = np.asarray(offsets, dtype=float) * self.project_unit
         is_start = np.broadcast_to(np.asarray(kind == "start" if isinstance(kind, str)
                                               else kind, dtype=bool), off.shape)
@@ -96,14 +98,16 @@ class TimePlan:
 
     def task_days(self, t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
         """Working days of each task's calendar from ``t1`` to ``t2`` (negative when
-        ``t2 < t1``)."""
+        ``t2 < t1``).
+        """
         w1 = worktime.work_array(t1, self.task_cal, self.axis)
         w2 = worktime.work_array(t2, self.task_cal, self.axis)
         return (w2 - w1) / self.task_unit
 
     def dates(self, instants: np.ndarray, finish: bool) -> np.ndarray:
         """Dates (datetime64) of instants: with times when the plan has working hours;
-        else the day, a finish at midnight being the end of the day before."""
+        else the day, a finish at midnight being the end of the day before.
+        """
         t = np.asarray(instants, dtype=float)
         ok = np.isfinite(t)
         out = np.full(t.shape, np.datetime64("NaT"), dtype="datetime64[m]")
@@ -120,7 +124,8 @@ class TimePlan:
     def date_columns(self, instants: dict, milestone: np.ndarray) -> dict:
         """The ``*_date`` columns of a schedule from its ``instants``: with times when a
         calendar has working hours; else days, a milestone after the start sitting on the
-        day the work before it ends on its calendar (MS Project's convention)."""
+        day the work before it ends on its calendar (MS Project's convention).
+        """
         out = {}
         for col in ("early", "late"):
             # a start at the end of a working period is shown at the next working instant
@@ -150,7 +155,8 @@ def _axis(calendars: list[Calendar], start: pd.Timestamp, lo_days: int, n_days: 
 def _origin(calendar: Calendar, start: pd.Timestamp, start_time: object) -> float:
     """Instant 0 [minutes after midnight of the start day]: the project's ``start_time``
     setting (``"09:00"``; MS Project files carry it), else the first working minute of the
-    project calendar on the start day (0 for whole days)."""
+    project calendar on the start day (0 for whole days).
+    """
     if start_time not in (None, "") and not (isinstance(start_time, float)
                                              and np.isnan(start_time)):
         text = str(start_time).strip()
@@ -172,7 +178,8 @@ def _origin(calendar: Calendar, start: pd.Timestamp, start_time: object) -> floa
 def time_plan(project, net, lag_calendar: str = "successor", horizon_days: int = 0
               ) -> TimePlan:
     """The :class:`TimePlan` of ``project`` (``net`` = its network) over ``horizon_days``
-    calendar days after the start (and a quarter of that before it)."""
+    calendar days after the start (and a quarter of that before it).
+    """
     lag_calendar = check_option(lag_calendar, list(LAG_CALENDARS), "lag_calendar")
     if project.start is None:
         raise ValidationError("tasks on their own calendars need a project start date (the "
@@ -211,7 +218,8 @@ def constraint_instants(plan: TimePlan, ctype: np.ndarray, coff: np.ndarray) -> 
     """Instants of the constraints: a constraint date at its midnight (a start constraint)
     or the next midnight (a finish constraint), so a weekend date keeps its meaning on a
     calendar that works it; a constraint given as an offset at the start of that working
-    day of the project calendar, or at its end (NaN: none)."""
+    day of the project calendar, or at its end (NaN: none).
+    """
     is_start = np.isin(ctype, np.array([int(c) for c in _START_KINDS]))
     out = plan.instants(coff, is_start)
     dates = plan.constraint_dates
@@ -226,7 +234,8 @@ def hours_instants(project, net, table: pd.DataFrame) -> tuple[TimePlan, dict]:
     """A plan on one calendar with working hours: the plan of its calendar and the four
     times of ``table`` (project offsets) as instants, for dates with the time of day (a
     start at the next working instant; a finish, and a milestone, at the end of the work
-    before it)."""
+    before it).
+    """
     keys = ("early_start", "early_finish", "late_start", "late_finish")
     offsets = np.concatenate([table[k].to_numpy(float) for k in keys])
     span = float(np.nanmax(np.abs(offsets), initial=0.0))
