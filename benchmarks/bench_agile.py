@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +24,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from timing import timeit  # noqa: E402  (benchmarks/timing.py, beside this script)
 
 from tpmkit import agile  # noqa: E402
 
@@ -57,15 +57,6 @@ def loop_how_many(values: list[float], periods: int, trials: int, seed: int) -> 
     return [sum(r.choice(values) for _ in range(periods)) for _ in range(trials)]
 
 
-def timed(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--trials", type=int, default=10_000)
@@ -90,7 +81,7 @@ def main() -> None:
     print("| forecast | vectorised [s] | plain-Python loop [s] | ratio |")
     print("|---|---:|---:|---:|")
     for name, vec, loop in cases:
-        tv, tl = timed(vec, args.repeat), timed(loop, args.repeat)
+        tv, tl = timeit(vec, args.repeat)[0], timeit(loop, args.repeat)[0]
         print(f"| {name} | {tv:.4f} | {tl:.4f} | {tl / tv:.1f}× |")
     print(f"\nP85 of 'when: 100 items': vectorised {vec_p85:g} days, loop {loop_p85:g} days "
           "(different random streams; equal up to sampling error)")

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
 
 import numpy as np
 import pandas as pd
+from timing import timeit
 
 import tpmkit
 
@@ -59,15 +58,6 @@ def python_cpm(dur, preds, succs):
         f = min((ls[s] for s in succs[j]), default=finish)
         lf[j], ls[j] = f, f - dur[j]
     return finish
-
-
-def timeit(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def main() -> None:

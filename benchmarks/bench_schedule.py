@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pandas as pd
+from timing import timeit
 
 import tpmkit
 from tpmkit import cpm, pert
@@ -105,16 +104,6 @@ def python_cpm(dur, preds, succs, order):
         lf[j], ls[j] = f, f - dur[j]
     tf = [ls[j] - es[j] for j in range(n)]
     return finish, tf
-
-
-def timeit(fn, repeat):
-    times = []
-    out = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def main() -> None:

@@ -18,10 +18,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
@@ -30,6 +28,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from timing import timeit  # noqa: E402  (benchmarks/timing.py, beside this script)
 
 import tpmkit  # noqa: E402
 from tpmkit.io.tables import project_to_dict  # noqa: E402
@@ -56,15 +56,6 @@ def plain_json(p: tpmkit.Project, path: Path) -> None:
         json.dump(project_to_dict(p), fh, indent=2, ensure_ascii=False)
 
 
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tasks", type=int, default=10_000)
@@ -80,8 +71,8 @@ def main() -> None:
             target = d / f"atomic{suffix}"
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # the parts CSV cannot hold (named once)
-                atomic = median_time(lambda: tpmkit.io.write(p, target), args.repeat)
-            base = median_time(lambda: plain(d / f"plain{suffix}"), args.repeat)
+                atomic = timeit(lambda: tpmkit.io.write(p, target), args.repeat)[0]
+            base = timeit(lambda: plain(d / f"plain{suffix}"), args.repeat)[0]
             rows.append((f"{label} (tpmkit.io.write)", target.stat().st_size / 2**20, atomic, base))
     print(f"{args.tasks:,} tasks, median of {args.repeat}; load {os.getloadavg()[0]:.2f} "
           f"{os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1/5/15 min)\n")
