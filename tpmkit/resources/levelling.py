@@ -656,10 +656,11 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
     >>> r.makespan
     7.0
     """
-    from tpmkit.cpm import passes as cpm_passes
+    from tpmkit import cpm as cpm_api
 
     t0 = time.perf_counter()
     rule, scheme, search, passes = _check_common(rule, scheme, search, passes, time_budget)
+    cpm_api.warn_calendars(project, "resource levelling", stacklevel=3)  # whole days only
     net = project.network()
     ids = np.asarray(net.ids, dtype=object)
     n = len(ids)
@@ -669,7 +670,7 @@ def level(project, rule: str = "lft", scheme: str = "serial", time_budget: float
     delta_real = pdm.start_distance(np.asarray(net.link_type), dur[frm], lag, dur[to])
     release = pdm.release_start(np.asarray(net.constraint_type), net.constraint_offset, dur)
     release = np.maximum(np.nan_to_num(release, nan=0.0, neginf=0.0), 0.0)
-    cpm = cpm_passes(net)
+    cpm = cpm_api.passes(net)
     k = _grid_scale(np.concatenate([dur, delta_real, release]))
 
     def grid(x: np.ndarray) -> np.ndarray:
