@@ -12,6 +12,7 @@ import io
 import random
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,12 +249,13 @@ def xml_hostile(rng: random.Random, data: bytes, suffix: str) -> bytes:
 
 
 def xlsx_hostile(rng: random.Random, data: bytes, suffix: str) -> bytes:
-    """Rewrite one part of the workbook: a truncated sheet, junk shared strings, a sheet
-    whose cells hold hostile numbers or dates, a lying dimension."""
+    """Damage one ``xl/`` part of the workbook (a sheet, the string table, the styles, …) with
+    one generic mutation: truncation, byte flips, hostile numbers, extreme dates or a deleted
+    field."""
     try:
         src = zipfile.ZipFile(io.BytesIO(data))
         parts = {n: src.read(n) for n in src.namelist()}
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, __import__("zlib").error):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         return flip_bytes(rng, data, suffix)  # already damaged by an earlier step
     names = list(parts)
     target = rng.choice([n for n in names if n.startswith("xl/")] or names)
