@@ -159,6 +159,21 @@ def test_scheduling_stepper_and_whatif(lab, page):
     _shot(whatif, "scheduling_whatif.png")
 
 
+def _step_slider(page, slider, key: str, readouts: list[str]) -> None:
+    """Press ``key`` on the slider's handle once per value in ``readouts``.
+
+    Each press waits until the readout shows the next value before the next one:
+    a workbench recomputes on every change, and a key pressed while the kernel
+    round trip re-renders the view can be lost.
+    """
+    handle = slider.locator(".noUi-handle")
+    readout = slider.locator(".widget-readout")
+    for value in readouts:
+        handle.focus()
+        page.keyboard.press(key)
+        expect(readout).to_have_text(value)
+
+
 def _p80(text: str) -> float:
     match = re.search(r"P80 = ([0-9.]+) working days", text)
     assert match, text
@@ -176,10 +191,8 @@ def test_risk_workbench_run_button_and_merge_bias(lab, page):
     image = bench.locator("img").first
     src0 = image.get_attribute("src")
     corr = bench.locator(".widget-slider", has=page.locator("label", has_text="correlation"))
-    corr.locator(".noUi-handle").focus()
-    for _ in range(8):                                  # correlation 0 → 0.8 (step 0.1)
-        page.keyboard.press("ArrowRight")
-    expect(corr.locator(".widget-readout")).to_have_text("0.8")
+    _step_slider(page, corr, "ArrowRight",             # correlation 0 → 0.8 (step 0.1)
+                 [f"{k / 10:.1f}" for k in range(1, 9)])
     bench.get_by_role("button", name="Run").click()
     # correlated durations widen the finish distribution: the shown P80 rises
     expect(bench).not_to_contain_text(f"P80 = {before:.1f} working days", timeout=60_000)
@@ -197,9 +210,7 @@ def test_risk_workbench_run_button_and_merge_bias(lab, page):
     merge = page.locator(".tpmkit-merge-bias").first
     expect(merge).to_contain_text("5 parallel paths only in")
     paths = merge.locator(".widget-slider", has=page.locator("label", has_text="paths"))
-    paths.locator(".noUi-handle").focus()
-    for _ in range(3):                                  # 5 → 8 parallel paths
-        page.keyboard.press("ArrowRight")
+    _step_slider(page, paths, "ArrowRight", ["6", "7", "8"])    # 5 → 8 parallel paths
     merge.get_by_role("button", name="Run").click()
     expect(merge).to_contain_text("8 parallel paths only in", timeout=60_000)
     _shot(merge, "risk_merge_bias.png")
@@ -214,10 +225,8 @@ def test_evm_workbench_slider_headline_charts_and_table_agree(lab, page):
     slider = bench.locator(".widget-slider").first
     expect(slider.locator(".widget-readout")).to_have_text("2027-06-30")
     expect(bench).to_contain_text("Status 2027-06-30 (period 6)")
-    slider.locator(".noUi-handle").focus()
-    for _ in range(3):                                  # period 6 → period 3
-        page.keyboard.press("ArrowLeft")
-    expect(slider.locator(".widget-readout")).to_have_text("2027-03-31")
+    _step_slider(page, slider, "ArrowLeft",            # period 6 → period 3
+                 ["2027-05-31", "2027-04-30", "2027-03-31"])
     expect(bench).to_contain_text("Status 2027-03-31 (period 3)", timeout=60_000)
     expect(bench.locator(".tpmkit-caption", has_text="Time forecasts at period 3")).to_have_count(1)
     highlighted = bench.locator("tr[style*='ffe08a'] th").first

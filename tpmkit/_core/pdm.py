@@ -156,14 +156,20 @@ NO_CALENDARS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
 def forward_link_cal(t, es_pred, ef_pred, lag, d, lc, tc, ptr, a, b, c):  # pragma: no cover
     """:func:`forward_link` on the time axis of :mod:`tpmkit._core.worktime`: the lag is
     ``lag`` working minutes of calendar ``lc`` (the link's), the duration ``d`` working
-    minutes of calendar ``tc`` (the successor's)."""
+    minutes of calendar ``tc`` (the successor's).
+
+    Returns the bound on the successor's start and, for an FF or SF link, the instant that
+    bounds its finish (``-inf`` for FS and SS): where that instant is non-working time of
+    the successor's calendar, the start bound alone would let the successor finish at the
+    end of its work before it, so the pass moves the finish to the next working instant.
+    """
     base = ef_pred if (t == _FS or t == _FF) else es_pred
     # no lag: the predecessor's own time (a zero shift would roll it back to working time
     # of the lag's calendar, before the predecessor's time)
     v = base if lag == 0.0 else shift(base, lag, lc, ptr, a, b, c)
     if t == _FF or t == _SF:
-        v = back(v, d, tc, ptr, a, b, c)
-    return v
+        return back(v, d, tc, ptr, a, b, c), v
+    return v, -np.inf
 
 
 @njit(cache=True, nogil=True, inline="always", lazy=True)
@@ -208,14 +214,16 @@ def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct,
         d = dur[j]
         tc = tcal[j] if cal else -1
         best = 0.0
+        fb = -np.inf  # on the time axis: the latest lower bound on the finish itself
         bl = -1
         for q in range(pred_ptr[j], pred_ptr[j + 1]):
             li = pred_link[q]
             i = link_from[li]
             if cal:
-                v = forward_link_cal(link_type[li], es[i], ef[i],
-                                     link_lag(lag[li], lag_pct[li], dur[i]), d, lcal[li], tc,
-                                     ptr, ca, cb, cc)
+                v, f = forward_link_cal(link_type[li], es[i], ef[i],
+                                        link_lag(lag[li], lag_pct[li], dur[i]), d, lcal[li],
+                                        tc, ptr, ca, cb, cc)
+                fb = max(fb, f)
             else:
                 v = forward_link(link_type[li], es[i], ef[i],
                                  link_lag(lag[li], lag_pct[li], dur[i]), d)
@@ -227,16 +235,21 @@ def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct,
         if c == _SNET or c == _FNET:
             v = start_constraint(c, coff[j], d) if not cal or c == _SNET else back(
                 coff[j], d, tc, ptr, ca, cb, cc)
+            if cal and c == _FNET:
+                fb = max(fb, coff[j])
             if v > best + EPS:
                 best = v
                 bl = -2
         elif c == _MSO or c == _MFO:
             best = start_constraint(c, coff[j], d) if not cal or c == _MSO else back(
                 coff[j], d, tc, ptr, ca, cb, cc)
+            if cal:
+                fb = coff[j] if c == _MFO else -np.inf
             bl = -2
         if bounded:
             if cal:
                 v = back(rel_finish[j], d, tc, ptr, ca, cb, cc)
+                fb = max(fb, rel_finish[j])
                 v = rel_start[j] if rel_start[j] >= v else v
             else:
                 v = release(rel_start[j], rel_finish[j], d)
@@ -250,6 +263,8 @@ def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct,
             if d > 0:  # work starts at a working instant of the task's calendar
                 es[j] = back(best, 0.0, tc, ptr, ca, cb, cc)
                 ef[j] = shift(es[j], d, tc, ptr, ca, cb, cc)
+            if fb > ef[j]:  # a finish bound in non-working time: the next working instant
+                ef[j] = back(fb, 0.0, tc, ptr, ca, cb, cc) if d > 0 else fb
         else:
             es[j] = best
             ef[j] = best + d
@@ -273,6 +288,10 @@ def backward_pass(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, 
     cal = tcal.shape[0] > 0
     ls = np.zeros(n)
     lf = np.zeros(n)
+    # on the time axis, the bound on each late finish before it rolls back to the end of
+    # work: a finish may lie in the non-working time after the work (see forward_pass), so
+    # an FF or SF predecessor is bounded by it, not by the end of the work
+    lfb = np.zeros(n) if cal else lf
     for k in range(n - 1, -1, -1):
         j = order[k]
         d = dur[j]
@@ -282,7 +301,7 @@ def backward_pass(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, 
             li = succ_link[q]
             s = link_to[li]
             if cal:
-                v = backward_link_cal(link_type[li], ls[s], lf[s],
+                v = backward_link_cal(link_type[li], ls[s], lfb[s],
                                       link_lag(lag[li], lag_pct[li], d), d, lcal[li], tc,
                                       ptr, ca, cb, cc)
             else:
@@ -305,6 +324,7 @@ def backward_pass(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, 
             else:
                 best = min(best, due(due_start[j], due_finish[j], d))
         if cal:
+            lfb[j] = best
             lf[j] = best
             ls[j] = best
             if d > 0:  # work ends at the end of working time of the task's calendar
