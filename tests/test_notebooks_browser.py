@@ -152,9 +152,7 @@ def test_scheduling_stepper_and_whatif(lab, page):
     whatif = page.locator(".tpmkit-whatif").first
     expect(whatif).to_contain_text("Project duration 30 → 30 working days")
     slider = whatif.locator(".widget-slider", has=page.locator("label", has_text=re.compile(r"^C$")))
-    slider.locator(".noUi-handle").focus()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")                   # C: 8 → 9 working days (step 0.5)
+    _step_slider(page, slider, "ArrowRight", ["8.50", "9.00"])  # C: 8 → 9 days (step 0.5)
     expect(whatif).to_contain_text("Project duration 30 → 31 working days")
     _shot(whatif, "scheduling_whatif.png")
 
@@ -162,13 +160,14 @@ def test_scheduling_stepper_and_whatif(lab, page):
 def _step_slider(page, slider, key: str, readouts: list[str]) -> None:
     """Press ``key`` on the slider's handle once per value in ``readouts``.
 
-    Each press waits until the readout shows the next value before the next one:
-    a workbench recomputes on every change, and a key pressed while the kernel
-    round trip re-renders the view can be lost.
+    Each press waits until the slider is enabled again and its readout shows the next
+    value: a workbench disables its controls while it recomputes after a change, and a
+    key pressed on a disabled slider is lost.
     """
     handle = slider.locator(".noUi-handle")
     readout = slider.locator(".widget-readout")
     for value in readouts:
+        expect(readout).to_have_attribute("contenteditable", "true", timeout=60_000)
         handle.focus()
         page.keyboard.press(key)
         expect(readout).to_have_text(value)
