@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import tpmkit
@@ -315,6 +315,9 @@ def test_a_holiday_never_shortens_a_path(t, day, on_site):
     (the instants; a milestone's date may move to the working day before a new holiday,
     MS Project's convention, so dates are compared for tasks with work)."""
     t = t.assign(calendar=["site" if s else "" for s in on_site[:len(t)]])
+    # a negative lag (a lead) spans more calendar time across a holiday, so it may pull its
+    # successor earlier: the property holds for lags ≥ 0
+    assume(not t["predecessors"].str.contains("-").any())
     hol = (pd.Timestamp(MON) + pd.Timedelta(days=day)).date().isoformat()
     base = {"site": {"workweek": "Mon Tue Wed Thu Fri Sat"}}
     more = {"site": {"workweek": "Mon Tue Wed Thu Fri Sat", "holidays": [hol]}}
