@@ -475,6 +475,23 @@ def test_ff_from_a_holiday_of_the_successors_calendar_keeps_the_predecessor_on_t
     assert r.loc["T6", "early_start_date"] == pd.Timestamp("2027-01-12")   # its one day of work
 
 
+def test_ff_after_a_milestone_pinned_after_a_holiday_is_the_one_calendar_schedule():
+    """Found by test_one_calendar_under_another_name_gives_the_one_calendar_schedule: T1, a
+    milestone with SNET Wed 13 Jan after the holiday on Tue 12, is shown on Mon 11 (the
+    work before it ends then); T2 (1 day) FF+0d after it finishes on Mon 11 on a named copy
+    of the calendar as on the project calendar, not on the holiday."""
+    t = pd.DataFrame({"id": ["T0", "T1", "T2"], "duration": [0, 0, 1],
+                      "predecessors": ["", "", "T0 FS+0d; T1 FF+0d"],
+                      "constraint": ["", "SNET", ""], "constraint_date": [None, "2027-01-13", None]})
+    cal = {"workweek": "Mon Tue Wed Thu Fri", "holidays": ["2027-01-12"]}
+    plain = tpmkit.schedule(tpmkit.read(t, start=MON, calendar=cal)).table
+    named = tpmkit.schedule(tpmkit.read(t.assign(calendar="copy"), start=MON, calendar=cal,
+                                        calendars={"copy": cal})).table
+    for c in DATES:
+        assert (plain[c] == named[c]).all(), c
+    assert _day(named.loc["T2", "early_finish_date"]) == "2027-01-11"
+
+
 @pytest.mark.xfail(strict=True, reason="known limitation: the latest start of an SS "
                    "predecessor whose bound falls on a non-working day of its own calendar is "
                    "shown on its next working day, after its successor's latest start (the "

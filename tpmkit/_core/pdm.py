@@ -153,22 +153,28 @@ NO_CALENDARS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
 
 
 @njit(cache=True, nogil=True, inline="always", lazy=True)
-def forward_link_cal(t, es_pred, ef_pred, lag, d, lc, tc, ptr, a, b, c):  # pragma: no cover
+def forward_link_cal(t, es_pred, ef_pred, lag, d, lc, tc, pc, ptr, a, b, c):  # pragma: no cover
     """:func:`forward_link` on the time axis of :mod:`tpmkit._core.worktime`: the lag is
     ``lag`` working minutes of calendar ``lc`` (the link's), the duration ``d`` working
-    minutes of calendar ``tc`` (the successor's).
+    minutes of calendar ``tc`` (the successor's); ``pc`` is the predecessor's calendar.
 
     Returns the bound on the successor's start and, for an FF or SF link, the instant that
     bounds its finish (``-inf`` for FS and SS): where that instant is non-working time of
     the successor's calendar, the start bound alone would let the successor finish at the
     end of its work before it, so the pass moves the finish to the next working instant.
+    Without a lag, the finish bound is the predecessor's time moved to the end of the work
+    before it on the predecessor's calendar: a milestone pinned to a non-working instant of
+    its own calendar (a constraint date after a holiday), or a start at the beginning of a
+    working day, is the same working time as the end of the work before, and a successor
+    finishing then is not early (one calendar under two names schedules as one calendar).
     """
     base = ef_pred if (t == _FS or t == _FF) else es_pred
     # no lag: the predecessor's own time (a zero shift would roll it back to working time
     # of the lag's calendar, before the predecessor's time)
     v = base if lag == 0.0 else shift(base, lag, lc, ptr, a, b, c)
     if t == _FF or t == _SF:
-        return back(v, d, tc, ptr, a, b, c), v
+        f = shift(v, 0.0, pc, ptr, a, b, c) if lag == 0.0 else v
+        return back(v, d, tc, ptr, a, b, c), f
     return v, -np.inf
 
 
@@ -222,7 +228,7 @@ def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct,
             if cal:
                 v, f = forward_link_cal(link_type[li], es[i], ef[i],
                                         link_lag(lag[li], lag_pct[li], dur[i]), d, lcal[li],
-                                        tc, ptr, ca, cb, cc)
+                                        tc, tcal[i], ptr, ca, cb, cc)
                 fb = max(fb, f)
             else:
                 v = forward_link(link_type[li], es[i], ef[i],
