@@ -160,17 +160,30 @@ def test_scheduling_stepper_and_whatif(lab, page):
 def _step_slider(page, slider, key: str, readouts: list[str]) -> None:
     """Press ``key`` on the slider's handle once per value in ``readouts``.
 
-    Each press waits until the slider is enabled again and its readout shows the next
-    value: a workbench disables its controls while it recomputes after a change, and a
-    key pressed on a disabled slider is lost.
+    A workbench disables its controls while it recomputes after a change, and a key pressed
+    on a disabled slider is lost. The readout moves at once on a press, but the kernel may
+    disable the slider only afterwards (its round trip for the previous value), so no wait
+    before a press can rule the loss out: each press waits for the slider to be enabled, and
+    a press the readout did not follow within a few seconds is repeated.
     """
     handle = slider.locator(".noUi-handle")
     readout = slider.locator(".widget-readout")
     for value in readouts:
-        expect(readout).to_have_attribute("contenteditable", "true", timeout=60_000)
-        handle.focus()
-        page.keyboard.press(key)
-        expect(readout).to_have_text(value)
+        for _attempt in range(5):
+            expect(readout).to_have_attribute("contenteditable", "true", timeout=60_000)
+            before = (readout.text_content() or "").strip()
+            handle.focus()
+            page.keyboard.press(key)
+            try:
+                expect(readout).to_have_text(value, timeout=5_000)
+                break
+            except AssertionError:
+                now = (readout.text_content() or "").strip()
+                if now == value:
+                    break
+                assert now == before, f"slider moved to {now!r}, expected {value!r}"
+        else:
+            raise AssertionError(f"the slider never reached {value!r}: five presses lost")
 
 
 def _p80(text: str) -> float:
