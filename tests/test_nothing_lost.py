@@ -297,6 +297,12 @@ def differences(p: tpmkit.Project, q: tpmkit.Project) -> set[str]:
             same = _frames_equal(getattr(p, key), getattr(q, key), key)
         elif key == "mixed_lags":
             same = p.links[["lag", "lag_percent"]].equals(q.links[["lag", "lag_percent"]])
+        elif key == "working_times":
+            same = (q.calendar.working_times, q.calendar.hours_per_day) == (
+                p.calendar.working_times, p.calendar.hours_per_day)
+        elif key == "calendars":
+            same = {k: c.to_dict() for k, c in q.calendars.items()} == {
+                k: c.to_dict() for k, c in p.calendars.items()}
         else:
             same = getattr(q, key) == getattr(p, key)
         if not same:
@@ -334,6 +340,71 @@ def test_round_trip_keeps_what_the_format_holds_and_names_the_rest(rich, tmp_pat
     np.testing.assert_allclose(b[_SCHEDULE].to_numpy(float), a[_SCHEDULE].to_numpy(float),
                                atol=1e-9)
     assert tpmkit.schedule(q).finish_date == tpmkit.schedule(rich).finish_date
+
+
+WEEK = ["Mon", "Tue", "Wed", "Thu", "Fri"]
+
+
+def calendared_project() -> tpmkit.Project:
+    """Working hours 07:00–11:00, 11:30–15:30 on the project calendar and two task calendars
+    (a 7-day one with a holiday and its own hours, a 4-day week of 10 hours)."""
+    t = pd.DataFrame({"id": ["A", "B", "C", "D"], "duration": [3.5, 2, 4, 0],
+                      "predecessors": ["", "A", "A FS+1", "B;C"],
+                      "calendar": ["", "site", "4x10", ""]})
+    return tpmkit.read(
+        t, start="2027-01-04",
+        calendar={"workweek": WEEK, "holidays": ["2027-01-15"],
+                  "working_times": {d: ["07:00-11:00", "11:30-15:30"] for d in WEEK}},
+        calendars={"site": {"workweek": [*WEEK, "Sat", "Sun"], "holidays": ["2027-01-09"],
+                            "working_times": {d: ["06:00-14:00"] for d in [*WEEK, "Sat", "Sun"]}},
+                   "4x10": {"workweek": WEEK[:4], "hours_per_day": 10,
+                            "working_times": {d: ["07:00-12:00", "12:30-17:30"]
+                                              for d in WEEK[:4]}}})
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_round_trip_keeps_working_hours_and_task_calendars(tmp_path, suffix):
+    """YAML, JSON and XLSX keep the project calendar's hours and the task calendars (the same
+    schedule, dates with times, read back); CSV and MS Project XML name them as lost."""
+    p = calendared_project()
+    out = tmp_path / f"plan{suffix}"
+    lost = losses(p, out)
+    if suffix in (".yaml", ".json", ".xlsx"):
+        assert lost == []
+        tpmkit.write(p, out)
+    else:
+        assert {"working_times", "calendars"} <= set(lost)
+        with pytest.warns(TpmkitWarning, match="working hours of the project calendar, task "
+                                               "calendars"):
+            tpmkit.write(p, out)
+    given = ({"start": p.start, "calendar": p.calendar.to_dict()}
+             if suffix in (".csv", ".tsv") else {})
+    if suffix in (".csv", ".tsv"):  # the calendar column names calendars the file lacks
+        with pytest.raises(tpmkit.errors.ValidationError, match="unknown calendar"):
+            tpmkit.read(out, **given)
+        q = tpmkit.read(out, calendars={k: c.to_dict() for k, c in p.calendars.items()}, **given)
+        assert differences(p, q) == set()  # everything back once given again
+        return
+    q = tpmkit.read(out)
+    assert differences(p, q) == set(lost)
+    if not lost:
+        a, b = tpmkit.schedule(p).table, tpmkit.schedule(q).table
+        for c in ("early_start_date", "early_finish_date", "late_finish_date"):
+            assert (a[c] == b[c]).all(), c
+        assert (a["early_finish_date"].dt.hour > 0).all()  # times of day, not only dates
+
+
+def test_excel_calendar_cell_that_is_not_json_is_one_line(tmp_path):
+    pytest.importorskip("openpyxl")
+    f = tmp_path / "p.xlsx"
+    with pd.ExcelWriter(f) as xw:
+        pd.DataFrame({"id": ["A"], "duration": [3]}).to_excel(xw, sheet_name="tasks", index=False)
+        pd.DataFrame({"key": ["start", "calendars"],
+                      "value": ["2027-01-04", '{"site": {"workweek": [Mon}']}).to_excel(
+            xw, sheet_name="project", index=False)
+    with pytest.raises(tpmkit.errors.FileFormatError,
+                       match=r"p\.xlsx.*project setting 'calendars' is not a JSON object"):
+        tpmkit.read(f)
 
 
 def test_each_format_names_its_losses(rich):

@@ -29,6 +29,7 @@ PROJECT_PARTS = {
     "risks": "risk register", "resources": "resource table", "periods": "EVM periods",
     "wbs": "WBS dictionary", "mixed_lags": "mixed lags",
     "long_cells": "text over 32,767 characters in a cell (Excel truncates it)",
+    "working_times": "working hours of the project calendar", "calendars": "task calendars",
 }
 #: settings the readers add to describe the source file (how it was read), not project data
 SOURCE_SETTINGS = frozenset({"source_format", "minutes_per_day", "hours_per_day", "calendar_name"})
@@ -63,6 +64,10 @@ def held_parts(project: Any, table: pd.DataFrame | None = None) -> list[str]:
         keys.append("workweek")
     if len(project.calendar.holidays):
         keys.append("holidays")
+    if project.calendar.working_times is not None or project.calendar.hours_per_day is not None:
+        keys.append("working_times")
+    if project.calendars:
+        keys.append("calendars")
     if project.duration_from != "mean" and any(project.duration_derived):
         keys.append("duration_from")
     keys += [f"setting:{k}" for k in project.settings if k not in SOURCE_SETTINGS]

@@ -113,6 +113,8 @@ _TASK_FIELDS = ("name", "duration", "predecessors", "wbs", "constraint", "constr
                 "remaining_duration", "resources", "milestone")
 #: the resource columns MSPDI holds (the tpmkit id in the resource's Text1)
 _RESOURCE_FIELDS = frozenset({"id", "name", "capacity", "rate", "type"})
+#: the working hours of the calendar the export writes (minutes from midnight)
+_STANDARD_DAY = ((480, 720), (780, 1020))
 KEEPS = ("name", "start", "status_date", "currency", "workweek", "holidays", "bac",
          *(f"task:{c}" for c in _TASK_FIELDS))
 
@@ -133,10 +135,15 @@ def losses(project: Any, path: str | os.PathLike) -> list[str]:
 
     Keys of ``tpmkit.io._fidelity.held_parts``: three-point estimates, distributions, task
     rates and other non-standard task columns, risks, EVM periods, the WBS dictionary, free
-    project settings, resource columns other than name, capacity and rate, and a deadline
-    in fractional working days or without a start date.
+    project settings, resource columns other than name, capacity and rate, a deadline in
+    fractional working days or without a start date, task calendars, and working hours other
+    than the Standard 08:00–12:00, 13:00–17:00 of 8 hours that the export writes.
     """
     keeps = list(KEEPS)
+    cal = project.calendar
+    if cal.hours_per_day in (None, 8) and (cal.working_times is None or all(
+            tuple(day) == _STANDARD_DAY for day, on in zip(cal.working_times, cal.weekmask) if on)):
+        keeps.append("working_times")  # the Standard calendar's 08–12, 13–17 the file holds
     if _deadline_date(project) is not None:
         keeps.append("deadline")
     res = project.resources

@@ -251,9 +251,22 @@ def _key_values(df: pd.DataFrame, path: Path) -> dict:
         if key in ("holidays", "workweek") and isinstance(v, str):
             v = [x.strip() for x in v.replace(";", ",").split(",") if x.strip()]
         out[key] = v
+    for key in ("calendar", "calendars"):  # working hours and task calendars: JSON objects
+        v = out.get(key)
+        if isinstance(v, str) and v.lstrip().startswith("{"):
+            try:
+                out[key] = json.loads(v)
+            except json.JSONDecodeError as exc:
+                raise FileFormatError(f"{path}: project setting {key!r} is not a JSON object "
+                                      f"({exc.msg} at character {exc.pos}); write it as "
+                                      '{"working_times": {"Mon": ["08:00-12:00"]}} or clear the '
+                                      "cell") from None
     cal = {k: out.pop(k) for k in ("holidays", "workweek") if k in out}
     if cal:
-        out["calendar"] = cal
+        base = out.get("calendar")
+        # a calendar cell that is not a mapping is left for the model to refuse
+        out["calendar"] = {**base, **cal} if isinstance(base, dict) else (
+            cal if base is None else base)
     return out
 
 
@@ -486,6 +499,8 @@ def project_to_dict(project: Project, table: pd.DataFrame | None = None) -> dict
     """
     data: dict[str, Any] = {"project": _plain(project.settings_dict()),
                             "tasks": _rows(project.to_table() if table is None else table)}
+    if project.calendars:
+        data["project"]["calendars"] = _calendars(project)
     for key in ("risks", "resources", "periods", "wbs"):
         df = getattr(project, key)
         if df is not None and len(df):
@@ -575,11 +590,23 @@ def write(project: Project, path: str | Path, **kwargs: Any) -> None:
                                default_flow_style=None, width=100)
 
 
+def _calendars(project: Project) -> dict:
+    """The task calendars in file form (name → the mapping of a ``calendar`` key)."""
+    return {name: _plain(cal.to_dict()) for name, cal in project.calendars.items()}
+
+
 def _write_excel(project: Project, tmp: Path, table: pd.DataFrame) -> None:
     settings = _plain(project.settings_dict())
     cal = settings.pop("calendar", {})
     settings["workweek"] = ", ".join(cal.get("workweek", []))
     settings["holidays"] = ", ".join(cal.get("holidays", []))
+    # working hours and hours per day: one JSON object in the calendar cell (read back by
+    # _key_values, which merges the workweek and holidays cells into it)
+    hours = {k: v for k, v in cal.items() if k not in ("workweek", "holidays")}
+    if hours:
+        settings["calendar"] = hours
+    if project.calendars:
+        settings["calendars"] = _calendars(project)
     kv = pd.DataFrame({"key": list(settings), "value": [
         json.dumps(v) if isinstance(v, dict | list) else v for v in settings.values()]})
     buf = io.BytesIO()
