@@ -526,3 +526,14 @@ def test_excel_names_cells_it_would_truncate(tmp_path):
     assert any("plan.xlsx: Excel workbook cannot hold the text over 32,767 characters in a cell"
                in str(w.message) for w in caught)
     assert len(tpmkit.read(tmp_path / "plan.xlsx").tasks.loc["A", "name"]) == 32_767
+
+
+def test_excel_names_a_calendars_cell_it_would_truncate():
+    """Task calendars with thousands of holidays do not fit the one ``calendars`` cell."""
+    hol = [str(d.date()) for d in pd.date_range("2027-01-01", periods=3000, freq="D")]
+    t = pd.DataFrame({"id": ["A"], "duration": [2], "calendar": ["c0"]})
+    p = tpmkit.read(t, start="2027-01-04",
+                    calendars={f"c{k}": {"holidays": hol} for k in range(2)})
+    assert losses(p, "plan.xlsx") == ["long_cells"] and losses(p, "plan.yaml") == []
+    few = tpmkit.read(t, start="2027-01-04", calendars={"c0": {"holidays": hol[:10]}})
+    assert losses(few, "plan.xlsx") == []

@@ -535,7 +535,8 @@ def losses(project: Project, path: str | Path, table: pd.DataFrame | None = None
                   if not isinstance(v, dict | list | tuple)]
         tables = [project.to_table() if table is None else table,
                   *(getattr(project, k) for k in ("risks", "resources", "periods", "wbs"))]
-        if any(_longest_text(df) > _EXCEL_CELL for df in tables if df is not None):
+        if any(_longest_text(df) > _EXCEL_CELL for df in tables if df is not None) or (
+                project.calendars and len(json.dumps(_calendars(project))) > _EXCEL_CELL):
             lost.append("long_cells")
     return lost_parts(project, keeps, target=path, table=table) + lost
 
