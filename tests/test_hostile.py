@@ -385,3 +385,24 @@ def test_mpx_out_of_range_duration(tmp_path, capsys, duration):
     with pytest.raises(TpmkitError, match=r"p\.mpx"):
         tpmkit.schedule(tpmkit.read(f))
     assert "p.mpx" in _cli_error(capsys, ["schedule", str(f), "--json"])
+
+
+def test_a_wide_merge_cell_longer_than_the_field_limit_is_read(tmp_path):
+    """A milestone closing 30,000 tasks (a 200,000-character predecessors cell) is a plan, not
+    an attack: the cell may be as long as a list linking every task once; longer is refused."""
+    n = 30_000
+    ids = [f"T{k}" for k in range(n)]
+    rows = [f"{i},1," for i in ids] + ["M,0," + ";".join(ids)]
+    f = _write(tmp_path, "merge.csv", "id,duration,predecessors\n" + "\n".join(rows) + "\n")
+    assert len(rows[-1]) > 131_072
+    p = tpmkit.read(f)
+    assert len(p.links) == n
+    assert tpmkit.schedule(p).duration == 1
+    g = _write(tmp_path, "bad.csv", "id,duration,predecessors\nA,1,\nB,1," + "A;" * 100_000 + "\n")
+    with pytest.raises(FileFormatError, match=r"bad\.csv: tasks row 2, column 'predecessors': a "
+                                              r"value of 200,000 characters is above the field"):
+        tpmkit.read(g)
+    h = _write(tmp_path, "worse.csv", "id,duration,predecessors\n" + "\n".join(rows[:-1])
+               + "\nM,0," + "T1;" * 300_000 + "\n")
+    with pytest.raises(FileFormatError, match="longer than a list linking every task"):
+        tpmkit.read(h)

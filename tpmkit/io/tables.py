@@ -354,22 +354,41 @@ def _read_mapping(path: Path) -> dict:
     return parts
 
 
+#: characters a link may take in a ``predecessors`` cell besides its id (``" SS+12.5d; "``)
+_LINK_CHARS = 24
+
+
 def _check_cells(parts: dict, path: Path) -> None:
-    """Refuse a text cell longer than the ``field_chars`` limit (:mod:`tpmkit.io.limits`)."""
+    """Refuse a text cell longer than the ``field_chars`` limit (:mod:`tpmkit.io.limits`).
+
+    A ``predecessors`` cell may also be as long as a list linking every task of its table
+    once (a milestone closing a wide merge): the ids plus ``_LINK_CHARS`` per row.
+    """
     cap = limit("field_chars")
     for key, df in parts.items():
         if not isinstance(df, pd.DataFrame):
             continue
+        ids = next((c for c in df.columns if column_name(c) == "id"), None)
         for col in df.columns:
             if pd.api.types.is_numeric_dtype(df[col]) or pd.api.types.is_datetime64_any_dtype(df[col]):
                 continue
             lengths = (df[col].str.len().fillna(0) if pd.api.types.is_string_dtype(df[col])
                        and not pd.api.types.is_object_dtype(df[col])
                        else df[col].map(lambda v: len(v) if isinstance(v, str) else 0))
-            if lengths.max() > cap:
+            col_cap = cap
+            if ids is not None and column_name(col) == "predecessors":
+                every = df[ids].astype(str).str.len().sum() + _LINK_CHARS * len(df)
+                col_cap = max(cap, int(every))
+            if lengths.max() > col_cap:
                 row = int(np.nanargmax(lengths.to_numpy(dtype=float)))
-                check_text_field(str(df[col].iloc[row]),
-                                 f"{path.name}: {key} row {row + 1}, column {quote(str(col))}")
+                where = f"{path.name}: {key} row {row + 1}, column {quote(str(col))}"
+                text = str(df[col].iloc[row])
+                if col_cap > cap:
+                    raise FileFormatError(
+                        f"{where}: a value of {len(text):,} characters is longer than a list "
+                        f"linking every task of the table ({col_cap:,}; {quote(text)}); check "
+                        "the column, it cannot be a list of predecessors")
+                check_text_field(text, where)
 
 
 def read_parts(path: str | Path, **settings: Any) -> dict:
