@@ -377,9 +377,8 @@ def test_round_trip_keeps_working_hours_and_task_calendars(tmp_path, suffix):
         with pytest.warns(TpmkitWarning, match="working hours of the project calendar, task "
                                                "calendars"):
             tpmkit.write(p, out)
-    given = ({"start": p.start, "calendar": p.calendar.to_dict()}
-             if suffix in (".csv", ".tsv") else {})
     if suffix in (".csv", ".tsv"):  # the calendar column names calendars the file lacks
+        given = {"start": p.start, "calendar": p.calendar.to_dict()}
         with pytest.raises(tpmkit.errors.ValidationError, match="unknown calendar"):
             tpmkit.read(out, **given)
         q = tpmkit.read(out, calendars={k: c.to_dict() for k, c in p.calendars.items()}, **given)

@@ -113,7 +113,7 @@ _TASK_FIELDS = ("name", "duration", "predecessors", "wbs", "constraint", "constr
                 "remaining_duration", "resources", "milestone")
 #: the resource columns MSPDI holds (the tpmkit id in the resource's Text1)
 _RESOURCE_FIELDS = frozenset({"id", "name", "capacity", "rate", "type"})
-#: the working hours of the calendar the export writes (minutes from midnight)
+#: the working hours of the one calendar the export writes (minutes from midnight)
 _STANDARD_DAY = ((480, 720), (780, 1020))
 KEEPS = ("name", "start", "status_date", "currency", "workweek", "holidays", "bac",
          *(f"task:{c}" for c in _TASK_FIELDS))
@@ -300,13 +300,14 @@ def _calendar_xml(weekmask: list[bool], holidays: list[pd.Timestamp]) -> list[st
     # calendar: DayType 1 = Sunday ... 7 = Saturday; exceptions as DayType 0 date ranges
     out = ["<Calendars><Calendar>" + _e("UID", 1) + _e("Name", "Standard")
            + _e("IsBaseCalendar", 1) + _e("BaseCalendarUID", -1) + "<WeekDays>"]
+    hours = "<WorkingTimes>" + "".join(
+        "<WorkingTime>" + _e("FromTime", f"{a // 60:02d}:{a % 60:02d}:00")
+        + _e("ToTime", f"{b // 60:02d}:{b % 60:02d}:00") + "</WorkingTime>"
+        for a, b in _STANDARD_DAY) + "</WorkingTimes>"
     for dtype in range(1, 8):
         working = weekmask[(dtype + 5) % 7]
         out.append("<WeekDay>" + _e("DayType", dtype) + _e("DayWorking", int(working))
-                   + ("<WorkingTimes><WorkingTime><FromTime>08:00:00</FromTime><ToTime>12:00:00"
-                      "</ToTime></WorkingTime><WorkingTime><FromTime>13:00:00</FromTime><ToTime>"
-                      "17:00:00</ToTime></WorkingTime></WorkingTimes>" if working else "")
-                   + "</WeekDay>")
+                   + (hours if working else "") + "</WeekDay>")
     for h in holidays:
         d = h.date().isoformat()
         out.append("<WeekDay>" + _e("DayType", 0) + _e("DayWorking", 0) + "<TimePeriod>"
