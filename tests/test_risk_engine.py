@@ -451,3 +451,19 @@ def test_pert_quantile_at_the_extremes(lam, n_shapes):
         want = o[k] + (p[k] - o[k]) * stats.beta.ppf(u, a, b)
         got = ppf_numpy(k, u, s)
         assert np.abs(got - want).max() < 1e-4 * (p[k] - o[k]), (k, a, b)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(2, 60), k=st.integers(1, 4), levels=st.integers(1, 8), seed=st.integers(0, 2**31))
+def test_kendall_tau_counts_match_scipy_with_ties(n, k, levels, seed):
+    """The O(n log n) count gives scipy's τ-b, ties in either variable included."""
+    from tpmkit.risk.result import _kendall_tau
+
+    rng = np.random.default_rng(seed)
+    d = rng.integers(0, levels, (n, k)).astype(float)
+    d[:, 0] += rng.normal(size=n) * (levels > 4)  # one column mostly without ties
+    t = rng.integers(0, levels + 1, n).astype(float)
+    got = _kendall_tau(d, t)
+    want = np.array([stats.kendalltau(d[:, j], t).statistic for j in range(k)])
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_allclose(got[~np.isnan(got)], want[~np.isnan(want)], atol=1e-12)

@@ -387,35 +387,75 @@ class MitigationComparison:
 # --------------------------------------------------------------------------------------
 # Kendall's tau of the cruciality table (computed when first read)
 # --------------------------------------------------------------------------------------
+@njit(cache=True, nogil=True, inline="always")
+def _tie_pairs(v_sorted):  # pragma: no cover - compiled
+    """Pairs of equal values, Σ t(t − 1)/2 over the runs of a sorted array."""
+    n = v_sorted.shape[0]
+    pairs = 0
+    run = 1
+    for i in range(1, n):
+        if v_sorted[i] == v_sorted[i - 1]:
+            run += 1
+        else:
+            pairs += run * (run - 1) // 2
+            run = 1
+    return pairs + run * (run - 1) // 2
+
+
 @njit(cache=True, nogil=True, parallel=True)
 def _kendall_tau_kernel(dt, t):  # pragma: no cover - compiled
-    """Kendall's τ-b between each row of ``dt`` (tasks × iterations) and ``t`` (O(n²) per
-    task, as integer counts: vectorised over the pairs, the same in any order)."""
+    """Kendall's τ-b between each row of ``dt`` (tasks × iterations) and ``t``.
+
+    Knight's O(n log n) count: the iterations are visited in increasing ``t``, a run of
+    equal ``t`` at a time; each one counts the earlier-visited iterations whose ``x`` is
+    smaller (concordant pairs) and larger (discordant) in a Fenwick tree over the ranks of
+    ``x``, queried for the whole run before any of it is inserted (pairs tied in ``t``
+    count neither way). Integer counts: the result does not depend on the order of work.
+    """
     k, n = dt.shape
-    sy = np.zeros((n, n), np.int32)  # sign(t[b] − t[a]) for a < b, shared by every task
+    oy = np.argsort(t, kind="mergesort")
+    ys = t[oy]
     tot = n * (n - 1) // 2
-    tie_y = 0
-    for a in range(n):
-        for b in range(a + 1, n):
-            dy = t[b] - t[a]
-            sy[a, b] = np.int32(dy > 0.0) - np.int32(dy < 0.0)
-            tie_y += np.int64(dy == 0.0)
+    tie_y = _tie_pairs(ys)
     out = np.full(k, np.nan)
     for j in prange(k):
-        x = dt[j]
+        x = dt[j][oy]  # in increasing t
+        ox = np.argsort(x, kind="mergesort")
+        xs = x[ox]
+        tie_x = _tie_pairs(xs)
+        rank = np.empty(n, np.int64)  # dense rank of x, from 1
+        r = 0
+        for i in range(n):
+            if i == 0 or xs[i] != xs[i - 1]:
+                r += 1
+            rank[ox[i]] = r
+        tree = np.zeros(r + 1, np.int64)
         conc = 0
-        tie_x = 0
-        for a in range(n):
-            xa = x[a]
-            sya = sy[a]
-            c = np.int32(0)  # 32-bit counts per row (< n): twice the lanes of 64-bit ones
-            e = np.int32(0)
-            for b in range(a + 1, n):
-                dx = x[b] - xa
-                c += (np.int32(dx > 0.0) - np.int32(dx < 0.0)) * sya[b]
-                e += np.int32(dx == 0.0)
-            conc += c
-            tie_x += e
+        seen = 0
+        a = 0
+        while a < n:
+            b = a + 1
+            while b < n and ys[b] == ys[a]:
+                b += 1
+            for i in range(a, b):  # query the run: earlier x below and above rank[i]
+                q = rank[i] - 1
+                below = 0
+                while q > 0:
+                    below += tree[q]
+                    q -= q & -q
+                q = rank[i]
+                upto = 0
+                while q > 0:
+                    upto += tree[q]
+                    q -= q & -q
+                conc += below - (seen - upto)
+            for i in range(a, b):  # then insert it
+                q = rank[i]
+                while q <= r:
+                    tree[q] += 1
+                    q += q & -q
+            seen += b - a
+            a = b
         den = math.sqrt(float(tot - tie_x) * float(tot - tie_y))
         if den > 0.0:
             out[j] = conc / den
@@ -423,22 +463,13 @@ def _kendall_tau_kernel(dt, t):  # pragma: no cover - compiled
 
 
 def _kendall_tau(d: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Kendall's τ-b of each column of ``d`` with ``t``: compiled, or the same counts
-    vectorised over the pairs without numba (integer counts in floats: identical)."""
+    """Kendall's τ-b of each column of ``d`` with ``t``: compiled, or scipy's O(n log n)
+    count (the same integer counts) per column without numba."""
     if HAVE_NUMBA:
         return _kendall_tau_kernel(np.ascontiguousarray(d.T), np.ascontiguousarray(t))
-    n, k = d.shape
-    a, b = np.triu_indices(n, 1)
-    dy = t[b] - t[a]
-    tot = float(len(a))
-    tie_y = float(np.count_nonzero(dy == 0.0))
-    out = np.full(k, np.nan)
-    for j in range(k):
-        dx = d[b, j] - d[a, j]
-        both = (dx != 0.0) & (dy != 0.0)
-        same = np.count_nonzero(both & ((dx > 0.0) == (dy > 0.0)))
-        conc = float(same - (np.count_nonzero(both) - same))
-        den = math.sqrt((tot - float(np.count_nonzero(dx == 0.0))) * (tot - tie_y))
-        if den > 0.0:
-            out[j] = conc / den
+    from scipy import stats
+
+    out = np.full(d.shape[1], np.nan)
+    for j in range(d.shape[1]):
+        out[j] = stats.kendalltau(d[:, j], t).statistic
     return out

@@ -59,7 +59,7 @@ from tpmkit.risk.result import MitigationComparison, SimulationResult
 __all__ = ["MitigationComparison", "SimulationResult", "compare_mitigation", "simulate"]
 
 _PILOT = 256          # iterations of the pilot run that places those bins
-_KENDALL = 500        # of those, the iterations Kendall's tau uses (O(n²) per task)
+_KENDALL = 500        # of those, the iterations Kendall's tau uses (O(n log n) per task)
 _DRIVERS = 5000       # iterations of each risk-driver re-run (common random numbers)
 _MIN_UNFIRED = 200    # fewer iterations without the risk: its contribution from a re-run
 _RERUN_BUDGET = 5_000_000  # task-iterations of all driver re-runs for risk_drivers=True
