@@ -518,3 +518,20 @@ def test_a_time_grid_beyond_the_bound_is_refused_with_the_way_out(monkeypatch):
     with pytest.raises(tpmkit.ValidationError, match=r"time grid of 1.. periods × 1 "
                                                      r"resource.*round durations"):
         tpmkit.resources.level(p, rng=0)
+
+
+def test_a_queue_names_the_task_each_one_waited_for():
+    """Tasks queueing for one resource each name the task holding it on the day before
+    their start (the one whose finish let them start), not the whole queue ahead: the
+    explanation stays O(tasks × resources), as the wide-fan benchmark needs."""
+    n = 300
+    tasks = pd.DataFrame({"id": [f"T{i}" for i in range(n)], "duration": [2] * n,
+                          "resources": ["dev:1"] * n})
+    p = tpmkit.read({"tasks": tasks, "resources": pd.DataFrame({"id": ["dev"], "capacity": [1]})})
+    s = level(p, scheme="serial", passes=1).schedule
+    by_finish = {f: tid for tid, f in s["finish"].items()}
+    waited = s[s["resource_delay"] > 0]
+    assert len(waited) == n - 1
+    for tid, row in waited.iterrows():
+        assert row["delayed_by_resource"] == "dev"
+        assert row["delayed_by_tasks"] == by_finish[row["start"]], tid

@@ -58,19 +58,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def level_json(result: LevelResult) -> dict:
     """The ``--json`` object of a levelling result."""
     sched = result.schedule
-    dated = "start_date" in sched
-    tasks = []
-    for tid, row in sched.iterrows():
-        item = {"id": tid, "start": row["start"], "finish": row["finish"],
-                "duration": row["duration"], "delay": row["delay"],
-                "resource_delay": row["resource_delay"],
-                "delayed_by_resource": _split(row["delayed_by_resource"]),
-                "delayed_by_tasks": _split(row["delayed_by_tasks"]),
-                "over_allocated": row["over_allocated"]}
-        if dated:
-            item["start_date"] = row["start_date"]
-            item["finish_date"] = row["finish_date"]
-        tasks.append(item)
+    cols = {"start": "start", "finish": "finish", "duration": "duration", "delay": "delay",
+            "resource_delay": "resource_delay", "over_allocated": "over_allocated"}
+    if "start_date" in sched:
+        cols.update(start_date="start_date", finish_date="finish_date")
+    # column-wise: one list per column, then one dict per task (no per-row Series)
+    values = {k: sched[c].tolist() for k, c in cols.items()}
+    values["delayed_by_resource"] = [_split(x) for x in sched["delayed_by_resource"].tolist()]
+    values["delayed_by_tasks"] = [_split(x) for x in sched["delayed_by_tasks"].tolist()]
+    order = ["start", "finish", "duration", "delay", "resource_delay", "delayed_by_resource",
+             "delayed_by_tasks", "over_allocated", "start_date", "finish_date"]
+    keys = [k for k in order if k in values]
+    tasks = [{"id": tid, **dict(zip(keys, row, strict=True))}
+             for tid, row in zip(sched.index.tolist(), zip(*(values[k] for k in keys)),
+                                 strict=True)]
     return {"makespan": result.makespan, "cpm_duration": result.cpm_duration,
             "lower_bound": result.lower_bound, "rule": result.rule, "scheme": result.scheme,
             "search": result.search, "within_float": result.within_float,

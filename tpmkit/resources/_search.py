@@ -583,9 +583,17 @@ def soft_single(alist, ctx, soft, H):
 @njit(cache=True)
 def blockers(start, dur, es, demand, uptr, uidx, cap, H):
     """For every activity started after its precedence-feasible start ``es``, the
-    (activity, day, resource) triples that made the earlier starts infeasible: for each
-    rejected start the last day of the window on which a resource is short, then the
-    next candidate start is the day after it (as in the serial SGS)."""
+    (activity, day, resource) triples that made an earlier start infeasible.
+
+    The start one day earlier is tried first: when a resource is short on that day (always
+    so in a serial-SGS schedule, whose every earlier start was rejected), the records are
+    the resources short on the day before the start, whose holders the activity waited
+    for. Otherwise (a schedule from the search) the earlier starts are walked from ``es``
+    as the serial SGS does: for each rejected start the last day of the window on which a
+    resource is short, the next candidate the day after it, up to the first feasible one.
+    The first rule keeps the records O(tasks × resources): walking every rejected start
+    is quadratic when hundreds of tasks queue for one resource.
+    """
     n = dur.shape[0]
     R = demand.shape[1]
     used = np.zeros((H, max(R, 1)), np.float64)
@@ -596,13 +604,26 @@ def blockers(start, dur, es, demand, uptr, uidx, cap, H):
     cap_rec = 16
     for j in range(n):
         if start[j] > es[j]:
-            cap_rec += start[j] - es[j]
+            cap_rec += start[j] - es[j] + uptr[j + 1] - uptr[j]
     rec = np.empty((cap_rec, 3), np.int64)
     c = 0
     for j in range(n):
-        t = es[j]
         d = dur[j]
-        while t < start[j] and d > 0:
+        if start[j] <= es[j] or d <= 0:
+            continue
+        tau = start[j] - 1  # the day before the start: the task holds nothing on it
+        c0 = c
+        for q in range(uptr[j], uptr[j + 1]):
+            r = uidx[q]
+            if used[tau, r] + demand[j, r] > cap[r] + _EPS:
+                rec[c, 0] = j
+                rec[c, 1] = tau
+                rec[c, 2] = r
+                c += 1
+        if c > c0:
+            continue
+        t = es[j]
+        while t < start[j]:
             found = False
             tau = t + d - 1
             while tau >= t and not found:
