@@ -536,3 +536,35 @@ def test_excel_names_a_calendars_cell_it_would_truncate():
     assert losses(p, "plan.xlsx") == ["long_cells"] and losses(p, "plan.yaml") == []
     few = tpmkit.read(t, start="2027-01-04", calendars={"c0": {"holidays": hol[:10]}})
     assert losses(few, "plan.xlsx") == []
+
+
+def test_excel_keeps_a_merge_whose_predecessor_list_exceeds_a_cell(tmp_path):
+    """A milestone after 6,000 tasks: its predecessor list (> 32,767 characters) goes to a
+    links sheet, so the workbook reads back with every link (it was truncated, which made
+    a cut id like T564 of T5643 a duplicate link)."""
+    n = 6000
+    ids = [f"T{i}" for i in range(n)]
+    t = pd.DataFrame({"id": ids, "duration": np.arange(n) % 5 + 1,
+                      "predecessors": ["", *["T0"] * (n - 2), ";".join(ids[1:-1])]})
+    t.loc[5, "predecessors"] = "T0 SS+2d"
+    t.loc[6, "predecessors"] = "T0 FF+25%"
+    p = tpmkit.read(t, start="2027-01-04")
+    assert losses(p, "plan.xlsx") == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tpmkit.write(p, tmp_path / "plan.xlsx")
+    q = tpmkit.read(tmp_path / "plan.xlsx")
+    cols = ["predecessor", "successor", "type", "lag", "lag_percent"]
+    pd.testing.assert_frame_equal(q.links[cols], p.links[cols])
+    def tokens(text):
+        return [x.strip() for x in text.split(";")]
+
+    assert tokens(q.tasks.loc[ids[-1], "predecessors"]) == tokens(p.tasks.loc[ids[-1],
+                                                                              "predecessors"])
+    a, b = tpmkit.schedule(p).table, tpmkit.schedule(q).table
+    np.testing.assert_array_equal(b["early_finish"], a["early_finish"])
+    # a workbook whose cells all fit has no links sheet (the task sheet is the one to edit)
+    tpmkit.write(tpmkit.read(t.iloc[:100].assign(predecessors=""), start="2027-01-04"),
+                 tmp_path / "small.xlsx")
+    with pd.ExcelFile(tmp_path / "small.xlsx") as book:
+        assert "links" not in book.sheet_names
