@@ -523,3 +523,23 @@ def test_no_uncertainty_is_said_once_in_the_same_words_by_report_and_cli(tmp_pat
     flowing = tpmkit.risk.simulate(datasets.load("software_release"), 300, rng=1,
                                    progress=False)
     assert no_uncertainty(flowing) == ""
+
+
+def test_the_jupyter_stack_loads_without_the_iri_grammar():
+    """nbformat's jsonschema would import rfc3987_syntax (~2 s compiling a grammar) for a
+    format no notebook uses: the report imports the stack without it, and notebooks still
+    validate. A fresh process, since this one imported jsonschema already."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from tpmkit.report.export import _import_jupyter_stack\n"
+            "_import_jupyter_stack()\n"
+            "import nbformat\n"
+            "assert 'jsonschema' in sys.modules\n"
+            "assert 'rfc3987_syntax' not in sys.modules, 'the grammar was imported'\n"
+            "nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')]))\n"
+            "import importlib.util\n"
+            "print(importlib.util.find_spec('rfc3987_syntax') is not None)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]

@@ -317,6 +317,31 @@ def _execute(report_notebook: Path, params: dict, *, timeout: float,
     return nb
 
 
+def _import_jupyter_stack() -> None:
+    """Import papermill, nbclient and nbformat (ImportError when one is missing).
+
+    nbformat validates notebooks with jsonschema, whose format checker imports
+    ``rfc3987_syntax`` when it is installed (JupyterLab's ``jupyter-events`` pulls it in)
+    for the ``iri`` format only; that import compiles a Lark grammar and takes ~2 s, and no
+    notebook schema uses the format. While jsonschema is first imported here, that module
+    reads as absent (jsonschema then leaves the ``iri`` check out, as it does without it);
+    a process that imported jsonschema before is left as it is.
+    """
+    import sys
+
+    block = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
+    if block:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import → ImportError
+    try:
+        import jupyter_client  # noqa: F401
+        import nbclient  # noqa: F401
+        import nbformat  # noqa: F401
+        import papermill  # noqa: F401
+    finally:
+        if block and sys.modules.get("rfc3987_syntax", 0) is None:
+            del sys.modules["rfc3987_syntax"]
+
+
 def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *,
            status_date: Any = None, iterations: int = 2000, seed: int = 2027,
            title: str | None = None, keep_notebook: bool = False,
@@ -379,10 +404,8 @@ def render(source: str | os.PathLike, output: str | os.PathLike | None = None, *
     if not timeout > 0:
         raise ValidationError(f"timeout must be positive [s], got {timeout}")
     try:
-        import jupyter_client  # noqa: F401  (the checks only: _execute imports what it uses)
-        import nbclient  # noqa: F401
+        _import_jupyter_stack()
         import nbformat
-        import papermill  # noqa: F401
     except ImportError as exc:
         raise DataError("the report needs the Jupyter stack (papermill, nbconvert, ipykernel); "
                         "install it with: pip install 'tpmkit[lab]'") from exc
