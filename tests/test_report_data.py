@@ -213,3 +213,26 @@ def test_a_project_object_is_rolled_back_like_a_file(tracking):
     pd.testing.assert_series_equal(data.progress, tracking.progress)
     pd.testing.assert_series_equal(data.evm_row, tracking.evm_row)
     assert data.summary.table.equals(tracking.summary.table)
+
+
+def test_a_large_plan_charts_its_open_tasks_with_the_least_float():
+    """More than 80 tasks: the Gantt rows are the 80 open tasks with the least float, in plan
+    order (a chart of thousands of rows took a minute and could not be read)."""
+    n = 200
+    rng = np.random.default_rng(5)
+    ids = [f"T{i}" for i in range(n)]
+    preds = [""] + [ids[i - 1] if i % 4 else "" for i in range(1, n)]  # chains of four
+    t = pd.DataFrame({"id": ids, "duration": rng.integers(1, 9, n), "predecessors": preds,
+                      "percent_complete": [100.0] * 10 + [0.0] * (n - 10)})
+    p = tpmkit.read(t, start="2027-01-04")
+    data = build_report_data(p, iterations=50, seed=1)
+    table, done = data.schedule_table, data.progress >= 100
+    assert len(data.gantt_ids) == 80
+    assert data.gantt_ids == [i for i in table.index if i in set(data.gantt_ids)]  # plan order
+    shown = table.loc[data.gantt_ids, "total_float"]
+    hidden = table.loc[~table.index.isin(data.gantt_ids) & ~done.to_numpy(), "total_float"]
+    assert not done[data.gantt_ids].any()
+    assert shown.max() <= hidden.min()
+    assert data.gantt_note.startswith("The Gantt chart shows 80 of the 200 tasks")
+    small = build_report_data(tpmkit.read(t.iloc[:40], start="2027-01-04"), iterations=50)
+    assert small.gantt_ids is None and small.gantt_note == ""

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tpmkit._core.codes import EPS
 from tpmkit.errors import DataError, ValidationError
 from tpmkit.report.rag import RAG_THRESHOLDS, ExecutiveSummary, executive_summary
 
@@ -120,6 +121,9 @@ class ReportData:
     milestone_trend : DataFrame or None
         The milestone trend analysis (:func:`milestone_trend`) when the project has a
         status history; ``milestone_trend_absent`` says why not.
+    gantt_ids, gantt_note : list of str or None, str
+        The tasks the Gantt chart shows (None: all; a plan of more than 80 tasks shows its
+        80 open tasks with the least total float) and a sentence saying so.
     warning_signs, evm_forecast : WarningSigns, EVMForecast or None
         :func:`tpmkit.evm.warning_signs` and the log-normal
         :func:`tpmkit.evm.probabilistic_forecast` of the EVM result (None without
@@ -183,6 +187,8 @@ class ReportData:
     milestone_trend_absent: str = "the project has no status history"
     warning_signs: Any = None
     evm_forecast: Any = None
+    gantt_ids: list[str] | None = None
+    gantt_note: str = ""
 
     @property
     def overall(self) -> str:
@@ -364,6 +370,49 @@ def milestone_trend(project: Any, dates: Any = None, *, progress: str = "retaine
     out = pd.DataFrame(rows, index=pd.DatetimeIndex(dates, name="status_date"),
                        columns=pd.Index(ms, name="milestone"))
     return out.apply(pd.to_datetime)
+
+
+#: Rows the report's Gantt chart shows at most: a larger plan is charted by its open tasks
+#: with the least total float (a chart of thousands of rows is neither legible nor quick).
+_GANTT_ROWS = 80
+
+
+def _gantt_rows(table: pd.DataFrame, progress: pd.Series, limit: int = _GANTT_ROWS) -> dict:
+    """The tasks of the report's Gantt chart: ``gantt_ids`` (None: every task) and ``gantt_note``.
+
+    A plan of more than ``limit`` tasks is charted by the ``limit`` incomplete tasks with
+    the least total float (critical first, ties by early start; completed tasks fill the
+    rows when fewer are open), in plan order, and the note says which.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"total_float": [0.0, 5.0, 0.0, 2.0], "early_start": [0, 0, 3, 1]},
+    ...                  index=["A", "B", "C", "D"])
+    >>> r = _gantt_rows(t, pd.Series([100.0, 0, 0, 0], index=t.index), limit=2)
+    >>> r["gantt_ids"], r["gantt_note"].split(":")[0]
+    (['C', 'D'], 'The Gantt chart shows 2 of the 4 tasks')
+    """
+    n = len(table)
+    if n <= limit:
+        return {"gantt_ids": None, "gantt_note": ""}
+    done = (progress.reindex(table.index).fillna(0) >= 100).to_numpy()
+    tf = table["total_float"].to_numpy(float)
+    rank = np.lexsort((table["early_start"].to_numpy(float), np.nan_to_num(tf, nan=np.inf),
+                       done))  # open before done, then float, then start
+    keep = np.sort(rank[:limit])
+    shown = tf[keep][~done[keep]]
+    most = float(np.nanmax(shown)) if len(shown) else float("nan")
+    crit_level = max(0.0, float(np.nanmin(tf[~done]))) if (~done).any() else float("nan")
+    if not np.isfinite(most):
+        what = "the tasks finished last"
+    elif most <= crit_level + EPS:
+        what = "the earliest open critical tasks"
+    else:
+        what = f"the open tasks with the least total float (critical first, up to {most:g} days)"
+
+    return {"gantt_ids": [str(i) for i in table.index[keep]],
+            "gantt_note": (f"The Gantt chart shows {limit} of the {n:,} tasks: {what}, in plan "
+                           "order; the schedule table (tpmkit schedule) has them all.")}
 
 
 def _open_critical(table: pd.DataFrame, progress: pd.Series) -> pd.DataFrame:
@@ -577,4 +626,4 @@ def build_report_data(project_or_source: Any, status_date: Any = None, *,
         open_critical=_open_critical(table, progress),
         notes=tuple(dict.fromkeys(notes.notes)), versions=versions(),
         milestone_trend=trend, milestone_trend_absent=trend_absent if trend is None else "",
-        warning_signs=signs, evm_forecast=forecast)
+        warning_signs=signs, evm_forecast=forecast, **_gantt_rows(table, progress))
