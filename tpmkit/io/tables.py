@@ -506,14 +506,33 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _plain_column(col: pd.Series) -> list:
+    """``[_plain(v) for v in col]``, vectorised for the numeric, boolean and date dtypes."""
+    kind = col.dtype.kind
+    if kind == "M":  # dates: ISO day, NaT → None
+        text = col.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+        return [None if isinstance(v, float) or v is None else v for v in text]
+    if kind == "b":
+        return col.to_numpy().tolist()
+    if kind in "iu":
+        return col.to_numpy().tolist()
+    if kind == "f":
+        v = col.to_numpy(dtype=np.float64)
+        whole = np.isfinite(v) & (v == np.round(v)) & (np.abs(v) < 2**53)
+        out = v.astype(object)
+        out[whole] = v[whole].astype(np.int64).tolist()
+        out[np.isnan(v)] = None
+        return out.tolist()
+    return [_plain(v) for v in col.to_numpy(dtype=object)]
+
+
 def _rows(df: pd.DataFrame | None) -> list[dict]:
     if df is None:
         return []
-    out = []
-    for rec in df.to_dict("records"):
-        row = {k: _plain(v) for k, v in rec.items()}
-        out.append({k: v for k, v in row.items() if v is not None and v != ""})
-    return out
+    keys = [str(k) for k in df.columns]
+    cols = [_plain_column(df.iloc[:, i]) for i in range(df.shape[1])]
+    return [{k: v for k, v in zip(keys, vals, strict=True) if v is not None and v != ""}
+            for vals in zip(*cols, strict=True)] if cols else [{} for _ in range(len(df))]
 
 
 def project_to_dict(project: Project, table: pd.DataFrame | None = None) -> dict:
