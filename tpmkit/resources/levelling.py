@@ -478,10 +478,8 @@ class LevelResult:
         ``start``, ``finish`` [working days from the project start], ``delay`` (start −
         CPM early start), ``resource_delay`` (start − earliest start the levelled
         predecessors allow), ``delayed_by_resource`` and ``delayed_by_tasks`` (``"; "``-
-        joined ids of the resources that were short on the day before the task started and
-        of the tasks holding them that day, whose finish let it start; for a schedule from
-        the search, where that day has room, the resources short on the earlier days the
-        task could not start), ``driving_predecessor`` (the predecessor that sets
+        joined ids of the resources short on the day before the task started and of the
+        tasks holding them that day), ``driving_predecessor`` (the predecessor that sets
         the levelled earliest start, empty when the project start or a constraint does),
         ``over_allocated`` (left over capacity: when levelling within float, or a task
         whose assignments alone need more than a resource's capacity) and,

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from tpmkit._core.codes import EPS
-from tpmkit._core.jit import HAVE_NUMBA, njit, prange
+from tpmkit._core.jit import njit, prange
 from tpmkit.errors import DataError, check_option
 
 __all__ = ["PERCENTILES", "MitigationComparison", "SimulationResult"]
@@ -463,13 +463,6 @@ def _kendall_tau_kernel(dt, t):  # pragma: no cover - compiled
 
 
 def _kendall_tau(d: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Kendall's τ-b of each column of ``d`` with ``t``: compiled, or scipy's O(n log n)
-    count (the same integer counts) per column without numba."""
-    if HAVE_NUMBA:
-        return _kendall_tau_kernel(np.ascontiguousarray(d.T), np.ascontiguousarray(t))
-    from scipy import stats
-
-    out = np.full(d.shape[1], np.nan)
-    for j in range(d.shape[1]):
-        out[j] = stats.kendalltau(d[:, j], t).statistic
-    return out
+    """Kendall's τ-b of each column of ``d`` with ``t`` (compiled, or the same count in Python
+    without numba: identical results)."""
+    return _kendall_tau_kernel(np.ascontiguousarray(d.T), np.ascontiguousarray(t))
