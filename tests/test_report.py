@@ -556,8 +556,6 @@ def test_the_jupyter_stack_loads_without_the_iri_grammar():
             "import nbformat\n"
             "assert 'jsonschema' in sys.modules\n"
             "assert 'rfc3987_syntax' not in sys.modules, 'the grammar was imported'\n"
-            "nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')]))\n"
-            "import importlib.util\n"
-            "print(importlib.util.find_spec('rfc3987_syntax') is not None)\n")
+            "nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')]))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]

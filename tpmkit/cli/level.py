@@ -58,20 +58,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def level_json(result: LevelResult) -> dict:
     """The ``--json`` object of a levelling result."""
     sched = result.schedule
-    cols = {"start": "start", "finish": "finish", "duration": "duration", "delay": "delay",
-            "resource_delay": "resource_delay", "over_allocated": "over_allocated"}
-    if "start_date" in sched:
-        cols.update(start_date="start_date", finish_date="finish_date")
     # column-wise: one list per column, then one dict per task (no per-row Series)
-    values = {k: sched[c].tolist() for k, c in cols.items()}
-    values["delayed_by_resource"] = [_split(x) for x in sched["delayed_by_resource"].tolist()]
-    values["delayed_by_tasks"] = [_split(x) for x in sched["delayed_by_tasks"].tolist()]
-    order = ["start", "finish", "duration", "delay", "resource_delay", "delayed_by_resource",
-             "delayed_by_tasks", "over_allocated", "start_date", "finish_date"]
-    keys = [k for k in order if k in values]
+    keys = ["start", "finish", "duration", "delay", "resource_delay", "delayed_by_resource",
+            "delayed_by_tasks", "over_allocated"] + (
+        ["start_date", "finish_date"] if "start_date" in sched else [])
+    values = [[_split(x) for x in sched[k].tolist()] if k.startswith("delayed_by")
+              else sched[k].tolist() for k in keys]
     tasks = [{"id": tid, **dict(zip(keys, row, strict=True))}
-             for tid, row in zip(sched.index.tolist(), zip(*(values[k] for k in keys)),
-                                 strict=True)]
+             for tid, row in zip(sched.index.tolist(), zip(*values), strict=True)]
     return {"makespan": result.makespan, "cpm_duration": result.cpm_duration,
             "lower_bound": result.lower_bound, "rule": result.rule, "scheme": result.scheme,
             "search": result.search, "within_float": result.within_float,

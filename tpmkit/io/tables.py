@@ -512,9 +512,7 @@ def _plain_column(col: pd.Series) -> list:
     if kind == "M":  # dates: ISO day, NaT → None
         text = col.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
         return [None if isinstance(v, float) or v is None else v for v in text]
-    if kind == "b":
-        return col.to_numpy().tolist()
-    if kind in "iu":
+    if kind in "biu":  # bool and int: the Python values
         return col.to_numpy().tolist()
     if kind == "f":
         v = col.to_numpy(dtype=np.float64)

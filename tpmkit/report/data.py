@@ -404,12 +404,11 @@ def _gantt_rows(table: pd.DataFrame, progress: pd.Series, limit: int = _GANTT_RO
     most = float(np.nanmax(shown)) if len(shown) else float("nan")
     crit_level = max(0.0, float(np.nanmin(tf[~done]))) if (~done).any() else float("nan")
     if not np.isfinite(most):
-        what = "the tasks finished last"
+        what = "completed tasks, the earliest first (no task is open)"
     elif most <= crit_level + EPS:
         what = "the earliest open critical tasks"
     else:
         what = f"the open tasks with the least total float (critical first, up to {most:g} days)"
-
     return {"gantt_ids": [str(i) for i in table.index[keep]],
             "gantt_note": (f"The Gantt chart shows {limit} of the {n:,} tasks: {what}, in plan "
                            "order; the schedule table (tpmkit schedule) has them all.")}
