@@ -142,10 +142,11 @@ def test_constraints_progress_costs_baseline(tmp_path):
     tasks = [_task(k, extra=extra.format(c=c)) for k, c in enumerate(range(8), start=1)]
     with_alap = mspdi.read_parts(_write(tmp_path, tasks))
     t = with_alap["tasks"]
-    assert t["constraint"].tolist() == ["", "", "MSO", "MFO", "SNET", "SNLT", "FNET", "FNLT"]
+    assert t["constraint"].tolist() == ["", "ALAP", "MSO", "MFO", "SNET", "SNLT", "FNET", "FNLT"]
     assert t["constraint_date"].iloc[2] == pd.Timestamp("2024-01-15")
     assert pd.isna(t["constraint_date"].iloc[0])
-    assert any("tasks 2 have an 'As Late As Possible'" in w for w in with_alap["warnings"])
+    assert pd.isna(t["constraint_date"].iloc[1])  # ALAP has no date (the file's is ignored)
+    assert not any("As Late As Possible" in w for w in with_alap["warnings"])
     row = t.iloc[0]
     assert (row.percent_complete, row.cost, row.actual_cost, row.baseline_cost) == (40, 250, 120, 300)
     assert row.actual_start == pd.Timestamp("2024-01-08 08:00")

@@ -107,7 +107,9 @@ def test_activities_links_lags_and_wbs(tmp_path):
     w = " | ".join(parts["warnings"])
     assert "2 projects (DEMO, OTHER)" in w
     assert "level-of-effort activities L1 were left out" in w
-    assert "A140_x have an 'As Late As Possible'" in w
+    assert "As Late As Possible" not in w  # kept: ALAP with P6's zero-free-float rule
+    assert t.loc["A140_x", "constraint"] == "ALAP"
+    assert parts["project"]["alap"] == "zero_free_float"
     # the 10-hour calendar has the same working days: its hours only set the day length
     assert "calendars other than the project calendar" not in w
     assert "relationships to activities outside the project or left out were dropped: 1→7" in w

@@ -98,7 +98,7 @@ def test_project_settings_and_calendar():
     ({"predecessors": ["", "A FS+2x", "B"]}, ValidationError, r"malformed link 'A FS\+2x'"),
     ({"predecessors": ["", "B", "B"]}, CycleError, r"task\(s\) B list themselves"),
     ({"id": ["A", "B c", "C"]}, ValidationError, r"invalid task id\(s\) 'B c'"),
-    ({"constraint": ["", "ASAP", ""]}, ValidationError, r"unknown constraint 'ASAP' for task\(s\) B"),
+    ({"constraint": ["", "ASAP!", ""]}, ValidationError, r"unknown constraint 'ASAP!' for task\(s\) B"),
     ({"constraint": ["", "SNET", ""]}, ValidationError, r"constraint without constraint_date for task\(s\) B"),
     ({"distribution": ["", "gamma", ""]}, ValidationError, r"unknown distribution 'gamma'.*pert, triangular"),
     ({"resources": ["", "dev:abc", ""]}, ValidationError, r"malformed resources for task\(s\) B"),

@@ -51,8 +51,9 @@ class LinkType(IntEnum):
 
 
 class ConstraintType(IntEnum):
-    """Date constraints on a task: start no earlier/later than, finish no earlier/later
-    than, must start on, must finish on."""
+    """Constraints on a task: start no earlier/later than, finish no earlier/later than,
+    must start on, must finish on (each with a date), and as late as possible (no date;
+    the passes ignore it, :func:`tpmkit._core.pdm.alap_times` moves the task)."""
 
     NONE = 0
     SNET = 1
@@ -61,3 +62,4 @@ class ConstraintType(IntEnum):
     FNLT = 4
     MSO = 5
     MFO = 6
+    ALAP = 7

@@ -38,7 +38,9 @@ from tpmkit._core.jit import njit
 from tpmkit._core.worktime import back, shift
 
 __all__ = [
+    "ALAP_RULES",
     "NO_CALENDARS",
+    "alap_times",
     "backward_link",
     "backward_link_cal",
     "backward_links_row",
@@ -61,6 +63,7 @@ __all__ = [
 ]
 
 _FS, _SS, _FF, _SF = LinkType.FS, LinkType.SS, LinkType.FF, LinkType.SF
+_ALAP = ConstraintType.ALAP
 _SNET, _SNLT, _FNET, _FNLT, _MSO, _MFO = (ConstraintType.SNET, ConstraintType.SNLT,
                                           ConstraintType.FNET, ConstraintType.FNLT,
                                           ConstraintType.MSO, ConstraintType.MFO)
@@ -466,3 +469,55 @@ def release_start(ctype: np.ndarray, coff: np.ndarray, dur: np.ndarray) -> np.nd
     return np.select([ctype == c for c in (_SNET, _MSO, _FNET, _MFO)],
                      [np.broadcast_to(sc(c, coff, dur), coff.shape)
                       for c in (_SNET, _MSO, _FNET, _MFO)], -np.inf)
+
+
+# ----------------------------------------------------------------- as late as possible
+#: How an "as late as possible" (ALAP) task is scheduled (:func:`alap_times`).
+ALAP_RULES = ("late_dates", "zero_free_float")
+
+
+def alap_times(net, es, ef, ls, drive, bounds: dict, forward, backward, t_early: float):
+    """The early times of a schedule whose tasks include "as late as possible" ones.
+
+    The passes treat an ALAP task like any other; this moves each one that has not started
+    (a started task's constraint is already gone) by the network's ``alap_rule``:
+
+    * ``"late_dates"`` (MS Project): the task takes its late start, and a second forward
+      pass moves its successors after it; the late dates stay, so the task and the
+      successors it pushed lose that float (MS Project's Start, as MPXJ's
+      ``MicrosoftScheduler`` computes it);
+    * ``"zero_free_float"`` (Primavera P6): the task moves as late as its successors'
+      early dates allow, keeping no free float; no successor moves, and a task without
+      successors finishes at the early project finish ``t_early``. The latest such
+      start is a backward pass from ``t_early`` with every other task held at its early
+      dates (due bounds), ALAP successors of ALAP tasks included in their moved place.
+
+    Both end with one forward pass in which the moved start is a release bound of the
+    task, so working time, calendars and successors follow the one set of PDM rules.
+    ``forward(rel_start, rel_finish)`` and ``backward(due_start, due_finish, finish)`` run
+    :func:`forward_pass` / :func:`backward_pass` with the schedule's other arguments;
+    ``bounds`` holds the schedule's own release and due bounds (empty: none). Returns
+    ``(es, ef, drive)``; a moved task is driven by its constraint (``-2``). A task with
+    negative float (late start before its early start) stays where the links put it.
+    """
+    alap = net.constraint_type == _ALAP
+    n = len(es)
+
+    def bound(key, fill):
+        b = bounds.get(key)
+        return np.full(n, fill) if b is None or not len(b) else np.asarray(b, dtype=float)
+
+    rel_s, rel_f = bound("rel_start", -np.inf), bound("rel_finish", -np.inf)
+    if net.alap_rule == "zero_free_float":
+        due_s = np.where(alap, bound("due_start", np.inf),
+                         np.minimum(bound("due_start", np.inf), es))
+        due_f = np.where(alap, bound("due_finish", np.inf),
+                         np.minimum(bound("due_finish", np.inf), ef))
+        target, _ = backward(due_s, due_f, t_early)
+    else:
+        target = ls
+    rel_s = np.where(alap, np.maximum(rel_s, target), rel_s)
+    es2, ef2, drive2 = forward(rel_s, rel_f)
+    moved = alap & (es2 > es + EPS)
+    drive2 = np.where(moved, -2, np.where(alap, drive, drive2))
+    return es2, ef2, drive2

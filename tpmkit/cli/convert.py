@@ -4,7 +4,7 @@ Reads any supported project file (MS Project XML, Primavera XER, GanttProject, P
 Jira CSV, PSPLIB, CSV/XLSX/YAML/JSON, and MPP & co. through the optional MPXJ bridge) and
 writes it in the format of OUT's suffix: ``.csv``/``.tsv`` (task table), ``.xlsx``,
 ``.yaml``/``.yml``, ``.json`` or ``.xml``/``.mspdi`` (MS Project XML). Import warnings
-(e.g. an ALAP constraint tpmkit does not model) and export losses go to stderr: one line names
+(e.g. a manually scheduled task scheduled from its links) and export losses go to stderr: one line names
 every part the output format cannot hold (a CSV holds the task table only: not the project
 start, status date, deadline, currency, BAC, calendar, risks, resources, periods or WBS
 dictionary; MS Project XML has no place for three-point estimates, risks, periods or the WBS

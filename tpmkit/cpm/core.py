@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tpmkit._core.codes import EPS, LinkType, zero_within_eps
+from tpmkit._core.codes import EPS, ConstraintType, LinkType, zero_within_eps
 from tpmkit.errors import check_option
 from tpmkit.model import Network, Project
 from tpmkit.model.calendar import DATE_MAX
@@ -104,10 +104,22 @@ def passes(net: Network, durations: np.ndarray | None = None,
                              bnd.get("rel_start", _NO_BOUND), bnd.get("rel_finish", _NO_BOUND))
     early_finish = float(ef.max()) if len(ef) else 0.0
     t_late = early_finish if finish is None else float(finish)
-    ls, lf = _backward(net.order, net.succ_ptr, net.succ_link, net.link_to, net.link_type,
-                       net.lag, net.lag_percent, dur, net.constraint_type,
-                       net.constraint_offset, t_late, bnd.get("due_start", _NO_BOUND),
-                       bnd.get("due_finish", _NO_BOUND))
+    def backward(due_start, due_finish, finish):
+        return _backward(net.order, net.succ_ptr, net.succ_link, net.link_to, net.link_type,
+                         net.lag, net.lag_percent, dur, net.constraint_type,
+                         net.constraint_offset, finish, due_start, due_finish)
+
+    ls, lf = backward(bnd.get("due_start", _NO_BOUND), bnd.get("due_finish", _NO_BOUND), t_late)
+    if (net.constraint_type == ConstraintType.ALAP).any():
+        from tpmkit._core.pdm import alap_times
+
+        def forward(rel_start, rel_finish):
+            return _forward(net.order, net.pred_ptr, net.pred_link, net.link_from,
+                            net.link_type, net.lag, net.lag_percent, dur,
+                            net.constraint_type, net.constraint_offset, rel_start, rel_finish)
+
+        es, ef, drive = alap_times(net, es, ef, ls, drive, bnd, forward, backward,
+                                   early_finish)
     # free float: smallest slack over outgoing links, vectorised over links
     a, b = net.link_from, net.link_to
     L = net.lag + net.lag_percent * dur[a]

@@ -65,10 +65,10 @@ DAY_NAMES = WEEKDAYS
 
 #: MS Project XML codes shared by its reader (:mod:`tpmkit.io.mspdi`) and writer
 #: (:mod:`tpmkit.io.mspdi_write`): link ``Type`` → tpmkit link type, ``ConstraintType`` →
-#: tpmkit constraint (0 ASAP and 1 ALAP have none); tpmkit ids are free text, so an export keeps
+#: tpmkit constraint (0 ASAP is none; 1 ALAP has no date); tpmkit ids are free text, so an export keeps
 #: them in the Text1 custom field (``FieldID``) under the alias ``MSPDI_ID_ALIAS``.
 MSPDI_LINK_TYPES = {0: "FF", 1: "FS", 2: "SF", 3: "SS"}
-MSPDI_CONSTRAINTS = {2: "MSO", 3: "MFO", 4: "SNET", 5: "SNLT", 6: "FNET", 7: "FNLT"}
+MSPDI_CONSTRAINTS = {1: "ALAP", 2: "MSO", 3: "MFO", 4: "SNET", 5: "SNLT", 6: "FNET", 7: "FNLT"}
 MSPDI_ID_ALIAS = "tpmkit id"
 MSPDI_ID_FIELD = "188743731"
 #: resource ids likewise, in the resource Text1 field (the resource ``Name`` holds its name)

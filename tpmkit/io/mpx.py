@@ -139,14 +139,11 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     start = _date(rec.project_start, rec.date_order, (name, 0, "project start (record 30)"))
     elapsed: list[str] = []
     links, moved, preds_of = _links(recs, ids0, id_of, leaves, units, name, warnings, elapsed)
-    rows, computed, alap = _task_rows(recs, ids0, id_of, is_summary, wbs_codes, preds_of,
-                                      units, rec.date_order, name, elapsed)
+    rows, computed = _task_rows(recs, ids0, id_of, is_summary, wbs_codes, preds_of, units,
+                                rec.date_order, name, elapsed)
     if moved:
         warnings.append(f"links on summary tasks {format_ids(sorted(set(moved)))} were moved "
                         "to their subtasks (tpmkit derives summaries from the WBS)")
-    if alap:
-        warnings.append(f"tasks {format_ids(alap)} are 'As Late As Possible', which tpmkit does "
-                        "not model; scheduled as soon as possible")
     if elapsed:
         warnings.append(f"tasks {format_ids(sorted(set(elapsed)))} have elapsed durations or "
                         f"lags; converted at {sum(weekmask)}/7 working days per calendar day")
@@ -394,9 +391,9 @@ def _links(recs: list[tuple[int, dict[str, str]]], ids0: list[str], id_of: dict[
 def _task_rows(recs: list[tuple[int, dict[str, str]]], ids0: list[str], id_of: dict[str, str],
                is_summary: list[bool], wbs_codes: list[str], preds_of: dict[str, str],
                units: _Units, date_order: int, name: str, elapsed: list[str]
-               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
-    """One row per leaf task, its stored dates and slacks as ``computed``, the ALAP task ids."""
-    rows, computed, alap = [], [], []
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One row per leaf task, and its stored dates and slacks as ``computed``."""
+    rows, computed = [], []
     for k, ((n, v), raw_id) in enumerate(zip(recs, ids0)):
         if is_summary[k]:
             continue
@@ -409,10 +406,7 @@ def _task_rows(recs: list[tuple[int, dict[str, str]]], ids0: list[str], id_of: d
             raise _err(name, n, "Duration", v.get("duration"), "must be a duration ≥ 0 such as 2d")
         con = _CONSTRAINTS.get(v.get("constraint_type", "").strip().lower(), "")
         cdate = pd.NaT
-        if con == "ALAP":
-            alap.append(raw_id)
-            con = ""
-        elif con:
+        if con and con != "ALAP":
             cdate = _date(v.get("constraint_date", ""), date_order, (name, n, "constraint_date"))
             if pd.isna(cdate):
                 con = ""
@@ -439,7 +433,7 @@ def _task_rows(recs: list[tuple[int, dict[str, str]]], ids0: list[str], id_of: d
                             for c in ("early_start", "early_finish", "late_start",
                                       "late_finish")},
                          "total_float": ts, "free_float": fs})
-    return rows, computed, alap
+    return rows, computed
 
 
 def _assignments(rec: _Records, recs: list[tuple[int, dict[str, str]]],

@@ -372,7 +372,6 @@ class _TasksRead:
     outline: dict[str, str] = field(default_factory=dict)  # UID → outline number
     inactive: list[str] = field(default_factory=list)
     manual: list[str] = field(default_factory=list)
-    alap: list[str] = field(default_factory=list)
     elapsed: list[str] = field(default_factory=list)
     task_cal: dict[str, str] = field(default_factory=dict)  # UID → its own CalendarUID
     other_cal: dict[str, list[str]] = field(default_factory=dict)  # calendar name → task ids
@@ -401,9 +400,7 @@ def _read_tasks(root: Element, raw: list[tuple[int, str, str, Element]], ids: li
         duration, is_elapsed = _duration(t, where, start, finish, ctx, cfg)
         if is_elapsed:
             read.elapsed.append(tid)
-        constraint, cdate, alap = _constraint(t, where, ctx)
-        if alap:
-            read.alap.append(tid)
+        constraint, cdate = _constraint(t, where, ctx)
         if _txt(t, "CalendarUID", "-1") not in ("-1", _txt(root, "CalendarUID")):
             read.task_cal[uid] = _txt(t, "CalendarUID") or "-1"
         preds = []
@@ -463,12 +460,12 @@ def _remaining(t: Element, where: str, duration: float, is_elapsed: bool, ctx: _
     return minutes / cfg.day_len
 
 
-def _constraint(t: Element, where: str, ctx: _Ctx) -> tuple[str, Any, bool]:
-    """A task's constraint, its date and whether it is 'As Late As Possible' (not modelled)."""
+def _constraint(t: Element, where: str, ctx: _Ctx) -> tuple[str, Any]:
+    """A task's constraint and its date ('As Late As Possible' has none)."""
     ctype = _txt(t, "ConstraintType", "0")
     constraint, cdate = "", pd.NaT
     if ctype == "1":
-        return constraint, cdate, True
+        return "ALAP", cdate
     if ctype not in ("0", None):
         try:
             constraint = _CONSTRAINTS[int(ctype)]
@@ -479,7 +476,7 @@ def _constraint(t: Element, where: str, ctx: _Ctx) -> tuple[str, Any, bool]:
             raise ctx.error(where, "ConstraintDate", None,
                             f"a {constraint} constraint needs a date")
         cdate = cdate.normalize()
-    return constraint, cdate, False
+    return constraint, cdate
 
 
 def _task_row(t: Element, tid: str, uid: str, where: str, on: str, own_field: str | None,
@@ -570,9 +567,6 @@ def _task_warnings(read: _TasksRead, cfg: _Settings, warnings: list[str]) -> Non
     if read.manual:
         warnings.append(f"tasks {format_ids(read.manual)} are manually scheduled in MS Project; "
                         "tpmkit schedules them from their links like automatic tasks")
-    if read.alap:
-        warnings.append(f"tasks {format_ids(read.alap)} have an 'As Late As Possible' constraint, "
-                        "which tpmkit does not model; they are scheduled as soon as possible")
     if read.other_cal:
         n = sum(len(v) for v in read.other_cal.values())
         each = "; ".join(f"{name!r}: {format_ids(ids)}" for name, ids in read.other_cal.items())

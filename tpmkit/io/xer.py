@@ -22,7 +22,8 @@ Conversions:
 * link types ``PR_FS``/``PR_SS``/``PR_FF``/``PR_SF``;
 * constraints ``CS_MSO`` (must start on) → MSO, ``CS_MSOA`` (start on or after) → SNET,
   ``CS_MSOB`` → SNLT, ``CS_MEO`` → MFO, ``CS_MEOA`` → FNET, ``CS_MEOB`` → FNLT,
-  ``CS_MANDSTART`` → MSO, ``CS_MANDFIN`` → MFO; ``CS_ALAP`` is not modelled (warning);
+  ``CS_MANDSTART`` → MSO, ``CS_MANDFIN`` → MFO, ``CS_ALAP`` → ALAP with P6's rule (zero
+  free float: the project's ``alap`` setting ``zero_free_float``);
 * percent complete by the activity's percent-complete type: duration
   ``(target − remaining) / target``, physical ``phys_complete_pct``, units
   ``act_work_qty / (act_work_qty + remain_work_qty)``; a percentage outside 0–100 (more
@@ -329,9 +330,6 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
         warnings.append(f"activities {format_ids(clamped)} have more remaining than original "
                         "duration (or a stored percentage outside 0–100); their percent complete "
                         "was clamped to 0–100 as P6 shows it, and the remaining duration is kept")
-    if alap:
-        warnings.append(f"activities {format_ids(alap)} have an 'As Late As Possible' "
-                        "constraint, which tpmkit does not model; scheduled as soon as possible")
     lag_rule = _LAG_RULES.get(_lag_option(tables, pid), "predecessor")
     if other_cal and lag_rule == "24h":  # scheduled in elapsed days, not working days
         links["lag"] = links["lag"] * (7.0 / sum(pcal["weekmask"]))
@@ -363,6 +361,8 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
         "calendar_name": pcal["name"],
         "source_format": "xer",
     }
+    if alap:  # P6 keeps an ALAP activity at zero free float
+        project["alap"] = "zero_free_float"
     if other_cal:  # the calendars are scheduled: the project calendar's work periods too
         project["calendar"].update({k: v for k, v in _calendar_dict(pcal).items()
                                     if k in ("working_times", "hours_per_day")})
@@ -715,6 +715,7 @@ def _activity_row(r: _Reader, t: dict[str, str], tid: str, hpd: float, proj: dic
     constraint, cdate = "", pd.NaT
     if cstr == "CS_ALAP":
         alap.append(tid)
+        constraint = "ALAP"
     elif cstr:
         constraint = _CONSTRAINTS.get(cstr, "")
         if not constraint:

@@ -60,6 +60,9 @@ class Network:
     lag_percent: np.ndarray
     constraint_type: np.ndarray
     constraint_offset: np.ndarray
+    #: How "as late as possible" tasks are scheduled (the ``alap`` project setting,
+    #: :data:`tpmkit._core.pdm.ALAP_RULES`).
+    alap_rule: str = "late_dates"
 
     def __post_init__(self) -> None:
         for value in vars(self).values():
@@ -75,7 +78,8 @@ class Network:
         return len(self.link_from)
 
 
-def _build_network(tasks: pd.DataFrame, links: pd.DataFrame) -> Network:
+def _build_network(tasks: pd.DataFrame, links: pd.DataFrame,
+                   alap_rule: str = "late_dates") -> Network:
     n = len(tasks)
     index = pd.Index(tasks.index)
     lf = index.get_indexer(links["predecessor"]).astype(np.int64)
@@ -101,6 +105,7 @@ def _build_network(tasks: pd.DataFrame, links: pd.DataFrame) -> Network:
         lag_percent=links["lag_percent"].to_numpy(np.float64, copy=True),
         constraint_type=ctype,
         constraint_offset=tasks["constraint_offset"].to_numpy(np.float64, copy=True),
+        alap_rule=alap_rule,
     )
 
 
@@ -309,7 +314,8 @@ class Project:
 
     @cached_property
     def _network(self) -> Network:
-        return _build_network(self._tasks, self._links)
+        return _build_network(self._tasks, self._links,
+                              str(self.settings.get("alap") or "late_dates"))
 
     # -- changes (validated again) -------------------------------------------------------
     def _parts(self) -> dict[str, Any]:
@@ -467,7 +473,9 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         Project settings that override the file's: ``name``, ``start``, ``calendar``
         (dict with ``workweek`` and ``holidays``, or a :class:`Calendar`), ``workweek``,
         ``holidays``, ``status_date``, ``deadline`` (date or working days), ``currency``,
-        ``bac``, and ``duration_from`` (``"mean"`` or ``"most_likely"``).
+        ``bac``, ``duration_from`` (``"mean"`` or ``"most_likely"``) and ``alap`` (how
+        "as late as possible" tasks are scheduled: ``"late_dates"``, MS Project's rule and
+        the default, or ``"zero_free_float"``, P6's; :func:`tpmkit._core.pdm.alap_times`).
 
     Notes
     -----
@@ -534,6 +542,10 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
     currency = str(proj.pop("currency", "") or "")
 
     duration_from = check_option(duration_from, ["mean", "most_likely"], "duration_from")
+    if proj.get("alap") not in (None, ""):
+        from tpmkit._core.pdm import ALAP_RULES
+
+        proj["alap"] = check_option(str(proj["alap"]), list(ALAP_RULES), "alap")
     raw_tasks = parts.get("tasks")
     raw_links = parts.get("links")
     if raw_tasks is None:

@@ -44,7 +44,9 @@ __all__ = [
     "parse_tasks",
 ]
 
-CONSTRAINT_TYPES = ("SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO")
+CONSTRAINT_TYPES = ("SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO", "ALAP")
+#: constraints without a date (as late as possible; "ASAP" is read as no constraint)
+_DATELESS = {"ALAP"}
 DISTRIBUTIONS = ("pert", "triangular", "uniform", "normal", "lognormal", "fixed", "empirical")
 _START_CONSTRAINTS = {"SNET", "SNLT", "MSO"}
 
@@ -357,7 +359,9 @@ def _choice_column(col: pd.Series, choices: tuple[str, ...], what: str, case) ->
 
 def _parse_constraints(df: pd.DataFrame, start: pd.Timestamp | None, calendar: Calendar,
                        date_rule: dict) -> None:
-    ctype = _choice_column(df["constraint"], CONSTRAINT_TYPES, "constraint", np.strings.upper)
+    ctype = _choice_column(df["constraint"], CONSTRAINT_TYPES + ("ASAP",), "constraint",
+                           np.strings.upper)
+    ctype = ctype.where(ctype != "ASAP", "")  # as soon as possible: the default, no constraint
     df["constraint"] = ctype
     raw = df["constraint_date"]
     offset = pd.Series(np.nan, index=df.index)
@@ -389,7 +393,13 @@ def _parse_constraints(df: pd.DataFrame, start: pd.Timestamp | None, calendar: C
             if mask.any():
                 offset[mask] = calendar.offset_of(dates[mask].to_numpy(), start, kind=kind)
     offset[numeric.notna()] = numeric[numeric.notna()]
-    need = (ctype != "") & offset.isna()
+    dateless = ctype.isin(_DATELESS)
+    dated = dateless & offset.notna()
+    if dated.any():
+        raise ValidationError(f"an ALAP (as late as possible) constraint takes no date, but "
+                              f"task(s) {format_ids(df.index[dated])} give a constraint_date; "
+                              "clear the date, or use SNLT/FNLT for a latest date")
+    need = (ctype != "") & ~dateless & offset.isna()
     if need.any():
         raise ValidationError(f"constraint without constraint_date for task(s) {format_ids(df.index[need])}; "
                               "give the date the constraint refers to")

@@ -280,9 +280,21 @@ def calendar_passes(net, dur: np.ndarray, finish: float | None, bounds: dict,
     due_f = bounds.get("due_finish", _NO)
     if due_s.size:
         due_s, due_f = plan.instants(due_s, "start"), plan.instants(due_f, "finish")
-    ls, lf = jit.call(pdm.backward_pass, len(dmin) + len(lag), net.order, net.succ_ptr,
-                      net.succ_link, b, net.link_type, lag, zero, dmin, net.constraint_type,
-                      coff, due_s, due_f, t_late, *cal)
+    def backward(due_start, due_finish, finish):
+        return jit.call(pdm.backward_pass, len(dmin) + len(lag), net.order, net.succ_ptr,
+                        net.succ_link, b, net.link_type, lag, zero, dmin, net.constraint_type,
+                        coff, due_start, due_finish, finish, *cal)
+
+    ls, lf = backward(due_s, due_f, t_late)
+    if (net.constraint_type == ConstraintType.ALAP).any():
+        def forward(rel_start, rel_finish):
+            return jit.call(pdm.forward_pass, len(dmin) + len(lag), net.order, net.pred_ptr,
+                            net.pred_link, a, net.link_type, lag, zero, dmin,
+                            net.constraint_type, coff, rel_start, rel_finish, *cal)
+
+        es, ef, drive = pdm.alap_times(net, es, ef, ls, drive, {
+            "rel_start": rel_s, "rel_finish": rel_f, "due_start": due_s, "due_finish": due_f},
+            forward, backward, t_early)
     # working time of each task's calendar at its four times (floats are differences)
     tc, unit = plan.task_cal, plan.task_unit
     w_es, w_ef, w_ls, w_lf = (worktime.work_array(x, tc, plan.axis) for x in (es, ef, ls, lf))
