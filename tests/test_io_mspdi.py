@@ -72,16 +72,22 @@ def test_durations_in_every_unit(tmp_path):
     assert parts["tasks"]["milestone"].tolist() == [False] * 6 + [True]
 
 
-def test_elapsed_duration_uses_stored_dates_and_warns(tmp_path):
-    # 1 elapsed day from Mon 08:00 to Tue 08:00 is one working day; 1 ew is 5
-    tasks = [_task(1, "PT24H0M0S", 8, extra="<Start>2024-01-08T08:00:00</Start>"
-                                            "<Finish>2024-01-09T08:00:00</Finish>"),
-             _task(2, "PT168H0M0S", 10, extra="<Start>2024-01-15T08:00:00</Start>"
-                                              "<Finish>2024-01-22T08:00:00</Finish>"),
-             _task(3, "PT168H0M0S", 42)]  # no dates: 7 calendar days * 5/7
-    parts = mspdi.read_parts(_write(tmp_path, tasks))
-    assert parts["tasks"]["duration"].tolist() == pytest.approx([1.0, 5.0, 5.0])
-    assert any("elapsed" in w and "1, 2, 3" in w for w in parts["warnings"])
+def test_elapsed_durations_run_on_a_24_hour_calendar(tmp_path):
+    """1 ed (24 h) and 1 ew (168 h) are clock time: days of 24 hours on the 24-hour calendar,
+    whatever the working days (MS Project ignores the calendars for them). From Mon 8 Jan
+    08:00, 1 ed ends Tue 08:00 and 1 ew the next Monday 08:00, over the weekend; a 1 ed task
+    after 1 working day (Mon 08:00–17:00) ends Tue 17:00."""
+    tasks = [_task(1, "PT24H0M0S", 8), _task(2, "PT168H0M0S", 10), _task(3),
+             _task(4, "PT24H0M0S", 8, links=[(3, 1, 0, 7)])]
+    path = _write(tmp_path, tasks)
+    parts = mspdi.read_parts(path)
+    assert parts["tasks"]["duration"].tolist() == pytest.approx([1.0, 7.0, 1.0, 1.0])
+    assert parts["tasks"]["calendar"].tolist() == [mspdi.ELAPSED_CALENDAR] * 2 + [""] + [
+        mspdi.ELAPSED_CALENDAR]
+    assert any("elapsed" in w and "1, 2, 4" in w and "24-hour" in w for w in parts["warnings"])
+    t = schedule(tpmkit.model.build_project(parts)).table
+    assert t["early_finish_date"].tolist() == [pd.Timestamp(x) for x in (
+        "2024-01-09 08:00", "2024-01-15 08:00", "2024-01-08 17:00", "2024-01-09 17:00")]
 
 
 @pytest.mark.parametrize(("link_type", "expected"), [(0, "FF"), (1, "FS"), (2, "SF"), (3, "SS")])

@@ -9,7 +9,8 @@ Units in the file (Microsoft Project XML schema, "mspdi_pj12.xsd"):
 
 * durations are ISO 8601 (``PT16H0M0S``) in working time → working days via the project's
   ``MinutesPerDay`` (480 by default); elapsed durations (formats ``em``/``eh``/``ed``/
-  ``ew``/``emo``) are clock time and are converted with the stored start/finish;
+  ``ew``/``emo``) are clock time: days of 24 hours on the calendar ``ELAPSED_CALENDAR``
+  (every day 00:00–24:00), the task's calendar;
 * ``LinkLag`` is in tenths of a minute of working time (tenths of a percent when
   ``LagFormat`` is 19/20, a percentage of the predecessor's duration);
 * ``TotalSlack``/``FreeSlack`` are in tenths of a minute;
@@ -32,7 +33,6 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
-import numpy as np
 import pandas as pd
 
 from tpmkit.errors import FileFormatError, format_ids
@@ -67,6 +67,10 @@ __all__ = ["LINK_TYPES", "read_parts", "write"]
 #: MSPDI link type code → tpmkit link type.
 LINK_TYPES = MSPDI_LINK_TYPES
 _CONSTRAINTS = MSPDI_CONSTRAINTS
+#: An elapsed duration is clock time: its task is scheduled on this 24-hour calendar, in
+#: days of 1,440 minutes (MS Project's ``ed``; ``em``/``eh``/``ew``/``emo`` alike).
+ELAPSED_CALENDAR = "24 Hours (elapsed)"
+ELAPSED_DAY = 1440.0
 _ID_ALIAS = MSPDI_ID_ALIAS
 def _calendar(root: Element, uid: str | None, ctx: _Ctx,
               warnings: list[str]) -> tuple[list[bool], list[str], list[list[tuple[int, int]]], str]:
@@ -244,7 +248,8 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         # scheduled on their calendars: one day of duration is the project calendar's working
         # day on every calendar (the durations were divided by it), as in MS Project
         hpd = cfg.day_len / 60.0
-        parts["calendars"] = {n: {**c, "hours_per_day": hpd} for n, c in calendars.items()}
+        parts["calendars"] = {n: {**c, "hours_per_day": c.get("hours_per_day", hpd)}
+                              for n, c in calendars.items()}  # elapsed: 24 h
         project["calendar"].update(working_times={
             d: [f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}"
                 for a, b in (m or [(480, 720), (780, 1020)])]
@@ -372,7 +377,8 @@ class _TasksRead:
     outline: dict[str, str] = field(default_factory=dict)  # UID → outline number
     inactive: list[str] = field(default_factory=list)
     manual: list[str] = field(default_factory=list)
-    elapsed: list[str] = field(default_factory=list)
+    elapsed: list[str] = field(default_factory=list)  # tasks with elapsed lags
+    elapsed_tasks: dict[str, str] = field(default_factory=dict)  # UID → id, elapsed durations
     task_cal: dict[str, str] = field(default_factory=dict)  # UID → its own CalendarUID
     other_cal: dict[str, list[str]] = field(default_factory=dict)  # calendar name → task ids
     mixed_cal: list[str] = field(default_factory=list)  # assignments on different calendars
@@ -397,9 +403,9 @@ def _read_tasks(root: Element, raw: list[tuple[int, str, str, Element]], ids: li
             read.manual.append(tid)
         start = _date(t, "Start", ctx, where)
         finish = _date(t, "Finish", ctx, where)
-        duration, is_elapsed = _duration(t, where, start, finish, ctx, cfg)
+        duration, is_elapsed = _duration(t, where, ctx, cfg)
         if is_elapsed:
-            read.elapsed.append(tid)
+            read.elapsed_tasks[uid] = tid
         constraint, cdate = _constraint(t, where, ctx)
         if _txt(t, "CalendarUID", "-1") not in ("-1", _txt(root, "CalendarUID")):
             read.task_cal[uid] = _txt(t, "CalendarUID") or "-1"
@@ -422,21 +428,14 @@ def _read_tasks(root: Element, raw: list[tuple[int, str, str, Element]], ids: li
     return read
 
 
-def _duration(t: Element, where: str, start: Any, finish: Any, ctx: _Ctx,
-              cfg: _Settings) -> tuple[float, bool]:
-    """A task's duration [working days] and whether it is elapsed (clock) time."""
+def _duration(t: Element, where: str, ctx: _Ctx, cfg: _Settings) -> tuple[float, bool]:
+    """A task's duration [working days; elapsed: days of 24 hours] and whether it is
+    elapsed (clock) time."""
     unit, is_elapsed = _fmt(_txt(t, "DurationFormat"))
     minutes = _minutes(_txt(t, "Duration"), ctx, where, "Duration")
     if math.isnan(minutes):
         minutes = 0.0 if _txt(t, "Milestone") == "1" else math.nan
-    if is_elapsed:
-        if pd.notna(start) and pd.notna(finish):
-            off = cfg.wt.offsets([start, finish], start)
-            duration = float(off[1] - off[0])
-        else:
-            duration = minutes / 1440.0 * cfg.working_days_per_week / 7.0
-    else:
-        duration = minutes / cfg.day_len
+    duration = minutes / (ELAPSED_DAY if is_elapsed else cfg.day_len)
     if math.isnan(duration):
         raise ctx.error(where, "Duration", _txt(t, "Duration"),
                         "a task needs a duration such as PT8H0M0S")
@@ -505,7 +504,7 @@ def _task_row(t: Element, tid: str, uid: str, where: str, on: str, own_field: st
 def _stored_dates(t: Element, tid: str, where: str, start: Any, finish: Any, is_elapsed: bool,
                   ctx: _Ctx, cfg: _Settings) -> dict[str, Any]:
     """MS Project's stored dates and slacks [working days] of one task."""
-    day_len = cfg.day_len
+    day_len = ELAPSED_DAY if is_elapsed else cfg.day_len
     return {
         "id": tid,
         "start_date": start, "finish_date": finish,
@@ -516,9 +515,10 @@ def _stored_dates(t: Element, tid: str, where: str, start: Any, finish: Any, is_
         "early_finish_date": _date(t, "EarlyFinish", ctx, where),
         "late_start_date": _date(t, "LateStart", ctx, where),
         "late_finish_date": _date(t, "LateFinish", ctx, where),
+        # slack in tenths of minutes: of working time, or of clock time for an elapsed
+        # duration (days of its 24-hour calendar, as tpmkit measures its float)
         "total_float": _num(t, "TotalSlack", ctx, where) / 10.0 / day_len,
         "free_float": _num(t, "FreeSlack", ctx, where) / 10.0 / day_len,
-        "_elapsed": is_elapsed,
         "critical": _txt(t, "Critical") == "1" if _txt(t, "Critical") else None,
     }
 
@@ -578,10 +578,14 @@ def _task_warnings(read: _TasksRead, cfg: _Settings, warnings: list[str]) -> Non
         warnings.append(f"tasks {format_ids(read.mixed_cal)} have assignments on different "
                         "resource calendars, which MS Project schedules each on its own; tpmkit "
                         "schedules these tasks on the project calendar")
+    if read.elapsed_tasks:
+        warnings.append(f"tasks {format_ids(list(read.elapsed_tasks.values()))} have elapsed "
+                        "(clock-time) durations; they are scheduled on the 24-hour calendar "
+                        f"{ELAPSED_CALENDAR!r} (durations in days of 24 hours)")
     if read.elapsed:
         warnings.append(f"tasks {format_ids(sorted(set(read.elapsed)))} have elapsed (clock-time) "
-                        "durations or lags; they were converted to working days with the stored "
-                        f"dates or {sum(cfg.weekmask)}/7 working days per calendar day")
+                        f"lags; they were converted at {sum(cfg.weekmask)}/7 working days per "
+                        "calendar day")
 
 
 def _resources(root: Element, rows: list[dict[str, Any]], ctx: _Ctx, cfg: _Settings,
@@ -656,15 +660,6 @@ def _computed(computed: list[dict[str, Any]], start: Any, wt: WorkTime) -> pd.Da
     comp = stored_offsets(computed, start, wt, ("early_start", "early_finish", "late_start",
                                                 "late_finish", "start", "finish",
                                                 "forecast_start", "forecast_finish", "resume"))
-    if not comp.empty:
-        elapsed_rows = comp.pop("_elapsed").to_numpy(dtype=bool)
-        if pd.notna(start):
-            # MS Project stores the slack of elapsed-duration tasks in elapsed minutes;
-            # measure it on the working calendar from the stored dates instead
-            # (free slack cannot be rebuilt from the task's own dates, so it is left out)
-            ts = (comp["late_start"] - comp["early_start"]).to_numpy()
-            comp.loc[elapsed_rows, "total_float"] = ts[elapsed_rows]
-            comp.loc[elapsed_rows, "free_float"] = np.nan
     return comp
 
 
@@ -721,8 +716,14 @@ def _other_calendars(root: Element, read: _TasksRead, ctx: _Ctx, cfg: _Settings
         cal = found[0] if found and all(c == found[0] for c in found) else None
         if cal is None and any(c is not None for c in found):
             read.mixed_cal.append(row["id"])
+        if uid in read.elapsed_tasks:  # clock time: MS Project ignores the calendars
+            cal = (None, ELAPSED_CALENDAR, {"workweek": list(DAY_NAMES), "holidays": [],
+                                            "working_times": {d: ["00:00-24:00"]
+                                                              for d in DAY_NAMES},
+                                            "hours_per_day": 24})
         row["calendar"] = "" if cal is None else cal[1]
+        if cal is not None and uid not in read.elapsed_tasks:
+            read.other_cal.setdefault(cal[1], []).append(row["id"])
         if cal is not None:
             out[cal[1]] = cal[2]
-            read.other_cal.setdefault(cal[1], []).append(row["id"])
     return out
