@@ -262,6 +262,12 @@ def _frames_equal(a: pd.DataFrame | None, b: pd.DataFrame | None, key: str) -> b
     return all(c in b and _same(a[c], b[c]) for c in a.columns)
 
 
+def _meaning(cal) -> tuple:
+    """What a calendar schedules with: an unset ``hours_per_day`` is its mean working day, the
+    same as that value set (MS Project files always state it)."""
+    return cal.weekmask, cal.holidays, cal.working_times, cal.minutes_per_day
+
+
 def differences(p: tpmkit.Project, q: tpmkit.Project) -> set[str]:
     """The parts of ``p`` (keys of ``held_parts``) that ``q`` does not hold the same."""
     from tpmkit.io._fidelity import held_parts
@@ -298,11 +304,10 @@ def differences(p: tpmkit.Project, q: tpmkit.Project) -> set[str]:
         elif key == "mixed_lags":
             same = p.links[["lag", "lag_percent"]].equals(q.links[["lag", "lag_percent"]])
         elif key == "working_times":
-            same = (q.calendar.working_times, q.calendar.hours_per_day) == (
-                p.calendar.working_times, p.calendar.hours_per_day)
+            same = _meaning(q.calendar) == _meaning(p.calendar)
         elif key == "calendars":
-            same = {k: c.to_dict() for k, c in q.calendars.items()} == {
-                k: c.to_dict() for k, c in p.calendars.items()}
+            same = {k: _meaning(c) for k, c in q.calendars.items()} == {
+                k: _meaning(c) for k, c in p.calendars.items()}
         else:
             same = getattr(q, key) == getattr(p, key)
         if not same:
@@ -345,9 +350,10 @@ def test_round_trip_keeps_what_the_format_holds_and_names_the_rest(rich, tmp_pat
 WEEK = ["Mon", "Tue", "Wed", "Thu", "Fri"]
 
 
-def calendared_project() -> tpmkit.Project:
+def calendared_project(hours_4x10: float = 10) -> tpmkit.Project:
     """Working hours 07:00–11:00, 11:30–15:30 on the project calendar and two task calendars
-    (a 7-day one with a holiday and its own hours, a 4-day week of 10 hours)."""
+    (a 7-day one with a holiday and its own hours, a 4-day week of 10 hours whose day of
+    duration is ``hours_4x10`` hours)."""
     t = pd.DataFrame({"id": ["A", "B", "C", "D"], "duration": [3.5, 2, 4, 0],
                       "predecessors": ["", "A", "A FS+1", "B;C"],
                       "calendar": ["", "site", "4x10", ""]})
@@ -357,19 +363,30 @@ def calendared_project() -> tpmkit.Project:
                   "working_times": {d: ["07:00-11:00", "11:30-15:30"] for d in WEEK}},
         calendars={"site": {"workweek": [*WEEK, "Sat", "Sun"], "holidays": ["2027-01-09"],
                             "working_times": {d: ["06:00-14:00"] for d in [*WEEK, "Sat", "Sun"]}},
-                   "4x10": {"workweek": WEEK[:4], "hours_per_day": 10,
+                   "4x10": {"workweek": WEEK[:4], "hours_per_day": hours_4x10,
                             "working_times": {d: ["07:00-12:00", "12:30-17:30"]
                                               for d in WEEK[:4]}}})
 
 
+def _read_calendared(path: Path) -> tpmkit.Project:
+    """Read a plan with task calendars (the MSPDI reader's note on them is expected)."""
+    if path.suffix != ".xml":
+        return tpmkit.read(path)
+    with pytest.warns(TpmkitWarning, match="they are scheduled on their calendars"):
+        return tpmkit.read(path)
+
+
 @pytest.mark.parametrize("suffix", FORMATS)
 def test_round_trip_keeps_working_hours_and_task_calendars(tmp_path, suffix):
-    """YAML, JSON and XLSX keep the project calendar's hours and the task calendars (the same
-    schedule, dates with times, read back); CSV and MS Project XML name them as lost."""
-    p = calendared_project()
+    """YAML, JSON, XLSX and MS Project XML keep the project calendar's hours and the task
+    calendars (the same schedule, dates with times, read back); CSV names them as lost.
+    MS Project counts a day of duration as the project's working day (``MinutesPerDay``)
+    on every calendar, so the MS Project plan's 4x10 calendar counts 8-hour days (a
+    calendar with a day of its own is named as lost: the next test)."""
+    p = calendared_project(8 if suffix == ".xml" else 10)
     out = tmp_path / f"plan{suffix}"
     lost = losses(p, out)
-    if suffix in (".yaml", ".json", ".xlsx"):
+    if suffix in (".yaml", ".json", ".xlsx", ".xml"):
         assert lost == []
         tpmkit.write(p, out)
     else:
@@ -384,13 +401,28 @@ def test_round_trip_keeps_working_hours_and_task_calendars(tmp_path, suffix):
         q = tpmkit.read(out, calendars={k: c.to_dict() for k, c in p.calendars.items()}, **given)
         assert differences(p, q) == set()  # everything back once given again
         return
-    q = tpmkit.read(out)
+    q = _read_calendared(out)
     assert differences(p, q) == set(lost)
     if not lost:
         a, b = tpmkit.schedule(p).table, tpmkit.schedule(q).table
         for c in ("early_start_date", "early_finish_date", "late_finish_date"):
             assert (a[c] == b[c]).all(), c
         assert (a["early_finish_date"].dt.hour > 0).all()  # times of day, not only dates
+
+
+def test_mspdi_names_a_task_calendar_with_a_day_of_its_own(tmp_path):
+    """The 4x10 calendar counts 10 hours as a day of duration; an MS Project file counts the
+    project calendar's 8 hours on every calendar, so the writer names the task calendars as
+    lost and keeps the rest (the project calendar's hours, the other calendar)."""
+    p = calendared_project()
+    assert losses(p, "plan.xml") == ["calendars"]
+    with pytest.warns(TpmkitWarning, match=r"plan\.xml: MS Project XML cannot hold the task "
+                                           "calendars;"):
+        tpmkit.write(p, tmp_path / "plan.xml")
+    q = _read_calendared(tmp_path / "plan.xml")
+    assert differences(p, q) == {"calendars"}
+    assert q.calendars["4x10"].minutes_per_day == 480 and q.calendars["4x10"].working_times == \
+        p.calendars["4x10"].working_times
 
 
 def test_excel_calendar_cell_that_is_not_json_is_one_line(tmp_path):

@@ -30,6 +30,8 @@ __all__ = [
     "DAY_NAMES",
     "MAX_BYTES",
     "MSPDI_CONSTRAINTS",
+    "MSPDI_ELAPSED_CALENDAR",
+    "MSPDI_ELAPSED_DAY",
     "MSPDI_ID_ALIAS",
     "MSPDI_ID_FIELD",
     "MSPDI_LINK_TYPES",
@@ -70,6 +72,10 @@ DAY_NAMES = WEEKDAYS
 MSPDI_LINK_TYPES = {0: "FF", 1: "FS", 2: "SF", 3: "SS"}
 MSPDI_CONSTRAINTS = {1: "ALAP", 2: "MSO", 3: "MFO", 4: "SNET", 5: "SNLT", 6: "FNET", 7: "FNLT"}
 MSPDI_ID_ALIAS = "tpmkit id"
+#: An elapsed duration (``em``/``eh``/``ed``/``ew``/``emo``) is clock time: its task is on this
+#: 24-hour calendar, in days of 1,440 minutes (reader and writer)
+MSPDI_ELAPSED_CALENDAR = "24 Hours (elapsed)"
+MSPDI_ELAPSED_DAY = 1440.0
 MSPDI_ID_FIELD = "188743731"
 #: resource ids likewise, in the resource Text1 field (the resource ``Name`` holds its name)
 MSPDI_RESOURCE_ID_ALIAS = "tpmkit resource id"
