@@ -43,6 +43,11 @@ def day(ts: object) -> str:
 def critical_definition(result, deadline_date: object = None) -> str:
     """The one line that says which tasks are called critical, and why."""
     tf = result.table["total_float"]
+    if result.critical_rule == "longest_path":
+        return ("critical = the longest path (the tasks that drive the project finish through "
+                "links without slack, as P6)")
+    if result.critical_rule == "total_float":
+        return f"critical = total float ≤ {days(result.critical_float or 0.0)} d (the plan's rule)"
     if not len(tf):
         return "critical = total float 0"
     low = float(tf.min())

@@ -17,7 +17,7 @@ from tpmkit.cli._common import (
     write_text_atomic,
 )
 from tpmkit.cli._format import critical_definition, critical_sequence, day, days
-from tpmkit.cpm import ScheduleResult, schedule
+from tpmkit.cpm import CRITICAL_RULES, ScheduleResult, schedule
 from tpmkit.errors import format_ids
 from tpmkit.model.progress import PROGRESS_OPTIONS
 
@@ -29,6 +29,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deadline", metavar="DATE|DAYS",
                         help="finish deadline for the backward pass (date or working days)")
     parser.add_argument("--csv", metavar="OUT", help="also write the schedule table to OUT (CSV)")
+    parser.add_argument("--critical", choices=CRITICAL_RULES,
+                        help="which tasks are critical: lowest_float (the lowest total float; "
+                             "the default unless the file says), total_float (total float ≤ "
+                             "--critical-float, as MS Project and P6) or longest_path (P6)")
+    parser.add_argument("--critical-float", metavar="DAYS", type=float,
+                        help="with --critical total_float: the threshold in working days "
+                             "(default the file's, else 0)")
     add_progress_arguments(parser)
 
 
@@ -167,7 +174,8 @@ def format_header(project, result: ScheduleResult) -> str:
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(args)
-    result = schedule(project, deadline=date_or_days(args.deadline), progress=args.progress)
+    result = schedule(project, deadline=date_or_days(args.deadline), progress=args.progress,
+                      critical=args.critical, critical_float=args.critical_float)
     sched = result.table
     if args.csv:
         write_text_atomic(args.csv, sched.to_csv(lineterminator="\n", date_format="%Y-%m-%d"),

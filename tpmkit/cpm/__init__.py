@@ -24,7 +24,8 @@ Rules (textbook PDM, e.g. Hendrickson ch. 10; Moder, Phillips & Davis):
   fractional durations never shows as negative float;
 * a task is critical when its total float ≤ max(0, smallest total float): the usual
   "float ≤ 0" rule, which falls back to the longest path when a later deadline gives every
-  task positive float.
+  task positive float; or, as the plan's tool says (``critical``), total float ≤ a
+  threshold (MS Project, P6) or P6's longest path (:data:`CRITICAL_RULES`).
 
 The passes are those of :mod:`tpmkit._core.pdm` (compiled with numba for large networks
 when it is installed) and run in time linear in tasks + links.
@@ -36,9 +37,16 @@ Moder, J., Phillips, C., Davis, E. *Project Management with CPM, PERT and Preced
 Diagramming*, 3rd ed. (1983).
 """
 
-from tpmkit.cpm.core import ScheduleResult, driving_path, passes, schedule, warn_calendars
+from tpmkit.cpm.core import (
+    CRITICAL_RULES,
+    ScheduleResult,
+    driving_path,
+    passes,
+    schedule,
+    warn_calendars,
+)
 from tpmkit.cpm.paths import critical_paths, heaviest_critical_path
 from tpmkit.cpm.steps import cpm_steps, format_number, wbs_summary
 
-__all__ = ["ScheduleResult", "cpm_steps", "critical_paths", "driving_path", "format_number",
+__all__ = ["CRITICAL_RULES", "ScheduleResult", "cpm_steps", "critical_paths", "driving_path", "format_number",
            "heaviest_critical_path", "passes", "schedule", "warn_calendars", "wbs_summary"]

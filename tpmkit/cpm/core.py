@@ -31,10 +31,15 @@ from tpmkit.model.timeplan import (
     warn_calendars,
 )
 
-__all__ = ["ScheduleResult", "driving_path", "forecast_passes", "passes", "positions", "schedule",
+__all__ = ["CRITICAL_RULES", "ScheduleResult", "driving_path", "forecast_passes", "passes", "positions", "schedule",
            "warn_calendars"]
 
 _EPS = EPS
+
+#: Which tasks are critical (:func:`schedule`'s ``critical``): the lowest total float (the
+#: default), total float at most ``critical_float`` (MS Project; P6 "total float less than or
+#: equal to"), or the longest path (P6: the tasks that drive the project finish).
+CRITICAL_RULES = ("lowest_float", "total_float", "longest_path")
 
 
 _NO_BOUND = np.zeros(0)
@@ -173,6 +178,12 @@ class ScheduleResult:
         [working days, forecast finish − baseline finish; NaN without a baseline].
     progress : str
         How out-of-sequence progress was scheduled (see :func:`schedule`).
+    critical_rule : str
+        Which tasks are critical (:data:`CRITICAL_RULES`; see :func:`schedule`).
+    critical_float : float or None
+        The total float up to which a task is critical [working days]: the threshold of
+        ``"total_float"``, the lowest open float of ``"lowest_float"``; None for
+        ``"longest_path"``.
     """
 
     table: pd.DataFrame
@@ -185,6 +196,8 @@ class ScheduleResult:
     finish_date: pd.Timestamp | None = None
     status_date: pd.Timestamp | None = None
     progress: str = "retained_logic"
+    critical_rule: str = "lowest_float"
+    critical_float: float | None = None
 
     def __repr__(self) -> str:
         return (f"ScheduleResult(tasks={len(self.table)}, duration={self.duration:g}, "
@@ -210,7 +223,8 @@ class ScheduleResult:
 def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = None,
              near_critical: float = 5.0, durations: object | None = None,
              progress: str = "retained_logic", status_date: object = None,
-             lag_calendar: str | None = None) -> ScheduleResult:
+             lag_calendar: str | None = None, critical: str | None = None,
+             critical_float: float | None = None) -> ScheduleResult:
     """Schedule a project with CPM/PDM; with a status date, forecast it from its progress.
 
     Parameters
@@ -249,6 +263,19 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
         ``"predecessor"`` (P6's default), ``"project"`` or ``"24h"`` (elapsed time);
         default the project's ``lag_calendar`` setting, else ``"successor"``. A plan on
         one calendar ignores it.
+    critical : str, optional
+        Which tasks are critical: ``"lowest_float"`` (total float at most the lowest of the
+        open tasks, or 0 when that is negative — a deadline that leaves every task float
+        still shows the tightest chain), ``"total_float"`` (total float at most
+        ``critical_float``, default 0: MS Project's "tasks are critical if slack is less
+        than or equal to", P6's "total float less than or equal to") or ``"longest_path"``
+        (P6: the tasks that finish at the project finish and every task that drives one of
+        them through zero-slack links, whatever their float); default the project's
+        ``critical`` setting (the MS Project and P6 readers set their file's), else
+        ``"lowest_float"``.
+    critical_float : float, optional
+        The threshold of ``"total_float"`` [working days]; default the project's
+        ``critical_float`` setting, else 0.
 
     Returns
     -------
@@ -311,13 +338,34 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
     finish = _deadline_offset(project, deadline)
     lag = (lag_calendar or project.settings.get("lag_calendar") or "successor"
            ) if uses_calendars(project) else None
+    crit = critical_rule(project, critical, critical_float)
     if project.status_date is not None and project.start is not None:
         warn_progress(project)
-        return _forecast(project, net, dur, finish, near_critical, option, lag)
+        return _forecast(project, net, dur, finish, near_critical, option, lag, crit)
     r = _passes_on(project, net, dur, finish, None, lag)
     times = {k: r[k] for k in ("early_start", "early_finish", "late_start", "late_finish",
                                "total_float", "free_float")}
-    return _result(project, net, dur, r, times, finish, near_critical, option, None)
+    return _result(project, net, dur, r, times, finish, near_critical, option, None, crit=crit)
+
+
+def critical_rule(project: Project, critical: str | None = None,
+                  critical_float: float | None = None) -> tuple[str, float]:
+    """The critical rule and threshold of a schedule: the arguments, else the project's
+    ``critical`` / ``critical_float`` settings, else the lowest float (threshold 0)."""
+    rule = check_option(critical or project.settings.get("critical") or "lowest_float",
+                        list(CRITICAL_RULES), "critical")
+    value = critical_float if critical_float is not None else project.settings.get(
+        "critical_float")
+    try:
+        value = 0.0 if value is None or value == "" else float(value)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not np.isfinite(value):
+        from tpmkit.errors import ValidationError
+
+        raise ValidationError(f"critical_float {critical_float!r} is not a number of working "
+                              "days; give e.g. 0 or 2")
+    return rule, value
 
 
 def _passes_on(project: Project, net: Network, dur: np.ndarray | None, finish: float | None,
@@ -352,14 +400,20 @@ def _passes_on(project: Project, net: Network, dur: np.ndarray | None, finish: f
 
 def _result(project: Project, net: Network, dur: np.ndarray, r: dict, times: dict,
             finish: float | None, near_critical: float, option: str,
-            status_date: pd.Timestamp | None, fixed: np.ndarray | None = None
-            ) -> ScheduleResult:
+            status_date: pd.Timestamp | None, fixed: np.ndarray | None = None,
+            crit: tuple[str, float] = ("lowest_float", 0.0)) -> ScheduleResult:
     """The :class:`ScheduleResult` of passes ``r`` (``times``: the table's time columns;
-    ``fixed``: completed tasks, which have no float and are never critical)."""
+    ``fixed``: completed tasks, which have no float and are never critical; ``crit``: the
+    :func:`critical_rule`)."""
     tf = times["total_float"]
     open_tf = tf if fixed is None else tf[~fixed]
     crit_level = max(0.0, float(open_tf.min())) if len(open_tf) else 0.0
-    critical = tf <= crit_level + _EPS
+    if crit[0] == "total_float":
+        crit_level = crit[1]
+    critical = (_longest_path(net, r, times["early_finish"]) if crit[0] == "longest_path"
+                else tf <= crit_level + _EPS)
+    if fixed is not None:
+        critical &= ~fixed
     near = ~critical & (tf <= crit_level + near_critical + _EPS)
     drive = r["driving_link"]
     driving = np.full(len(drive), None, dtype=object)
@@ -399,7 +453,22 @@ def _result(project: Project, net: Network, dur: np.ndarray, r: dict, times: dic
         critical_path=[str(i) for i in order_ids[critical[net.order]]],
         driving_path=_driving_path(net, r), deadline=finish, project_name=project.name,
         start=project.start, finish_date=finish_date, status_date=status_date,
-        progress=option)
+        progress=option, critical_rule=crit[0],
+        critical_float=None if crit[0] == "longest_path" else crit_level)
+
+
+def _longest_path(net: Network, r: dict, ef: np.ndarray) -> np.ndarray:
+    """P6's longest path: the tasks finishing at the project finish and, backwards through
+    links without slack, every task that drives one (one backward longest-path pass over
+    those links: linear in tasks + links)."""
+    from tpmkit._core.graph import longest_path
+
+    tight = np.abs(r["link_slack"]) <= 100 * _EPS
+    end = np.isfinite(ef) & (ef >= r["project_finish"] - 100 * _EPS)
+    bound = np.where(end, 0.0, np.inf)
+    s = longest_path(net.n_tasks, net.link_from[tight], net.link_to[tight],
+                     np.zeros(int(tight.sum())), bound, forward=False)
+    return np.isfinite(s)
 
 
 def forecast_passes(project: Project, net: Network, dur: np.ndarray, finish: float | None,
@@ -417,8 +486,8 @@ def forecast_passes(project: Project, net: Network, dur: np.ndarray, finish: flo
 
 
 def _forecast(project: Project, net: Network, dur: np.ndarray, finish: float | None,
-              near_critical: float, option: str, lag_calendar: str | None = None
-              ) -> ScheduleResult:
+              near_critical: float, option: str, lag_calendar: str | None = None,
+              crit: tuple[str, float] = ("lowest_float", 0.0)) -> ScheduleResult:
     """The status-dated schedule (see :func:`schedule`)."""
     rnet, r, prog = forecast_passes(project, net, dur, finish, option, lag_calendar)
     started = prog.status != NOT_STARTED
@@ -433,7 +502,7 @@ def _forecast(project: Project, net: Network, dur: np.ndarray, finish: float | N
                                      if "plan" not in r else r["total_float_finish"]),
              "free_float": np.where(done, np.nan, r["free_float"])}
     res = _result(project, rnet, dur, r, times, finish, near_critical, option,
-                  project.status_date, fixed=done)
+                  project.status_date, fixed=done, crit=crit)
     out = res.table
     pt = project.progress
     out["forecast_start"] = es

@@ -109,6 +109,10 @@ def pmxml_tables(root: Element, name: str) -> dict[str, list[dict[str, str]]]:
     return tables
 
 
+#: PMXML ``CriticalActivityPathType`` → XER ``critical_path_type``
+_PM_CRITICAL = {"Critical Float": "CT_TotFloat", "Longest Path": "CT_DrivPath"}
+
+
 def _projects(root: Element, tables: dict[str, list[dict[str, str]]]) -> None:
     """PROJECT and SCHEDOPTIONS; activities without a project get their project's ObjectId."""
     for k, p in enumerate(root.findall("Project"), start=1):  # not ProjectList/Project
@@ -117,7 +121,9 @@ def _projects(root: Element, tables: dict[str, list[dict[str, str]]]) -> None:
             "_line": f"Project {k}", "proj_id": pid, "proj_short_name": _txt(p, "Id"),
             "clndr_id": _txt(p, "ActivityDefaultCalendarObjectId"),
             "plan_start_date": _txt(p, "PlannedStartDate"), "last_recalc_date": _txt(p, "DataDate"),
-            "def_complete_pct_type": _PM_PCT.get(_txt(p, "ActivityDefaultPercentCompleteType"), "")})
+            "def_complete_pct_type": _PM_PCT.get(_txt(p, "ActivityDefaultPercentCompleteType"), ""),
+            "critical_path_type": _PM_CRITICAL.get(_txt(p, "CriticalActivityPathType"), ""),
+            "critical_drtn_hr_cnt": _txt(p, "CriticalActivityFloatLimit") or ""})
         tables["SCHEDOPTIONS"].append({"proj_id": pid, "sched_calendar_on_relationship_lag":
                                        _PM_LAG_CAL.get(_txt(p, "RelationshipLagCalendar"),
                                                        "rcal_Predecessor")})

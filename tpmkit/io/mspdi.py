@@ -46,6 +46,8 @@ from tpmkit.io._mspdi_fields import text as _txt
 from tpmkit.io._xml import (
     DAY_NAMES,
     MSPDI_CONSTRAINTS,
+    MSPDI_ELAPSED_CALENDAR,
+    MSPDI_ELAPSED_DAY,
     MSPDI_ID_ALIAS,
     MSPDI_LINK_TYPES,
     MSPDI_RESOURCE_ID_ALIAS,
@@ -67,10 +69,8 @@ __all__ = ["LINK_TYPES", "read_parts", "write"]
 #: MSPDI link type code → tpmkit link type.
 LINK_TYPES = MSPDI_LINK_TYPES
 _CONSTRAINTS = MSPDI_CONSTRAINTS
-#: An elapsed duration is clock time: its task is scheduled on this 24-hour calendar, in
-#: days of 1,440 minutes (MS Project's ``ed``; ``em``/``eh``/``ew``/``emo`` alike).
-ELAPSED_CALENDAR = "24 Hours (elapsed)"
-ELAPSED_DAY = 1440.0
+ELAPSED_CALENDAR = MSPDI_ELAPSED_CALENDAR
+ELAPSED_DAY = MSPDI_ELAPSED_DAY
 _ID_ALIAS = MSPDI_ID_ALIAS
 def _calendar(root: Element, uid: str | None, ctx: _Ctx,
               warnings: list[str]) -> tuple[list[bool], list[str], list[list[tuple[int, int]]], str]:
@@ -239,6 +239,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         "calendar_name": cfg.cal_name,
         "source_format": "mspdi",
         **_project_summary(root, ctx),
+        **_critical_setting(root, ctx),
     }
     parts: dict[str, Any] = {"tasks": tasks, "links": links, "project": project,
                              "computed": comp, "warnings": warnings}
@@ -653,6 +654,12 @@ def _project_summary(root: Element, ctx: _Ctx) -> dict[str, Any]:
         if math.isfinite(bac):
             out["bac"] = bac
     return out
+
+
+def _critical_setting(root: Element, ctx: _Ctx) -> dict[str, Any]:
+    """MS Project's "tasks are critical if slack is less than or equal to" (days)."""
+    limit = _num(root, "CriticalSlackLimit", ctx, "project")
+    return {} if math.isnan(limit) else {"critical": "total_float", "critical_float": limit}
 
 
 def _computed(computed: list[dict[str, Any]], start: Any, wt: WorkTime) -> pd.DataFrame:

@@ -22,8 +22,7 @@ Conversions:
 * link types ``PR_FS``/``PR_SS``/``PR_FF``/``PR_SF``;
 * constraints ``CS_MSO`` (must start on) → MSO, ``CS_MSOA`` (start on or after) → SNET,
   ``CS_MSOB`` → SNLT, ``CS_MEO`` → MFO, ``CS_MEOA`` → FNET, ``CS_MEOB`` → FNLT,
-  ``CS_MANDSTART`` → MSO, ``CS_MANDFIN`` → MFO, ``CS_ALAP`` → ALAP with P6's rule (zero
-  free float: the project's ``alap`` setting ``zero_free_float``);
+  ``CS_MANDSTART`` → MSO, ``CS_MANDFIN`` → MFO, ``CS_ALAP`` → ALAP (``alap: zero_free_float``);
 * percent complete by the activity's percent-complete type: duration
   ``(target − remaining) / target``, physical ``phys_complete_pct``, units
   ``act_work_qty / (act_work_qty + remain_work_qty)``; a percentage outside 0–100 (more
@@ -363,6 +362,7 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
     }
     if alap:  # P6 keeps an ALAP activity at zero free float
         project["alap"] = "zero_free_float"
+    project.update(_critical_setting(r, proj, hours_per_day(proj_cal_id)))
     if other_cal:  # the calendars are scheduled: the project calendar's work periods too
         project["calendar"].update({k: v for k, v in _calendar_dict(pcal).items()
                                     if k in ("working_times", "hours_per_day")})
@@ -667,6 +667,15 @@ def _links(r: _Reader, tables: dict[str, list[dict[str, str]]], pid: str | None,
                         f"working days at {sum(pcal['weekmask'])}/7 working days per calendar day")
 
     return links, preds
+
+
+def _critical_setting(r: _Reader, proj: dict[str, str], hpd: float) -> dict[str, Any]:
+    """P6's critical activities: ``critical_path_type`` ``CT_DrivPath`` (the longest path) or
+    ``CT_TotFloat`` (total float ≤ ``critical_drtn_hr_cnt`` hours)."""
+    kind = {"CT_DrivPath": "longest_path", "CT_TotFloat": "total_float"}.get(
+        (proj.get("critical_path_type") or "").strip() if proj else "")
+    return {} if kind is None else {"critical": kind} if kind == "longest_path" else {
+        "critical": kind, "critical_float": r.num(proj, "critical_drtn_hr_cnt", "PROJECT", 0.0) / hpd}
 
 
 # long function: one activity's duration, progress and constraint fields, each with its check

@@ -459,6 +459,28 @@ def _date_rule(proj: Mapping[str, Any]) -> dict:
     return rule
 
 
+#: the critical rules of :func:`tpmkit.cpm.schedule` (``tpmkit.cpm.CRITICAL_RULES``: the model
+#: layer cannot import the engine)
+_CRITICAL_RULES = ("lowest_float", "total_float", "longest_path")
+
+
+def _check_critical(proj: dict) -> None:
+    """The ``critical`` and ``critical_float`` settings, checked once at the boundary."""
+    if proj.get("critical") not in (None, ""):
+        proj["critical"] = check_option(str(proj["critical"]), list(_CRITICAL_RULES),
+                                        "critical")
+    value = proj.get("critical_float")
+    if value not in (None, ""):
+        try:
+            ok = not isinstance(value, bool) and np.isfinite(float(value))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise ValidationError(f"project setting critical_float {value!r} is not a number of "
+                                  "working days; write e.g. critical_float: 0")
+        proj["critical_float"] = float(value)
+
+
 def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> Project:
     """Validate a task table plus settings and return a :class:`Project`.
 
@@ -546,6 +568,7 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         from tpmkit._core.pdm import ALAP_RULES
 
         proj["alap"] = check_option(str(proj["alap"]), list(ALAP_RULES), "alap")
+    _check_critical(proj)
     raw_tasks = parts.get("tasks")
     raw_links = parts.get("links")
     if raw_tasks is None:
