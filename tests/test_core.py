@@ -26,7 +26,8 @@ def test_codes_match_the_model_tables():
     assert [(t.name, int(t)) for t in LinkType] == [("FS", 0), ("SS", 1), ("FF", 2), ("SF", 3)]
     assert [t.name for t in LinkType] == list(LINK_TYPES)
     assert [(c.name, int(c)) for c in ConstraintType] == [
-        ("NONE", 0), ("SNET", 1), ("SNLT", 2), ("FNET", 3), ("FNLT", 4), ("MSO", 5), ("MFO", 6)]
+        ("NONE", 0), ("SNET", 1), ("SNLT", 2), ("FNET", 3), ("FNLT", 4), ("MSO", 5), ("MFO", 6),
+        ("ALAP", 7)]
     assert [c.name for c in ConstraintType][1:] == list(CONSTRAINT_TYPES)
     assert LinkType.FF == 2 and np.int64(2) == LinkType.FF
     assert EPS == 1e-9

@@ -322,18 +322,22 @@ class Calendar:
         return pd.DatetimeIndex(out)
 
     def finish_dates(self, offsets: object, start: object) -> pd.DatetimeIndex:
-        """Calendar dates of finish offsets (working day ``ceil(f) - 1``, never before day 0)."""
+        """Calendar dates of finish offsets (working day ``ceil(f) - 1``: a finish at or
+        before the start, a late finish with negative float, falls on a working day before
+        the start, as MS Project and P6 show it).
+        """
         off = np.asarray(offsets, dtype=float)
         out = np.full(off.shape, np.datetime64("NaT"), dtype="datetime64[D]")
         ok = np.isfinite(off)
-        out[ok] = self.workday(np.maximum(np.ceil(off[ok] - 1e-9) - 1, 0), start)
+        out[ok] = self.workday(np.ceil(off[ok] - 1e-9) - 1, start)
         return pd.DatetimeIndex(out)
 
     def milestone_dates(self, offsets: object, start: object) -> pd.DatetimeIndex:
         """Dates of zero-duration events: the finish date of the previous working day, and
         the start day for an event at offset 0 (MS Project's convention).
         """
-        return self.finish_dates(offsets, start)
+        off = np.asarray(offsets, dtype=float)
+        return self.finish_dates(np.where(np.abs(off) <= 1e-9, 1.0, off), start)
 
     def offset_of(self, dates: object, start: object, kind: str = "start") -> np.ndarray:
         """Working-day offsets of ``dates`` from ``start``.

@@ -42,7 +42,11 @@ __all__ = ["Network", "Project", "Settings", "build_project"]
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class Network:
-    """Arrays describing the precedence network (see ``docs/contract.md``); read-only."""
+    """Arrays describing the precedence network (see ``docs/contract.md``); read-only.
+
+    ``alap_rule`` is how ALAP tasks are scheduled: the ``alap`` project setting
+    (:data:`tpmkit._core.pdm.ALAP_RULES`).
+    """
 
     ids: np.ndarray
     duration: np.ndarray
@@ -60,8 +64,6 @@ class Network:
     lag_percent: np.ndarray
     constraint_type: np.ndarray
     constraint_offset: np.ndarray
-    #: How "as late as possible" tasks are scheduled (the ``alap`` project setting,
-    #: :data:`tpmkit._core.pdm.ALAP_RULES`).
     alap_rule: str = "late_dates"
 
     def __post_init__(self) -> None:
