@@ -10,9 +10,14 @@ from hypothesis import strategies as st
 from scipy import special, stats
 
 import tpmkit
+from tpmkit._core import jit
 from tpmkit.errors import ValidationError
 from tpmkit.risk import quantile, simulate
 from tpmkit.risk.distributions import _ndtri_py, build_sampler, ppf_numpy
+
+# the compiled engine even for the small plans of these tests (a small run in a process that
+# has not loaded numba takes the numpy path: test_a_small_simulation_does_not_load_numba)
+jit.load()
 
 LINK_TYPES = ["FS", "SS", "FF", "SF"]
 
@@ -467,3 +472,25 @@ def test_kendall_tau_counts_match_scipy_with_ties(n, k, levels, seed):
     want = np.array([stats.kendalltau(d[:, j], t).statistic for j in range(k)])
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
     np.testing.assert_allclose(got[~np.isnan(got)], want[~np.isnan(want)], atol=1e-12)
+
+
+def test_a_small_simulation_does_not_load_numba():
+    """Below 500,000 task-iterations a fresh process simulates on the numpy path (the same
+    results) instead of importing numba and its cached kernels; a large run compiles."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pandas as pd, tpmkit\n"
+            "from tpmkit.risk import simulate\n"
+            "t = pd.DataFrame({'id': [f'T{k}' for k in range(40)], 'optimistic': 2.0,\n"
+            "                  'most_likely': 3.0, 'pessimistic': 7.0,\n"
+            "                  'predecessors': [''] + [f'T{k - 1}' for k in range(1, 40)]})\n"
+            "p = tpmkit.read(t)\n"
+            "r = simulate(p, 2000, rng=1, progress=False); r.tasks\n"
+            "small = 'numba' in sys.modules\n"
+            "big = simulate(p, 20_000, rng=1, progress=False)\n"
+            "print(small, 'numba' in sys.modules, r.finish[:3].tolist() == "
+            "simulate(p, 2000, rng=1, progress=False).finish[:3].tolist())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", str(jit.HAVE_NUMBA), "True"]

@@ -29,6 +29,9 @@ def warm_up(verbose: bool = True) -> float:
     t0 = time.perf_counter()
     if not HAVE_NUMBA:
         return 0.0
+    from tpmkit._core import jit
+
+    jit.load()  # compiled from now on, even for the tiny project below
     table = pd.DataFrame({
         "id": ["A", "B", "C", "D"], "duration": [2, 3, 1, 2],
         "optimistic": [1, 2, 1, 1], "most_likely": [2, 3, 1, 2], "pessimistic": [4, 5, 2, 3],

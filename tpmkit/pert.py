@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # ndtr/ndtri: the normal CDF and quantile (scipy.stats: 0.6 s)
 
 from tpmkit.cpm import critical_paths, heaviest_critical_path, schedule
 from tpmkit.errors import ValidationError, check_option
@@ -131,7 +131,7 @@ def probability_of(mean: float, std: float, target: float) -> float:
     """
     if std <= 0:
         return float(target >= mean)
-    return float(stats.norm.cdf((target - mean) / std))
+    return float(special.ndtr((target - mean) / std))
 
 
 def duration_for(mean: float, std: float, probability: float) -> float:
@@ -145,7 +145,7 @@ def duration_for(mean: float, std: float, probability: float) -> float:
     if not 0 < probability < 1:
         raise ValidationError(f"probability {probability!r} must lie strictly between 0 and 1; "
                               "e.g. 0.8 for P80")
-    return float(mean + std * stats.norm.ppf(probability))
+    return float(mean + std * special.ndtri(probability))
 
 
 def analyze(project: Project, *, target: float | str | pd.Timestamp | None = None,

@@ -10,10 +10,12 @@ fast-math, no contraction into fused multiply-adds).
 numba itself is imported on first need, never by ``import tpmkit``:
 
 * ``@njit(...)`` compiles eagerly: it imports numba when the decorated module is imported
-  (the Monte Carlo, levelling and distribution kernels);
-* ``@njit(..., lazy=True)`` (the core's graph and PDM passes) returns a :class:`Kernel`
-  that runs as plain Python until numba is loaded, and compiled afterwards. :func:`call`
-  loads numba for large inputs only, so scheduling a small network never imports it.
+  (the levelling kernels);
+* ``@njit(..., lazy=True)`` (the core's graph and PDM passes, the Monte Carlo, distribution
+  and Kendall kernels) returns a :class:`Kernel` that runs as plain Python until numba is
+  loaded, and compiled afterwards. :func:`call` loads numba for large inputs only, so
+  scheduling or simulating a small network never imports it (the Monte Carlo engine then
+  takes its numpy reference path, which gives the same results).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["COMPILE_ABOVE", "HAVE_NUMBA", "Kernel", "call", "loaded", "njit", "prange"]
+__all__ = ["COMPILE_ABOVE", "HAVE_NUMBA", "Kernel", "call", "load", "loaded", "njit", "prange"]
 
 HAVE_NUMBA = (os.environ.get("TPMKIT_NO_NUMBA", "") != "1"
               and importlib.util.find_spec("numba") is not None)
@@ -60,10 +62,13 @@ class Kernel:
 
 
 def _rebind(namespace: dict) -> None:
-    # numba resolves globals by value when it compiles: lazy kernels must be dispatchers
+    # numba resolves globals by value when it compiles: lazy kernels must be dispatchers,
+    # and the stand-in ``prange`` (``range`` until numba is loaded) numba's parallel range
     for name, value in list(namespace.items()):
         if isinstance(value, Kernel) and value.dispatcher is not None:
             namespace[name] = value.dispatcher
+        elif value is range and name == "prange":
+            namespace[name] = _numba.prange
 
 
 def _load() -> None:
@@ -78,6 +83,13 @@ def _load() -> None:
             k.dispatcher = _numba.njit(**k.options)(k.py_func)
     for k in _LAZY:
         _rebind(k.py_func.__globals__)
+
+
+def load() -> None:
+    """Load numba and compile every lazy kernel on first call from now on (the warm-up uses
+    it to compile tiny inputs; a no-op without numba)."""
+    if HAVE_NUMBA:
+        _load()
 
 
 def loaded() -> bool:
@@ -110,11 +122,9 @@ if HAVE_NUMBA:
 
         return decorate
 
-    def __getattr__(name: str) -> Any:
-        if name == "prange":
-            _load()
-            return _numba.prange
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    #: ``range`` until numba is loaded; :func:`_rebind` puts ``numba.prange`` in the modules of
+    #: the kernels (a lazy kernel runs as Python with ``range``, compiled in parallel)
+    prange = range
 else:
     def njit(*args: Any, lazy: bool = False, **options: Any) -> Any:
         """No-op stand-in for :func:`numba.njit` (``@njit`` and ``@njit(...)``)."""

@@ -15,7 +15,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+# scipy.special, not scipy.stats (0.5 s to import): the same functions stats' beta, triang
+# and norm evaluate, in the same order of operations
+from scipy import special
 
 from tpmkit.errors import ValidationError, check_option, format_ids
 from tpmkit.pert import moments
@@ -128,11 +131,11 @@ def three_point(
         var = (mean - a) * (b - mean) / (lam + 3.0)
         alpha = 1.0 + lam * (m - a) / safe
         beta = 1.0 + lam * (b - m) / safe
-        quant = a + width * stats.beta.ppf(q, alpha, beta)
+        quant = a + width * special.betaincinv(alpha, beta, q)
     else:
         mean, var = moments(a, m, b, method="triangular")
         c = (m - a) / safe
-        quant = stats.triang.ppf(q, c, loc=a, scale=safe)
+        quant = np.where(q < c, np.sqrt(c * q), 1 - np.sqrt((1 - c) * (1 - q))) * safe + a
     var = np.where(fixed, 0.0, np.maximum(var, 0.0))
     quant = np.where(fixed, a, quant)
     out = pd.DataFrame({"mean": mean, "variance": var, "std": np.sqrt(var),
@@ -195,13 +198,13 @@ def three_point_sum(
     std = math.sqrt(var)
     out = {"n": float(len(t)), "mean": mean, "variance": var, "std": std}
     labels = _percentile_labels(percentiles)
-    z = stats.norm.ppf(np.asarray(percentiles, dtype=float) / 100.0)
+    z = special.ndtri(np.asarray(percentiles, dtype=float) / 100.0)
     for label, zz in zip(labels, z):
         out[label] = mean + zz * std
     if target is not None:
         zt = (float(target) - mean) / std if std > 0 else (np.inf if target >= mean else -np.inf)
         out["z"] = zt
-        out["probability"] = float(stats.norm.cdf(zt))
+        out["probability"] = float(special.ndtr(zt))
     return pd.Series(out, dtype=float)
 
 

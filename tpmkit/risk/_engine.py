@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tpmkit._core import pdm
+from tpmkit._core import jit, pdm
 from tpmkit._core.codes import EPS, ConstraintType
 from tpmkit._core.jit import HAVE_NUMBA, njit, prange
 from tpmkit.risk._random import fill_uniforms, uniforms
@@ -196,7 +196,7 @@ class Outputs:
                 "es": self.es[store], "ef": self.ef[store]}
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", lazy=True)
 def _tri(u, p):  # pragma: no cover - compiled
     if u < p[2]:
         return p[0] + math.sqrt(u * p[3])
@@ -217,7 +217,7 @@ def tri_params(lo: np.ndarray, ml: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.column_stack([lo, hi, fc, w * (ml - lo), w * (hi - ml)])
 
 
-@njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
+@njit(cache=True, nogil=True, error_model="numpy", _nrt=False, lazy=True)
 def _tree_add(acc, x, m):  # pragma: no cover - compiled
     """Add the ``m`` values of ``x`` into the ``LANES`` partial sums ``acc`` (x is scratch).
 
@@ -236,7 +236,7 @@ def _tree_add(acc, x, m):  # pragma: no cover - compiled
 
 
 # long function: one fused loop per block keeps a draw's data in registers/L1 (splitting it costs speed)
-@njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
+@njit(cache=True, nogil=True, error_model="numpy", _nrt=False, lazy=True)
 def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_ptr, succ_link,
            link_from, link_to, link_type, lag, lag_pct, ctype, coff, rel_s, rel_f, due_s, due_f,
            fixed, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
@@ -495,7 +495,7 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
                     o_dkeep[i0 + i, k] = d[k, i]
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True, lazy=True)
 def _chunk_parts(bounds, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_ptr,
                  succ_link, link_from, link_to, link_type, lag, lag_pct, ctype, coff, rel_s,
                  rel_f, due_s, due_f, fixed, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
@@ -516,6 +516,17 @@ def _chunk_parts(bounds, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, 
                bin_lo, bin_w, nkeep, store, o_finish, o_cost, o_crit[p], o_sx[p], o_sxx[p],
                o_sxy[p], o_ssi[p], o_ses[p], o_ubin[p], o_hist[p], o_rocc[p],
                o_dkeep, o_es, o_ef)
+
+
+#: Task-iterations of a simulation from which the compiled kernel runs while numba is not
+#: loaded yet: a smaller run takes the numpy reference path (the same results), which costs
+#: less than importing numba and loading its cached machine code (~0.5-1 s).
+COMPILE_ABOVE_CELLS = 500_000
+
+
+def worth_compiling(cells: int) -> bool:
+    """Whether a simulation of ``cells`` task-iterations runs the compiled kernel."""
+    return HAVE_NUMBA and (jit.loaded() or cells >= COMPILE_ABOVE_CELLS)
 
 
 def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = True) -> None:
@@ -542,7 +553,7 @@ def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = 
             out.ibuf = np.empty((PARTS, 3, max(bs, out.nb)), np.int64)
             out.occ = np.empty((PARTS, bs), np.bool_)
         costly = np.flatnonzero((inp.cfix != 0.0) | (inp.rate != 0.0))
-        _chunk_parts(bounds, out.work, out.wex, out.vec, out.ibuf, out.occ, *args, smp.code,
+        jit.call(_chunk_parts, jit.COMPILE_ABOVE, bounds, out.work, out.wex, out.vec, out.ibuf, out.occ, *args, smp.code,
                      smp.par, smp.tab, smp.q_lo, smp.s_lo, smp.q_mid, smp.s_mid, smp.q_hi,
                      smp.s_hi, smp.emp_ptr, smp.emp_val,
                      inp.key, inp.start, inp.u, inp.ucol, inp.x, inp.xcol, inp.xp, branch,

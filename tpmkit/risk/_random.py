@@ -39,14 +39,14 @@ _S11, _S27, _S30, _S31 = np.uint64(11), np.uint64(27), np.uint64(30), np.uint64(
 _SCALE = 1.0 / 9007199254740992.0  # 2^-53
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", lazy=True)
 def _mix(z):  # pragma: no cover - compiled
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     return z ^ (z >> _S31)
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@njit(cache=True, nogil=True, _nrt=False, lazy=True)
 def fill_uniforms(key, stream, start, m, out):  # pragma: no cover - compiled
     """``out[:m]`` = the uniforms of ``stream`` at counters ``start … start + m − 1``."""
     c = _mix(key + np.uint64(stream) * GAMMA) + np.uint64(start) * GAMMA

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import interpolate, special
+from scipy import special
 
 from tpmkit._core.jit import njit
 from tpmkit.errors import ValidationError, check_option, format_ids
@@ -120,9 +120,9 @@ def _exp_py(x: float) -> float:  # pragma: no cover - also compiled
     return math.exp(x)
 
 
-_ndtri = njit(cache=True, nogil=True)(_ndtri_py)
-_pow = njit(cache=True, nogil=True, inline="always")(_pow_py)
-_exp = njit(cache=True, nogil=True, inline="always")(_exp_py)
+_ndtri = njit(cache=True, nogil=True, lazy=True)(_ndtri_py)
+_pow = njit(cache=True, nogil=True, inline="always", lazy=True)(_pow_py)
+_exp = njit(cache=True, nogil=True, inline="always", lazy=True)(_exp_py)
 
 # elementwise versions for the numpy path: the same scalar code (libm), not numpy's SIMD
 # loops, whose last bit may differ from libm
@@ -138,7 +138,7 @@ def _hermite(t, y0, y1, s0, s1, h):
             + t * t * (3.0 - 2.0 * t) * y1 + t * t * (t - 1.0) * h * s1)
 
 
-_hermite_nb = njit(cache=True, nogil=True, inline="always")(_hermite)
+_hermite_nb = njit(cache=True, nogil=True, inline="always", lazy=True)(_hermite)
 
 
 # --------------------------------------------------------------------------------------
@@ -190,6 +190,8 @@ def _mode_grid(pert_lambda: float) -> tuple[np.ndarray, object]:
     r = (m − o)/(p − o). The values are built once per λ (vectorised ``betaincinv``); a task's
     row is the spline at its r (error below 1e-6 at the nodes for λ ≤ 10, tested).
     """
+    from scipy.interpolate import CubicSpline  # lazy: 0.35 s to import, plans with many shapes
+
     rg = np.linspace(0.0, 1.0, _grid_size(pert_lambda))
     a = (1.0 + pert_lambda * rg)[:, None]
     b = (1.0 + pert_lambda * (1.0 - rg))[:, None]
@@ -198,7 +200,7 @@ def _mode_grid(pert_lambda: float) -> tuple[np.ndarray, object]:
     q = np.hstack([special.betaincinv(a, b, TAIL * v ** a),
                    special.betaincinv(a, b, np.broadcast_to(um, (len(rg), G_MID + 1))),
                    1.0 - special.betaincinv(b, a, TAIL * v ** b)])
-    return rg, interpolate.CubicSpline(rg, q, axis=0)
+    return rg, CubicSpline(rg, q, axis=0)
 
 
 def _pert_tables_grid(shapes: np.ndarray, pert_lambda: float) -> tuple[np.ndarray, ...]:
@@ -445,7 +447,7 @@ def _support(code: np.ndarray, par: np.ndarray, o: np.ndarray, p: np.ndarray, mu
 # --------------------------------------------------------------------------------------
 # quantile functions: compiled scalar and numpy vector versions (same arithmetic)
 # --------------------------------------------------------------------------------------
-@njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
+@njit(cache=True, nogil=True, error_model="numpy", _nrt=False, lazy=True)
 def ppf_row(k, u, row, i0, m, out, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi,
             emp_ptr, emp_val):  # pragma: no cover - compiled
     """Durations of task ``k`` at ``u[row, i0:i0+m]`` into ``out[k, :m]`` (compiled path).

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tpmkit._core import jit
 from tpmkit._core.codes import EPS
 from tpmkit._core.jit import njit, prange
 from tpmkit.errors import DataError, check_option
@@ -387,7 +388,7 @@ class MitigationComparison:
 # --------------------------------------------------------------------------------------
 # Kendall's tau of the cruciality table (computed when first read)
 # --------------------------------------------------------------------------------------
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", lazy=True)
 def _tie_pairs(v_sorted):  # pragma: no cover - compiled
     """Pairs of equal values, Σ t(t − 1)/2 over the runs of a sorted array."""
     n = v_sorted.shape[0]
@@ -402,7 +403,7 @@ def _tie_pairs(v_sorted):  # pragma: no cover - compiled
     return pairs + run * (run - 1) // 2
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True, lazy=True)
 def _kendall_tau_kernel(dt, t):  # pragma: no cover - compiled
     """Kendall's τ-b between each row of ``dt`` (tasks × iterations) and ``t``.
 
@@ -462,7 +463,13 @@ def _kendall_tau_kernel(dt, t):  # pragma: no cover - compiled
     return out
 
 
+#: Samples (iterations × tasks) from which Kendall's τ runs compiled while numba is not
+#: loaded yet: the Python count takes ~5 µs a sample, loading numba ~0.5 s.
+KENDALL_COMPILE_ABOVE = 100_000
+
+
 def _kendall_tau(d: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Kendall's τ-b of each column of ``d`` with ``t`` (compiled, or the same count in Python
-    without numba: identical results)."""
-    return _kendall_tau_kernel(np.ascontiguousarray(d.T), np.ascontiguousarray(t))
+    for small samples and without numba: identical results)."""
+    size = jit.COMPILE_ABOVE if d.size >= KENDALL_COMPILE_ABOVE else 0
+    return jit.call(_kendall_tau_kernel, size, np.ascontiguousarray(d.T), np.ascontiguousarray(t))

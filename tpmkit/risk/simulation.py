@@ -35,7 +35,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from tpmkit._core.codes import EPS
 from tpmkit._core.rng import resolve_rng
@@ -244,7 +243,9 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
         (:func:`tpmkit.widgets.progress.tqdm_progress`).
     engine : str
         ``numba`` (compiled) or ``numpy`` (the slower reference; identical results).
-        Without numba (not installed, or ``TPMKIT_NO_NUMBA=1``) both run the numpy path.
+        Without numba (not installed, or ``TPMKIT_NO_NUMBA=1``) both run the numpy path, and
+        so does ``numba`` for a run of fewer than 500,000 task-iterations while numba is not
+        loaded yet (loading it would take longer than the run).
     out_of_sequence : str
         With a status date: ``retained_logic`` (default), ``progress_override`` or
         ``actual_dates``, as the ``progress`` option of :func:`tpmkit.schedule`.
@@ -406,7 +407,8 @@ def _prepare(project, iterations: int, *, distribution: str, pert_lambda: float,
                  cfix=cfix, rate=rate, det_cost=det_cost, ucol=ucol, branch=branch, xcol=xcol,
                  aff=aff, target=target, ic_cols=ic_cols, draw_here=draw_here,
                  latin_hypercube=latin_hypercube, tolerance=tolerance, chunk=chunk,
-                 compiled=engine == "numba", bounds=bounds, block=block,
+                 compiled=engine == "numba" and _engine.worth_compiling(n * iterations),
+                 bounds=bounds, block=block,
                  iterations=iterations)
 
 
@@ -579,7 +581,7 @@ def _task_table(project, net, smp, out, finish, done, aff, branch, es_det, t_det
     si = out.ssi / done / mean_t if mean_t > 0 else np.zeros(n)
     # streaming Spearman: the task's percentile u against the finish's rank, the finish rank
     # averaged within the finish bins that the kernel summed u over
-    g = (stats.rankdata(finish) - 0.5) / done
+    g = (_average_ranks(finish) - 0.5) / done
     b = np.clip(((finish - bins[0]) / bins[1]).astype(np.int64), 0, out.nb - 1)
     cnt = np.bincount(b, minlength=out.nb)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -595,10 +597,11 @@ def _task_table(project, net, smp, out, finish, done, aff, branch, es_det, t_det
     kd = out.d_keep[:keep]
     kt = finish[:keep]
     if len(exact) and keep > 2:
-        for k in exact:
+        rt = _average_ranks(kt)
+        for k in exact:  # Spearman = Pearson of the (average) ranks
             col = kd[:, k]
             if np.ptp(col) > 0 and np.ptp(kt) > 0:
-                spearman[k] = stats.spearmanr(col, kt).statistic
+                spearman[k] = np.corrcoef(_average_ranks(col), rt)[0, 1]
             else:
                 spearman[k] = np.nan
     kendall = np.full(n, np.nan)
@@ -614,6 +617,18 @@ def _task_table(project, net, smp, out, finish, done, aff, branch, es_det, t_det
         "cruciality_kendall": kendall, "start_mean": start_mean,
         "finish_mean": start_mean + net.duration + mean_x,
     }, index=index)
+
+
+def _average_ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks 1..n of ``x``, ties sharing their mean rank (``scipy.stats.rankdata``'s
+    ``"average"``, without importing scipy.stats)."""
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    first = np.flatnonzero(np.r_[True, xs[1:] != xs[:-1]]) if len(xs) else np.zeros(0, np.int64)
+    counts = np.diff(np.r_[first, len(xs)])
+    ranks = np.empty(len(xs))
+    ranks[order] = np.repeat(first + (counts + 1) / 2.0, counts)
+    return ranks
 
 
 def _cond_quantile(h: np.ndarray, lo: float, w: float, q: float) -> np.ndarray:
