@@ -12,7 +12,7 @@ from enum import IntEnum
 
 import numpy as np
 
-__all__ = ["EPS", "ConstraintType", "LinkType", "zero_within_eps"]
+__all__ = ["CRITICAL_RULES", "EPS", "ConstraintType", "LinkType", "zero_within_eps"]
 
 #: Tolerance [working days] for comparing schedule times and floats: two times closer
 #: than ``EPS`` are the same time (a task with total float ≤ EPS is critical; a
@@ -21,6 +21,12 @@ __all__ = ["EPS", "ConstraintType", "LinkType", "zero_within_eps"]
 #: decimals, so their rounding error is far below 1e-9 days (≈ 0.1 ms), and a genuine
 #: difference is far above it. Looser tests use a documented multiple of EPS.
 EPS = 1e-9
+
+#: Which tasks are critical (:func:`tpmkit.schedule`'s ``critical``, the ``critical`` project
+#: setting): the lowest total float (the default), total float at most ``critical_float``
+#: (MS Project; P6 "total float less than or equal to"), or the longest path (P6: the tasks
+#: that drive the project finish).
+CRITICAL_RULES = ("lowest_float", "total_float", "longest_path")
 
 
 def zero_within_eps(values: np.ndarray) -> np.ndarray:

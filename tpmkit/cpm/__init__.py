@@ -48,5 +48,6 @@ from tpmkit.cpm.core import (
 from tpmkit.cpm.paths import critical_paths, heaviest_critical_path
 from tpmkit.cpm.steps import cpm_steps, format_number, wbs_summary
 
-__all__ = ["CRITICAL_RULES", "ScheduleResult", "cpm_steps", "critical_paths", "driving_path", "format_number",
-           "heaviest_critical_path", "passes", "schedule", "warn_calendars", "wbs_summary"]
+__all__ = ["CRITICAL_RULES", "ScheduleResult", "cpm_steps", "critical_paths", "driving_path",
+           "format_number", "heaviest_critical_path", "passes", "schedule", "warn_calendars",
+           "wbs_summary"]

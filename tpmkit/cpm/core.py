@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tpmkit._core.codes import EPS, ConstraintType, LinkType, zero_within_eps
+from tpmkit._core.codes import CRITICAL_RULES, EPS, ConstraintType, LinkType, zero_within_eps
 from tpmkit.errors import check_option
 from tpmkit.model import Network, Project
 from tpmkit.model.calendar import DATE_MAX
@@ -31,15 +31,10 @@ from tpmkit.model.timeplan import (
     warn_calendars,
 )
 
-__all__ = ["CRITICAL_RULES", "ScheduleResult", "driving_path", "forecast_passes", "passes", "positions", "schedule",
-           "warn_calendars"]
+__all__ = ["CRITICAL_RULES", "ScheduleResult", "driving_path", "forecast_passes", "passes",
+           "positions", "schedule", "warn_calendars"]
 
 _EPS = EPS
-
-#: Which tasks are critical (:func:`schedule`'s ``critical``): the lowest total float (the
-#: default), total float at most ``critical_float`` (MS Project; P6 "total float less than or
-#: equal to"), or the longest path (P6: the tasks that drive the project finish).
-CRITICAL_RULES = ("lowest_float", "total_float", "longest_path")
 
 
 _NO_BOUND = np.zeros(0)
@@ -354,10 +349,10 @@ def critical_rule(project: Project, critical: str | None = None,
     ``critical`` / ``critical_float`` settings, else the lowest float (threshold 0)."""
     rule = check_option(critical or project.settings.get("critical") or "lowest_float",
                         list(CRITICAL_RULES), "critical")
-    value = critical_float if critical_float is not None else project.settings.get(
-        "critical_float")
+    if critical_float is None:  # the setting, a number checked by build_project
+        return rule, float(project.settings.get("critical_float") or 0.0)
     try:
-        value = 0.0 if value is None or value == "" else float(value)
+        value = float(critical_float)
     except (TypeError, ValueError):
         value = float("nan")
     if not np.isfinite(value):

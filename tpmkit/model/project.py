@@ -461,16 +461,12 @@ def _date_rule(proj: Mapping[str, Any]) -> dict:
     return rule
 
 
-#: the critical rules of :func:`tpmkit.cpm.schedule` (``tpmkit.cpm.CRITICAL_RULES``: the model
-#: layer cannot import the engine)
-_CRITICAL_RULES = ("lowest_float", "total_float", "longest_path")
-
-
 def _check_critical(proj: dict) -> None:
     """The ``critical`` and ``critical_float`` settings, checked once at the boundary."""
     if proj.get("critical") not in (None, ""):
-        proj["critical"] = check_option(str(proj["critical"]), list(_CRITICAL_RULES),
-                                        "critical")
+        from tpmkit._core.codes import CRITICAL_RULES
+
+        proj["critical"] = check_option(str(proj["critical"]), list(CRITICAL_RULES), "critical")
     value = proj.get("critical_float")
     if value not in (None, ""):
         try:

@@ -553,16 +553,17 @@ def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = 
             out.ibuf = np.empty((PARTS, 3, max(bs, out.nb)), np.int64)
             out.occ = np.empty((PARTS, bs), np.bool_)
         costly = np.flatnonzero((inp.cfix != 0.0) | (inp.rate != 0.0))
-        jit.call(_chunk_parts, jit.COMPILE_ABOVE, bounds, out.work, out.wex, out.vec, out.ibuf, out.occ, *args, smp.code,
-                     smp.par, smp.tab, smp.q_lo, smp.s_lo, smp.q_mid, smp.s_mid, smp.q_hi,
-                     smp.s_hi, smp.emp_ptr, smp.emp_val,
-                     inp.key, inp.start, inp.u, inp.ucol, inp.x, inp.xcol, inp.xp, branch,
-                     inp.ro, inp.ri, inp.r_prob, inp.r_unit, inp.r_imp, inp.r_cost, inp.r_ptr,
-                     inp.r_task, inp.aff, costly, inp.cfix, inp.rate, inp.d0, inp.es0, inp.t0,
-                     inp.bin_lo, inp.bin_w, inp.nkeep, inp.store,
-                     v["finish"], v["cost"], out.crit, out.sx, out.sxx, out.sxy, out.ssi,
-                     out.ses, out.ubin, out.hist, out.rocc,
-                     v["d_keep"], v["es"], v["ef"])
+        jit.call(_chunk_parts, jit.COMPILE_ABOVE,  # compiled: worth_compiling said so
+                 bounds, out.work, out.wex, out.vec, out.ibuf, out.occ, *args, smp.code,
+                 smp.par, smp.tab, smp.q_lo, smp.s_lo, smp.q_mid, smp.s_mid, smp.q_hi,
+                 smp.s_hi, smp.emp_ptr, smp.emp_val,
+                 inp.key, inp.start, inp.u, inp.ucol, inp.x, inp.xcol, inp.xp, branch,
+                 inp.ro, inp.ri, inp.r_prob, inp.r_unit, inp.r_imp, inp.r_cost, inp.r_ptr,
+                 inp.r_task, inp.aff, costly, inp.cfix, inp.rate, inp.d0, inp.es0, inp.t0,
+                 inp.bin_lo, inp.bin_w, inp.nkeep, inp.store,
+                 v["finish"], v["cost"], out.crit, out.sx, out.sxx, out.sxy, out.ssi,
+                 out.ses, out.ubin, out.hist, out.rocc,
+                 v["d_keep"], v["es"], v["ef"])
     else:
         _chunk_numpy(net, smp, inp, out, v, bounds)
 
