@@ -157,3 +157,7 @@ def test_cli_schedule_says_the_rule():
                           "total_float", "--critical-float", "3", "--json"],
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out)["tasks"]
+    out = subprocess.run([sys.executable, "-m", "tpmkit", "schedule", src, "--critical",
+                          "total_float", "--critical-float", "3"], capture_output=True, text=True,
+                         check=True).stdout
+    assert "critical = total float ≤ 3 d (the rule of MS Project and P6)" in out

@@ -47,7 +47,8 @@ def critical_definition(result, deadline_date: object = None) -> str:
         return ("critical = the longest path (the tasks that drive the project finish through "
                 "links without slack, as P6)")
     if result.critical_rule == "total_float":
-        return f"critical = total float ≤ {days(result.critical_float or 0.0)} d (the plan's rule)"
+        return (f"critical = total float ≤ {days(result.critical_float or 0.0)} d (the rule of "
+                "MS Project and P6)")
     if not len(tf):
         return "critical = total float 0"
     low = float(tf.min())
