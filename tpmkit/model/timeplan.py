@@ -134,6 +134,15 @@ class TimePlan:
             s = worktime.last_array(worktime.work_array(instants[f"{col}_start"], self.task_cal,
                                                         self.axis), self.task_cal, self.axis)
             sd = self.dates(s, finish=False)
+            bound = instants.get("late_start_bound") if col == "late" else None
+            if bound is not None:
+                # an SS/SF successor asks the task to start by a time its calendar does not
+                # work: the late start is the end of the work before it (the same working
+                # time), on that day, not the next working instant after the bound
+                held = s > bound + 1e-6
+                if held.any():
+                    s = np.where(held, worktime.shift_array(s, 0.0, self.task_cal, self.axis), s)
+                    sd = np.where(held, self.dates(s, finish=True), self.dates(s, finish=False))
             fd = self.dates(instants[f"{col}_finish"], finish=True)
             if not self.sub_day:
                 prior = worktime.shift_array(s, 0.0, self.task_cal, self.axis)
@@ -312,6 +321,15 @@ def calendar_passes(net, dur: np.ndarray, finish: float | None, bounds: dict,
     np.minimum.at(ff, a, link_slack)
     no_succ = np.diff(net.succ_ptr) == 0
     w_end = worktime.work_array(np.full(len(ef), t_early), tc, plan.axis)
+    # the latest start an SS or SF link leaves the predecessor, in clock time (for its date)
+    held = (t == LinkType.SS) | (t == LinkType.SF)
+    start_bound = np.full(len(es), np.inf)
+    if held.any():
+        base = np.where(t == LinkType.SS, ls[b], lf[b])[held]
+        lag_h = lag[held]
+        v = np.where(lag_h == 0.0, base, worktime.back_array(base, lag_h, plan.link_cal[held],
+                                                             plan.axis))
+        np.minimum.at(start_bound, a[held], v)
     ff[no_succ] = ((w_end - w_ef) / unit)[no_succ]
     return {"early_start": plan.offsets(es), "early_finish": plan.offsets(ef),
             "late_start": plan.offsets(ls), "late_finish": plan.offsets(lf),
@@ -320,7 +338,7 @@ def calendar_passes(net, dur: np.ndarray, finish: float | None, bounds: dict,
             "free_float": zero_within_eps(ff), "driving_link": drive,
             "link_slack": link_slack, "project_finish": float(plan.offsets([t_early])[0]),
             "instants": {"early_start": es, "early_finish": ef, "late_start": ls,
-                         "late_finish": lf},
+                         "late_finish": lf, "late_start_bound": start_bound},
             "horizon_exceeded": worktime.horizon_exceeded(plan.axis, es, ef, ls, lf)}
 
 
