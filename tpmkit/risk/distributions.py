@@ -310,7 +310,10 @@ def build_sampler(tasks: pd.DataFrame, duration: np.ndarray, *, default: str = "
     code[(p - o <= 0) & (code != EMPIRICAL)] = FIXED
     emp_ptr, emp_val = _empirical_values(tasks, ids, code, empirical, ratios, duration)
     par, tab, mean, var, shapes = _bounded_parameters(code, o, m, p, duration, pert_lambda)
-    q_lo, s_lo, q_mid, s_mid, q_hi, s_hi = _pert_tables(shapes, pert_lambda)
+    # C-contiguous whatever built them (the mode-position spline gives strided views): one
+    # compiled signature of the kernel, the one the install-time warm-up compiles
+    q_lo, s_lo, q_mid, s_mid, q_hi, s_hi = (np.ascontiguousarray(x) for x in _pert_tables(
+        shapes, pert_lambda))
     mu3 = moments(o, m, p)[0]
     sd3 = (p - o) / 6.0
     _unbounded_parameters(code, mu3, sd3, par, mean, var)
