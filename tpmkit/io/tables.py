@@ -206,7 +206,9 @@ def _read_excel(path: Path) -> dict:
     check_workbook(path)
     rows = limit("rows")
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object, nrows=rows + 1)
+        # the engine named: pandas warns of a future default when python-calamine is installed
+        sheets = pd.read_excel(path, sheet_name=None, dtype=object, nrows=rows + 1,
+                               engine="openpyxl")
     except ImportError as exc:
         raise InputFileError("reading .xlsx needs openpyxl; install it with: pip install 'tpmkit[io]'") from exc
     except Exception as exc:  # openpyxl raises many types for corrupt files
