@@ -26,7 +26,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["COMPILE_ABOVE", "HAVE_NUMBA", "Kernel", "call", "load", "loaded", "njit", "prange"]
+__all__ = ["COMPILE_ABOVE", "HAVE_NUMBA", "Kernel", "call", "compiled", "load", "loaded", "njit",
+           "prange"]
 
 HAVE_NUMBA = (os.environ.get("TPMKIT_NO_NUMBA", "") != "1"
               and importlib.util.find_spec("numba") is not None)
@@ -97,10 +98,18 @@ def loaded() -> bool:
     return _numba is not None
 
 
-def call(kernel: Callable, size: int, *args: Any) -> Any:
+def call(kernel: Callable, size: int, *args: Any, above: int = COMPILE_ABOVE) -> Any:
     """Run ``kernel`` compiled when numba is available and either loaded already or
-    ``size ≥ COMPILE_ABOVE``; else as Python (the same results)."""
-    if isinstance(kernel, Kernel) and (loaded() or size >= COMPILE_ABOVE):
+    ``size ≥ above``; else as Python (the same results)."""
+    if isinstance(kernel, Kernel) and (loaded() or size >= above):
+        return kernel.compiled(*args)
+    return kernel(*args)
+
+
+def compiled(kernel: Callable, *args: Any) -> Any:
+    """Run ``kernel`` compiled whenever numba is available (the caller decided it is worth
+    loading), else as Python."""
+    if isinstance(kernel, Kernel):
         return kernel.compiled(*args)
     return kernel(*args)
 

@@ -715,6 +715,12 @@ def _other_calendars(root: Element, read: _TasksRead, ctx: _Ctx, cfg: _Settings
     out: dict[str, dict[str, Any]] = {}
     for row in read.rows:
         uid = row["_uid"]
+        if uid in read.elapsed_tasks:  # clock time: MS Project ignores the calendars
+            row["calendar"] = ELAPSED_CALENDAR
+            out[ELAPSED_CALENDAR] = {"workweek": list(DAY_NAMES), "holidays": [],
+                                     "working_times": {d: ["00:00-24:00"] for d in DAY_NAMES},
+                                     "hours_per_day": 24}
+            continue
         own = read.task_cal.get(uid)
         candidates = [own] if own in known else assigned.get(uid, [])
         found = [named(u) for u in candidates]
@@ -723,14 +729,8 @@ def _other_calendars(root: Element, read: _TasksRead, ctx: _Ctx, cfg: _Settings
         cal = found[0] if found and all(c == found[0] for c in found) else None
         if cal is None and any(c is not None for c in found):
             read.mixed_cal.append(row["id"])
-        if uid in read.elapsed_tasks:  # clock time: MS Project ignores the calendars
-            cal = (None, ELAPSED_CALENDAR, {"workweek": list(DAY_NAMES), "holidays": [],
-                                            "working_times": {d: ["00:00-24:00"]
-                                                              for d in DAY_NAMES},
-                                            "hours_per_day": 24})
         row["calendar"] = "" if cal is None else cal[1]
-        if cal is not None and uid not in read.elapsed_tasks:
-            read.other_cal.setdefault(cal[1], []).append(row["id"])
         if cal is not None:
+            read.other_cal.setdefault(cal[1], []).append(row["id"])
             out[cal[1]] = cal[2]
     return out

@@ -553,7 +553,7 @@ def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = 
             out.ibuf = np.empty((PARTS, 3, max(bs, out.nb)), np.int64)
             out.occ = np.empty((PARTS, bs), np.bool_)
         costly = np.flatnonzero((inp.cfix != 0.0) | (inp.rate != 0.0))
-        jit.call(_chunk_parts, jit.COMPILE_ABOVE,  # compiled: worth_compiling said so
+        jit.compiled(_chunk_parts,  # worth_compiling said so
                  bounds, out.work, out.wex, out.vec, out.ibuf, out.occ, *args, smp.code,
                  smp.par, smp.tab, smp.q_lo, smp.s_lo, smp.q_mid, smp.s_mid, smp.q_hi,
                  smp.s_hi, smp.emp_ptr, smp.emp_val,

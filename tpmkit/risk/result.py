@@ -471,6 +471,5 @@ KENDALL_COMPILE_ABOVE = 100_000
 def _kendall_tau(d: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Kendall's τ-b of each column of ``d`` with ``t`` (compiled, or the same count in Python
     for small samples and without numba: identical results)."""
-    size = jit.COMPILE_ABOVE if d.size >= KENDALL_COMPILE_ABOVE else 0
-    return jit.call(_kendall_tau_kernel, size, np.ascontiguousarray(d.T),
-                    np.ascontiguousarray(t))
+    return jit.call(_kendall_tau_kernel, d.size, np.ascontiguousarray(d.T),
+                    np.ascontiguousarray(t), above=KENDALL_COMPILE_ABOVE)
