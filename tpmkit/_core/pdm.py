@@ -45,6 +45,7 @@ __all__ = [
     "backward_link_cal",
     "backward_links_row",
     "backward_pass",
+    "backward_task_cal",
     "due",
     "due_row",
     "finish_constraint",
@@ -53,6 +54,7 @@ __all__ = [
     "forward_link_cal",
     "forward_links_row",
     "forward_pass",
+    "forward_task_cal",
     "link_lag",
     "release",
     "release_row",
@@ -192,6 +194,102 @@ def backward_link_cal(t, ls_succ, lf_succ, lag, d, lc, tc, ptr, a, b, c):  # pra
     return v
 
 
+# ------------------------------------------------- one task on the time axis (both engines)
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def forward_task_cal(j, col, es, ef, dur, pred_ptr, pred_link, link_from, link_type, lag,
+                     lag_pct, ctype, coff, rel_start, rel_finish, tcal, lcal, ptr, a, b,
+                     c):  # pragma: no cover - compiled
+    """The forward-pass step of task ``j`` on the time axis: ``(ES_j, EF_j, driving link)``.
+
+    ``es``, ``ef`` and ``dur`` are tasks × columns and the step reads column ``col``: one
+    column in :func:`forward_pass`, one per iteration of a block in the Monte Carlo
+    kernel, so both run this one rule. Instants and working minutes as in
+    :func:`forward_pass`; the driving-link codes too.
+    """
+    d = dur[j, col]
+    tc = tcal[j]
+    best = 0.0
+    fb = -np.inf  # the latest lower bound on the finish itself
+    bl = -1
+    for q in range(pred_ptr[j], pred_ptr[j + 1]):
+        li = pred_link[q]
+        i = link_from[li]
+        v, f = forward_link_cal(link_type[li], es[i, col], ef[i, col],
+                                link_lag(lag[li], lag_pct[li], dur[i, col]), d, lcal[li], tc,
+                                tcal[i], ptr, a, b, c)
+        fb = max(fb, f)
+        if v > best + EPS or (bl == -1 and v >= best - EPS):
+            if v > best:
+                best = v
+            bl = li
+    k = ctype[j]
+    if k == _SNET or k == _FNET:
+        v = coff[j] if k == _SNET else back(coff[j], d, tc, ptr, a, b, c)
+        if k == _FNET:
+            fb = max(fb, coff[j])
+        if v > best + EPS:
+            best = v
+            bl = -2
+    elif k == _MSO or k == _MFO:
+        best = coff[j] if k == _MSO else back(coff[j], d, tc, ptr, a, b, c)
+        fb = coff[j] if k == _MFO else -np.inf
+        bl = -2
+    if rel_start.shape[0] > 0:
+        v = back(rel_finish[j], d, tc, ptr, a, b, c)
+        fb = max(fb, rel_finish[j])
+        v = rel_start[j] if rel_start[j] >= v else v
+        if v > best + EPS:
+            bl = -3
+        if v > best:
+            best = v
+    e = best
+    f = best
+    if d > 0:  # work starts at a working instant of the task's calendar
+        e = back(best, 0.0, tc, ptr, a, b, c)
+        f = shift(e, d, tc, ptr, a, b, c)
+    if fb > f:  # a finish bound in non-working time: the next working instant
+        f = back(fb, 0.0, tc, ptr, a, b, c) if d > 0 else fb
+    return e, f, bl
+
+
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def backward_task_cal(j, col, ls, lfb, dur, succ_ptr, succ_link, link_to, link_type, lag,
+                      lag_pct, ctype, coff, due_start, due_finish, finish, tcal, lcal, ptr, a,
+                      b, c):  # pragma: no cover - compiled
+    """The backward-pass step of task ``j`` on the time axis: ``(LS_j, LF_j, LFB_j)``.
+
+    ``LFB`` is the bound on the late finish before it rolls back to the end of work: a
+    finish may lie in the non-working time after the work (see :func:`forward_task_cal`),
+    so an FF or SF predecessor is bounded by it, not by the end of the work. Arrays are
+    tasks × columns as in :func:`forward_task_cal`; ``finish`` is this column's.
+    """
+    d = dur[j, col]
+    tc = tcal[j]
+    best = finish
+    for q in range(succ_ptr[j], succ_ptr[j + 1]):
+        li = succ_link[q]
+        s = link_to[li]
+        v = backward_link_cal(link_type[li], ls[s, col], lfb[s, col],
+                              link_lag(lag[li], lag_pct[li], d), d, lcal[li], tc, ptr, a, b, c)
+        if v < best:
+            best = v
+    k = ctype[j]
+    if k == _SNLT or k == _FNLT:
+        v = coff[j] if k == _FNLT else shift(coff[j], d, tc, ptr, a, b, c)
+        best = min(best, v)
+    elif k == _MSO or k == _MFO:
+        best = coff[j] if k == _MFO else shift(coff[j], d, tc, ptr, a, b, c)
+    if due_start.shape[0] > 0:
+        v = shift(due_start[j], d, tc, ptr, a, b, c)
+        best = min(best, due_finish[j] if due_finish[j] <= v else v)
+    lf = best
+    ls_ = best
+    if d > 0:  # work ends at the end of working time of the task's calendar
+        lf = shift(best, 0.0, tc, ptr, a, b, c)
+        ls_ = back(lf, d, tc, ptr, a, b, c)
+    return ls_, lf, best
+
+
 # ------------------------------------------------------------ one iteration (CPM): the passes
 @njit(cache=True, nogil=True, lazy=True)
 def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct, dur,
@@ -206,77 +304,58 @@ def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct,
     (:func:`release`): the status date and the progress of a status-dated schedule.
 
     ``tcal`` (one calendar per task, or empty) switches to the time axis of
-    :mod:`tpmkit._core.worktime`: times are instants [minutes], durations and lags working
-    minutes of the task's calendar ``tcal[j]`` and of the link's calendar ``lcal[l]``
-    (``ptr, ca, cb, cc``: the axis), a task with work starts at a working instant of its
-    calendar, and its finish is its start plus its work. With ``tcal`` empty (whole days of
-    one calendar, :data:`NO_CALENDARS`) the times add and subtract plainly.
+    :mod:`tpmkit._core.worktime` (:func:`forward_task_cal`): times are instants
+    [minutes], durations and lags working minutes of the task's calendar ``tcal[j]`` and
+    of the link's calendar ``lcal[l]`` (``ptr, ca, cb, cc``: the axis), a task with work
+    starts at a working instant of its calendar, and its finish is its start plus its
+    work. With ``tcal`` empty (whole days of one calendar, :data:`NO_CALENDARS`) the times
+    add and subtract plainly.
     """
     n = order.shape[0]
     bounded = rel_start.shape[0] > 0
-    cal = tcal.shape[0] > 0
     es = np.zeros(n)
     ef = np.zeros(n)
     drive = np.full(n, -1, dtype=np.int64)
+    if tcal.shape[0] > 0:  # one column of the tasks × columns step
+        es2, ef2 = es.reshape((n, 1)), ef.reshape((n, 1))
+        d2 = np.ascontiguousarray(dur).reshape((n, 1))
+        for k in range(n):
+            j = order[k]
+            es[j], ef[j], drive[j] = forward_task_cal(
+                j, 0, es2, ef2, d2, pred_ptr, pred_link, link_from, link_type, lag, lag_pct,
+                ctype, coff, rel_start, rel_finish, tcal, lcal, ptr, ca, cb, cc)
+        return es, ef, drive
     for k in range(n):
         j = order[k]
         d = dur[j]
-        tc = tcal[j] if cal else -1
         best = 0.0
-        fb = -np.inf  # on the time axis: the latest lower bound on the finish itself
         bl = -1
         for q in range(pred_ptr[j], pred_ptr[j + 1]):
             li = pred_link[q]
             i = link_from[li]
-            if cal:
-                v, f = forward_link_cal(link_type[li], es[i], ef[i],
-                                        link_lag(lag[li], lag_pct[li], dur[i]), d, lcal[li],
-                                        tc, tcal[i], ptr, ca, cb, cc)
-                fb = max(fb, f)
-            else:
-                v = forward_link(link_type[li], es[i], ef[i],
-                                 link_lag(lag[li], lag_pct[li], dur[i]), d)
+            v = forward_link(link_type[li], es[i], ef[i],
+                             link_lag(lag[li], lag_pct[li], dur[i]), d)
             if v > best + EPS or (bl == -1 and v >= best - EPS):
                 if v > best:
                     best = v
                 bl = li
         c = ctype[j]
         if c == _SNET or c == _FNET:
-            v = start_constraint(c, coff[j], d) if not cal or c == _SNET else back(
-                coff[j], d, tc, ptr, ca, cb, cc)
-            if cal and c == _FNET:
-                fb = max(fb, coff[j])
+            v = start_constraint(c, coff[j], d)
             if v > best + EPS:
                 best = v
                 bl = -2
         elif c == _MSO or c == _MFO:
-            best = start_constraint(c, coff[j], d) if not cal or c == _MSO else back(
-                coff[j], d, tc, ptr, ca, cb, cc)
-            if cal:
-                fb = coff[j] if c == _MFO else -np.inf
+            best = start_constraint(c, coff[j], d)
             bl = -2
         if bounded:
-            if cal:
-                v = back(rel_finish[j], d, tc, ptr, ca, cb, cc)
-                fb = max(fb, rel_finish[j])
-                v = rel_start[j] if rel_start[j] >= v else v
-            else:
-                v = release(rel_start[j], rel_finish[j], d)
+            v = release(rel_start[j], rel_finish[j], d)
             if v > best + EPS:
                 bl = -3
             if v > best:
                 best = v
-        if cal:
-            es[j] = best
-            ef[j] = best
-            if d > 0:  # work starts at a working instant of the task's calendar
-                es[j] = back(best, 0.0, tc, ptr, ca, cb, cc)
-                ef[j] = shift(es[j], d, tc, ptr, ca, cb, cc)
-            if fb > ef[j]:  # a finish bound in non-working time: the next working instant
-                ef[j] = back(fb, 0.0, tc, ptr, ca, cb, cc) if d > 0 else fb
-        else:
-            es[j] = best
-            ef[j] = best + d
+        es[j] = best
+        ef[j] = best + d
         drive[j] = bl
     return es, ef, drive
 
@@ -289,59 +368,43 @@ def backward_pass(order, succ_ptr, succ_link, link_to, link_type, lag, lag_pct, 
 
     ``due_start`` and ``due_finish`` (one per task, or empty: none) are upper bounds on
     the late start and finish applied after the constraints (:func:`due`). The calendar
-    arguments are those of :func:`forward_pass`: a task with work finishes at the end of
-    working time of its calendar, and its late start is its late finish less its work.
+    arguments are those of :func:`forward_pass` (:func:`backward_task_cal`): a task with
+    work finishes at the end of working time of its calendar, and its late start is its
+    late finish less its work.
     """
     n = order.shape[0]
     bounded = due_start.shape[0] > 0
-    cal = tcal.shape[0] > 0
     ls = np.zeros(n)
     lf = np.zeros(n)
-    # on the time axis, the bound on each late finish before it rolls back to the end of
-    # work: a finish may lie in the non-working time after the work (see forward_pass), so
-    # an FF or SF predecessor is bounded by it, not by the end of the work
-    lfb = np.zeros(n) if cal else lf
+    if tcal.shape[0] > 0:  # one column of the tasks × columns step
+        lfb = np.zeros(n)
+        ls2, lfb2 = ls.reshape((n, 1)), lfb.reshape((n, 1))
+        d2 = np.ascontiguousarray(dur).reshape((n, 1))
+        for k in range(n - 1, -1, -1):
+            j = order[k]
+            ls[j], lf[j], lfb[j] = backward_task_cal(
+                j, 0, ls2, lfb2, d2, succ_ptr, succ_link, link_to, link_type, lag, lag_pct,
+                ctype, coff, due_start, due_finish, finish, tcal, lcal, ptr, ca, cb, cc)
+        return ls, lf
     for k in range(n - 1, -1, -1):
         j = order[k]
         d = dur[j]
-        tc = tcal[j] if cal else -1
         best = finish
         for q in range(succ_ptr[j], succ_ptr[j + 1]):
             li = succ_link[q]
             s = link_to[li]
-            if cal:
-                v = backward_link_cal(link_type[li], ls[s], lfb[s],
-                                      link_lag(lag[li], lag_pct[li], d), d, lcal[li], tc,
-                                      ptr, ca, cb, cc)
-            else:
-                v = backward_link(link_type[li], ls[s], lf[s],
-                                  link_lag(lag[li], lag_pct[li], d), d)
+            v = backward_link(link_type[li], ls[s], lf[s], link_lag(lag[li], lag_pct[li], d), d)
             if v < best:
                 best = v
         c = ctype[j]
         if c == _SNLT or c == _FNLT:
-            v = finish_constraint(c, coff[j], d) if not cal or c == _FNLT else shift(
-                coff[j], d, tc, ptr, ca, cb, cc)
-            best = min(best, v)
+            best = min(best, finish_constraint(c, coff[j], d))
         elif c == _MSO or c == _MFO:
-            best = finish_constraint(c, coff[j], d) if not cal or c == _MFO else shift(
-                coff[j], d, tc, ptr, ca, cb, cc)
+            best = finish_constraint(c, coff[j], d)
         if bounded:
-            if cal:
-                v = shift(due_start[j], d, tc, ptr, ca, cb, cc)
-                best = min(best, due_finish[j] if due_finish[j] <= v else v)
-            else:
-                best = min(best, due(due_start[j], due_finish[j], d))
-        if cal:
-            lfb[j] = best
-            lf[j] = best
-            ls[j] = best
-            if d > 0:  # work ends at the end of working time of the task's calendar
-                lf[j] = shift(best, 0.0, tc, ptr, ca, cb, cc)
-                ls[j] = back(lf[j], d, tc, ptr, ca, cb, cc)
-        else:
-            lf[j] = best
-            ls[j] = best - d
+            best = min(best, due(due_start[j], due_finish[j], d))
+        lf[j] = best
+        ls[j] = best - d
     return ls, lf
 
 
