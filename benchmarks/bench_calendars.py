@@ -12,7 +12,13 @@ previous ``n / 20`` tasks, durations 1–9 days). In the same run:
 
 Prints a markdown table of medians (repeats in brackets), the load average, and the ratios
 three calendars / one calendar and three calendars / plain Python.
-Run: ``python benchmarks/bench_calendars.py [--sizes 1000 10000 100000] [--repeat 5]``.
+
+A second table times ``tpmkit.risk.simulate`` (distinct three-point estimates, PERT, with
+the task statistics) of the same kind of network on one calendar (the whole-day kernel,
+vectorised over iterations) and on three calendars (the time-axis kernel: per iteration
+the calendar steps of the PDM core, binary searches on the axis).
+Run: ``python benchmarks/bench_calendars.py [--sizes 1000 10000 100000] [--repeat 5]
+[--mc 1000 10000]``.
 """
 
 from __future__ import annotations
@@ -64,6 +70,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--mc", type=int, nargs=2, default=[1000, 10_000],
+                    metavar=("TASKS", "ITERATIONS"), help="the Monte Carlo table's size")
     args = ap.parse_args()
     warm, _, _ = random_network(3000)
     warm_cal = warm.assign(calendar=np.resize(["", "7d", "day8"], len(warm)))
@@ -92,6 +100,36 @@ def main() -> None:
     for n, m, tp, t1, t3, f1, f3 in rows:
         print(f"| {n:,} | {m:,} | {tp:.3f} | {t1:.4f} | {t3:.4f} | {t3 / t1:.1f}× "
               f"| {t3 / tp:.2f}× | {f1:g} / {f3:.4g} |")
+    monte_carlo(*args.mc, repeat=3)
+
+
+def monte_carlo(n: int, iterations: int, repeat: int) -> None:
+    """The Monte Carlo table: one calendar vs three calendars, same network and seed."""
+    table, dur, _ = random_network(n)
+    rng = np.random.default_rng(2)
+    o = np.maximum(dur - rng.integers(0, 3, n), 0.5)
+    p = dur + rng.integers(1, 6, n) + rng.random(n)  # distinct estimates
+    table = table.assign(optimistic=o, most_likely=dur, pessimistic=p)
+    one = tpmkit.read(table, start="2027-01-04")
+    three = tpmkit.read(table.assign(calendar=np.resize(["", "7d", "day8"], n)),
+                        start="2027-01-04", calendars=CALENDARS)
+    from tpmkit.risk import simulate
+
+    def run(project):
+        r = simulate(project, iterations=iterations, rng=1, progress=False)
+        r.tasks  # noqa: B018 - the task statistics are part of the run
+        return r
+
+    run(one), run(three)  # load the compiled kernels
+    t_one, r1 = timeit(lambda: run(one), repeat)
+    t_three, r3 = timeit(lambda: run(three), repeat)
+    print(f"\n`simulate` {n:,} tasks × {iterations:,} iterations (pert, distinct o/m/p, task "
+          f"statistics); medians of {repeat}; load {os.getloadavg()[0]:.2f}")
+    print("| calendars | wall [s] | per task-iteration [ns] | P80 [days] | vs one calendar |")
+    print("|---|---:|---:|---:|---:|")
+    for name, t, r in (("one (whole days)", t_one, r1), ("three (time axis)", t_three, r3)):
+        print(f"| {name} | {t:.3f} | {t / (n * iterations) * 1e9:.1f} "
+              f"| {np.percentile(r.finish, 80):.2f} | {t / t_one:.1f}× |")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ module, so the first schedule, simulation or levelling in a fresh installation p
 compile time once. ``make`` runs this right after installing, so ``make demo`` and the
 notebooks start fast. Every signature that real calls use is compiled here: the CPM
 passes, the Monte Carlo kernel with drawn and with given uniforms (plain, with risks and
-branches, Latin hypercube, correlation), Kendall's tau, levelling (both schemes, the
-search, levelling within float) and the longest-path passes of crashing and critical chain.
+branches, Latin hypercube, correlation, tasks on their own calendars), Kendall's tau,
+levelling (both schemes, the search, levelling within float) and the longest-path passes
+of crashing and critical chain.
 Without numba (``TPMKIT_NO_NUMBA=1`` or not installed) there is nothing to compile.
 """
 
@@ -51,6 +52,12 @@ def warm_up(verbose: bool = True) -> float:
                         {"correlation": [(["A", "B"], 0.5)]}):
             r = risk.simulate(project, iterations=200, rng=0, progress=False, **options)
             r.tasks  # noqa: B018 - Kendall's tau is computed on first access
+        # tasks on their own calendars: the kernel's time-axis path (same signature)
+        on_calendars = tpmkit.read(table.assign(calendar=["", "7d", "", "7d"]),
+                                   start="2027-01-04",
+                                   calendars={"7d": {"workweek": "Mon Tue Wed Thu Fri Sat Sun"}})
+        risk.simulate(on_calendars, iterations=200, rng=0, progress=False)
+        tpmkit.schedule(on_calendars)
         for scheme in ("serial", "parallel"):
             resources.level(project, scheme=scheme, time_budget=None, passes=20, rng=0)
         resources.level(project, time_budget=None, passes=20, rng=0, within_float=True)

@@ -31,8 +31,9 @@ from tpmkit.model.timeplan import (
     warn_calendars,
 )
 
-__all__ = ["CRITICAL_RULES", "ScheduleResult", "driving_path", "forecast_passes", "passes",
-           "positions", "schedule", "warn_calendars"]
+__all__ = ["CRITICAL_RULES", "ScheduleResult", "driving_path", "forecast_passes",
+           "lag_calendar_of", "passes", "positions", "project_passes", "schedule",
+           "warn_calendars"]
 
 _EPS = EPS
 
@@ -331,13 +332,12 @@ def schedule(project: Project, *, deadline: float | str | pd.Timestamp | None = 
     net = project.network()
     dur = _durations(project, net, durations)
     finish = _deadline_offset(project, deadline)
-    lag = (lag_calendar or project.settings.get("lag_calendar") or "successor"
-           ) if uses_calendars(project) else None
+    lag = lag_calendar_of(project, lag_calendar)
     crit = critical_rule(project, critical, critical_float)
     if project.status_date is not None and project.start is not None:
         warn_progress(project)
         return _forecast(project, net, dur, finish, near_critical, option, lag, crit)
-    r = _passes_on(project, net, dur, finish, None, lag)
+    r = project_passes(project, net, dur, finish, None, lag)
     times = {k: r[k] for k in ("early_start", "early_finish", "late_start", "late_finish",
                                "total_float", "free_float")}
     return _result(project, net, dur, r, times, finish, near_critical, option, None, crit=crit)
@@ -363,8 +363,18 @@ def critical_rule(project: Project, critical: str | None = None,
     return rule, value
 
 
-def _passes_on(project: Project, net: Network, dur: np.ndarray | None, finish: float | None,
-               bounds: dict | None, lag_calendar: str | None) -> dict:
+def lag_calendar_of(project: Project, lag_calendar: str | None = None) -> str | None:
+    """The lag calendar of a plan whose tasks use their own calendars (``lag_calendar``,
+    else the project's setting, else ``"successor"``); None for a plan in whole days of
+    the project calendar."""
+    if not uses_calendars(project):
+        return None
+    return lag_calendar or project.settings.get("lag_calendar") or "successor"
+
+
+def project_passes(project: Project, net: Network, dur: np.ndarray | None,
+                   finish: float | None, bounds: dict | None, lag_calendar: str | None
+                   ) -> dict:
     """:func:`passes`, on the project's calendars when ``lag_calendar`` is given (a plan
     with task calendars): the axis starts a little longer than twice the one-calendar
     forward pass and doubles until every time falls inside it."""
@@ -477,7 +487,7 @@ def forecast_passes(project: Project, net: Network, dur: np.ndarray, finish: flo
             scale = np.where(net.duration > 0, dur / net.duration, 1.0)
         rem = np.where(prog.status == NOT_STARTED, dur, rem * scale)
     rnet, bounds = progress_network(net, prog, option, rem)
-    return rnet, _passes_on(project, rnet, None, finish, bounds, lag_calendar), prog
+    return rnet, project_passes(project, rnet, None, finish, bounds, lag_calendar), prog
 
 
 def _forecast(project: Project, net: Network, dur: np.ndarray, finish: float | None,

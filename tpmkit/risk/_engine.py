@@ -33,6 +33,7 @@ import numpy as np
 from tpmkit._core import jit, pdm
 from tpmkit._core.codes import EPS, ConstraintType
 from tpmkit._core.jit import HAVE_NUMBA, njit, prange
+from tpmkit.risk import _calendars
 from tpmkit.risk._random import fill_uniforms, uniforms
 from tpmkit.risk.distributions import ppf_numpy, ppf_row
 
@@ -89,6 +90,7 @@ class Inputs:
     rate: np.ndarray        # (K,) cost per working day
     d0: np.ndarray          # (K,) shift for the duration sums (deterministic durations)
     es0: np.ndarray         # (K,) shift for the early-start sums (deterministic ES)
+    ef0: np.ndarray         # (K,) the same for the early finishes (summed on calendars)
     t0: float               # shift for the finish (deterministic finish)
     bin_lo: float
     bin_w: float
@@ -100,6 +102,8 @@ class Inputs:
     due_finish: np.ndarray = field(default_factory=lambda: np.zeros(0))  # status date
     fixed: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (K,): NaN for completed
                             # tasks (no float, never critical), else 0; or (0,)
+    cal: dict | None = None  # tasks on their own calendars: _calendars.calendar_inputs();
+                            # the bounds above are then instants
 
 
 @dataclass(eq=False)
@@ -132,6 +136,7 @@ class Outputs:
     sxy: np.ndarray = field(init=False)
     ssi: np.ndarray = field(init=False)
     ses: np.ndarray = field(init=False)
+    sef: np.ndarray = field(init=False)  # on calendars: Σ(EF − EF_det) (else EF = ES + d)
     ubin: np.ndarray = field(init=False)
     hist: np.ndarray = field(init=False)
     rocc: np.ndarray = field(init=False)
@@ -148,7 +153,7 @@ class Outputs:
     ibuf: np.ndarray | None = field(init=False, default=None)
     occ: np.ndarray | None = field(init=False, default=None)
 
-    _SUMS = ("sx", "sxx", "sxy", "ssi", "ses")
+    _SUMS = ("sx", "sxx", "sxy", "ssi", "ses", "sef")
 
     def __post_init__(self) -> None:
         k, n = self.k, self.n
@@ -235,14 +240,26 @@ def _tree_add(acc, x, m):  # pragma: no cover - compiled
         acc[i] += x[i]
 
 
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def _terms(i, dj, esj, tf, dj0, esj0, fin, t0, ta, tb, tc, td, te):  # pragma: no cover
+    """The per-iteration terms of the float sums of one task (duration, ES, float)."""
+    xj = dj - dj0
+    ta[i] = xj
+    tb[i] = xj * xj
+    tc[i] = xj * (fin - t0)
+    tot = dj + tf
+    td[i] = dj / tot * fin if tot > 0.0 else 0.0
+    te[i] = esj - esj0
+
+
 # long function: one fused loop per block keeps a draw's data in registers/L1 (splitting it costs speed)
 @njit(cache=True, nogil=True, error_model="numpy", _nrt=False, lazy=True)
 def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_ptr, succ_link,
            link_from, link_to, link_type, lag, lag_pct, ctype, coff, rel_s, rel_f, due_s, due_f,
-           fixed, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
-           key, start, u, ucol, x, xcol, xp, branch, ro, ri, r_prob, r_unit, r_imp, r_cost,
-           r_ptr, r_task, aff, costly, cfix, rate, d0, es0, t0, bin_lo, bin_w, nkeep, store,
-           o_finish, o_cost, o_crit, o_sx, o_sxx, o_sxy, o_ssi, o_ses, o_ubin,
+           fixed, tcal, lcal, cptr, ca, cb, cc, tunit, punit, code, par, tab, q_lo, s_lo,
+           q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val, key, start, u, ucol, x, xcol, xp, branch, ro, ri, r_prob, r_unit, r_imp, r_cost,
+           r_ptr, r_task, aff, costly, cfix, rate, d0, es0, ef0, t0, bin_lo, bin_w, nkeep,
+           store, o_finish, o_cost, o_crit, o_sx, o_sxx, o_sxy, o_ssi, o_ses, o_sef, o_ubin,
            o_hist, o_rocc, o_dkeep, o_es, o_ef):  # pragma: no cover - compiled
     # Tasks outside, a block of iterations inside: the passes run over contiguous rows of
     # m ≤ bs iterations (vectorised max/min), and the working set stays in cache.
@@ -259,7 +276,15 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
     nb = o_hist.shape[1] // 2
     bs = max(1, min(hi - lo, work.shape[2]))  # iterations per block (block_length); ≥ 1 for an empty part
     base = work[0]  # scratch of this part, allocated once per run (no page faults)
-    plain = aff.shape[0] == 0 and x.shape[0] == 0  # no risk or branch alters a duration
+    # tasks on their own calendars (tcal not empty): the passes run per iteration on the
+    # time axis of tpmkit._core.worktime (pdm.forward_task_cal / backward_task_cal, the
+    # steps of tpmkit.cpm's calendar passes); times are instants, durations working
+    # minutes (dm), and lag, lag_pct, coff and the bounds come in minutes and instants. The
+    # statistics stay in working days: ES and the finish as offsets of the project
+    # calendar (calendar 0, punit minutes a day), floats in days of the task's calendar.
+    calm = tcal.shape[0] > 0
+    # no risk or branch alters a duration: each task is sampled in the forward pass
+    plain = aff.shape[0] == 0 and x.shape[0] == 0 and not calm
     bounded = rel_s.shape[0] > 0  # a status date: release and due bounds per task
     branchy = branch.shape[0] > 0
     # draw the task uniforms here (counter-based), into the spare row vec[9]; they are
@@ -267,7 +292,10 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
     gen = u.shape[0] == 0
     d = base if plain else work[1]
     es = work[2]
-    lf = work[3]
+    lf = work[3]  # on calendars: the late-finish bounds (backward_task_cal)
+    ef = work[4 if calm else 3]  # on calendars: EF, LS and the durations in minutes
+    ls = work[5 if calm else 3]
+    dm = work[6 if calm else 3]
     exists = wex
     best = vec[0]
     fin = vec[1]
@@ -279,6 +307,7 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
     tc = vec[7]
     td = vec[8]
     te = vec[9]
+    fint = vec[10]  # on calendars: the finish instant of each iteration
     bins = ibuf[0]  # finish bin of each iteration of the block
     qa = ibuf[1]    # a task's uniforms in fixed point (u · 2^31, truncated)
     loc = ibuf[2]   # a task's per-bin sums of qa in this block
@@ -344,7 +373,12 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
         # iterations, so that those loops vectorise
         for i in range(m):
             fin[i] = -np.inf
-        for kk in range(n):
+        if calm:
+            _calendars.forward_block(m, n, d, dm, es, ef, fin, fint, delay, order, pred_ptr,
+                                     pred_link, link_from, link_type, lag, lag_pct, ctype,
+                                     coff, rel_s, rel_f, tcal, lcal, cptr, ca, cb, cc, tunit,
+                                     punit, store, i0, o_es, o_ef)
+        for kk in range(0 if calm else n):
             j = order[kk]
             dj_ = d[j]
             esj_ = es[j]
@@ -378,8 +412,9 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
                 for i in range(m):
                     o_es[i0 + i, j] = esj_[i]
                     o_ef[i0 + i, j] = esj_[i] + dj_[i]
-        for i in range(m):
-            fin[i] = fin[i] + delay[i]
+        if not calm:
+            for i in range(m):
+                fin[i] = fin[i] + delay[i]
         # cost: fixed + rate × duration of the tasks that happen, then the risk costs
         # (tasks without cost add exactly 0.0 in the reference path: skipped here)
         for a in range(costly.shape[0]):
@@ -405,40 +440,49 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
             dj_ = d[j]
             lfj_ = lf[j]
             esj_ = es[j]
-            for i in range(m):
-                best[i] = fin[i]
-            for q in range(succ_ptr[j], succ_ptr[j + 1]):
-                li = succ_link[q]
-                s = link_to[li]
-                pdm.backward_links_row(link_type[li], lf[s], d[s], dj_, lag[li], lag_pct[li],
-                                       best, m)
-            pdm.finish_constraint_row(ctype[j], coff[j], dj_, best, m)
-            if bounded:
-                pdm.due_row(due_s[j], due_f[j], dj_, best, m)
+            if calm:  # best := the float, es and ef rows := ES and EF − EF_det offsets
+                _calendars.backward_block(j, m, dm, es, ef, ls, lf, best, fint, succ_ptr,
+                                          succ_link, link_to, link_type, lag, lag_pct, ctype,
+                                          coff, due_s, due_f, tcal, lcal, cptr, ca, cb, cc,
+                                          tunit, punit, ef0[j])
+            else:
+                for i in range(m):
+                    best[i] = fin[i]
+                for q in range(succ_ptr[j], succ_ptr[j + 1]):
+                    li = succ_link[q]
+                    s = link_to[li]
+                    pdm.backward_links_row(link_type[li], lf[s], d[s], dj_, lag[li],
+                                           lag_pct[li], best, m)
+                pdm.finish_constraint_row(ctype[j], coff[j], dj_, best, m)
+                if bounded:
+                    pdm.due_row(due_s[j], due_f[j], dj_, best, m)
             # the float, and the per-iteration terms of the sums that do not need the
             # criticality level, while this task's rows are in the L1 cache
             dj0 = d0[j]
             esj0 = es0[j]
             skip = fixed[j] if bounded else 0.0  # NaN: a completed task has no float
-            for i in range(m):
-                lfj_[i] = best[i]
-                dj = dj_[i]
-                esj = esj_[i]
-                tf = (best[i] - dj) - esj + skip
-                esj_[i] = tf  # es row := total float (ES is no longer needed)
-                level[i] = tf if tf < level[i] else level[i]
-                xj = dj - dj0
-                ta[i] = xj
-                tb[i] = xj * xj
-                tc[i] = xj * (fin[i] - t0)
-                tot = dj + tf
-                td[i] = dj / tot * fin[i] if tot > 0.0 else 0.0
-                te[i] = esj - esj0
+            if calm:
+                for i in range(m):
+                    tf = best[i] + skip
+                    _terms(i, dj_[i], esj_[i], tf, dj0, esj0, fin[i], t0, ta, tb, tc, td, te)
+                    esj_[i] = tf  # es row := total float (ES is no longer needed)
+                    level[i] = tf if tf < level[i] else level[i]
+            else:
+                for i in range(m):
+                    lfj_[i] = best[i]
+                    dj = dj_[i]
+                    esj = esj_[i]
+                    tf = (best[i] - dj) - esj + skip
+                    _terms(i, dj, esj, tf, dj0, esj0, fin[i], t0, ta, tb, tc, td, te)
+                    esj_[i] = tf  # es row := total float (ES is no longer needed)
+                    level[i] = tf if tf < level[i] else level[i]
             _tree_add(o_sx[j], ta, m)
             _tree_add(o_sxx[j], tb, m)
             _tree_add(o_sxy[j], tc, m)
             _tree_add(o_ssi[j], td, m)
             _tree_add(o_ses[j], te, m)
+            if calm:  # the ef row holds EF − EF_det (offsets) after backward_block
+                _tree_add(o_sef[j], ef[j], m)
         for i in range(m):
             level[i] = max(0.0, level[i]) + EPS
             o_finish[i0 + i] = fin[i]
@@ -498,11 +542,12 @@ def _chunk(lo, hi, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_p
 @njit(cache=True, nogil=True, parallel=True, lazy=True)
 def _chunk_parts(bounds, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, succ_ptr,
                  succ_link, link_from, link_to, link_type, lag, lag_pct, ctype, coff, rel_s,
-                 rel_f, due_s, due_f, fixed, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
+                 rel_f, due_s, due_f, fixed, tcal, lcal, cptr, ca, cb, cc, tunit, punit, code,
+                 par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi, emp_ptr, emp_val,
                  key, start, u, ucol, x, xcol, xp, branch, ro, ri, r_prob, r_unit, r_imp,
-                 r_cost, r_ptr, r_task, aff, costly, cfix, rate, d0, es0, t0, bin_lo, bin_w,
-                 nkeep, store, o_finish, o_cost, o_crit, o_sx, o_sxx, o_sxy, o_ssi, o_ses,
-                 o_ubin, o_hist, o_rocc, o_dkeep, o_es,
+                 r_cost, r_ptr, r_task, aff, costly, cfix, rate, d0, es0, ef0, t0, bin_lo,
+                 bin_w, nkeep, store, o_finish, o_cost, o_crit, o_sx, o_sxx, o_sxy, o_ssi,
+                 o_ses, o_sef, o_ubin, o_hist, o_rocc, o_dkeep, o_es,
                  o_ef):  # pragma: no cover - compiled
     # one part per task of the thread pool; each part owns row p of every accumulator
     # and a disjoint range of the per-iteration outputs, so no two threads write the
@@ -510,12 +555,17 @@ def _chunk_parts(bounds, work, wex, vec, ibuf, occ, order, pred_ptr, pred_link, 
     for p in prange(bounds.shape[0] - 1):
         _chunk(bounds[p], bounds[p + 1], work[p], wex[p], vec[p], ibuf[p], occ[p], order,
                pred_ptr, pred_link, succ_ptr, succ_link, link_from, link_to, link_type, lag,
-               lag_pct, ctype, coff, rel_s, rel_f, due_s, due_f, fixed, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi,
+               lag_pct, ctype, coff, rel_s, rel_f, due_s, due_f, fixed, tcal, lcal, cptr, ca,
+               cb, cc, tunit, punit, code, par, tab, q_lo, s_lo, q_mid, s_mid, q_hi, s_hi,
                emp_ptr, emp_val, key, start, u, ucol, x, xcol, xp, branch, ro, ri, r_prob,
-               r_unit, r_imp, r_cost, r_ptr, r_task, aff, costly, cfix, rate, d0, es0, t0,
-               bin_lo, bin_w, nkeep, store, o_finish, o_cost, o_crit[p], o_sx[p], o_sxx[p],
-               o_sxy[p], o_ssi[p], o_ses[p], o_ubin[p], o_hist[p], o_rocc[p],
+               r_unit, r_imp, r_cost, r_ptr, r_task, aff, costly, cfix, rate, d0, es0, ef0,
+               t0, bin_lo, bin_w, nkeep, store, o_finish, o_cost, o_crit[p], o_sx[p],
+               o_sxx[p], o_sxy[p], o_ssi[p], o_ses[p], o_sef[p], o_ubin[p], o_hist[p], o_rocc[p],
                o_dkeep, o_es, o_ef)
+
+
+#: The calendar arguments of the kernel for a plan in whole days of one calendar.
+_NO_CAL = (*pdm.NO_CALENDARS, np.zeros(0), 1.0)
 
 
 #: Task-iterations of a simulation from which the compiled kernel runs while numba is not
@@ -538,18 +588,24 @@ def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = 
     rows = inp.rows
     bounds = part_bounds(rows)
     v = out.view(start, start + rows)
+    c = inp.cal
+    lags = ((net.lag, net.lag_percent, net.constraint_offset) if c is None
+            else (c["lag"], c["lag_pct"], c["coff"]))
     args = (net.order, net.pred_ptr, net.pred_link, net.succ_ptr, net.succ_link,
-            net.link_from, net.link_to, net.link_type, net.lag, net.lag_percent,
-            net.constraint_type, net.constraint_offset, inp.rel_start, inp.rel_finish,
-            inp.due_start, inp.due_finish, inp.fixed)
+            net.link_from, net.link_to, net.link_type, lags[0], lags[1],
+            net.constraint_type, lags[2], inp.rel_start, inp.rel_finish,
+            inp.due_start, inp.due_finish, inp.fixed,
+            *(_NO_CAL if c is None else (c["tcal"], c["lcal"], *c["axis"], c["tunit"],
+                                         c["punit"])))
     branch = np.flatnonzero(inp.xcol >= 0)
     if compiled and HAVE_NUMBA:
         n = net.n_tasks
-        if out.work is None or out.work.shape[2] != n:
+        rows_needed = 4 if c is None else 7  # on calendars also EF, LS, minutes
+        if out.work is None or out.work.shape[2] != n or out.work.shape[1] != rows_needed:
             bs = block_length(n)
-            out.work = np.empty((PARTS, 4, n, bs))
+            out.work = np.empty((PARTS, rows_needed, n, bs))
             out.wex = np.ones((PARTS, n if len(branch) else 0, bs), np.bool_)
-            out.vec = np.empty((PARTS, 10, bs))
+            out.vec = np.empty((PARTS, 11, bs))
             out.ibuf = np.empty((PARTS, 3, max(bs, out.nb)), np.int64)
             out.occ = np.empty((PARTS, bs), np.bool_)
         costly = np.flatnonzero((inp.cfix != 0.0) | (inp.rate != 0.0))
@@ -559,10 +615,10 @@ def run_chunk(net, smp, inp: Inputs, out: Outputs, start: int, compiled: bool = 
                  smp.s_hi, smp.emp_ptr, smp.emp_val,
                  inp.key, inp.start, inp.u, inp.ucol, inp.x, inp.xcol, inp.xp, branch,
                  inp.ro, inp.ri, inp.r_prob, inp.r_unit, inp.r_imp, inp.r_cost, inp.r_ptr,
-                 inp.r_task, inp.aff, costly, inp.cfix, inp.rate, inp.d0, inp.es0, inp.t0,
-                 inp.bin_lo, inp.bin_w, inp.nkeep, inp.store,
+                 inp.r_task, inp.aff, costly, inp.cfix, inp.rate, inp.d0, inp.es0, inp.ef0,
+                 inp.t0, inp.bin_lo, inp.bin_w, inp.nkeep, inp.store,
                  v["finish"], v["cost"], out.crit, out.sx, out.sxx, out.sxy, out.ssi,
-                 out.ses, out.ubin, out.hist, out.rocc,
+                 out.ses, out.sef, out.ubin, out.hist, out.rocc,
                  v["d_keep"], v["es"], v["ef"])
     else:
         _chunk_numpy(net, smp, inp, out, v, bounds)
@@ -586,48 +642,12 @@ def _treeseq(total: np.ndarray, a: np.ndarray, bs: int) -> None:
         total[:, :m] += x[:m].T
 
 
-# long function: mirrors _chunk line for line, so the bit-identity test compares like with like
-def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.ndarray
-                 ) -> None:
-    """The reference path: the same arithmetic as ``_chunk``, vectorised over iterations."""
-    n = net.n_tasks
-    nc = inp.rows
-    u = inp.u
+def _passes_numpy(net, inp: Inputs, d: np.ndarray, delay: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The passes of the reference path in whole days, vectorised over iterations: ES,
+    EF, the finish and the total float (before the completed tasks' NaN)."""
+    nc, n = d.shape
     bounded = inp.rel_start.shape[0] > 0
-    if u.shape[0] == 0:  # the kernel's counter-based uniforms, row ucol[k] = stream k
-        u = uniforms(inp.key, np.flatnonzero(inp.ucol >= 0), inp.start, nc)
-    base = np.empty((nc, n))
-    for k in range(n):
-        c = inp.ucol[k]
-        base[:, k] = ppf_numpy(k, u[c], smp) if c >= 0 else smp.par[k, 0]
-    d = base.copy()
-    occ = (inp.ro < inp.r_prob[:, None]).T
-    for p in range(PARTS):
-        out.rocc[p] += occ[bounds[p]:bounds[p + 1]].sum(axis=0)
-    add = np.zeros((nc, n))
-    delay = np.zeros(nc)
-    for r in range(len(inp.r_prob)):
-        if inp.r_unit[r] == 0:
-            continue
-        imp = np.where(occ[:, r], _tri_np(inp.ri[r], inp.r_imp[r]), 0.0)
-        if inp.r_ptr[r] == inp.r_ptr[r + 1]:
-            delay = np.where(occ[:, r], delay + imp, delay)
-        for t in inp.r_task[inp.r_ptr[r]:inp.r_ptr[r + 1]]:
-            step = imp if inp.r_unit[r] == 1 else imp / 100.0 * base[:, t]
-            add[:, t] = np.where(occ[:, r], add[:, t] + step, add[:, t])
-    for t in inp.aff:
-        d[:, t] = np.maximum(base[:, t] + add[:, t], 0.0)
-    exists = np.ones((nc, n), dtype=bool)
-    for k in range(n):
-        c = inp.xcol[k]
-        if c >= 0:
-            exists[:, k] = ~(inp.x[c] >= inp.xp[k])
-            d[:, k] = np.where(exists[:, k], d[:, k], 0.0)
-    cost = np.zeros(nc)
-    for k in range(n):
-        cost = np.where(exists[:, k], cost + (inp.cfix[k] + inp.rate[k] * d[:, k]), cost)
-    for r in range(len(inp.r_prob)):
-        cost = np.where(occ[:, r], cost + _tri_np(inp.ri[r], inp.r_cost[r]), cost)
     es, ef = np.zeros((nc, n)), np.zeros((nc, n))
     fin = np.full(nc, -np.inf)
     fwd, lag_of, start_c = _py(pdm.forward_link), _py(pdm.link_lag), _py(pdm.start_constraint)
@@ -676,7 +696,56 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.nda
             best = np.minimum(best, v)
         lf[:, j] = best
         ls[:, j] = best - dj
-    tf = ls - es + (inp.fixed if bounded else 0.0)
+    return es, ef, fin, ls - es
+
+
+# long function: mirrors _chunk line for line, so the bit-identity test compares like with like
+def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.ndarray
+                 ) -> None:
+    """The reference path: the same arithmetic as ``_chunk``, vectorised over iterations."""
+    n = net.n_tasks
+    nc = inp.rows
+    u = inp.u
+    bounded = inp.rel_start.shape[0] > 0
+    if u.shape[0] == 0:  # the kernel's counter-based uniforms, row ucol[k] = stream k
+        u = uniforms(inp.key, np.flatnonzero(inp.ucol >= 0), inp.start, nc)
+    base = np.empty((nc, n))
+    for k in range(n):
+        c = inp.ucol[k]
+        base[:, k] = ppf_numpy(k, u[c], smp) if c >= 0 else smp.par[k, 0]
+    d = base.copy()
+    occ = (inp.ro < inp.r_prob[:, None]).T
+    for p in range(PARTS):
+        out.rocc[p] += occ[bounds[p]:bounds[p + 1]].sum(axis=0)
+    add = np.zeros((nc, n))
+    delay = np.zeros(nc)
+    for r in range(len(inp.r_prob)):
+        if inp.r_unit[r] == 0:
+            continue
+        imp = np.where(occ[:, r], _tri_np(inp.ri[r], inp.r_imp[r]), 0.0)
+        if inp.r_ptr[r] == inp.r_ptr[r + 1]:
+            delay = np.where(occ[:, r], delay + imp, delay)
+        for t in inp.r_task[inp.r_ptr[r]:inp.r_ptr[r + 1]]:
+            step = imp if inp.r_unit[r] == 1 else imp / 100.0 * base[:, t]
+            add[:, t] = np.where(occ[:, r], add[:, t] + step, add[:, t])
+    for t in inp.aff:
+        d[:, t] = np.maximum(base[:, t] + add[:, t], 0.0)
+    exists = np.ones((nc, n), dtype=bool)
+    for k in range(n):
+        c = inp.xcol[k]
+        if c >= 0:
+            exists[:, k] = ~(inp.x[c] >= inp.xp[k])
+            d[:, k] = np.where(exists[:, k], d[:, k], 0.0)
+    cost = np.zeros(nc)
+    for k in range(n):
+        cost = np.where(exists[:, k], cost + (inp.cfix[k] + inp.rate[k] * d[:, k]), cost)
+    for r in range(len(inp.r_prob)):
+        cost = np.where(occ[:, r], cost + _tri_np(inp.ri[r], inp.r_cost[r]), cost)
+    if inp.cal is not None:
+        es, ef, fin, tf = _calendars.passes_numpy(net, inp, d, delay)
+    else:
+        es, ef, fin, tf = _passes_numpy(net, inp, d, delay)
+    tf = tf + (inp.fixed if bounded else 0.0)
     level = np.maximum(0.0, np.fmin.reduce(tf, axis=1, initial=np.inf)) + EPS
     crit = exists & (tf <= level[:, None])
     view["finish"][:] = fin
@@ -697,6 +766,8 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.nda
         _treeseq(out.sxy[p], xk[sl] * y[sl, None], bs)
         _treeseq(out.ssi[p], ratio[sl], bs)
         _treeseq(out.ses[p], es[sl] - inp.es0[None, :], bs)
+        if inp.cal is not None:
+            _treeseq(out.sef[p], ef[sl] - inp.ef0[None, :], bs)
         bp = b[sl]
         for k in stoch:
             q = (u[inp.ucol[k], sl] * Q_ONE).astype(np.int64)
@@ -709,4 +780,4 @@ def _chunk_numpy(net, smp, inp: Inputs, out: Outputs, view: dict, bounds: np.nda
     view["d_keep"][:inp.nkeep] = d[:inp.nkeep]
     if inp.store:
         view["es"][:] = es
-        view["ef"][:] = es + d
+        view["ef"][:] = ef

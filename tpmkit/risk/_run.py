@@ -63,6 +63,7 @@ class Plan:
     iterations: int = 0  # iterations of the run (the last strata block may be shorter)
     _cache: tuple | None = None  # the last strata block drawn: ((key, number), uniforms)
     key: Any = 0  # the key (np.uint64) of the last run: its counter-based streams
+    cal: dict | None = None  # tasks on their own calendars: _calendars.calendar_inputs
 
     def inputs(self, key: np.uint64, start: int, rows: int,
                prob: np.ndarray, nkeep: int, bins: tuple[float, float], store: bool
@@ -87,7 +88,9 @@ class Plan:
             xp=self.xp, ro=ro, ri=ri, r_prob=prob, r_unit=ra["unit"], r_imp=ra["imp"],
             r_cost=ra["cost"], r_ptr=ra["ptr"], r_task=ra["task"], aff=self.aff,
             cfix=self.cfix, rate=self.rate, d0=self.net.duration, es0=self.det["early_start"],
+            ef0=self.det["early_finish"],
             t0=self.t_det, bin_lo=bins[0], bin_w=bins[1], nkeep=nkeep, store=store,
+            cal=self.cal,
             **({} if self.bounds is None else {k: self.bounds[k] for k in
                                                ("rel_start", "rel_finish", "due_start",
                                                 "due_finish", "fixed")}))

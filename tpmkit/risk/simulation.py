@@ -37,8 +37,9 @@ import numpy as np
 import pandas as pd
 
 from tpmkit._core.codes import EPS
+from tpmkit._core.jit import HAVE_NUMBA
 from tpmkit._core.rng import resolve_rng
-from tpmkit.errors import DataError, ValidationError, check_option, format_ids
+from tpmkit.errors import DataError, TpmkitWarning, ValidationError, check_option, format_ids
 from tpmkit.model.progress import (
     PROGRESS_OPTIONS,
     progress_arrays,
@@ -47,7 +48,7 @@ from tpmkit.model.progress import (
     warn_progress,
     with_status_date,
 )
-from tpmkit.risk import _engine
+from tpmkit.risk import _calendars, _engine
 from tpmkit.risk._random import OCCURRENCE, draw_key, sub_key, uniforms
 from tpmkit.risk._run import KEEP, N_BINS, Plan, chunk_rows
 from tpmkit.risk.correlation import CorrelationWarning, correlation_matrix
@@ -313,7 +314,9 @@ def simulate(project, iterations: int = 10_000, rng: int | np.random.Generator |
     cost = out.cost[:done].copy()
 
     tasks = _task_table(project, plan.net, plan.smp, out, finish, done, plan.aff, plan.branch,
-                        plan.det["early_start"], plan.t_det, min(done, KEEP), plan.bins)
+                        plan.det["early_start"], plan.t_det, min(done, KEEP), plan.bins,
+                        None if plan.cal is None else plan.det["early_finish"])
+    _check_horizon(plan, finish)
     tornado = _tornado(out, plan.smp, tasks, plan.bins, plan.ids)
     merge = _merge_bias(project, plan.net, out, plan.det["early_start"], done)
     risk_table = _risk_table(plan, out, finish, done, seed, state, risk_drivers)
@@ -360,8 +363,8 @@ def _prepare(project, iterations: int, *, distribution: str, pert_lambda: float,
         raise DataError("the project has no tasks; add tasks before simulating")
     ids = [str(i) for i in project.tasks.index.tolist()]
     index = pd.Index(ids)
-    from tpmkit.cpm import passes, warn_calendars
-    warn_calendars(project, "the Monte Carlo simulation", stacklevel=4)  # whole days only
+    from tpmkit.cpm.core import lag_calendar_of, project_passes
+    lag_calendar = lag_calendar_of(project)
     tasks, bounds, prog = project.tasks, None, None
     if project.status_date is not None and project.start is not None:
         warn_progress(project, stacklevel=3)
@@ -371,7 +374,7 @@ def _prepare(project, iterations: int, *, distribution: str, pert_lambda: float,
         tasks = remaining_estimates(tasks, prog)
     smp = build_sampler(tasks, net.duration, default=distribution,
                         pert_lambda=pert_lambda, empirical=empirical, ratios=ratios)
-    det = passes(net, bounds=bounds)
+    det = project_passes(project, net, None, None, bounds, lag_calendar)
     t_det = float(det["project_finish"])
     reg = _register(project, risks, ids, pd.Series(net.duration, index=index))
     if prog is not None:
@@ -403,13 +406,64 @@ def _prepare(project, iterations: int, *, distribution: str, pert_lambda: float,
     # strata blocks of Latin hypercube and correlation: the default chunk, whatever the
     # chunk_size given (so that the chunking never changes the samples)
     block = chunk_rows(None, per_row, n, iterations, tolerance)
+    cal = None
+    if lag_calendar is not None:  # tasks on their own calendars: the kernel's time axis
+        cal, bounds = _calendar_inputs(project, net, smp, bounds, lag_calendar, ra)
     return Plan(net=net, smp=smp, det=det, t_det=t_det, ids=ids, index=index, ra=ra, xp=xp,
                  cfix=cfix, rate=rate, det_cost=det_cost, ucol=ucol, branch=branch, xcol=xcol,
                  aff=aff, target=target, ic_cols=ic_cols, draw_here=draw_here,
                  latin_hypercube=latin_hypercube, tolerance=tolerance, chunk=chunk,
-                 compiled=engine == "numba" and _engine.worth_compiling(n * iterations),
-                 bounds=bounds, block=block,
+                 # on calendars always compiled: the numpy reference runs one iteration at
+                 # a time there
+                 compiled=engine == "numba" and (_engine.worth_compiling(n * iterations)
+                                                 or (cal is not None and HAVE_NUMBA)),
+                 bounds=bounds, block=block, cal=cal,
                  iterations=iterations)
+
+
+def _calendar_inputs(project, net, smp, bounds: dict | None, lag_calendar: str, ra: dict
+                     ) -> tuple[dict, dict | None]:
+    """The kernel's calendar inputs (:func:`tpmkit.risk._calendars.calendar_inputs`) and the
+    status-date bounds as instants, on an axis long enough for the slowest iteration: twice
+    the schedule with every task at the top of its range and every risk at its largest
+    impact, plus a year (past it, time would count as working; checked after the run)."""
+    from tpmkit.cpm.core import project_passes
+    from tpmkit.model.timeplan import time_plan
+
+    high = np.where(np.isfinite(smp.high), smp.high, smp.mean + 10 * smp.std)
+    extra = np.zeros(net.n_tasks)  # the largest schedule impact of the risks on each task
+    big = np.abs(ra["imp"][:, :2]).max(axis=1) if len(ra["prob"]) else np.zeros(0)
+    for r in np.flatnonzero(ra["unit"] > 0):
+        tasks = ra["task"][ra["ptr"][r]:ra["ptr"][r + 1]]
+        step = big[r] if ra["unit"][r] == 1 else big[r] / 100.0 * high[tasks]
+        extra[tasks] += step
+    delay = float(big[(ra["unit"] > 0) & (np.diff(ra["ptr"]) == 0)].sum()) if len(big) else 0.0
+    top = project_passes(project, net, np.maximum(high, net.duration) + extra, None, bounds,
+                         lag_calendar)
+    span = float(np.nanmax(top["instants"]["early_finish"], initial=0.0)) / 1440.0
+    plan = time_plan(project, net, lag_calendar, int(2 * span + 2 * delay * 7 / 5) + 365)
+    if bounds is not None:  # the release and due bounds as instants (calendar_passes)
+        bounds = dict(bounds)
+        for k, kind in (("rel_start", "start"), ("rel_finish", "finish"),
+                        ("due_start", "start"), ("due_finish", "finish")):
+            bounds[k] = plan.instants(bounds[k], kind)
+    cal = _calendars.calendar_inputs(net, plan)
+    cal["plan"] = plan
+    return cal, bounds
+
+
+def _check_horizon(plan: Plan, finish: np.ndarray) -> None:
+    """Warn when an iteration of a plan on several calendars finished past the calendars
+    built for the run (time past them counts as working)."""
+    if plan.cal is None or not len(finish):
+        return
+    tp = plan.cal["plan"]
+    end = float(tp.offsets(np.array([tp.axis.hi]))[0])
+    if float(finish.max()) > end:
+        last = pd.Timestamp(tp.dates(np.array([tp.axis.hi]), True)[0]).date()
+        warnings.warn(f"some iterations finish after {last}, past the calendars built for the "
+                      "simulation, where every day counts as working; check the widest "
+                      "ranges and risk impacts", TpmkitWarning, stacklevel=4)
 
 
 def _correlation_columns(correlation: object, ids: list[str], index: pd.Index,
@@ -560,7 +614,9 @@ def _quantile_se(x: np.ndarray, p: float) -> float:
 
 
 def _task_table(project, net, smp, out, finish, done, aff, branch, es_det, t_det, keep,
-                bins) -> pd.DataFrame:
+                bins, ef_det: np.ndarray | None = None) -> pd.DataFrame:
+    """The per-task statistics (``ef_det``: the deterministic early finishes of a plan on
+    several calendars, whose EF means are streamed)."""
     n = net.n_tasks
     index = project.tasks.index
     mean_x = out.sx / done
@@ -615,7 +671,9 @@ def _task_table(project, net, smp, out, finish, done, aff, branch, es_det, t_det
         "criticality": crit, "significance": si, "ssi": ssi,
         "cruciality_pearson": pearson, "cruciality_spearman": spearman,
         "cruciality_kendall": kendall, "start_mean": start_mean,
-        "finish_mean": start_mean + net.duration + mean_x,
+        # on calendars EF is no sum of ES and d: its own streamed mean
+        "finish_mean": (start_mean + net.duration + mean_x if ef_det is None
+                        else ef_det + out.sef / done),
     }, index=index)
 
 
