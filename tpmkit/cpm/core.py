@@ -364,9 +364,11 @@ def critical_rule(project: Project, critical: str | None = None,
 
 
 def lag_calendar_of(project: Project, lag_calendar: str | None = None) -> str | None:
-    """The lag calendar of a plan whose tasks use their own calendars (``lag_calendar``,
-    else the project's setting, else ``"successor"``); None for a plan in whole days of
-    the project calendar."""
+    """The lag calendar of a plan whose tasks use their own calendars.
+
+    ``lag_calendar``, else the project's setting, else ``"successor"``; None for a plan in
+    whole days of the project calendar.
+    """
     if not uses_calendars(project):
         return None
     return lag_calendar or project.settings.get("lag_calendar") or "successor"
@@ -375,9 +377,11 @@ def lag_calendar_of(project: Project, lag_calendar: str | None = None) -> str | 
 def project_passes(project: Project, net: Network, dur: np.ndarray | None,
                    finish: float | None, bounds: dict | None, lag_calendar: str | None
                    ) -> dict:
-    """:func:`passes`, on the project's calendars when ``lag_calendar`` is given (a plan
-    with task calendars): the axis starts a little longer than twice the one-calendar
-    forward pass and doubles until every time falls inside it."""
+    """:func:`passes`, on the project's calendars when ``lag_calendar`` is given.
+
+    A plan with task calendars: the axis starts a little longer than twice the
+    one-calendar forward pass and doubles until every time falls inside it.
+    """
     if lag_calendar is None:
         return passes(net, dur, finish, bounds)
     bnd = bounds or {}
