@@ -446,8 +446,10 @@ def _simulation_tables(sim: Any, project: Any, register: pd.DataFrame | None, cu
     rows = sim.percentiles.loc[["p10", "p50", "p80", "p90"]].copy()
     rows.index = rows.index.str.upper()
     rows.index.name = "confidence"
+    if "cost" in rows and not (sim.cost != 0).any():  # a plan without costs: no cost column
+        rows = rows.drop(columns="cost")
     rows = rows.rename(columns={"finish": "finish [d]", "finish_date": "finish date",
-                                "cost": f"cost [{currency}]"})
+                                "cost": f"cost [{currency}]" if currency else "cost"})
     top = sim.tornado_by("p80").head(10)
     drivers = pd.DataFrame({"name": project.tasks["name"].reindex(top.index),
                             "P80 swing [d]": top["p80_swing"],
