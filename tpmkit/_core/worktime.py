@@ -67,19 +67,30 @@ class TimeAxis:
         return self.ptr, self.a, self.b, self.c
 
 
-def _intervals(weekmask: Sequence[bool], holidays: np.ndarray,
+def _intervals(weekmask: Sequence[bool], holidays: np.ndarray | np.busdaycalendar,
                day_minutes: Sequence[Sequence[tuple[float, float]]] | None,
                start: np.datetime64, first_day: int, n_days: int) -> tuple[np.ndarray, np.ndarray]:
     """Working intervals of one calendar over days ``first_day … first_day+n_days-1``
     (counted from ``start``); whole days when ``day_minutes`` is None. Vectorised over days
-    (a loop over the 7 weekdays and their few ranges only)."""
+    (a loop over the 7 weekdays and their few ranges only).
+
+    ``holidays`` is an array of dates, or a :class:`numpy.busdaycalendar` that also knows
+    extra working dates (on weekdays the weekmask does not work): those work the ranges
+    ``day_minutes[7]``.
+    """
     k = np.arange(first_day, first_day + n_days, dtype=np.int64)
     days = start + k.astype("timedelta64[D]")
-    working = np.is_busday(days, weekmask=list(weekmask), holidays=holidays)
+    if isinstance(holidays, np.busdaycalendar):
+        working = np.is_busday(days, busdaycal=holidays)
+    else:
+        working = np.is_busday(days, weekmask=list(weekmask), holidays=holidays)
     wd = (days.astype("datetime64[D]").view("int64") - 4) % 7  # 1970-01-01 was a Thursday
+    wd = np.where(np.asarray(weekmask, dtype=bool)[wd], wd, 7)  # 7: an extra working date
     a_parts, b_parts = [], []
-    for w in range(7):
+    for w in range(8):
         sel = k[working & (wd == w)] * DAY
+        if not len(sel):
+            continue
         ranges = [(0.0, DAY)] if day_minutes is None else day_minutes[w]
         for lo, hi in ranges:
             a_parts.append(sel + float(lo))

@@ -9,6 +9,7 @@ starts on a Monday finishes on that Monday.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Iterable
@@ -203,6 +204,10 @@ class Calendar:
         The length of one working day of duration on this calendar [h]; default the mean
         working hours of its working weekdays (24 for whole days). MS Project's day is the
         project's ``MinutesPerDay`` on every calendar; P6's the calendar's work periods.
+    workdays : iterable of dates
+        Extra working dates: worked although their weekday is not (a Saturday shift; MS
+        Project's and P6's working exceptions). With working hours they work the hours of
+        the first working weekday. A date cannot be a holiday and a workday at once.
     name : str
         The calendar's name (for messages).
 
@@ -214,23 +219,32 @@ class Calendar:
     Timestamp('2027-04-05 00:00:00')
     >>> Calendar(working_times={d: ["08:00-16:00"] for d in WEEKDAYS[:5]}).minutes_per_day
     480.0
+    >>> shifted = Calendar(holidays=["2027-04-02"], workdays=["2027-04-03"])
+    >>> shifted.finish_dates([5.0], start)[0]        # the Saturday after it is worked
+    Timestamp('2027-04-03 00:00:00')
     """
 
     weekmask: tuple[bool, ...] = (True, True, True, True, True, False, False)
     holidays: tuple[np.datetime64, ...] = field(default_factory=tuple)
     working_times: tuple[tuple[tuple[int, int], ...], ...] | None = None
     hours_per_day: float | None = None
+    workdays: tuple[np.datetime64, ...] = field(default_factory=tuple)
     name: str = field(default="", compare=False)
 
     def __init__(self, workweek: Iterable[str] | Iterable[bool] | str | None = None,
                  holidays: Iterable[object] = (), working_times: object = None,
-                 hours_per_day: float | None = None, name: str = ""):
+                 hours_per_day: float | None = None, name: str = "",
+                 workdays: Iterable[object] = ()):
         what = f"calendar {name!r}" if name else "the calendar"
         mask = parse_workweek(workweek, f"the workweek of {what}")
         object.__setattr__(self, "weekmask", mask)
-        days = sorted({parse_date(h, "holiday") for h in holidays if parse_date(h, "holiday")})
-        object.__setattr__(self, "holidays",
-                           tuple(np.datetime64(d.date(), "D") for d in days))
+        object.__setattr__(self, "holidays", _date_tuple(holidays, "holiday"))
+        extra = _date_tuple(workdays, "workday")
+        both = sorted(set(extra) & set(self.holidays))
+        if both:
+            raise ValidationError(f"{what} lists {format_ids([str(d) for d in both])} both as "
+                                  "holidays and as workdays; keep each date in one list")
+        object.__setattr__(self, "workdays", extra)
         times = None if working_times is None else parse_working_times(working_times, mask, what)
         object.__setattr__(self, "working_times", times)
         if hours_per_day is not None and not (isinstance(hours_per_day, float)
@@ -267,9 +281,13 @@ class Calendar:
     # -- numpy views -------------------------------------------------------------------
     @property
     def busdaycal(self) -> np.busdaycalendar:
-        """The calendar as a :class:`numpy.busdaycalendar` (for ``np.busday_*``)."""
-        return np.busdaycalendar(weekmask=list(self.weekmask),
-                                 holidays=np.array(self.holidays, dtype="datetime64[D]"))
+        """The calendar as a :class:`numpy.busdaycalendar` (for ``np.busday_*``).
+
+        With extra workdays, every weekday works and every non-working date from
+        ``DATE_MIN`` to ``DATE_MAX`` is a holiday (numpy's calendars know no extra working
+        dates), so every ``np.busday_*`` call keeps its meaning.
+        """
+        return _busdaycal(self.weekmask, self.holidays, self.workdays)
 
     @property
     def workweek(self) -> list[str]:
@@ -285,7 +303,18 @@ class Calendar:
                 for d, r, on in zip(WEEKDAYS, self.working_times, self.weekmask) if on}
         if self.hours_per_day is not None:
             out["hours_per_day"] = self.hours_per_day
+        if self.workdays:
+            out["workdays"] = [str(d) for d in self.workdays]
         return out
+
+    @property
+    def extra_day_minutes(self) -> list[tuple[int, int]] | None:
+        """The working ranges of an extra workday: those of the first working weekday
+        (None for whole days)."""
+        if self.working_times is None:
+            return None
+        return next((list(d) for d, on in zip(self.working_times, self.weekmask) if on),
+                    [(480, 1020)])
 
     # -- conversions --------------------------------------------------------------------
     def first_workday(self, date: object) -> pd.Timestamp:
@@ -369,6 +398,25 @@ class Calendar:
         """Boolean array: whether each date is a working day."""
         d = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(dates))).values.astype("datetime64[D]")
         return np.is_busday(d, busdaycal=self.busdaycal)
+
+
+def _date_tuple(items: Iterable[object] | None, what: str) -> tuple[np.datetime64, ...]:
+    """Sorted unique dates (datetime64[D]) of a calendar's holidays or workdays."""
+    days = sorted({d for d in (parse_date(x, what) for x in (items or ())) if d is not None})
+    return tuple(np.datetime64(d.date(), "D") for d in days)
+
+
+@functools.lru_cache(maxsize=64)
+def _busdaycal(weekmask: tuple[bool, ...], holidays: tuple[np.datetime64, ...],
+               workdays: tuple[np.datetime64, ...]) -> np.busdaycalendar:
+    """The numpy calendar of :attr:`Calendar.busdaycal` (built once per calendar)."""
+    hol = np.array(holidays, dtype="datetime64[D]")
+    if not workdays:
+        return np.busdaycalendar(weekmask=list(weekmask), holidays=hol)
+    days = np.arange(np.datetime64(DATE_MIN.date(), "D"), np.datetime64(DATE_MAX.date(), "D") + 1)
+    on = np.is_busday(days, weekmask=list(weekmask), holidays=hol)
+    on |= np.isin(days, np.array(workdays, dtype="datetime64[D]"))
+    return np.busdaycalendar(weekmask=[True] * 7, holidays=days[~on])
 
 
 def busdaycal(calendar: Calendar | None) -> np.busdaycalendar:
@@ -521,7 +569,7 @@ def check_calendars(raw: object, tasks: pd.DataFrame,
     """The named calendars of a project, validated, and a check of the tasks' ``calendar``.
 
     ``raw`` maps a calendar's name to its definition (``workweek``, ``holidays``,
-    ``working_times``, ``hours_per_day``) or to a :class:`Calendar`; a task's ``calendar``
+    ``working_times``, ``hours_per_day``, ``workdays``) or to a :class:`Calendar`; a task's ``calendar``
     cell names one of them (blank, or ``project_calendar``: the project calendar).
 
     Raises
@@ -541,14 +589,15 @@ def check_calendars(raw: object, tasks: pd.DataFrame,
             if not isinstance(spec, dict):
                 raise ValidationError(f"calendar {name!r} must be a mapping with workweek, "
                                       f"holidays and working_times, not {repr(spec)[:60]}")
-            unknown = set(spec) - {"workweek", "holidays", "working_times", "hours_per_day"}
+            unknown = set(spec) - {"workweek", "holidays", "working_times", "hours_per_day",
+                                   "workdays"}
             if unknown:
                 raise ValidationError(f"calendar {name!r} has unknown key(s) "
                                       f"{format_ids(sorted(unknown))}; use workweek, holidays, "
-                                      "working_times, hours_per_day")
+                                      "working_times, hours_per_day, workdays")
             out[str(name)] = Calendar(spec.get("workweek"), spec.get("holidays") or (),
                                       spec.get("working_times"), spec.get("hours_per_day"),
-                                      name=str(name))
+                                      name=str(name), workdays=spec.get("workdays") or ())
     names = task_calendars(tasks, project_calendar)
     bad = sorted(set(names[names != ""]) - set(out))
     if bad:

@@ -528,7 +528,8 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
     holidays = proj.pop("holidays", None)
     if isinstance(cal, Calendar):
         calendar = cal if workweek is None and holidays is None else Calendar(
-            workweek or cal.workweek, holidays if holidays is not None else cal.holidays)
+            workweek or cal.workweek, holidays if holidays is not None else cal.holidays,
+            workdays=cal.workdays)
     else:
         if cal is not None and not isinstance(cal, Mapping):
             raise ValidationError(f"the project calendar must be a mapping with 'workweek' and "
@@ -537,7 +538,8 @@ def build_project(parts: Mapping[str, Any] | pd.DataFrame, **settings: Any) -> P
         cal = dict(cal or {})
         calendar = Calendar(workweek if workweek is not None else cal.get("workweek"),
                             holidays if holidays is not None else (cal.get("holidays") or ()),
-                            cal.get("working_times"), cal.get("hours_per_day"))
+                            cal.get("working_times"), cal.get("hours_per_day"),
+                            workdays=cal.get("workdays") or ())
     date_rule = _date_rule(proj)
     start = parse_date(proj.pop("start", None), "project start", **date_rule)
     if start is not None:

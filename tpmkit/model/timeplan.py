@@ -156,8 +156,9 @@ class TimePlan:
 def _axis(calendars: list[Calendar], start: pd.Timestamp, lo_days: int, n_days: int,
           origin: float) -> worktime.TimeAxis:
     s = np.datetime64(start.date(), "D")
-    spec = [(c.weekmask, np.array(c.holidays, dtype="datetime64[D]"), c.day_minutes)
-            for c in calendars]
+    spec = [(c.weekmask, c.busdaycal if c.workdays else np.array(c.holidays, "datetime64[D]"),
+             c.day_minutes if not c.workdays or c.day_minutes is None
+             else [*c.day_minutes, c.extra_day_minutes]) for c in calendars]
     return worktime.build_axis(spec, s, lo_days, n_days, origin)
 
 
@@ -181,6 +182,8 @@ def _origin(calendar: Calendar, start: pd.Timestamp, start_time: object) -> floa
     if calendar.working_times is None:
         return 0.0
     day = calendar.working_times[start.day_of_week]
+    if not day and np.datetime64(start.date(), "D") in calendar.workdays:
+        day = calendar.extra_day_minutes
     return float(day[0][0]) if day else 0.0
 
 
