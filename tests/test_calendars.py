@@ -293,6 +293,21 @@ def test_one_calendar_under_another_name_gives_the_one_calendar_schedule(t, rule
     assert a["critical"].equals(b["critical"])
 
 
+def test_a_milestone_ss_before_a_milestone_at_the_start_shows_the_start_day():
+    """T0 SS→ T2 SS→ T6, all milestones at the start, on a named copy of the project
+    calendar: T2's late start comes out of the backward pass at the end of the work before
+    the start (Fri 1 Jan, the same working time as Mon 4 Jan). T0's late start shows Mon 4,
+    as T2's does and as on one calendar (it showed Fri 1: the SS bound was taken as a
+    time T0's calendar does not work)."""
+    t = pd.DataFrame({"id": [f"T{i}" for i in range(7)], "duration": [0] * 7,
+                      "predecessors": ["", "", "T0 SS+0d", "", "", "", "T2 SS+0d"]})
+    cal = {"workweek": "Mon Tue Wed Thu Fri", "holidays": ["2027-01-12"]}
+    named = tpmkit.read(t.assign(calendar="copy"), start=MON, calendar=cal,
+                        calendars={"copy": cal})
+    tab = tpmkit.schedule(named).table
+    assert {_day(d) for d in tab["late_start_date"]} == {MON}
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks())
 def test_seven_day_calendar_elapsed_equals_working_time(t):

@@ -156,9 +156,7 @@ class TimePlan:
 def _axis(calendars: list[Calendar], start: pd.Timestamp, lo_days: int, n_days: int,
           origin: float) -> worktime.TimeAxis:
     s = np.datetime64(start.date(), "D")
-    spec = [(c.weekmask, c.busdaycal if c.workdays else np.array(c.holidays, "datetime64[D]"),
-             c.day_minutes if not c.workdays or c.day_minutes is None
-             else [*c.day_minutes, c.extra_day_minutes]) for c in calendars]
+    spec = [c.axis_spec for c in calendars]
     return worktime.build_axis(spec, s, lo_days, n_days, origin)
 
 
@@ -328,7 +326,10 @@ def calendar_passes(net, dur: np.ndarray, finish: float | None, bounds: dict,
     held = (t == LinkType.SS) | (t == LinkType.SF)
     start_bound = np.full(len(es), np.inf)
     if held.any():
-        base = np.where(t == LinkType.SS, ls[b], lf[b])[held]
+        # the successor's late start as it shows it: at its next working instant (a late
+        # start at the end of a working period is the same working time as the next one)
+        ls_shown = worktime.last_array(w_ls, tc, plan.axis)
+        base = np.where(t == LinkType.SS, ls_shown[b], lf[b])[held]
         lag_h = lag[held]
         v = np.where(lag_h == 0.0, base, worktime.back_array(base, lag_h, plan.link_cal[held],
                                                              plan.axis))
