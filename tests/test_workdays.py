@@ -8,6 +8,8 @@ whose other weekend days are holidays.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -123,3 +125,157 @@ def test_bad_workdays_get_one_line():
     t = pd.DataFrame({"id": ["A"], "duration": [1], "calendar": ["c"]})
     with pytest.raises(ValidationError, match="unknown key"):
         tpmkit.read(t, start=MON, calendars={"c": {"workday": [SAT]}})
+
+
+@pytest.mark.parametrize("hours", [False, True])
+def test_workdays_round_trip_through_ms_project_xml(tmp_path, hours):
+    """The MS Project XML writer writes extra working dates as working exceptions (the
+    first working weekday's hours) and the reader reads them back: the same schedule, and
+    with working hours nothing named as lost (whole-day task calendars come back with MS
+    Project's standard day, which the writer names, as it always has)."""
+    import warnings
+
+    from tpmkit.errors import TpmkitWarning
+
+    t = pd.DataFrame({"id": ["A", "S", "F"], "duration": [6, 6, 1],
+                      "predecessors": ["", "", "A;S"], "calendar": ["", "site", ""]})
+    site = {"workdays": [SAT], **({"working_times": DAY8} if hours else {})}
+    project = {"workdays": ["2027-01-16"], **({"working_times": DAY8} if hours else {})}
+    p = tpmkit.read(t, start=MON, calendar=project, calendars={"site": site})
+    path = tmp_path / "plan.xml"
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        tpmkit.write(p, path)
+    lost = [str(w.message) for w in seen if issubclass(w.category, TpmkitWarning)]
+    assert lost == [] if hours else all("calendars" in m for m in lost)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "1 task uses task calendars …": informational
+        q = tpmkit.read(path)
+    assert [str(d) for d in q.calendar.workdays] == ["2027-01-16"]
+    assert [str(d) for d in q.calendars["site"].workdays] == [SAT]
+    a, b = tpmkit.schedule(p).table, tpmkit.schedule(q).table
+    if hours:
+        np.testing.assert_allclose(b[COLS].to_numpy(float), a[COLS].to_numpy(float),
+                                   atol=1e-9)
+    for c in DATES:
+        assert (b[c].dt.date == a[c].dt.date).all(), c
+    assert b.loc["S", "early_finish_date"].date() == pd.Timestamp(SAT).date()
+
+
+def test_ms_project_working_exceptions_become_workdays():
+    """A derived calendar's working exception on a Saturday is an extra workday (it used to
+    be dropped with a warning); one on a working weekday keeps the weekday's hours (one
+    warning line); a derived calendar's exception overrides its base calendar's holiday."""
+    import warnings
+
+    from tpmkit.io.mspdi import read_parts
+
+    def exc(day, working):
+        hours = ("<WorkingTimes><WorkingTime><FromTime>08:00:00</FromTime><ToTime>12:00:00"
+                 "</ToTime></WorkingTime></WorkingTimes>") if working else ""
+        return (f"<Exception><TimePeriod><FromDate>{day}T00:00:00</FromDate><ToDate>{day}"
+                f"T23:59:00</ToDate></TimePeriod><DayWorking>{int(working)}</DayWorking>"
+                f"{hours}</Exception>")
+
+    week = "".join(f"<WeekDay><DayType>{k}</DayType><DayWorking>{int(1 < k < 7)}</DayWorking>"
+                   + ("<WorkingTimes><WorkingTime><FromTime>08:00:00</FromTime><ToTime>"
+                      "17:00:00</ToTime></WorkingTime></WorkingTimes>" if 1 < k < 7 else "")
+                   + "</WeekDay>" for k in range(1, 8))
+    xml = ('<?xml version="1.0"?><Project xmlns="http://schemas.microsoft.com/project">'
+           "<StartDate>2027-01-04T08:00:00</StartDate><MinutesPerDay>540</MinutesPerDay>"
+           "<CalendarUID>2</CalendarUID><Calendars>"
+           f"<Calendar><UID>1</UID><Name>Base</Name><IsBaseCalendar>1</IsBaseCalendar>"
+           f"<WeekDays>{week}</WeekDays><Exceptions>{exc('2027-01-12', False)}</Exceptions>"
+           "</Calendar><Calendar><UID>2</UID><Name>Site</Name><IsBaseCalendar>0</IsBaseCalendar>"
+           "<BaseCalendarUID>1</BaseCalendarUID><Exceptions>"
+           f"{exc(SAT, True)}{exc('2027-01-12', True)}{exc('2027-01-13', True)}"
+           "</Exceptions></Calendar></Calendars><Tasks><Task><UID>1</UID><ID>1</ID>"
+           "<Name>A</Name><Duration>PT54H0M0S</Duration><Start>2027-01-04T08:00:00</Start>"
+           "<Finish>2027-01-09T17:00:00</Finish></Task></Tasks></Project>")
+    path = Path(__import__("tempfile").mkdtemp()) / "exceptions.xml"
+    path.write_text(xml, encoding="utf-8")
+    parts = read_parts(path)
+    cal = parts["project"]["calendar"]
+    assert cal["workdays"] == [SAT] and "2027-01-12" not in cal["holidays"]
+    notes = [w for w in parts["warnings"] if "working exceptions" in w]
+    assert len(notes) == 1 and "2027-01-12" in notes[0] and "2027-01-13" in notes[0]
+    assert "\n" not in notes[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the working-exception note checked above
+        tab = tpmkit.schedule(tpmkit.read(path)).table
+    assert tab.loc["1", "early_finish_date"].date() == pd.Timestamp(SAT).date()
+
+
+def _copy(tmp_path, rel: str, name: str):
+    from tests.conftest import data_path
+
+    src = data_path(*rel.split("/"))
+    return src.read_text(encoding="utf-8"), tmp_path / name
+
+
+def test_p6_working_exception_on_a_saturday_is_a_workday(tmp_path):
+    """XER: an exception with work periods on Saturday 13 Jan 2024 (serial 45304) is an
+    extra workday of the calendar; one on a working Wednesday keeps the weekday's hours."""
+    from tests.test_io_xer import WEEK, _xer
+    from tpmkit.io import xer
+
+    path = _xer(tmp_path)
+    work = "(0||1(d|{})((0||0(s|08:00|f|12:00)())(0||1(s|13:00|f|17:00)())))"
+    cal = WEEK.replace("(0||0(d|45301)())", "(0||0(d|45301)())" + work.format(45304)
+                       + work.format(45308))
+    text = path.read_bytes().decode("cp1252").replace(WEEK, cal, 1)
+    path.write_bytes(text.encode("cp1252"))
+    parts = xer.read_parts(path)
+    assert parts["project"]["calendar"]["workdays"] == ["2024-01-13"]
+    assert "2024-01-10" in parts["project"]["calendar"]["holidays"]
+    notes = [w for w in parts["warnings"] if "working exceptions" in w]
+    assert len(notes) == 1 and "2024-01-17" in notes[0] and "2024-01-13" not in notes[0]
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the file's notes, checked above
+        cal = tpmkit.read(path).calendar
+    assert cal.is_workday(["2024-01-13", "2024-01-14"]).tolist() == [True, False]
+
+
+def test_ganttproject_and_planner_working_days_on_weekends_are_workdays(tmp_path):
+    from tpmkit.io import gan, planner
+
+    text, path = _copy(tmp_path, "projectfiles/ganttproject/blyoa__task__milestone-task.gan",
+                       "m.gan")
+    path.write_text(text.replace(
+        '<date year="2024" month="1" date="3" type="HOLIDAY">',
+        '<date year="2024" month="1" date="6" type="WORKING_DAY"/>'
+        '<date year="2024" month="1" date="3" type="HOLIDAY">'), encoding="utf-8")
+    cal = gan.read_parts(path)["project"]["calendar"]
+    assert cal["workdays"] == ["2024-01-06"] and cal["holidays"] == ["2024-01-03"]
+
+    text, path = _copy(tmp_path, "projectfiles/mpxj/planner-sample.planner", "p.planner")
+    # Saturday 24 Feb 2007 made a working day of the project calendar ('Default', id 4)
+    head, sep, tail = text.partition('<calendar id="4" name="Default">')
+    path.write_text(head + sep + tail.replace(
+        "<days/>", '<days><day date="20070224" type="day-type" id="0"/></days>', 1),
+        encoding="utf-8")
+    parts = planner.read_parts(path)
+    assert parts["project"]["calendar"]["workdays"] == ["2007-02-24"]
+    assert not [w for w in parts["warnings"] if "cannot be represented" in w]
+
+
+def test_mpx_working_exception_on_a_saturday_is_a_workday(tmp_path):
+    """MPX record 26 with the working flag: Saturday 13 Jan 2024 is an extra workday (A, 6 d
+    from Mon 8 Jan, ends that Saturday); a non-working exception stays a holiday."""
+    from tpmkit.io import mpx
+
+    path = tmp_path / "w.mpx"
+    path.write_text("MPX,Microsoft Project for Windows,4.0,ANSI\n"
+                    "12,0,0,480,/,:,am,pm,9\n"
+                    "20,Standard,0,1,1,1,1,1,0\n"
+                    "26,01/13/2024,01/13/2024,1\n"
+                    "26,01/10/2024,01/10/2024,0\n"
+                    "30,Demo,,,,01/08/2024\n"
+                    "61,90,1,40,70\n"
+                    "70,1,A,6d\n", encoding="cp1252")
+    parts = mpx.read_parts(path)
+    cal = parts["project"]["calendar"]
+    assert cal["workdays"] == ["2024-01-13"] and cal["holidays"] == ["2024-01-10"]
+    assert not [w for w in parts["warnings"] if "working exception" in w]

@@ -22,7 +22,7 @@ import pandas as pd
 
 from tpmkit.errors import FileFormatError, InputFileError, format_ids
 from tpmkit.io.limits import DEFAULTS, MAX_DATE_CHARS, check_size
-from tpmkit.model.calendar import DATE_MAX, DATE_MIN, WEEKDAYS
+from tpmkit.model.calendar import DATE_MAX, DATE_MIN, WEEKDAYS, Calendar
 from tpmkit.model.columns import is_task_id
 from tpmkit.model.links import LINK_COLUMNS, expand_summary_links, format_link, format_number
 
@@ -431,6 +431,9 @@ class WorkTime:
     day_minutes : sequence of 7 lists of (from, to) minute pairs, optional
         Working intervals of each weekday [minutes after midnight]; default 08:00–12:00,
         13:00–17:00 on working days.
+    workdays : sequence of dates
+        Extra working dates (on weekdays the weekmask does not work); they work the
+        intervals of the first working weekday, as :class:`tpmkit.model.Calendar` does.
 
     Notes
     -----
@@ -449,7 +452,8 @@ class WorkTime:
     """
 
     def __init__(self, weekmask: Sequence[bool], holidays: Iterable[object] = (),
-                 day_minutes: Sequence[Sequence[tuple[int, int]]] | None = None):
+                 day_minutes: Sequence[Sequence[tuple[int, int]]] | None = None,
+                 workdays: Iterable[object] = ()):
         self.weekmask = np.asarray([bool(x) for x in weekmask], dtype=bool)
         if self.weekmask.shape != (7,):
             raise ValueError("weekmask needs 7 entries, Monday first")
@@ -457,6 +461,11 @@ class WorkTime:
             self.weekmask = np.array([True] * 5 + [False] * 2)
         hol = pd.to_datetime(pd.Series(list(holidays), dtype=object), errors="coerce").dropna()
         self.holidays = np.unique(hol.values.astype("datetime64[D]"))
+        extra = pd.to_datetime(pd.Series(list(workdays), dtype=object), errors="coerce").dropna()
+        extra = np.setdiff1d(np.unique(extra.values.astype("datetime64[D]")), self.holidays)
+        # the model's business-day calendar (the one weekday table), extra dates included
+        self.busdaycal = Calendar(tuple(self.weekmask), self.holidays, workdays=extra).busdaycal
+        self._first = int(np.flatnonzero(self.weekmask)[0])  # an extra date works its hours
         if day_minutes is None:
             day_minutes = [[(480, 720), (780, 1020)] if w else [] for w in self.weekmask]
         self.day_minutes = [sorted((int(a), int(b)) for a, b in d) for d in day_minutes]
@@ -491,15 +500,16 @@ class WorkTime:
         tv = t[ok]
         day = tv.dt.normalize().values.astype("datetime64[D]")
         s = np.datetime64(pd.Timestamp(start).normalize().date(), "D")
-        whole = np.busday_count(s, day, weekmask=self.weekmask, holidays=self.holidays)
+        whole = np.busday_count(s, day, busdaycal=self.busdaycal)
         wd = tv.dt.day_of_week.to_numpy()
+        wd = np.where(self.weekmask[wd], wd, self._first)
         minute = (tv.dt.hour * 60 + tv.dt.minute).to_numpy() + tv.dt.second.to_numpy() / 60.0
         lo = np.floor(minute).astype(int)
         frac_minute = minute - lo
         hi = np.minimum(lo + 1, 1440)
         worked = self._cum[wd, lo] + (self._cum[wd, hi] - self._cum[wd, lo]) * frac_minute
         total = self._cum[wd, 1440]
-        is_work = np.is_busday(day, weekmask=self.weekmask, holidays=self.holidays)
+        is_work = np.is_busday(day, busdaycal=self.busdaycal)
         frac = np.where(is_work & (total > 0), worked / np.where(total > 0, total, 1.0), 0.0)
         out[ok] = whole + frac
         return out
@@ -508,8 +518,7 @@ class WorkTime:
         """Date (midnight) of the working day that contains each whole offset from ``start``."""
         off = np.asarray(offsets, dtype=float)
         s = np.datetime64(pd.Timestamp(start).normalize().date(), "D")
-        s = np.busday_offset(s, 0, roll="forward", weekmask=self.weekmask,
-                             holidays=self.holidays)
+        s = np.busday_offset(s, 0, roll="forward", busdaycal=self.busdaycal)
         res = np.busday_offset(s, np.floor(off).astype(int), roll="forward",
-                               weekmask=self.weekmask, holidays=self.holidays)
+                               busdaycal=self.busdaycal)
         return pd.DatetimeIndex(res.astype("datetime64[ns]"))

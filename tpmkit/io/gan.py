@@ -124,13 +124,14 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                               f"<{root.tag}>, expected <project>; save the plan from "
                               "GanttProject as .gan")
     warnings: list[str] = []
-    weekmask, one_off, recurring = _calendar(root, name, warnings)
+    weekmask, one_off, recurring, workdays = _calendar(root, name, warnings)
     raw, id_of, summary, leaves = _task_tree(root, name, warnings)
     links, gid_text = _links(raw, id_of, leaves, name, warnings)
     base = _baseline(root, name)
     rows, starts = _task_rows(raw, id_of, gid_text, base, name)
     holidays_l = _holidays(one_off, recurring, starts, name)
-    wt = WorkTime(weekmask, holidays_l)
+    workdays = [d for d in workdays if d not in set(holidays_l)]
+    wt = WorkTime(weekmask, holidays_l, workdays=workdays)
     valid = [s for s, _ in starts.values() if pd.notna(s)]
     project_start = min(valid) if valid else pd.NaT
     computed = _constraints_and_computed(rows, wt, project_start)
@@ -143,7 +144,7 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
             "name": root.get("name") or Path(name).stem,
             "start": project_start.date().isoformat() if pd.notna(project_start) else None,
             "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],
-                         "holidays": holidays_l},
+                         "holidays": holidays_l, **({"workdays": workdays} if workdays else {})},
             "source_format": "gan",
         },
         "computed": computed_frame(computed),
@@ -163,10 +164,10 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
     return parts
 
 
-def _calendar(root: Element, name: str,
-              warnings: list[str]) -> tuple[list[bool], list[tuple[int, int, int]],
-                                            list[tuple[int, int]]]:
-    """The default week and the one-off and recurring holidays of the calendar."""
+def _calendar(root: Element, name: str, warnings: list[str]
+              ) -> tuple[list[bool], list[tuple[int, int, int]], list[tuple[int, int]], list[str]]:
+    """The default week, the one-off and recurring holidays of the calendar and its extra
+    working dates (``WORKING_DAY`` on a weekend)."""
     weekmask = [True] * 5 + [False] * 2
     week = root.find("calendars/day-types/default-week")
     if week is not None:
@@ -174,15 +175,21 @@ def _calendar(root: Element, name: str,
     only = root.find("calendars/day-types/only-show-weekends")
     if only is not None and only.get("value") == "true":
         weekmask = [True] * 7  # "tasks can run on weekends"
-    one_off, recurring = [], []
+    one_off, recurring, extra = [], [], []
     for d in root.findall("calendars/date"):
         kind = d.get("type", "HOLIDAY")
-        if kind not in ("HOLIDAY", "NEUTRAL"):
-            if kind == "WORKING_DAY":
-                warnings.append(f"working day {d.get('year')}-{d.get('month')}-{d.get('date')} on "
-                                "a weekend cannot be represented and was ignored")
+        if kind == "WORKING_DAY":
+            try:
+                day = pd.Timestamp(int(d.get("year", "")), int(d.get("month", "")),
+                                   int(d.get("date", "")))
+            except ValueError:
+                warnings.append(f"working day {d.get('year')}-{d.get('month')}-{d.get('date')} "
+                                "is not a date (a recurring one?) and was ignored")
+                continue
+            if not weekmask[day.day_of_week]:
+                extra.append(day.date().isoformat())
             continue
-        if kind == "NEUTRAL":
+        if kind != "HOLIDAY":
             continue
         try:
             month, day = int(d.get("month", "")), int(d.get("date", ""))
@@ -195,7 +202,7 @@ def _calendar(root: Element, name: str,
             one_off.append((year, month, day))
         else:
             recurring.append((month, day))
-    return weekmask, one_off, recurring
+    return weekmask, one_off, recurring, sorted(set(extra))
 
 
 def _task_tree(root: Element, name: str, warnings: list[str]

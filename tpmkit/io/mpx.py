@@ -124,7 +124,11 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
                    for k in range(7)]
     if not any(weekmask):
         weekmask = [True] * 5 + [False] * 2
-    wt = WorkTime(weekmask, rec.holidays, day_minutes)
+    # a working exception on a weekday the week does not work: an extra workday (on a
+    # working weekday it changes nothing but the hours, which whole days do not use)
+    workdays = sorted({d for d in rec.working if not weekmask[pd.Timestamp(d).day_of_week]}
+                      - set(rec.holidays))
+    wt = WorkTime(weekmask, rec.holidays, day_minutes, workdays)
     units = _Units(rec.hpd, rec.hpw, rec.dpm, sum(weekmask))
 
     # task rows (ID 0 is the project summary)
@@ -157,7 +161,8 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         "project": {"name": rec.project_name or Path(name).stem,
                     "start": start.date().isoformat() if pd.notna(start) else None,
                     "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],
-                                 "holidays": sorted(set(rec.holidays))},
+                                 "holidays": sorted(set(rec.holidays)),
+                                 **({"workdays": workdays} if workdays else {})},
                     "hours_per_day": rec.hpd, "source_format": "mpx"},
         "computed": comp, "warnings": warnings,
     }
@@ -246,6 +251,7 @@ class _Records:
     weekmask: list[bool]
     minutes: list[list[tuple[int, int]] | None]
     holidays: list[str]
+    working: list[str]  # dates of working exceptions
     tasks_raw: list[tuple[int, dict[str, str]]]
     res_raw: list[tuple[int, dict[int, str]]]
     assign: list[tuple[int, list[str]]]
@@ -260,6 +266,7 @@ def _read_records(rows: list[list[str]], name: str, warnings: list[str]) -> _Rec
     weekmask = [True] * 5 + [False] * 2
     minutes: list[list[tuple[int, int]] | None] = [None] * 7
     holidays: list[str] = []
+    working: list[str] = []
     cal_seen = False
     task_codes: list[int] = []
     res_codes: list[int] = []
@@ -297,13 +304,10 @@ def _read_records(rows: list[list[str]], name: str, warnings: list[str]) -> _Rec
         elif kind == "26" and in_calendar and len(rec) > 2:
             f, t = (_date(rec[1], date_order, (name, n, "calendar exception from")),
                     _date(rec[2], date_order, (name, n, "calendar exception to")))
-            working = len(rec) > 3 and rec[3].strip() == "1"
-            if pd.notna(f) and not working:
-                for d in pd.date_range(f.normalize(), (t if pd.notna(t) else f).normalize()):
-                    holidays.append(d.date().isoformat())
-            elif working:
-                warnings.append(f"line {n}: a working exception ({rec[1]}) cannot be "
-                                "represented and was ignored")
+            if pd.notna(f):
+                days = [d.date().isoformat() for d in pd.date_range(
+                    f.normalize(), (t if pd.notna(t) else f).normalize())]
+                (working if len(rec) > 3 and rec[3].strip() == "1" else holidays).extend(days)
         elif kind in ("21", "22", "23", "40", "50", "60", "70", "75"):
             in_calendar = False if kind not in ("25", "26") else in_calendar
         if kind == "30":
@@ -327,7 +331,7 @@ def _read_records(rows: list[list[str]], name: str, warnings: list[str]) -> _Rec
         elif kind == "75" and tasks_raw:
             assign.append((len(tasks_raw) - 1, rec[1:]))
     return _Records(hpd, hpw, dpm, date_order, default_start, weekmask, minutes, holidays,
-                    tasks_raw, res_raw, assign, project_name, project_start)
+                    working, tasks_raw, res_raw, assign, project_name, project_start)
 
 
 def _outline(recs: list[tuple[int, dict[str, str]]], ids0: list[str],

@@ -72,12 +72,14 @@ _CONSTRAINTS = MSPDI_CONSTRAINTS
 ELAPSED_CALENDAR = MSPDI_ELAPSED_CALENDAR
 ELAPSED_DAY = MSPDI_ELAPSED_DAY
 _ID_ALIAS = MSPDI_ID_ALIAS
-def _calendar(root: Element, uid: str | None, ctx: _Ctx,
-              warnings: list[str]) -> tuple[list[bool], list[str], list[list[tuple[int, int]]], str]:
-    """Resolve calendar ``uid`` (following base calendars) → weekmask, holidays, hours, name."""
+def _calendar(root: Element, uid: str | None, ctx: _Ctx, warnings: list[str]
+              ) -> tuple[list[bool], list[str], list[list[tuple[int, int]]], str, list[str]]:
+    """Resolve calendar ``uid`` (following base calendars) → weekmask, holidays, hours, name
+    and the extra working dates (working exceptions on weekdays the week does not work)."""
     cals = {(_txt(c, "UID") or ""): c for c in root.findall("Calendars/Calendar")}
     if not cals:
-        return [True] * 5 + [False] * 2, [], [[(480, 720), (780, 1020)]] * 5 + [[], []], "Standard"
+        return ([True] * 5 + [False] * 2, [], [[(480, 720), (780, 1020)]] * 5 + [[], []],
+                "Standard", [])
     cal = cals.get(uid or "") or next(
         (c for c in cals.values() if _txt(c, "IsBaseCalendar") == "1"), next(iter(cals.values())))
     chain = []
@@ -89,7 +91,7 @@ def _calendar(root: Element, uid: str | None, ctx: _Ctx,
     weekmask: list[bool | None] = [None] * 7
     minutes: list[list[tuple[int, int]] | None] = [None] * 7
     holidays: set[str] = set()
-    working_exceptions: list[str] = []
+    working_exceptions: set[str] = set()
     name = _txt(chain[0], "Name") or "Standard"
     for cal in reversed(chain):  # base first, derived calendars override
         cname = _txt(cal, "Name") or "calendar"
@@ -133,15 +135,19 @@ def _calendar(root: Element, uid: str | None, ctx: _Ctx,
     wm = [bool(w) if w is not None else i < 5 for i, w in enumerate(weekmask)]
     mins = [m if m is not None else (default_hours if wm[i] else [])
             for i, m in enumerate(minutes)]
-    if working_exceptions:
-        warnings.append(f"calendar {name!r}: exceptions that make non-working days working "
-                        f"({format_ids(sorted(set(working_exceptions)))}) cannot be represented "
-                        "by a weekday/holiday calendar and were ignored")
-    return wm, sorted(holidays), mins, name
+    # a working exception on a weekday the week does not work is an extra workday; on a
+    # working weekday it keeps that weekday's hours
+    extra = sorted(d for d in working_exceptions if not wm[pd.Timestamp(d).day_of_week])
+    same = sorted(set(working_exceptions) - set(extra))
+    if same:
+        warnings.append(f"calendar {name!r}: working exceptions on working days "
+                        f"({format_ids(same)}) keep the weekday's working hours")
+    return wm, sorted(holidays), mins, name, extra
 
 
-def _exception(f, t, working: bool, holidays: set[str], working_exceptions: list[str],
+def _exception(f, t, working: bool, holidays: set[str], working_exceptions: set[str],
                ctx: _Ctx) -> None:
+    """Add one exception's dates: a later exception (a derived calendar's) overrides."""
     if pd.isna(f):
         return
     t = f if pd.isna(t) else t
@@ -150,10 +156,13 @@ def _exception(f, t, working: bool, holidays: set[str], working_exceptions: list
     days = pd.date_range(f.normalize(), t.normalize(), freq="D")
     if len(days) > 366 * 50:
         days = days[: 366 * 50]
+    dates = {d.date().isoformat() for d in days}
     if working:
-        working_exceptions.extend(d.date().isoformat() for d in days)
+        working_exceptions |= dates
+        holidays -= dates
     else:
-        holidays.update(d.date().isoformat() for d in days)
+        holidays |= dates
+        working_exceptions -= dates
 
 
 def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
@@ -231,7 +240,8 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         "name": _txt(root, "Title") or _txt(root, "Name") or Path(path).stem,
         "start": start.date().isoformat() if pd.notna(start) else None,
         "calendar": {"workweek": [d for d, w in zip(DAY_NAMES, cfg.weekmask) if w],
-                     "holidays": cfg.holidays},
+                     "holidays": cfg.holidays,
+                     **({"workdays": cfg.workdays} if cfg.workdays else {})},
         "status_date": status_day(_date(root, "StatusDate", ctx, "project"), cfg.wt,
                                   "the status date", warnings),
         "currency": _txt(root, "CurrencyCode") or "",
@@ -275,6 +285,7 @@ class _Settings:
     wt: WorkTime
     day_len: float  # the calendar's working minutes per day: one tpmkit working day
     working_days_per_week: int
+    workdays: list[str]  # extra working dates of the project calendar
 
 
 def _settings(root: Element, ctx: _Ctx, warnings: list[str]) -> _Settings:
@@ -289,9 +300,9 @@ def _settings(root: Element, ctx: _Ctx, warnings: list[str]) -> _Settings:
                         "it must be a positive number of minutes (480 = 8 h)")
     dpm = _num(root, "DaysPerMonth", ctx, "project", 20.0)
 
-    weekmask, holidays, day_minutes, cal_name = _calendar(
+    weekmask, holidays, day_minutes, cal_name, workdays = _calendar(
         root, _txt(root, "CalendarUID"), ctx, warnings)
-    wt = WorkTime(weekmask, holidays, day_minutes)
+    wt = WorkTime(weekmask, holidays, day_minutes, workdays)
     # MS Project schedules in the calendar's working minutes; a tpmkit working day is one
     # calendar working day, so durations, lags and slack are divided by the calendar's day
     # length. MinutesPerDay only sets how MS Project *displays* "days".
@@ -302,7 +313,8 @@ def _settings(root: Element, ctx: _Ctx, warnings: list[str]) -> _Settings:
             f"day of calendar {cal_name!r} ({format_number(cal_mpd)} min); durations and lags "
             "were converted with the calendar's working day so that the dates match MS "
             f"Project (MS Project displays them in {format_number(mpd / 60)}-hour days)")
-    return _Settings(mpd, dpm, weekmask, holidays, cal_name, wt, cal_mpd, sum(weekmask))
+    return _Settings(mpd, dpm, weekmask, holidays, cal_name, wt, cal_mpd, sum(weekmask),
+                     workdays)
 
 
 def _task_records(root: Element, ctx: _Ctx) -> list[tuple[int, str, str, Element]]:
@@ -680,19 +692,20 @@ def _other_calendars(root: Element, read: _TasksRead, ctx: _Ctx, cfg: _Settings
     ``read.other_cal`` and returns the calendars read, by name: ``workweek``, ``holidays``
     and ``working_times`` (``{"Mon": ["08:00-12:00", ...]}``).
     """
-    project_key = (tuple(cfg.weekmask), tuple(cfg.holidays), tuple(map(tuple, cfg.wt.day_minutes)))
+    project_key = (tuple(cfg.weekmask), tuple(cfg.holidays), tuple(map(tuple, cfg.wt.day_minutes)),
+                   tuple(cfg.workdays))
     resolved: dict[str, tuple[tuple, str, dict[str, Any]] | None] = {}
 
     def resolve(uid: str) -> tuple[tuple, str, dict[str, Any]] | None:
         if uid not in resolved:
             scratch: list[str] = []  # details of an unscheduled calendar: one warning covers it
-            wm, hol, mins, name = _calendar(root, uid, ctx, scratch)
-            key = (tuple(wm), tuple(hol), tuple(tuple(sorted(m)) for m in mins))
+            wm, hol, mins, name, extra = _calendar(root, uid, ctx, scratch)
+            key = (tuple(wm), tuple(hol), tuple(tuple(sorted(m)) for m in mins), tuple(extra))
             times = {d: [f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in m]
                      for d, m in zip(DAY_NAMES, mins) if m}
             resolved[uid] = None if key == project_key else (key, name, {
                 "workweek": [d for d, w in zip(DAY_NAMES, wm) if w], "holidays": hol,
-                "working_times": times})
+                "working_times": times, **({"workdays": extra} if extra else {})})
         return resolved[uid]
 
     base_of = {_txt(c, "UID"): _txt(c, "BaseCalendarUID") for c in root.findall("Calendars/Calendar")}

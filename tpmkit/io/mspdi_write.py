@@ -216,7 +216,13 @@ class _Written:
     @property
     def key(self) -> tuple:
         """What the reader compares to tell a task calendar from the project calendar."""
-        return self.weekmask, tuple(self.calendar.holidays), self.week
+        return self.weekmask, tuple(self.calendar.holidays), self.week, self.extra
+
+    @property
+    def extra(self) -> tuple[np.datetime64, ...]:
+        """The extra working dates the file keeps: those on weekdays it does not work."""
+        return tuple(d for d in self.calendar.workdays
+                     if not self.weekmask[pd.Timestamp(d).day_of_week])
 
 
 @dataclass(frozen=True)
@@ -267,11 +273,13 @@ def _read_back(plan: _CalendarPlan) -> tuple[Calendar, dict[str, Calendar], tupl
     """
     own = plan.project
     if not plan.multi:
-        return Calendar(own.weekmask, own.calendar.holidays), {}, ("",) * len(plan.task_names)
+        return (Calendar(own.weekmask, own.calendar.holidays, workdays=own.extra), {},
+                ("",) * len(plan.task_names))
 
     def back(c: _Written) -> Calendar:
         day = MSPDI_ELAPSED_DAY if c.name == MSPDI_ELAPSED_CALENDAR else plan.day
-        return Calendar(c.weekmask, c.calendar.holidays, list(c.week), day / 60.0, name=c.name)
+        return Calendar(c.weekmask, c.calendar.holidays, list(c.week), day / 60.0, name=c.name,
+                        workdays=c.extra)
 
     names = tuple(n if n and plan.named[n].key != own.key else "" for n in plan.task_names)
     return back(own), {n: back(plan.named[n]) for n in sorted(set(names) - {""})}, names
@@ -282,11 +290,11 @@ def _same_time(a: Calendar, b: Calendar) -> bool:
     past midnight belongs to the day it starts on) and count the same minutes as a day."""
     if not math.isclose(a.minutes_per_day, b.minutes_per_day, abs_tol=1e-9):
         return False
-    hol = np.array(sorted({*a.holidays, *b.holidays}), dtype="datetime64[D]")
+    hol = np.array(sorted({*a.holidays, *b.holidays, *a.workdays, *b.workdays}),
+                   dtype="datetime64[D]")
     first = (hol.min() if hol.size else np.datetime64("2000-01-03", "D")) - np.timedelta64(7, "D")
     n_days = (int((hol.max() - first).astype(int)) if hol.size else 7) + 15
-    axis = worktime.build_axis([(c.weekmask, np.array(c.holidays, dtype="datetime64[D]"),
-                                 c.day_minutes) for c in (a, b)], first, 0, n_days)
+    axis = worktime.build_axis([c.axis_spec for c in (a, b)], first, 0, n_days)
     lo, hi = float(_DAY), float((n_days - 1) * _DAY)  # whole days inside the span only
     spans = []
     for k in (0, 1):
@@ -454,7 +462,7 @@ def write(project: Any, path: str | os.PathLike, schedule: Any = None, **kwargs:
     # dates need an anchor: the project's start (never the clock, so that output is reproducible)
     dated = project.start is not None
     start = pd.Timestamp(project.start) if dated else None
-    wt = WorkTime(weekmask, holidays)
+    wt = WorkTime(weekmask, holidays, workdays=plan.project.extra)
     warn_lost(project, losses(project, path), path, "MS Project XML",
               mixed="written as day lags at the current durations")
     uid = {tid: k + 1 for k, tid in enumerate(ids)}
@@ -584,6 +592,16 @@ def _calendar_xml(cal: _Written) -> list[str]:
         out.append("<WeekDay>" + _e("DayType", 0) + _e("DayWorking", 0) + "<TimePeriod>"
                    + _e("FromDate", f"{d}T00:00:00") + _e("ToDate", f"{d}T23:59:00")
                    + "</TimePeriod></WeekDay>")
+    # extra working dates: working exceptions with the first working weekday's hours
+    first = next((r for r in cal.week if r), ((480, 720), (780, 1020)))
+    hours = "<WorkingTimes>" + "".join(
+        "<WorkingTime>" + _e("FromTime", _clock(a)) + _e("ToTime", _clock(b))
+        + "</WorkingTime>" for a, b in first) + "</WorkingTimes>"
+    for w in cal.extra:
+        d = pd.Timestamp(w).date().isoformat()
+        out.append("<WeekDay>" + _e("DayType", 0) + _e("DayWorking", 1) + "<TimePeriod>"
+                   + _e("FromDate", f"{d}T00:00:00") + _e("ToDate", f"{d}T23:59:00")
+                   + "</TimePeriod>" + hours + "</WeekDay>")
     out.append("</WeekDays></Calendar>")
     return out
 

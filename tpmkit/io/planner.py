@@ -83,7 +83,7 @@ def _calendar(root: Element, cal_id: str | None, path: str, warnings: list[str])
 
     collect(root.find("calendars") if root.find("calendars") is not None else root, None)
     if not cals:
-        return [True] * 5 + [False] * 2, [], None, "Default"
+        return [True] * 5 + [False] * 2, [], None, "Default", []
     cal, base = cals.get(cal_id or "", next(iter(cals.values())))
     chain = [cal]
     while base is not None:
@@ -120,14 +120,12 @@ def _calendar(root: Element, cal_id: str | None, path: str, warnings: list[str])
                 working.append(date.date().isoformat())
     wm = [bool(x) if x is not None else k < 5 for k, x in enumerate(weekmask)]
     hol = sorted(holidays)
-    # a working override on a normally working day is no change; on a weekend it is lost
-    lost = [d for d in working if not wm[pd.Timestamp(d).weekday()]]
-    if lost:
-        warnings.append(f"calendar {cal.get('name')!r}: working days on weekends "
-                        f"({format_ids(sorted(set(lost)))}) cannot be represented and were ignored")
+    # a working override on a normally working day is no change; on a weekend it is an
+    # extra workday
+    extra = sorted({d for d in working if not wm[pd.Timestamp(d).weekday()]} - holidays)
     minutes = [intervals if (w and intervals) else ([] if not w else None) for w in wm]
     minutes = [m if m is not None else [(480, 720), (780, 1020)] for m in minutes]
-    return wm, hol, minutes, cal.get("name", "")
+    return wm, hol, minutes, cal.get("name", ""), extra
 
 
 def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
@@ -173,8 +171,9 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         raise FileFormatError(f"{name}: not a GNOME Planner file: the root element is "
                               f"<{root.tag}>, expected <project> with <tasks>")
     warnings: list[str] = []
-    weekmask, holidays, minutes, cal_name = _calendar(root, root.get("calendar"), name, warnings)
-    wt = WorkTime(weekmask, holidays, minutes)
+    weekmask, holidays, minutes, cal_name, workdays = _calendar(root, root.get("calendar"),
+                                                                name, warnings)
+    wt = WorkTime(weekmask, holidays, minutes, workdays)
     sec_per_day = wt.minutes_per_day() * 60.0
 
     raw = task_tree(root.find("tasks"))
@@ -198,7 +197,8 @@ def read_parts(path: str | os.PathLike, *, max_bytes: int | None = None,
         "project": {"name": root.get("name") or Path(name).stem,
                     "start": start.date().isoformat() if pd.notna(start) else None,
                     "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, weekmask) if x],
-                                 "holidays": holidays},
+                                 "holidays": holidays,
+                                 **({"workdays": workdays} if workdays else {})},
                     "calendar_name": cal_name, "source_format": "planner"},
         "computed": comp, "warnings": warnings,
     }

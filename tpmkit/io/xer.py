@@ -31,11 +31,10 @@ Conversions:
   day: ``2015-02-24 00:00`` → ``2015-02-23``; ``restart_date``/``reend_date`` (P6's
   remaining early start/finish) are stored as the tool's forecast;
 * several assignments of one resource to an activity stay separate demands;
-* activity calendars with other working days: read (column ``calendar`` and
-  ``parts["calendars"]``, the project calendar's work periods in ``project["calendar"]``)
-  and scheduled on (one warning), with the relationship-lag option as the project's
-  ``lag_calendar`` setting;
-* calendar exceptions ``(d|41519)`` are day serials counted from 1899-12-30.
+* activity calendars: read (column ``calendar``, ``parts["calendars"]``, the project
+  calendar's work periods in ``project["calendar"]``) and scheduled on, with the lag option
+  as the ``lag_calendar`` setting; exceptions ``(d|41519)`` (day serials from 1899-12-30)
+  are holidays, or with work periods on a non-working weekday extra ``workdays``.
 
 References
 ----------
@@ -303,8 +302,8 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
         key = t.get("task_id")
         hpd = hours_per_day(t.get("clndr_id"))
         own = cals.get(t.get("clndr_id") or "")
-        other = own is not None and t.get("clndr_id") != proj_cal_id and (
-            own["weekmask"], sorted(own["holidays"])) != (pcal["weekmask"], sorted(pcal["holidays"]))
+        other = own is not None and t.get("clndr_id") != proj_cal_id and any(
+            own[k] != pcal[k] for k in ("weekmask", "holidays", "workdays"))
         if other:
             other_cal.append(tid)
         duration, remaining, pct, pct_type, constraint, cdate = _activity_row(
@@ -353,7 +352,8 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
         "name": proj.get("proj_short_name") or Path(name).stem,
         "start": start.date().isoformat() if pd.notna(start) else None,
         "calendar": {"workweek": [d for d, x in zip(DAY_NAMES, pcal["weekmask"]) if x],
-                     "holidays": sorted(pcal["holidays"])},
+                     "holidays": sorted(pcal["holidays"]),
+                     **({"workdays": pcal["workdays"]} if pcal["workdays"] else {})},
         "status_date": status,
         "currency": currency,
         "hours_per_day": hours_per_day(proj_cal_id),
@@ -381,8 +381,7 @@ def _assemble(name: str, tables: dict[str, list[dict[str, str]]],
 
 
 def _calendar_dict(c: dict[str, Any]) -> dict[str, Any]:
-    """A parsed P6 calendar as ``workweek``, ``holidays``, ``working_times`` and
-    ``hours_per_day`` (the hours of its work periods)."""
+    """A parsed P6 calendar as a tpmkit calendar's keys (hours per day: its work periods')."""
     times = {d: [f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in m]
              for d, m in zip(DAY_NAMES, c["minutes"] or [[]] * 7) if m}
     if not times:  # no work periods: the stated hours from 08:00
@@ -391,7 +390,7 @@ def _calendar_dict(c: dict[str, Any]) -> dict[str, Any]:
                  for d, w in zip(DAY_NAMES, c["weekmask"]) if w}
     return {"workweek": [d for d, w in zip(DAY_NAMES, c["weekmask"]) if w],
             "holidays": sorted(c["holidays"]), "working_times": times,
-            "hours_per_day": c["hours"]}
+            "hours_per_day": c["hours"], **({"workdays": c["workdays"]} if c["workdays"] else {})}
 
 
 def _stored_dates(r: _Reader, t: dict[str, str], tid: str, hpd: float) -> dict[str, Any]:
@@ -487,15 +486,16 @@ def _calendars(r: _Reader, tables: dict[str, list[dict[str, str]]], proj: dict[s
                                 "invalid working-time data; Monday–Friday, 8 h/day was used")
             wm = [True] * 5 + [False] * 2
             mins = None
+        extra = [d for d in work if not wm[pd.Timestamp(d).day_of_week]]  # extra workdays
         cals[c.get("clndr_id", "")] = {"name": c.get("clndr_name", ""), "weekmask": wm,
-                                       "minutes": mins, "holidays": hol, "working": work,
-                                       "hours": hpd}
+                                       "minutes": mins, "holidays": sorted(hol), "hours": hpd,
+                                       "working": sorted(set(work) - set(extra)), "workdays": extra}
         if c.get("default_flag") == "Y" and default_cal is None:
             default_cal = c.get("clndr_id")
     proj_cal_id = proj.get("clndr_id") or default_cal or next(iter(cals), None)
     pcal = cals.get(proj_cal_id or "", {"name": "Standard", "weekmask": [True] * 5 + [False] * 2,
                                         "minutes": None, "holidays": [], "working": [],
-                                        "hours": 8.0})
+                                        "workdays": [], "hours": 8.0})
     disagree = []
     for c in cals.values():
         # P6 schedules on the work periods; day_hr_cnt is only how it displays days
@@ -511,10 +511,10 @@ def _calendars(r: _Reader, tables: dict[str, list[dict[str, str]]], proj: dict[s
         warnings.append(f"calendars {', '.join(disagree)}: day_hr_cnt disagrees with the work "
                         "periods; hours were converted to days with the work periods, as P6 "
                         "schedules them")
-    wt = WorkTime(pcal["weekmask"], pcal["holidays"], pcal["minutes"])
+    wt = WorkTime(pcal["weekmask"], pcal["holidays"], pcal["minutes"], pcal["workdays"])
     if pcal["working"]:
-        warnings.append(f"calendar {pcal['name']!r}: working exceptions on non-working days "
-                        f"({format_ids(pcal['working'])}) cannot be represented and were ignored")
+        warnings.append(f"calendar {pcal['name']!r}: working exceptions on working days "
+                        f"({format_ids(pcal['working'])}) keep the weekday's working hours")
 
     return cals, proj_cal_id, pcal, wt
 

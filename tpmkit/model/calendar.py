@@ -204,12 +204,12 @@ class Calendar:
         The length of one working day of duration on this calendar [h]; default the mean
         working hours of its working weekdays (24 for whole days). MS Project's day is the
         project's ``MinutesPerDay`` on every calendar; P6's the calendar's work periods.
+    name : str
+        The calendar's name (for messages).
     workdays : iterable of dates
         Extra working dates: worked although their weekday is not (a Saturday shift; MS
         Project's and P6's working exceptions). With working hours they work the hours of
         the first working weekday. A date cannot be a holiday and a workday at once.
-    name : str
-        The calendar's name (for messages).
 
     Examples
     --------
@@ -308,9 +308,24 @@ class Calendar:
         return out
 
     @property
+    def axis_spec(self) -> tuple:
+        """The calendar as :func:`tpmkit._core.worktime.build_axis` takes it.
+
+        Weekmask, holidays (the business-day calendar when there are extra workdays) and
+        the working ranges of each weekday, then of an extra workday (None: whole days).
+        """
+        if not self.workdays:
+            return self.weekmask, np.array(self.holidays, dtype="datetime64[D]"), self.day_minutes
+        mins = self.day_minutes
+        return self.weekmask, self.busdaycal, None if mins is None else [*mins,
+                                                                         self.extra_day_minutes]
+
+    @property
     def extra_day_minutes(self) -> list[tuple[int, int]] | None:
-        """The working ranges of an extra workday: those of the first working weekday
-        (None for whole days)."""
+        """The working ranges of an extra workday.
+
+        Those of the first working weekday (None for whole days).
+        """
         if self.working_times is None:
             return None
         return next((list(d) for d, on in zip(self.working_times, self.weekmask) if on),
@@ -402,7 +417,8 @@ class Calendar:
 
 def _date_tuple(items: Iterable[object] | None, what: str) -> tuple[np.datetime64, ...]:
     """Sorted unique dates (datetime64[D]) of a calendar's holidays or workdays."""
-    days = sorted({d for d in (parse_date(x, what) for x in (items or ())) if d is not None})
+    days = sorted({d for d in (parse_date(x, what) for x in (() if items is None else items))
+                   if d is not None})
     return tuple(np.datetime64(d.date(), "D") for d in days)
 
 
