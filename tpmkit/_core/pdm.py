@@ -194,6 +194,17 @@ def backward_link_cal(t, ls_succ, lf_succ, lag, d, lc, tc, ptr, a, b, c):  # pra
     return v
 
 
+@njit(cache=True, nogil=True, inline="always", lazy=True)
+def _driving(v, best, bl, li):  # pragma: no cover - compiled
+    """The forward pass's driving-link rule for link ``li`` asking ``v``: a link later by
+    more than ``EPS`` drives (the first of equal ones keeps driving); ``(best, bl)``."""
+    if v > best + EPS or (bl == -1 and v >= best - EPS):
+        if v > best:
+            best = v
+        bl = li
+    return best, bl
+
+
 # ------------------------------------------------- one task on the time axis (both engines)
 @njit(cache=True, nogil=True, inline="always", lazy=True)
 def forward_task_cal(j, col, es, ef, dur, pred_ptr, pred_link, link_from, link_type, lag,
@@ -218,10 +229,7 @@ def forward_task_cal(j, col, es, ef, dur, pred_ptr, pred_link, link_from, link_t
                                 link_lag(lag[li], lag_pct[li], dur[i, col]), d, lcal[li], tc,
                                 tcal[i], ptr, a, b, c)
         fb = max(fb, f)
-        if v > best + EPS or (bl == -1 and v >= best - EPS):
-            if v > best:
-                best = v
-            bl = li
+        best, bl = _driving(v, best, bl, li)
     k = ctype[j]
     if k == _SNET or k == _FNET:
         v = coff[j] if k == _SNET else back(coff[j], d, tc, ptr, a, b, c)
@@ -335,10 +343,7 @@ def forward_pass(order, pred_ptr, pred_link, link_from, link_type, lag, lag_pct,
             i = link_from[li]
             v = forward_link(link_type[li], es[i], ef[i],
                              link_lag(lag[li], lag_pct[li], dur[i]), d)
-            if v > best + EPS or (bl == -1 and v >= best - EPS):
-                if v > best:
-                    best = v
-                bl = li
+            best, bl = _driving(v, best, bl, li)
         c = ctype[j]
         if c == _SNET or c == _FNET:
             v = start_constraint(c, coff[j], d)
