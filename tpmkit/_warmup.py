@@ -61,7 +61,16 @@ def warm_up(verbose: bool = True) -> float:
         for scheme in ("serial", "parallel"):
             resources.level(project, scheme=scheme, time_budget=None, passes=20, rng=0)
         resources.level(project, time_budget=None, passes=20, rng=0, within_float=True)
-        resources.level(project, time_budget=None, passes=20, rng=0, search="sampling")
+        # three jobs that each need 2 of 3 units: the first schedule (3 days) is above the
+        # energy bound (2 days), so the search kernels run (and compile) too
+        tight = tpmkit.read({"tasks": pd.DataFrame({
+            "id": ["X", "Y", "Z"], "duration": [1, 1, 1], "resources": ["r:2"] * 3}),
+            "resources": pd.DataFrame({"id": ["r"], "capacity": [3]})})
+        for search in ("ga", "sampling"):
+            for within in (False, True):
+                resources.level(tight, time_budget=None, passes=200, rng=0, search=search,
+                                within_float=within)
+            resources.level(tight, time_budget=1.0, passes=200, rng=0, search=search)
         compression.crash(project, 6)
         ccpm.critical_chain(project)
         tpmkit.pert.analyze(project)  # the path kernels (critical paths, heaviest path)
