@@ -449,7 +449,8 @@ def _calendar_inputs(project, net, smp, bounds: dict | None, lag_calendar: str, 
     top = project_passes(project, net, np.maximum(high, net.duration) + extra, None, bounds,
                          lag_calendar)
     span = float(np.nanmax(top["instants"]["early_finish"], initial=0.0)) / 1440.0
-    plan = time_plan(project, net, lag_calendar, int(2 * span + 2 * delay * 7 / 5) + 365)
+    per_week = max(sum(project.calendar.weekmask), 1)  # working days → calendar days
+    plan = time_plan(project, net, lag_calendar, int(2 * span + 2 * delay * 7 / per_week) + 365)
     if bounds is not None:  # the release and due bounds as instants (calendar_passes)
         bounds = dict(bounds)
         for k, kind in (("rel_start", "start"), ("rel_finish", "finish"),
